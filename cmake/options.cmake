@@ -1,0 +1,12 @@
+# One options target that every sockbench target links: the language standard, the
+# warnings, and the Qt defines that keep the code honest.
+add_library(sockbench_options INTERFACE)
+target_compile_features(sockbench_options INTERFACE cxx_std_20)
+target_compile_options(sockbench_options INTERFACE
+    -Wall -Wextra -Wpedantic -Wold-style-cast -Wshadow -Wnon-virtual-dtor
+    $<$<BOOL:${SOCKBENCH_WARNINGS_AS_ERRORS}>:-Werror>)
+target_compile_definitions(sockbench_options INTERFACE
+    QT_NO_CONTEXTLESS_CONNECT QT_NO_KEYWORDS QT_NO_URL_CAST_FROM_STRING
+    QT_DISABLE_DEPRECATED_UP_TO=0x060400)
+target_compile_definitions(sockbench_options INTERFACE
+    SOCKBENCH_VERSION="${PROJECT_VERSION}")

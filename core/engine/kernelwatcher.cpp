@@ -1,0 +1,165 @@
+#include "kernelwatcher.h"
+
+#include <cerrno>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace sockbench {
+
+KernelWatcher::KernelWatcher(const KernelProbe& probe, Callbacks callbacks)
+    : m_probe(probe)
+    , m_callbacks(std::move(callbacks))
+    , m_epollFd(::epoll_create1(EPOLL_CLOEXEC))
+    , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = 0; // socket ids start at 1; 0 is the wake-up descriptor
+    ::epoll_ctl(m_epollFd, EPOLL_CTL_ADD, m_wakeFd, &event);
+    m_thread = std::thread([this] { loop(); });
+}
+
+KernelWatcher::~KernelWatcher() {
+    m_stop.store(true);
+    wake();
+    if (m_thread.joinable())
+        m_thread.join();
+    ::close(m_wakeFd);
+    ::close(m_epollFd);
+}
+
+void KernelWatcher::wake() {
+    const quint64 one = 1;
+    [[maybe_unused]] const auto written = ::write(m_wakeFd, &one, sizeof one);
+}
+
+void KernelWatcher::watch(SocketId socket, int fd) {
+    epoll_event event{};
+    // Edge-triggered: one notification per change (new data, new connection, FIN),
+    // not a stream of them while data sits unread.
+    event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET;
+    event.data.u64 = socket.value;
+    ::epoll_ctl(m_epollFd, EPOLL_CTL_ADD, fd, &event);
+}
+
+void KernelWatcher::unwatch(SocketId socket, int fd) {
+    ::epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr);
+    const std::lock_guard lock(m_mutex);
+    m_dirty.remove(socket);
+    m_following.remove(socket);
+    m_lastLook.remove(socket);
+}
+
+void KernelWatcher::follow(SocketId socket) {
+    {
+        const std::lock_guard lock(m_mutex);
+        m_following.insert(socket, true);
+    }
+    wake();
+}
+
+void KernelWatcher::followClosed(SocketId socket, const Endpoint& local, const Endpoint& peer,
+                                 std::optional<TcpState> state) {
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_closed.size() >= kMaxFollowedClosed)
+            return; // enough to teach with; the oldest ones keep being followed
+        m_closed.insert(socket, ClosedConnection{local, peer, state});
+    }
+    wake();
+}
+
+int KernelWatcher::nextTimeoutMs(TimePoint now) const {
+    using std::chrono::milliseconds;
+    std::optional<TimePoint> next;
+    auto consider = [&next](TimePoint t) {
+        if (!next || t < *next)
+            next = t;
+    };
+    for (auto it = m_dirty.cbegin(); it != m_dirty.cend(); ++it)
+        consider(m_lastLook.value(it.key()) + kMinInterval);
+    for (auto it = m_following.cbegin(); it != m_following.cend(); ++it)
+        consider(m_lastLook.value(it.key()) + kFollowInterval);
+    if (!m_closed.isEmpty())
+        consider(m_lastClosedSweep + kFollowInterval);
+    if (!next)
+        return -1;
+    if (*next <= now)
+        return 0;
+    return static_cast<int>(std::chrono::ceil<milliseconds>(*next - now).count());
+}
+
+void KernelWatcher::loop() {
+    constexpr int kMaxEvents = 64;
+    epoll_event events[kMaxEvents];
+    while (!m_stop.load()) {
+        int timeout = -1;
+        {
+            const std::lock_guard lock(m_mutex);
+            timeout = nextTimeoutMs(std::chrono::steady_clock::now());
+        }
+        const int n = ::epoll_wait(m_epollFd, events, kMaxEvents, timeout);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (m_stop.load())
+            break;
+        {
+            const std::lock_guard lock(m_mutex);
+            for (int i = 0; i < n; ++i) {
+                if (events[i].data.u64 == 0) {
+                    quint64 value = 0;
+                    [[maybe_unused]] const auto r = ::read(m_wakeFd, &value, sizeof value);
+                    continue;
+                }
+                m_dirty.insert(SocketId{static_cast<quint32>(events[i].data.u64)}, true);
+            }
+        }
+
+        // Decide who is due under the lock; probe outside it (probing takes the socket's
+        // own locks, and unwatch() may be waiting for ours).
+        const auto now = std::chrono::steady_clock::now();
+        QList<SocketId> due;
+        QHash<SocketId, ClosedConnection> closed;
+        {
+            const std::lock_guard lock(m_mutex);
+            for (auto it = m_dirty.begin(); it != m_dirty.end();) {
+                if (m_lastLook.value(it.key()) + kMinInterval <= now) {
+                    due.append(it.key());
+                    it = m_dirty.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            for (auto it = m_following.cbegin(); it != m_following.cend(); ++it)
+                if (m_lastLook.value(it.key()) + kFollowInterval <= now && !due.contains(it.key()))
+                    due.append(it.key());
+            for (const SocketId id : due)
+                m_lastLook.insert(id, now);
+            if (!m_closed.isEmpty() && m_lastClosedSweep + kFollowInterval <= now) {
+                m_lastClosedSweep = now;
+                closed = m_closed;
+            }
+        }
+        for (const SocketId id : due) {
+            const bool again = m_callbacks.observe(id);
+            const std::lock_guard lock(m_mutex);
+            if (again && m_lastLook.contains(id))
+                m_following.insert(id, true);
+            else
+                m_following.remove(id);
+        }
+        for (auto it = closed.cbegin(); it != closed.cend(); ++it) {
+            const auto state = m_probe.lookupClosed(it->local, it->peer);
+            if (state == it->state)
+                continue;
+            m_callbacks.closedChanged(it.key(), state);
+            const std::lock_guard lock(m_mutex);
+            if (state && *state != TcpState::Close)
+                m_closed[it.key()].state = state;
+            else
+                m_closed.remove(it.key());
+        }
+    }
+}
+
+} // namespace sockbench

@@ -1,0 +1,196 @@
+#include "lane.h"
+
+#include <cerrno>
+#include <optional>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace sockbench {
+
+Lane::Lane(QString name)
+    : m_name(std::move(name))
+    , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    m_thread = std::thread([this] { loop(); });
+}
+
+Lane::~Lane() {
+    stop(QStringLiteral("the workbench was closed"));
+    if (m_wakeFd >= 0)
+        ::close(m_wakeFd);
+}
+
+void Lane::post(Job job) {
+    {
+        const std::lock_guard lock(m_mutex);
+        if (!m_stop.load() && !m_finished.load()) {
+            m_queue.push_back(std::move(job));
+            job = {};
+        }
+    }
+    if (job.fail)
+        job.fail(CallResult::interrupted(QStringLiteral("the socket's worker has stopped")));
+    else
+        wake();
+}
+
+bool Lane::interrupt(CallId call) {
+    std::optional<Job> cancelled;
+    {
+        const std::lock_guard lock(m_mutex);
+        for (auto it = m_queue.begin(); it != m_queue.end(); ++it) {
+            if (it->call == call) {
+                cancelled = std::move(*it);
+                m_queue.erase(it);
+                break;
+            }
+        }
+        if (!cancelled && m_running.load() == call.value) {
+            m_interruptTarget.store(call.value);
+            wake();
+            return true;
+        }
+    }
+    if (cancelled) {
+        if (cancelled->fail)
+            cancelled->fail(
+                CallResult::interrupted(QStringLiteral("interrupted before it started")));
+        return true;
+    }
+    return false;
+}
+
+void Lane::interruptRunning() {
+    const quint64 running = m_running.load();
+    if (running == 0)
+        return;
+    m_interruptTarget.store(running);
+    wake();
+}
+
+void Lane::interruptAllQueued() {
+    std::deque<Job> cancelled;
+    {
+        const std::lock_guard lock(m_mutex);
+        cancelled.swap(m_queue);
+    }
+    interruptRunning();
+    for (auto& job : cancelled)
+        if (job.fail)
+            job.fail(CallResult::interrupted(QStringLiteral("interrupted before it started")));
+}
+
+void Lane::stop(const QString& why) {
+    std::deque<Job> cancelled;
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_stop.exchange(true) && !m_thread.joinable())
+            return;
+        cancelled.swap(m_queue);
+    }
+    wake();
+    if (m_thread.joinable()) {
+        // The last owner may let go of a lane from a job running on it; never self-join.
+        if (m_thread.get_id() == std::this_thread::get_id())
+            m_thread.detach();
+        else
+            m_thread.join();
+    }
+    for (auto& job : cancelled)
+        if (job.fail)
+            job.fail(CallResult::interrupted(why));
+}
+
+void Lane::retire() {
+    m_retire.store(true);
+    wake();
+}
+
+void Lane::join() {
+    if (m_thread.joinable() && m_thread.get_id() != std::this_thread::get_id())
+        m_thread.join();
+}
+
+bool Lane::hasWork() const {
+    const std::lock_guard lock(m_mutex);
+    return !m_queue.empty() || m_running.load() != 0;
+}
+
+void Lane::wake() {
+    const quint64 one = 1;
+    // eventfd writes of 8 bytes cannot be short; EAGAIN only if the counter is saturated,
+    // in which case the lane is already awake.
+    [[maybe_unused]] const auto written = ::write(m_wakeFd, &one, sizeof one);
+}
+
+void Lane::drainWake() {
+    quint64 value = 0;
+    [[maybe_unused]] const auto read = ::read(m_wakeFd, &value, sizeof value);
+}
+
+bool Lane::interruptRequested() const {
+    return m_stop.load() || (m_running.load() != 0 && m_interruptTarget.load() == m_running.load());
+}
+
+void Lane::loop() {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(m_mutex);
+            if (m_stop.load() || (m_retire.load() && m_queue.empty())) {
+                m_finished.store(true);
+                return;
+            }
+            if (!m_queue.empty()) {
+                job = std::move(m_queue.front());
+                m_queue.pop_front();
+                m_interruptTarget.store(0);
+                m_running.store(job.call.value);
+            }
+        }
+        if (!job.run) {
+            pollfd wake{m_wakeFd, POLLIN, 0};
+            while (::poll(&wake, 1, -1) < 0 && errno == EINTR) {
+            }
+            drainWake();
+            continue;
+        }
+        Context context(*this, job.call, std::move(job.onFirstWait));
+        job.run(context);
+        m_running.store(0);
+    }
+}
+
+WaitOutcome Lane::Context::wait(int fd, short events, Deadline deadline) {
+    if (!m_waited) {
+        m_waited = true;
+        if (m_onFirstWait)
+            m_onFirstWait();
+    }
+    for (;;) {
+        if (m_lane.interruptRequested())
+            return WaitOutcome::Interrupted;
+        int timeoutMs = -1;
+        if (deadline) {
+            const auto left = *deadline - Clock::now();
+            if (left <= Clock::duration::zero())
+                return WaitOutcome::TimedOut;
+            // Round up so that we never wake a hair before the deadline and spin.
+            timeoutMs =
+                static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
+        }
+        pollfd fds[2] = {{m_lane.m_wakeFd, POLLIN, 0}, {fd, events, 0}};
+        const int n = ::poll(fds, fd >= 0 ? 2 : 1, timeoutMs);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return WaitOutcome::Interrupted;
+        }
+        if (fds[0].revents & POLLIN)
+            m_lane.drainWake(); // a new job or an interrupt; the loop head tells which
+        if (fd >= 0 && fds[1].revents != 0)
+            return m_lane.interruptRequested() ? WaitOutcome::Interrupted : WaitOutcome::Ready;
+    }
+}
+
+} // namespace sockbench

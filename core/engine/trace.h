@@ -1,0 +1,75 @@
+#pragma once
+
+#include "event.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <optional>
+
+namespace sockbench {
+
+// The one ordered record of everything that happened: every call, every result, every
+// change the kernel showed. Thread-safe; workers append, views read.
+//
+// Memory is bounded. Each event keeps at most kPayloadPerEvent bytes of its payload;
+// once kPayloadTotal bytes are stored, new events keep only a kPayloadSample-byte sample.
+// The trace holds the newest kMaxEvents events (firstSeq() says where it starts). The
+// per-socket totals count every byte and every call, whatever was trimmed.
+class Trace : public QObject {
+    Q_OBJECT
+public:
+    static constexpr qsizetype kPayloadPerEvent = 64 * 1024;
+    static constexpr qint64 kPayloadTotal = 64 * 1024 * 1024;
+    static constexpr qsizetype kPayloadSample = 64;
+    static constexpr qsizetype kMaxEvents = 250'000;
+
+    struct SocketTotals {
+        qint64 bytesSent = 0;
+        qint64 bytesReceived = 0;
+        qint64 calls = 0;
+        qint64 errors = 0;
+    };
+
+    explicit Trace(QObject* parent = nullptr);
+
+    // Stamps the event with the next sequence number and the current time (in place, so
+    // the caller's copy carries them too), stores a copy trimmed to the limits above and
+    // returns the sequence number. In the stored copy the received bytes live in payload
+    // only (result.data is emptied) and the request keeps a kPayloadSample-byte sample.
+    quint64 append(Event& event);
+    // Nanoseconds on the trace's monotonic clock: what Event::timeNs and startNs use.
+    qint64 nowNs() const;
+
+    quint64 firstSeq() const;
+    quint64 lastSeq() const;
+    qsizetype size() const;
+    std::optional<Event> event(quint64 seq) const;
+    // Events from seq fromSeq on (clamped to what is kept), at most max of them (-1: all).
+    QList<Event> events(quint64 fromSeq = 0, qsizetype max = -1) const;
+    SocketTotals totals(SocketId socket) const;
+    qint64 payloadBytesStored() const;
+
+Q_SIGNALS:
+    // Something was appended; lastSeq is the newest. Coalesced: while one notification
+    // waits in the trace's thread, further appends do not queue another.
+    void appended(quint64 lastSeq);
+
+private:
+    void notify();
+
+    const std::chrono::steady_clock::time_point m_start;
+    mutable std::mutex m_mutex; // guards everything below
+    std::deque<Event> m_events;
+    quint64 m_nextSeq = 1;
+    qint64 m_payloadStored = 0;
+    QHash<SocketId, SocketTotals> m_totals;
+    std::atomic<bool> m_notifyPending{false};
+};
+
+} // namespace sockbench

@@ -1,0 +1,489 @@
+#include "workbench.h"
+
+#include "callexecutor.h"
+#include "kernelwatcher.h"
+#include "lane.h"
+#include "socketentry.h"
+
+#include <cerrno>
+#include <future>
+
+namespace sockbench {
+
+namespace {
+
+QByteArray sentSample(const CallArgs& args, qint64 count) {
+    const qint64 keep = std::min<qint64>(count, Trace::kPayloadPerEvent);
+    if (keep <= 0 || args.payload.isEmpty())
+        return {};
+    if (args.repeat <= 1)
+        return args.payload.left(static_cast<qsizetype>(keep));
+    const qint64 copies = keep / args.payload.size() + 1;
+    return args.payload.repeated(static_cast<qsizetype>(copies)).left(static_cast<qsizetype>(keep));
+}
+
+void fillPayload(Event& event) {
+    const CallKind kind = event.request.kind;
+    if (kind == CallKind::Send || kind == CallKind::SendAll || kind == CallKind::SendTo) {
+        event.requestedBytes = event.request.args.payloadLength();
+        // A sendall that stopped part-way reports how far it got in count.
+        const qint64 taken = event.result.ok() || event.result.partial ? event.result.count : 0;
+        event.payloadSize = taken;
+        event.payload = sentSample(event.request.args, taken);
+    } else if (isDataCall(kind) && event.result.ok()) {
+        event.payloadSize = event.result.data.size();
+        event.payload = event.result.data;
+    }
+}
+
+KernelSnapshot closedSnapshot(const KernelProbe& probe, const SocketEntry::Closed& closed) {
+    KernelSnapshot snapshot;
+    if (closed.peer.isValid()) {
+        // The descriptor is gone, but the connection may live on in the kernel.
+        snapshot.valid = true;
+        snapshot.tcpState = probe.lookupClosed(closed.local, closed.peer).value_or(TcpState::None);
+    }
+    return snapshot;
+}
+
+} // namespace
+
+Workbench::Workbench(QObject* parent)
+    : Workbench(makeKernelProbe(), parent) {}
+
+Workbench::Workbench(std::unique_ptr<KernelProbe> probe, QObject* parent)
+    : QObject(parent)
+    , m_probe(std::move(probe))
+    , m_trace(new Trace(this)) {
+    qRegisterMetaType<sockbench::Event>();
+    qRegisterMetaType<sockbench::CallId>();
+    qRegisterMetaType<sockbench::SocketId>();
+    m_watcher = std::make_unique<KernelWatcher>(
+        *m_probe,
+        KernelWatcher::Callbacks{
+            [this](SocketId id) { return observe(id); },
+            [this](SocketId id, std::optional<TcpState> state) { observeClosed(id, state); },
+        });
+}
+
+Workbench::~Workbench() {
+    // Order matters: stop every worker first (which wakes every blocked call, joins its
+    // thread and closes its descriptor; running calls may still use the watcher), then
+    // the watcher, whose probes meanwhile find the sockets closing and skip them.
+    QHash<SocketId, std::shared_ptr<SocketEntry>> sockets;
+    std::unique_ptr<Lane> resolver;
+    {
+        const std::lock_guard lock(m_mutex);
+        sockets = m_sockets;
+        resolver = std::move(m_resolver);
+    }
+    for (const auto& entry : std::as_const(sockets))
+        entry->shutdown(QStringLiteral("the workbench was closed"));
+    if (resolver)
+        resolver->stop(QStringLiteral("the workbench was closed"));
+    resolver.reset();
+    m_watcher.reset();
+    const std::lock_guard lock(m_mutex);
+    m_sockets.clear();
+}
+
+std::shared_ptr<SocketEntry> Workbench::entry(SocketId id) const {
+    const std::lock_guard lock(m_mutex);
+    return m_sockets.value(id);
+}
+
+std::shared_ptr<SocketEntry> Workbench::addEntry(AddressFamily family, SocketType type,
+                                                 const QString& actor, SocketId acceptedFrom) {
+    const std::lock_guard lock(m_mutex);
+    const SocketId id{m_nextSocket++};
+    auto created = std::make_shared<SocketEntry>(id, family, type, actor, acceptedFrom);
+    m_sockets.insert(id, created);
+    return created;
+}
+
+Lane& Workbench::resolverLane() {
+    const std::lock_guard lock(m_mutex);
+    if (!m_resolver)
+        m_resolver = std::make_unique<Lane>(QStringLiteral("resolver"));
+    return *m_resolver;
+}
+
+Workbench::Ticket Workbench::createSocket(AddressFamily family, SocketType type,
+                                          const QString& actor, Completion done) {
+    Call call;
+    call.kind = CallKind::Socket;
+    call.args.family = family;
+    call.args.type = type;
+    return submit({}, call, actor, std::move(done));
+}
+
+Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QString& actor,
+                                    Completion done) {
+    const CallId id{m_nextCall.fetch_add(1)};
+    const LaneKind laneKind = laneOf(call.kind);
+
+    // Join the control lanes of sockets that closed since last time: their threads have
+    // ended, so this never waits.
+    {
+        std::vector<std::shared_ptr<Lane>> finished;
+        const std::lock_guard lock(m_mutex);
+        for (const auto& e : std::as_const(m_sockets))
+            if (e->phase() == SocketEntry::Phase::Closed)
+                for (auto& lane : e->takeRetiredLanes())
+                    finished.push_back(std::move(lane));
+        for (auto& lane : finished)
+            lane->join();
+    }
+
+    if (isModuleCall(call.kind)) {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_pending.insert(id, Pending{{}, laneKind});
+        }
+        Lane::Job job;
+        job.call = id;
+        job.run = [this, id, call, actor, done](Lane::Context&) {
+            Event event;
+            event.kind = EventKind::CallFinished;
+            event.call = id;
+            event.actor = actor;
+            event.lane = LaneKind::Resolver;
+            event.request = call;
+            event.startNs = m_trace->nowNs();
+            event.result = callexecutor::runModuleCall(call);
+            finish(std::move(event), done);
+        };
+        job.fail = [this, id, call, actor, done](const CallResult& result) {
+            finishWithoutRunning({}, id, call, actor, result, done);
+        };
+        resolverLane().post(std::move(job));
+        return {id, {}};
+    }
+
+    if (call.kind == CallKind::Socket) {
+        auto created = addEntry(call.args.family, call.args.type, actor, {});
+        const SocketId newId = created->id();
+        {
+            const std::lock_guard lock(m_mutex);
+            m_pending.insert(id, Pending{newId, laneKind});
+        }
+        SocketEntry* raw = created.get();
+        Lane::Job job;
+        job.call = id;
+        job.run = [this, raw, id, call, actor, done](Lane::Context&) {
+            Event event;
+            event.kind = EventKind::CallFinished;
+            event.socket = raw->id();
+            event.call = id;
+            event.actor = actor;
+            event.lane = LaneKind::Control;
+            event.request = call;
+            event.startNs = m_trace->nowNs();
+            int fd = -1;
+            event.result =
+                PosixSocket::create(call.args.family, call.args.type, call.args.proto, &fd);
+            if (!event.result.ok()) {
+                finish(std::move(event), done);
+                raw->markFailed();
+                return;
+            }
+            event.result.newSocket = raw->id();
+            {
+                const std::lock_guard snapshotLock(raw->snapshotMutex());
+                event.kernel = m_probe->probe(fd, raw->family(), raw->type());
+                raw->lastSnapshot = event.kernel;
+            }
+            // Open before anyone hears of it: a caller told "created" may use it at once.
+            // Calls submitted meanwhile queue behind this one on the control lane.
+            raw->open(fd);
+            m_watcher->watch(raw->id(), fd);
+            finish(std::move(event), done);
+        };
+        job.fail = [this, newId, id, call, actor, done](const CallResult& result) {
+            finishWithoutRunning(newId, id, call, actor, result, done);
+        };
+        created->post(LaneKind::Control, std::move(job));
+        return {id, newId};
+    }
+
+    auto target = entry(socket);
+    if (!target) {
+        finishWithoutRunning(
+            socket, id, call, actor,
+            CallResult::invalid(
+                socket.isValid() ? QStringLiteral("there is no socket #%1").arg(socket.value)
+                                 : QStringLiteral("%1() needs a socket").arg(callName(call.kind))),
+            done);
+        return {id, socket};
+    }
+    {
+        const std::lock_guard lock(m_mutex);
+        m_pending.insert(id, Pending{socket, laneKind});
+    }
+    target->post(laneKind, makeJob(target, id, call, actor, std::move(done)));
+    return {id, socket};
+}
+
+Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Call call,
+                             QString actor, Completion done) {
+    // Entries live as long as the workbench, so the job can hold a plain pointer; holding
+    // a shared one could make a lane thread destroy its own entry.
+    SocketEntry* raw = target.get();
+    const SocketId socket = raw->id();
+    Lane::Job job;
+    job.call = id;
+    job.okIfClosed = call.kind == CallKind::Close;
+    job.onFirstWait = [this, raw, id, call, actor] {
+        Event event;
+        event.kind = EventKind::CallBlocked;
+        event.socket = raw->id();
+        event.call = id;
+        event.actor = actor;
+        event.lane = laneOf(call.kind);
+        event.request = call;
+        {
+            const SocketEntry::Use use(*raw);
+            const std::lock_guard lock(raw->snapshotMutex());
+            if (use)
+                event.kernel = m_probe->probe(use->fd(), raw->family(), raw->type());
+            if (event.kernel.valid)
+                raw->lastSnapshot = event.kernel;
+            m_trace->append(event);
+        }
+        Q_EMIT callBlocked(id, raw->id());
+    };
+    job.run = [this, raw, id, call, actor, done](Lane::Context& context) {
+        runCall(raw, id, call, actor, done, context, m_trace->nowNs());
+    };
+    job.fail = [this, socket, id, call, actor, done](const CallResult& result) {
+        finishWithoutRunning(socket, id, call, actor, result, done);
+    };
+    return job;
+}
+
+void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const QString& actor,
+                        const Completion& done, BlockingWait& wait, qint64 startNs) {
+    Event event;
+    event.kind = EventKind::CallFinished;
+    event.socket = target->id();
+    event.call = id;
+    event.actor = actor;
+    event.lane = laneOf(call.kind);
+    event.request = call;
+    event.startNs = startNs;
+
+    if (call.kind == CallKind::Close) {
+        const SocketEntry::Closed closed =
+            target->close([this, target](int fd) { m_watcher->unwatch(target->id(), fd); });
+        event.result = closed.result;
+        if (!closed.wasOpen)
+            event.result.message = QStringLiteral("already closed: close() again does nothing");
+        event.localAddress = closed.local;
+        event.peerAddress = closed.peer;
+        {
+            const std::lock_guard lock(target->snapshotMutex());
+            event.kernel = closedSnapshot(*m_probe, closed);
+            target->lastSnapshot = event.kernel;
+            m_trace->append(event);
+        }
+        if (closed.wasOpen && closed.peer.isValid())
+            m_watcher->followClosed(target->id(), closed.local, closed.peer,
+                                    event.kernel.tcpState == TcpState::None
+                                        ? std::nullopt
+                                        : std::optional<TcpState>(event.kernel.tcpState));
+        deliver(event, done);
+        return;
+    }
+
+    const SocketEntry::Use use(*target);
+    if (!use) {
+        event.result = CallResult::fromErrno(EBADF);
+        event.result.message = QStringLiteral("Bad file descriptor (the socket is closed)");
+        finish(std::move(event), done);
+        return;
+    }
+    if (auto invalid = callexecutor::validate(call, target->family(), target->type())) {
+        event.result = *invalid;
+    } else {
+        callexecutor::Execution execution = callexecutor::run(*use, call, wait);
+        event.result = std::move(execution.result);
+        if (execution.acceptedFd >= 0) {
+            auto accepted = addEntry(target->family(), target->type(), actor, target->id());
+            event.result.newSocket = accepted->id();
+            {
+                const std::lock_guard lock(accepted->snapshotMutex());
+                accepted->lastSnapshot =
+                    m_probe->probe(execution.acceptedFd, target->family(), target->type());
+            }
+            accepted->open(execution.acceptedFd);
+            m_watcher->watch(accepted->id(), execution.acceptedFd);
+        }
+    }
+    fillPayload(event);
+    bool followUp = false;
+    {
+        // Probe and append under the socket's snapshot lock: an observation cannot slip
+        // in between with an older view.
+        const std::lock_guard lock(target->snapshotMutex());
+        event.kernel = m_probe->probe(use->fd(), target->family(), target->type());
+        target->lastSnapshot = event.kernel;
+        followUp = isTransitional(event.kernel.tcpState) || event.kernel.sendQueue > 0;
+        m_trace->append(event);
+    }
+    if (followUp)
+        m_watcher->follow(target->id());
+    deliver(event, done);
+}
+
+void Workbench::finish(Event event, const Completion& done) {
+    m_trace->append(event);
+    deliver(event, done);
+}
+
+void Workbench::deliver(const Event& event, const Completion& done) {
+    {
+        const std::lock_guard lock(m_mutex);
+        m_pending.remove(event.call);
+    }
+    Q_EMIT callFinished(event);
+    if (done)
+        done(event);
+}
+
+void Workbench::finishWithoutRunning(SocketId socket, CallId id, const Call& call,
+                                     const QString& actor, const CallResult& result,
+                                     const Completion& done) {
+    Event event;
+    event.kind = EventKind::CallFinished;
+    event.socket = socket;
+    event.call = id;
+    event.actor = actor;
+    event.lane = laneOf(call.kind);
+    event.request = call;
+    event.result = result;
+    fillPayload(event);
+    finish(std::move(event), done);
+}
+
+bool Workbench::observe(SocketId id) {
+    auto target = entry(id);
+    if (!target)
+        return false;
+    const SocketEntry::Use use(*target);
+    if (!use)
+        return false;
+    const std::lock_guard lock(target->snapshotMutex());
+    const KernelSnapshot now = m_probe->probe(use->fd(), target->family(), target->type());
+    if (now != target->lastSnapshot) {
+        Event event;
+        event.kind = EventKind::Observation;
+        event.socket = id;
+        event.actor = target->actor();
+        event.kernel = now;
+        target->lastSnapshot = now;
+        m_trace->append(event);
+    }
+    return isTransitional(now.tcpState) || now.sendQueue > 0;
+}
+
+void Workbench::observeClosed(SocketId id, std::optional<TcpState> state) {
+    auto target = entry(id);
+    if (!target)
+        return;
+    const std::lock_guard lock(target->snapshotMutex());
+    KernelSnapshot now;
+    now.valid = state.has_value();
+    now.tcpState = state.value_or(TcpState::None);
+    if (now == target->lastSnapshot)
+        return;
+    Event event;
+    event.kind = EventKind::Observation;
+    event.socket = id;
+    event.actor = target->actor();
+    event.kernel = now;
+    target->lastSnapshot = now;
+    m_trace->append(event);
+}
+
+bool Workbench::interrupt(CallId call) {
+    std::shared_ptr<SocketEntry> target;
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto it = m_pending.constFind(call);
+        if (it == m_pending.cend())
+            return false;
+        if (it->lane == LaneKind::Resolver)
+            return m_resolver && m_resolver->interrupt(call);
+        target = m_sockets.value(it->socket);
+    }
+    return target && target->interrupt(call);
+}
+
+void Workbench::interruptAll() {
+    QList<std::shared_ptr<SocketEntry>> all;
+    {
+        const std::lock_guard lock(m_mutex);
+        all = m_sockets.values();
+    }
+    for (const auto& e : all)
+        e->interruptAll();
+}
+
+QList<Workbench::Ticket> Workbench::closeAll(const QString& actor) {
+    QList<SocketId> open;
+    {
+        const std::lock_guard lock(m_mutex);
+        for (const auto& e : std::as_const(m_sockets)) {
+            const auto phase = e->phase();
+            if (phase == SocketEntry::Phase::Open || phase == SocketEntry::Phase::Creating)
+                open.append(e->id());
+        }
+    }
+    std::sort(open.begin(), open.end());
+    QList<Ticket> tickets;
+    Call close;
+    close.kind = CallKind::Close;
+    for (const SocketId id : open)
+        tickets.append(submit(id, close, actor));
+    return tickets;
+}
+
+QList<Workbench::SocketInfo> Workbench::sockets() const {
+    QList<SocketInfo> out;
+    {
+        const std::lock_guard lock(m_mutex);
+        for (const auto& e : m_sockets)
+            out.append(SocketInfo{e->id(), e->family(), e->type(), e->actor(), e->acceptedFrom(),
+                                  e->phase() == SocketEntry::Phase::Open});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const SocketInfo& a, const SocketInfo& b) { return a.id < b.id; });
+    return out;
+}
+
+std::optional<Workbench::SocketInfo> Workbench::socket(SocketId id) const {
+    auto e = entry(id);
+    if (!e)
+        return std::nullopt;
+    return SocketInfo{e->id(),    e->family(),       e->type(),
+                      e->actor(), e->acceptedFrom(), e->phase() == SocketEntry::Phase::Open};
+}
+
+QList<CallId> Workbench::pendingCalls() const {
+    const std::lock_guard lock(m_mutex);
+    QList<CallId> out = m_pending.keys();
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::optional<Event> Workbench::callAndWait(SocketId socket, const Call& call, const QString& actor,
+                                            std::chrono::milliseconds timeout) {
+    auto promise = std::make_shared<std::promise<Event>>();
+    auto future = promise->get_future();
+    submit(socket, call, actor, [promise](const Event& event) { promise->set_value(event); });
+    if (future.wait_for(timeout) != std::future_status::ready)
+        return std::nullopt;
+    return future.get();
+}
+
+} // namespace sockbench

@@ -1,0 +1,122 @@
+#pragma once
+
+#include "event.h"
+#include "lane.h"
+#include "trace.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace sockbench {
+
+class KernelProbe;
+class KernelWatcher;
+class Lane;
+class SocketEntry;
+
+// The one door to sockets. Everything in the program that wants a socket call submits it
+// here and gets a call id back at once; the call runs on a worker lane of its socket and
+// its result arrives as an Event (in the trace, through callFinished, and through the
+// optional completion). No other code touches a socket.
+//
+// Threads: submit(), interrupt() and the queries are safe from any thread and never make
+// a system call on a workbench socket. Destroying the workbench interrupts every blocked
+// call, joins every worker and closes every descriptor it opened.
+class Workbench : public QObject {
+    Q_OBJECT
+public:
+    struct Ticket {
+        CallId call;
+        SocketId socket; // socket(): the new socket's id, known at once
+    };
+    // Runs on the worker thread right after the event is in the trace; keep it short.
+    // The event carries the full received data even where the trace keeps a sample.
+    using Completion = std::function<void(const Event&)>;
+
+    struct SocketInfo {
+        SocketId id;
+        AddressFamily family = AddressFamily::Inet4;
+        SocketType type = SocketType::Stream;
+        QString actor;
+        SocketId acceptedFrom; // set for sockets that accept() returned
+        bool open = false;     // has a descriptor now
+    };
+
+    explicit Workbench(QObject* parent = nullptr);
+    explicit Workbench(std::unique_ptr<KernelProbe> probe, QObject* parent = nullptr);
+    ~Workbench() override;
+
+    Trace& trace() { return *m_trace; }
+    const Trace& trace() const { return *m_trace; }
+    const KernelProbe& probe() const { return *m_probe; }
+
+    // socket() needs no socket id (a new one is made); module calls (getaddrinfo, ...)
+    // take none. Invalid requests finish at once with an Invalid result.
+    Ticket submit(SocketId socket, const Call& call, const QString& actor, Completion done = {});
+    Ticket createSocket(AddressFamily family, SocketType type, const QString& actor,
+                        Completion done = {});
+
+    // A queued call is cancelled; a running one stops waiting at once. Both finish with
+    // an Interrupted result. Returns false when the call is unknown or already finished.
+    bool interrupt(CallId call);
+    // Interrupts every call that is waiting or queued.
+    void interruptAll();
+    // Submits close() for every socket that is still open; returns the tickets.
+    QList<Ticket> closeAll(const QString& actor);
+
+    QList<SocketInfo> sockets() const;
+    std::optional<SocketInfo> socket(SocketId id) const;
+    // Calls submitted and not yet finished.
+    QList<CallId> pendingCalls() const;
+
+    // Submits and waits for the result on the calling thread. For tools and tests only:
+    // never on the UI thread. nullopt if the wait timed out (the call goes on).
+    std::optional<Event> callAndWait(SocketId socket, const Call& call, const QString& actor,
+                                     std::chrono::milliseconds timeout);
+
+Q_SIGNALS:
+    // Emitted on the worker thread; receivers in other threads get it queued.
+    void callBlocked(sockbench::CallId call, sockbench::SocketId socket);
+    void callFinished(const sockbench::Event& event);
+
+private:
+    struct Pending {
+        SocketId socket;
+        LaneKind lane;
+    };
+    std::shared_ptr<SocketEntry> entry(SocketId id) const;
+    std::shared_ptr<SocketEntry> addEntry(AddressFamily family, SocketType type,
+                                          const QString& actor, SocketId acceptedFrom);
+    Lane& resolverLane();
+    Lane::Job makeJob(std::shared_ptr<SocketEntry> entry, CallId id, Call call, QString actor,
+                      Completion done);
+    void runCall(SocketEntry* entry, CallId id, const Call& call, const QString& actor,
+                 const Completion& done, BlockingWait& wait, qint64 startNs);
+    void finish(Event event, const Completion& done); // append, then deliver
+    void deliver(const Event& event, const Completion& done);
+    void finishWithoutRunning(SocketId socket, CallId id, const Call& call, const QString& actor,
+                              const CallResult& result, const Completion& done);
+    bool observe(SocketId id);
+    void observeClosed(SocketId id, std::optional<TcpState> state);
+
+    std::unique_ptr<KernelProbe> m_probe;
+    Trace* m_trace; // child QObject
+    std::atomic<quint64> m_nextCall{1};
+    mutable std::mutex m_mutex; // guards m_sockets, m_nextSocket, m_pending, m_resolver
+    QHash<SocketId, std::shared_ptr<SocketEntry>> m_sockets;
+    quint32 m_nextSocket = 1;
+    QHash<CallId, Pending> m_pending;
+    std::unique_ptr<Lane> m_resolver;
+    std::unique_ptr<KernelWatcher> m_watcher; // declared last: stopped first
+};
+
+} // namespace sockbench
+
+Q_DECLARE_METATYPE(sockbench::Workbench::Ticket)

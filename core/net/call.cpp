@@ -1,0 +1,183 @@
+#include "call.h"
+
+#include <array>
+#include <utility>
+
+namespace sockbench {
+
+namespace {
+
+constexpr std::array<std::pair<CallKind, const char*>, 25> kCallNames{{
+    {CallKind::Socket, "socket"},
+    {CallKind::SetSockOpt, "setsockopt"},
+    {CallKind::GetSockOpt, "getsockopt"},
+    {CallKind::Bind, "bind"},
+    {CallKind::Listen, "listen"},
+    {CallKind::Accept, "accept"},
+    {CallKind::Connect, "connect"},
+    {CallKind::ConnectEx, "connect_ex"},
+    {CallKind::Send, "send"},
+    {CallKind::SendAll, "sendall"},
+    {CallKind::SendTo, "sendto"},
+    {CallKind::Recv, "recv"},
+    {CallKind::RecvFrom, "recvfrom"},
+    {CallKind::RecvInto, "recv_into"},
+    {CallKind::RecvFromInto, "recvfrom_into"},
+    {CallKind::Shutdown, "shutdown"},
+    {CallKind::Close, "close"},
+    {CallKind::GetSockName, "getsockname"},
+    {CallKind::GetPeerName, "getpeername"},
+    {CallKind::SetBlocking, "setblocking"},
+    {CallKind::SetTimeout, "settimeout"},
+    {CallKind::GetAddrInfo, "getaddrinfo"},
+    {CallKind::GetHostByName, "gethostbyname"},
+    {CallKind::GetHostByAddr, "gethostbyaddr"},
+    {CallKind::GetHostName, "gethostname"},
+}};
+
+struct OptionName {
+    SocketOption option;
+    const char* name;
+    const char* level;
+};
+
+constexpr std::array<OptionName, 11> kOptionNames{{
+    {SocketOption::ReuseAddr, "SO_REUSEADDR", "SOL_SOCKET"},
+    {SocketOption::ReusePort, "SO_REUSEPORT", "SOL_SOCKET"},
+    {SocketOption::Linger, "SO_LINGER", "SOL_SOCKET"},
+    {SocketOption::RcvBuf, "SO_RCVBUF", "SOL_SOCKET"},
+    {SocketOption::SndBuf, "SO_SNDBUF", "SOL_SOCKET"},
+    {SocketOption::Broadcast, "SO_BROADCAST", "SOL_SOCKET"},
+    {SocketOption::KeepAlive, "SO_KEEPALIVE", "SOL_SOCKET"},
+    {SocketOption::Error, "SO_ERROR", "SOL_SOCKET"},
+    {SocketOption::Type, "SO_TYPE", "SOL_SOCKET"},
+    {SocketOption::AcceptConn, "SO_ACCEPTCONN", "SOL_SOCKET"},
+    {SocketOption::TcpNoDelay, "TCP_NODELAY", "IPPROTO_TCP"},
+}};
+
+} // namespace
+
+QString callName(CallKind kind) {
+    for (const auto& [k, name] : kCallNames)
+        if (k == kind)
+            return QString::fromLatin1(name);
+    return QStringLiteral("?");
+}
+
+std::optional<CallKind> callKindFromName(const QString& name) {
+    for (const auto& [k, n] : kCallNames)
+        if (name == QLatin1String(n))
+            return k;
+    return std::nullopt;
+}
+
+bool isModuleCall(CallKind kind) {
+    switch (kind) {
+    case CallKind::GetAddrInfo:
+    case CallKind::GetHostByName:
+    case CallKind::GetHostByAddr:
+    case CallKind::GetHostName:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool isDataCall(CallKind kind) {
+    switch (kind) {
+    case CallKind::Send:
+    case CallKind::SendAll:
+    case CallKind::SendTo:
+    case CallKind::Recv:
+    case CallKind::RecvFrom:
+    case CallKind::RecvInto:
+    case CallKind::RecvFromInto:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString socketTypeName(SocketType type) {
+    return type == SocketType::Stream ? QStringLiteral("SOCK_STREAM")
+                                      : QStringLiteral("SOCK_DGRAM");
+}
+
+QString optionName(SocketOption option) {
+    for (const auto& entry : kOptionNames)
+        if (entry.option == option)
+            return QString::fromLatin1(entry.name);
+    return {};
+}
+
+QString optionLevelName(SocketOption option) {
+    for (const auto& entry : kOptionNames)
+        if (entry.option == option)
+            return QString::fromLatin1(entry.level);
+    return {};
+}
+
+std::optional<SocketOption> optionFromName(const QString& name) {
+    for (const auto& entry : kOptionNames)
+        if (name == QLatin1String(entry.name))
+            return entry.option;
+    return std::nullopt;
+}
+
+QString outcomeName(Outcome outcome) {
+    switch (outcome) {
+    case Outcome::Ok:
+        return QStringLiteral("ok");
+    case Outcome::Error:
+        return QStringLiteral("error");
+    case Outcome::Timeout:
+        return QStringLiteral("timeout");
+    case Outcome::Interrupted:
+        return QStringLiteral("interrupted");
+    case Outcome::Invalid:
+        return QStringLiteral("invalid");
+    }
+    return {};
+}
+
+QString CallResult::errorName() const {
+    if (outcome == Outcome::Error)
+        return errnocatalog::name(errorDomain, errorNumber);
+    return outcomeName(outcome);
+}
+
+CallResult CallResult::fromErrno(int number) {
+    return fromError(ErrorDomain::Errno, number);
+}
+
+CallResult CallResult::fromError(ErrorDomain domain, int number) {
+    CallResult r;
+    r.outcome = Outcome::Error;
+    r.errorDomain = domain;
+    r.errorNumber = number;
+    r.message = errnocatalog::description(domain, number);
+    return r;
+}
+
+CallResult CallResult::invalid(const QString& sentence) {
+    CallResult r;
+    r.outcome = Outcome::Invalid;
+    r.message = sentence;
+    return r;
+}
+
+CallResult CallResult::timedOut() {
+    CallResult r;
+    r.outcome = Outcome::Timeout;
+    r.message = QStringLiteral("timed out");
+    return r;
+}
+
+CallResult CallResult::interrupted(const QString& why) {
+    CallResult r;
+    r.outcome = Outcome::Interrupted;
+    r.message = why;
+    return r;
+}
+
+} // namespace sockbench
