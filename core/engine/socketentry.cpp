@@ -225,6 +225,8 @@ SocketEntry::Closed SocketEntry::close(const std::function<void(int fd)>& before
             closed.local = local.address;
         if (auto peer = m_socket->peerAddress(); peer.ok())
             closed.peer = peer.address;
+        else
+            closed.peer = m_knownPeer;
     }
     if (beforeClose)
         beforeClose(m_socket->fd());
@@ -245,6 +247,11 @@ SocketEntry::Closed SocketEntry::close(const std::function<void(int fd)>& before
         }
     }
     return closed;
+}
+
+void SocketEntry::rememberPeer(const Endpoint& peer) {
+    const std::lock_guard lock(m_mutex);
+    m_knownPeer = peer;
 }
 
 std::vector<std::shared_ptr<Lane>> SocketEntry::takeRetiredLanes() {

@@ -77,6 +77,10 @@ public:
     // open and no use alive: the place to stop watching it.
     Closed close(const std::function<void(int fd)>& beforeClose);
 
+    // The peer as last known (connect, accept): getpeername() no longer answers once the
+    // connection has moved on to TIME_WAIT, but close() still wants to follow it.
+    void rememberPeer(const Endpoint& peer);
+
     // Lanes that have been retired and whose threads must be joined by the owner.
     std::vector<std::shared_ptr<Lane>> takeRetiredLanes();
 
@@ -109,6 +113,7 @@ private:
     // Shared so that interrupt() can hold a lane while another thread retires it.
     std::shared_ptr<Lane> m_lanes[3];
     std::vector<std::shared_ptr<Lane>> m_retired;
+    Endpoint m_knownPeer;
     int m_controlOutstanding = 0; // control calls posted and not yet finished
     int m_forwarding[3] = {};     // per lane: calls travelling through the control lane
 

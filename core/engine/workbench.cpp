@@ -315,10 +315,16 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
                 accepted->lastSnapshot =
                     m_probe->probe(execution.acceptedFd, target->family(), target->type());
             }
+            accepted->rememberPeer(event.result.address);
             accepted->open(execution.acceptedFd);
             m_watcher->watch(accepted->id(), execution.acceptedFd);
         }
     }
+    if (event.result.ok() && event.result.address.isValid() &&
+        ((call.kind == CallKind::Connect) ||
+         (call.kind == CallKind::ConnectEx && event.result.count == 0) ||
+         call.kind == CallKind::GetPeerName))
+        target->rememberPeer(event.result.address);
     fillPayload(event);
     bool followUp = false;
     {

@@ -1,0 +1,370 @@
+// Workers, full duplex, interrupts and teardown: a blocked call never holds anything else
+// up, any blocked call can be interrupted, and nothing outlives the workbench.
+
+#include "testsupport.h"
+
+#include <QSignalSpy>
+
+#include <memory>
+
+using namespace sockbench;
+using namespace sockbench::test;
+
+namespace {
+
+// Submits a call without waiting and returns a spy-friendly handle on its result.
+struct Pending {
+    CallId call;
+    std::shared_ptr<std::optional<Event>> result = std::make_shared<std::optional<Event>>();
+    std::shared_ptr<std::mutex> mutex = std::make_shared<std::mutex>();
+
+    bool finished() const {
+        const std::lock_guard lock(*mutex);
+        return result->has_value();
+    }
+    Event event() const {
+        const std::lock_guard lock(*mutex);
+        return result->value_or(Event{});
+    }
+};
+
+Pending start(Workbench& bench, SocketId socket, const Call& call) {
+    Pending p;
+    auto result = p.result;
+    auto mutex = p.mutex;
+    p.call = bench
+                 .submit(socket, call, QStringLiteral("test"),
+                         [result, mutex](const Event& e) {
+                             const std::lock_guard lock(*mutex);
+                             *result = e;
+                         })
+                 .call;
+    return p;
+}
+
+// True once the trace shows the call blocked in the kernel.
+bool isBlocked(Workbench& bench, CallId call) {
+    for (const Event& e : bench.trace().events())
+        if (e.kind == EventKind::CallBlocked && e.call == call)
+            return true;
+    return false;
+}
+
+#define WAIT_BLOCKED(bench, pending)                                                               \
+    QVERIFY(waitUntil([&] { return isBlocked((bench), (pending).call); }))
+#define WAIT_FINISHED(pending) QVERIFY(waitUntil([&] { return (pending).finished(); }))
+
+} // namespace
+
+class TestWorkbenchThreads : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void submitReturnsAtOnce();
+    void fullDuplexSendWhileRecvBlocked();
+    void blockedCallDoesNotDelayOtherSockets();
+    void oneDirectionKeepsItsOrder();
+    void callsWaitForEarlierControlCalls();
+    void interruptAccept();
+    void interruptRecv();
+    void interruptRecvFromUdp();
+    void interruptConnect();
+    void interruptSendOnFullBuffer();
+    void interruptQueuedCall();
+    void interruptFinishedCallIsRefused();
+    void closeWakesBlockedCalls();
+    void interruptAll();
+    void destroyingWorkbenchLeavesNothingBehind();
+    void closedSocketsGiveBackTheirThreads();
+};
+
+void TestWorkbenchThreads::submitReturnsAtOnce() {
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    QVERIFY(c.server.isValid());
+    const Pending recv = start(bench, c.server, calls::recv(10));
+    // submit() came back while the call is still waiting for data.
+    WAIT_BLOCKED(bench, recv);
+    QVERIFY(!recv.finished());
+    QVERIFY(bench.pendingCalls().contains(recv.call));
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("x")));
+    WAIT_FINISHED(recv);
+    QCOMPARE(recv.event().result.data, QByteArray("x"));
+    QVERIFY(!bench.pendingCalls().contains(recv.call));
+}
+
+void TestWorkbenchThreads::fullDuplexSendWhileRecvBlocked() {
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    const Pending recv = start(bench, c.server, calls::recv(1024));
+    WAIT_BLOCKED(bench, recv);
+    // The same socket sends while its recv() is blocked.
+    const Event sent = RUN(bench, c.server, calls::sendAll("from the server"));
+    EXPECT_OK(sent);
+    QVERIFY(!recv.finished());
+    QCOMPARE(RUN(bench, c.client, calls::recv(1024)).result.data, QByteArray("from the server"));
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("from the client")));
+    WAIT_FINISHED(recv);
+    QCOMPARE(recv.event().result.data, QByteArray("from the client"));
+    QCOMPARE(recv.event().lane, LaneKind::Read);
+    QCOMPARE(sent.lane, LaneKind::Write);
+}
+
+void TestWorkbenchThreads::blockedCallDoesNotDelayOtherSockets() {
+    Workbench bench;
+    const Connected a = connectedPair(bench);
+    const Connected b = connectedPair(bench);
+    const Pending acceptA = start(bench, a.listener, calls::accept());
+    const Pending recvA = start(bench, a.server, calls::recv(1));
+    WAIT_BLOCKED(bench, acceptA);
+    WAIT_BLOCKED(bench, recvA);
+    // Everything on the other pair goes on as if nothing were blocked.
+    EXPECT_OK(RUN(bench, b.client, calls::sendAll("free")));
+    QCOMPARE(RUN(bench, b.server, calls::recv(10)).result.data, QByteArray("free"));
+    EXPECT_OK(RUN(bench, SocketId{}, calls::gethostname()));
+    QVERIFY(!acceptA.finished());
+    QVERIFY(!recvA.finished());
+}
+
+void TestWorkbenchThreads::oneDirectionKeepsItsOrder() {
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    QByteArray expected;
+    for (int i = 0; i < 200; ++i) {
+        const QByteArray chunk = QByteArray::number(i) + ',';
+        expected += chunk;
+        bench.submit(c.client, calls::send(chunk), QStringLiteral("test"));
+    }
+    QByteArray got;
+    while (got.size() < expected.size()) {
+        const Event e = RUN(bench, c.server, calls::recv(4096));
+        EXPECT_OK(e);
+        QVERIFY(e.result.count > 0);
+        got += e.result.data;
+    }
+    QCOMPARE(got, expected);
+}
+
+void TestWorkbenchThreads::callsWaitForEarlierControlCalls() {
+    // Submitted all at once, without waiting: accept() must still come after listen(),
+    // and bind() after socket(), though they run on different lanes.
+    Workbench bench;
+    const QString actor = QStringLiteral("test");
+    const SocketId listener =
+        bench.createSocket(AddressFamily::Inet4, SocketType::Stream, actor).socket;
+    bench.submit(listener, calls::bind(QStringLiteral("127.0.0.1"), 0), actor);
+    bench.submit(listener, calls::listen(1), actor);
+    const Pending accept = start(bench, listener, calls::accept());
+    const Endpoint address = RUN(bench, listener, calls::getsockname()).result.address;
+    QVERIFY(address.port() != 0);
+    const SocketId client =
+        bench.createSocket(AddressFamily::Inet4, SocketType::Stream, actor).socket;
+    const Pending send = start(bench, client, calls::sendAll("early"));
+    bench.submit(client, calls::connect(QStringLiteral("127.0.0.1"), address.port()), actor);
+    // send was submitted before connect: on a socket that is not connected yet the
+    // kernel refuses it, and the workbench reports exactly that.
+    WAIT_FINISHED(send);
+    QCOMPARE(send.event().result.errorName(), QStringLiteral("EPIPE"));
+    WAIT_FINISHED(accept);
+    EXPECT_OK(accept.event());
+}
+
+void TestWorkbenchThreads::interruptAccept() {
+    Workbench bench;
+    const SocketId s = makeSocket(bench);
+    EXPECT_OK(RUN(bench, s, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    EXPECT_OK(RUN(bench, s, calls::listen(1)));
+    const Pending accept = start(bench, s, calls::accept());
+    WAIT_BLOCKED(bench, accept);
+    QVERIFY(bench.interrupt(accept.call));
+    WAIT_FINISHED(accept);
+    QCOMPARE(accept.event().result.outcome, Outcome::Interrupted);
+    // The listener is fine afterwards.
+    QCOMPARE(RUN(bench, s, calls::getsockname()).kernel.tcpState, TcpState::Listen);
+}
+
+void TestWorkbenchThreads::interruptRecv() {
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    const Pending recv = start(bench, c.server, calls::recv(10));
+    WAIT_BLOCKED(bench, recv);
+    QVERIFY(bench.interrupt(recv.call));
+    WAIT_FINISHED(recv);
+    QCOMPARE(recv.event().result.outcome, Outcome::Interrupted);
+    QCOMPARE(recv.event().result.errorName(), QStringLiteral("interrupted"));
+    // No data was lost: the next recv gets what is sent now.
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("after")));
+    QCOMPARE(RUN(bench, c.server, calls::recv(10)).result.data, QByteArray("after"));
+}
+
+void TestWorkbenchThreads::interruptRecvFromUdp() {
+    Workbench bench;
+    const SocketId s = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
+    EXPECT_OK(RUN(bench, s, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    const Pending recv = start(bench, s, calls::recvFrom(100));
+    WAIT_BLOCKED(bench, recv);
+    QVERIFY(bench.interrupt(recv.call));
+    WAIT_FINISHED(recv);
+    QCOMPARE(recv.event().result.outcome, Outcome::Interrupted);
+}
+
+void TestWorkbenchThreads::interruptConnect() {
+    // A listener with backlog 0 takes one connection into its accept queue; while that
+    // one waits, the kernel drops further SYNs and the next connect() stays in SYN_SENT.
+    Workbench bench;
+    const SocketId listener = makeSocket(bench);
+    EXPECT_OK(RUN(bench, listener, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    EXPECT_OK(RUN(bench, listener, calls::listen(0)));
+    const quint16 port = RUN(bench, listener, calls::getsockname()).result.address.port();
+    const SocketId first = makeSocket(bench);
+    EXPECT_OK(RUN(bench, first, calls::connect(QStringLiteral("127.0.0.1"), port)));
+    QVERIFY(waitUntil(
+        [&] { return RUN(bench, listener, calls::getsockname()).kernel.acceptQueue == 1; }));
+
+    Pending connect;
+    SocketId waiting;
+    // The queue may take a second one (backlog + 1); whichever connect blocks is ours.
+    for (int attempt = 0; attempt < 3 && !connect.call.isValid(); ++attempt) {
+        const SocketId s = makeSocket(bench);
+        const Pending p = start(bench, s, calls::connect(QStringLiteral("127.0.0.1"), port));
+        QVERIFY(waitUntil([&] { return p.finished() || isBlocked(bench, p.call); }));
+        if (!p.finished() && waitUntil(
+                                 [&] {
+                                     return RUN(bench, s, calls::getsockname()).kernel.tcpState ==
+                                            TcpState::SynSent;
+                                 },
+                                 std::chrono::milliseconds(300))) {
+            connect = p;
+            waiting = s;
+        }
+    }
+    QVERIFY2(connect.call.isValid(), "no connect() stayed in SYN_SENT");
+    QVERIFY(bench.interrupt(connect.call));
+    WAIT_FINISHED(connect);
+    QCOMPARE(connect.event().result.outcome, Outcome::Interrupted);
+    // The kernel goes on trying: a second connect() meets the attempt in progress.
+    const Event again = RUN(bench, waiting, calls::connectEx(QStringLiteral("127.0.0.1"), port));
+    EXPECT_OK(again);
+    QCOMPARE(again.result.count, qint64(EALREADY));
+}
+
+void TestWorkbenchThreads::interruptSendOnFullBuffer() {
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    EXPECT_OK(RUN(bench, c.client, calls::setsockopt(SocketOption::SndBuf, 4096)));
+    EXPECT_OK(RUN(bench, c.server, calls::setsockopt(SocketOption::RcvBuf, 4096)));
+    const qint64 asked = 256 * 1024 * 1024;
+    const Pending send = start(bench, c.client, calls::sendAll(QByteArray("x"), asked));
+    WAIT_BLOCKED(bench, send);
+    QVERIFY(bench.interrupt(send.call));
+    WAIT_FINISHED(send);
+    const Event e = send.event();
+    QCOMPARE(e.result.outcome, Outcome::Interrupted);
+    QVERIFY(e.result.partial);
+    QVERIFY(e.result.count > 0);
+    QVERIFY(e.result.count < asked);
+    QCOMPARE(e.payloadSize, e.result.count); // the trace counts what really left
+}
+
+void TestWorkbenchThreads::interruptQueuedCall() {
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    const Pending first = start(bench, c.server, calls::recv(10));
+    const Pending second = start(bench, c.server, calls::recv(10)); // queued behind it
+    WAIT_BLOCKED(bench, first);
+    QVERIFY(bench.interrupt(second.call));
+    WAIT_FINISHED(second);
+    QCOMPARE(second.event().result.outcome, Outcome::Interrupted);
+    QVERIFY(second.event().result.message.contains(QStringLiteral("before it started")));
+    QVERIFY(!first.finished());
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("1")));
+    WAIT_FINISHED(first);
+    QCOMPARE(first.event().result.data, QByteArray("1"));
+}
+
+void TestWorkbenchThreads::interruptFinishedCallIsRefused() {
+    Workbench bench;
+    const Event e = RUN(bench, SocketId{}, calls::gethostname());
+    QVERIFY(!bench.interrupt(e.call));
+    QVERIFY(!bench.interrupt(CallId{999999}));
+}
+
+void TestWorkbenchThreads::closeWakesBlockedCalls() {
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    const Pending recv = start(bench, c.server, calls::recv(10));
+    const Pending accept = start(bench, c.listener, calls::accept());
+    WAIT_BLOCKED(bench, recv);
+    WAIT_BLOCKED(bench, accept);
+    EXPECT_OK(RUN(bench, c.server, calls::close()));
+    EXPECT_OK(RUN(bench, c.listener, calls::close()));
+    WAIT_FINISHED(recv);
+    WAIT_FINISHED(accept);
+    QCOMPARE(recv.event().result.outcome, Outcome::Interrupted);
+    QCOMPARE(accept.event().result.outcome, Outcome::Interrupted);
+    // The peer sees the connection end.
+    QCOMPARE(RUN(bench, c.client, calls::recv(10)).result.count, 0);
+}
+
+void TestWorkbenchThreads::interruptAll() {
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    const Pending a = start(bench, c.server, calls::recv(10));
+    const Pending b = start(bench, c.client, calls::recv(10));
+    const Pending l = start(bench, c.listener, calls::accept());
+    WAIT_BLOCKED(bench, a);
+    WAIT_BLOCKED(bench, b);
+    WAIT_BLOCKED(bench, l);
+    bench.interruptAll();
+    WAIT_FINISHED(a);
+    WAIT_FINISHED(b);
+    WAIT_FINISHED(l);
+    for (const Pending* p : {&a, &b, &l})
+        QCOMPARE(p->event().result.outcome, Outcome::Interrupted);
+    QVERIFY(bench.pendingCalls().isEmpty());
+}
+
+void TestWorkbenchThreads::destroyingWorkbenchLeavesNothingBehind() {
+    const int fdsBefore = openDescriptors();
+    const int threadsBefore = liveThreads();
+    {
+        Workbench bench;
+        const Connected c = connectedPair(bench);
+        start(bench, c.server, calls::recv(10));
+        start(bench, c.listener, calls::accept());
+        const SocketId udp = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
+        RUN(bench, udp, calls::bind(QStringLiteral("127.0.0.1"), 0));
+        const Pending recvFrom = start(bench, udp, calls::recvFrom(10));
+        EXPECT_OK(RUN(bench, c.client, calls::setsockopt(SocketOption::SndBuf, 4096)));
+        const Pending send = start(bench, c.client, calls::sendAll(QByteArray("x"), 1 << 28));
+        WAIT_BLOCKED(bench, send);
+        WAIT_BLOCKED(bench, recvFrom);
+        start(bench, c.server, calls::recv(10)); // queued behind the blocked one
+        QVERIFY(openDescriptors() > fdsBefore);
+        QVERIFY(liveThreads() > threadsBefore);
+    }
+    QCOMPARE(openDescriptors(), fdsBefore);
+    QCOMPARE(liveThreads(), threadsBefore);
+}
+
+void TestWorkbenchThreads::closedSocketsGiveBackTheirThreads() {
+    Workbench bench;
+    EXPECT_OK(RUN(bench, SocketId{}, calls::gethostname())); // the resolver lane stays
+    const int threadsBefore = liveThreads();
+    for (int i = 0; i < 20; ++i) {
+        const Connected c = connectedPair(bench);
+        EXPECT_OK(RUN(bench, c.client, calls::sendAll("x")));
+        QCOMPARE(RUN(bench, c.server, calls::recv(1)).result.data, QByteArray("x"));
+        for (SocketId s : {c.client, c.server, c.listener})
+            EXPECT_OK(RUN(bench, s, calls::close()));
+    }
+    // Each closed socket's last lane is joined on a later submit; after one more call
+    // every one of them has ended.
+    EXPECT_OK(RUN(bench, SocketId{}, calls::gethostname()));
+    QVERIFY(waitUntil([&] {
+        RUN(bench, SocketId{}, calls::gethostname());
+        return liveThreads() <= threadsBefore;
+    }));
+}
+
+QTEST_GUILESS_MAIN(TestWorkbenchThreads)
+#include "tst_workbench_threads.moc"
