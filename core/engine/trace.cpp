@@ -74,7 +74,13 @@ void Trace::notify() {
         this,
         [this] {
             m_notifyPending.store(false);
-            Q_EMIT appended(lastSeq());
+            // An append that lands between the store above and lastSeq() below is reported
+            // now, and its own notify() has queued one more call: that one has nothing new.
+            const quint64 last = lastSeq();
+            if (last == m_lastNotified)
+                return;
+            m_lastNotified = last;
+            Q_EMIT appended(last);
         },
         Qt::QueuedConnection);
 }

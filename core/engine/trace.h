@@ -17,8 +17,9 @@ namespace sockbench {
 // The one ordered record of everything that happened: every call, every result, every
 // change the kernel showed. Thread-safe; workers append, views read.
 //
-// Memory is bounded. Each event keeps at most kPayloadPerEvent bytes of its payload;
-// once kPayloadTotal bytes are stored, new events keep only a kPayloadSample-byte sample.
+// Memory is bounded. Each event keeps at most kPayloadPerEvent bytes of its payload; an
+// event whose payload would take the stored total past kPayloadTotal keeps only a
+// kPayloadSample-byte sample (so the total never passes kPayloadTotal by more than samples).
 // The trace holds the newest kMaxEvents events (firstSeq() says where it starts). The
 // per-socket totals count every byte and every call, whatever was trimmed.
 class Trace : public QObject {
@@ -57,7 +58,8 @@ public:
 
 Q_SIGNALS:
     // Something was appended; lastSeq is the newest. Coalesced: while one notification
-    // waits in the trace's thread, further appends do not queue another.
+    // waits in the trace's thread, further appends do not queue another. Each signal
+    // carries a larger lastSeq than the one before, and the last one the newest event.
     void appended(quint64 lastSeq);
 
 private:
@@ -70,6 +72,7 @@ private:
     qint64 m_payloadStored = 0;
     QHash<SocketId, SocketTotals> m_totals;
     std::atomic<bool> m_notifyPending{false};
+    quint64 m_lastNotified = 0; // touched only in the trace's own thread
 };
 
 } // namespace sockbench

@@ -169,6 +169,13 @@ socklen_t Endpoint::toSockaddr(sockaddr_storage& storage) const {
     case AddressFamily::Unix: {
         sockaddr_un un{};
         un.sun_family = AF_UNIX;
+        if (m_path.isEmpty()) {
+            // No name at all: the length covers the family only, which is what Python passes
+            // for bind('') and what makes Linux autobind a fresh abstract name. One byte more
+            // would name the abstract socket "\0", the same one for everybody.
+            std::memcpy(&storage, &un, sizeof un);
+            return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path));
+        }
         // A pathname keeps a terminating NUL; an abstract name is exactly its bytes.
         const auto room = sizeof un.sun_path - (isAbstract() ? 0 : 1);
         if (static_cast<size_t>(m_path.size()) > room)
@@ -239,13 +246,31 @@ Endpoint Endpoint::unmapped() const {
 
 namespace {
 
+bool isAsciiDigit(QChar c) {
+    return c >= QLatin1Char('0') && c <= QLatin1Char('9');
+}
+
+bool isAsciiHexDigit(QChar c) {
+    return c.unicode() < 128 && std::isxdigit(c.unicode());
+}
+
+// inet_pton() refuses "010"; inet_aton(), and so getaddrinfo() and Python, read it as octal.
+bool hasLeadingZero(QStringView number) {
+    return number.size() > 1 && number.front() == QLatin1Char('0') && isAsciiDigit(number[1]);
+}
+
+// One 32-bit number: "0x" and 1+ hex digits, or plain decimal digits without a leading zero.
+// Every character is checked here: QString::toULongLong() would also take a second "0x".
 std::optional<quint32> parseUnsigned32(const QString& text) {
+    const bool hex = text.startsWith(QLatin1String("0x"), Qt::CaseInsensitive);
+    const QStringView digits = QStringView(text).mid(hex ? 2 : 0);
+    if (digits.isEmpty() || (!hex && hasLeadingZero(digits)))
+        return std::nullopt;
+    for (const QChar c : digits)
+        if (!(hex ? isAsciiHexDigit(c) : isAsciiDigit(c)))
+            return std::nullopt;
     bool ok = false;
-    qulonglong value = 0;
-    if (text.startsWith(QLatin1String("0x"), Qt::CaseInsensitive))
-        value = text.mid(2).toULongLong(&ok, 16);
-    else
-        value = text.toULongLong(&ok, 10);
+    const qulonglong value = digits.toULongLong(&ok, hex ? 16 : 10);
     if (!ok || value > 0xffffffffULL)
         return std::nullopt;
     return static_cast<quint32>(value);
@@ -257,10 +282,10 @@ std::optional<quint32> parseDottedQuad(const QString& text) {
         return std::nullopt;
     quint32 value = 0;
     for (const auto& part : parts) {
-        if (part.isEmpty() || part.size() > 3)
+        if (part.isEmpty() || part.size() > 3 || hasLeadingZero(part))
             return std::nullopt;
         for (const QChar c : part)
-            if (!c.isDigit() || c.unicode() > 127)
+            if (!isAsciiDigit(c))
                 return std::nullopt;
         const int octet = part.toInt();
         if (octet > 255)
@@ -316,6 +341,10 @@ std::optional<Endpoint> Endpoint::parseLiteral(const QString& hostText, quint16 
         if (percent >= 0) {
             scope = host.mid(percent + 1);
             host = host.left(percent);
+            if (scope.isEmpty())
+                return fail(QStringLiteral("'%1': a scope (an interface name or number) must "
+                                           "follow the '%'")
+                                .arg(hostText));
         }
         in6_addr address{};
         const QByteArray latin = host.toLatin1();
@@ -346,8 +375,17 @@ std::optional<Endpoint> Endpoint::parseLiteral(const QString& hostText, quint16 
     if (!v4) {
         bool allDigitsAndDots = !host.isEmpty();
         for (const QChar c : host)
-            if (!(c.isDigit() || c == QLatin1Char('.')))
+            if (!(isAsciiDigit(c) || c == QLatin1Char('.')))
                 allDigitsAndDots = false;
+        if (allDigitsAndDots) {
+            const auto parts = host.split(QLatin1Char('.'));
+            for (const auto& part : parts)
+                if (hasLeadingZero(part))
+                    return fail(QStringLiteral("'%1' has a number with a leading zero, which "
+                                               "inet_pton() refuses and inet_aton() reads as "
+                                               "octal (010 is 8): write it without the zero")
+                                    .arg(hostText));
+        }
         if (allDigitsAndDots || host.startsWith(QLatin1String("0x"), Qt::CaseInsensitive))
             return fail(QStringLiteral("'%1' is not a valid IPv4 address (four numbers 0–255 "
                                        "separated by dots, or one 32-bit number)")
@@ -405,11 +443,11 @@ QString Endpoint::toPythonTuple() const {
     case AddressFamily::Inet4:
         return QStringLiteral("('%1', %2)").arg(dotted()).arg(m_port);
     case AddressFamily::Inet6:
+        // One multi-argument arg(): chained calls would take a numeric scope in the host
+        // ("fe80::1%2") for a placeholder and put the port there.
         return QStringLiteral("('%1', %2, %3, %4)")
-            .arg(host())
-            .arg(m_port)
-            .arg(m_flowInfo)
-            .arg(m_scopeId);
+            .arg(host(), QString::number(m_port), QString::number(m_flowInfo),
+                 QString::number(m_scopeId));
     case AddressFamily::Unix: {
         if (isAbstract()) {
             QString escaped = QStringLiteral("b'\\x00");

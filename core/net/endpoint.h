@@ -38,13 +38,23 @@ public:
 
     // Parses a numeric host in the family asked for (Unspecified: whichever fits):
     // IPv4 dotted ("127.0.0.1"), 32-bit hex ("0x7F000001") or decimal ("2130706433");
-    // IPv6 full, compressed or IPv4-mapped, with or without brackets. Names such as
-    // "localhost" are not literals: they return nullopt with an empty error.
+    // IPv6 full, compressed or IPv4-mapped, with or without brackets, with an optional
+    // "%scope" (interface name or number). An IPv4 literal asked for as Inet6 comes back
+    // IPv4-mapped. Names such as "localhost" are not literals: they return nullopt with
+    // an empty error.
+    //
+    // Dotted quads are as strict as inet_pton(): exactly four parts, each 0-255, and no
+    // leading zeros ("01.2.3.4", "010.0.0.1" and a decimal "0177" are refused with an
+    // error, because inet_aton() - and so getaddrinfo() and Python - would read them as
+    // octal). The inet_aton() shorthands "127.1" and "1.2.3" are refused too. Every other
+    // number-shaped host that does not parse ("256.1.1.1", "0x1FFFFFFFF") is an error.
     static std::optional<Endpoint> parseLiteral(const QString& host, quint16 port,
                                                 AddressFamily family, QString* error = nullptr);
 
     // Fills storage with the sockaddr for this endpoint and returns its length (0 when
-    // the endpoint is unspecified or an AF_UNIX path is too long).
+    // the endpoint is unspecified or an AF_UNIX path is too long: 107 bytes for a pathname,
+    // which needs its NUL, 108 for an abstract name). An empty AF_UNIX path gives the
+    // family alone, as Python's bind('') does: Linux then autobinds an abstract name.
     socklen_t toSockaddr(sockaddr_storage& storage) const;
 
     AddressFamily family() const { return m_family; }

@@ -13,35 +13,44 @@ namespace {
 struct Named {
     int number;
     const char* name;
-    const char* text;
 };
 
 // getaddrinfo()'s codes keep glibc's values, which are negative; Python reports them as is.
+// clang-format off
 constexpr Named kAddrInfo[] = {
-    {EAI_AGAIN, "EAI_AGAIN", nullptr},
-    {EAI_BADFLAGS, "EAI_BADFLAGS", nullptr},
-    {EAI_FAIL, "EAI_FAIL", nullptr},
-    {EAI_FAMILY, "EAI_FAMILY", nullptr},
-    {EAI_MEMORY, "EAI_MEMORY", nullptr},
-    {EAI_NONAME, "EAI_NONAME", nullptr},
-    {EAI_SERVICE, "EAI_SERVICE", nullptr},
-    {EAI_SOCKTYPE, "EAI_SOCKTYPE", nullptr},
-    {EAI_SYSTEM, "EAI_SYSTEM", nullptr},
-    {EAI_OVERFLOW, "EAI_OVERFLOW", nullptr},
+    {EAI_AGAIN, "EAI_AGAIN"},
+    {EAI_BADFLAGS, "EAI_BADFLAGS"},
+    {EAI_FAIL, "EAI_FAIL"},
+    {EAI_FAMILY, "EAI_FAMILY"},
+    {EAI_MEMORY, "EAI_MEMORY"},
+    {EAI_NONAME, "EAI_NONAME"},
+    {EAI_SERVICE, "EAI_SERVICE"},
+    {EAI_SOCKTYPE, "EAI_SOCKTYPE"},
+    {EAI_SYSTEM, "EAI_SYSTEM"},
+    {EAI_OVERFLOW, "EAI_OVERFLOW"},
 #ifdef EAI_NODATA
-    {EAI_NODATA, "EAI_NODATA", nullptr},
+    {EAI_NODATA, "EAI_NODATA"},
 #endif
 #ifdef EAI_ADDRFAMILY
-    {EAI_ADDRFAMILY, "EAI_ADDRFAMILY", nullptr},
+    {EAI_ADDRFAMILY, "EAI_ADDRFAMILY"},
 #endif
 };
+// clang-format on
 
-// h_errno values from gethostbyaddr(); the texts are hstrerror()'s.
+// h_errno values from gethostbyaddr().
 constexpr Named kHost[] = {
-    {HOST_NOT_FOUND, "HOST_NOT_FOUND", "Unknown host"},
-    {TRY_AGAIN, "TRY_AGAIN", "Host name lookup failure"},
-    {NO_RECOVERY, "NO_RECOVERY", "Unknown server error"},
-    {NO_DATA, "NO_DATA", "No address associated with name"},
+    {HOST_NOT_FOUND, "HOST_NOT_FOUND"},
+    {TRY_AGAIN, "TRY_AGAIN"},
+    {NO_RECOVERY, "NO_RECOVERY"},
+    {NO_DATA, "NO_DATA"},
+};
+
+// errno names that are a second name for a number: strerrorname_np() gives only the first
+// (EAGAIN, EDEADLK, EOPNOTSUPP), but Python's errno module and C code use these too.
+constexpr Named kErrnoAliases[] = {
+    {EWOULDBLOCK, "EWOULDBLOCK"},
+    {EDEADLOCK, "EDEADLOCK"},
+    {ENOTSUP, "ENOTSUP"},
 };
 
 template <size_t N> const Named* find(const Named (&table)[N], int number) {
@@ -83,9 +92,8 @@ QString description(ErrorDomain domain, int number) {
     case ErrorDomain::AddrInfo:
         return QString::fromLocal8Bit(::gai_strerror(number));
     case ErrorDomain::HostLookup:
-        if (const auto* entry = find(kHost, number))
-            return QString::fromLatin1(entry->text);
-        return QStringLiteral("Resolver error %1").arg(number);
+        // What Python puts in socket.herror, for every value (NETDB_INTERNAL included).
+        return QString::fromLocal8Bit(::hstrerror(number));
     }
     return {};
 }
@@ -123,6 +131,10 @@ QString pythonException(ErrorDomain domain, int number) {
     case EACCES:
     case EPERM:
         return QStringLiteral("PermissionError");
+    case ECHILD:
+        return QStringLiteral("ChildProcessError");
+    case ESRCH:
+        return QStringLiteral("ProcessLookupError");
     case ETIMEDOUT:
         return QStringLiteral("TimeoutError");
     default:
@@ -138,11 +150,9 @@ std::optional<Lookup> lookup(const QString& wanted) {
     for (const auto& entry : kHost)
         if (key == entry.name)
             return Lookup{ErrorDomain::HostLookup, entry.number};
-    // EWOULDBLOCK and EDEADLOCK are aliases that strerrorname_np never returns.
-    if (key == "EWOULDBLOCK")
-        return Lookup{ErrorDomain::Errno, EWOULDBLOCK};
-    if (key == "EDEADLOCK")
-        return Lookup{ErrorDomain::Errno, EDEADLOCK};
+    for (const auto& entry : kErrnoAliases)
+        if (key == entry.name)
+            return Lookup{ErrorDomain::Errno, entry.number};
     for (int number = 1; number < kMaxErrno; ++number)
         if (const char* n = ::strerrorname_np(number); n && key == n)
             return Lookup{ErrorDomain::Errno, number};

@@ -23,6 +23,7 @@ struct Lookup {
     int number;
 };
 // "EADDRINUSE" -> {Errno, 98}; "EAI_NONAME" -> {AddrInfo, -2}; unknown names -> nullopt.
+// Any case; the aliases EWOULDBLOCK, EDEADLOCK and ENOTSUP give their numbers too.
 std::optional<Lookup> lookup(const QString& name);
 
 // Every errno name this system knows, for completeness checks.

@@ -20,6 +20,25 @@ struct AddrInfoDeleter {
 };
 using AddrInfoList = std::unique_ptr<addrinfo, AddrInfoDeleter>;
 
+// Text that can only be a numeric address (digits, dots, hex, colons). Such text goes to
+// getaddrinfo() with AI_NUMERICHOST: the answer is the same as Python's, and a malformed
+// address never turns into a DNS query leaving the machine.
+bool looksNumeric(const QString& host)
+{
+    if (host.isEmpty())
+        return false;
+    bool digit = false;
+    for (const QChar c : host) {
+        const char16_t u = c.unicode();
+        if (u >= '0' && u <= '9')
+            digit = true;
+        else if (!(u == '.' || u == ':' || u == 'x' || u == 'X' || (u >= 'a' && u <= 'f') ||
+                   (u >= 'A' && u <= 'F') || u == '[' || u == ']' || u == '%'))
+            return false;
+    }
+    return digit || host.contains(QLatin1Char(':'));
+}
+
 CallResult gaiError(int code) {
     if (code == EAI_SYSTEM)
         return CallResult::fromErrno(errno);
@@ -31,7 +50,10 @@ CallResult gaiError(int code) {
 std::optional<CallResult> checkAddressArgs(const CallArgs& args, AddressFamily family,
                                            const QString& callName) {
     if (family == AddressFamily::Unix) {
-        if (args.host.toUtf8().size() > 107)
+        // A pathname keeps a terminating NUL in sun_path's 108 bytes; an abstract name
+        // (leading NUL) uses all 108.
+        const QByteArray path = args.host.toUtf8();
+        if (path.size() > (path.startsWith('\0') ? 108 : 107))
             return CallResult::invalid(
                 QStringLiteral("%1(): an AF_UNIX path can be at most 107 bytes long")
                     .arg(callName));
@@ -55,8 +77,7 @@ std::variant<Endpoint, CallResult> resolveAddress(const CallArgs& args, AddressF
             return CallResult::fromError(ErrorDomain::AddrInfo, EAI_FAMILY);
         return Endpoint::inet4(INADDR_BROADCAST, port);
     }
-    QString why;
-    if (auto literal = Endpoint::parseLiteral(host, port, AddressFamily::Unspecified, &why)) {
+    if (auto literal = Endpoint::parseLiteral(host, port, AddressFamily::Unspecified)) {
         // Python hands a literal of the other family to getaddrinfo(), which refuses it.
         if (literal->family() != family)
             return CallResult::fromError(ErrorDomain::AddrInfo, EAI_ADDRFAMILY);
@@ -66,11 +87,13 @@ std::variant<Endpoint, CallResult> resolveAddress(const CallArgs& args, AddressF
         }
         return *literal;
     }
-    if (!why.isEmpty())
-        return CallResult::fromError(ErrorDomain::AddrInfo, EAI_NONAME);
+    // Forms the strict parser refuses ("127.1", "010.0.0.1") still go to getaddrinfo(), as
+    // in Python: glibc reads them the inet_aton() way, so the answer is the kernel-side truth.
 
     addrinfo hints{};
     hints.ai_family = toNativeFamily(family);
+    if (looksNumeric(host))
+        hints.ai_flags |= AI_NUMERICHOST;
     addrinfo* raw = nullptr;
     const QByteArray name = host.toUtf8();
     const int rc = ::getaddrinfo(name.constData(), nullptr, &hints, &raw);
@@ -96,6 +119,8 @@ CallResult getAddrInfo(const CallArgs& args) {
     hints.ai_socktype = args.typeFilter;
     hints.ai_protocol = args.proto > 0 ? args.proto : 0;
     hints.ai_flags = args.flags;
+    if (!args.hostIsNone && looksNumeric(args.host))
+        hints.ai_flags |= AI_NUMERICHOST;
     const QByteArray host = args.host.toUtf8();
     const QByteArray service = args.service.toUtf8();
     if (args.hostIsNone && args.service.isEmpty())
