@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "lessoncommands.h"
+
 #include <QCoreApplication>
 #include <QTextStream>
 
@@ -7,20 +9,21 @@ namespace sockbench::cli {
 
 namespace {
 
-QTextStream& out() {
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream& err() {
-    static QTextStream stream(stderr);
-    return stream;
-}
-
 int usage(QTextStream& stream, int status) {
-    stream << "Usage: sockbench [--lesson NAME] [--platform NAME]   open the workbench window\n"
-              "       sockbench --screenshot FILE.png [--lesson NAME] [--step N]\n"
-              "       sockbench --version | --help\n";
+    stream << "Socket Workbench " << QCoreApplication::applicationVersion()
+           << ": socket programming, done for real.\n\n"
+              "Usage:\n"
+              "  sockbench [--lesson NAME|FILE] [--platform NAME]  open the workbench window\n"
+              "  sockbench --screenshot FILE.png [--lesson X] [--step N]\n"
+              "                                  render the window to a PNG and exit\n"
+              "  sockbench lessons               list the shipped lessons\n"
+              "  sockbench run NAME|FILE [--json]\n"
+              "                                  run a lesson headless and print its transcript;\n"
+              "                                  exit 0 when it passed, 1 when something failed,\n"
+              "                                  2 when the file is not a valid lesson\n"
+              "  sockbench export NAME|FILE [--out DIR] [--threads]\n"
+              "                                  write the lesson as runnable Python 3 scripts\n"
+              "  sockbench --version | --help\n";
     stream.flush();
     return status;
 }
@@ -28,23 +31,32 @@ int usage(QTextStream& stream, int status) {
 } // namespace
 
 QStringList commandNames() {
-    return {QStringLiteral("--version"), QStringLiteral("version"), QStringLiteral("--help"),
-            QStringLiteral("help")};
+    return {QStringLiteral("run"),     QStringLiteral("lessons"),   QStringLiteral("export"),
+            QStringLiteral("version"), QStringLiteral("--version"), QStringLiteral("help"),
+            QStringLiteral("--help"),  QStringLiteral("-h")};
 }
 
 int run(const QStringList& arguments) {
+    QTextStream out(stdout);
+    QTextStream err(stderr);
     if (arguments.isEmpty())
-        return usage(err(), 2);
+        return usage(err, 2);
     const QString& command = arguments.first();
+    const QStringList rest = arguments.mid(1);
     if (command == QLatin1String("--version") || command == QLatin1String("version")) {
-        out() << "sockbench " << QCoreApplication::applicationVersion() << '\n';
-        out().flush();
+        out << "sockbench " << QCoreApplication::applicationVersion() << '\n';
         return 0;
     }
-    if (command == QLatin1String("--help") || command == QLatin1String("help"))
-        return usage(out(), 0);
-    err() << "sockbench: unknown command '" << command << "' (try sockbench --help)\n";
-    err().flush();
+    if (command == QLatin1String("--help") || command == QLatin1String("help") ||
+        command == QLatin1String("-h"))
+        return usage(out, 0);
+    if (command == QLatin1String("lessons"))
+        return listLessons(rest);
+    if (command == QLatin1String("run"))
+        return runLesson(rest);
+    if (command == QLatin1String("export"))
+        return exportLesson(rest);
+    err << "sockbench: unknown command '" << command << "' (sockbench --help lists them)\n";
     return 2;
 }
 

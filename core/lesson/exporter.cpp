@@ -1,0 +1,319 @@
+#include "exporter.h"
+
+#include "runner.h"
+#include "unparse.h"
+#include "value.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QSet>
+
+namespace sockbench::lesson::exporter {
+
+namespace {
+
+QString resourceText(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll());
+}
+
+QString indent(const QString& text, int spaces) {
+    const QString pad(spaces, QLatin1Char(' '));
+    QStringList lines = text.split(QLatin1Char('\n'));
+    for (QString& line : lines)
+        if (!line.isEmpty())
+            line.prepend(pad);
+    return lines.join(QLatin1Char('\n'));
+}
+
+// The text a step runs as, blocks flattened: a with header becomes `NAME = EXPR`.
+QString statementText(const RunStep& step) {
+    const Stmt& s = *step.stmt;
+    if (s.kind == Stmt::Kind::With)
+        return s.target.name + QStringLiteral(" = ") + unparse(s.value);
+    if (step.synthetic)
+        return unparse(*step.stmt);
+    return s.source;
+}
+
+// The names a statement binds, and the ones it reads.
+void boundNames(const Target& target, QSet<QString>& out) {
+    if (target.kind == Target::Kind::Name)
+        out.insert(target.name);
+    for (const Target& item : target.items)
+        boundNames(item, out);
+}
+
+QSet<QString> bound(const Stmt& s) {
+    QSet<QString> out;
+    if (s.kind == Stmt::Kind::Assign || s.kind == Stmt::Kind::AugAssign ||
+        s.kind == Stmt::Kind::With)
+        boundNames(s.target, out);
+    if (s.kind == Stmt::Kind::Import)
+        for (const QString& name : s.names)
+            out.insert(name);
+    return out;
+}
+
+void readNames(const ExprPtr& e, QSet<QString>& out) {
+    if (!e)
+        return;
+    if (e->kind == Expr::Kind::Name)
+        out.insert(e->text);
+    for (const ExprPtr& child :
+         {e->object, e->callee, e->left, e->right, e->operand, e->index, e->lower, e->upper})
+        readNames(child, out);
+    for (const ExprPtr& item : e->items)
+        readNames(item, out);
+    for (const Expr::Keyword& keyword : e->keywords)
+        readNames(keyword.value, out);
+}
+
+QSet<QString> read(const Stmt& s) {
+    QSet<QString> out;
+    readNames(s.value, out);
+    readNames(s.test, out);
+    readNames(s.message, out);
+    if (s.kind == Stmt::Kind::AugAssign)
+        out.insert(s.target.name);
+    return out;
+}
+
+// Names whose socket a statement moves to another address or state (bind, listen,
+// connect, close, ...): a value derived from them may change there.
+void changedSockets(const ExprPtr& e, QSet<QString>& out) {
+    if (!e)
+        return;
+    static const QSet<QString> changing{
+        QStringLiteral("bind"),       QStringLiteral("listen"),     QStringLiteral("connect"),
+        QStringLiteral("connect_ex"), QStringLiteral("close"),      QStringLiteral("shutdown"),
+        QStringLiteral("sendto"),     QStringLiteral("setsockopt"), QStringLiteral("settimeout"),
+        QStringLiteral("setblocking")};
+    if (e->kind == Expr::Kind::Call && e->callee && e->callee->kind == Expr::Kind::Attribute &&
+        e->callee->object && e->callee->object->kind == Expr::Kind::Name &&
+        changing.contains(e->callee->text))
+        out.insert(e->callee->object->text);
+    for (const ExprPtr& child :
+         {e->object, e->callee, e->left, e->right, e->operand, e->index, e->lower, e->upper})
+        changedSockets(child, out);
+    for (const ExprPtr& item : e->items)
+        changedSockets(item, out);
+    for (const Expr::Keyword& keyword : e->keywords)
+        changedSockets(keyword.value, out);
+}
+
+QStringList quotedList(const QStringList& items) {
+    QStringList quoted;
+    for (const QString& item : items)
+        quoted << strRepr(item);
+    return quoted;
+}
+
+QString header(const Script& script, const QString& what) {
+    QString text = QStringLiteral("#!/usr/bin/env python3\n");
+    if (!script.title.isEmpty())
+        text += QStringLiteral("# %1\n").arg(script.title);
+    text += QStringLiteral("#\n# %1\n").arg(what);
+    return text;
+}
+
+} // namespace
+
+Files asThreads(const Script& script, const QString& lessonName) {
+    const std::vector<RunStep> steps = flattenSteps(script);
+    QSet<QString> globals;
+    QStringList imports{QStringLiteral("import socket")};
+    for (const RunStep& step : steps) {
+        globals.unite(bound(*step.stmt));
+        if (step.stmt->kind == Stmt::Kind::FromImport && !imports.contains(step.stmt->source))
+            imports << step.stmt->source;
+    }
+    globals.remove(QStringLiteral("socket"));
+
+    QString text = header(
+        script, QStringLiteral(
+                    "Exported by Socket Workbench from the lesson \"%1\". Every actor runs in a\n"
+                    "# thread of its own, and the statements start in the lesson's order. Run it:\n"
+                    "#   python3 %1.py          (add --json for the workbench's JSON lines)\n")
+                    .arg(lessonName));
+    text += QLatin1Char('\n') + imports.join(QLatin1Char('\n')) + QStringLiteral("\n\n");
+    text += resourceText(QStringLiteral(":/export/threads_prelude.py")) + QLatin1Char('\n');
+
+    QStringList actorTable;
+    QStringList globalNames = globals.values();
+    globalNames.sort();
+    for (const QString& actor : script.actors) {
+        text += QStringLiteral("\ndef _actor_%1():\n").arg(actor);
+        if (!globalNames.isEmpty())
+            text += QStringLiteral("    global %1\n").arg(globalNames.join(QStringLiteral(", ")));
+        bool any = false;
+        for (size_t k = 0; k < steps.size(); ++k) {
+            const RunStep& step = steps[k];
+            if (step.actor != actor)
+                continue;
+            any = true;
+            const Stmt& s = *step.stmt;
+            for (const QString& line : step.directives.narration)
+                text += QStringLiteral("    # %1\n").arg(line);
+            text += QStringLiteral("    with _step(%1):\n").arg(k);
+            QString body;
+            switch (s.kind) {
+            case Stmt::Kind::Import:
+            case Stmt::Kind::FromImport:
+                body = QStringLiteral("pass  # %1 (at the top of the file)").arg(s.source);
+                break;
+            case Stmt::Kind::Expr:
+                body = QStringLiteral("_value(%1, %2)").arg(k).arg(statementText(step));
+                break;
+            case Stmt::Kind::Assign:
+            case Stmt::Kind::AugAssign:
+            case Stmt::Kind::With:
+                body = statementText(step) +
+                       QStringLiteral("\n_value(%1, %2)").arg(k).arg(unparse(s.target));
+                break;
+            default:
+                body = statementText(step);
+                break;
+            }
+            text += indent(body, 8) + QLatin1Char('\n');
+        }
+        if (!any)
+            text += QStringLiteral("    pass\n");
+        actorTable << QStringLiteral("%1: _actor_%2").arg(strRepr(actor), actor);
+    }
+
+    QStringList table;
+    for (const RunStep& step : steps)
+        table << QStringLiteral("    (%1, %2, %3, [%4]),")
+                     .arg(strRepr(step.actor))
+                     .arg(step.pos.line)
+                     .arg(strRepr(step.source))
+                     .arg(quotedList(step.directives.expect).join(QStringLiteral(", ")));
+    text += QStringLiteral(
+                "\n\n# (actor, line, statement, what '# expect:' allows) for each step, in order\n"
+                "_STEPS = [\n%1\n]\n\nif __name__ == '__main__':\n    _sys.exit(_run({%2}))\n")
+                .arg(table.join(QLatin1Char('\n')), actorTable.join(QStringLiteral(", ")));
+    return {{lessonName + QStringLiteral(".py"), text}};
+}
+
+Files perActor(const Script& script, const QString& lessonName) {
+    const std::vector<RunStep> steps = flattenSteps(script);
+    QHash<QString, QString> owner; // name -> the actor that binds it first
+    for (const RunStep& step : steps)
+        for (const QString& name : bound(*step.stmt))
+            if (!owner.contains(name))
+                owner.insert(name, step.actor);
+
+    // Values an actor reads from another actor's names travel through the share
+    // directory: the owner publishes right after its last statement, before the reader's,
+    // that binds or moves one of those names (binding a port, say) - not later, or a
+    // blocked accept() would hold the value back from the very client it waits for.
+    struct Share {
+        QString key;
+        QString expression;
+        QString owner;
+        int after = -1; // publish after this step of the owner's (-1: at the start)
+    };
+    QList<Share> shares;
+    QHash<int, QString> rewritten; // step -> its text with foreign values fetched
+    QHash<int, QString> refused;   // step -> why it cannot run in a separate process
+    for (size_t k = 0; k < steps.size(); ++k) {
+        const RunStep& step = steps[k];
+        QSet<QString> foreign;
+        for (const QString& name : read(*step.stmt))
+            if (owner.contains(name) && owner.value(name) != step.actor)
+                foreign.insert(name);
+        if (foreign.isEmpty())
+            continue;
+        QString why;
+        const auto roots = foreignRoots(step.stmt, foreign, &why);
+        if (!why.isEmpty()) {
+            refused.insert(int(k), why);
+            continue;
+        }
+        QHash<QString, QString> replacement;
+        for (const QString& root : roots) {
+            QSet<QString> depends;
+            for (const QString& name : foreign)
+                if (QRegularExpression(QStringLiteral("\\b%1\\b").arg(name)).match(root).hasMatch())
+                    depends.insert(name);
+            const QString rootOwner = owner.value(*depends.begin());
+            int after = -1;
+            for (size_t j = 0; j < k; ++j) {
+                if (steps[j].actor != rootOwner)
+                    continue;
+                QSet<QString> touched = bound(*steps[j].stmt);
+                changedSockets(steps[j].stmt->value, touched);
+                if (touched.intersects(depends))
+                    after = int(j);
+            }
+            const QString key = QStringLiteral("value-%1-%2").arg(shares.size() + 1).arg(rootOwner);
+            shares << Share{key, root, rootOwner, after};
+            replacement.insert(root, QStringLiteral("_fetch(%1)").arg(strRepr(key)));
+        }
+        rewritten.insert(int(k), unparse(*step.stmt, replacement));
+    }
+
+    Files files;
+    for (const QString& actor : script.actors) {
+        QString text = header(
+            script,
+            QStringLiteral("The %1 side of the lesson, exported by Socket Workbench. Start the\n"
+                           "# lesson's scripts in its order, each in a terminal of its own: %2.\n")
+                .arg(actor, QStringList(script.actors)
+                                .replaceInStrings(QRegularExpression(QStringLiteral("$")),
+                                                  QStringLiteral(".py"))
+                                .join(QStringLiteral(", "))));
+        text += QStringLiteral("\nimport socket\n");
+        text += QStringLiteral("\n_LESSON = %1\n")
+                    .arg(strRepr(QStringLiteral("sockbench-") + lessonName));
+        text += resourceText(QStringLiteral(":/export/actor_prelude.py"));
+        auto publishAt = [&](int after) {
+            QString out;
+            for (const Share& share : shares)
+                if (share.owner == actor && share.after == after)
+                    out += QStringLiteral("_publish(%1, %2)\n")
+                               .arg(strRepr(share.key), share.expression);
+            return out;
+        };
+        text += QLatin1Char('\n') + publishAt(-1);
+        for (size_t k = 0; k < steps.size(); ++k) {
+            const RunStep& step = steps[k];
+            if (step.actor != actor)
+                continue;
+            text += QLatin1Char('\n');
+            for (const QString& line : step.directives.narration)
+                text += QStringLiteral("# %1\n").arg(line);
+            QString body = rewritten.value(int(k), statementText(step));
+            if (refused.contains(int(k)))
+                body = QStringLiteral("raise NotImplementedError(%1)")
+                           .arg(strRepr(refused.value(int(k))));
+            const QStringList& expect = step.directives.expect;
+            if (!expect.isEmpty()) {
+                const bool okToo = expect.contains(QStringLiteral("ok"), Qt::CaseInsensitive);
+                text += QStringLiteral("# expect: %1\ntry:\n%2\n%3except Exception as error:\n"
+                                       "    if _error_name(error) not in [%4]:\n"
+                                       "        raise\n"
+                                       "    print('line %5: raised %s: %s, as expected' % "
+                                       "(type(error).__name__, error))\n")
+                            .arg(expect.join(QStringLiteral(" or ")), indent(body, 4),
+                                 okToo ? QString()
+                                       : QStringLiteral("    raise AssertionError('line %1: "
+                                                        "expected %2, but it succeeded')\n")
+                                             .arg(step.pos.line)
+                                             .arg(expect.join(QStringLiteral(" or "))),
+                                 quotedList(expect).join(QStringLiteral(", ")))
+                            .arg(step.pos.line);
+            } else {
+                text += body + QLatin1Char('\n');
+            }
+            text += publishAt(int(k));
+        }
+        files << std::make_pair(actor + QStringLiteral(".py"), text);
+    }
+    return files;
+}
+
+} // namespace sockbench::lesson::exporter

@@ -1,0 +1,468 @@
+#include "runner.h"
+
+namespace sockbench::lesson {
+
+QString outcomeKindName(StepOutcome::Kind kind) {
+    switch (kind) {
+    case StepOutcome::Kind::Ok:
+        return QStringLiteral("ok");
+    case StepOutcome::Kind::ExpectedError:
+        return QStringLiteral("expected-error");
+    case StepOutcome::Kind::Failed:
+        return QStringLiteral("failed");
+    case StepOutcome::Kind::Interrupted:
+        return QStringLiteral("interrupted");
+    case StepOutcome::Kind::Skipped:
+        return QStringLiteral("skipped");
+    }
+    return {};
+}
+
+namespace {
+
+// `with EXPR as NAME:` ends with NAME.close(); the runner makes that call a step of its own.
+StmtPtr closeCall(const Stmt& with) {
+    auto name = std::make_shared<Expr>();
+    name->kind = Expr::Kind::Name;
+    name->text = with.target.name;
+    name->pos = with.pos;
+    auto attribute = std::make_shared<Expr>();
+    attribute->kind = Expr::Kind::Attribute;
+    attribute->object = name;
+    attribute->text = QStringLiteral("close");
+    attribute->pos = with.pos;
+    auto call = std::make_shared<Expr>();
+    call->kind = Expr::Kind::Call;
+    call->callee = attribute;
+    call->pos = with.pos;
+    auto stmt = std::make_shared<Stmt>();
+    stmt->kind = Stmt::Kind::Expr;
+    stmt->value = call;
+    stmt->pos = with.pos;
+    stmt->endLine = with.pos.line;
+    stmt->source = with.target.name + QStringLiteral(".close()");
+    return stmt;
+}
+
+void flatten(std::vector<RunStep>& out, const QString& actor, const Directives& directives,
+             const StmtPtr& stmt) {
+    out.push_back(RunStep{actor, stmt->pos, stmt->endLine, stmt->source, directives, stmt, false});
+    if (stmt->kind != Stmt::Kind::With)
+        return;
+    for (const StmtPtr& inner : stmt->body)
+        flatten(out, actor, {}, inner);
+    RunStep end{actor, stmt->pos, stmt->pos.line, {}, {}, closeCall(*stmt), true};
+    end.source = end.stmt->source + QStringLiteral("  # end of the with block");
+    out.push_back(end);
+}
+
+} // namespace
+
+std::vector<RunStep> flattenSteps(const Script& script) {
+    std::vector<RunStep> steps;
+    for (const Step& step : script.steps)
+        flatten(steps, step.actor, step.directives, step.stmt);
+    return steps;
+}
+
+Runner::Runner(Workbench& workbench, QObject* parent)
+    : QObject(parent)
+    , m_workbench(workbench) {
+    qRegisterMetaType<sockbench::lesson::StepOutcome>();
+    m_playTimer.setSingleShot(true);
+    m_deadlockTimer.setSingleShot(true);
+    connect(&m_playTimer, &QTimer::timeout, this, &Runner::issue);
+    connect(&m_deadlockTimer, &QTimer::timeout, this, &Runner::declareDeadlock);
+    // The workbench emits on its workers; these arrive queued, in this object's thread.
+    connect(&workbench, &Workbench::callFinished, this, &Runner::onCallFinished);
+    connect(&workbench, &Workbench::callBlocked, this, &Runner::onCallBlocked);
+}
+
+Runner::~Runner() = default;
+
+void Runner::load(const Script& script) {
+    reset();
+    m_script = script;
+    m_steps = flattenSteps(script);
+}
+
+void Runner::setMode(Mode mode) {
+    if (m_mode == mode)
+        return;
+    m_mode = mode;
+    Q_EMIT modeChanged(mode);
+}
+
+QString Runner::actorState(const QString& name) const {
+    const auto it = m_actors.find(name);
+    if (it == m_actors.end())
+        return QStringLiteral("idle");
+    const Actor& actor = it->second;
+    if (actor.stopped)
+        return QStringLiteral("stopped at line %1").arg(actor.stoppedAtLine);
+    if (actor.runningStep < 0)
+        return QStringLiteral("idle");
+    const int line = m_steps[static_cast<size_t>(actor.runningStep)].pos.line;
+    if (actor.blocked)
+        return QStringLiteral("blocked in %1 at line %2").arg(actor.blockedCall).arg(line);
+    return QStringLiteral("running line %1").arg(line);
+}
+
+int Runner::runningStep(const QString& actor) const {
+    const auto it = m_actors.find(actor);
+    return it == m_actors.end() ? -1 : it->second.runningStep;
+}
+
+void Runner::step() {
+    if (m_mode == Mode::Resetting || m_mode == Mode::Finished || m_awaiting >= 0 || atEnd())
+        return;
+    setMode(Mode::Stepping);
+    issue();
+}
+
+void Runner::play() {
+    if (m_mode == Mode::Resetting || m_mode == Mode::Finished || atEnd())
+        return;
+    setMode(Mode::Playing);
+    if (m_awaiting < 0 && !m_playTimer.isActive())
+        issue(); // a "# pause" on the step we start from has been honoured already
+}
+
+void Runner::pause() {
+    m_playTimer.stop();
+    m_runTo = -1;
+    if (m_mode == Mode::Playing)
+        setMode(m_awaiting >= 0 ? Mode::Stepping : Mode::Idle);
+}
+
+void Runner::runToLine(int line) {
+    m_runTo = line;
+    if (!atEnd() && m_steps[static_cast<size_t>(m_next)].pos.line >= line)
+        return;
+    play();
+}
+
+void Runner::issue() {
+    if (atEnd() || m_mode == Mode::Resetting)
+        return;
+    const int k = m_next++;
+    m_awaiting = k;
+    const RunStep& s = m_steps[static_cast<size_t>(k)];
+    Q_EMIT stepIssued(k);
+    Actor& actor = m_actors[s.actor];
+    if (actor.stopped) {
+        StepOutcome outcome = outcomeFor(k);
+        outcome.kind = StepOutcome::Kind::Skipped;
+        outcome.reason =
+            QStringLiteral("not run: %1 stopped at line %2").arg(s.actor).arg(actor.stoppedAtLine);
+        m_outcomes << outcome;
+        Q_EMIT stepFinished(outcome);
+    } else {
+        actor.queue.push_back(k);
+        startNext(s.actor);
+    }
+    if (m_awaiting == k && settled(k))
+        afterSettled();
+}
+
+void Runner::startNext(const QString& name) {
+    Actor& actor = m_actors[name];
+    if (actor.run || actor.queue.empty() || actor.stopped)
+        return;
+    const int k = actor.queue.front();
+    actor.queue.pop_front();
+    actor.runningStep = k;
+    actor.blocked = false;
+    const quint64 generation = m_generation;
+    auto submit = [this, name, generation](const PreparedCall& prepared) {
+        const auto ticket = m_workbench.submit(prepared.socket, prepared.call, name);
+        if (generation == m_generation) {
+            m_calls.insert(ticket.call, CallInfo{name, ticket.socket, prepared.call.kind});
+            if (prepared.call.kind == CallKind::Socket)
+                m_sockets.insert(ticket.socket);
+        }
+        return ticket.call;
+    };
+    auto print = [this, name](const QString& text) { Q_EMIT printed(name, text); };
+    actor.run = std::make_unique<StatementRun>(m_steps[static_cast<size_t>(k)].stmt, m_names,
+                                               submit, print);
+    advance(name);
+}
+
+void Runner::advance(const QString& name) {
+    Actor& actor = m_actors[name];
+    if (!actor.run)
+        return;
+    const auto status = actor.run->pass();
+    if (status == StatementRun::Status::Waiting)
+        return;
+    StepOutcome outcome = outcomeFor(actor.runningStep);
+    outcome.calls = actor.run->calls();
+    const QStringList& expect = m_steps[static_cast<size_t>(actor.runningStep)].directives.expect;
+    if (status == StatementRun::Status::Done) {
+        outcome.value = repr(actor.run->value());
+        if (!expect.isEmpty() && !expect.contains(QStringLiteral("ok"), Qt::CaseInsensitive)) {
+            outcome.kind = StepOutcome::Kind::Failed;
+            outcome.reason = QStringLiteral("expected %1, but it succeeded")
+                                 .arg(expect.join(QStringLiteral(" or ")));
+        }
+    } else {
+        const PyError& error = actor.run->error();
+        outcome.error = error;
+        const QString name_ = error.expectName();
+        if (error.type == QLatin1String("Interrupted")) {
+            outcome.kind = StepOutcome::Kind::Interrupted;
+            outcome.reason = error.message;
+        } else if (expect.contains(name_, Qt::CaseInsensitive) ||
+                   expect.contains(error.type, Qt::CaseInsensitive)) {
+            outcome.kind = StepOutcome::Kind::ExpectedError;
+        } else {
+            outcome.kind = StepOutcome::Kind::Failed;
+            outcome.reason = expect.isEmpty()
+                                 ? QStringLiteral("unexpected %1").arg(error.format())
+                                 : QStringLiteral("expected %1, but got %2")
+                                       .arg(expect.join(QStringLiteral(" or ")), error.format());
+        }
+    }
+    finishStep(name, outcome);
+}
+
+void Runner::finishStep(const QString& name, StepOutcome outcome) {
+    Actor& actor = m_actors[name];
+    const int k = actor.runningStep;
+    actor.run.reset();
+    actor.runningStep = -1;
+    actor.blocked = false;
+    const bool raised =
+        outcome.kind == StepOutcome::Kind::Interrupted ||
+        (outcome.kind == StepOutcome::Kind::Failed && !outcome.error.type.isEmpty());
+    if (outcome.kind == StepOutcome::Kind::Failed)
+        ++m_failures;
+    m_outcomes << outcome;
+    Q_EMIT stepFinished(outcome);
+    // An exception nobody expected ends its thread, as in Python: the actor stops.
+    if (raised) {
+        actor.stopped = true;
+        actor.stoppedAtLine = outcome.line;
+        while (!actor.queue.empty()) {
+            const int skipped = actor.queue.front();
+            actor.queue.pop_front();
+            StepOutcome skip = outcomeFor(skipped);
+            skip.kind = StepOutcome::Kind::Skipped;
+            skip.reason =
+                QStringLiteral("not run: %1 stopped at line %2").arg(name).arg(outcome.line);
+            m_outcomes << skip;
+            Q_EMIT stepFinished(skip);
+        }
+    }
+    startNext(name);
+    if (m_awaiting >= 0 && (m_awaiting == k || settled(m_awaiting)))
+        afterSettled();
+    checkEnd();
+}
+
+StepOutcome Runner::outcomeFor(int k) const {
+    StepOutcome outcome;
+    const RunStep& s = m_steps[static_cast<size_t>(k)];
+    outcome.step = k;
+    outcome.actor = s.actor;
+    outcome.line = s.pos.line;
+    outcome.source = s.source;
+    return outcome;
+}
+
+void Runner::onCallFinished(const Event& event) {
+    if (m_resetCalls.remove(event.call) && m_resetCalls.isEmpty() && m_mode == Mode::Resetting) {
+        setMode(Mode::Idle);
+        Q_EMIT resetDone();
+        if (m_replayTo > 0) {
+            setMode(Mode::Playing);
+            issue();
+        }
+        return;
+    }
+    if (m_orphans.remove(event.call)) {
+        // Out when the lesson was reset: a socket it made now has to be closed as well.
+        if (event.result.newSocket.isValid() && event.request.kind == CallKind::Accept)
+            m_workbench.submit(event.result.newSocket, Call{CallKind::Close, {}},
+                               QStringLiteral("reset"));
+        return;
+    }
+    const auto it = m_calls.constFind(event.call);
+    if (it == m_calls.cend())
+        return; // not the lesson's: the window's own calls, for instance
+    const CallInfo info = *it;
+    m_calls.erase(it);
+    const QString name = info.actor;
+    const SocketId socket = info.socket;
+    if (event.result.newSocket.isValid())
+        m_sockets.insert(event.result.newSocket);
+    if (event.result.ok() && event.request.kind == CallKind::SetTimeout)
+        m_hasTimeout.insert(socket, event.request.args.timeout.value_or(0) > 0);
+    if (event.result.ok() && event.request.kind == CallKind::SetBlocking)
+        m_hasTimeout.insert(socket, false);
+    Actor& actor = m_actors[name];
+    if (!actor.run || !actor.run->deliver(event))
+        return;
+    actor.blocked = false;
+    if (m_deadlockTimer.isActive())
+        m_deadlockTimer.start(kDeadlockQuietMs); // something moved: wait afresh
+    advance(name);
+}
+
+void Runner::onCallBlocked(CallId call, SocketId) {
+    const auto it = m_calls.constFind(call);
+    if (it == m_calls.cend())
+        return;
+    Actor& actor = m_actors[it->actor];
+    if (!actor.run || actor.run->waitingOn() != call)
+        return;
+    actor.blocked = true;
+    actor.blockedCall = callName(it->kind) + QStringLiteral("()");
+    Q_EMIT stepBlocked(actor.runningStep, call);
+    if (m_awaiting >= 0 && settled(m_awaiting))
+        afterSettled();
+    checkEnd();
+}
+
+bool Runner::settled(int k) const {
+    for (const StepOutcome& outcome : m_outcomes)
+        if (outcome.step == k)
+            return true;
+    const auto it = m_actors.find(m_steps[static_cast<size_t>(k)].actor);
+    if (it != m_actors.end() && it->second.runningStep == k)
+        return it->second.blocked;
+    return true; // queued behind its actor's earlier statement
+}
+
+void Runner::afterSettled() {
+    m_awaiting = -1;
+    if (m_mode == Mode::Stepping) {
+        setMode(Mode::Idle);
+        return;
+    }
+    if (m_mode != Mode::Playing || atEnd())
+        return;
+    const RunStep& next = m_steps[static_cast<size_t>(m_next)];
+    if (m_replayTo >= 0) {
+        if (m_next >= m_replayTo) {
+            m_replayTo = -1;
+            setMode(Mode::Idle);
+        } else {
+            m_playTimer.start(0);
+        }
+        return;
+    }
+    if (m_runTo >= 0 && next.pos.line >= m_runTo) {
+        m_runTo = -1;
+        setMode(Mode::Idle);
+        return;
+    }
+    if (next.directives.pause && m_stopAtPauses) {
+        setMode(Mode::Idle);
+        Q_EMIT pausedAt(m_next);
+        return;
+    }
+    m_playTimer.start(m_playInterval);
+}
+
+void Runner::checkEnd() {
+    if (!atEnd() || m_mode == Mode::Resetting || m_mode == Mode::Finished)
+        return;
+    if (m_awaiting >= 0 && !settled(m_awaiting))
+        return;
+    bool anyWork = false;
+    bool allBlocked = true;
+    for (const auto& [name, actor] : m_actors) {
+        if (!actor.run && actor.queue.empty())
+            continue;
+        anyWork = true;
+        if (!actor.run || !actor.blocked ||
+            m_hasTimeout.value(m_calls.value(actor.run->waitingOn()).socket))
+            allBlocked = false;
+    }
+    if (!anyWork) {
+        m_deadlockTimer.stop();
+        m_awaiting = -1;
+        setMode(Mode::Finished);
+        Q_EMIT finished(m_failures == 0);
+        return;
+    }
+    if (allBlocked && !m_deadlockTimer.isActive())
+        m_deadlockTimer.start(kDeadlockQuietMs);
+}
+
+void Runner::declareDeadlock() {
+    QStringList waiting;
+    QList<CallId> calls;
+    for (const auto& [name, actor] : m_actors) {
+        if (!actor.run)
+            continue;
+        if (!actor.blocked)
+            return; // something is running after all
+        waiting << QStringLiteral("%1 waits in %2 at line %3")
+                       .arg(name, actor.blockedCall)
+                       .arg(m_steps[static_cast<size_t>(actor.runningStep)].pos.line);
+        calls << actor.run->waitingOn();
+    }
+    if (calls.isEmpty())
+        return;
+    waiting.sort();
+    ++m_failures;
+    Q_EMIT deadlocked(QStringLiteral("The lesson is stuck: %1, and no statement is left that could "
+                                     "let it go on. A real program would wait here forever; the "
+                                     "workbench interrupts the waiting calls.")
+                          .arg(waiting.join(QStringLiteral("; "))));
+    for (const CallId call : calls)
+        m_workbench.interrupt(call);
+}
+
+void Runner::reset() {
+    ++m_generation;
+    m_playTimer.stop();
+    m_deadlockTimer.stop();
+    for (auto it = m_calls.cbegin(); it != m_calls.cend(); ++it) {
+        m_orphans.insert(it.key());
+        m_workbench.interrupt(it.key());
+    }
+    m_resetCalls.clear();
+    // Every socket the lesson made, even one whose socket() is still on its way: close()
+    // queues behind it, and on a socket already closed it does nothing.
+    QList<SocketId> sockets = m_sockets.values();
+    std::sort(sockets.begin(), sockets.end());
+    for (const SocketId socket : sockets)
+        m_resetCalls.insert(
+            m_workbench.submit(socket, Call{CallKind::Close, {}}, QStringLiteral("reset")).call);
+    m_actors.clear();
+    m_names.clear();
+    m_calls.clear();
+    m_hasTimeout.clear();
+    m_sockets.clear();
+    m_outcomes.clear();
+    m_next = 0;
+    m_awaiting = -1;
+    m_runTo = -1;
+    m_failures = 0;
+    if (m_resetCalls.isEmpty()) {
+        setMode(Mode::Idle);
+        Q_EMIT resetDone();
+        if (m_replayTo > 0) {
+            setMode(Mode::Playing);
+            issue();
+        }
+    } else {
+        setMode(Mode::Resetting);
+    }
+}
+
+void Runner::stepBack() {
+    if (m_mode == Mode::Resetting)
+        return;
+    const int target = std::max(0, m_next - 1);
+    m_replayTo = target;
+    if (target == 0)
+        m_replayTo = -1;
+    reset();
+}
+
+} // namespace sockbench::lesson

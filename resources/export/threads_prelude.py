@@ -1,0 +1,158 @@
+# --- How the actors take turns (added by the export; the lesson starts below) -------------
+# Every statement starts in the lesson's order, once each earlier statement has finished
+# or is still waiting after _GRACE seconds (a blocked accept() or recv(), say). A
+# statement that raises an error nobody expected stops its actor, like an uncaught
+# exception ends a thread.
+import errno as _errno
+import json as _json
+import sys as _sys
+import threading as _threading
+import time as _time
+
+_GRACE = 0.25  # still running after this long: taken as blocked, the others go on
+_QUIET = 1.5   # every actor blocked, nothing left to run, nothing moving: stuck
+_JSON = '--json' in _sys.argv
+_cv = _threading.Condition()
+_started, _finished, _values = {}, set(), {}
+_running, _stopped = {}, {}
+_state = {'failures': 0, 'progress': _time.monotonic()}
+_EAI = {getattr(socket, n): n for n in dir(socket) if n.startswith('EAI_')}
+_HERR = {1: 'HOST_NOT_FOUND', 2: 'TRY_AGAIN', 3: 'NO_RECOVERY', 4: 'NO_DATA'}
+
+
+def _error_name(e):
+    if isinstance(e, socket.gaierror):
+        return _EAI.get(e.errno, type(e).__name__)
+    if isinstance(e, socket.herror):
+        return _HERR.get(e.errno, type(e).__name__)
+    if isinstance(e, OSError) and e.errno:
+        return _errno.errorcode.get(e.errno, type(e).__name__)
+    if isinstance(e, TimeoutError):
+        return 'timeout'
+    return type(e).__name__
+
+
+def _report(record):
+    if _JSON:
+        print(_json.dumps(record), flush=True)
+        return
+    text = {'ok': '-> %s' % record.get('value'),
+            'expected-error': '-> raised %s (expected)' % record.get('error'),
+            'failed': '!! FAILED: %s' % record.get('reason'),
+            'interrupted': '!! interrupted: %s' % record.get('reason'),
+            'skipped': '   %s' % record.get('reason')}[record['outcome']]
+    source = record['source'].split('\n')[0]
+    print('%-6s %4d  %s  %s' % (record['actor'], record['line'], source, text), flush=True)
+
+
+def _settled(j):
+    actor = _STEPS[j][0]
+    if j in _finished or actor in _stopped:
+        return True
+    if j in _started:
+        return _time.monotonic() - _started[j] >= _GRACE
+    return _running.get(actor, j) < j  # queued behind its actor's running statement
+
+
+def _value(k, value):
+    _values[k] = repr(value)
+
+
+class _step:
+    def __init__(self, k):
+        self.k = k
+
+    def __enter__(self):
+        with _cv:
+            while not all(_settled(j) for j in range(self.k)):
+                _cv.wait(0.02)
+            _started[self.k] = _time.monotonic()
+            _running[_STEPS[self.k][0]] = self.k
+
+    def __exit__(self, kind, error, traceback):
+        actor, line, source, expect = _STEPS[self.k]
+        record = {'type': 'step', 'step': self.k, 'actor': actor, 'line': line, 'source': source}
+        handled = error is None
+        if error is None:
+            if expect and 'ok' not in expect:
+                record.update(outcome='failed',
+                              reason='expected %s, but it succeeded' % ' or '.join(expect))
+            else:
+                record.update(outcome='ok', value=_values.get(self.k, 'None'))
+        else:
+            name = _error_name(error)
+            record.update(error='%s: %s' % (type(error).__name__, error), errno=name)
+            if name in expect or type(error).__name__ in expect:
+                record['outcome'] = 'expected-error'
+                handled = True
+            elif expect:
+                record.update(outcome='failed', reason='expected %s, but got %s' % (
+                    ' or '.join(expect), record['error']))
+            else:
+                record.update(outcome='failed', reason='unexpected ' + record['error'])
+        with _cv:
+            if record['outcome'] == 'failed':
+                _state['failures'] += 1
+            _report(record)
+            _finished.add(self.k)
+            if _running.get(actor) == self.k:
+                del _running[actor]
+            if not handled:
+                _stopped[actor] = line
+            _state['progress'] = _time.monotonic()
+            _cv.notify_all()
+        return handled
+
+
+def _actor(body):
+    def run():
+        try:
+            body()
+        except BaseException:
+            pass  # reported by _step; the actor stops here
+    return run
+
+
+def _run(actors):
+    threads = [_threading.Thread(target=_actor(body), name=name, daemon=True)
+               for name, body in actors.items()]
+    for thread in threads:
+        thread.start()
+    stuck = False
+    while any(thread.is_alive() for thread in threads):
+        for thread in threads:
+            thread.join(0.05)
+        with _cv:
+            now = _time.monotonic()
+            startable = [k for k in range(len(_STEPS)) if k not in _started
+                         and _STEPS[k][0] not in _stopped and _STEPS[k][0] not in _running]
+            if (_running and not startable
+                    and all(now - _started[k] >= _GRACE for k in _running.values())
+                    and now - _state['progress'] >= _QUIET):
+                stuck = True
+                break
+    with _cv:
+        if stuck:
+            _state['failures'] += 1
+            if _JSON:
+                print(_json.dumps({'type': 'deadlock', 'message': 'the lesson is stuck'}), flush=True)
+            else:
+                print('!! The lesson is stuck: every actor waits and nothing is left to wake it.')
+            for k in sorted(_running.values()):
+                actor, line, source, expect = _STEPS[k]
+                _report({'type': 'step', 'step': k, 'actor': actor, 'line': line,
+                         'source': source, 'outcome': 'interrupted',
+                         'reason': 'the lesson was stuck'})
+                _finished.add(k)
+        for k, (actor, line, source, expect) in enumerate(_STEPS):
+            if k not in _started and k not in _finished:
+                _report({'type': 'step', 'step': k, 'actor': actor, 'line': line,
+                         'source': source, 'outcome': 'skipped',
+                         'reason': 'not run: %s stopped at line %s' % (actor, _stopped.get(actor))})
+        passed = _state['failures'] == 0
+        if _JSON:
+            print(_json.dumps({'type': 'summary', 'passed': passed}), flush=True)
+        else:
+            print('\nThe lesson %s.' % ('passed' if passed else 'FAILED'))
+    return 0 if passed else 1
+# --- The lesson ----------------------------------------------------------------------------
