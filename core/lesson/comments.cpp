@@ -26,6 +26,9 @@ QStringList expectAlternatives(const QString& list, SourcePos pos) {
                                    "`# expect: ECONNREFUSED`"));
     static const QRegularExpression separator(QStringLiteral(R"((?:^|\s+)or(?:\s+|$)|,)"));
     static const QRegularExpression errnoName(QStringLiteral(R"(^[A-Z][A-Z0-9_]*$)"));
+    // Errors Python raises before the kernel sees anything: OverflowError, TypeError, ...
+    static const QRegularExpression exceptionName(
+        QStringLiteral(R"(^[A-Z][A-Za-z]*(Error|Exception)$)"));
     QStringList alternatives;
     for (const QString& part : trimmed.split(separator)) {
         const QString alternative = part.trimmed();
@@ -34,8 +37,10 @@ QStringList expectAlternatives(const QString& list, SourcePos pos) {
                                        "outcomes with `or`, as in `# expect: EACCES or ok`"));
         const bool word =
             alternative == u"timeout" || alternative == u"ok" || alternative == u"interrupted";
-        if (!word && !errnoName.match(alternative).hasMatch())
-            refuse(pos, QStringLiteral("`# expect:` takes errno names such as ECONNREFUSED, or "
+        if (!word && !errnoName.match(alternative).hasMatch() &&
+            !exceptionName.match(alternative).hasMatch())
+            refuse(pos, QStringLiteral("`# expect:` takes errno names such as ECONNREFUSED, Python "
+                                       "exception names such as TypeError, or "
                                        "timeout, ok, interrupted; `%1` is none of these")
                             .arg(alternative));
         alternatives << alternative;

@@ -201,10 +201,14 @@ Files asThreads(const Script& script, const QString& lessonName) {
 Files perActor(const Script& script, const QString& lessonName) {
     const std::vector<RunStep> steps = flattenSteps(script);
     QHash<QString, QString> owner; // name -> the actor that binds it first
-    for (const RunStep& step : steps)
+    for (const RunStep& step : steps) {
+        // Every script imports socket itself: an import makes nobody the owner of a name.
+        if (step.stmt->kind == Stmt::Kind::Import || step.stmt->kind == Stmt::Kind::FromImport)
+            continue;
         for (const QString& name : bound(*step.stmt))
             if (!owner.contains(name))
                 owner.insert(name, step.actor);
+    }
 
     // Values an actor reads from another actor's names travel through the share
     // directory: the owner publishes right after its last statement, before the reader's,
@@ -256,17 +260,31 @@ Files perActor(const Script& script, const QString& lessonName) {
         rewritten.insert(int(k), unparse(*step.stmt, replacement));
     }
 
-    Files files;
+    QStringList exported;
+    QStringList imports{QStringLiteral("import socket")};
     for (const QString& actor : script.actors) {
+        const bool onlyImports = std::all_of(steps.begin(), steps.end(), [&](const RunStep& step) {
+            return step.actor != actor || step.stmt->kind == Stmt::Kind::Import ||
+                   step.stmt->kind == Stmt::Kind::FromImport;
+        });
+        if (!onlyImports) // `import socket` opens every script anyway
+            exported << actor;
+    }
+    for (const RunStep& step : steps)
+        if (step.stmt->kind == Stmt::Kind::FromImport && !imports.contains(step.stmt->source))
+            imports << step.stmt->source;
+    QStringList fileNames = exported;
+    for (QString& name : fileNames)
+        name += QStringLiteral(".py");
+
+    Files files;
+    for (const QString& actor : exported) {
         QString text = header(
             script,
             QStringLiteral("The %1 side of the lesson, exported by Socket Workbench. Start the\n"
                            "# lesson's scripts in its order, each in a terminal of its own: %2.\n")
-                .arg(actor, QStringList(script.actors)
-                                .replaceInStrings(QRegularExpression(QStringLiteral("$")),
-                                                  QStringLiteral(".py"))
-                                .join(QStringLiteral(", "))));
-        text += QStringLiteral("\nimport socket\n");
+                .arg(actor, fileNames.join(QStringLiteral(", "))));
+        text += QLatin1Char('\n') + imports.join(QLatin1Char('\n')) + QLatin1Char('\n');
         text += QStringLiteral("\n_LESSON = %1\n")
                     .arg(strRepr(QStringLiteral("sockbench-") + lessonName));
         text += resourceText(QStringLiteral(":/export/actor_prelude.py"));
@@ -278,10 +296,17 @@ Files perActor(const Script& script, const QString& lessonName) {
                                .arg(strRepr(share.key), share.expression);
             return out;
         };
+        QStringList ownKeys;
+        for (const Share& share : shares)
+            if (share.owner == actor)
+                ownKeys << strRepr(share.key);
+        if (!ownKeys.isEmpty()) // values left by an earlier run must not be read as this run's
+            text += QStringLiteral("\n_forget([%1])").arg(ownKeys.join(QStringLiteral(", ")));
         text += QLatin1Char('\n') + publishAt(-1);
         for (size_t k = 0; k < steps.size(); ++k) {
             const RunStep& step = steps[k];
-            if (step.actor != actor)
+            if (step.actor != actor || step.stmt->kind == Stmt::Kind::Import ||
+                step.stmt->kind == Stmt::Kind::FromImport)
                 continue;
             text += QLatin1Char('\n');
             for (const QString& line : step.directives.narration)

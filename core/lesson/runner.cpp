@@ -339,10 +339,15 @@ void Runner::afterSettled() {
     m_awaiting = -1;
     if (m_mode == Mode::Stepping) {
         setMode(Mode::Idle);
+        checkEnd();
         return;
     }
-    if (m_mode != Mode::Playing || atEnd())
+    if (m_mode != Mode::Playing)
         return;
+    if (atEnd()) {
+        checkEnd();
+        return;
+    }
     const RunStep& next = m_steps[static_cast<size_t>(m_next)];
     if (m_replayTo >= 0) {
         if (m_next >= m_replayTo) {

@@ -18,6 +18,14 @@ def _publish(key, value):
     _os.replace(path + '.part', path)
 
 
+def _forget(keys):
+    for key in keys:
+        try:
+            _os.remove(_os.path.join(_SHARE, key))
+        except FileNotFoundError:
+            pass
+
+
 def _fetch(key, wait=60.0):
     path = _os.path.join(_SHARE, key)
     deadline = _time.monotonic() + wait

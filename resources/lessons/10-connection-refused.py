@@ -1,0 +1,32 @@
+# title: connect(), connect_ex() and a refused connection
+# connect() raises an exception when it fails; connect_ex() returns the error number
+# instead (0 means connected). When nothing listens on the port, the kernel on the other
+# side answers the SYN with a reset, and you get ECONNREFUSED.
+# level: beginner
+# topics: connect, connect_ex, ECONNREFUSED, errno
+import socket
+
+# --- you ---
+# Reserve a port that nobody listens on: bind without listen().
+placeholder = socket.socket()
+placeholder.bind(('127.0.0.1', 0))
+port = placeholder.getsockname()[1]
+client = socket.socket()
+# pause
+# A port with no listener. What happens?
+# expect: ECONNREFUSED
+client.connect(('127.0.0.1', port))
+client.close()
+# connect_ex() does not raise: it returns the errno. 111 is ECONNREFUSED on Linux.
+quiet = socket.socket()
+result = quiet.connect_ex(('127.0.0.1', port))
+assert result == 111
+quiet.close()
+# Now make the placeholder listen, and try again.
+placeholder.listen(1)
+lucky = socket.socket()
+assert lucky.connect_ex(('127.0.0.1', port)) == 0
+conn, addr = placeholder.accept()
+conn.close()
+lucky.close()
+placeholder.close()
