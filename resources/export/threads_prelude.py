@@ -32,9 +32,22 @@ def _error_name(e):
     return type(e).__name__
 
 
+def _say(text):
+    _sys.stdout.write(text + '\n')
+    _sys.stdout.flush()
+
+
+if _JSON:
+    # The lesson's own print() calls become JSON lines too, as in `sockbench run --json`.
+    def print(*args, sep=' ', end='\n', **ignored):
+        text = (sep.join(str(a) for a in args) + end)
+        _say(_json.dumps({'type': 'print', 'actor': _threading.current_thread().name,
+                          'text': text[:-1] if text.endswith('\n') else text}))
+
+
 def _report(record):
     if _JSON:
-        print(_json.dumps(record), flush=True)
+        _say(_json.dumps(record))
         return
     text = {'ok': '-> %s' % record.get('value'),
             'expected-error': '-> raised %s (expected)' % record.get('error'),
@@ -42,7 +55,7 @@ def _report(record):
             'interrupted': '!! interrupted: %s' % record.get('reason'),
             'skipped': '   %s' % record.get('reason')}[record['outcome']]
     source = record['source'].split('\n')[0]
-    print('%-6s %4d  %s  %s' % (record['actor'], record['line'], source, text), flush=True)
+    _say('%-6s %4d  %s  %s' % (record['actor'], record['line'], source, text))
 
 
 def _settled(j):
@@ -135,9 +148,9 @@ def _run(actors):
         if stuck:
             _state['failures'] += 1
             if _JSON:
-                print(_json.dumps({'type': 'deadlock', 'message': 'the lesson is stuck'}), flush=True)
+                _say(_json.dumps({'type': 'deadlock', 'message': 'the lesson is stuck'}))
             else:
-                print('!! The lesson is stuck: every actor waits and nothing is left to wake it.')
+                _say('!! The lesson is stuck: every actor waits and nothing is left to wake it.')
             for k in sorted(_running.values()):
                 actor, line, source, expect = _STEPS[k]
                 _report({'type': 'step', 'step': k, 'actor': actor, 'line': line,
@@ -151,8 +164,8 @@ def _run(actors):
                          'reason': 'not run: %s stopped at line %s' % (actor, _stopped.get(actor))})
         passed = _state['failures'] == 0
         if _JSON:
-            print(_json.dumps({'type': 'summary', 'passed': passed}), flush=True)
+            _say(_json.dumps({'type': 'summary', 'passed': passed}))
         else:
-            print('\nThe lesson %s.' % ('passed' if passed else 'FAILED'))
+            _say('\nThe lesson %s.' % ('passed' if passed else 'FAILED'))
     return 0 if passed else 1
 # --- The lesson ----------------------------------------------------------------------------

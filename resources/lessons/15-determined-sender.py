@@ -35,24 +35,26 @@ sock.shutdown(1)
 received = sock.recv(30)
 
 # --- receiver ---
-# The patient receiver reads block after block until recv() returns b''.
-buffer = b''
+# The patient receiver reads block after block until recv() returns b''. (The course
+# calls this one buffer too. The actors here are threads of one program sharing their
+# names, so the receiver's gets a name of its own - or the two would trample each other.)
+everything = b''
 block = new.recv(1024)
-buffer += block
+everything += block
 block = new.recv(1024)
-buffer += block
+everything += block
 block = new.recv(1024)
-buffer += block
+everything += block
 block = new.recv(1024)
-buffer += block
+everything += block
 # pause
 # Has the receiver got everything? Only an empty block says so.
 assert block == b''
 # The course writes new.send(len(buffer)): in Python 3 that is a TypeError, send() wants
 # bytes. The count travels as ASCII digits.
 # expect: TypeError
-new.send(len(buffer))
-new.send(str(len(buffer)).encode())
+new.send(len(everything))
+new.send(str(len(everything)).encode())
 new.close()
 receiver.close()
 
