@@ -17,7 +17,8 @@
 
 namespace {
 
-bool isHeadlessCommand(const char* word) {
+bool isHeadlessCommand(const char* word)
+{
     static const char* const headless[] = {"run",  "lessons",   "export", "serve", "version",
                                            "help", "--version", "--help", "-h"};
     for (const char* name : headless)
@@ -27,7 +28,8 @@ bool isHeadlessCommand(const char* word) {
 }
 
 // Replaces this process with sockbench-cli from the same directory.
-int handOverToCli(char* argv[]) {
+int handOverToCli(char* argv[])
+{
     char self[4096] = {};
     const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
     std::string path = length > 0 ? std::string(self, static_cast<size_t>(length)) : argv[0];
@@ -42,7 +44,8 @@ int handOverToCli(char* argv[]) {
 }
 
 // Qt would print a plugin dump and abort; say it in one sentence instead.
-bool displayMissing(int argc, char* argv[]) {
+bool displayMissing(int argc, char* argv[])
+{
     for (int i = 1; i < argc; ++i)
         if (!std::strcmp(argv[i], "-platform") || !std::strcmp(argv[i], "--platform") ||
             !std::strcmp(argv[i], "--screenshot"))
@@ -56,7 +59,8 @@ bool displayMissing(int argc, char* argv[]) {
 
 } // namespace
 
-int main(int argc, char* argv[]) {
+int main(int argc, char* argv[])
+{
     if (argc > 1 && isHeadlessCommand(argv[1]))
         return handOverToCli(argv);
     // --platform NAME (with two dashes, like every other option) means Qt's -platform.

@@ -29,12 +29,14 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds(Clock::duration d) {
+double seconds(Clock::duration d)
+{
     return std::chrono::duration<double>(d).count();
 }
 
 // A connected TCP pair on loopback made with plain system calls.
-std::pair<int, int> rawPair() {
+std::pair<int, int> rawPair()
+{
     const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -52,7 +54,8 @@ std::pair<int, int> rawPair() {
 
 constexpr qint64 kChunk = 256 * 1024;
 
-double rawBulk(qint64 total) {
+double rawBulk(qint64 total)
+{
     auto [client, server] = rawPair();
     const auto start = Clock::now();
     std::thread sender([client = client, total] {
@@ -86,7 +89,8 @@ struct Pair {
     SocketId client, server;
 };
 
-Pair workbenchPair(Workbench& bench) {
+Pair workbenchPair(Workbench& bench)
+{
     const auto actor = QStringLiteral("bench");
     const auto wait = std::chrono::milliseconds(10000);
     const SocketId listener = bench.callAndWait({}, calls::socket(), actor, wait)->result.newSocket;
@@ -104,7 +108,8 @@ Pair workbenchPair(Workbench& bench) {
 
 // The whole transfer through the workbench, tracing on: one sendall() of `total` bytes
 // and a window of recv() calls kept in flight, as a program using the async API would.
-double workbenchBulk(qint64 total) {
+double workbenchBulk(qint64 total)
+{
     Workbench bench;
     const Pair p = workbenchPair(bench);
     const auto actor = QStringLiteral("bench");
@@ -140,7 +145,8 @@ double workbenchBulk(qint64 total) {
     return double(received) / elapsed;
 }
 
-double rawPingPong(int rounds) {
+double rawPingPong(int rounds)
+{
     auto [client, server] = rawPair();
     const int one = 1;
     ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -169,7 +175,8 @@ double rawPingPong(int rounds) {
 
 // Both ends driven through the workbench: the echo side reacts in completions, the
 // client waits for each reply before sending the next byte.
-double workbenchPingPong(int rounds) {
+double workbenchPingPong(int rounds)
+{
     Workbench bench;
     const Pair p = workbenchPair(bench);
     const auto actor = QStringLiteral("bench");
@@ -194,7 +201,8 @@ double workbenchPingPong(int rounds) {
     return elapsed / rounds;
 }
 
-std::vector<double> interruptLatencies(int samples) {
+std::vector<double> interruptLatencies(int samples)
+{
     Workbench bench;
     const Pair p = workbenchPair(bench);
     const auto actor = QStringLiteral("bench");
@@ -222,14 +230,16 @@ std::vector<double> interruptLatencies(int samples) {
     return out;
 }
 
-double median(std::vector<double> values) {
+double median(std::vector<double> values)
+{
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
 }
 
 } // namespace
 
-int main(int argc, char* argv[]) {
+int main(int argc, char* argv[])
+{
     QCoreApplication app(argc, argv);
     const bool quick = app.arguments().contains(QStringLiteral("--quick"));
     const qint64 total = (quick ? 256LL : 1024LL) * 1024 * 1024;

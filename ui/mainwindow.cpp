@@ -21,7 +21,8 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     , m_traceModel(new TraceModel(workbench.trace(), this))
     , m_sockets(new QTreeWidget(this))
     , m_traceView(new QTableView(this))
-    , m_status(new QLabel(this)) {
+    , m_status(new QLabel(this))
+{
     setWindowTitle(tr("Socket Workbench"));
 
     m_sockets->setHeaderLabels(
@@ -60,7 +61,8 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     resize(1100, 700);
 }
 
-void MainWindow::refreshSockets() {
+void MainWindow::refreshSockets()
+{
     const auto sockets = m_workbench.sockets();
     // The kernel column shows each socket's newest snapshot from the trace.
     QHash<SocketId, KernelSnapshot> latest;
@@ -86,7 +88,8 @@ void MainWindow::refreshSockets() {
                           .arg(m_workbench.trace().lastSeq()));
 }
 
-void MainWindow::runLoopbackDemo() {
+void MainWindow::runLoopbackDemo()
+{
     // Each step is submitted when the one it depends on has finished; nothing here waits.
     auto& bench = m_workbench;
     const QString server = QStringLiteral("server");

@@ -4,7 +4,8 @@
 
 namespace sockbench {
 
-QString describeCall(const Event& event) {
+QString describeCall(const Event& event)
+{
     if (event.kind == EventKind::Observation)
         return QStringLiteral("(kernel)");
     const CallArgs& a = event.request.args;
@@ -41,7 +42,8 @@ QString describeCall(const Event& event) {
     }
 }
 
-QString describeResult(const Event& event) {
+QString describeResult(const Event& event)
+{
     switch (event.kind) {
     case EventKind::CallBlocked:
         return QStringLiteral("blocked…");
@@ -83,7 +85,8 @@ QString describeResult(const Event& event) {
     }
 }
 
-QString describeKernel(const KernelSnapshot& s) {
+QString describeKernel(const KernelSnapshot& s)
+{
     if (!s.valid)
         return QStringLiteral("—");
     QStringList parts;
@@ -100,26 +103,31 @@ QString describeKernel(const KernelSnapshot& s) {
 
 TraceModel::TraceModel(const Trace& trace, QObject* parent)
     : QAbstractTableModel(parent)
-    , m_trace(trace) {
+    , m_trace(trace)
+{
     connect(&trace, &Trace::appended, this, &TraceModel::refresh);
     refresh();
 }
 
-int TraceModel::rowCount(const QModelIndex& parent) const {
+int TraceModel::rowCount(const QModelIndex& parent) const
+{
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
-int TraceModel::columnCount(const QModelIndex& parent) const {
+int TraceModel::columnCount(const QModelIndex& parent) const
+{
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-const Event* TraceModel::eventAt(int row) const {
+const Event* TraceModel::eventAt(int row) const
+{
     if (row < 0 || row >= static_cast<int>(m_rows.size()))
         return nullptr;
     return &m_rows[static_cast<size_t>(row)];
 }
 
-QVariant TraceModel::data(const QModelIndex& index, int role) const {
+QVariant TraceModel::data(const QModelIndex& index, int role) const
+{
     const Event* e = eventAt(index.row());
     if (!e)
         return {};
@@ -153,7 +161,8 @@ QVariant TraceModel::data(const QModelIndex& index, int role) const {
     return {};
 }
 
-QVariant TraceModel::headerData(int section, Qt::Orientation orientation, int role) const {
+QVariant TraceModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char* const names[] = {"#",    "Time",   "Actor", "Socket", "Kind",
@@ -161,7 +170,8 @@ QVariant TraceModel::headerData(int section, Qt::Orientation orientation, int ro
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
-void TraceModel::refresh() {
+void TraceModel::refresh()
+{
     const QList<Event> fresh = m_trace.events(m_nextSeq);
     if (fresh.isEmpty())
         return;

@@ -9,7 +9,8 @@ namespace sockbench::cli {
 
 namespace {
 
-int usage(QTextStream& stream, int status) {
+int usage(QTextStream& stream, int status)
+{
     stream << "Socket Workbench " << QCoreApplication::applicationVersion()
            << ": socket programming, done for real.\n\n"
               "Usage:\n"
@@ -30,13 +31,15 @@ int usage(QTextStream& stream, int status) {
 
 } // namespace
 
-QStringList commandNames() {
+QStringList commandNames()
+{
     return {QStringLiteral("run"),     QStringLiteral("lessons"),   QStringLiteral("export"),
             QStringLiteral("version"), QStringLiteral("--version"), QStringLiteral("help"),
             QStringLiteral("--help"),  QStringLiteral("-h")};
 }
 
-int run(const QStringList& arguments) {
+int run(const QStringList& arguments)
+{
     QTextStream out(stdout);
     QTextStream err(stderr);
     if (arguments.isEmpty())

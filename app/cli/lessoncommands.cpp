@@ -18,18 +18,21 @@ using namespace sockbench::lesson;
 
 namespace {
 
-QTextStream& out() {
+QTextStream& out()
+{
     static QTextStream stream(stdout);
     return stream;
 }
 
-QTextStream& err() {
+QTextStream& err()
+{
     static QTextStream stream(stderr);
     return stream;
 }
 
 // Loads and parses a lesson; on failure prints one line and returns the exit status.
-std::variant<std::pair<LessonFile, Script>, int> load(const QString& nameOrPath) {
+std::variant<std::pair<LessonFile, Script>, int> load(const QString& nameOrPath)
+{
     QString why;
     const auto file = catalogue::find(nameOrPath, &why);
     if (!file) {
@@ -46,7 +49,8 @@ std::variant<std::pair<LessonFile, Script>, int> load(const QString& nameOrPath)
     return std::make_pair(*file, std::get<Script>(parsed));
 }
 
-QString firstLine(const QString& source) {
+QString firstLine(const QString& source)
+{
     const auto newline = source.indexOf(QLatin1Char('\n'));
     return newline < 0 ? source : source.left(newline) + QStringLiteral(" …");
 }
@@ -56,14 +60,16 @@ class Transcript : public QObject {
 public:
     Transcript(Runner& runner, bool json)
         : m_runner(runner)
-        , m_json(json) {
+        , m_json(json)
+    {
         connect(&runner, &Runner::stepFinished, this, &Transcript::finished);
         connect(&runner, &Runner::stepBlocked, this, &Transcript::blocked);
         connect(&runner, &Runner::printed, this, &Transcript::printed);
         connect(&runner, &Runner::deadlocked, this, &Transcript::deadlocked);
     }
 
-    void summary(bool passed) {
+    void summary(bool passed)
+    {
         int ok = 0, expected = 0, failed = 0, skipped = 0, interrupted = 0;
         for (const StepOutcome& o : m_runner.outcomes()) {
             switch (o.kind) {
@@ -109,16 +115,19 @@ public:
     }
 
 private:
-    void emitJson(const QJsonObject& object) {
+    void emitJson(const QJsonObject& object)
+    {
         out() << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
         out().flush();
     }
 
-    QString prefix(const QString& actor, int line) const {
+    QString prefix(const QString& actor, int line) const
+    {
         return QStringLiteral("%1 %2  ").arg(actor, -m_actorWidth).arg(line, 4);
     }
 
-    void finished(const StepOutcome& o) {
+    void finished(const StepOutcome& o)
+    {
         if (m_json) {
             QJsonObject object{{QStringLiteral("type"), QStringLiteral("step")},
                                {QStringLiteral("step"), o.step},
@@ -159,7 +168,8 @@ private:
         out().flush();
     }
 
-    void blocked(int step, CallId) {
+    void blocked(int step, CallId)
+    {
         const RunStep& s = m_runner.steps()[static_cast<size_t>(step)];
         if (m_json) {
             emitJson({{QStringLiteral("type"), QStringLiteral("blocked")},
@@ -174,7 +184,8 @@ private:
         out().flush();
     }
 
-    void printed(const QString& actor, const QString& text) {
+    void printed(const QString& actor, const QString& text)
+    {
         if (m_json) {
             emitJson({{QStringLiteral("type"), QStringLiteral("print")},
                       {QStringLiteral("actor"), actor},
@@ -186,7 +197,8 @@ private:
         out().flush();
     }
 
-    void deadlocked(const QString& message) {
+    void deadlocked(const QString& message)
+    {
         if (m_json) {
             emitJson({{QStringLiteral("type"), QStringLiteral("deadlock")},
                       {QStringLiteral("message"), message}});
@@ -206,7 +218,8 @@ private:
 
 } // namespace
 
-int listLessons(const QStringList& arguments) {
+int listLessons(const QStringList& arguments)
+{
     if (!arguments.isEmpty()) {
         err() << "sockbench lessons: takes no arguments\n";
         return 2;
@@ -220,7 +233,8 @@ int listLessons(const QStringList& arguments) {
     return 0;
 }
 
-int runLesson(const QStringList& arguments) {
+int runLesson(const QStringList& arguments)
+{
     QString target;
     bool json = false;
     for (const QString& argument : arguments) {
@@ -272,7 +286,8 @@ int runLesson(const QStringList& arguments) {
     return status;
 }
 
-int exportLesson(const QStringList& arguments) {
+int exportLesson(const QStringList& arguments)
+{
     QString target;
     QString outDir = QStringLiteral(".");
     bool threads = false;

@@ -3,7 +3,8 @@
 
 #include <QCoreApplication>
 
-int main(int argc, char* argv[]) {
+int main(int argc, char* argv[])
+{
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sockbench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SOCKBENCH_VERSION));

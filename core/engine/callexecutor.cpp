@@ -10,7 +10,8 @@ namespace sockbench::callexecutor {
 
 namespace {
 
-std::optional<CallResult> checkSize(const QString& name, qint64 size) {
+std::optional<CallResult> checkSize(const QString& name, qint64 size)
+{
     if (size < 0)
         return CallResult::invalid(QStringLiteral("negative buffersize in %1").arg(name));
     if (size > PosixSocket::kMaxReceiveSize)
@@ -22,13 +23,15 @@ std::optional<CallResult> checkSize(const QString& name, qint64 size) {
     return std::nullopt;
 }
 
-qint64 intoSize(const CallArgs& args) {
+qint64 intoSize(const CallArgs& args)
+{
     return args.size == 0 ? args.bufferSize : args.size;
 }
 
 } // namespace
 
-std::optional<CallResult> validate(const Call& call, AddressFamily family, SocketType) {
+std::optional<CallResult> validate(const Call& call, AddressFamily family, SocketType)
+{
     const CallArgs& a = call.args;
     const QString name = callName(call.kind);
     switch (call.kind) {
@@ -69,7 +72,8 @@ std::optional<CallResult> validate(const Call& call, AddressFamily family, Socke
     }
 }
 
-Execution run(PosixSocket& socket, const Call& call, BlockingWait& wait) {
+Execution run(PosixSocket& socket, const Call& call, BlockingWait& wait)
+{
     const CallArgs& a = call.args;
     Execution out;
     auto resolved = [&]() -> std::variant<Endpoint, CallResult> {
@@ -159,7 +163,8 @@ Execution run(PosixSocket& socket, const Call& call, BlockingWait& wait) {
     return out;
 }
 
-CallResult runModuleCall(const Call& call) {
+CallResult runModuleCall(const Call& call)
+{
     switch (call.kind) {
     case CallKind::GetAddrInfo:
         return resolver::getAddrInfo(call.args);

@@ -2,7 +2,8 @@
 
 namespace sockbench {
 
-QString laneName(LaneKind lane) {
+QString laneName(LaneKind lane)
+{
     switch (lane) {
     case LaneKind::Control:
         return QStringLiteral("control");
@@ -16,7 +17,8 @@ QString laneName(LaneKind lane) {
     return {};
 }
 
-LaneKind laneOf(CallKind kind) {
+LaneKind laneOf(CallKind kind)
+{
     switch (kind) {
     case CallKind::Accept:
     case CallKind::Recv:
@@ -40,7 +42,8 @@ LaneKind laneOf(CallKind kind) {
     }
 }
 
-QString eventKindName(EventKind kind) {
+QString eventKindName(EventKind kind)
+{
     switch (kind) {
     case EventKind::CallBlocked:
         return QStringLiteral("blocked");

@@ -45,7 +45,8 @@ struct Event {
     QByteArray payload;
 
     KernelSnapshot kernel; // the kernel's view of the socket right after the event
-    // Observations of a closed TCP socket's connection (TIME_WAIT, ...) carry these.
+    // The socket's own address and its peer's right after the call (calls that move no
+    // data; unset where there is none), and for close() the addresses the connection had.
     Endpoint localAddress;
     Endpoint peerAddress;
 

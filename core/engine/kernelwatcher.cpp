@@ -11,7 +11,8 @@ KernelWatcher::KernelWatcher(const KernelProbe& probe, Callbacks callbacks)
     : m_probe(probe)
     , m_callbacks(std::move(callbacks))
     , m_epollFd(::epoll_create1(EPOLL_CLOEXEC))
-    , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+{
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.u64 = 0; // socket ids start at 1; 0 is the wake-up descriptor
@@ -19,7 +20,8 @@ KernelWatcher::KernelWatcher(const KernelProbe& probe, Callbacks callbacks)
     m_thread = std::thread([this] { loop(); });
 }
 
-KernelWatcher::~KernelWatcher() {
+KernelWatcher::~KernelWatcher()
+{
     m_stop.store(true);
     wake();
     if (m_thread.joinable())
@@ -28,12 +30,14 @@ KernelWatcher::~KernelWatcher() {
     ::close(m_epollFd);
 }
 
-void KernelWatcher::wake() {
+void KernelWatcher::wake()
+{
     const quint64 one = 1;
     [[maybe_unused]] const auto written = ::write(m_wakeFd, &one, sizeof one);
 }
 
-void KernelWatcher::watch(SocketId socket, int fd) {
+void KernelWatcher::watch(SocketId socket, int fd)
+{
     epoll_event event{};
     // Edge-triggered: one notification per change (new data, new connection, FIN),
     // not a stream of them while data sits unread.
@@ -42,7 +46,8 @@ void KernelWatcher::watch(SocketId socket, int fd) {
     ::epoll_ctl(m_epollFd, EPOLL_CTL_ADD, fd, &event);
 }
 
-void KernelWatcher::unwatch(SocketId socket, int fd) {
+void KernelWatcher::unwatch(SocketId socket, int fd)
+{
     ::epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr);
     const std::lock_guard lock(m_mutex);
     m_dirty.remove(socket);
@@ -50,7 +55,8 @@ void KernelWatcher::unwatch(SocketId socket, int fd) {
     m_lastLook.remove(socket);
 }
 
-void KernelWatcher::follow(SocketId socket) {
+void KernelWatcher::follow(SocketId socket)
+{
     {
         const std::lock_guard lock(m_mutex);
         m_following.insert(socket, true);
@@ -59,7 +65,8 @@ void KernelWatcher::follow(SocketId socket) {
 }
 
 void KernelWatcher::followClosed(SocketId socket, const Endpoint& local, const Endpoint& peer,
-                                 std::optional<TcpState> state) {
+                                 std::optional<TcpState> state)
+{
     {
         const std::lock_guard lock(m_mutex);
         if (m_closed.size() >= kMaxFollowedClosed)
@@ -69,7 +76,8 @@ void KernelWatcher::followClosed(SocketId socket, const Endpoint& local, const E
     wake();
 }
 
-int KernelWatcher::nextTimeoutMs(TimePoint now) const {
+int KernelWatcher::nextTimeoutMs(TimePoint now) const
+{
     using std::chrono::milliseconds;
     std::optional<TimePoint> next;
     auto consider = [&next](TimePoint t) {
@@ -89,7 +97,8 @@ int KernelWatcher::nextTimeoutMs(TimePoint now) const {
     return static_cast<int>(std::chrono::ceil<milliseconds>(*next - now).count());
 }
 
-void KernelWatcher::loop() {
+void KernelWatcher::loop()
+{
     constexpr int kMaxEvents = 64;
     epoll_event events[kMaxEvents];
     while (!m_stop.load()) {

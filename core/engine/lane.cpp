@@ -10,17 +10,20 @@ namespace sockbench {
 
 Lane::Lane(QString name)
     : m_name(std::move(name))
-    , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+{
     m_thread = std::thread([this] { loop(); });
 }
 
-Lane::~Lane() {
+Lane::~Lane()
+{
     stop(QStringLiteral("the workbench was closed"));
     if (m_wakeFd >= 0)
         ::close(m_wakeFd);
 }
 
-void Lane::post(Job job) {
+void Lane::post(Job job)
+{
     {
         const std::lock_guard lock(m_mutex);
         if (!m_stop.load() && !m_finished.load()) {
@@ -34,7 +37,8 @@ void Lane::post(Job job) {
         wake();
 }
 
-bool Lane::interrupt(CallId call) {
+bool Lane::interrupt(CallId call)
+{
     std::optional<Job> cancelled;
     {
         const std::lock_guard lock(m_mutex);
@@ -60,7 +64,8 @@ bool Lane::interrupt(CallId call) {
     return false;
 }
 
-void Lane::interruptRunning() {
+void Lane::interruptRunning()
+{
     const quint64 running = m_running.load();
     if (running == 0)
         return;
@@ -68,7 +73,8 @@ void Lane::interruptRunning() {
     wake();
 }
 
-void Lane::interruptAllQueued() {
+void Lane::interruptAllQueued()
+{
     std::deque<Job> cancelled;
     {
         const std::lock_guard lock(m_mutex);
@@ -80,7 +86,8 @@ void Lane::interruptAllQueued() {
             job.fail(CallResult::interrupted(QStringLiteral("interrupted before it started")));
 }
 
-void Lane::stop(const QString& why) {
+void Lane::stop(const QString& why)
+{
     std::deque<Job> cancelled;
     {
         const std::lock_guard lock(m_mutex);
@@ -101,38 +108,45 @@ void Lane::stop(const QString& why) {
             job.fail(CallResult::interrupted(why));
 }
 
-void Lane::retire() {
+void Lane::retire()
+{
     m_retire.store(true);
     wake();
 }
 
-void Lane::join() {
+void Lane::join()
+{
     if (m_thread.joinable() && m_thread.get_id() != std::this_thread::get_id())
         m_thread.join();
 }
 
-bool Lane::hasWork() const {
+bool Lane::hasWork() const
+{
     const std::lock_guard lock(m_mutex);
     return !m_queue.empty() || m_running.load() != 0;
 }
 
-void Lane::wake() {
+void Lane::wake()
+{
     const quint64 one = 1;
     // eventfd writes of 8 bytes cannot be short; EAGAIN only if the counter is saturated,
     // in which case the lane is already awake.
     [[maybe_unused]] const auto written = ::write(m_wakeFd, &one, sizeof one);
 }
 
-void Lane::drainWake() {
+void Lane::drainWake()
+{
     quint64 value = 0;
     [[maybe_unused]] const auto read = ::read(m_wakeFd, &value, sizeof value);
 }
 
-bool Lane::interruptRequested() const {
+bool Lane::interruptRequested() const
+{
     return m_stop.load() || (m_running.load() != 0 && m_interruptTarget.load() == m_running.load());
 }
 
-void Lane::loop() {
+void Lane::loop()
+{
     for (;;) {
         Job job;
         {
@@ -161,7 +175,8 @@ void Lane::loop() {
     }
 }
 
-WaitOutcome Lane::Context::wait(int fd, short events, Deadline deadline) {
+WaitOutcome Lane::Context::wait(int fd, short events, Deadline deadline)
+{
     if (!m_waited) {
         m_waited = true;
         if (m_onFirstWait)

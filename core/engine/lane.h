@@ -31,7 +31,9 @@ public:
         Context(Lane& lane, CallId call, std::function<void()> onFirstWait)
             : m_lane(lane)
             , m_call(call)
-            , m_onFirstWait(std::move(onFirstWait)) {}
+            , m_onFirstWait(std::move(onFirstWait))
+        {
+        }
         Lane& m_lane;
         CallId m_call;
         std::function<void()> m_onFirstWait;

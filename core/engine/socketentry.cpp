@@ -6,7 +6,8 @@ namespace sockbench {
 
 namespace {
 
-size_t laneIndex(LaneKind which) {
+size_t laneIndex(LaneKind which)
+{
     switch (which) {
     case LaneKind::Read:
         return 1;
@@ -19,7 +20,8 @@ size_t laneIndex(LaneKind which) {
     return 0;
 }
 
-CallResult closedSocket() {
+CallResult closedSocket()
+{
     CallResult result = CallResult::fromErrno(EBADF);
     result.message = QStringLiteral("Bad file descriptor (the socket is closed)");
     return result;
@@ -33,29 +35,36 @@ SocketEntry::SocketEntry(SocketId id, AddressFamily family, SocketType type, QSt
     , m_family(family)
     , m_type(type)
     , m_actor(std::move(actor))
-    , m_acceptedFrom(acceptedFrom) {}
+    , m_acceptedFrom(acceptedFrom)
+{
+}
 
-SocketEntry::~SocketEntry() {
+SocketEntry::~SocketEntry()
+{
     shutdown(QStringLiteral("the workbench was closed"));
 }
 
-SocketEntry::Phase SocketEntry::phase() const {
+SocketEntry::Phase SocketEntry::phase() const
+{
     const std::lock_guard lock(m_mutex);
     return m_phase;
 }
 
-void SocketEntry::open(int fd) {
+void SocketEntry::open(int fd)
+{
     const std::lock_guard lock(m_mutex);
     m_socket = std::make_unique<PosixSocket>(fd, m_family, m_type);
     m_phase = Phase::Open;
 }
 
-void SocketEntry::markFailed() {
+void SocketEntry::markFailed()
+{
     const std::lock_guard lock(m_mutex);
     m_phase = Phase::Failed;
 }
 
-Lane& SocketEntry::laneLocked(LaneKind which) {
+Lane& SocketEntry::laneLocked(LaneKind which)
+{
     auto& slot = m_lanes[laneIndex(which)];
     if (!slot)
         slot = std::make_shared<Lane>(
@@ -63,7 +72,8 @@ Lane& SocketEntry::laneLocked(LaneKind which) {
     return *slot;
 }
 
-void SocketEntry::post(LaneKind which, Lane::Job job) {
+void SocketEntry::post(LaneKind which, Lane::Job job)
+{
     CallResult failure;
     {
         const std::lock_guard lock(m_mutex);
@@ -128,7 +138,8 @@ void SocketEntry::post(LaneKind which, Lane::Job job) {
         job.fail(failure);
 }
 
-void SocketEntry::dispatchForwarded(LaneKind which, Lane::Job job) {
+void SocketEntry::dispatchForwarded(LaneKind which, Lane::Job job)
+{
     CallResult failure;
     {
         const std::lock_guard lock(m_mutex);
@@ -146,7 +157,8 @@ void SocketEntry::dispatchForwarded(LaneKind which, Lane::Job job) {
         job.fail(failure);
 }
 
-bool SocketEntry::interrupt(CallId call) {
+bool SocketEntry::interrupt(CallId call)
+{
     std::vector<std::shared_ptr<Lane>> lanes;
     {
         const std::lock_guard lock(m_mutex);
@@ -162,7 +174,8 @@ bool SocketEntry::interrupt(CallId call) {
     return false;
 }
 
-void SocketEntry::interruptAll() {
+void SocketEntry::interruptAll()
+{
     std::vector<std::shared_ptr<Lane>> lanes;
     {
         const std::lock_guard lock(m_mutex);
@@ -174,7 +187,8 @@ void SocketEntry::interruptAll() {
         lane->interruptAllQueued();
 }
 
-bool SocketEntry::hasWork() const {
+bool SocketEntry::hasWork() const
+{
     const std::lock_guard lock(m_mutex);
     for (const auto& lane : m_lanes)
         if (lane && lane->hasWork())
@@ -183,7 +197,8 @@ bool SocketEntry::hasWork() const {
 }
 
 SocketEntry::Use::Use(SocketEntry& entry)
-    : m_entry(entry) {
+    : m_entry(entry)
+{
     const std::lock_guard lock(entry.m_mutex);
     if (entry.m_closing || !entry.m_socket || !entry.m_socket->isOpen())
         return;
@@ -191,7 +206,8 @@ SocketEntry::Use::Use(SocketEntry& entry)
     m_socket = entry.m_socket.get();
 }
 
-SocketEntry::Use::~Use() {
+SocketEntry::Use::~Use()
+{
     if (!m_socket)
         return;
     const std::lock_guard lock(m_entry.m_mutex);
@@ -199,7 +215,8 @@ SocketEntry::Use::~Use() {
         m_entry.m_idle.notify_all();
 }
 
-SocketEntry::Closed SocketEntry::close(const std::function<void(int fd)>& beforeClose) {
+SocketEntry::Closed SocketEntry::close(const std::function<void(int fd)>& beforeClose)
+{
     Closed closed;
     std::vector<std::shared_ptr<Lane>> others;
     {
@@ -249,12 +266,14 @@ SocketEntry::Closed SocketEntry::close(const std::function<void(int fd)>& before
     return closed;
 }
 
-void SocketEntry::rememberPeer(const Endpoint& peer) {
+void SocketEntry::rememberPeer(const Endpoint& peer)
+{
     const std::lock_guard lock(m_mutex);
     m_knownPeer = peer;
 }
 
-std::vector<std::shared_ptr<Lane>> SocketEntry::takeRetiredLanes() {
+std::vector<std::shared_ptr<Lane>> SocketEntry::takeRetiredLanes()
+{
     const std::lock_guard lock(m_mutex);
     std::vector<std::shared_ptr<Lane>> finished;
     for (auto it = m_retired.begin(); it != m_retired.end();) {
@@ -268,7 +287,8 @@ std::vector<std::shared_ptr<Lane>> SocketEntry::takeRetiredLanes() {
     return finished;
 }
 
-void SocketEntry::shutdown(const QString& why) {
+void SocketEntry::shutdown(const QString& why)
+{
     std::vector<std::shared_ptr<Lane>> lanes;
     {
         const std::lock_guard lock(m_mutex);

@@ -4,15 +4,19 @@ namespace sockbench {
 
 Trace::Trace(QObject* parent)
     : QObject(parent)
-    , m_start(std::chrono::steady_clock::now()) {}
+    , m_start(std::chrono::steady_clock::now())
+{
+}
 
-qint64 Trace::nowNs() const {
+qint64 Trace::nowNs() const
+{
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
                                                                 m_start)
         .count();
 }
 
-quint64 Trace::append(Event& stamped) {
+quint64 Trace::append(Event& stamped)
+{
     quint64 seq = 0;
     {
         const std::lock_guard lock(m_mutex);
@@ -65,7 +69,8 @@ quint64 Trace::append(Event& stamped) {
     return seq;
 }
 
-void Trace::notify() {
+void Trace::notify()
+{
     if (m_notifyPending.exchange(true))
         return;
     // Queued into the trace's own thread, so consumers there get one signal per turn of
@@ -85,29 +90,34 @@ void Trace::notify() {
         Qt::QueuedConnection);
 }
 
-quint64 Trace::firstSeq() const {
+quint64 Trace::firstSeq() const
+{
     const std::lock_guard lock(m_mutex);
     return m_events.empty() ? m_nextSeq : m_events.front().seq;
 }
 
-quint64 Trace::lastSeq() const {
+quint64 Trace::lastSeq() const
+{
     const std::lock_guard lock(m_mutex);
     return m_nextSeq - 1;
 }
 
-qsizetype Trace::size() const {
+qsizetype Trace::size() const
+{
     const std::lock_guard lock(m_mutex);
     return static_cast<qsizetype>(m_events.size());
 }
 
-std::optional<Event> Trace::event(quint64 seq) const {
+std::optional<Event> Trace::event(quint64 seq) const
+{
     const std::lock_guard lock(m_mutex);
     if (m_events.empty() || seq < m_events.front().seq || seq >= m_nextSeq)
         return std::nullopt;
     return m_events[static_cast<size_t>(seq - m_events.front().seq)];
 }
 
-QList<Event> Trace::events(quint64 fromSeq, qsizetype max) const {
+QList<Event> Trace::events(quint64 fromSeq, qsizetype max) const
+{
     const std::lock_guard lock(m_mutex);
     QList<Event> out;
     if (m_events.empty())
@@ -119,12 +129,14 @@ QList<Event> Trace::events(quint64 fromSeq, qsizetype max) const {
     return out;
 }
 
-Trace::SocketTotals Trace::totals(SocketId socket) const {
+Trace::SocketTotals Trace::totals(SocketId socket) const
+{
     const std::lock_guard lock(m_mutex);
     return m_totals.value(socket);
 }
 
-qint64 Trace::payloadBytesStored() const {
+qint64 Trace::payloadBytesStored() const
+{
     const std::lock_guard lock(m_mutex);
     return m_payloadStored;
 }

@@ -12,7 +12,8 @@ namespace sockbench {
 
 namespace {
 
-QByteArray sentSample(const CallArgs& args, qint64 count) {
+QByteArray sentSample(const CallArgs& args, qint64 count)
+{
     const qint64 keep = std::min<qint64>(count, Trace::kPayloadPerEvent);
     if (keep <= 0 || args.payload.isEmpty())
         return {};
@@ -22,7 +23,8 @@ QByteArray sentSample(const CallArgs& args, qint64 count) {
     return args.payload.repeated(static_cast<qsizetype>(copies)).left(static_cast<qsizetype>(keep));
 }
 
-void fillPayload(Event& event) {
+void fillPayload(Event& event)
+{
     const CallKind kind = event.request.kind;
     if (kind == CallKind::Send || kind == CallKind::SendAll || kind == CallKind::SendTo) {
         event.requestedBytes = event.request.args.payloadLength();
@@ -36,7 +38,8 @@ void fillPayload(Event& event) {
     }
 }
 
-KernelSnapshot closedSnapshot(const KernelProbe& probe, const SocketEntry::Closed& closed) {
+KernelSnapshot closedSnapshot(const KernelProbe& probe, const SocketEntry::Closed& closed)
+{
     KernelSnapshot snapshot;
     if (closed.peer.isValid()) {
         // The descriptor is gone, but the connection may live on in the kernel.
@@ -49,12 +52,15 @@ KernelSnapshot closedSnapshot(const KernelProbe& probe, const SocketEntry::Close
 } // namespace
 
 Workbench::Workbench(QObject* parent)
-    : Workbench(makeKernelProbe(), parent) {}
+    : Workbench(makeKernelProbe(), parent)
+{
+}
 
 Workbench::Workbench(std::unique_ptr<KernelProbe> probe, QObject* parent)
     : QObject(parent)
     , m_probe(std::move(probe))
-    , m_trace(new Trace(this)) {
+    , m_trace(new Trace(this))
+{
     qRegisterMetaType<sockbench::Event>();
     qRegisterMetaType<sockbench::CallId>();
     qRegisterMetaType<sockbench::SocketId>();
@@ -66,7 +72,8 @@ Workbench::Workbench(std::unique_ptr<KernelProbe> probe, QObject* parent)
         });
 }
 
-Workbench::~Workbench() {
+Workbench::~Workbench()
+{
     // Order matters: stop every worker first (which wakes every blocked call, joins its
     // thread and closes its descriptor; running calls may still use the watcher), then
     // the watcher, whose probes meanwhile find the sockets closing and skip them.
@@ -87,13 +94,15 @@ Workbench::~Workbench() {
     m_sockets.clear();
 }
 
-std::shared_ptr<SocketEntry> Workbench::entry(SocketId id) const {
+std::shared_ptr<SocketEntry> Workbench::entry(SocketId id) const
+{
     const std::lock_guard lock(m_mutex);
     return m_sockets.value(id);
 }
 
 std::shared_ptr<SocketEntry> Workbench::addEntry(AddressFamily family, SocketType type,
-                                                 const QString& actor, SocketId acceptedFrom) {
+                                                 const QString& actor, SocketId acceptedFrom)
+{
     const std::lock_guard lock(m_mutex);
     const SocketId id{m_nextSocket++};
     auto created = std::make_shared<SocketEntry>(id, family, type, actor, acceptedFrom);
@@ -101,7 +110,8 @@ std::shared_ptr<SocketEntry> Workbench::addEntry(AddressFamily family, SocketTyp
     return created;
 }
 
-Lane& Workbench::resolverLane() {
+Lane& Workbench::resolverLane()
+{
     const std::lock_guard lock(m_mutex);
     if (!m_resolver)
         m_resolver = std::make_unique<Lane>(QStringLiteral("resolver"));
@@ -109,7 +119,8 @@ Lane& Workbench::resolverLane() {
 }
 
 Workbench::Ticket Workbench::createSocket(AddressFamily family, SocketType type,
-                                          const QString& actor, Completion done) {
+                                          const QString& actor, Completion done)
+{
     Call call;
     call.kind = CallKind::Socket;
     call.args.family = family;
@@ -118,7 +129,8 @@ Workbench::Ticket Workbench::createSocket(AddressFamily family, SocketType type,
 }
 
 Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QString& actor,
-                                    Completion done) {
+                                    Completion done)
+{
     const CallId id{m_nextCall.fetch_add(1)};
     const LaneKind laneKind = laneOf(call.kind);
 
@@ -225,7 +237,8 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
 }
 
 Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Call call,
-                             QString actor, Completion done) {
+                             QString actor, Completion done)
+{
     // Entries live as long as the workbench, so the job can hold a plain pointer; holding
     // a shared one could make a lane thread destroy its own entry.
     SocketEntry* raw = target.get();
@@ -262,7 +275,8 @@ Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Cal
 }
 
 void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const QString& actor,
-                        const Completion& done, BlockingWait& wait, qint64 startNs) {
+                        const Completion& done, BlockingWait& wait, qint64 startNs)
+{
     Event event;
     event.kind = EventKind::CallFinished;
     event.socket = target->id();
@@ -317,6 +331,9 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
             }
             accepted->rememberPeer(event.result.address);
             accepted->open(execution.acceptedFd);
+            if (const SocketEntry::Use acceptedUse(*accepted); acceptedUse)
+                if (const CallResult local = acceptedUse->localAddress(); local.ok())
+                    event.result.acceptedLocal = local.address;
             m_watcher->watch(accepted->id(), execution.acceptedFd);
         }
     }
@@ -332,6 +349,14 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
         // in between with an older view.
         const std::lock_guard lock(target->snapshotMutex());
         event.kernel = m_probe->probe(use->fd(), target->family(), target->type());
+        // Where the socket is now: a bind to port 0 or a connect picks a port the program
+        // never named. Data calls move no address, so they skip the two system calls.
+        if (!isDataCall(call.kind) || event.request.kind == CallKind::SendTo) {
+            if (const CallResult local = use->localAddress(); local.ok())
+                event.localAddress = local.address;
+            if (const CallResult peer = use->peerAddress(); peer.ok())
+                event.peerAddress = peer.address;
+        }
         target->lastSnapshot = event.kernel;
         followUp = isTransitional(event.kernel.tcpState) || event.kernel.sendQueue > 0;
         m_trace->append(event);
@@ -341,12 +366,14 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
     deliver(event, done);
 }
 
-void Workbench::finish(Event event, const Completion& done) {
+void Workbench::finish(Event event, const Completion& done)
+{
     m_trace->append(event);
     deliver(event, done);
 }
 
-void Workbench::deliver(const Event& event, const Completion& done) {
+void Workbench::deliver(const Event& event, const Completion& done)
+{
     {
         const std::lock_guard lock(m_mutex);
         m_pending.remove(event.call);
@@ -358,7 +385,8 @@ void Workbench::deliver(const Event& event, const Completion& done) {
 
 void Workbench::finishWithoutRunning(SocketId socket, CallId id, const Call& call,
                                      const QString& actor, const CallResult& result,
-                                     const Completion& done) {
+                                     const Completion& done)
+{
     Event event;
     event.kind = EventKind::CallFinished;
     event.socket = socket;
@@ -371,7 +399,8 @@ void Workbench::finishWithoutRunning(SocketId socket, CallId id, const Call& cal
     finish(std::move(event), done);
 }
 
-bool Workbench::observe(SocketId id) {
+bool Workbench::observe(SocketId id)
+{
     auto target = entry(id);
     if (!target)
         return false;
@@ -392,7 +421,8 @@ bool Workbench::observe(SocketId id) {
     return isTransitional(now.tcpState) || now.sendQueue > 0;
 }
 
-void Workbench::observeClosed(SocketId id, std::optional<TcpState> state) {
+void Workbench::observeClosed(SocketId id, std::optional<TcpState> state)
+{
     auto target = entry(id);
     if (!target)
         return;
@@ -411,7 +441,8 @@ void Workbench::observeClosed(SocketId id, std::optional<TcpState> state) {
     m_trace->append(event);
 }
 
-bool Workbench::interrupt(CallId call) {
+bool Workbench::interrupt(CallId call)
+{
     std::shared_ptr<SocketEntry> target;
     {
         const std::lock_guard lock(m_mutex);
@@ -425,7 +456,8 @@ bool Workbench::interrupt(CallId call) {
     return target && target->interrupt(call);
 }
 
-void Workbench::interruptAll() {
+void Workbench::interruptAll()
+{
     QList<std::shared_ptr<SocketEntry>> all;
     {
         const std::lock_guard lock(m_mutex);
@@ -435,7 +467,8 @@ void Workbench::interruptAll() {
         e->interruptAll();
 }
 
-QList<Workbench::Ticket> Workbench::closeAll(const QString& actor) {
+QList<Workbench::Ticket> Workbench::closeAll(const QString& actor)
+{
     QList<SocketId> open;
     {
         const std::lock_guard lock(m_mutex);
@@ -454,7 +487,8 @@ QList<Workbench::Ticket> Workbench::closeAll(const QString& actor) {
     return tickets;
 }
 
-QList<Workbench::SocketInfo> Workbench::sockets() const {
+QList<Workbench::SocketInfo> Workbench::sockets() const
+{
     QList<SocketInfo> out;
     {
         const std::lock_guard lock(m_mutex);
@@ -467,7 +501,8 @@ QList<Workbench::SocketInfo> Workbench::sockets() const {
     return out;
 }
 
-std::optional<Workbench::SocketInfo> Workbench::socket(SocketId id) const {
+std::optional<Workbench::SocketInfo> Workbench::socket(SocketId id) const
+{
     auto e = entry(id);
     if (!e)
         return std::nullopt;
@@ -475,7 +510,8 @@ std::optional<Workbench::SocketInfo> Workbench::socket(SocketId id) const {
                       e->actor(), e->acceptedFrom(), e->phase() == SocketEntry::Phase::Open};
 }
 
-QList<CallId> Workbench::pendingCalls() const {
+QList<CallId> Workbench::pendingCalls() const
+{
     const std::lock_guard lock(m_mutex);
     QList<CallId> out = m_pending.keys();
     std::sort(out.begin(), out.end());
@@ -483,7 +519,8 @@ QList<CallId> Workbench::pendingCalls() const {
 }
 
 std::optional<Event> Workbench::callAndWait(SocketId socket, const Call& call, const QString& actor,
-                                            std::chrono::milliseconds timeout) {
+                                            std::chrono::milliseconds timeout)
+{
     auto promise = std::make_shared<std::promise<Event>>();
     auto future = promise->get_future();
     submit(socket, call, actor, [promise](const Event& event) { promise->set_value(event); });

@@ -2,7 +2,8 @@
 
 namespace sockbench::lesson {
 
-QString ParseError::format(const QString& fileName) const {
+QString ParseError::format(const QString& fileName) const
+{
     const QString where = QStringLiteral("%1:%2").arg(pos.line).arg(pos.column);
     // Without a file name (a lesson typed into the workbench) the position alone still
     // reads well: "3:5: message".

@@ -16,7 +16,8 @@ constexpr const char* kStrMethods[] = {"encode",   "upper", "lower", "strip",  "
 constexpr const char* kBytesMethods[] = {"decode",     "hex",      "upper", "lower", "strip",
                                          "startswith", "endswith", "split", "find",  "replace"};
 
-QString codecOf(const std::optional<Value>& v, const PyArgs& args) {
+QString codecOf(const std::optional<Value>& v, const PyArgs& args)
+{
     if (!v)
         return QStringLiteral("utf-8");
     if (v->kind != Value::Kind::Str)
@@ -32,7 +33,8 @@ QString codecOf(const std::optional<Value>& v, const PyArgs& args) {
                   QStringLiteral("unknown encoding: %1").arg(v->text), args.pos, std::nullopt};
 }
 
-QByteArray encode(const QString& text, const QString& codec, const PyArgs& args) {
+QByteArray encode(const QString& text, const QString& codec, const PyArgs& args)
+{
     if (codec == QLatin1String("utf-8"))
         return text.toUtf8();
     for (qsizetype i = 0; i < text.size(); ++i) {
@@ -47,7 +49,8 @@ QByteArray encode(const QString& text, const QString& codec, const PyArgs& args)
     return text.toLatin1();
 }
 
-QString decode(const QByteArray& bytes, const QString& codec, const PyArgs& args) {
+QString decode(const QByteArray& bytes, const QString& codec, const PyArgs& args)
+{
     if (codec == QLatin1String("latin-1"))
         return QString::fromLatin1(bytes);
     for (qsizetype i = 0; i < bytes.size(); ++i) {
@@ -69,7 +72,8 @@ QString decode(const QByteArray& bytes, const QString& codec, const PyArgs& args
     return text;
 }
 
-qint64 parseInt(const QString& text, int base, const PyArgs& args) {
+qint64 parseInt(const QString& text, int base, const PyArgs& args)
+{
     QString t = text.trimmed();
     t.remove(QLatin1Char('_'));
     bool ok = false;
@@ -95,7 +99,8 @@ qint64 parseInt(const QString& text, int base, const PyArgs& args) {
 }
 
 Value callFunction(const QString& name, const PyArgs& args,
-                   const std::function<void(const QString&)>& print) {
+                   const std::function<void(const QString&)>& print)
+{
     if (name == QLatin1String("print")) {
         QString sep = QStringLiteral(" ");
         QString end = QStringLiteral("\n");
@@ -244,7 +249,8 @@ Value callFunction(const QString& name, const PyArgs& args,
                   args.pos, std::nullopt};
 }
 
-Value callMethod(const Value& self, const QString& name, const PyArgs& args) {
+Value callMethod(const Value& self, const QString& name, const PyArgs& args)
+{
     PyArgs plain = args;
     plain.function = name;
     const bool isStr = self.kind == Value::Kind::Str;
@@ -335,14 +341,16 @@ Value callMethod(const Value& self, const QString& name, const PyArgs& args) {
 
 } // namespace
 
-std::optional<Value> lookup(const QString& name) {
+std::optional<Value> lookup(const QString& name)
+{
     for (const char* b : kBuiltins)
         if (name == QLatin1String(b))
             return Value::builtin(name);
     return std::nullopt;
 }
 
-std::optional<Value> method(const Value& object, const QString& name) {
+std::optional<Value> method(const Value& object, const QString& name)
+{
     if (object.kind == Value::Kind::Str) {
         for (const char* m : kStrMethods)
             if (name == QLatin1String(m))
@@ -356,7 +364,8 @@ std::optional<Value> method(const Value& object, const QString& name) {
 }
 
 Value call(const Value& callee, const PyArgs& args,
-           const std::function<void(const QString&)>& print) {
+           const std::function<void(const QString&)>& print)
+{
     if (callee.kind == Value::Kind::Method)
         return callMethod(*callee.self, callee.text, args);
     return callFunction(callee.text, args, print);

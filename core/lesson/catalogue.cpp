@@ -9,14 +9,16 @@ namespace sockbench::lesson::catalogue {
 
 namespace {
 
-QString readText(const QString& path) {
+QString readText(const QString& path)
+{
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(file.readAll());
 }
 
-QString titleOf(const QString& source) {
+QString titleOf(const QString& source)
+{
     static const QRegularExpression title(QStringLiteral("^#\\s*title:\\s*(.+)$"),
                                           QRegularExpression::MultilineOption);
     const auto match = title.match(source);
@@ -24,7 +26,8 @@ QString titleOf(const QString& source) {
 }
 
 // "03-first-connection.py" -> "first-connection"
-QString nameOf(const QString& fileName) {
+QString nameOf(const QString& fileName)
+{
     QString base = QFileInfo(fileName).completeBaseName();
     static const QRegularExpression number(QStringLiteral("^\\d+[-_]"));
     return base.remove(number);
@@ -32,7 +35,8 @@ QString nameOf(const QString& fileName) {
 
 } // namespace
 
-QList<LessonFile> shipped() {
+QList<LessonFile> shipped()
+{
     QList<LessonFile> lessons;
     const QDir dir(QStringLiteral(":/lessons"));
     for (const QString& entry : dir.entryList({QStringLiteral("*.py")}, QDir::Files, QDir::Name)) {
@@ -46,7 +50,8 @@ QList<LessonFile> shipped() {
     return lessons;
 }
 
-std::optional<LessonFile> find(const QString& nameOrPath, QString* error) {
+std::optional<LessonFile> find(const QString& nameOrPath, QString* error)
+{
     const QFileInfo info(nameOrPath);
     if (info.isFile()) {
         QFile file(nameOrPath);

@@ -8,7 +8,8 @@ namespace sockbench::lesson {
 
 namespace {
 
-QString narrationText(const QString& comment) {
+QString narrationText(const QString& comment)
+{
     QString text = comment.mid(1);
     if (text.startsWith(u' '))
         text.remove(0, 1);
@@ -19,7 +20,8 @@ QString narrationText(const QString& comment) {
     return text;
 }
 
-QStringList expectAlternatives(const QString& list, SourcePos pos) {
+QStringList expectAlternatives(const QString& list, SourcePos pos)
+{
     const QString trimmed = list.trimmed();
     if (trimmed.isEmpty())
         refuse(pos, QStringLiteral("`# expect:` needs at least one outcome, as in "
@@ -48,14 +50,16 @@ QStringList expectAlternatives(const QString& list, SourcePos pos) {
     return alternatives;
 }
 
-QString directiveName(const CommentLine& line) {
+QString directiveName(const CommentLine& line)
+{
     return line.kind == CommentLine::Kind::Pause ? QStringLiteral("`# pause`")
                                                  : QStringLiteral("`# expect:`");
 }
 
 } // namespace
 
-CommentLine classifyComment(const QString& comment, SourcePos pos) {
+CommentLine classifyComment(const QString& comment, SourcePos pos)
+{
     static const QRegularExpression expect(QStringLiteral(R"(^#\s*expect\s*:(.*)$)"),
                                            QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression pause(QStringLiteral(R"(^#\s*pause\s*$)"),
@@ -95,7 +99,8 @@ CommentLine classifyComment(const QString& comment, SourcePos pos) {
     return line;
 }
 
-void CommentTracker::comment(const Token& token) {
+void CommentTracker::comment(const Token& token)
+{
     const CommentLine line = classifyComment(token.text, token.pos);
     if (m_phase == Phase::BeforeHeader) {
         static const QRegularExpression coding(QStringLiteral(R"(^#.*?coding[:=]\s*[-\w.]+)"));
@@ -116,7 +121,8 @@ void CommentTracker::comment(const Token& token) {
     m_block.push_back(line);
 }
 
-void CommentTracker::headerLine(const CommentLine& line) {
+void CommentTracker::headerLine(const CommentLine& line)
+{
     if (line.kind == CommentLine::Kind::Section) {
         m_phase = Phase::Body;
         section(line);
@@ -163,7 +169,8 @@ void CommentTracker::headerLine(const CommentLine& line) {
     m_block.push_back(line);
 }
 
-void CommentTracker::blankLine() {
+void CommentTracker::blankLine()
+{
     if (m_phase == Phase::BeforeHeader)
         return;
     if (m_phase == Phase::Header) {
@@ -173,13 +180,15 @@ void CommentTracker::blankLine() {
     dropBlock(QStringLiteral("a blank line separates them"));
 }
 
-void CommentTracker::section(const CommentLine& line) {
+void CommentTracker::section(const CommentLine& line)
+{
     dropBlock(QStringLiteral("a section marker comes first"));
     m_actor = line.text;
     m_phase = Phase::Body;
 }
 
-void CommentTracker::dropBlock(const QString& why) {
+void CommentTracker::dropBlock(const QString& why)
+{
     for (const CommentLine& line : m_block) {
         if (line.kind != CommentLine::Kind::Text)
             refuse(line.pos, QStringLiteral("%1 must sit directly above a statement, but %2")
@@ -188,7 +197,8 @@ void CommentTracker::dropBlock(const QString& why) {
     m_block.clear();
 }
 
-void CommentTracker::statement(StmtPtr stmt) {
+void CommentTracker::statement(StmtPtr stmt)
+{
     Step step;
     step.actor = m_actor;
     step.stmt = std::move(stmt);
@@ -223,7 +233,8 @@ void CommentTracker::statement(StmtPtr stmt) {
     m_phase = Phase::Body;
 }
 
-void CommentTracker::bodyComment(const Token& token) {
+void CommentTracker::bodyComment(const Token& token)
+{
     const CommentLine line = classifyComment(token.text, token.pos);
     if (line.kind == CommentLine::Kind::Section)
         refuse(line.pos, QStringLiteral("a section marker can not sit inside a `with` body: "
@@ -234,7 +245,8 @@ void CommentTracker::bodyComment(const Token& token) {
                              .arg(directiveName(line)));
 }
 
-void CommentTracker::finish() {
+void CommentTracker::finish()
+{
     dropBlock(QStringLiteral("the file ends after it"));
 }
 

@@ -44,7 +44,9 @@ CommentLine classifyComment(const QString& comment, SourcePos pos);
 class CommentTracker {
 public:
     explicit CommentTracker(Script& script)
-        : m_script(script) {}
+        : m_script(script)
+    {
+    }
 
     void comment(const Token& token);
     void blankLine();

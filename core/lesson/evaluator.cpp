@@ -8,34 +8,40 @@ namespace sockbench::lesson {
 
 namespace {
 
-PyError nameError(const QString& name, SourcePos pos) {
+PyError nameError(const QString& name, SourcePos pos)
+{
     return PyError{QStringLiteral("NameError"),
                    QStringLiteral("name '%1' is not defined").arg(name), pos, std::nullopt};
 }
 
-PyError unsupported(const QString& op, const Value& a, const Value& b, SourcePos pos) {
+PyError unsupported(const QString& op, const Value& a, const Value& b, SourcePos pos)
+{
     return typeError(QStringLiteral("unsupported operand type(s) for %1: '%2' and '%3'")
                          .arg(op, a.typeName(), b.typeName()),
                      pos);
 }
 
-bool isNumber(const Value& v) {
+bool isNumber(const Value& v)
+{
     return v.kind == Value::Kind::Int || v.kind == Value::Kind::Bool ||
            v.kind == Value::Kind::Float;
 }
 
-double asDouble(const Value& v) {
+double asDouble(const Value& v)
+{
     if (v.kind == Value::Kind::Float)
         return v.real;
     return double(v.kind == Value::Kind::Bool ? qint64(v.boolean) : v.integer);
 }
 
-qint64 asInt(const Value& v) {
+qint64 asInt(const Value& v)
+{
     return v.kind == Value::Kind::Bool ? qint64(v.boolean) : v.integer;
 }
 
 // Python's index normalisation: negative counts from the end.
-qsizetype normaliseIndex(qint64 index, qsizetype size, const QString& what, SourcePos pos) {
+qsizetype normaliseIndex(qint64 index, qsizetype size, const QString& what, SourcePos pos)
+{
     const qint64 i = index < 0 ? index + size : index;
     if (i < 0 || i >= size)
         throw PyError{QStringLiteral("IndexError"),
@@ -49,9 +55,12 @@ StatementRun::StatementRun(StmtPtr stmt, Namespace& names, Submit submit, Print 
     : m_stmt(std::move(stmt))
     , m_names(names)
     , m_submit(std::move(submit))
-    , m_print(std::move(print)) {}
+    , m_print(std::move(print))
+{
+}
 
-StatementRun::Status StatementRun::pass() {
+StatementRun::Status StatementRun::pass()
+{
     m_nextMemo = 0;
     try {
         m_value = execute();
@@ -67,7 +76,8 @@ StatementRun::Status StatementRun::pass() {
     return m_status;
 }
 
-bool StatementRun::deliver(const Event& event) {
+bool StatementRun::deliver(const Event& event)
+{
     for (Memo& memo : m_memo) {
         if (memo.state != Memo::State::Pending || memo.call != event.call)
             continue;
@@ -83,7 +93,8 @@ bool StatementRun::deliver(const Event& event) {
     return false;
 }
 
-Value StatementRun::execute() {
+Value StatementRun::execute()
+{
     const Stmt& s = *m_stmt;
     switch (s.kind) {
     case Stmt::Kind::Import:
@@ -154,7 +165,8 @@ Value StatementRun::execute() {
     return Value::none();
 }
 
-void StatementRun::assign(const Target& target, const Value& value) {
+void StatementRun::assign(const Target& target, const Value& value)
+{
     if (target.kind == Target::Kind::Name) {
         m_names.insert(target.name, value);
         return;
@@ -177,7 +189,8 @@ void StatementRun::assign(const Target& target, const Value& value) {
         assign(target.items[static_cast<size_t>(i)], items[i]);
 }
 
-Value StatementRun::evaluate(const ExprPtr& expr) {
+Value StatementRun::evaluate(const ExprPtr& expr)
+{
     const Expr& e = *expr;
     switch (e.kind) {
     case Expr::Kind::Name: {
@@ -245,7 +258,8 @@ Value StatementRun::evaluate(const ExprPtr& expr) {
     return Value::none();
 }
 
-Value StatementRun::evaluateCall(const Expr& e) {
+Value StatementRun::evaluateCall(const Expr& e)
+{
     const Value callee = evaluate(e.callee);
     PyArgs args;
     args.pos = e.pos;
@@ -296,7 +310,8 @@ Value StatementRun::evaluateCall(const Expr& e) {
     return m_memo.back().value;
 }
 
-Value StatementRun::callValue(const Value& callee, const PyArgs& args) {
+Value StatementRun::callValue(const Value& callee, const PyArgs& args)
+{
     if (auto local = pysocket::callLocal(callee, args))
         return *local;
     if (callee.kind == Value::Kind::Builtin || callee.kind == Value::Kind::Method)
@@ -304,7 +319,8 @@ Value StatementRun::callValue(const Value& callee, const PyArgs& args) {
     throw typeError(QStringLiteral("'%1' object is not callable").arg(callee.typeName()), args.pos);
 }
 
-Value StatementRun::attribute(const Value& object, const QString& name, SourcePos pos) {
+Value StatementRun::attribute(const Value& object, const QString& name, SourcePos pos)
+{
     auto missing = [&] {
         return PyError{
             QStringLiteral("AttributeError"),
@@ -344,7 +360,8 @@ Value StatementRun::attribute(const Value& object, const QString& name, SourcePo
     }
 }
 
-Value StatementRun::binary(const QString& op, const Value& a, const Value& b, SourcePos pos) {
+Value StatementRun::binary(const QString& op, const Value& a, const Value& b, SourcePos pos)
+{
     using K = Value::Kind;
     if (isNumber(a) && isNumber(b)) {
         if (a.kind == K::Float || b.kind == K::Float) {
@@ -432,7 +449,8 @@ Value StatementRun::binary(const QString& op, const Value& a, const Value& b, So
     throw unsupported(op, a, b, pos);
 }
 
-Value StatementRun::subscript(const Value& object, const Value& index, SourcePos pos) {
+Value StatementRun::subscript(const Value& object, const Value& index, SourcePos pos)
+{
     if (index.kind != Value::Kind::Int && index.kind != Value::Kind::Bool)
         throw typeError(QStringLiteral("%1 indices must be integers, not %2")
                             .arg(object.typeName(), index.typeName()),
@@ -461,7 +479,8 @@ Value StatementRun::subscript(const Value& object, const Value& index, SourcePos
     }
 }
 
-Value StatementRun::slice(const Value& object, const Expr& e) {
+Value StatementRun::slice(const Value& object, const Expr& e)
+{
     auto bound = [&](const ExprPtr& expr, qint64 fallback) -> qint64 {
         if (!expr)
             return fallback;
@@ -521,7 +540,8 @@ Value StatementRun::slice(const Value& object, const Expr& e) {
     }
 }
 
-bool StatementRun::compare(const QString& op, const Value& a, const Value& b, SourcePos pos) {
+bool StatementRun::compare(const QString& op, const Value& a, const Value& b, SourcePos pos)
+{
     if (op == QLatin1String("=="))
         return equals(a, b);
     if (op == QLatin1String("!="))

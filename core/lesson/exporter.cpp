@@ -12,14 +12,16 @@ namespace sockbench::lesson::exporter {
 
 namespace {
 
-QString resourceText(const QString& path) {
+QString resourceText(const QString& path)
+{
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(file.readAll());
 }
 
-QString indent(const QString& text, int spaces) {
+QString indent(const QString& text, int spaces)
+{
     const QString pad(spaces, QLatin1Char(' '));
     QStringList lines = text.split(QLatin1Char('\n'));
     for (QString& line : lines)
@@ -29,7 +31,8 @@ QString indent(const QString& text, int spaces) {
 }
 
 // The text a step runs as, blocks flattened: a with header becomes `NAME = EXPR`.
-QString statementText(const RunStep& step) {
+QString statementText(const RunStep& step)
+{
     const Stmt& s = *step.stmt;
     if (s.kind == Stmt::Kind::With)
         return s.target.name + QStringLiteral(" = ") + unparse(s.value);
@@ -39,14 +42,16 @@ QString statementText(const RunStep& step) {
 }
 
 // The names a statement binds, and the ones it reads.
-void boundNames(const Target& target, QSet<QString>& out) {
+void boundNames(const Target& target, QSet<QString>& out)
+{
     if (target.kind == Target::Kind::Name)
         out.insert(target.name);
     for (const Target& item : target.items)
         boundNames(item, out);
 }
 
-QSet<QString> bound(const Stmt& s) {
+QSet<QString> bound(const Stmt& s)
+{
     QSet<QString> out;
     if (s.kind == Stmt::Kind::Assign || s.kind == Stmt::Kind::AugAssign ||
         s.kind == Stmt::Kind::With)
@@ -57,7 +62,8 @@ QSet<QString> bound(const Stmt& s) {
     return out;
 }
 
-void readNames(const ExprPtr& e, QSet<QString>& out) {
+void readNames(const ExprPtr& e, QSet<QString>& out)
+{
     if (!e)
         return;
     if (e->kind == Expr::Kind::Name)
@@ -71,7 +77,8 @@ void readNames(const ExprPtr& e, QSet<QString>& out) {
         readNames(keyword.value, out);
 }
 
-QSet<QString> read(const Stmt& s) {
+QSet<QString> read(const Stmt& s)
+{
     QSet<QString> out;
     readNames(s.value, out);
     readNames(s.test, out);
@@ -83,7 +90,8 @@ QSet<QString> read(const Stmt& s) {
 
 // Names whose socket a statement moves to another address or state (bind, listen,
 // connect, close, ...): a value derived from them may change there.
-void changedSockets(const ExprPtr& e, QSet<QString>& out) {
+void changedSockets(const ExprPtr& e, QSet<QString>& out)
+{
     if (!e)
         return;
     static const QSet<QString> changing{
@@ -104,14 +112,16 @@ void changedSockets(const ExprPtr& e, QSet<QString>& out) {
         changedSockets(keyword.value, out);
 }
 
-QStringList quotedList(const QStringList& items) {
+QStringList quotedList(const QStringList& items)
+{
     QStringList quoted;
     for (const QString& item : items)
         quoted << strRepr(item);
     return quoted;
 }
 
-QString header(const Script& script, const QString& what) {
+QString header(const Script& script, const QString& what)
+{
     QString text = QStringLiteral("#!/usr/bin/env python3\n");
     if (!script.title.isEmpty())
         text += QStringLiteral("# %1\n").arg(script.title);
@@ -121,7 +131,8 @@ QString header(const Script& script, const QString& what) {
 
 } // namespace
 
-Files asThreads(const Script& script, const QString& lessonName) {
+Files asThreads(const Script& script, const QString& lessonName)
+{
     const std::vector<RunStep> steps = flattenSteps(script);
     QSet<QString> globals;
     QStringList imports{QStringLiteral("import socket")};
@@ -198,7 +209,8 @@ Files asThreads(const Script& script, const QString& lessonName) {
     return {{lessonName + QStringLiteral(".py"), text}};
 }
 
-Files perActor(const Script& script, const QString& lessonName) {
+Files perActor(const Script& script, const QString& lessonName)
+{
     const std::vector<RunStep> steps = flattenSteps(script);
     QHash<QString, QString> owner; // name -> the actor that binds it first
     for (const RunStep& step : steps) {

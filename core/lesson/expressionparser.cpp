@@ -12,7 +12,8 @@ constexpr int kMaxDepth = 100;
 class DepthGuard {
 public:
     DepthGuard(int& depth, SourcePos pos)
-        : m_depth(depth) {
+        : m_depth(depth)
+    {
         if (m_depth >= kMaxDepth)
             refuse(pos, QStringLiteral("this expression nests too deeply for a lesson"));
         ++m_depth;
@@ -25,14 +26,16 @@ private:
     int& m_depth;
 };
 
-std::shared_ptr<Expr> make(Expr::Kind kind, SourcePos pos) {
+std::shared_ptr<Expr> make(Expr::Kind kind, SourcePos pos)
+{
     auto expr = std::make_shared<Expr>();
     expr->kind = kind;
     expr->pos = pos;
     return expr;
 }
 
-void expectOp(TokenStream& tokens, QStringView op, const QString& expected) {
+void expectOp(TokenStream& tokens, QStringView op, const QString& expected)
+{
     if (!tokens.atOp(op))
         refuseUnexpected(tokens.peek(), expected);
     tokens.next();
@@ -40,7 +43,8 @@ void expectOp(TokenStream& tokens, QStringView op, const QString& expected) {
 
 } // namespace
 
-bool ExpressionParser::startsExpression(const Token& token) {
+bool ExpressionParser::startsExpression(const Token& token)
+{
     switch (token.kind) {
     case TokenKind::Name:
     case TokenKind::Int:
@@ -66,12 +70,14 @@ bool ExpressionParser::startsExpression(const Token& token) {
     }
 }
 
-ExprPtr ExpressionParser::expression() {
+ExprPtr ExpressionParser::expression()
+{
     const DepthGuard guard(m_depth, m_tokens.peek().pos);
     return comparison();
 }
 
-ExprPtr ExpressionParser::expressionList() {
+ExprPtr ExpressionParser::expressionList()
+{
     ExprPtr first = expression();
     if (!m_tokens.atOp(u","))
         return first;
@@ -86,7 +92,8 @@ ExprPtr ExpressionParser::expressionList() {
     return tuple;
 }
 
-QString ExpressionParser::comparisonOperator(int* tokenCount) const {
+QString ExpressionParser::comparisonOperator(int* tokenCount) const
+{
     const Token& token = m_tokens.peek();
     *tokenCount = 1;
     if (token.kind == TokenKind::Op) {
@@ -112,7 +119,8 @@ QString ExpressionParser::comparisonOperator(int* tokenCount) const {
     return {};
 }
 
-ExprPtr ExpressionParser::comparison() {
+ExprPtr ExpressionParser::comparison()
+{
     ExprPtr left = sum();
     int tokenCount = 0;
     const QString op = comparisonOperator(&tokenCount);
@@ -132,7 +140,8 @@ ExprPtr ExpressionParser::comparison() {
     return compare;
 }
 
-ExprPtr ExpressionParser::sum() {
+ExprPtr ExpressionParser::sum()
+{
     ExprPtr left = product();
     while (m_tokens.atOp(u"+") || m_tokens.atOp(u"-")) {
         const QString op = m_tokens.next().text;
@@ -146,7 +155,8 @@ ExprPtr ExpressionParser::sum() {
     return left;
 }
 
-ExprPtr ExpressionParser::product() {
+ExprPtr ExpressionParser::product()
+{
     ExprPtr left = unary();
     while (m_tokens.atOp(u"*")) {
         const QString op = m_tokens.next().text;
@@ -160,7 +170,8 @@ ExprPtr ExpressionParser::product() {
     return left;
 }
 
-ExprPtr ExpressionParser::unary() {
+ExprPtr ExpressionParser::unary()
+{
     if (!m_tokens.atOp(u"-") && !m_tokens.atOp(u"+"))
         return postfix();
     const Token& sign = m_tokens.next();
@@ -171,7 +182,8 @@ ExprPtr ExpressionParser::unary() {
     return expr;
 }
 
-ExprPtr ExpressionParser::postfix() {
+ExprPtr ExpressionParser::postfix()
+{
     ExprPtr expr = atom();
     for (;;) {
         if (m_tokens.atOp(u".")) {
@@ -196,7 +208,8 @@ ExprPtr ExpressionParser::postfix() {
     }
 }
 
-ExprPtr ExpressionParser::atom() {
+ExprPtr ExpressionParser::atom()
+{
     const Token& token = m_tokens.peek();
     switch (token.kind) {
     case TokenKind::Name: {
@@ -245,7 +258,8 @@ ExprPtr ExpressionParser::atom() {
 }
 
 // Adjacent literals join into one, as in Python: 'a' 'b' is 'ab'.
-ExprPtr ExpressionParser::literals() {
+ExprPtr ExpressionParser::literals()
+{
     const Token& first = m_tokens.peek();
     auto literal =
         make(first.kind == TokenKind::Str ? Expr::Kind::Str : Expr::Kind::Bytes, first.pos);
@@ -261,7 +275,8 @@ ExprPtr ExpressionParser::literals() {
     return literal;
 }
 
-ExprPtr ExpressionParser::parenthesised() {
+ExprPtr ExpressionParser::parenthesised()
+{
     const Token& open = m_tokens.next();
     const SourcePos openPos = open.pos;
     if (m_tokens.atOp(u")")) {
@@ -290,7 +305,8 @@ ExprPtr ExpressionParser::parenthesised() {
     return tuple;
 }
 
-ExprPtr ExpressionParser::list() {
+ExprPtr ExpressionParser::list()
+{
     auto result = make(Expr::Kind::List, m_tokens.next().pos);
     while (!m_tokens.atOp(u"]")) {
         if (!startsExpression(m_tokens.peek()))
@@ -304,7 +320,8 @@ ExprPtr ExpressionParser::list() {
     return result;
 }
 
-ExprPtr ExpressionParser::call(ExprPtr callee) {
+ExprPtr ExpressionParser::call(ExprPtr callee)
+{
     m_tokens.next(); // (
     auto result = make(Expr::Kind::Call, callee->pos);
     result->callee = callee;
@@ -343,7 +360,8 @@ ExprPtr ExpressionParser::call(ExprPtr callee) {
     return result;
 }
 
-ExprPtr ExpressionParser::subscript(ExprPtr object) {
+ExprPtr ExpressionParser::subscript(ExprPtr object)
+{
     m_tokens.next(); // [
     ExprPtr lower;
     if (!m_tokens.atOp(u":")) {

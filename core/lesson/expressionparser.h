@@ -13,7 +13,9 @@ namespace sockbench::lesson {
 class ExpressionParser {
 public:
     explicit ExpressionParser(TokenStream& tokens)
-        : m_tokens(tokens) {}
+        : m_tokens(tokens)
+    {
+    }
 
     // One value: `a == b` at most, never a bare tuple.
     ExprPtr expression();

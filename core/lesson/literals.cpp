@@ -9,7 +9,8 @@ namespace sockbench::lesson {
 
 namespace {
 
-int digitValue(QChar c) {
+int digitValue(QChar c)
+{
     const char16_t u = c.unicode();
     if (u >= u'0' && u <= u'9')
         return u - u'0';
@@ -20,12 +21,14 @@ int digitValue(QChar c) {
     return -1;
 }
 
-bool isDigitOf(QChar c, int base) {
+bool isDigitOf(QChar c, int base)
+{
     const int value = digitValue(c);
     return value >= 0 && value < base;
 }
 
-QString baseName(int base) {
+QString baseName(int base)
+{
     switch (base) {
     case 2:
         return QStringLiteral("binary");
@@ -40,7 +43,8 @@ QString baseName(int base) {
 
 // Python puts single underscores between digits (and, after a base prefix, right after the
 // prefix: 0x_ff). Returns whether any digit was read.
-bool readDigits(Scanner& scan, int base, QString& digits, bool underscoreFirst) {
+bool readDigits(Scanner& scan, int base, QString& digits, bool underscoreFirst)
+{
     bool any = false;
     for (;;) {
         if (scan.peek() == u'_') {
@@ -56,12 +60,14 @@ bool readDigits(Scanner& scan, int base, QString& digits, bool underscoreFirst) 
     }
 }
 
-bool isNameCharacter(QChar c) {
+bool isNameCharacter(QChar c)
+{
     return c.isLetterOrNumber() || c == u'_' || c.isMark();
 }
 
 // What may follow a number: not a letter or digit glued to it ("1abc", "0x1g", "1if").
-void refuseGluedSuffix(const Scanner& scan, SourcePos start) {
+void refuseGluedSuffix(const Scanner& scan, SourcePos start)
+{
     const QChar c = scan.peek();
     if (c == u'j' || c == u'J')
         refuse(start, QStringLiteral("complex numbers (with `j`) are not part of a lesson"));
@@ -71,7 +77,8 @@ void refuseGluedSuffix(const Scanner& scan, SourcePos start) {
                           .arg(c));
 }
 
-qint64 integerValue(const QString& digits, int base, SourcePos start) {
+qint64 integerValue(const QString& digits, int base, SourcePos start)
+{
     quint64 value = 0;
     constexpr auto kMax = quint64(std::numeric_limits<qint64>::max());
     for (const QChar c : digits) {
@@ -86,7 +93,8 @@ qint64 integerValue(const QString& digits, int base, SourcePos start) {
 
 } // namespace
 
-Token readNumber(Scanner& scan) {
+Token readNumber(Scanner& scan)
+{
     Token token;
     token.pos = scan.pos();
     token.offset = scan.offset();
@@ -150,7 +158,8 @@ Token readNumber(Scanner& scan) {
     return token;
 }
 
-bool isStringPrefix(QStringView letters) {
+bool isStringPrefix(QStringView letters)
+{
     const QString lower = letters.toString().toLower();
     for (const auto prefix : {u"r", u"u", u"b", u"f", u"br", u"rb", u"fr", u"rf"}) {
         if (lower == QStringView(prefix))
@@ -168,9 +177,12 @@ public:
         : m_scan(scan)
         , m_raw(raw)
         , m_bytes(bytes)
-        , m_start(start) {}
+        , m_start(start)
+    {
+    }
 
-    void read(QChar quote, bool triple) {
+    void read(QChar quote, bool triple)
+    {
         for (;;) {
             if (m_scan.atEnd())
                 refuse(m_start, triple ? QStringLiteral("this triple-quoted string is never closed")
@@ -202,7 +214,8 @@ public:
     QByteArray bytes() const { return m_bytesValue; }
 
 private:
-    void literal() {
+    void literal()
+    {
         const SourcePos pos = m_scan.pos();
         const QChar c = m_scan.take();
         if (m_bytes) {
@@ -215,7 +228,8 @@ private:
         }
     }
 
-    void put(char32_t value) {
+    void put(char32_t value)
+    {
         if (m_bytes)
             m_bytesValue.append(char(value));
         else if (value > 0xffff)
@@ -225,7 +239,8 @@ private:
             m_str.append(QChar(char16_t(value)));
     }
 
-    char32_t hexDigits(int count, SourcePos escapePos, QChar letter) {
+    char32_t hexDigits(int count, SourcePos escapePos, QChar letter)
+    {
         char32_t value = 0;
         for (int i = 0; i < count; ++i) {
             if (!isDigitOf(m_scan.peek(), 16))
@@ -240,7 +255,8 @@ private:
         return value;
     }
 
-    void escape() {
+    void escape()
+    {
         const SourcePos escapePos = m_scan.pos();
         m_scan.take(); // the backslash
         if (m_scan.atEnd())
@@ -332,7 +348,8 @@ private:
 
 } // namespace
 
-Token readString(Scanner& scan, QStringView prefix, SourcePos start, qsizetype startOffset) {
+Token readString(Scanner& scan, QStringView prefix, SourcePos start, qsizetype startOffset)
+{
     const QString lower = prefix.toString().toLower();
     if (lower.contains(u'f'))
         refuse(start, QStringLiteral("f-strings are not part of a lesson: build the text with + "

@@ -11,18 +11,21 @@ namespace sockbench::lesson {
 
 namespace {
 
-bool isAfter(SourcePos a, SourcePos b) {
+bool isAfter(SourcePos a, SourcePos b)
+{
     return a.line > b.line || (a.line == b.line && a.column > b.column);
 }
 
-std::shared_ptr<Stmt> makeStmt(Stmt::Kind kind, SourcePos pos) {
+std::shared_ptr<Stmt> makeStmt(Stmt::Kind kind, SourcePos pos)
+{
     auto stmt = std::make_shared<Stmt>();
     stmt->kind = kind;
     stmt->pos = pos;
     return stmt;
 }
 
-Target toTarget(const Expr& expr) {
+Target toTarget(const Expr& expr)
+{
     Target target;
     target.pos = expr.pos;
     switch (expr.kind) {
@@ -74,9 +77,12 @@ public:
         , m_expressions(m_tokens)
         , m_comments(tokenized.comments)
         , m_text(text)
-        , m_tracker(script) {}
+        , m_tracker(script)
+    {
+    }
 
-    void run() {
+    void run()
+    {
         for (;;) {
             const Token& token = m_tokens.peek();
             switch (token.kind) {
@@ -102,14 +108,16 @@ public:
     }
 
 private:
-    StmtPtr statement() {
+    StmtPtr statement()
+    {
         if (m_tokens.atKeyword(u"with"))
             return withStatement();
         return simpleStatementLine();
     }
 
     // One simple statement and the end of its line.
-    StmtPtr simpleStatementLine() {
+    StmtPtr simpleStatementLine()
+    {
         const Token& first = m_tokens.peek();
         refuseLookalikes(first);
         std::shared_ptr<Stmt> stmt = simpleStatement();
@@ -125,7 +133,8 @@ private:
     // Constructs that start like an expression but are something else: a `match` statement
     // (its keyword is a name elsewhere) and Python 2's print statement, which course notes
     // written for Python 2 still show.
-    void refuseLookalikes(const Token& first) {
+    void refuseLookalikes(const Token& first)
+    {
         if (first.kind != TokenKind::Name)
             return;
         if (first.text == u"match" || first.text == u"case") {
@@ -148,7 +157,8 @@ private:
                                              "print(...) with parentheses"));
     }
 
-    [[noreturn]] void refuseStatementEnd(const Stmt& stmt) {
+    [[noreturn]] void refuseStatementEnd(const Stmt& stmt)
+    {
         const Token& token = m_tokens.peek();
         if (token.isOp(u":")) {
             if (stmt.kind == Stmt::Kind::Expr && stmt.value->kind == Expr::Kind::Name)
@@ -163,7 +173,8 @@ private:
         refuseUnexpected(token, QStringLiteral("the end of the statement"));
     }
 
-    std::shared_ptr<Stmt> simpleStatement() {
+    std::shared_ptr<Stmt> simpleStatement()
+    {
         const Token& first = m_tokens.peek();
         if (first.kind == TokenKind::Keyword) {
             if (first.text == u"import")
@@ -194,7 +205,8 @@ private:
         return assignmentOrExpression();
     }
 
-    std::shared_ptr<Stmt> assignmentOrExpression() {
+    std::shared_ptr<Stmt> assignmentOrExpression()
+    {
         const ExprPtr left = m_expressions.expressionList();
         if (m_tokens.atOp(u"=")) {
             auto stmt = makeStmt(Stmt::Kind::Assign, left->pos);
@@ -222,7 +234,8 @@ private:
 
     // A module name after `import` or `from`, dotted parts included, so that `import
     // os.path` is refused by its whole name.
-    QString moduleName() {
+    QString moduleName()
+    {
         const Token& first = m_tokens.peek();
         if (first.kind != TokenKind::Name)
             refuseUnexpected(first, QStringLiteral("a module name"));
@@ -241,14 +254,16 @@ private:
         return module;
     }
 
-    void refuseRenaming() {
+    void refuseRenaming()
+    {
         if (m_tokens.atKeyword(u"as"))
             refuse(m_tokens.peek().pos, QStringLiteral("renaming an import (`as`) is not part of "
                                                        "a lesson: use the names as the socket "
                                                        "module spells them"));
     }
 
-    std::shared_ptr<Stmt> importStatement() {
+    std::shared_ptr<Stmt> importStatement()
+    {
         auto stmt = makeStmt(Stmt::Kind::Import, m_tokens.next().pos);
         for (;;) {
             stmt->names << moduleName();
@@ -259,7 +274,8 @@ private:
         }
     }
 
-    std::shared_ptr<Stmt> fromImportStatement() {
+    std::shared_ptr<Stmt> fromImportStatement()
+    {
         auto stmt = makeStmt(Stmt::Kind::FromImport, m_tokens.next().pos);
         if (m_tokens.atOp(u".") || m_tokens.atOp(u"..."))
             refuse(m_tokens.peek().pos, QStringLiteral("relative imports are not part of a "
@@ -299,7 +315,8 @@ private:
         return stmt;
     }
 
-    std::shared_ptr<Stmt> assertStatement() {
+    std::shared_ptr<Stmt> assertStatement()
+    {
         auto stmt = makeStmt(Stmt::Kind::Assert, m_tokens.next().pos);
         if (!ExpressionParser::startsExpression(m_tokens.peek()))
             refuseUnexpected(m_tokens.peek(), QStringLiteral("a condition to test"));
@@ -315,7 +332,8 @@ private:
         return stmt;
     }
 
-    StmtPtr withStatement() {
+    StmtPtr withStatement()
+    {
         const Token& keyword = m_tokens.next();
         auto stmt = makeStmt(Stmt::Kind::With, keyword.pos);
         if (!ExpressionParser::startsExpression(m_tokens.peek()))
@@ -348,13 +366,15 @@ private:
         return stmt;
     }
 
-    void refuseSecondWithItem() {
+    void refuseSecondWithItem()
+    {
         if (m_tokens.atOp(u","))
             refuse(m_tokens.peek().pos, QStringLiteral("a lesson's `with` takes one item: nest a "
                                                        "second `with` inside the first"));
     }
 
-    void withBody(Stmt& stmt, const Token& keyword) {
+    void withBody(Stmt& stmt, const Token& keyword)
+    {
         if (!m_tokens.at(TokenKind::Indent)) {
             // Point at the line that should have been indented, past any comments.
             int ahead = 0;
@@ -393,7 +413,8 @@ private:
 
     // The text from start to end as written, minus comments (and lines that held only a
     // comment), so Stmt::source shows the code and nothing else.
-    QString sourceText(qsizetype start, qsizetype end) const {
+    QString sourceText(qsizetype start, qsizetype end) const
+    {
         QStringList lines;
         qsizetype lineStart = start;
         while (lineStart <= end) {
@@ -427,7 +448,8 @@ private:
 
 } // namespace
 
-std::variant<Script, ParseError> parse(const QString& source, const QString& fileName) {
+std::variant<Script, ParseError> parse(const QString& source, const QString& fileName)
+{
     Script script;
     script.fileName = fileName;
     script.source = source;

@@ -10,7 +10,8 @@
 
 namespace sockbench::lesson {
 
-QList<std::optional<Value>> PyArgs::bind(const QStringList& names, int required) const {
+QList<std::optional<Value>> PyArgs::bind(const QStringList& names, int required) const
+{
     QList<std::optional<Value>> bound(names.size());
     if (positional.size() > names.size())
         throw typeError(QStringLiteral("%1() takes at most %2 argument%3 (%4 given)")
@@ -112,13 +113,15 @@ constexpr const char* kNotInWorkbench[] = {
     "gethostbyname_ex",  "getservbyname", "getservbyport", "getnameinfo", "setdefaulttimeout",
 };
 
-QString name(const Value& callee) {
+QString name(const Value& callee)
+{
     return callee.kind == Value::Kind::Method
                ? callee.text
                : callee.text.mid(callee.text.indexOf(QLatin1Char('.')) + 1);
 }
 
-qint64 toInt(const Value& v, const PyArgs& args) {
+qint64 toInt(const Value& v, const PyArgs& args)
+{
     if (v.kind == Value::Kind::Int)
         return v.integer;
     if (v.kind == Value::Kind::Bool)
@@ -128,14 +131,16 @@ qint64 toInt(const Value& v, const PyArgs& args) {
         args.pos);
 }
 
-QByteArray toBytesLike(const Value& v, const PyArgs& args) {
+QByteArray toBytesLike(const Value& v, const PyArgs& args)
+{
     if (v.isBytesLike())
         return v.toBytes();
     throw typeError(QStringLiteral("a bytes-like object is required, not '%1'").arg(v.typeName()),
                     args.pos);
 }
 
-AddressFamily familyOf(qint64 native, const PyArgs& args) {
+AddressFamily familyOf(qint64 native, const PyArgs& args)
+{
     if (auto family = fromNativeFamily(static_cast<int>(native));
         family && *family != AddressFamily::Unspecified)
         return *family;
@@ -148,7 +153,8 @@ AddressFamily familyOf(qint64 native, const PyArgs& args) {
 
 // Python's getsockaddrarg(): the address tuple of this family, into the call's args.
 void addressInto(CallArgs& out, const Value& address, AddressFamily family, const PyArgs& args,
-                 const QString& method) {
+                 const QString& method)
+{
     if (family == AddressFamily::Unix) {
         if (address.kind == Value::Kind::Str)
             out.host = address.text;
@@ -190,7 +196,8 @@ void addressInto(CallArgs& out, const Value& address, AddressFamily family, cons
         out.scopeId = static_cast<quint32>(toInt(items[3], args));
 }
 
-std::optional<SocketOption> optionOf(qint64 level, qint64 option) {
+std::optional<SocketOption> optionOf(qint64 level, qint64 option)
+{
     if (level == SOL_SOCKET) {
         switch (option) {
         case SO_REUSEADDR:
@@ -222,19 +229,23 @@ std::optional<SocketOption> optionOf(qint64 level, qint64 option) {
     return std::nullopt;
 }
 
-Value none(const Event&) {
+Value none(const Event&)
+{
     return Value::none();
 }
 
-SocketRef& self(const Value& callee) {
+SocketRef& self(const Value& callee)
+{
     return *callee.self->socket;
 }
 
-PreparedCall onSocket(const Value& callee, Call call, std::function<Value(const Event&)> toValue) {
+PreparedCall onSocket(const Value& callee, Call call, std::function<Value(const Event&)> toValue)
+{
     return PreparedCall{self(callee).id, std::move(call), std::move(toValue)};
 }
 
-PreparedCall prepareSocketMethod(const Value& callee, const PyArgs& args) {
+PreparedCall prepareSocketMethod(const Value& callee, const PyArgs& args)
+{
     const QString method = callee.text;
     const std::shared_ptr<SocketRef> ref = callee.self->socket;
     const AddressFamily family = ref->family;
@@ -437,7 +448,8 @@ PreparedCall prepareSocketMethod(const Value& callee, const PyArgs& args) {
                   std::nullopt};
 }
 
-QString serviceText(const Value& port, const PyArgs& args) {
+QString serviceText(const Value& port, const PyArgs& args)
+{
     if (port.isNone())
         return {};
     if (port.kind == Value::Kind::Int)
@@ -450,7 +462,8 @@ QString serviceText(const Value& port, const PyArgs& args) {
                   std::nullopt};
 }
 
-Value enumFor(const char* enumClass, qint64 value) {
+Value enumFor(const char* enumClass, qint64 value)
+{
     for (const auto& c : kConstants)
         if (c.enumClass && std::strcmp(c.enumClass, enumClass) == 0 && c.value == value)
             return Value::fromEnum(value, QString::fromLatin1(c.enumClass),
@@ -458,7 +471,8 @@ Value enumFor(const char* enumClass, qint64 value) {
     return Value::fromInt(value);
 }
 
-PreparedCall prepareModuleFunction(const QString& function, const PyArgs& args) {
+PreparedCall prepareModuleFunction(const QString& function, const PyArgs& args)
+{
     if (function == QLatin1String("socket")) {
         const auto a = args.bind({QStringLiteral("family"), QStringLiteral("type"),
                                   QStringLiteral("proto"), QStringLiteral("fileno")},
@@ -561,7 +575,8 @@ PreparedCall prepareModuleFunction(const QString& function, const PyArgs& args) 
                   std::nullopt};
 }
 
-Value localFunction(const QString& function, const PyArgs& args) {
+Value localFunction(const QString& function, const PyArgs& args)
+{
     auto oserror = [&args](const QString& message) {
         return PyError{QStringLiteral("OSError"), message, args.pos, std::nullopt};
     };
@@ -633,7 +648,8 @@ Value localFunction(const QString& function, const PyArgs& args) {
                   std::nullopt};
 }
 
-bool isRemoteFunction(const QString& function) {
+bool isRemoteFunction(const QString& function)
+{
     return function == QLatin1String("socket") || function == QLatin1String("getaddrinfo") ||
            function == QLatin1String("gethostbyname") ||
            function == QLatin1String("gethostbyaddr") || function == QLatin1String("gethostname");
@@ -641,7 +657,8 @@ bool isRemoteFunction(const QString& function) {
 
 } // namespace
 
-std::optional<Value> moduleAttribute(const QString& attribute) {
+std::optional<Value> moduleAttribute(const QString& attribute)
+{
     for (const auto& c : kConstants)
         if (attribute == QLatin1String(c.name))
             return c.enumClass
@@ -663,7 +680,8 @@ std::optional<Value> moduleAttribute(const QString& attribute) {
     return std::nullopt;
 }
 
-QStringList exportedNames() {
+QStringList exportedNames()
+{
     QStringList names;
     for (const auto& c : kConstants)
         names << QString::fromLatin1(c.name);
@@ -673,14 +691,16 @@ QStringList exportedNames() {
     return names;
 }
 
-bool hasSocketMethod(const QString& method) {
+bool hasSocketMethod(const QString& method)
+{
     for (const char* m : kSocketMethods)
         if (method == QLatin1String(m))
             return true;
     return false;
 }
 
-std::optional<PreparedCall> prepare(const Value& callee, const PyArgs& args) {
+std::optional<PreparedCall> prepare(const Value& callee, const PyArgs& args)
+{
     if (callee.kind == Value::Kind::Method && callee.self &&
         callee.self->kind == Value::Kind::Socket) {
         const QString method = callee.text;
@@ -697,7 +717,8 @@ std::optional<PreparedCall> prepare(const Value& callee, const PyArgs& args) {
     return std::nullopt;
 }
 
-std::optional<Value> callLocal(const Value& callee, const PyArgs& args) {
+std::optional<Value> callLocal(const Value& callee, const PyArgs& args)
+{
     if (callee.kind == Value::Kind::Method && callee.self &&
         callee.self->kind == Value::Kind::Socket) {
         const SocketRef& ref = self(callee);

@@ -7,7 +7,8 @@ namespace {
 const QString kStraightDown =
     QStringLiteral("a lesson runs straight down, one statement at a time");
 
-QString keywordStatement(const QString& word) {
+QString keywordStatement(const QString& word)
+{
     if (word == u"if")
         return QStringLiteral("`if` statements are not part of a lesson: ") + kStraightDown;
     if (word == u"elif" || word == u"else")
@@ -56,17 +57,20 @@ QString keywordStatement(const QString& word) {
     return {};
 }
 
-QString bitwise(const QString& op) {
+QString bitwise(const QString& op)
+{
     return QStringLiteral("bitwise operators (`%1`) are not part of a lesson").arg(op);
 }
 
 } // namespace
 
-void refuse(SourcePos pos, const QString& message) {
+void refuse(SourcePos pos, const QString& message)
+{
     throw Refusal{ParseError{pos, message}};
 }
 
-QString refusedStatement(const Token& token) {
+QString refusedStatement(const Token& token)
+{
     if (token.kind == TokenKind::Keyword)
         return keywordStatement(token.text);
     if (token.isOp(u"@"))
@@ -74,7 +78,8 @@ QString refusedStatement(const Token& token) {
     return {};
 }
 
-QString refusedExpressionStart(const Token& token) {
+QString refusedExpressionStart(const Token& token)
+{
     if (token.kind == TokenKind::Keyword) {
         if (token.text == u"not")
             return QStringLiteral("`not` is not part of a lesson: compare instead, as in "
@@ -99,7 +104,8 @@ QString refusedExpressionStart(const Token& token) {
     return {};
 }
 
-QString refusedAfterExpression(const Token& token) {
+QString refusedAfterExpression(const Token& token)
+{
     if (token.kind == TokenKind::Keyword) {
         const QString& word = token.text;
         if (word == u"if" || word == u"else")
@@ -151,7 +157,8 @@ QString refusedAfterExpression(const Token& token) {
     return refusedExpressionStart(token);
 }
 
-QString describeToken(const Token& token) {
+QString describeToken(const Token& token)
+{
     switch (token.kind) {
     case TokenKind::Newline:
         return QStringLiteral("the end of the line");
@@ -180,7 +187,8 @@ QString describeToken(const Token& token) {
     return QStringLiteral("`%1`").arg(token.text);
 }
 
-void refuseUnexpected(const Token& token, const QString& expected) {
+void refuseUnexpected(const Token& token, const QString& expected)
+{
     const QString refused = refusedAfterExpression(token);
     if (!refused.isEmpty())
         refuse(token.pos, refused);

@@ -1,8 +1,13 @@
 #include "runner.h"
 
+#include "parser.h"
+
+#include "parser.h"
+
 namespace sockbench::lesson {
 
-QString outcomeKindName(StepOutcome::Kind kind) {
+QString outcomeKindName(StepOutcome::Kind kind)
+{
     switch (kind) {
     case StepOutcome::Kind::Ok:
         return QStringLiteral("ok");
@@ -21,7 +26,8 @@ QString outcomeKindName(StepOutcome::Kind kind) {
 namespace {
 
 // `with EXPR as NAME:` ends with NAME.close(); the runner makes that call a step of its own.
-StmtPtr closeCall(const Stmt& with) {
+StmtPtr closeCall(const Stmt& with)
+{
     auto name = std::make_shared<Expr>();
     name->kind = Expr::Kind::Name;
     name->text = with.target.name;
@@ -45,20 +51,23 @@ StmtPtr closeCall(const Stmt& with) {
 }
 
 void flatten(std::vector<RunStep>& out, const QString& actor, const Directives& directives,
-             const StmtPtr& stmt) {
-    out.push_back(RunStep{actor, stmt->pos, stmt->endLine, stmt->source, directives, stmt, false});
+             const StmtPtr& stmt, int depth = 0)
+{
+    out.push_back(
+        RunStep{actor, stmt->pos, stmt->endLine, stmt->source, directives, stmt, false, depth});
     if (stmt->kind != Stmt::Kind::With)
         return;
     for (const StmtPtr& inner : stmt->body)
-        flatten(out, actor, {}, inner);
-    RunStep end{actor, stmt->pos, stmt->pos.line, {}, {}, closeCall(*stmt), true};
+        flatten(out, actor, {}, inner, depth + 1);
+    RunStep end{actor, stmt->pos, stmt->pos.line, {}, {}, closeCall(*stmt), true, depth + 1};
     end.source = end.stmt->source + QStringLiteral("  # end of the with block");
     out.push_back(end);
 }
 
 } // namespace
 
-std::vector<RunStep> flattenSteps(const Script& script) {
+std::vector<RunStep> flattenSteps(const Script& script)
+{
     std::vector<RunStep> steps;
     for (const Step& step : script.steps)
         flatten(steps, step.actor, step.directives, step.stmt);
@@ -67,7 +76,8 @@ std::vector<RunStep> flattenSteps(const Script& script) {
 
 Runner::Runner(Workbench& workbench, QObject* parent)
     : QObject(parent)
-    , m_workbench(workbench) {
+    , m_workbench(workbench)
+{
     qRegisterMetaType<sockbench::lesson::StepOutcome>();
     m_playTimer.setSingleShot(true);
     m_deadlockTimer.setSingleShot(true);
@@ -80,20 +90,23 @@ Runner::Runner(Workbench& workbench, QObject* parent)
 
 Runner::~Runner() = default;
 
-void Runner::load(const Script& script) {
+void Runner::load(const Script& script)
+{
     reset();
     m_script = script;
     m_steps = flattenSteps(script);
 }
 
-void Runner::setMode(Mode mode) {
+void Runner::setMode(Mode mode)
+{
     if (m_mode == mode)
         return;
     m_mode = mode;
     Q_EMIT modeChanged(mode);
 }
 
-QString Runner::actorState(const QString& name) const {
+QString Runner::actorState(const QString& name) const
+{
     const auto it = m_actors.find(name);
     if (it == m_actors.end())
         return QStringLiteral("idle");
@@ -108,19 +121,65 @@ QString Runner::actorState(const QString& name) const {
     return QStringLiteral("running line %1").arg(line);
 }
 
-int Runner::runningStep(const QString& actor) const {
+int Runner::runningStep(const QString& actor) const
+{
     const auto it = m_actors.find(actor);
     return it == m_actors.end() ? -1 : it->second.runningStep;
 }
 
-void Runner::step() {
+QString Runner::nameOf(SocketId socket) const
+{
+    QString best;
+    for (auto it = m_names.cbegin(); it != m_names.cend(); ++it)
+        if (it->kind == Value::Kind::Socket && it->socket->id == socket &&
+            (best.isEmpty() || it.key() < best))
+            best = it.key();
+    return best;
+}
+
+int Runner::insertStatement(const QString& actor, const QString& source, QString* error)
+{
+    if (m_mode == Mode::Resetting) {
+        if (error)
+            *error = QStringLiteral("the lesson is being reset; try again in a moment");
+        return -1;
+    }
+    auto parsed = parse(source, QString());
+    if (auto* problem = std::get_if<ParseError>(&parsed)) {
+        if (error)
+            *error = problem->format(QString());
+        return -1;
+    }
+    std::vector<RunStep> added = flattenSteps(std::get<Script>(parsed));
+    if (added.empty()) {
+        if (error)
+            *error = QStringLiteral("there is no statement to run");
+        return -1;
+    }
+    const int at = m_next + m_insertedWaiting;
+    for (RunStep& step : added) {
+        step.actor = actor;
+        step.inserted = true;
+    }
+    m_steps.insert(m_steps.begin() + at, added.begin(), added.end());
+    m_insertedWaiting += static_cast<int>(added.size());
+    if (m_awaiting < 0 && m_mode != Mode::Playing) {
+        setMode(Mode::Stepping);
+        issue();
+    }
+    return at;
+}
+
+void Runner::step()
+{
     if (m_mode == Mode::Resetting || m_mode == Mode::Finished || m_awaiting >= 0 || atEnd())
         return;
     setMode(Mode::Stepping);
     issue();
 }
 
-void Runner::play() {
+void Runner::play()
+{
     if (m_mode == Mode::Resetting || m_mode == Mode::Finished || atEnd())
         return;
     setMode(Mode::Playing);
@@ -128,25 +187,30 @@ void Runner::play() {
         issue(); // a "# pause" on the step we start from has been honoured already
 }
 
-void Runner::pause() {
+void Runner::pause()
+{
     m_playTimer.stop();
     m_runTo = -1;
     if (m_mode == Mode::Playing)
         setMode(m_awaiting >= 0 ? Mode::Stepping : Mode::Idle);
 }
 
-void Runner::runToLine(int line) {
+void Runner::runToLine(int line)
+{
     m_runTo = line;
     if (!atEnd() && m_steps[static_cast<size_t>(m_next)].pos.line >= line)
         return;
     play();
 }
 
-void Runner::issue() {
+void Runner::issue()
+{
     if (atEnd() || m_mode == Mode::Resetting)
         return;
     const int k = m_next++;
     m_awaiting = k;
+    if (m_insertedWaiting > 0)
+        --m_insertedWaiting;
     const RunStep& s = m_steps[static_cast<size_t>(k)];
     Q_EMIT stepIssued(k);
     Actor& actor = m_actors[s.actor];
@@ -165,7 +229,8 @@ void Runner::issue() {
         afterSettled();
 }
 
-void Runner::startNext(const QString& name) {
+void Runner::startNext(const QString& name)
+{
     Actor& actor = m_actors[name];
     if (actor.run || actor.queue.empty() || actor.stopped)
         return;
@@ -189,7 +254,8 @@ void Runner::startNext(const QString& name) {
     advance(name);
 }
 
-void Runner::advance(const QString& name) {
+void Runner::advance(const QString& name)
+{
     Actor& actor = m_actors[name];
     if (!actor.run)
         return;
@@ -227,7 +293,8 @@ void Runner::advance(const QString& name) {
     finishStep(name, outcome);
 }
 
-void Runner::finishStep(const QString& name, StepOutcome outcome) {
+void Runner::finishStep(const QString& name, StepOutcome outcome)
+{
     Actor& actor = m_actors[name];
     const int k = actor.runningStep;
     actor.run.reset();
@@ -261,7 +328,8 @@ void Runner::finishStep(const QString& name, StepOutcome outcome) {
     checkEnd();
 }
 
-StepOutcome Runner::outcomeFor(int k) const {
+StepOutcome Runner::outcomeFor(int k) const
+{
     StepOutcome outcome;
     const RunStep& s = m_steps[static_cast<size_t>(k)];
     outcome.step = k;
@@ -271,7 +339,8 @@ StepOutcome Runner::outcomeFor(int k) const {
     return outcome;
 }
 
-void Runner::onCallFinished(const Event& event) {
+void Runner::onCallFinished(const Event& event)
+{
     if (m_resetCalls.remove(event.call) && m_resetCalls.isEmpty() && m_mode == Mode::Resetting) {
         setMode(Mode::Idle);
         Q_EMIT resetDone();
@@ -310,7 +379,8 @@ void Runner::onCallFinished(const Event& event) {
     advance(name);
 }
 
-void Runner::onCallBlocked(CallId call, SocketId) {
+void Runner::onCallBlocked(CallId call, SocketId)
+{
     const auto it = m_calls.constFind(call);
     if (it == m_calls.cend())
         return;
@@ -325,7 +395,8 @@ void Runner::onCallBlocked(CallId call, SocketId) {
     checkEnd();
 }
 
-bool Runner::settled(int k) const {
+bool Runner::settled(int k) const
+{
     for (const StepOutcome& outcome : m_outcomes)
         if (outcome.step == k)
             return true;
@@ -335,9 +406,14 @@ bool Runner::settled(int k) const {
     return true; // queued behind its actor's earlier statement
 }
 
-void Runner::afterSettled() {
+void Runner::afterSettled()
+{
     m_awaiting = -1;
     if (m_mode == Mode::Stepping) {
+        if (m_insertedWaiting > 0) { // clicks that came in while a statement was on its way
+            issue();
+            return;
+        }
         setMode(Mode::Idle);
         checkEnd();
         return;
@@ -371,7 +447,8 @@ void Runner::afterSettled() {
     m_playTimer.start(m_playInterval);
 }
 
-void Runner::checkEnd() {
+void Runner::checkEnd()
+{
     if (!atEnd() || m_mode == Mode::Resetting || m_mode == Mode::Finished)
         return;
     if (m_awaiting >= 0 && !settled(m_awaiting))
@@ -397,7 +474,8 @@ void Runner::checkEnd() {
         m_deadlockTimer.start(kDeadlockQuietMs);
 }
 
-void Runner::declareDeadlock() {
+void Runner::declareDeadlock()
+{
     QStringList waiting;
     QList<CallId> calls;
     for (const auto& [name, actor] : m_actors) {
@@ -422,7 +500,8 @@ void Runner::declareDeadlock() {
         m_workbench.interrupt(call);
 }
 
-void Runner::reset() {
+void Runner::reset()
+{
     ++m_generation;
     m_playTimer.stop();
     m_deadlockTimer.stop();
@@ -447,6 +526,7 @@ void Runner::reset() {
     m_next = 0;
     m_awaiting = -1;
     m_runTo = -1;
+    m_insertedWaiting = 0;
     m_failures = 0;
     if (m_resetCalls.isEmpty()) {
         setMode(Mode::Idle);
@@ -460,7 +540,8 @@ void Runner::reset() {
     }
 }
 
-void Runner::stepBack() {
+void Runner::stepBack()
+{
     if (m_mode == Mode::Resetting)
         return;
     const int target = std::max(0, m_next - 1);

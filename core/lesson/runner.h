@@ -24,6 +24,8 @@ struct RunStep {
     Directives directives;
     StmtPtr stmt;
     bool synthetic = false; // made by the runner (the close() that ends a with block)
+    int depth = 0;          // how deep in with blocks (for writing the script out again)
+    bool inserted = false;  // added while running: a panel click, not the lesson file
 };
 
 // The lesson's statements in the order they are issued, with blocks flattened.
@@ -80,6 +82,14 @@ public:
     QString actorState(const QString& actor) const;
     // The step each actor is running now (-1: none).
     int runningStep(const QString& actor) const;
+
+    // Inserts a statement written in Python (what a panel click stands for) before the
+    // lesson's next statement, run by actor, and issues it as soon as nothing else is on
+    // its way. Returns its step index, or -1 with *error ("LINE:COL: message").
+    int insertStatement(const QString& actor, const QString& source, QString* error = nullptr);
+    // The lesson's variables, and the name that holds a socket ("" if none does).
+    const Namespace& names() const { return m_names; }
+    QString nameOf(SocketId socket) const;
 
     // Presentation pace in play mode: the pause between a step settling and the next.
     void setPlayInterval(int milliseconds) { m_playInterval = milliseconds; }
@@ -152,6 +162,7 @@ private:
     int m_replayTo = -1; // step back: replay until m_next reaches this
     int m_failures = 0;
     int m_playInterval = 0;
+    int m_insertedWaiting = 0; // inserted statements not issued yet
     bool m_stopAtPauses = true;
     Mode m_mode = Mode::Idle;
     quint64 m_generation = 0; // bumped by reset(): late results of older runs are ignored

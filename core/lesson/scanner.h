@@ -13,15 +13,19 @@ namespace sockbench::lesson {
 class Scanner {
 public:
     explicit Scanner(const QString& text)
-        : m_text(text) {}
+        : m_text(text)
+    {
+    }
 
     bool atEnd() const { return m_offset >= m_text.size(); }
     // QChar() past the end, which matches no character the tokenizer looks for.
-    QChar peek(qsizetype ahead = 0) const {
+    QChar peek(qsizetype ahead = 0) const
+    {
         const qsizetype index = m_offset + ahead;
         return index < m_text.size() ? m_text.at(index) : QChar();
     }
-    QChar take() {
+    QChar take()
+    {
         const QChar c = m_text.at(m_offset++);
         if (c == u'\n') {
             ++m_line;

@@ -27,15 +27,18 @@ constexpr std::array kKeywords{
     u"pass",   u"raise",  u"return",  u"try",      u"while",    u"with",   u"yield",
 };
 
-bool isNameStart(QChar c) {
+bool isNameStart(QChar c)
+{
     return c.isLetter() || c == u'_';
 }
 
-bool isNameCharacter(QChar c) {
+bool isNameCharacter(QChar c)
+{
     return c.isLetterOrNumber() || c == u'_' || c.isMark();
 }
 
-QChar closerOf(QChar opener) {
+QChar closerOf(QChar opener)
+{
     return opener == u'(' ? u')' : opener == u'[' ? u']' : u'}';
 }
 
@@ -43,9 +46,12 @@ class Tokenizer {
 public:
     explicit Tokenizer(const QString& text)
         : m_text(text)
-        , m_scan(text) {}
+        , m_scan(text)
+    {
+    }
 
-    TokenizedText run() {
+    TokenizedText run()
+    {
         try {
             while (!m_scan.atEnd()) {
                 if (m_atLineStart)
@@ -65,7 +71,8 @@ public:
     }
 
 private:
-    Token tokenAt(TokenKind kind, SourcePos pos, qsizetype offset) const {
+    Token tokenAt(TokenKind kind, SourcePos pos, qsizetype offset) const
+    {
         Token token;
         token.kind = kind;
         token.pos = pos;
@@ -75,7 +82,8 @@ private:
         return token;
     }
 
-    void push(Token token) {
+    void push(Token token)
+    {
         m_lineHasTokens = true;
         m_out.tokens.push_back(std::move(token));
     }
@@ -84,7 +92,8 @@ private:
     // after a backslash): blank lines and lone comments are held back until the next code
     // line, whose indentation decides first whether a `with` body has ended. That way a
     // comment below a body belongs with the statement that follows it.
-    void lineStart() {
+    void lineStart()
+    {
         const SourcePos lineStart = m_scan.pos();
         const qsizetype lineOffset = m_scan.offset();
         QString indentation;
@@ -124,7 +133,8 @@ private:
         m_atLineStart = false;
     }
 
-    void indentTo(int width) {
+    void indentTo(int width)
+    {
         const SourcePos pos = m_scan.pos();
         if (width > m_indents.back()) {
             m_indents.push_back(width);
@@ -140,13 +150,15 @@ private:
                                        "line it up with the statements around it"));
     }
 
-    void flushHeld() {
+    void flushHeld()
+    {
         for (Token& held : m_held)
             m_out.tokens.push_back(std::move(held));
         m_held.clear();
     }
 
-    Token readComment() {
+    Token readComment()
+    {
         Token token = tokenAt(TokenKind::Comment, m_scan.pos(), m_scan.offset());
         while (!m_scan.atEnd() && m_scan.peek() != u'\n')
             token.text += m_scan.take();
@@ -155,7 +167,8 @@ private:
         return token;
     }
 
-    void nextToken() {
+    void nextToken()
+    {
         const QChar c = m_scan.peek();
         if (c == u' ' || c == u'\t' || c == u'\f') {
             m_scan.take();
@@ -208,7 +221,8 @@ private:
         readOperator();
     }
 
-    void endLogicalLine() {
+    void endLogicalLine()
+    {
         if (m_lineHasTokens) {
             Token newline = tokenAt(TokenKind::Newline, m_scan.pos(), m_scan.offset());
             m_out.tokens.push_back(newline);
@@ -218,7 +232,8 @@ private:
         m_lineHasTokens = false;
     }
 
-    void readName() {
+    void readName()
+    {
         const SourcePos pos = m_scan.pos();
         const qsizetype offset = m_scan.offset();
         QString name;
@@ -235,7 +250,8 @@ private:
         push(token);
     }
 
-    void readOperator() {
+    void readOperator()
+    {
         const SourcePos pos = m_scan.pos();
         const qsizetype offset = m_scan.offset();
         for (const auto* candidate : kOperators) {
@@ -259,7 +275,8 @@ private:
                         .arg(QString::number(c.unicode(), 16).toUpper().rightJustified(4, u'0')));
     }
 
-    void trackBracket(const Token& token) {
+    void trackBracket(const Token& token)
+    {
         const QChar c = token.text.front();
         if (token.text.size() != 1)
             return;
@@ -283,7 +300,8 @@ private:
         m_brackets.pop_back();
     }
 
-    void finish() {
+    void finish()
+    {
         if (!m_brackets.empty()) {
             const OpenBracket open = m_brackets.back();
             const ParseError error{open.pos, QStringLiteral("this `%1` is never closed: close it "
@@ -322,7 +340,8 @@ private:
 
 } // namespace
 
-QString normalizeLineEnds(const QString& source) {
+QString normalizeLineEnds(const QString& source)
+{
     QString text = source;
     if (text.startsWith(QChar(0xfeff)))
         text.remove(0, 1);
@@ -331,11 +350,13 @@ QString normalizeLineEnds(const QString& source) {
     return text;
 }
 
-TokenizedText tokenize(const QString& normalizedText) {
+TokenizedText tokenize(const QString& normalizedText)
+{
     return Tokenizer(normalizedText).run();
 }
 
-bool isPythonKeyword(QStringView word) {
+bool isPythonKeyword(QStringView word)
+{
     for (const auto* keyword : kKeywords) {
         if (word == QStringView(keyword))
             return true;
@@ -344,27 +365,33 @@ bool isPythonKeyword(QStringView word) {
 }
 
 TokenStream::TokenStream(const std::vector<Token>& tokens)
-    : m_tokens(tokens) {}
+    : m_tokens(tokens)
+{
+}
 
-const Token& TokenStream::peek() const {
+const Token& TokenStream::peek() const
+{
     const Token& token = m_tokens[m_index];
     if (token.kind == TokenKind::Error)
         refuse(token.pos, token.text);
     return token;
 }
 
-const Token& TokenStream::peekAhead(int ahead) const {
+const Token& TokenStream::peekAhead(int ahead) const
+{
     return m_tokens[std::min(m_index + std::size_t(ahead), m_tokens.size() - 1)];
 }
 
-const Token& TokenStream::next() {
+const Token& TokenStream::next()
+{
     const Token& token = peek();
     if (m_index + 1 < m_tokens.size())
         ++m_index;
     return token;
 }
 
-const Token& TokenStream::previous() const {
+const Token& TokenStream::previous() const
+{
     return m_tokens[m_index == 0 ? 0 : m_index - 1];
 }
 

@@ -8,7 +8,8 @@ namespace sockbench::lesson {
 
 namespace {
 
-QString wrapped(const ExprPtr& e, const QHash<QString, QString>& replace) {
+QString wrapped(const ExprPtr& e, const QHash<QString, QString>& replace)
+{
     const QString text = unparse(e, replace);
     if (e->kind == Expr::Kind::BinOp || e->kind == Expr::Kind::Compare ||
         e->kind == Expr::Kind::UnaryOp)
@@ -16,12 +17,14 @@ QString wrapped(const ExprPtr& e, const QHash<QString, QString>& replace) {
     return text;
 }
 
-QString floatText(double d) {
+QString floatText(double d)
+{
     QString text = repr(Value::fromFloat(d));
     return text;
 }
 
-bool isForeignChain(const ExprPtr& e, const QSet<QString>& foreign) {
+bool isForeignChain(const ExprPtr& e, const QSet<QString>& foreign)
+{
     static const QSet<QString> lookMethods{QStringLiteral("getsockname"),
                                            QStringLiteral("getpeername"), QStringLiteral("fileno"),
                                            QStringLiteral("gettimeout")};
@@ -46,8 +49,8 @@ bool isForeignChain(const ExprPtr& e, const QSet<QString>& foreign) {
     }
 }
 
-void collectRoots(const ExprPtr& e, const QSet<QString>& foreign, QStringList& roots,
-                  QString* why) {
+void collectRoots(const ExprPtr& e, const QSet<QString>& foreign, QStringList& roots, QString* why)
+{
     if (!e)
         return;
     if (isForeignChain(e, foreign)) {
@@ -77,7 +80,8 @@ void collectRoots(const ExprPtr& e, const QSet<QString>& foreign, QStringList& r
 
 } // namespace
 
-QString unparse(const ExprPtr& e, const QHash<QString, QString>& replace) {
+QString unparse(const ExprPtr& e, const QHash<QString, QString>& replace)
+{
     if (!e)
         return {};
     if (!replace.isEmpty()) {
@@ -140,7 +144,8 @@ QString unparse(const ExprPtr& e, const QHash<QString, QString>& replace) {
     return {};
 }
 
-QString unparse(const Target& target) {
+QString unparse(const Target& target)
+{
     if (target.kind == Target::Kind::Name)
         return target.name;
     QStringList parts;
@@ -151,7 +156,8 @@ QString unparse(const Target& target) {
     return QLatin1Char('(') + parts.join(QStringLiteral(", ")) + QLatin1Char(')');
 }
 
-QString unparse(const Stmt& s, const QHash<QString, QString>& replace) {
+QString unparse(const Stmt& s, const QHash<QString, QString>& replace)
+{
     switch (s.kind) {
     case Stmt::Kind::Import:
         return QStringLiteral("import ") + s.names.join(QStringLiteral(", "));
@@ -174,7 +180,8 @@ QString unparse(const Stmt& s, const QHash<QString, QString>& replace) {
     return {};
 }
 
-QStringList foreignRoots(const StmtPtr& stmt, const QSet<QString>& foreign, QString* why) {
+QStringList foreignRoots(const StmtPtr& stmt, const QSet<QString>& foreign, QString* why)
+{
     QStringList roots;
     collectRoots(stmt->value, foreign, roots, why);
     collectRoots(stmt->test, foreign, roots, why);

@@ -7,90 +7,103 @@
 
 namespace sockbench::lesson {
 
-Value Value::fromBool(bool b) {
+Value Value::fromBool(bool b)
+{
     Value v;
     v.kind = Kind::Bool;
     v.boolean = b;
     return v;
 }
 
-Value Value::fromInt(qint64 i) {
+Value Value::fromInt(qint64 i)
+{
     Value v;
     v.kind = Kind::Int;
     v.integer = i;
     return v;
 }
 
-Value Value::fromEnum(qint64 i, const QString& enumClass, const QString& name) {
+Value Value::fromEnum(qint64 i, const QString& enumClass, const QString& name)
+{
     Value v = fromInt(i);
     v.enumClass = enumClass;
     v.enumName = name;
     return v;
 }
 
-Value Value::fromFloat(double d) {
+Value Value::fromFloat(double d)
+{
     Value v;
     v.kind = Kind::Float;
     v.real = d;
     return v;
 }
 
-Value Value::fromStr(const QString& s) {
+Value Value::fromStr(const QString& s)
+{
     Value v;
     v.kind = Kind::Str;
     v.text = s;
     return v;
 }
 
-Value Value::fromBytes(const QByteArray& b) {
+Value Value::fromBytes(const QByteArray& b)
+{
     Value v;
     v.kind = Kind::Bytes;
     v.bytes = b;
     return v;
 }
 
-Value Value::fromByteArray(qint64 size) {
+Value Value::fromByteArray(qint64 size)
+{
     Value v;
     v.kind = Kind::ByteArray;
     v.array = std::make_shared<QByteArray>(static_cast<qsizetype>(size), '\0');
     return v;
 }
 
-Value Value::tuple(ValueList items) {
+Value Value::tuple(ValueList items)
+{
     Value v;
     v.kind = Kind::Tuple;
     v.items = std::make_shared<ValueList>(std::move(items));
     return v;
 }
 
-Value Value::list(ValueList items) {
+Value Value::list(ValueList items)
+{
     Value v = tuple(std::move(items));
     v.kind = Kind::List;
     return v;
 }
 
-Value Value::fromSocket(const SocketRef& socket) {
+Value Value::fromSocket(const SocketRef& socket)
+{
     Value v;
     v.kind = Kind::Socket;
     v.socket = std::make_shared<SocketRef>(socket);
     return v;
 }
 
-Value Value::module(const QString& name) {
+Value Value::module(const QString& name)
+{
     Value v;
     v.kind = Kind::Module;
     v.text = name;
     return v;
 }
 
-Value Value::builtin(const QString& name) {
+Value Value::builtin(const QString& name)
+{
     Value v;
     v.kind = Kind::Builtin;
     v.text = name;
     return v;
 }
 
-Value Value::method(const Value& self, const QString& name) {
+Value Value::method(const Value& self, const QString& name)
+{
     Value v;
     v.kind = Kind::Method;
     v.self = std::make_shared<Value>(self);
@@ -98,7 +111,8 @@ Value Value::method(const Value& self, const QString& name) {
     return v;
 }
 
-QByteArray Value::toBytes() const {
+QByteArray Value::toBytes() const
+{
     if (kind == Kind::Bytes) {
         if (repeat == 1)
             return bytes;
@@ -116,7 +130,8 @@ QByteArray Value::toBytes() const {
     return {};
 }
 
-qint64 Value::byteLength() const {
+qint64 Value::byteLength() const
+{
     if (kind == Kind::Bytes)
         return bytes.size() * repeat;
     if (kind == Kind::ByteArray && array)
@@ -124,12 +139,14 @@ qint64 Value::byteLength() const {
     return 0;
 }
 
-const ValueList& Value::elements() const {
+const ValueList& Value::elements() const
+{
     static const ValueList empty;
     return items ? *items : empty;
 }
 
-QString Value::typeName() const {
+QString Value::typeName() const
+{
     switch (kind) {
     case Kind::None:
         return QStringLiteral("NoneType");
@@ -161,7 +178,8 @@ QString Value::typeName() const {
     return {};
 }
 
-bool Value::truthy() const {
+bool Value::truthy() const
+{
     switch (kind) {
     case Kind::None:
         return false;
@@ -187,11 +205,13 @@ bool Value::truthy() const {
 namespace {
 
 // Python picks single quotes unless the text has one and no double quote.
-QChar pickQuote(bool hasSingle, bool hasDouble) {
+QChar pickQuote(bool hasSingle, bool hasDouble)
+{
     return hasSingle && !hasDouble ? QLatin1Char('"') : QLatin1Char('\'');
 }
 
-QString floatRepr(double d) {
+QString floatRepr(double d)
+{
     if (std::isnan(d))
         return QStringLiteral("nan");
     if (std::isinf(d))
@@ -233,7 +253,8 @@ QString floatRepr(double d) {
     return negative ? QLatin1Char('-') + out : out;
 }
 
-QString socketRepr(const SocketRef& s, bool closed) {
+QString socketRepr(const SocketRef& s, bool closed)
+{
     return QStringLiteral("<socket.socket %1fd=%2, family=%3, type=%4, proto=%5>")
         .arg(closed ? QStringLiteral("[closed] ") : QString())
         .arg(closed ? -1 : s.fd)
@@ -244,7 +265,8 @@ QString socketRepr(const SocketRef& s, bool closed) {
 
 } // namespace
 
-QString bytesRepr(const QByteArray& bytes, const QString& prefix) {
+QString bytesRepr(const QByteArray& bytes, const QString& prefix)
+{
     const QChar quote = pickQuote(bytes.contains('\''), bytes.contains('"'));
     QString out = prefix + quote;
     for (const char raw : bytes) {
@@ -267,7 +289,8 @@ QString bytesRepr(const QByteArray& bytes, const QString& prefix) {
     return out + quote;
 }
 
-QString strRepr(const QString& text) {
+QString strRepr(const QString& text)
+{
     const QChar quote =
         pickQuote(text.contains(QLatin1Char('\'')), text.contains(QLatin1Char('"')));
     QString out = quote;
@@ -293,7 +316,8 @@ QString strRepr(const QString& text) {
     return out + quote;
 }
 
-QString repr(const Value& v) {
+QString repr(const Value& v)
+{
     switch (v.kind) {
     case Value::Kind::None:
         return QStringLiteral("None");
@@ -339,7 +363,8 @@ QString repr(const Value& v) {
     return {};
 }
 
-QString str(const Value& v) {
+QString str(const Value& v)
+{
     // Since Python 3.11 an IntEnum prints as its number.
     if (v.kind == Value::Kind::Str)
         return v.text;
@@ -348,7 +373,8 @@ QString str(const Value& v) {
     return repr(v);
 }
 
-bool equals(const Value& a, const Value& b) {
+bool equals(const Value& a, const Value& b)
+{
     using K = Value::Kind;
     const auto numeric = [](const Value& v) {
         return v.kind == K::Int || v.kind == K::Bool || v.kind == K::Float;
@@ -391,7 +417,8 @@ bool equals(const Value& a, const Value& b) {
     }
 }
 
-Value addressValue(const Endpoint& e, AddressFamily family) {
+Value addressValue(const Endpoint& e, AddressFamily family)
+{
     if (!e.isValid())
         return Value::none();
     switch (family) {
@@ -414,7 +441,8 @@ Value addressValue(const Endpoint& e, AddressFamily family) {
     return Value::tuple({Value::fromStr(e.host()), Value::fromInt(e.port())});
 }
 
-QString PyError::expectName() const {
+QString PyError::expectName() const
+{
     if (call) {
         switch (call->outcome) {
         case Outcome::Error:
@@ -430,19 +458,23 @@ QString PyError::expectName() const {
     return type;
 }
 
-QString PyError::format() const {
+QString PyError::format() const
+{
     return message.isEmpty() ? type : type + QStringLiteral(": ") + message;
 }
 
-PyError typeError(const QString& message, SourcePos pos) {
+PyError typeError(const QString& message, SourcePos pos)
+{
     return PyError{QStringLiteral("TypeError"), message, pos, std::nullopt};
 }
 
-PyError valueError(const QString& message, SourcePos pos) {
+PyError valueError(const QString& message, SourcePos pos)
+{
     return PyError{QStringLiteral("ValueError"), message, pos, std::nullopt};
 }
 
-PyError errorFromResult(const CallResult& result, SourcePos pos) {
+PyError errorFromResult(const CallResult& result, SourcePos pos)
+{
     PyError error;
     error.pos = pos;
     error.call = result;

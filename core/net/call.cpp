@@ -57,21 +57,24 @@ constexpr std::array<OptionName, 11> kOptionNames{{
 
 } // namespace
 
-QString callName(CallKind kind) {
+QString callName(CallKind kind)
+{
     for (const auto& [k, name] : kCallNames)
         if (k == kind)
             return QString::fromLatin1(name);
     return QStringLiteral("?");
 }
 
-std::optional<CallKind> callKindFromName(const QString& name) {
+std::optional<CallKind> callKindFromName(const QString& name)
+{
     for (const auto& [k, n] : kCallNames)
         if (name == QLatin1String(n))
             return k;
     return std::nullopt;
 }
 
-bool isModuleCall(CallKind kind) {
+bool isModuleCall(CallKind kind)
+{
     switch (kind) {
     case CallKind::GetAddrInfo:
     case CallKind::GetHostByName:
@@ -83,7 +86,8 @@ bool isModuleCall(CallKind kind) {
     }
 }
 
-bool isDataCall(CallKind kind) {
+bool isDataCall(CallKind kind)
+{
     switch (kind) {
     case CallKind::Send:
     case CallKind::SendAll:
@@ -98,33 +102,38 @@ bool isDataCall(CallKind kind) {
     }
 }
 
-QString socketTypeName(SocketType type) {
+QString socketTypeName(SocketType type)
+{
     return type == SocketType::Stream ? QStringLiteral("SOCK_STREAM")
                                       : QStringLiteral("SOCK_DGRAM");
 }
 
-QString optionName(SocketOption option) {
+QString optionName(SocketOption option)
+{
     for (const auto& entry : kOptionNames)
         if (entry.option == option)
             return QString::fromLatin1(entry.name);
     return {};
 }
 
-QString optionLevelName(SocketOption option) {
+QString optionLevelName(SocketOption option)
+{
     for (const auto& entry : kOptionNames)
         if (entry.option == option)
             return QString::fromLatin1(entry.level);
     return {};
 }
 
-std::optional<SocketOption> optionFromName(const QString& name) {
+std::optional<SocketOption> optionFromName(const QString& name)
+{
     for (const auto& entry : kOptionNames)
         if (name == QLatin1String(entry.name))
             return entry.option;
     return std::nullopt;
 }
 
-QString outcomeName(Outcome outcome) {
+QString outcomeName(Outcome outcome)
+{
     switch (outcome) {
     case Outcome::Ok:
         return QStringLiteral("ok");
@@ -140,17 +149,20 @@ QString outcomeName(Outcome outcome) {
     return {};
 }
 
-QString CallResult::errorName() const {
+QString CallResult::errorName() const
+{
     if (outcome == Outcome::Error)
         return errnocatalog::name(errorDomain, errorNumber);
     return outcomeName(outcome);
 }
 
-CallResult CallResult::fromErrno(int number) {
+CallResult CallResult::fromErrno(int number)
+{
     return fromError(ErrorDomain::Errno, number);
 }
 
-CallResult CallResult::fromError(ErrorDomain domain, int number) {
+CallResult CallResult::fromError(ErrorDomain domain, int number)
+{
     CallResult r;
     r.outcome = Outcome::Error;
     r.errorDomain = domain;
@@ -159,21 +171,24 @@ CallResult CallResult::fromError(ErrorDomain domain, int number) {
     return r;
 }
 
-CallResult CallResult::invalid(const QString& sentence) {
+CallResult CallResult::invalid(const QString& sentence)
+{
     CallResult r;
     r.outcome = Outcome::Invalid;
     r.message = sentence;
     return r;
 }
 
-CallResult CallResult::timedOut() {
+CallResult CallResult::timedOut()
+{
     CallResult r;
     r.outcome = Outcome::Timeout;
     r.message = QStringLiteral("timed out");
     return r;
 }
 
-CallResult CallResult::interrupted(const QString& why) {
+CallResult CallResult::interrupted(const QString& why)
+{
     CallResult r;
     r.outcome = Outcome::Interrupted;
     r.message = why;

@@ -138,7 +138,8 @@ struct SocketId {
     friend bool operator==(SocketId a, SocketId b) { return a.value == b.value; }
     friend auto operator<=>(SocketId a, SocketId b) { return a.value <=> b.value; }
 };
-inline size_t qHash(SocketId id, size_t seed = 0) {
+inline size_t qHash(SocketId id, size_t seed = 0)
+{
     return ::qHash(id.value, seed);
 }
 
@@ -148,7 +149,8 @@ struct CallId {
     friend bool operator==(CallId a, CallId b) { return a.value == b.value; }
     friend auto operator<=>(CallId a, CallId b) { return a.value <=> b.value; }
 };
-inline size_t qHash(CallId id, size_t seed = 0) {
+inline size_t qHash(CallId id, size_t seed = 0)
+{
     return ::qHash(id.value, seed);
 }
 
@@ -166,6 +168,7 @@ struct CallResult {
     Endpoint address;         // accept/recvfrom: the peer; bind/connect: where it went;
                               // getsockname/getpeername: the answer
     SocketId newSocket;       // socket() and accept(): the workbench's id for it
+    Endpoint acceptedLocal;   // accept(): the new socket's own address
     QList<AddrInfoEntry> addrInfo;
     HostEntry hostEntry;  // gethostbyaddr
     QString text;         // gethostname, gethostbyname

@@ -11,7 +11,8 @@
 
 namespace sockbench {
 
-PortClass portClassOf(quint16 port) {
+PortClass portClassOf(quint16 port)
+{
     if (port <= 1023)
         return PortClass::WellKnown;
     if (port <= 49151)
@@ -19,7 +20,8 @@ PortClass portClassOf(quint16 port) {
     return PortClass::Dynamic;
 }
 
-QString portClassName(PortClass portClass) {
+QString portClassName(PortClass portClass)
+{
     switch (portClass) {
     case PortClass::WellKnown:
         return QStringLiteral("well-known");
@@ -31,7 +33,8 @@ QString portClassName(PortClass portClass) {
     return {};
 }
 
-QString familyName(AddressFamily family) {
+QString familyName(AddressFamily family)
+{
     switch (family) {
     case AddressFamily::Inet4:
         return QStringLiteral("AF_INET");
@@ -45,7 +48,8 @@ QString familyName(AddressFamily family) {
     return QStringLiteral("AF_UNSPEC");
 }
 
-int toNativeFamily(AddressFamily family) {
+int toNativeFamily(AddressFamily family)
+{
     switch (family) {
     case AddressFamily::Inet4:
         return AF_INET;
@@ -59,7 +63,8 @@ int toNativeFamily(AddressFamily family) {
     return AF_UNSPEC;
 }
 
-std::optional<AddressFamily> fromNativeFamily(int family) {
+std::optional<AddressFamily> fromNativeFamily(int family)
+{
     switch (family) {
     case AF_INET:
         return AddressFamily::Inet4;
@@ -74,7 +79,8 @@ std::optional<AddressFamily> fromNativeFamily(int family) {
     }
 }
 
-Endpoint Endpoint::inet4(quint32 hostOrderAddress, quint16 port) {
+Endpoint Endpoint::inet4(quint32 hostOrderAddress, quint16 port)
+{
     Endpoint e;
     e.m_family = AddressFamily::Inet4;
     e.m_port = port;
@@ -84,7 +90,8 @@ Endpoint Endpoint::inet4(quint32 hostOrderAddress, quint16 port) {
 }
 
 Endpoint Endpoint::inet6(const std::array<quint8, 16>& address, quint16 port, quint32 flowInfo,
-                         quint32 scopeId) {
+                         quint32 scopeId)
+{
     Endpoint e;
     e.m_family = AddressFamily::Inet6;
     e.m_port = port;
@@ -94,20 +101,23 @@ Endpoint Endpoint::inet6(const std::array<quint8, 16>& address, quint16 port, qu
     return e;
 }
 
-Endpoint Endpoint::unixPath(const QByteArray& path) {
+Endpoint Endpoint::unixPath(const QByteArray& path)
+{
     Endpoint e;
     e.m_family = AddressFamily::Unix;
     e.m_path = path;
     return e;
 }
 
-Endpoint Endpoint::anyAddress(AddressFamily family, quint16 port) {
+Endpoint Endpoint::anyAddress(AddressFamily family, quint16 port)
+{
     if (family == AddressFamily::Inet6)
         return inet6({}, port);
     return inet4(INADDR_ANY, port);
 }
 
-std::optional<Endpoint> Endpoint::fromSockaddr(const sockaddr* address, socklen_t length) {
+std::optional<Endpoint> Endpoint::fromSockaddr(const sockaddr* address, socklen_t length)
+{
     if (!address || length < static_cast<socklen_t>(sizeof(sa_family_t)))
         return std::nullopt;
     switch (address->sa_family) {
@@ -145,7 +155,8 @@ std::optional<Endpoint> Endpoint::fromSockaddr(const sockaddr* address, socklen_
     }
 }
 
-socklen_t Endpoint::toSockaddr(sockaddr_storage& storage) const {
+socklen_t Endpoint::toSockaddr(sockaddr_storage& storage) const
+{
     std::memset(&storage, 0, sizeof storage);
     switch (m_family) {
     case AddressFamily::Inet4: {
@@ -191,7 +202,8 @@ socklen_t Endpoint::toSockaddr(sockaddr_storage& storage) const {
     return 0;
 }
 
-quint32 Endpoint::ipv4() const {
+quint32 Endpoint::ipv4() const
+{
     quint32 net = 0;
     if (m_family == AddressFamily::Inet4)
         std::memcpy(&net, m_address.data(), 4);
@@ -200,7 +212,8 @@ quint32 Endpoint::ipv4() const {
     return ntohl(net);
 }
 
-bool Endpoint::isAny() const {
+bool Endpoint::isAny() const
+{
     if (m_family == AddressFamily::Inet4)
         return ipv4() == INADDR_ANY;
     if (m_family == AddressFamily::Inet6)
@@ -208,7 +221,8 @@ bool Endpoint::isAny() const {
     return false;
 }
 
-bool Endpoint::isLoopback() const {
+bool Endpoint::isLoopback() const
+{
     if (m_family == AddressFamily::Inet4 || isV4Mapped())
         return (ipv4() >> 24) == 127;
     if (m_family == AddressFamily::Inet6) {
@@ -219,7 +233,8 @@ bool Endpoint::isLoopback() const {
     return m_family == AddressFamily::Unix;
 }
 
-bool Endpoint::isV4Mapped() const {
+bool Endpoint::isV4Mapped() const
+{
     if (m_family != AddressFamily::Inet6)
         return false;
     for (int i = 0; i < 10; ++i)
@@ -228,7 +243,8 @@ bool Endpoint::isV4Mapped() const {
     return m_address[10] == 0xff && m_address[11] == 0xff;
 }
 
-Endpoint Endpoint::toV4Mapped() const {
+Endpoint Endpoint::toV4Mapped() const
+{
     if (m_family != AddressFamily::Inet4)
         return *this;
     std::array<quint8, 16> bytes{};
@@ -238,7 +254,8 @@ Endpoint Endpoint::toV4Mapped() const {
     return inet6(bytes, m_port);
 }
 
-Endpoint Endpoint::unmapped() const {
+Endpoint Endpoint::unmapped() const
+{
     if (!isV4Mapped())
         return *this;
     return inet4(ipv4(), m_port);
@@ -246,22 +263,26 @@ Endpoint Endpoint::unmapped() const {
 
 namespace {
 
-bool isAsciiDigit(QChar c) {
+bool isAsciiDigit(QChar c)
+{
     return c >= QLatin1Char('0') && c <= QLatin1Char('9');
 }
 
-bool isAsciiHexDigit(QChar c) {
+bool isAsciiHexDigit(QChar c)
+{
     return c.unicode() < 128 && std::isxdigit(c.unicode());
 }
 
 // inet_pton() refuses "010"; inet_aton(), and so getaddrinfo() and Python, read it as octal.
-bool hasLeadingZero(QStringView number) {
+bool hasLeadingZero(QStringView number)
+{
     return number.size() > 1 && number.front() == QLatin1Char('0') && isAsciiDigit(number[1]);
 }
 
 // One 32-bit number: "0x" and 1+ hex digits, or plain decimal digits without a leading zero.
 // Every character is checked here: QString::toULongLong() would also take a second "0x".
-std::optional<quint32> parseUnsigned32(const QString& text) {
+std::optional<quint32> parseUnsigned32(const QString& text)
+{
     const bool hex = text.startsWith(QLatin1String("0x"), Qt::CaseInsensitive);
     const QStringView digits = QStringView(text).mid(hex ? 2 : 0);
     if (digits.isEmpty() || (!hex && hasLeadingZero(digits)))
@@ -276,7 +297,8 @@ std::optional<quint32> parseUnsigned32(const QString& text) {
     return static_cast<quint32>(value);
 }
 
-std::optional<quint32> parseDottedQuad(const QString& text) {
+std::optional<quint32> parseDottedQuad(const QString& text)
+{
     const auto parts = text.split(QLatin1Char('.'));
     if (parts.size() != 4)
         return std::nullopt;
@@ -295,7 +317,8 @@ std::optional<quint32> parseDottedQuad(const QString& text) {
     return value;
 }
 
-bool looksNumeric(const QString& text) {
+bool looksNumeric(const QString& text)
+{
     if (text.isEmpty())
         return false;
     for (const QChar c : text)
@@ -315,7 +338,8 @@ bool looksNumeric(const QString& text) {
 } // namespace
 
 std::optional<Endpoint> Endpoint::parseLiteral(const QString& hostText, quint16 port,
-                                               AddressFamily family, QString* error) {
+                                               AddressFamily family, QString* error)
+{
     auto fail = [error](const QString& why) -> std::optional<Endpoint> {
         if (error)
             *error = why;
@@ -397,7 +421,8 @@ std::optional<Endpoint> Endpoint::parseLiteral(const QString& hostText, quint16 
     return inet4(*v4, port);
 }
 
-QString Endpoint::host() const {
+QString Endpoint::host() const
+{
     switch (m_family) {
     case AddressFamily::Inet4:
         return dotted();
@@ -420,7 +445,8 @@ QString Endpoint::host() const {
     return {};
 }
 
-QString Endpoint::toString() const {
+QString Endpoint::toString() const
+{
     switch (m_family) {
     case AddressFamily::Inet4:
         return dotted() + QLatin1Char(':') + QString::number(m_port);
@@ -438,7 +464,8 @@ QString Endpoint::toString() const {
     return QStringLiteral("(none)");
 }
 
-QString Endpoint::toPythonTuple() const {
+QString Endpoint::toPythonTuple() const
+{
     switch (m_family) {
     case AddressFamily::Inet4:
         return QStringLiteral("('%1', %2)").arg(dotted()).arg(m_port);
@@ -462,7 +489,8 @@ QString Endpoint::toPythonTuple() const {
     return QStringLiteral("None");
 }
 
-QString Endpoint::dotted() const {
+QString Endpoint::dotted() const
+{
     const quint32 v = ipv4();
     return QStringLiteral("%1.%2.%3.%4")
         .arg(v >> 24)
@@ -471,18 +499,21 @@ QString Endpoint::dotted() const {
         .arg(v & 0xff);
 }
 
-QString Endpoint::hex32() const {
+QString Endpoint::hex32() const
+{
     return QStringLiteral("0x%1")
         .arg(ipv4(), 8, 16, QLatin1Char('0'))
         .toUpper()
         .replace(QLatin1String("0X"), QLatin1String("0x"));
 }
 
-QString Endpoint::decimal32() const {
+QString Endpoint::decimal32() const
+{
     return QString::number(ipv4());
 }
 
-QString Endpoint::ipv6Full() const {
+QString Endpoint::ipv6Full() const
+{
     const Endpoint six = m_family == AddressFamily::Inet4 ? toV4Mapped() : *this;
     QStringList groups;
     for (size_t i = 0; i < 16; i += 2)
@@ -491,14 +522,16 @@ QString Endpoint::ipv6Full() const {
     return groups.join(QLatin1Char(':'));
 }
 
-QString Endpoint::ipv6Compressed() const {
+QString Endpoint::ipv6Compressed() const
+{
     const Endpoint six = m_family == AddressFamily::Inet4 ? toV4Mapped() : *this;
     char text[INET6_ADDRSTRLEN] = {};
     ::inet_ntop(AF_INET6, six.m_address.data(), text, sizeof text);
     return QString::fromLatin1(text);
 }
 
-QString Endpoint::ipv6CompressedHex() const {
+QString Endpoint::ipv6CompressedHex() const
+{
     const Endpoint six = m_family == AddressFamily::Inet4 ? toV4Mapped() : *this;
     if (!six.isV4Mapped())
         return six.ipv6Compressed();
@@ -506,7 +539,8 @@ QString Endpoint::ipv6CompressedHex() const {
     return QStringLiteral("::ffff:%1:%2").arg(v >> 16, 0, 16).arg(v & 0xffff, 0, 16);
 }
 
-bool operator==(const Endpoint& a, const Endpoint& b) {
+bool operator==(const Endpoint& a, const Endpoint& b)
+{
     return a.m_family == b.m_family && a.m_port == b.m_port && a.m_address == b.m_address &&
            a.m_flowInfo == b.m_flowInfo && a.m_scopeId == b.m_scopeId && a.m_path == b.m_path;
 }

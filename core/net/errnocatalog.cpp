@@ -53,7 +53,8 @@ constexpr Named kErrnoAliases[] = {
     {ENOTSUP, "ENOTSUP"},
 };
 
-template <size_t N> const Named* find(const Named (&table)[N], int number) {
+template <size_t N> const Named* find(const Named (&table)[N], int number)
+{
     for (const auto& entry : table)
         if (entry.number == number)
             return &entry;
@@ -64,7 +65,8 @@ constexpr int kMaxErrno = 200;
 
 } // namespace
 
-QString name(ErrorDomain domain, int number) {
+QString name(ErrorDomain domain, int number)
+{
     switch (domain) {
     case ErrorDomain::Errno:
         if (const char* n = ::strerrorname_np(number))
@@ -82,7 +84,8 @@ QString name(ErrorDomain domain, int number) {
     return {};
 }
 
-QString description(ErrorDomain domain, int number) {
+QString description(ErrorDomain domain, int number)
+{
     switch (domain) {
     case ErrorDomain::Errno: {
         char buffer[256] = {};
@@ -98,7 +101,8 @@ QString description(ErrorDomain domain, int number) {
     return {};
 }
 
-QString pythonException(ErrorDomain domain, int number) {
+QString pythonException(ErrorDomain domain, int number)
+{
     if (domain == ErrorDomain::AddrInfo)
         return QStringLiteral("socket.gaierror");
     if (domain == ErrorDomain::HostLookup)
@@ -142,7 +146,8 @@ QString pythonException(ErrorDomain domain, int number) {
     }
 }
 
-std::optional<Lookup> lookup(const QString& wanted) {
+std::optional<Lookup> lookup(const QString& wanted)
+{
     const QByteArray key = wanted.trimmed().toUpper().toLatin1();
     for (const auto& entry : kAddrInfo)
         if (key == entry.name)
@@ -159,7 +164,8 @@ std::optional<Lookup> lookup(const QString& wanted) {
     return std::nullopt;
 }
 
-QStringList allErrnoNames() {
+QStringList allErrnoNames()
+{
     QStringList names;
     for (int number = 1; number < kMaxErrno; ++number)
         if (const char* n = ::strerrorname_np(number))

@@ -12,7 +12,8 @@
 
 namespace sockbench {
 
-QString tcpStateName(TcpState state) {
+QString tcpStateName(TcpState state)
+{
     switch (state) {
     case TcpState::None:
         return QStringLiteral("—");
@@ -42,7 +43,8 @@ QString tcpStateName(TcpState state) {
     return {};
 }
 
-bool isTransitional(TcpState state) {
+bool isTransitional(TcpState state)
+{
     switch (state) {
     case TcpState::SynSent:
     case TcpState::SynRecv:
@@ -60,7 +62,8 @@ bool isTransitional(TcpState state) {
 namespace {
 
 // The kernel numbers its states 1..11 in exactly the order of TcpState after None.
-TcpState fromKernelState(unsigned state) {
+TcpState fromKernelState(unsigned state)
+{
     if (state >= 1 && state <= 11)
         return static_cast<TcpState>(state);
     return TcpState::None;
@@ -70,7 +73,8 @@ class LinuxKernelProbe final : public KernelProbe {
 public:
     QString name() const override { return QStringLiteral("Linux TCP_INFO + SIOCINQ/SIOCOUTQ"); }
 
-    KernelSnapshot probe(int fd, AddressFamily family, SocketType type) const override {
+    KernelSnapshot probe(int fd, AddressFamily family, SocketType type) const override
+    {
         KernelSnapshot s;
         if (fd < 0)
             return s;
@@ -108,7 +112,8 @@ public:
     }
 
     std::optional<TcpState> lookupClosed(const Endpoint& local,
-                                         const Endpoint& remote) const override {
+                                         const Endpoint& remote) const override
+    {
         if (local.family() == AddressFamily::Inet4 && remote.family() == AddressFamily::Inet4)
             return lookupIn(QStringLiteral("/proc/net/tcp"), local, remote);
         return lookupIn(QStringLiteral("/proc/net/tcp6"), local.toV4Mapped(), remote.toV4Mapped());
@@ -117,7 +122,8 @@ public:
 private:
     // /proc/net/tcp writes addresses as the raw in-memory words in hex, so on a
     // little-endian machine 127.0.0.1 appears as 0100007F.
-    static QByteArray procAddress(const Endpoint& e) {
+    static QByteArray procAddress(const Endpoint& e)
+    {
         QByteArray text;
         if (e.family() == AddressFamily::Inet4) {
             const quint32 net = htonl(e.ipv4());
@@ -137,7 +143,8 @@ private:
     }
 
     static std::optional<TcpState> lookupIn(const QString& path, const Endpoint& local,
-                                            const Endpoint& remote) {
+                                            const Endpoint& remote)
+    {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
             return std::nullopt;
@@ -161,7 +168,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<KernelProbe> makeKernelProbe() {
+std::unique_ptr<KernelProbe> makeKernelProbe()
+{
     return std::make_unique<LinuxKernelProbe>();
 }
 

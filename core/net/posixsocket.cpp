@@ -18,7 +18,8 @@ class PayloadCursor {
 public:
     PayloadCursor(const QByteArray& pattern, qint64 repeat)
         : m_pattern(pattern)
-        , m_total(pattern.size() * std::max<qint64>(repeat, 0)) {
+        , m_total(pattern.size() * std::max<qint64>(repeat, 0))
+    {
         if (repeat > 1 && !pattern.isEmpty()) {
             constexpr qint64 kWindow = 256 * 1024;
             const qint64 copies = std::min(repeat, kWindow / pattern.size() + 2);
@@ -29,7 +30,8 @@ public:
     }
     qint64 total() const { return m_total; }
     // The contiguous bytes available from offset.
-    std::pair<const char*, qint64> at(qint64 offset) const {
+    std::pair<const char*, qint64> at(qint64 offset) const
+    {
         if (m_pattern.isEmpty())
             return {m_window.constData(), 0};
         const qint64 start = m_window.size() == m_total ? offset : offset % m_pattern.size();
@@ -43,11 +45,13 @@ private:
     qint64 m_total;
 };
 
-bool wouldBlock(int error) {
+bool wouldBlock(int error)
+{
     return error == EAGAIN || error == EWOULDBLOCK;
 }
 
-CallResult waitFailure(WaitOutcome outcome) {
+CallResult waitFailure(WaitOutcome outcome)
+{
     if (outcome == WaitOutcome::TimedOut)
         return CallResult::timedOut();
     return CallResult::interrupted(QStringLiteral("interrupted while waiting"));
@@ -58,7 +62,8 @@ struct NativeOption {
     int name;
 };
 
-NativeOption nativeOption(SocketOption option) {
+NativeOption nativeOption(SocketOption option)
+{
     switch (option) {
     case SocketOption::ReuseAddr:
         return {SOL_SOCKET, SO_REUSEADDR};
@@ -88,13 +93,15 @@ NativeOption nativeOption(SocketOption option) {
 
 } // namespace
 
-Deadline TimeoutMode::deadlineFromNow() const {
+Deadline TimeoutMode::deadlineFromNow() const
+{
     if (!timeout || timeout->count() == 0)
         return std::nullopt;
     return Clock::now() + *timeout;
 }
 
-CallResult PosixSocket::create(AddressFamily family, SocketType type, int proto, int* fd) {
+CallResult PosixSocket::create(AddressFamily family, SocketType type, int proto, int* fd)
+{
     if (family == AddressFamily::Unspecified)
         return CallResult::invalid(
             QStringLiteral("socket(): choose an address family: AF_INET, AF_INET6 or AF_UNIX"));
@@ -112,25 +119,31 @@ CallResult PosixSocket::create(AddressFamily family, SocketType type, int proto,
 PosixSocket::PosixSocket(int fd, AddressFamily family, SocketType type)
     : m_fd(fd)
     , m_family(family)
-    , m_type(type) {}
+    , m_type(type)
+{
+}
 
-PosixSocket::~PosixSocket() {
+PosixSocket::~PosixSocket()
+{
     if (m_fd >= 0)
         ::close(m_fd);
 }
 
-TimeoutMode PosixSocket::timeoutMode() const {
+TimeoutMode PosixSocket::timeoutMode() const
+{
     const qint64 ns = m_timeoutNs.load(std::memory_order_relaxed);
     if (ns < 0)
         return {};
     return TimeoutMode{std::chrono::nanoseconds(ns)};
 }
 
-void PosixSocket::setTimeoutMode(TimeoutMode mode) {
+void PosixSocket::setTimeoutMode(TimeoutMode mode)
+{
     m_timeoutNs.store(mode.timeout ? mode.timeout->count() : -1, std::memory_order_relaxed);
 }
 
-CallResult PosixSocket::bind(const Endpoint& address) {
+CallResult PosixSocket::bind(const Endpoint& address)
+{
     sockaddr_storage storage{};
     const socklen_t length = address.toSockaddr(storage);
     if (length == 0)
@@ -142,7 +155,8 @@ CallResult PosixSocket::bind(const Endpoint& address) {
     return result;
 }
 
-CallResult PosixSocket::listen(std::optional<int> backlog) {
+CallResult PosixSocket::listen(std::optional<int> backlog)
+{
     // Python: listen() with no argument picks min(SOMAXCONN, 128); a negative backlog is 0.
     const int n = backlog ? std::max(*backlog, 0) : std::min(SOMAXCONN, 128);
     if (::listen(m_fd, n) != 0)
@@ -152,7 +166,8 @@ CallResult PosixSocket::listen(std::optional<int> backlog) {
     return result;
 }
 
-CallResult PosixSocket::accept(BlockingWait& wait, int* newFd) {
+CallResult PosixSocket::accept(BlockingWait& wait, int* newFd)
+{
     const TimeoutMode mode = timeoutMode();
     const Deadline deadline = mode.deadlineFromNow();
     for (;;) {
@@ -178,7 +193,8 @@ CallResult PosixSocket::accept(BlockingWait& wait, int* newFd) {
     }
 }
 
-CallResult PosixSocket::connect(const Endpoint& address, BlockingWait& wait, bool asErrorCode) {
+CallResult PosixSocket::connect(const Endpoint& address, BlockingWait& wait, bool asErrorCode)
+{
     auto finish = [asErrorCode](int error) {
         if (asErrorCode || error == 0) {
             CallResult result;
@@ -233,7 +249,8 @@ CallResult PosixSocket::connect(const Endpoint& address, BlockingWait& wait, boo
     }
 }
 
-qint64 PosixSocket::sendSome(const char* data, qint64 length, int flags, int* error) {
+qint64 PosixSocket::sendSome(const char* data, qint64 length, int flags, int* error)
+{
     for (;;) {
         const ssize_t n =
             ::send(m_fd, data, static_cast<size_t>(length), flags | MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -247,7 +264,8 @@ qint64 PosixSocket::sendSome(const char* data, qint64 length, int flags, int* er
 }
 
 CallResult PosixSocket::sendLoop(const QByteArray& data, qint64 repeat, int flags,
-                                 BlockingWait& wait, bool all) {
+                                 BlockingWait& wait, bool all)
+{
     const PayloadCursor payload(data, repeat);
     const TimeoutMode mode = timeoutMode();
     const Deadline deadline = mode.deadlineFromNow();
@@ -308,18 +326,21 @@ CallResult PosixSocket::sendLoop(const QByteArray& data, qint64 repeat, int flag
     }
 }
 
-CallResult PosixSocket::send(const QByteArray& data, qint64 repeat, int flags, BlockingWait& wait) {
+CallResult PosixSocket::send(const QByteArray& data, qint64 repeat, int flags, BlockingWait& wait)
+{
     return sendLoop(data, repeat, flags, wait, false);
 }
 
 CallResult PosixSocket::sendAll(const QByteArray& data, qint64 repeat, int flags,
-                                BlockingWait& wait) {
+                                BlockingWait& wait)
+{
     CallResult result = sendLoop(data, repeat, flags, wait, true);
     return result;
 }
 
 CallResult PosixSocket::sendTo(const QByteArray& data, const Endpoint& address, int flags,
-                               BlockingWait& wait) {
+                               BlockingWait& wait)
+{
     sockaddr_storage storage{};
     const socklen_t length = address.toSockaddr(storage);
     if (length == 0)
@@ -346,7 +367,8 @@ CallResult PosixSocket::sendTo(const QByteArray& data, const Endpoint& address, 
     }
 }
 
-CallResult PosixSocket::receive(qint64 size, int flags, bool withAddress, BlockingWait& wait) {
+CallResult PosixSocket::receive(qint64 size, int flags, bool withAddress, BlockingWait& wait)
+{
     QByteArray buffer(static_cast<qsizetype>(size), Qt::Uninitialized);
     const TimeoutMode mode = timeoutMode();
     const Deadline deadline = mode.deadlineFromNow();
@@ -378,13 +400,15 @@ CallResult PosixSocket::receive(qint64 size, int flags, bool withAddress, Blocki
     }
 }
 
-CallResult PosixSocket::shutdown(int how) {
+CallResult PosixSocket::shutdown(int how)
+{
     if (::shutdown(m_fd, how) != 0)
         return CallResult::fromErrno(errno);
     return {};
 }
 
-CallResult PosixSocket::close() {
+CallResult PosixSocket::close()
+{
     const int fd = m_fd;
     m_fd = -1;
     // Linux releases the descriptor even when close() reports EINTR; never retry it.
@@ -393,7 +417,8 @@ CallResult PosixSocket::close() {
     return {};
 }
 
-CallResult PosixSocket::localAddress() const {
+CallResult PosixSocket::localAddress() const
+{
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
     if (::getsockname(m_fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
@@ -404,7 +429,8 @@ CallResult PosixSocket::localAddress() const {
     return result;
 }
 
-CallResult PosixSocket::peerAddress() const {
+CallResult PosixSocket::peerAddress() const
+{
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
     if (::getpeername(m_fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
@@ -415,7 +441,8 @@ CallResult PosixSocket::peerAddress() const {
     return result;
 }
 
-CallResult PosixSocket::setOption(SocketOption option, qint64 value, qint64 lingerSeconds) {
+CallResult PosixSocket::setOption(SocketOption option, qint64 value, qint64 lingerSeconds)
+{
     const auto native = nativeOption(option);
     int rc = 0;
     if (option == SocketOption::Linger) {
@@ -435,7 +462,8 @@ CallResult PosixSocket::setOption(SocketOption option, qint64 value, qint64 ling
     return {};
 }
 
-CallResult PosixSocket::getOption(SocketOption option) const {
+CallResult PosixSocket::getOption(SocketOption option) const
+{
     const auto native = nativeOption(option);
     CallResult result;
     if (option == SocketOption::Linger) {

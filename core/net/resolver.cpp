@@ -39,7 +39,8 @@ bool looksNumeric(const QString& host)
     return digit || host.contains(QLatin1Char(':'));
 }
 
-CallResult gaiError(int code) {
+CallResult gaiError(int code)
+{
     if (code == EAI_SYSTEM)
         return CallResult::fromErrno(errno);
     return CallResult::fromError(ErrorDomain::AddrInfo, code);
@@ -48,7 +49,8 @@ CallResult gaiError(int code) {
 } // namespace
 
 std::optional<CallResult> checkAddressArgs(const CallArgs& args, AddressFamily family,
-                                           const QString& callName) {
+                                           const QString& callName)
+{
     if (family == AddressFamily::Unix) {
         // A pathname keeps a terminating NUL in sun_path's 108 bytes; an abstract name
         // (leading NUL) uses all 108.
@@ -65,7 +67,8 @@ std::optional<CallResult> checkAddressArgs(const CallArgs& args, AddressFamily f
     return std::nullopt;
 }
 
-std::variant<Endpoint, CallResult> resolveAddress(const CallArgs& args, AddressFamily family) {
+std::variant<Endpoint, CallResult> resolveAddress(const CallArgs& args, AddressFamily family)
+{
     if (family == AddressFamily::Unix)
         return Endpoint::unixPath(args.host.toUtf8());
     const auto port = static_cast<quint16>(args.port);
@@ -112,7 +115,8 @@ std::variant<Endpoint, CallResult> resolveAddress(const CallArgs& args, AddressF
     return CallResult::fromError(ErrorDomain::AddrInfo, EAI_NONAME);
 }
 
-CallResult getAddrInfo(const CallArgs& args) {
+CallResult getAddrInfo(const CallArgs& args)
+{
     addrinfo hints{};
     hints.ai_family =
         args.family == AddressFamily::Unspecified ? AF_UNSPEC : toNativeFamily(args.family);
@@ -148,7 +152,8 @@ CallResult getAddrInfo(const CallArgs& args) {
     return result;
 }
 
-CallResult getHostByName(const CallArgs& args) {
+CallResult getHostByName(const CallArgs& args)
+{
     CallArgs v4 = args;
     v4.port = 0;
     auto resolved = resolveAddress(v4, AddressFamily::Inet4);
@@ -160,7 +165,8 @@ CallResult getHostByName(const CallArgs& args) {
     return result;
 }
 
-CallResult getHostByAddr(const CallArgs& args) {
+CallResult getHostByAddr(const CallArgs& args)
+{
     // Python resolves the argument first (a name is allowed), then asks for the entry.
     CallArgs any = args;
     any.port = 0;
@@ -214,7 +220,8 @@ CallResult getHostByAddr(const CallArgs& args) {
     return result;
 }
 
-CallResult getHostName() {
+CallResult getHostName()
+{
     char name[256] = {};
     if (::gethostname(name, sizeof name - 1) != 0)
         return CallResult::fromErrno(errno);

@@ -18,7 +18,8 @@
 
 namespace sockbench::lesson::test {
 
-inline QString quoted(const QString& text) {
+inline QString quoted(const QString& text)
+{
     QString out;
     for (const QChar c : text) {
         const char16_t u = c.unicode();
@@ -32,7 +33,8 @@ inline QString quoted(const QString& text) {
     return out;
 }
 
-inline QString dump(const ExprPtr& e) {
+inline QString dump(const ExprPtr& e)
+{
     if (!e)
         return QStringLiteral("_");
     const auto list = [](const QString& head, const std::vector<ExprPtr>& items) {
@@ -84,7 +86,8 @@ inline QString dump(const ExprPtr& e) {
     return QStringLiteral("?");
 }
 
-inline QString dump(const Target& target) {
+inline QString dump(const Target& target)
+{
     if (target.kind == Target::Kind::Name)
         return target.name;
     QStringList parts;
@@ -93,7 +96,8 @@ inline QString dump(const Target& target) {
     return u'(' + parts.join(u' ') + u')';
 }
 
-inline QString dump(const StmtPtr& s) {
+inline QString dump(const StmtPtr& s)
+{
     switch (s->kind) {
     case Stmt::Kind::Import:
         return QStringLiteral("(import %1)").arg(s->names.join(u' '));

@@ -17,7 +17,8 @@ namespace sockbench::test {
 constexpr std::chrono::milliseconds kFinishWithin{10000};
 
 inline Event runCall(Workbench& bench, SocketId socket, const Call& call, const char* file,
-                     int line) {
+                     int line)
+{
     auto event = bench.callAndWait(socket, call, QStringLiteral("test"), kFinishWithin);
     if (!event) {
         QTest::qFail(qPrintable(QStringLiteral("%1() did not finish").arg(callName(call.kind))),
@@ -49,12 +50,14 @@ inline Event runCall(Workbench& bench, SocketId socket, const Call& call, const 
     } while (false)
 
 inline SocketId makeSocket(Workbench& bench, AddressFamily family = AddressFamily::Inet4,
-                           SocketType type = SocketType::Stream) {
+                           SocketType type = SocketType::Stream)
+{
     const Event e = RUN(bench, SocketId{}, calls::socket(family, type));
     return e.result.ok() ? e.result.newSocket : SocketId{};
 }
 
-inline QString loopback(AddressFamily family) {
+inline QString loopback(AddressFamily family)
+{
     return family == AddressFamily::Inet6 ? QStringLiteral("::1") : QStringLiteral("127.0.0.1");
 }
 
@@ -68,7 +71,8 @@ struct Connected {
 // A listener on loopback port 0, a client connected to it, and the accepted socket.
 // On failure the returned ids are invalid and the test has been failed.
 inline Connected connectedPair(Workbench& bench, AddressFamily family = AddressFamily::Inet4,
-                               const QString& unixPath = {}) {
+                               const QString& unixPath = {})
+{
     Connected c;
     c.listener = makeSocket(bench, family);
     const QString host = family == AddressFamily::Unix ? unixPath : loopback(family);
@@ -88,20 +92,23 @@ inline Connected connectedPair(Workbench& bench, AddressFamily family = AddressF
     return c;
 }
 
-inline int countEntries(const QString& path) {
+inline int countEntries(const QString& path)
+{
     return static_cast<int>(
         QDir(path).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System).size());
 }
-inline int openDescriptors() {
+inline int openDescriptors()
+{
     return countEntries(QStringLiteral("/proc/self/fd"));
 }
-inline int liveThreads() {
+inline int liveThreads()
+{
     return countEntries(QStringLiteral("/proc/self/task"));
 }
 
 // Waits (with an event loop) until pred holds; returns whether it did.
-template <typename Pred>
-bool waitUntil(Pred pred, std::chrono::milliseconds limit = kFinishWithin) {
+template <typename Pred> bool waitUntil(Pred pred, std::chrono::milliseconds limit = kFinishWithin)
+{
     QDeadlineTimer deadline(limit);
     while (!pred()) {
         if (deadline.hasExpired())

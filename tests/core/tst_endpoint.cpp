@@ -18,7 +18,8 @@ using namespace sockbench;
 
 namespace sockbench {
 // What QCOMPARE prints when two endpoints differ.
-char* toString(const Endpoint& endpoint) {
+char* toString(const Endpoint& endpoint)
+{
     return QTest::toString(familyName(endpoint.family()) + QLatin1Char(' ') +
                            endpoint.toPythonTuple());
 }
@@ -27,7 +28,8 @@ char* toString(const Endpoint& endpoint) {
 namespace {
 
 // Expected values are built with the C library's own parser, never with the code under test.
-std::array<quint8, 16> v6Bytes(const char* text) {
+std::array<quint8, 16> v6Bytes(const char* text)
+{
     in6_addr address{};
     const int rc = ::inet_pton(AF_INET6, text, &address);
     Q_ASSERT(rc == 1);
@@ -37,7 +39,8 @@ std::array<quint8, 16> v6Bytes(const char* text) {
     return bytes;
 }
 
-Endpoint v4(const char* dotted, quint16 port) {
+Endpoint v4(const char* dotted, quint16 port)
+{
     in_addr address{};
     const int rc = ::inet_pton(AF_INET, dotted, &address);
     Q_ASSERT(rc == 1);
@@ -45,18 +48,21 @@ Endpoint v4(const char* dotted, quint16 port) {
     return Endpoint::inet4(ntohl(address.s_addr), port);
 }
 
-Endpoint v6(const char* text, quint16 port, quint32 flowInfo = 0, quint32 scopeId = 0) {
+Endpoint v6(const char* text, quint16 port, quint32 flowInfo = 0, quint32 scopeId = 0)
+{
     return Endpoint::inet6(v6Bytes(text), port, flowInfo, scopeId);
 }
 
-QString loName() {
+QString loName()
+{
     char name[IF_NAMESIZE] = {};
     return ::if_indextoname(1, name) ? QString::fromLatin1(name) : QString();
 }
 
 // An interface index with no interface behind it, as small as possible (a one-digit one
 // looks like a QString::arg() placeholder when it ends up in text).
-quint32 missingInterfaceIndex() {
+quint32 missingInterfaceIndex()
+{
     for (quint32 index = 2; index < 100; ++index) {
         char name[IF_NAMESIZE] = {};
         if (!::if_indextoname(index, name))
@@ -71,8 +77,11 @@ constexpr socklen_t kUnixPathOffset = offsetof(sockaddr_un, sun_path);
 struct Fd {
     int fd;
     explicit Fd(int value)
-        : fd(value) {}
-    ~Fd() {
+        : fd(value)
+    {
+    }
+    ~Fd()
+    {
         if (fd >= 0)
             ::close(fd);
     }
@@ -80,7 +89,8 @@ struct Fd {
     Fd& operator=(const Fd&) = delete;
 };
 
-std::optional<Endpoint> localAddress(int fd) {
+std::optional<Endpoint> localAddress(int fd)
+{
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
     if (::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
@@ -88,17 +98,20 @@ std::optional<Endpoint> localAddress(int fd) {
     return Endpoint::fromSockaddr(reinterpret_cast<const sockaddr*>(&storage), length);
 }
 
-QString badV4(const QString& host) {
+QString badV4(const QString& host)
+{
     return QStringLiteral("'%1' is not a valid IPv4 address (four numbers 0–255 separated by "
                           "dots, or one 32-bit number)")
         .arg(host);
 }
-QString leadingZero(const QString& host) {
+QString leadingZero(const QString& host)
+{
     return QStringLiteral("'%1' has a number with a leading zero, which inet_pton() refuses and "
                           "inet_aton() reads as octal (010 is 8): write it without the zero")
         .arg(host);
 }
-QString badV6(const QString& host) {
+QString badV6(const QString& host)
+{
     return QStringLiteral("'%1' is not a valid IPv6 address").arg(host);
 }
 
@@ -138,7 +151,8 @@ private Q_SLOTS:
     void families();
 };
 
-void TestEndpoint::parseLiteral_data() {
+void TestEndpoint::parseLiteral_data()
+{
     QTest::addColumn<QString>("host");
     QTest::addColumn<AddressFamily>("family");
     QTest::addColumn<Endpoint>("expected"); // invalid Endpoint: nullopt expected
@@ -233,7 +247,8 @@ void TestEndpoint::parseLiteral_data() {
     QTest::newRow("name on Inet6") << "localhost" << in6 << Endpoint() << none;
 }
 
-void TestEndpoint::parseLiteral() {
+void TestEndpoint::parseLiteral()
+{
     QFETCH(QString, host);
     QFETCH(AddressFamily, family);
     QFETCH(Endpoint, expected);
@@ -252,7 +267,8 @@ void TestEndpoint::parseLiteral() {
     QCOMPARE(Endpoint::parseLiteral(host, 4000, family).has_value(), expected.isValid());
 }
 
-void TestEndpoint::mappedFormsAreOneAddress() {
+void TestEndpoint::mappedFormsAreOneAddress()
+{
     const auto dotted =
         Endpoint::parseLiteral(QStringLiteral("::ffff:127.0.0.1"), 80, AddressFamily::Unspecified);
     const auto hex =
@@ -272,7 +288,8 @@ void TestEndpoint::mappedFormsAreOneAddress() {
     QVERIFY(!(*dotted == v4("127.0.0.1", 80)));
 }
 
-void TestEndpoint::scopeByInterfaceName() {
+void TestEndpoint::scopeByInterfaceName()
+{
     const QString lo = loName();
     QVERIFY2(!lo.isEmpty(), "no interface with index 1");
     const quint32 index = ::if_nametoindex(lo.toLatin1().constData());
@@ -295,7 +312,8 @@ void TestEndpoint::scopeByInterfaceName() {
     QCOMPARE(*bracketed, *parsed);
 }
 
-void TestEndpoint::scopeByNumber() {
+void TestEndpoint::scopeByNumber()
+{
     const auto parsed =
         Endpoint::parseLiteral(QStringLiteral("fe80::1%1"), 4000, AddressFamily::Unspecified);
     QVERIFY(parsed);
@@ -304,7 +322,8 @@ void TestEndpoint::scopeByNumber() {
     QCOMPARE(parsed->host(), QStringLiteral("fe80::1%") + loName());
 }
 
-void TestEndpoint::ipv4Forms_data() {
+void TestEndpoint::ipv4Forms_data()
+{
     QTest::addColumn<Endpoint>("endpoint");
     QTest::addColumn<quint32>("ipv4");
     QTest::addColumn<QString>("dotted");
@@ -331,7 +350,8 @@ void TestEndpoint::ipv4Forms_data() {
                                << "2130706433";
 }
 
-void TestEndpoint::ipv4Forms() {
+void TestEndpoint::ipv4Forms()
+{
     QFETCH(Endpoint, endpoint);
     QFETCH(quint32, ipv4);
     QFETCH(QString, dotted);
@@ -349,7 +369,8 @@ void TestEndpoint::ipv4Forms() {
     }
 }
 
-void TestEndpoint::ipv6Forms_data() {
+void TestEndpoint::ipv6Forms_data()
+{
     QTest::addColumn<Endpoint>("endpoint");
     QTest::addColumn<QString>("full");
     QTest::addColumn<QString>("compressed");
@@ -389,7 +410,8 @@ void TestEndpoint::ipv6Forms_data() {
                                 << "fe80::1";
 }
 
-void TestEndpoint::ipv6Forms() {
+void TestEndpoint::ipv6Forms()
+{
     QFETCH(Endpoint, endpoint);
     QFETCH(QString, full);
     QFETCH(QString, compressed);
@@ -406,7 +428,8 @@ void TestEndpoint::ipv6Forms() {
     }
 }
 
-void TestEndpoint::displayForms_data() {
+void TestEndpoint::displayForms_data()
+{
     QTest::addColumn<Endpoint>("endpoint");
     QTest::addColumn<QString>("host");
     QTest::addColumn<QString>("string");
@@ -449,7 +472,8 @@ void TestEndpoint::displayForms_data() {
                                  << "None";
 }
 
-void TestEndpoint::displayForms() {
+void TestEndpoint::displayForms()
+{
     QFETCH(Endpoint, endpoint);
     QFETCH(QString, host);
     QFETCH(QString, string);
@@ -459,7 +483,8 @@ void TestEndpoint::displayForms() {
     QCOMPARE(endpoint.toPythonTuple(), tuple);
 }
 
-void TestEndpoint::scopeNumberWithoutInterfaceIsShownAsNumber() {
+void TestEndpoint::scopeNumberWithoutInterfaceIsShownAsNumber()
+{
     const quint32 index = missingInterfaceIndex();
     QVERIFY2(index != 0, "every interface index up to 99 is taken");
     const Endpoint e = v6("fe80::1", 4000, 7, index);
@@ -471,7 +496,8 @@ void TestEndpoint::scopeNumberWithoutInterfaceIsShownAsNumber() {
                                     QString::number(index) + QLatin1Char(')'));
 }
 
-void TestEndpoint::predicates_data() {
+void TestEndpoint::predicates_data()
+{
     QTest::addColumn<Endpoint>("endpoint");
     QTest::addColumn<bool>("loopback");
     QTest::addColumn<bool>("any");
@@ -497,7 +523,8 @@ void TestEndpoint::predicates_data() {
     QTest::newRow("unspecified") << Endpoint() << false << false << false;
 }
 
-void TestEndpoint::predicates() {
+void TestEndpoint::predicates()
+{
     QFETCH(Endpoint, endpoint);
     QFETCH(bool, loopback);
     QFETCH(bool, any);
@@ -507,7 +534,8 @@ void TestEndpoint::predicates() {
     QCOMPARE(endpoint.isV4Mapped(), mapped);
 }
 
-void TestEndpoint::mappingBothWays() {
+void TestEndpoint::mappingBothWays()
+{
     const Endpoint plain = v4("192.0.2.7", 4000);
     const Endpoint mapped = plain.toV4Mapped();
     QCOMPARE(mapped.family(), AddressFamily::Inet6);
@@ -528,7 +556,8 @@ void TestEndpoint::mappingBothWays() {
     QCOMPARE(path.unmapped(), path);
 }
 
-void TestEndpoint::anyAddress() {
+void TestEndpoint::anyAddress()
+{
     const Endpoint any4 = Endpoint::anyAddress(AddressFamily::Inet4, 8080);
     QCOMPARE(any4, v4("0.0.0.0", 8080));
     QVERIFY(any4.isAny());
@@ -540,7 +569,8 @@ void TestEndpoint::anyAddress() {
     QVERIFY(any4.isValid() && any6.isValid());
 }
 
-void TestEndpoint::equality() {
+void TestEndpoint::equality()
+{
     const Endpoint base = v6("fe80::1", 4000, 5, 1);
     QCOMPARE(base, v6("fe80::1", 4000, 5, 1));
     QVERIFY(!(base == v6("fe80::1", 4001, 5, 1)));
@@ -555,7 +585,8 @@ void TestEndpoint::equality() {
     QVERIFY(Endpoint() == Endpoint());
 }
 
-void TestEndpoint::portClasses_data() {
+void TestEndpoint::portClasses_data()
+{
     QTest::addColumn<int>("port");
     QTest::addColumn<PortClass>("portClass");
     QTest::addColumn<QString>("name");
@@ -569,7 +600,8 @@ void TestEndpoint::portClasses_data() {
     QTest::newRow("65535") << 65535 << PortClass::Dynamic << "dynamic";
 }
 
-void TestEndpoint::portClasses() {
+void TestEndpoint::portClasses()
+{
     QFETCH(int, port);
     QFETCH(PortClass, portClass);
     QFETCH(QString, name);
@@ -580,7 +612,8 @@ void TestEndpoint::portClasses() {
     QCOMPARE(v6("::1", p).portClass(), portClass);
 }
 
-void TestEndpoint::sockaddrRoundTrip_data() {
+void TestEndpoint::sockaddrRoundTrip_data()
+{
     QTest::addColumn<Endpoint>("endpoint");
     QTest::addColumn<int>("length");
     const int in4 = sizeof(sockaddr_in);
@@ -605,7 +638,8 @@ void TestEndpoint::sockaddrRoundTrip_data() {
     QTest::newRow("unix unnamed") << Endpoint::unixPath({}) << un;
 }
 
-void TestEndpoint::sockaddrRoundTrip() {
+void TestEndpoint::sockaddrRoundTrip()
+{
     QFETCH(Endpoint, endpoint);
     QFETCH(int, length);
     sockaddr_storage storage{};
@@ -618,7 +652,8 @@ void TestEndpoint::sockaddrRoundTrip() {
     QCOMPARE(*back, endpoint);
 }
 
-void TestEndpoint::sockaddrNativeLayout() {
+void TestEndpoint::sockaddrNativeLayout()
+{
     sockaddr_storage storage{};
     QCOMPARE(int(v4("127.0.0.1", 4000).toSockaddr(storage)), int(sizeof(sockaddr_in)));
     sockaddr_in in{};
@@ -643,7 +678,8 @@ void TestEndpoint::sockaddrNativeLayout() {
     QCOMPARE(QByteArray(un.sun_path), QByteArray("/tmp/x"));
 }
 
-void TestEndpoint::sockaddrUnusable_data() {
+void TestEndpoint::sockaddrUnusable_data()
+{
     QTest::addColumn<Endpoint>("endpoint");
     QTest::newRow("unix path 108 bytes") << Endpoint::unixPath('/' + QByteArray(107, 'p'));
     QTest::newRow("unix path 200 bytes") << Endpoint::unixPath('/' + QByteArray(199, 'p'));
@@ -652,13 +688,15 @@ void TestEndpoint::sockaddrUnusable_data() {
     QTest::newRow("unspecified") << Endpoint();
 }
 
-void TestEndpoint::sockaddrUnusable() {
+void TestEndpoint::sockaddrUnusable()
+{
     QFETCH(Endpoint, endpoint);
     sockaddr_storage storage{};
     QCOMPARE(int(endpoint.toSockaddr(storage)), 0);
 }
 
-void TestEndpoint::fromSockaddrRejects() {
+void TestEndpoint::fromSockaddrRejects()
+{
     QVERIFY(!Endpoint::fromSockaddr(nullptr, sizeof(sockaddr_in)));
 
     sockaddr_storage storage{};
@@ -676,7 +714,8 @@ void TestEndpoint::fromSockaddrRejects() {
     QVERIFY(!Endpoint::fromSockaddr(raw, sizeof storage));
 }
 
-void TestEndpoint::kernelAgreesInet() {
+void TestEndpoint::kernelAgreesInet()
+{
     // Bind port 0 through toSockaddr(), read the kernel's answer back through fromSockaddr().
     for (const Endpoint& wanted : {v4("127.0.0.1", 0), v6("::1", 0)}) {
         Fd s(::socket(toNativeFamily(wanted.family()), SOCK_DGRAM | SOCK_CLOEXEC, 0));
@@ -697,7 +736,8 @@ void TestEndpoint::kernelAgreesInet() {
     }
 }
 
-void TestEndpoint::emptyUnixPathAutobinds() {
+void TestEndpoint::emptyUnixPathAutobinds()
+{
     // Python's bind('') on AF_UNIX: the kernel picks a fresh abstract name for each socket
     // ("\0" and five hex digits), so two sockets alive together never collide.
     Fd first(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -726,7 +766,8 @@ void TestEndpoint::emptyUnixPathAutobinds() {
     QVERIFY(!(names[0] == names[1]));
 }
 
-void TestEndpoint::families() {
+void TestEndpoint::families()
+{
     QCOMPARE(familyName(AddressFamily::Inet4), QStringLiteral("AF_INET"));
     QCOMPARE(familyName(AddressFamily::Inet6), QStringLiteral("AF_INET6"));
     QCOMPARE(familyName(AddressFamily::Unix), QStringLiteral("AF_UNIX"));

@@ -35,12 +35,14 @@ private Q_SLOTS:
     void unknownNames();
 };
 
-void TestErrnoCatalog::initTestCase() {
+void TestErrnoCatalog::initTestCase()
+{
     // The texts below are the C locale's; QCoreApplication adopted the environment's.
     QVERIFY(std::setlocale(LC_ALL, "C"));
 }
 
-void TestErrnoCatalog::errnos_data() {
+void TestErrnoCatalog::errnos_data()
+{
     QTest::addColumn<int>("number");
     QTest::addColumn<int>("linuxNumber"); // what Python's errno module shows on Linux
     QTest::addColumn<QString>("name");
@@ -144,7 +146,8 @@ void TestErrnoCatalog::errnos_data() {
                            << "ProcessLookupError";
 }
 
-void TestErrnoCatalog::errnos() {
+void TestErrnoCatalog::errnos()
+{
     QFETCH(int, number);
     QFETCH(int, linuxNumber);
     QFETCH(QString, name);
@@ -162,7 +165,8 @@ void TestErrnoCatalog::errnos() {
     QCOMPARE(found->number, number);
 }
 
-void TestErrnoCatalog::addrInfoCodes_data() {
+void TestErrnoCatalog::addrInfoCodes_data()
+{
     QTest::addColumn<int>("number");
     QTest::addColumn<int>("glibcNumber"); // negative, as Python's socket.gaierror shows it
     QTest::addColumn<QString>("name");
@@ -195,7 +199,8 @@ void TestErrnoCatalog::addrInfoCodes_data() {
                                   << "Unknown error";
 }
 
-void TestErrnoCatalog::addrInfoCodes() {
+void TestErrnoCatalog::addrInfoCodes()
+{
     QFETCH(int, number);
     QFETCH(int, glibcNumber);
     QFETCH(QString, name);
@@ -212,7 +217,8 @@ void TestErrnoCatalog::addrInfoCodes() {
     QCOMPARE(found->number, number);
 }
 
-void TestErrnoCatalog::hostLookupCodes_data() {
+void TestErrnoCatalog::hostLookupCodes_data()
+{
     QTest::addColumn<int>("number");
     QTest::addColumn<int>("glibcNumber");
     QTest::addColumn<QString>("name");
@@ -227,7 +233,8 @@ void TestErrnoCatalog::hostLookupCodes_data() {
                              << "No address associated with name";
 }
 
-void TestErrnoCatalog::hostLookupCodes() {
+void TestErrnoCatalog::hostLookupCodes()
+{
     QFETCH(int, number);
     QFETCH(int, glibcNumber);
     QFETCH(QString, name);
@@ -244,7 +251,8 @@ void TestErrnoCatalog::hostLookupCodes() {
     QCOMPARE(found->number, number);
 }
 
-void TestErrnoCatalog::unknownNumbers() {
+void TestErrnoCatalog::unknownNumbers()
+{
     // A number no table knows still gets a name, the C library's text and a plain OSError.
     QCOMPARE(name(ErrorDomain::Errno, 9999), QStringLiteral("E9999"));
     QCOMPARE(description(ErrorDomain::Errno, 9999), QStringLiteral("Unknown error 9999"));
@@ -258,7 +266,8 @@ void TestErrnoCatalog::unknownNumbers() {
     QCOMPARE(pythonException(ErrorDomain::HostLookup, 99), QStringLiteral("socket.herror"));
 }
 
-void TestErrnoCatalog::everyErrnoNameRoundTrips() {
+void TestErrnoCatalog::everyErrnoNameRoundTrips()
+{
     const QStringList names = allErrnoNames();
     // Linux numbers its errnos 1-133 with two gaps (41 and 58).
     QVERIFY2(names.size() >= 131, qPrintable(QString::number(names.size())));
@@ -286,7 +295,8 @@ void TestErrnoCatalog::everyErrnoNameRoundTrips() {
     QCOMPARE(lookup(QStringLiteral("EHWPOISON"))->number, EHWPOISON);
 }
 
-void TestErrnoCatalog::resolverNamesRoundTrip() {
+void TestErrnoCatalog::resolverNamesRoundTrip()
+{
     for (int number = -12; number <= -1; ++number) {
         const QString n = name(ErrorDomain::AddrInfo, number);
         QVERIFY2(n.startsWith(QStringLiteral("EAI_")), qPrintable(n));
@@ -304,7 +314,8 @@ void TestErrnoCatalog::resolverNamesRoundTrip() {
     }
 }
 
-void TestErrnoCatalog::aliases_data() {
+void TestErrnoCatalog::aliases_data()
+{
     QTest::addColumn<QString>("alias");
     QTest::addColumn<int>("number");
     QTest::addColumn<QString>("name"); // the name the number is shown with
@@ -313,7 +324,8 @@ void TestErrnoCatalog::aliases_data() {
     QTest::newRow("ENOTSUP") << "ENOTSUP" << 95 << "EOPNOTSUPP";
 }
 
-void TestErrnoCatalog::aliases() {
+void TestErrnoCatalog::aliases()
+{
     QFETCH(QString, alias);
     QFETCH(int, number);
     QFETCH(QString, name);
@@ -326,7 +338,8 @@ void TestErrnoCatalog::aliases() {
     QCOMPARE(lookup(alias.toLower())->number, number);
 }
 
-void TestErrnoCatalog::lookupIgnoresCase_data() {
+void TestErrnoCatalog::lookupIgnoresCase_data()
+{
     QTest::addColumn<QString>("text");
     QTest::addColumn<ErrorDomain>("domain");
     QTest::addColumn<int>("number");
@@ -339,7 +352,8 @@ void TestErrnoCatalog::lookupIgnoresCase_data() {
     QTest::newRow("h_errno lower") << "host_not_found" << ErrorDomain::HostLookup << 1;
 }
 
-void TestErrnoCatalog::lookupIgnoresCase() {
+void TestErrnoCatalog::lookupIgnoresCase()
+{
     QFETCH(QString, text);
     QFETCH(ErrorDomain, domain);
     QFETCH(int, number);
@@ -349,14 +363,16 @@ void TestErrnoCatalog::lookupIgnoresCase() {
     QCOMPARE(found->number, number);
 }
 
-void TestErrnoCatalog::unknownNames_data() {
+void TestErrnoCatalog::unknownNames_data()
+{
     QTest::addColumn<QString>("text");
     for (const char* text : {"", " ", "EFOO", "EADDRINUSEX", "ADDRINUSE", "E98", "98", "EAI_FOO",
                              "EAI_", "HOST", "NO_ADDRESS_AT_ALL", "E", "EAI_-2", "ÉPERM"})
         QTest::addRow("'%s'", text) << QString::fromUtf8(text);
 }
 
-void TestErrnoCatalog::unknownNames() {
+void TestErrnoCatalog::unknownNames()
+{
     QFETCH(QString, text);
     QVERIFY(!lookup(text));
 }

@@ -11,7 +11,8 @@ using namespace sockbench::test;
 
 namespace {
 
-QList<Event> eventsOf(const Workbench& bench, SocketId socket, std::optional<EventKind> kind = {}) {
+QList<Event> eventsOf(const Workbench& bench, SocketId socket, std::optional<EventKind> kind = {})
+{
     QList<Event> out;
     for (const Event& e : bench.trace().events())
         if (e.socket == socket && (!kind || e.kind == *kind))
@@ -20,21 +21,24 @@ QList<Event> eventsOf(const Workbench& bench, SocketId socket, std::optional<Eve
 }
 
 // Whether the trace holds an observation (no call) of socket matching pred.
-template <typename Pred> bool observed(const Workbench& bench, SocketId socket, Pred pred) {
+template <typename Pred> bool observed(const Workbench& bench, SocketId socket, Pred pred)
+{
     for (const Event& e : eventsOf(bench, socket, EventKind::Observation))
         if (pred(e.kernel))
             return true;
     return false;
 }
 
-bool sawState(const Workbench& bench, SocketId socket, TcpState state) {
+bool sawState(const Workbench& bench, SocketId socket, TcpState state)
+{
     for (const Event& e : eventsOf(bench, socket))
         if (e.kernel.valid && e.kernel.tcpState == state)
             return true;
     return false;
 }
 
-QString statesOf(const Workbench& bench, SocketId socket) {
+QString statesOf(const Workbench& bench, SocketId socket)
+{
     QStringList states;
     for (const Event& e : eventsOf(bench, socket))
         states << eventKindName(e.kind) + QLatin1Char(':') + tcpStateName(e.kernel.tcpState);
@@ -55,7 +59,8 @@ private Q_SLOTS:
     void observationsAreCoalescedDuringBulk();
 };
 
-void TestKernelWatch::statesAcrossConnectShutdownClose() {
+void TestKernelWatch::statesAcrossConnectShutdownClose()
+{
     Workbench bench;
     const SocketId listener = makeSocket(bench);
     QCOMPARE(RUN(bench, listener, calls::getsockname()).kernel.tcpState, TcpState::Close);
@@ -98,7 +103,8 @@ void TestKernelWatch::statesAcrossConnectShutdownClose() {
     QVERIFY(clientClosed.localAddress.port() != 0);
 }
 
-void TestKernelWatch::activeCloserIsFollowedIntoTimeWait() {
+void TestKernelWatch::activeCloserIsFollowedIntoTimeWait()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     // The server closes first: FIN_WAIT1/2 while its descriptor is already gone.
@@ -118,7 +124,8 @@ void TestKernelWatch::activeCloserIsFollowedIntoTimeWait() {
              qPrintable(statesOf(bench, c.server)));
 }
 
-void TestKernelWatch::acceptQueueCountsUpAndDown() {
+void TestKernelWatch::acceptQueueCountsUpAndDown()
+{
     Workbench bench;
     const SocketId listener = makeSocket(bench);
     EXPECT_OK(RUN(bench, listener, calls::bind(QStringLiteral("127.0.0.1"), 0)));
@@ -143,7 +150,8 @@ void TestKernelWatch::acceptQueueCountsUpAndDown() {
     }
 }
 
-void TestKernelWatch::arrivingDataIsObservedWithoutACall() {
+void TestKernelWatch::arrivingDataIsObservedWithoutACall()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.client, calls::sendAll("hello")));
@@ -155,7 +163,8 @@ void TestKernelWatch::arrivingDataIsObservedWithoutACall() {
     QCOMPARE(got.kernel.recvQueue, 0);
 }
 
-void TestKernelWatch::udpQueueShowsTheNextDatagram() {
+void TestKernelWatch::udpQueueShowsTheNextDatagram()
+{
     Workbench bench;
     const SocketId a = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
     const SocketId b = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
@@ -169,7 +178,8 @@ void TestKernelWatch::udpQueueShowsTheNextDatagram() {
     QCOMPARE(RUN(bench, b, calls::getsockname()).kernel.tcpState, TcpState::None);
 }
 
-void TestKernelWatch::unixSocketsHaveQueuesButNoTcpState() {
+void TestKernelWatch::unixSocketsHaveQueuesButNoTcpState()
+{
     Workbench bench;
     const QString name = QLatin1Char('\0') +
                          QStringLiteral("sockbench-kw-%1").arg(QCoreApplication::applicationPid());
@@ -183,7 +193,8 @@ void TestKernelWatch::unixSocketsHaveQueuesButNoTcpState() {
     QCOMPARE(e.kernel.recvQueue, 0);
 }
 
-void TestKernelWatch::observationsAreCoalescedDuringBulk() {
+void TestKernelWatch::observationsAreCoalescedDuringBulk()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     const qint64 total = 32 * 1024 * 1024;

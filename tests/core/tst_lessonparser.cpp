@@ -11,19 +11,22 @@ using namespace sockbench::lesson::test;
 
 namespace {
 
-QString steps(const Script& script) {
+QString steps(const Script& script)
+{
     QStringList parts;
     for (const Step& step : script.steps)
         parts << dump(step.stmt);
     return parts.join(QStringLiteral(" | "));
 }
 
-QString codePoints(std::initializer_list<char32_t> points) {
+QString codePoints(std::initializer_list<char32_t> points)
+{
     return QString::fromUcs4(points.begin(), qsizetype(points.size()));
 }
 
 // Row names print on one line: a source's line ends show as \n.
-QByteArray rowName(const char* source) {
+QByteArray rowName(const char* source)
+{
     return QByteArray(source).replace('\n', "\\n");
 }
 
@@ -66,7 +69,8 @@ private Q_SLOTS:
     void lineEndsAndByteOrderMark();
 };
 
-void TestLessonParser::statements_data() {
+void TestLessonParser::statements_data()
+{
     QTest::addColumn<QString>("source");
     QTest::addColumn<QString>("expected");
     const auto row = [](const char* source, const char* expected) {
@@ -101,14 +105,16 @@ void TestLessonParser::statements_data() {
     row("print(x)", "(call print x)");
 }
 
-void TestLessonParser::statements() {
+void TestLessonParser::statements()
+{
     QFETCH(QString, source);
     QFETCH(QString, expected);
     PARSED(script, source);
     QCOMPARE(steps(script), expected);
 }
 
-void TestLessonParser::expressions_data() {
+void TestLessonParser::expressions_data()
+{
     QTest::addColumn<QString>("source");
     QTest::addColumn<QString>("expected");
     const auto row = [](const char* source, const char* expected) {
@@ -158,7 +164,8 @@ void TestLessonParser::expressions_data() {
     row("str(n)", "(call str n)");
 }
 
-void TestLessonParser::expressions() {
+void TestLessonParser::expressions()
+{
     QFETCH(QString, source);
     QFETCH(QString, expected);
     PARSED(script, source);
@@ -167,7 +174,8 @@ void TestLessonParser::expressions() {
     QCOMPARE(dump(script.steps[0].stmt->value), expected);
 }
 
-void TestLessonParser::integers_data() {
+void TestLessonParser::integers_data()
+{
     QTest::addColumn<QString>("source");
     QTest::addColumn<qint64>("value");
     const auto row = [](const char* source, qint64 value) {
@@ -191,7 +199,8 @@ void TestLessonParser::integers_data() {
     row("0x7fff_ffff_ffff_ffff", std::numeric_limits<qint64>::max());
 }
 
-void TestLessonParser::integers() {
+void TestLessonParser::integers()
+{
     QFETCH(QString, source);
     QFETCH(qint64, value);
     PARSED(script, source);
@@ -200,7 +209,8 @@ void TestLessonParser::integers() {
     QCOMPARE(expr->intValue, value);
 }
 
-void TestLessonParser::floats_data() {
+void TestLessonParser::floats_data()
+{
     QTest::addColumn<QString>("source");
     QTest::addColumn<double>("value");
     const auto row = [](const char* source, double value) {
@@ -217,7 +227,8 @@ void TestLessonParser::floats_data() {
     row("0.0", 0.0);
 }
 
-void TestLessonParser::floats() {
+void TestLessonParser::floats()
+{
     QFETCH(QString, source);
     QFETCH(double, value);
     PARSED(script, source);
@@ -226,7 +237,8 @@ void TestLessonParser::floats() {
     QCOMPARE(expr->floatValue, value);
 }
 
-void TestLessonParser::strEscapes_data() {
+void TestLessonParser::strEscapes_data()
+{
     QTest::addColumn<QString>("literal");
     QTest::addColumn<QString>("value");
     const auto row = [](const char* literal, const QString& value) {
@@ -269,7 +281,8 @@ void TestLessonParser::strEscapes_data() {
     row("''", QString());
 }
 
-void TestLessonParser::strEscapes() {
+void TestLessonParser::strEscapes()
+{
     QFETCH(QString, literal);
     QFETCH(QString, value);
     PARSED(script, literal);
@@ -278,7 +291,8 @@ void TestLessonParser::strEscapes() {
     QCOMPARE(expr->text, value);
 }
 
-void TestLessonParser::bytesEscapes_data() {
+void TestLessonParser::bytesEscapes_data()
+{
     QTest::addColumn<QString>("literal");
     QTest::addColumn<QByteArray>("value");
     const auto row = [](const char* literal, const char* hex) {
@@ -300,7 +314,8 @@ void TestLessonParser::bytesEscapes_data() {
     row("b''", "");
 }
 
-void TestLessonParser::bytesEscapes() {
+void TestLessonParser::bytesEscapes()
+{
     QFETCH(QString, literal);
     QFETCH(QByteArray, value);
     PARSED(script, literal);
@@ -309,7 +324,8 @@ void TestLessonParser::bytesEscapes() {
     QCOMPARE(expr->bytes, value);
 }
 
-void TestLessonParser::positions() {
+void TestLessonParser::positions()
+{
     PARSED(script, QStringLiteral("import socket\n"
                                   "sock = socket.socket(family=socket.AF_INET)\n"
                                   "conn, (addr, port) = sock.accept()\n"
@@ -349,7 +365,8 @@ void TestLessonParser::positions() {
     QCOMPARE(sum.right->pos.column, 10);
 }
 
-void TestLessonParser::columnsCountCharacters() {
+void TestLessonParser::columnsCountCharacters()
+{
     // A character outside the BMP is one column; so is a tab.
     PARSED(script, QStringLiteral("x = '😀' + y\nf(\ta)\n"));
     QCOMPARE(script.steps[0].stmt->value->right->pos.column, 11);
@@ -358,7 +375,8 @@ void TestLessonParser::columnsCountCharacters() {
     QCOMPARE(error.pos.column, 9);
 }
 
-void TestLessonParser::statementSpan_data() {
+void TestLessonParser::statementSpan_data()
+{
     QTest::addColumn<QString>("source");
     QTest::addColumn<int>("step");
     QTest::addColumn<int>("line");
@@ -383,7 +401,8 @@ void TestLessonParser::statementSpan_data() {
         << QStringLiteral("x = 1\ny = 2") << 1 << 2 << 2 << QStringLiteral("y = 2");
 }
 
-void TestLessonParser::statementSpan() {
+void TestLessonParser::statementSpan()
+{
     QFETCH(QString, source);
     QFETCH(int, step);
     QFETCH(int, line);
@@ -396,7 +415,8 @@ void TestLessonParser::statementSpan() {
     QCOMPARE(stmt.source, text);
 }
 
-void TestLessonParser::withBlocks() {
+void TestLessonParser::withBlocks()
+{
     PARSED(script, QStringLiteral("with socket.socket() as s:  # a listener\n"
                                   "    s.bind(('', 0))\n"
                                   "\n"
@@ -426,7 +446,8 @@ void TestLessonParser::withBlocks() {
     QCOMPARE(script.steps[1].stmt->pos.line, 6);
 }
 
-void TestLessonParser::withOnOneLine() {
+void TestLessonParser::withOnOneLine()
+{
     PARSED(script, QStringLiteral("with a as b: b.send(b'x')  # note\nc = 1"));
     const Stmt& with = *script.steps.at(0).stmt;
     QCOMPARE(with.source, QStringLiteral("with a as b:"));
@@ -437,7 +458,8 @@ void TestLessonParser::withOnOneLine() {
     QCOMPARE(steps(script), QStringLiteral("(with a b: (call (attr b send) b'x')) | (= c 1)"));
 }
 
-void TestLessonParser::withBodyCommentsAreCode() {
+void TestLessonParser::withBodyCommentsAreCode()
+{
     // Comments inside a body are plain Python comments; the block below a body narrates the
     // statement after it.
     PARSED(script, QStringLiteral("with a as b:\n"
@@ -450,12 +472,14 @@ void TestLessonParser::withBodyCommentsAreCode() {
     QCOMPARE(script.steps[1].directives.narration, QStringList{QStringLiteral("after the body")});
 }
 
-void TestLessonParser::withIndentedByTabs() {
+void TestLessonParser::withIndentedByTabs()
+{
     PARSED(script, QStringLiteral("with a as b:\n\tx = 1\n\twith x as y:\n\t\tpass\n"));
     QCOMPARE(steps(script), QStringLiteral("(with a b: (= x 1); (with x y: pass))"));
 }
 
-void TestLessonParser::header() {
+void TestLessonParser::header()
+{
     PARSED(script, QStringLiteral("#!/usr/bin/env python3\n"
                                   "# -*- coding: utf-8 -*-\n"
                                   "# title: Your first TCP connection\n"
@@ -482,14 +506,16 @@ void TestLessonParser::header() {
     QVERIFY(script.steps.at(0).directives.narration.isEmpty());
 }
 
-void TestLessonParser::headerEndsAtBlankLine() {
+void TestLessonParser::headerEndsAtBlankLine()
+{
     PARSED(script, QStringLiteral("\n# title: T\n# Summary.\n\n# Import it.\nimport socket\n"));
     QCOMPARE(script.title, QStringLiteral("T"));
     QCOMPARE(script.summary, QStringLiteral("Summary."));
     QCOMPARE(script.steps.at(0).directives.narration, QStringList{QStringLiteral("Import it.")});
 }
 
-void TestLessonParser::headerRunsIntoFirstStatement() {
+void TestLessonParser::headerRunsIntoFirstStatement()
+{
     // DESIGN.md's example: the header touches `import socket`, which has no narration.
     PARSED(script,
            QStringLiteral("# title: First\n# A lesson is ordinary Python.\nimport socket\n"));
@@ -502,13 +528,15 @@ void TestLessonParser::headerRunsIntoFirstStatement() {
     QCOMPARE(second.steps.at(0).directives.narration, QStringList{QStringLiteral("Now import.")});
 }
 
-void TestLessonParser::noHeaderWhenCodeComesFirst() {
+void TestLessonParser::noHeaderWhenCodeComesFirst()
+{
     PARSED(script, QStringLiteral("x = 1\n# title: T\ny = 2\n"));
     QVERIFY(script.title.isEmpty());
     QCOMPARE(script.steps.at(1).directives.narration, QStringList{QStringLiteral("title: T")});
 }
 
-void TestLessonParser::narrationBlocks() {
+void TestLessonParser::narrationBlocks()
+{
     PARSED(script, QStringLiteral("x = 1\n"
                                   "# one\n"
                                   "#\n"
@@ -527,13 +555,15 @@ void TestLessonParser::narrationBlocks() {
     QVERIFY(script.steps[2].directives.narration.isEmpty());
 }
 
-void TestLessonParser::blockAboveSectionMarkerIsNotNarration() {
+void TestLessonParser::blockAboveSectionMarkerIsNotNarration()
+{
     PARSED(script, QStringLiteral("x = 1\n# about the client\n# --- client ---\ny = 2\n"));
     QVERIFY(script.steps.at(1).directives.narration.isEmpty());
     QCOMPARE(script.steps.at(1).actor, QStringLiteral("client"));
 }
 
-void TestLessonParser::directives() {
+void TestLessonParser::directives()
+{
     PARSED(script, QStringLiteral("x = 1\n"
                                   "# Now the bind fails.\n"
                                   "# expect: EADDRINUSE or EACCES, ok\n"
@@ -553,13 +583,15 @@ void TestLessonParser::directives() {
     QVERIFY(script.steps.at(0).directives.expect.isEmpty());
 }
 
-void TestLessonParser::directiveAtTopBelongsToFirstStatement() {
+void TestLessonParser::directiveAtTopBelongsToFirstStatement()
+{
     PARSED(script, QStringLiteral("# expect: ECONNREFUSED or interrupted\nc.connect(a)\n"));
     QCOMPARE(script.steps.at(0).directives.expect,
              (QStringList{QStringLiteral("ECONNREFUSED"), QStringLiteral("interrupted")}));
 }
 
-void TestLessonParser::actors() {
+void TestLessonParser::actors()
+{
     PARSED(script, QStringLiteral("x = 1\n"
                                   "# --- server ---\n"
                                   "a = 1\n"
@@ -581,7 +613,8 @@ void TestLessonParser::actors() {
                                   QStringLiteral("client_2")}));
 }
 
-void TestLessonParser::emptyLesson() {
+void TestLessonParser::emptyLesson()
+{
     // A fresh free-play experiment is empty, and must load.
     PARSED(empty, QString());
     QVERIFY(empty.steps.empty());
@@ -591,7 +624,8 @@ void TestLessonParser::emptyLesson() {
     QVERIFY(commentOnly.steps.empty());
 }
 
-void TestLessonParser::lineEndsAndByteOrderMark() {
+void TestLessonParser::lineEndsAndByteOrderMark()
+{
     const QString source = QStringLiteral("\uFEFFx = 1\r\ny = (1,\r\n 2)\r\rz = 3");
     PARSED(script, source);
     QCOMPARE(script.source, source);

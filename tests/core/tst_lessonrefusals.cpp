@@ -8,7 +8,8 @@ using namespace sockbench::lesson::test;
 
 namespace {
 
-void refusal(const char* name, const QString& source, int line, int column, const char* word) {
+void refusal(const char* name, const QString& source, int line, int column, const char* word)
+{
     QTest::newRow(name) << source << line << column << QString::fromUtf8(word);
 }
 
@@ -26,7 +27,8 @@ private Q_SLOTS:
     void parseErrorFormat();
 };
 
-void TestLessonRefusals::refusals_data() {
+void TestLessonRefusals::refusals_data()
+{
     QTest::addColumn<QString>("source");
     QTest::addColumn<int>("line");
     QTest::addColumn<int>("column");
@@ -177,7 +179,8 @@ void TestLessonRefusals::refusals_data() {
     refusal("title twice", "# title: a\n# title: b\nx = 1\n", 2, 1, "twice");
 }
 
-void TestLessonRefusals::refusals() {
+void TestLessonRefusals::refusals()
+{
     QFETCH(QString, source);
     QFETCH(int, line);
     QFETCH(int, column);
@@ -189,14 +192,16 @@ void TestLessonRefusals::refusals() {
     QCOMPARE(error.pos.column, column);
 }
 
-void TestLessonRefusals::whileIsRefusedInASentence() {
+void TestLessonRefusals::whileIsRefusedInASentence()
+{
     REFUSED(error, QStringLiteral("import socket\n\n\n\n\nx = 1\nwhile True:\n    pass\n"));
     QCOMPARE(error.format(QStringLiteral("lesson.py")),
              QStringLiteral("lesson.py:7:1: `while` loops are not part of a lesson: a lesson "
                             "runs straight down, one statement at a time"));
 }
 
-void TestLessonRefusals::unclosedBracketOutranksLaterComplaints() {
+void TestLessonRefusals::unclosedBracketOutranksLaterComplaints()
+{
     // The parser trips on `y` long after the real mistake: the `(` swallowed the rest.
     REFUSED(error, QStringLiteral("x = 1\ns.send((1, 2)\ny = 3\nwhile x:\n    pass\n"));
     QCOMPARE(error.pos.line, 2);
@@ -209,7 +214,8 @@ void TestLessonRefusals::unclosedBracketOutranksLaterComplaints() {
     QCOMPARE(earlier.pos.column, 7);
 }
 
-void TestLessonRefusals::deepNestingIsRefused() {
+void TestLessonRefusals::deepNestingIsRefused()
+{
     const QString source = QStringLiteral("x = ") + QString(500, u'(') + u'1' + QString(500, u')');
     REFUSED(error, source);
     QVERIFY2(error.message.contains(QStringLiteral("nests too deeply")), qPrintable(error.message));
@@ -217,7 +223,8 @@ void TestLessonRefusals::deepNestingIsRefused() {
     QCOMPARE(error.pos.column, 105);
 }
 
-void TestLessonRefusals::parseErrorFormat() {
+void TestLessonRefusals::parseErrorFormat()
+{
     const ParseError error{{7, 3}, QStringLiteral("`while` loops are not part of a lesson")};
     QCOMPARE(error.format(QStringLiteral("lessons/first.py")),
              QStringLiteral("lessons/first.py:7:3: `while` loops are not part of a lesson"));

@@ -17,7 +17,8 @@ using namespace sockbench;
 
 namespace {
 
-Event finished(SocketId socket, CallKind call, qint64 bytes = 0, Outcome outcome = Outcome::Ok) {
+Event finished(SocketId socket, CallKind call, qint64 bytes = 0, Outcome outcome = Outcome::Ok)
+{
     Event e;
     e.kind = EventKind::CallFinished;
     e.socket = socket;
@@ -28,21 +29,24 @@ Event finished(SocketId socket, CallKind call, qint64 bytes = 0, Outcome outcome
 }
 
 // A payload whose bytes differ, so a wrong slice cannot pass for the right one.
-QByteArray pattern(qsizetype size) {
+QByteArray pattern(qsizetype size)
+{
     QByteArray bytes(size, Qt::Uninitialized);
     for (qsizetype i = 0; i < size; ++i)
         bytes[i] = static_cast<char>('a' + i % 23);
     return bytes;
 }
 
-QList<quint64> seqsOf(const QList<Event>& events) {
+QList<quint64> seqsOf(const QList<Event>& events)
+{
     QList<quint64> seqs;
     for (const Event& e : events)
         seqs << e.seq;
     return seqs;
 }
 
-QList<quint64> range(quint64 first, quint64 last) {
+QList<quint64> range(quint64 first, quint64 last)
+{
     QList<quint64> seqs;
     for (quint64 seq = first; seq <= last; ++seq)
         seqs << seq;
@@ -74,7 +78,8 @@ private Q_SLOTS:
     void appendedWhileAppendsContinue();
 };
 
-void TestTrace::emptyTrace() {
+void TestTrace::emptyTrace()
+{
     Trace trace;
     QCOMPARE(trace.firstSeq(), 1u);
     QCOMPARE(trace.lastSeq(), 0u);
@@ -90,7 +95,8 @@ void TestTrace::emptyTrace() {
     QCOMPARE(none.bytesReceived, 0);
 }
 
-void TestTrace::sequenceAndTime() {
+void TestTrace::sequenceAndTime()
+{
     Trace trace;
     QList<qint64> times;
     for (quint64 expected = 1; expected <= 3; ++expected) {
@@ -115,7 +121,8 @@ void TestTrace::sequenceAndTime() {
     QCOMPARE(trace.event(2)->timeNs, times[1]);
 }
 
-void TestTrace::appendStampsTheCallersEvent() {
+void TestTrace::appendStampsTheCallersEvent()
+{
     Trace trace;
     Event first; // seq 1, so that the next one is not a default value
     trace.append(first);
@@ -155,7 +162,8 @@ void TestTrace::appendStampsTheCallersEvent() {
     }
 }
 
-void TestTrace::payloadTrimmedPerEvent() {
+void TestTrace::payloadTrimmedPerEvent()
+{
     Trace trace;
     const QByteArray big = pattern(100 * 1024);
     Event e = finished(SocketId{1}, CallKind::Recv, big.size());
@@ -181,7 +189,8 @@ void TestTrace::payloadTrimmedPerEvent() {
     QCOMPARE(trace.payloadBytesStored(), 2 * Trace::kPayloadPerEvent);
 }
 
-void TestTrace::resultDataLivesInPayloadOnly() {
+void TestTrace::resultDataLivesInPayloadOnly()
+{
     Trace trace;
     Event e = finished(SocketId{1}, CallKind::Recv, 5);
     e.result.data = "hello";
@@ -194,7 +203,8 @@ void TestTrace::resultDataLivesInPayloadOnly() {
     QCOMPARE(trace.payloadBytesStored(), 5);
 }
 
-void TestTrace::requestPayloadIsSampled() {
+void TestTrace::requestPayloadIsSampled()
+{
     Trace trace;
     const QByteArray big = pattern(1000);
     Event e = finished(SocketId{1}, CallKind::SendAll, 5000);
@@ -219,7 +229,8 @@ void TestTrace::requestPayloadIsSampled() {
     }
 }
 
-void TestTrace::payloadTotalCap() {
+void TestTrace::payloadTotalCap()
+{
     Trace trace;
     // One buffer shared by every event: 64 MiB are accounted without 64 MiB being used.
     const QByteArray full = pattern(Trace::kPayloadPerEvent);
@@ -251,7 +262,8 @@ void TestTrace::payloadTotalCap() {
     QCOMPARE(trace.totals(SocketId{1}).bytesReceived, fullEvents * full.size() + 1000 + 10);
 }
 
-void TestTrace::payloadTotalCapIsNeverCrossed() {
+void TestTrace::payloadTotalCapIsNeverCrossed()
+{
     Trace trace;
     const QByteArray full = pattern(Trace::kPayloadPerEvent);
     for (qint64 i = 0; i < Trace::kPayloadTotal / Trace::kPayloadPerEvent - 1; ++i) {
@@ -279,7 +291,8 @@ void TestTrace::payloadTotalCapIsNeverCrossed() {
     QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal);
 }
 
-void TestTrace::totalsPerSocket() {
+void TestTrace::totalsPerSocket()
+{
     Trace trace;
     const SocketId a{1};
     const SocketId b{2};
@@ -331,7 +344,8 @@ void TestTrace::totalsPerSocket() {
     QCOMPARE(trace.totals(SocketId{3}).calls, 0);
 }
 
-void TestTrace::ranges_data() {
+void TestTrace::ranges_data()
+{
     QTest::addColumn<quint64>("from");
     QTest::addColumn<qsizetype>("max");
     QTest::addColumn<QList<quint64>>("expected");
@@ -347,7 +361,8 @@ void TestTrace::ranges_data() {
     QTest::newRow("one") << quint64(0) << qsizetype(1) << range(1, 1);
 }
 
-void TestTrace::ranges() {
+void TestTrace::ranges()
+{
     QFETCH(quint64, from);
     QFETCH(qsizetype, max);
     QFETCH(QList<quint64>, expected);
@@ -366,7 +381,8 @@ void TestTrace::ranges() {
     QVERIFY(!trace.event(11));
 }
 
-void TestTrace::oldestEventsAreEvicted() {
+void TestTrace::oldestEventsAreEvicted()
+{
     Trace trace;
     const auto total = static_cast<quint64>(Trace::kMaxEvents) + 10;
     for (quint64 i = 0; i < total; ++i) {
@@ -390,7 +406,8 @@ void TestTrace::oldestEventsAreEvicted() {
     QCOMPARE(trace.totals(SocketId{1}).bytesSent, qint64(total));
 }
 
-void TestTrace::concurrentAppends() {
+void TestTrace::concurrentAppends()
+{
     Trace trace;
     constexpr int kThreads = 4;
     constexpr int kPerThread = 5000;
@@ -440,7 +457,8 @@ void TestTrace::concurrentAppends() {
     QCOMPARE(trace.payloadBytesStored(), 10 * kThreads * kPerThread);
 }
 
-void TestTrace::appendedIsQueuedAndCoalesced() {
+void TestTrace::appendedIsQueuedAndCoalesced()
+{
     Trace trace;
     QSignalSpy spy(&trace, &Trace::appended);
     QVERIFY(spy.isValid());
@@ -464,7 +482,8 @@ void TestTrace::appendedIsQueuedAndCoalesced() {
     QCOMPARE(spy.at(1).at(0).value<quint64>(), 101u);
 }
 
-void TestTrace::appendedCoalescesAppendsFromAnotherThread() {
+void TestTrace::appendedCoalescesAppendsFromAnotherThread()
+{
     Trace trace;
     QSignalSpy spy(&trace, &Trace::appended);
     QThread* deliveredIn = nullptr;
@@ -486,7 +505,8 @@ void TestTrace::appendedCoalescesAppendsFromAnotherThread() {
     QCOMPARE(deliveredIn, trace.thread());
 }
 
-void TestTrace::appendedOncePerBatch() {
+void TestTrace::appendedOncePerBatch()
+{
     Trace trace;
     QSignalSpy spy(&trace, &Trace::appended);
     QSemaphore firstBatchDone;
@@ -517,7 +537,8 @@ void TestTrace::appendedOncePerBatch() {
     QCOMPARE(spy.at(1).at(0).value<quint64>(), 2 * kBatch);
 }
 
-void TestTrace::appendedWhileAppendsContinue() {
+void TestTrace::appendedWhileAppendsContinue()
+{
     Trace trace;
     QList<quint64> seen;
     connect(&trace, &Trace::appended, this, [&seen](quint64 lastSeq) { seen << lastSeq; });

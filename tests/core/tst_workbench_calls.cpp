@@ -60,7 +60,8 @@ private Q_SLOTS:
     void traceRecordsEveryCallInOrder();
 };
 
-void TestWorkbenchCalls::socketCreatesEachFamilyAndType_data() {
+void TestWorkbenchCalls::socketCreatesEachFamilyAndType_data()
+{
     QTest::addColumn<AddressFamily>("family");
     QTest::addColumn<SocketType>("type");
     for (auto family : {AddressFamily::Inet4, AddressFamily::Inet6, AddressFamily::Unix})
@@ -69,7 +70,8 @@ void TestWorkbenchCalls::socketCreatesEachFamilyAndType_data() {
                 << family << type;
 }
 
-void TestWorkbenchCalls::socketCreatesEachFamilyAndType() {
+void TestWorkbenchCalls::socketCreatesEachFamilyAndType()
+{
     QFETCH(AddressFamily, family);
     QFETCH(SocketType, type);
     Workbench bench;
@@ -88,14 +90,16 @@ void TestWorkbenchCalls::socketCreatesEachFamilyAndType() {
     QCOMPARE(info->type, type);
 }
 
-void TestWorkbenchCalls::socketWithoutFamilyIsInvalid() {
+void TestWorkbenchCalls::socketWithoutFamilyIsInvalid()
+{
     Workbench bench;
     const Event e = RUN(bench, SocketId{}, calls::socket(AddressFamily::Unspecified));
     QCOMPARE(e.result.outcome, Outcome::Invalid);
     QVERIFY(e.result.message.contains(QStringLiteral("AF_INET")));
 }
 
-static void exchange(AddressFamily family, const QString& unixPath = {}) {
+static void exchange(AddressFamily family, const QString& unixPath = {})
+{
     Workbench bench;
     const Connected c = connectedPair(bench, family, unixPath);
     QVERIFY(c.server.isValid());
@@ -112,20 +116,24 @@ static void exchange(AddressFamily family, const QString& unixPath = {}) {
     QCOMPARE(RUN(bench, c.client, calls::recv(1024)).result.data, QByteArray("world"));
 }
 
-void TestWorkbenchCalls::tcpExchangeIPv4() {
+void TestWorkbenchCalls::tcpExchangeIPv4()
+{
     exchange(AddressFamily::Inet4);
 }
-void TestWorkbenchCalls::tcpExchangeIPv6() {
+void TestWorkbenchCalls::tcpExchangeIPv6()
+{
     exchange(AddressFamily::Inet6);
 }
 
-void TestWorkbenchCalls::tcpExchangeUnix() {
+void TestWorkbenchCalls::tcpExchangeUnix()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     exchange(AddressFamily::Unix, dir.filePath(QStringLiteral("sock")));
 }
 
-void TestWorkbenchCalls::abstractUnixName() {
+void TestWorkbenchCalls::abstractUnixName()
+{
     Workbench bench;
     const QString name =
         QLatin1Char('\0') +
@@ -139,7 +147,8 @@ void TestWorkbenchCalls::abstractUnixName() {
              QStringLiteral("@sockbench-test-%1").arg(QCoreApplication::applicationPid()));
 }
 
-void TestWorkbenchCalls::acceptReportsPeerAddressAndNewSocket() {
+void TestWorkbenchCalls::acceptReportsPeerAddressAndNewSocket()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     QVERIFY(c.server.isValid());
@@ -160,7 +169,8 @@ void TestWorkbenchCalls::acceptReportsPeerAddressAndNewSocket() {
     QCOMPARE(again.result.address, RUN(bench, second, calls::getsockname()).result.address);
 }
 
-void TestWorkbenchCalls::bindPortZeroPicksAnEphemeralPort() {
+void TestWorkbenchCalls::bindPortZeroPicksAnEphemeralPort()
+{
     Workbench bench;
     const SocketId s = makeSocket(bench);
     EXPECT_OK(RUN(bench, s, calls::bind(QStringLiteral("127.0.0.1"), 0)));
@@ -169,7 +179,8 @@ void TestWorkbenchCalls::bindPortZeroPicksAnEphemeralPort() {
     QCOMPARE(local.dotted(), QStringLiteral("127.0.0.1"));
 }
 
-void TestWorkbenchCalls::bindHostForms_data() {
+void TestWorkbenchCalls::bindHostForms_data()
+{
     QTest::addColumn<AddressFamily>("family");
     QTest::addColumn<QString>("host");
     QTest::addColumn<QString>("expected");
@@ -189,7 +200,8 @@ void TestWorkbenchCalls::bindHostForms_data() {
                                << "::ffff:127.0.0.1";
 }
 
-void TestWorkbenchCalls::bindHostForms() {
+void TestWorkbenchCalls::bindHostForms()
+{
     QFETCH(AddressFamily, family);
     QFETCH(QString, host);
     QFETCH(QString, expected);
@@ -200,7 +212,8 @@ void TestWorkbenchCalls::bindHostForms() {
     QCOMPARE(RUN(bench, s, calls::getsockname()).result.address.host(), expected);
 }
 
-void TestWorkbenchCalls::secondBindIsEADDRINUSE() {
+void TestWorkbenchCalls::secondBindIsEADDRINUSE()
+{
     Workbench bench;
     const SocketId first = makeSocket(bench);
     EXPECT_OK(RUN(bench, first, calls::bind(QStringLiteral("127.0.0.1"), 0)));
@@ -215,7 +228,8 @@ void TestWorkbenchCalls::secondBindIsEADDRINUSE() {
              QStringLiteral("OSError"));
 }
 
-void TestWorkbenchCalls::reuseAddrAfterTimeWait() {
+void TestWorkbenchCalls::reuseAddrAfterTimeWait()
+{
     // The server closes first, so its side of the connection sits in TIME_WAIT. A new
     // listener on the same port fails without SO_REUSEADDR and succeeds with it. On
     // Linux the old socket must have had it set too: the kernel checks both.
@@ -245,7 +259,8 @@ void TestWorkbenchCalls::reuseAddrAfterTimeWait() {
     EXPECT_OK(RUN(bench, reusing, calls::listen(1)));
 }
 
-static quint16 unusedPort(Workbench& bench) {
+static quint16 unusedPort(Workbench& bench)
+{
     // A port that was just free: bind to 0, read it, close. Nothing listens there.
     const SocketId s = makeSocket(bench);
     RUN(bench, s, calls::bind(QStringLiteral("127.0.0.1"), 0));
@@ -254,7 +269,8 @@ static quint16 unusedPort(Workbench& bench) {
     return port;
 }
 
-void TestWorkbenchCalls::connectRefused() {
+void TestWorkbenchCalls::connectRefused()
+{
     Workbench bench;
     const quint16 port = unusedPort(bench);
     const SocketId s = makeSocket(bench);
@@ -264,7 +280,8 @@ void TestWorkbenchCalls::connectRefused() {
              QStringLiteral("ConnectionRefusedError"));
 }
 
-void TestWorkbenchCalls::connectExReturnsErrno() {
+void TestWorkbenchCalls::connectExReturnsErrno()
+{
     Workbench bench;
     const quint16 port = unusedPort(bench);
     const SocketId s = makeSocket(bench);
@@ -280,7 +297,8 @@ void TestWorkbenchCalls::connectExReturnsErrno() {
     QCOMPARE(ok.result.count, 0);
 }
 
-void TestWorkbenchCalls::listenBeforeBindIsAllowedOnLinux() {
+void TestWorkbenchCalls::listenBeforeBindIsAllowedOnLinux()
+{
     // Linux binds an ephemeral port on the fly; report what really happens.
     Workbench bench;
     const SocketId s = makeSocket(bench);
@@ -289,14 +307,16 @@ void TestWorkbenchCalls::listenBeforeBindIsAllowedOnLinux() {
     QCOMPARE(RUN(bench, s, calls::listen(1)).kernel.tcpState, TcpState::Listen);
 }
 
-void TestWorkbenchCalls::acceptWithoutListenIsEINVAL() {
+void TestWorkbenchCalls::acceptWithoutListenIsEINVAL()
+{
     Workbench bench;
     const SocketId s = makeSocket(bench);
     EXPECT_OK(RUN(bench, s, calls::bind(QStringLiteral("127.0.0.1"), 0)));
     EXPECT_ERRNO(RUN(bench, s, calls::accept()), "EINVAL");
 }
 
-void TestWorkbenchCalls::partialRecv() {
+void TestWorkbenchCalls::partialRecv()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.client, calls::sendAll("<html>\n<head>\n")));
@@ -307,7 +327,8 @@ void TestWorkbenchCalls::partialRecv() {
     QCOMPARE(RUN(bench, c.server, calls::recv(10)).result.data, QByteArray("ad>\n"));
 }
 
-void TestWorkbenchCalls::zeroLengthReadAfterPeerClose() {
+void TestWorkbenchCalls::zeroLengthReadAfterPeerClose()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.client, calls::sendAll("bye")));
@@ -320,7 +341,8 @@ void TestWorkbenchCalls::zeroLengthReadAfterPeerClose() {
     QCOMPARE(eof.kernel.tcpState, TcpState::CloseWait);
 }
 
-void TestWorkbenchCalls::zeroLengthReadAfterShutdownWrite() {
+void TestWorkbenchCalls::zeroLengthReadAfterShutdownWrite()
+{
     // The determined sender: shutdown(1), then the receiver sees end of data and can still
     // answer on the same connection.
     Workbench bench;
@@ -341,7 +363,8 @@ void TestWorkbenchCalls::zeroLengthReadAfterShutdownWrite() {
     EXPECT_ERRNO(RUN(bench, c.client, calls::send("more")), "EPIPE");
 }
 
-void TestWorkbenchCalls::sendAfterPeerResetFails() {
+void TestWorkbenchCalls::sendAfterPeerResetFails()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     // Unread data at close makes the kernel answer with RST instead of FIN.
@@ -361,7 +384,8 @@ void TestWorkbenchCalls::sendAfterPeerResetFails() {
              qPrintable(failed.result.errorName()));
 }
 
-void TestWorkbenchCalls::shutdownRead() {
+void TestWorkbenchCalls::shutdownRead()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.server, calls::shutdown(0)));
@@ -373,7 +397,8 @@ void TestWorkbenchCalls::shutdownRead() {
     QCOMPARE(RUN(bench, c.client, calls::recv(10)).result.count, 0);
 }
 
-void TestWorkbenchCalls::shutdownBadHowIsEINVAL() {
+void TestWorkbenchCalls::shutdownBadHowIsEINVAL()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_ERRNO(RUN(bench, c.client, calls::shutdown(3)), "EINVAL");
@@ -381,7 +406,8 @@ void TestWorkbenchCalls::shutdownBadHowIsEINVAL() {
     EXPECT_ERRNO(RUN(bench, lonely, calls::shutdown(1)), "ENOTCONN");
 }
 
-void TestWorkbenchCalls::tcpCoalescesUdpKeepsBoundaries() {
+void TestWorkbenchCalls::tcpCoalescesUdpKeepsBoundaries()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.client, calls::send("hello")));
@@ -400,7 +426,8 @@ void TestWorkbenchCalls::tcpCoalescesUdpKeepsBoundaries() {
     QCOMPARE(RUN(bench, b, calls::recv(1024)).result.data, QByteArray("world"));
 }
 
-void TestWorkbenchCalls::udpSendToRecvFrom() {
+void TestWorkbenchCalls::udpSendToRecvFrom()
+{
     Workbench bench;
     const SocketId a = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
     const SocketId b = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
@@ -425,7 +452,8 @@ void TestWorkbenchCalls::udpSendToRecvFrom() {
     QCOMPARE(RUN(bench, b, calls::recv(1024)).result.data, QByteArray("next"));
 }
 
-void TestWorkbenchCalls::recvIntoAndRecvFromInto() {
+void TestWorkbenchCalls::recvIntoAndRecvFromInto()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.client, calls::sendAll("abcdef")));
@@ -450,7 +478,8 @@ void TestWorkbenchCalls::recvIntoAndRecvFromInto() {
     QCOMPARE(fromInto.result.address.dotted(), QStringLiteral("127.0.0.1"));
 }
 
-void TestWorkbenchCalls::sendReturnsCountAndSendAllSendsEverything() {
+void TestWorkbenchCalls::sendReturnsCountAndSendAllSendsEverything()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     // Non-blocking send into a peer that never reads: the kernel takes what fits and
@@ -487,7 +516,8 @@ void TestWorkbenchCalls::sendReturnsCountAndSendAllSendsEverything() {
     QCOMPARE(got, 3 * 1024 * 1024);
 }
 
-void TestWorkbenchCalls::repeatedPayloadIsSentWithoutBuildingIt() {
+void TestWorkbenchCalls::repeatedPayloadIsSentWithoutBuildingIt()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     const qint64 total = 8 * 1024 * 1024 + 3;
@@ -507,7 +537,8 @@ void TestWorkbenchCalls::repeatedPayloadIsSentWithoutBuildingIt() {
     QCOMPARE(bench.trace().totals(c.server).bytesReceived, received);
 }
 
-void TestWorkbenchCalls::recvTimeout() {
+void TestWorkbenchCalls::recvTimeout()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.server, calls::settimeout(0.05)));
@@ -520,7 +551,8 @@ void TestWorkbenchCalls::recvTimeout() {
     QCOMPARE(RUN(bench, c.server, calls::recv(10)).result.data, QByteArray("late"));
 }
 
-void TestWorkbenchCalls::nonBlockingRecvIsEAGAIN() {
+void TestWorkbenchCalls::nonBlockingRecvIsEAGAIN()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.server, calls::setblocking(false)));
@@ -530,7 +562,8 @@ void TestWorkbenchCalls::nonBlockingRecvIsEAGAIN() {
     QCOMPARE(RUN(bench, c.server, calls::recv(10)).result.data, QByteArray("x"));
 }
 
-void TestWorkbenchCalls::connectExOnNonBlockingIsEINPROGRESS() {
+void TestWorkbenchCalls::connectExOnNonBlockingIsEINPROGRESS()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     const SocketId s = makeSocket(bench);
@@ -543,7 +576,8 @@ void TestWorkbenchCalls::connectExOnNonBlockingIsEINPROGRESS() {
              qPrintable(QString::number(e.result.count)));
 }
 
-void TestWorkbenchCalls::closedSocketIsEBADFAndCloseTwiceIsFine() {
+void TestWorkbenchCalls::closedSocketIsEBADFAndCloseTwiceIsFine()
+{
     Workbench bench;
     const SocketId s = makeSocket(bench);
     EXPECT_OK(RUN(bench, s, calls::close()));
@@ -556,14 +590,16 @@ void TestWorkbenchCalls::closedSocketIsEBADFAndCloseTwiceIsFine() {
     QVERIFY(info && !info->open);
 }
 
-void TestWorkbenchCalls::unknownSocketIsInvalid() {
+void TestWorkbenchCalls::unknownSocketIsInvalid()
+{
     Workbench bench;
     const Event e = RUN(bench, SocketId{4242}, calls::recv(1));
     QCOMPARE(e.result.outcome, Outcome::Invalid);
     QVERIFY(e.result.message.contains(QStringLiteral("4242")));
 }
 
-void TestWorkbenchCalls::invalidArguments_data() {
+void TestWorkbenchCalls::invalidArguments_data()
+{
     QTest::addColumn<Call>("call");
     QTest::addColumn<QString>("says");
     QTest::newRow("port too big") << calls::bind(QStringLiteral("127.0.0.1"), 65536) << "0-65535";
@@ -575,7 +611,8 @@ void TestWorkbenchCalls::invalidArguments_data() {
     QTest::newRow("negative timeout") << calls::settimeout(-1.0) << "out of range";
 }
 
-void TestWorkbenchCalls::invalidArguments() {
+void TestWorkbenchCalls::invalidArguments()
+{
     QFETCH(Call, call);
     QFETCH(QString, says);
     Workbench bench;
@@ -589,7 +626,8 @@ void TestWorkbenchCalls::invalidArguments() {
     QCOMPARE(bad.result.errorDomain, ErrorDomain::AddrInfo);
 }
 
-void TestWorkbenchCalls::socketOptions() {
+void TestWorkbenchCalls::socketOptions()
+{
     Workbench bench;
     const SocketId s = makeSocket(bench);
     QCOMPARE(RUN(bench, s, calls::getsockopt(SocketOption::ReuseAddr)).result.count, 0);
@@ -616,7 +654,8 @@ void TestWorkbenchCalls::socketOptions() {
     EXPECT_ERRNO(RUN(bench, udp, calls::setsockopt(SocketOption::TcpNoDelay, 1)), "ENOPROTOOPT");
 }
 
-void TestWorkbenchCalls::lingerZeroCloseResetsPeer() {
+void TestWorkbenchCalls::lingerZeroCloseResetsPeer()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.client, calls::setsockopt(SocketOption::Linger, 1, 0)));
@@ -624,7 +663,8 @@ void TestWorkbenchCalls::lingerZeroCloseResetsPeer() {
     EXPECT_ERRNO(RUN(bench, c.server, calls::recv(10)), "ECONNRESET");
 }
 
-void TestWorkbenchCalls::getaddrinfoLocalhost() {
+void TestWorkbenchCalls::getaddrinfoLocalhost()
+{
     Workbench bench;
     const Event e = RUN(bench, SocketId{},
                         calls::getaddrinfo(QStringLiteral("localhost"), QStringLiteral("80"),
@@ -656,20 +696,23 @@ void TestWorkbenchCalls::getaddrinfoUnknownHost()
     // A malformed numeric address: refused by the resolver itself. (Tests never ask for an
     // unknown name: that would send a DNS query off the machine.)
     Workbench bench;
-    const Event e = RUN(bench, SocketId{}, calls::getaddrinfo(QStringLiteral("300.1.2.3"), QStringLiteral("80")));
+    const Event e = RUN(bench, SocketId{},
+                        calls::getaddrinfo(QStringLiteral("300.1.2.3"), QStringLiteral("80")));
     QCOMPARE(e.result.outcome, Outcome::Error);
     QCOMPARE(e.result.errorDomain, ErrorDomain::AddrInfo);
     QCOMPARE(e.result.errorName(), QStringLiteral("EAI_NONAME"));
     QCOMPARE(errnocatalog::pythonException(e.result.errorDomain, e.result.errorNumber),
              QStringLiteral("socket.gaierror"));
     // inet_aton's shorthand is a valid address, as in Python.
-    const Event shorthand = RUN(bench, SocketId{}, calls::getaddrinfo(QStringLiteral("127.1"), QStringLiteral("80"),
-                                                                      AddressFamily::Inet4, SOCK_STREAM));
+    const Event shorthand = RUN(bench, SocketId{},
+                                calls::getaddrinfo(QStringLiteral("127.1"), QStringLiteral("80"),
+                                                   AddressFamily::Inet4, SOCK_STREAM));
     EXPECT_OK(shorthand);
     QCOMPARE(shorthand.result.addrInfo.first().address.dotted(), QStringLiteral("127.0.0.1"));
 }
 
-void TestWorkbenchCalls::gethostbynameAndByaddr() {
+void TestWorkbenchCalls::gethostbynameAndByaddr()
+{
     Workbench bench;
     const Event byName = RUN(bench, SocketId{}, calls::gethostbyname(QStringLiteral("localhost")));
     EXPECT_OK(byName);
@@ -680,7 +723,8 @@ void TestWorkbenchCalls::gethostbynameAndByaddr() {
     QVERIFY(byAddr.result.hostEntry.addresses.contains(QStringLiteral("127.0.0.1")));
 }
 
-void TestWorkbenchCalls::gethostname() {
+void TestWorkbenchCalls::gethostname()
+{
     Workbench bench;
     const Event e = RUN(bench, SocketId{}, calls::gethostname());
     EXPECT_OK(e);
@@ -689,7 +733,8 @@ void TestWorkbenchCalls::gethostname() {
     QCOMPARE(e.result.text, QString::fromUtf8(name));
 }
 
-void TestWorkbenchCalls::traceRecordsEveryCallInOrder() {
+void TestWorkbenchCalls::traceRecordsEveryCallInOrder()
+{
     Workbench bench;
     const SocketId s = makeSocket(bench);
     RUN(bench, s, calls::bind(QStringLiteral("127.0.0.1"), 0));

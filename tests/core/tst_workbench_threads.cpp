@@ -18,17 +18,20 @@ struct Pending {
     std::shared_ptr<std::optional<Event>> result = std::make_shared<std::optional<Event>>();
     std::shared_ptr<std::mutex> mutex = std::make_shared<std::mutex>();
 
-    bool finished() const {
+    bool finished() const
+    {
         const std::lock_guard lock(*mutex);
         return result->has_value();
     }
-    Event event() const {
+    Event event() const
+    {
         const std::lock_guard lock(*mutex);
         return result->value_or(Event{});
     }
 };
 
-Pending start(Workbench& bench, SocketId socket, const Call& call) {
+Pending start(Workbench& bench, SocketId socket, const Call& call)
+{
     Pending p;
     auto result = p.result;
     auto mutex = p.mutex;
@@ -43,7 +46,8 @@ Pending start(Workbench& bench, SocketId socket, const Call& call) {
 }
 
 // True once the trace shows the call blocked in the kernel.
-bool isBlocked(Workbench& bench, CallId call) {
+bool isBlocked(Workbench& bench, CallId call)
+{
     for (const Event& e : bench.trace().events())
         if (e.kind == EventKind::CallBlocked && e.call == call)
             return true;
@@ -77,7 +81,8 @@ private Q_SLOTS:
     void closedSocketsGiveBackTheirThreads();
 };
 
-void TestWorkbenchThreads::submitReturnsAtOnce() {
+void TestWorkbenchThreads::submitReturnsAtOnce()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     QVERIFY(c.server.isValid());
@@ -92,7 +97,8 @@ void TestWorkbenchThreads::submitReturnsAtOnce() {
     QVERIFY(!bench.pendingCalls().contains(recv.call));
 }
 
-void TestWorkbenchThreads::fullDuplexSendWhileRecvBlocked() {
+void TestWorkbenchThreads::fullDuplexSendWhileRecvBlocked()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     const Pending recv = start(bench, c.server, calls::recv(1024));
@@ -109,7 +115,8 @@ void TestWorkbenchThreads::fullDuplexSendWhileRecvBlocked() {
     QCOMPARE(sent.lane, LaneKind::Write);
 }
 
-void TestWorkbenchThreads::blockedCallDoesNotDelayOtherSockets() {
+void TestWorkbenchThreads::blockedCallDoesNotDelayOtherSockets()
+{
     Workbench bench;
     const Connected a = connectedPair(bench);
     const Connected b = connectedPair(bench);
@@ -125,7 +132,8 @@ void TestWorkbenchThreads::blockedCallDoesNotDelayOtherSockets() {
     QVERIFY(!recvA.finished());
 }
 
-void TestWorkbenchThreads::oneDirectionKeepsItsOrder() {
+void TestWorkbenchThreads::oneDirectionKeepsItsOrder()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     QByteArray expected;
@@ -144,7 +152,8 @@ void TestWorkbenchThreads::oneDirectionKeepsItsOrder() {
     QCOMPARE(got, expected);
 }
 
-void TestWorkbenchThreads::callsWaitForEarlierControlCalls() {
+void TestWorkbenchThreads::callsWaitForEarlierControlCalls()
+{
     // Submitted all at once, without waiting: accept() must still come after listen(),
     // and bind() after socket(), though they run on different lanes.
     Workbench bench;
@@ -168,7 +177,8 @@ void TestWorkbenchThreads::callsWaitForEarlierControlCalls() {
     EXPECT_OK(accept.event());
 }
 
-void TestWorkbenchThreads::interruptAccept() {
+void TestWorkbenchThreads::interruptAccept()
+{
     Workbench bench;
     const SocketId s = makeSocket(bench);
     EXPECT_OK(RUN(bench, s, calls::bind(QStringLiteral("127.0.0.1"), 0)));
@@ -182,7 +192,8 @@ void TestWorkbenchThreads::interruptAccept() {
     QCOMPARE(RUN(bench, s, calls::getsockname()).kernel.tcpState, TcpState::Listen);
 }
 
-void TestWorkbenchThreads::interruptRecv() {
+void TestWorkbenchThreads::interruptRecv()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     const Pending recv = start(bench, c.server, calls::recv(10));
@@ -196,7 +207,8 @@ void TestWorkbenchThreads::interruptRecv() {
     QCOMPARE(RUN(bench, c.server, calls::recv(10)).result.data, QByteArray("after"));
 }
 
-void TestWorkbenchThreads::interruptRecvFromUdp() {
+void TestWorkbenchThreads::interruptRecvFromUdp()
+{
     Workbench bench;
     const SocketId s = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
     EXPECT_OK(RUN(bench, s, calls::bind(QStringLiteral("127.0.0.1"), 0)));
@@ -207,7 +219,8 @@ void TestWorkbenchThreads::interruptRecvFromUdp() {
     QCOMPARE(recv.event().result.outcome, Outcome::Interrupted);
 }
 
-void TestWorkbenchThreads::interruptConnect() {
+void TestWorkbenchThreads::interruptConnect()
+{
     // A listener with backlog 0 takes one connection into its accept queue; while that
     // one waits, the kernel drops further SYNs and the next connect() stays in SYN_SENT.
     Workbench bench;
@@ -247,7 +260,8 @@ void TestWorkbenchThreads::interruptConnect() {
     QCOMPARE(again.result.count, qint64(EALREADY));
 }
 
-void TestWorkbenchThreads::interruptSendOnFullBuffer() {
+void TestWorkbenchThreads::interruptSendOnFullBuffer()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     EXPECT_OK(RUN(bench, c.client, calls::setsockopt(SocketOption::SndBuf, 4096)));
@@ -265,7 +279,8 @@ void TestWorkbenchThreads::interruptSendOnFullBuffer() {
     QCOMPARE(e.payloadSize, e.result.count); // the trace counts what really left
 }
 
-void TestWorkbenchThreads::interruptQueuedCall() {
+void TestWorkbenchThreads::interruptQueuedCall()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     const Pending first = start(bench, c.server, calls::recv(10));
@@ -281,14 +296,16 @@ void TestWorkbenchThreads::interruptQueuedCall() {
     QCOMPARE(first.event().result.data, QByteArray("1"));
 }
 
-void TestWorkbenchThreads::interruptFinishedCallIsRefused() {
+void TestWorkbenchThreads::interruptFinishedCallIsRefused()
+{
     Workbench bench;
     const Event e = RUN(bench, SocketId{}, calls::gethostname());
     QVERIFY(!bench.interrupt(e.call));
     QVERIFY(!bench.interrupt(CallId{999999}));
 }
 
-void TestWorkbenchThreads::closeWakesBlockedCalls() {
+void TestWorkbenchThreads::closeWakesBlockedCalls()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     const Pending recv = start(bench, c.server, calls::recv(10));
@@ -305,7 +322,8 @@ void TestWorkbenchThreads::closeWakesBlockedCalls() {
     QCOMPARE(RUN(bench, c.client, calls::recv(10)).result.count, 0);
 }
 
-void TestWorkbenchThreads::interruptAll() {
+void TestWorkbenchThreads::interruptAll()
+{
     Workbench bench;
     const Connected c = connectedPair(bench);
     const Pending a = start(bench, c.server, calls::recv(10));
@@ -323,7 +341,8 @@ void TestWorkbenchThreads::interruptAll() {
     QVERIFY(bench.pendingCalls().isEmpty());
 }
 
-void TestWorkbenchThreads::destroyingWorkbenchLeavesNothingBehind() {
+void TestWorkbenchThreads::destroyingWorkbenchLeavesNothingBehind()
+{
     const int fdsBefore = openDescriptors();
     const int threadsBefore = liveThreads();
     {
@@ -346,7 +365,8 @@ void TestWorkbenchThreads::destroyingWorkbenchLeavesNothingBehind() {
     QCOMPARE(liveThreads(), threadsBefore);
 }
 
-void TestWorkbenchThreads::closedSocketsGiveBackTheirThreads() {
+void TestWorkbenchThreads::closedSocketsGiveBackTheirThreads()
+{
     Workbench bench;
     EXPECT_OK(RUN(bench, SocketId{}, calls::gethostname())); // the resolver lane stays
     const int threadsBefore = liveThreads();

@@ -17,7 +17,8 @@ private Q_SLOTS:
     void loopbackExchangeShowsSocketsAndTrace();
 };
 
-void TestMainWindow::loopbackExchangeShowsSocketsAndTrace() {
+void TestMainWindow::loopbackExchangeShowsSocketsAndTrace()
+{
     Workbench bench;
     MainWindow window(bench);
     window.show();
