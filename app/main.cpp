@@ -2,16 +2,19 @@
 // which links the core alone.
 #include "engine/workbench.h"
 #include "mainwindow.h"
+#include "screenshot.h"
+#include "session.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFileInfo>
-#include <QScreen>
 #include <QTimer>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <unistd.h>
 #include <vector>
 
@@ -19,8 +22,8 @@ namespace {
 
 bool isHeadlessCommand(const char* word)
 {
-    static const char* const headless[] = {"run",  "lessons",   "export", "serve", "version",
-                                           "help", "--version", "--help", "-h"};
+    static const char* const headless[] = {"run",  "lessons", "export", "serve",    "version",
+                                           "help", "--help",  "-h",     "--version"};
     for (const char* name : headless)
         if (std::strcmp(word, name) == 0)
             return true;
@@ -43,13 +46,19 @@ int handOverToCli(char* argv[])
     return 2;
 }
 
+bool hasArgument(int argc, char* argv[], const char* name)
+{
+    for (int i = 1; i < argc; ++i)
+        if (!std::strcmp(argv[i], name))
+            return true;
+    return false;
+}
+
 // Qt would print a plugin dump and abort; say it in one sentence instead.
 bool displayMissing(int argc, char* argv[])
 {
-    for (int i = 1; i < argc; ++i)
-        if (!std::strcmp(argv[i], "-platform") || !std::strcmp(argv[i], "--platform") ||
-            !std::strcmp(argv[i], "--screenshot"))
-            return false;
+    if (hasArgument(argc, argv, "-platform") || hasArgument(argc, argv, "--platform"))
+        return false;
     if (const char* platform = std::getenv("QT_QPA_PLATFORM"); platform && *platform)
         return false;
     const char* display = std::getenv("DISPLAY");
@@ -63,24 +72,22 @@ int main(int argc, char* argv[])
 {
     if (argc > 1 && isHeadlessCommand(argv[1]))
         return handOverToCli(argv);
-    // --platform NAME (with two dashes, like every other option) means Qt's -platform.
+    // A screenshot needs no screen: render offscreen unless a platform was chosen.
+    if (hasArgument(argc, argv, "--screenshot") && displayMissing(argc, argv))
+        ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    if (displayMissing(argc, argv)) {
+        std::fprintf(
+            stderr,
+            "sockbench: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it in a "
+            "desktop session, add --platform offscreen (or --screenshot FILE.png) to render "
+            "without one, or use the headless commands: sockbench --help.\n");
+        return 1;
+    }
+    // --platform NAME (two dashes, like every other option) means Qt's -platform NAME.
     std::vector<char*> args(argv, argv + argc);
     for (auto& arg : args)
         if (!std::strcmp(arg, "--platform"))
             arg = const_cast<char*>("-platform");
-    bool wantsScreenshot = false;
-    for (int i = 1; i < argc; ++i)
-        if (!std::strcmp(argv[i], "--screenshot"))
-            wantsScreenshot = true;
-    if (wantsScreenshot && !std::getenv("QT_QPA_PLATFORM") && displayMissing(argc, argv))
-        ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
-    if (displayMissing(argc, argv)) {
-        std::fprintf(stderr, "sockbench: no display found (DISPLAY and WAYLAND_DISPLAY are unset). "
-                             "Run it in a desktop session, add --platform offscreen (or use "
-                             "--screenshot FILE.png) to render without one, or use the headless "
-                             "commands (sockbench --help).\n");
-        return 1;
-    }
     int qtArgc = static_cast<int>(args.size());
     args.push_back(nullptr);
     QApplication app(qtArgc, args.data());
@@ -90,26 +97,60 @@ int main(int argc, char* argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Socket Workbench: socket programming, done for real."));
+        QStringLiteral("Socket Workbench: socket programming, done for real.\n"
+                       "Headless commands: sockbench lessons | run | export "
+                       "(see sockbench help)."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Render the window to FILE.png and exit."),
-                                        QStringLiteral("FILE.png"));
-    parser.addOption(screenshot);
+    const QCommandLineOption lessonOption(
+        QStringLiteral("lesson"), QStringLiteral("Open this lesson (name, number or file)."),
+        QStringLiteral("NAME|FILE"));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"), QStringLiteral("Render the window to FILE.png and exit."),
+        QStringLiteral("FILE.png"));
+    const QCommandLineOption stepOption(
+        QStringLiteral("step"), QStringLiteral("With --screenshot: step N statements first."),
+        QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption sizeOption(
+        QStringLiteral("size"),
+        QStringLiteral("Window size, WIDTHxHEIGHT (default 1920x1080 for screenshots)."),
+        QStringLiteral("WxH"));
+    parser.addOptions({lessonOption, screenshotOption, stepOption, sizeOption});
     parser.process(app);
 
+    sockbench::applyTheme(app);
     sockbench::Workbench workbench;
     sockbench::MainWindow window(workbench);
-    window.show();
-    if (parser.isSet(screenshot)) {
-        const QString file = parser.value(screenshot);
-        QTimer::singleShot(200, &window, [&window, file] {
-            const bool saved = window.grab().save(file, "PNG");
-            if (!saved)
-                std::fprintf(stderr, "sockbench: cannot write %s\n", qPrintable(file));
-            QApplication::exit(saved ? 0 : 1);
-        });
+    const QString lessonName =
+        parser.isSet(lessonOption) ? parser.value(lessonOption) : QStringLiteral("1");
+    QString error;
+    if (!window.openLesson(lessonName, &error)) {
+        std::fprintf(stderr, "sockbench: %s\n", qPrintable(error));
+        return 2;
     }
+    QSize size;
+    if (parser.isSet(sizeOption)) {
+        const QStringList parts = parser.value(sizeOption).split(QLatin1Char('x'));
+        bool okW = false, okH = false;
+        if (parts.size() == 2)
+            size = QSize(parts[0].toInt(&okW), parts[1].toInt(&okH));
+        if (!okW || !okH || size.width() < 320 || size.height() < 240) {
+            std::fprintf(stderr, "sockbench: --size wants WIDTHxHEIGHT, such as 1280x720\n");
+            return 2;
+        }
+    }
+    if (parser.isSet(screenshotOption)) {
+        bool ok = false;
+        const int steps = parser.value(stepOption).toInt(&ok);
+        if (!ok || steps < 0) {
+            std::fprintf(stderr, "sockbench: --step wants a number of statements (0 or more)\n");
+            return 2;
+        }
+        return sockbench::takeScreenshot(window, parser.value(screenshotOption), steps,
+                                         size.isValid() ? size : QSize(1920, 1080));
+    }
+    if (size.isValid())
+        window.resize(size);
+    window.show();
     return app.exec();
 }

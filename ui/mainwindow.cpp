@@ -1,114 +1,444 @@
 #include "mainwindow.h"
 
 #include "engine/workbench.h"
-#include "net/calls.h"
-#include "tracemodel.h"
+#include "lesson/catalogue.h"
+#include "lesson/codeview.h"
+#include "lesson/console.h"
+#include "lesson/exporter.h"
+#include "lesson/lessonpanel.h"
+#include "lesson/parser.h"
+#include "session.h"
+#include "stage/callform.h"
+#include "stage/stagewidget.h"
 
 #include <QAction>
-#include <QHeaderView>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QScreen>
+#include <QSettings>
+#include <QShortcut>
+#include <QSlider>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTableView>
+#include <QTabWidget>
 #include <QToolBar>
-#include <QTreeWidget>
+#include <QToolButton>
 
 namespace sockbench {
 
+namespace {
+
+constexpr double kSpeeds[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0, 0.0};
+
+QString speedText(double speed)
+{
+    return speed == 0 ? QObject::tr("instant") : QObject::tr("%1×").arg(speed);
+}
+
+} // namespace
+
 MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     : QMainWindow(parent)
-    , m_workbench(workbench)
-    , m_traceModel(new TraceModel(workbench.trace(), this))
-    , m_sockets(new QTreeWidget(this))
-    , m_traceView(new QTableView(this))
-    , m_status(new QLabel(this))
+    , m_session(new Session(workbench, this))
+    , m_lessonPicker(new QComboBox(this))
+    , m_speed(new QSlider(Qt::Horizontal, this))
+    , m_speedLabel(new QLabel(this))
+    , m_live(new QLabel(this))
+    , m_catchUp(new QToolButton(this))
 {
     setWindowTitle(tr("Socket Workbench"));
+    setObjectName(QStringLiteral("mainWindow"));
+    m_stage = new StageWidget(
+        m_session->model(), m_session->presenter(),
+        [&workbench] { return workbench.trace().nowNs(); }, this);
+    m_stage->setNameOf([this](SocketId id) { return m_session->runner().nameOf(id); });
+    m_lessonPanel = new LessonPanel(*m_session, this);
+    m_codeView = new CodeView(*m_session, this);
+    m_console = new Console(*m_session, this);
 
-    m_sockets->setHeaderLabels(
-        {tr("Socket"), tr("Actor"), tr("Family · type"), tr("State"), tr("Kernel")});
-    m_sockets->setRootIsDecorated(false);
-    m_sockets->setAccessibleName(tr("Sockets"));
+    m_vertical = new QSplitter(Qt::Vertical, this);
+    m_vertical->addWidget(m_stage);
+    m_bottom = new QSplitter(Qt::Horizontal, this);
+    m_tabs = new QTabWidget(this);
+    m_vertical->addWidget(m_bottom);
+    m_vertical->addWidget(m_tabs);
+    m_vertical->setStretchFactor(0, 3);
+    m_vertical->setStretchFactor(1, 2);
+    m_vertical->setStretchFactor(2, 2);
+    setCentralWidget(m_vertical);
+    arrangePanels();
 
-    m_traceView->setModel(m_traceModel);
-    m_traceView->verticalHeader()->hide();
-    m_traceView->horizontalHeader()->setStretchLastSection(true);
-    m_traceView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_traceView->setAccessibleName(tr("Trace of every call"));
+    buildToolbar();
+    buildMenus();
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_sockets);
-    split->addWidget(m_traceView);
-    split->setStretchFactor(1, 2);
-    setCentralWidget(split);
-
-    auto* tools = addToolBar(tr("Workbench"));
-    auto* demo = tools->addAction(tr("Run a loopback exchange"));
-    demo->setToolTip(tr("Create a server and a client socket on 127.0.0.1 and send a few "
-                        "bytes each way, for real"));
-    connect(demo, &QAction::triggered, this, &MainWindow::runLoopbackDemo);
-    auto* closeAll = tools->addAction(tr("Close every socket"));
-    closeAll->setToolTip(tr("close() every socket that is still open"));
-    connect(closeAll, &QAction::triggered, this,
-            [this] { m_workbench.closeAll(QStringLiteral("you")); });
-
-    statusBar()->addWidget(m_status);
-    connect(&workbench.trace(), &Trace::appended, this, [this] {
-        refreshSockets();
-        m_traceView->scrollToBottom();
+    connect(m_stage, &StageWidget::callRequested, this, &MainWindow::openCallForm);
+    connect(m_stage, &StageWidget::interruptRequested, m_session, &Session::interrupt);
+    connect(m_stage, &StageWidget::newSocketRequested, this,
+            [this](const QString& actor, AddressFamily family, SocketType type) {
+                QString error;
+                if (m_session->createSocket(actor, family, type, &error).isEmpty())
+                    say(error);
+            });
+    connect(m_stage, &StageWidget::newHostRequested, this, &MainWindow::newHost);
+    auto& runner = m_session->runner();
+    connect(&runner, &lesson::Runner::modeChanged, this, &MainWindow::updateControls);
+    connect(&runner, &lesson::Runner::stepFinished, this, [this] { m_stage->refreshNames(); });
+    connect(&m_session->presenter(), &Presenter::lagChanged, this, &MainWindow::updateLive);
+    connect(m_codeView, &CodeView::editedScriptLoaded, this, &MainWindow::updateControls);
+    connect(m_session, &Session::loaded, this, [this] {
+        const int index = m_lessonPicker->findData(m_session->lessonName());
+        const QSignalBlocker block(m_lessonPicker);
+        m_lessonPicker->setCurrentIndex(index);
+        setWindowTitle(tr("%1 — Socket Workbench")
+                           .arg(m_session->runner().script().title.isEmpty()
+                                    ? m_session->lessonName()
+                                    : m_session->runner().script().title));
+        updateControls();
     });
-    refreshSockets();
-    resize(1100, 700);
+
+    QSettings settings;
+    m_baseFontSize = QApplication::font().pointSizeF();
+    setZoom(settings.value(QStringLiteral("zoom"), 1.0).toDouble());
+    const int speedIndex = settings.value(QStringLiteral("speed"), 3).toInt();
+    m_speed->setValue(speedIndex);
+    updateControls();
+    updateLive();
+    resize(1440, 900);
 }
 
-void MainWindow::refreshSockets()
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildToolbar()
 {
-    const auto sockets = m_workbench.sockets();
-    // The kernel column shows each socket's newest snapshot from the trace.
-    QHash<SocketId, KernelSnapshot> latest;
-    for (int row = 0; row < m_traceModel->rowCount(); ++row)
-        if (const Event* e = m_traceModel->eventAt(row); e && e->kernel.valid)
-            latest.insert(e->socket, e->kernel);
-    m_sockets->clear();
-    for (const auto& info : sockets) {
-        auto* item = new QTreeWidgetItem(m_sockets);
-        item->setText(
-            0, info.acceptedFrom.isValid()
-                   ? tr("#%1 (accepted by #%2)").arg(info.id.value).arg(info.acceptedFrom.value)
-                   : QStringLiteral("#%1").arg(info.id.value));
-        item->setText(1, info.actor);
-        item->setText(2,
-                      familyName(info.family) + QStringLiteral(" · ") + socketTypeName(info.type));
-        item->setText(3, info.open ? tr("open") : tr("closed"));
-        item->setText(4, describeKernel(latest.value(info.id)));
+    auto* bar = addToolBar(tr("Lesson"));
+    bar->setObjectName(QStringLiteral("lessonToolbar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_lessonPicker->setAccessibleName(tr("Lesson"));
+    m_lessonPicker->setToolTip(tr("Pick a lesson; it opens ready to step"));
+    m_lessonPicker->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    for (const auto& lesson : lesson::catalogue::shipped()) {
+        const QString number = QFileInfo(lesson.path).fileName().section(QLatin1Char('-'), 0, 0);
+        m_lessonPicker->addItem(QStringLiteral("%1 · %2").arg(number, lesson.title), lesson.name);
     }
-    for (int c = 0; c < m_sockets->columnCount(); ++c)
-        m_sockets->resizeColumnToContents(c);
-    m_status->setText(tr("%n socket(s), %1 events in the trace", nullptr, int(sockets.size()))
-                          .arg(m_workbench.trace().lastSeq()));
+    m_lessonPicker->addItem(tr("Free play: an empty experiment"), QStringLiteral("experiment"));
+    connect(m_lessonPicker, &QComboBox::activated, this, [this](int index) {
+        const QString name = m_lessonPicker->itemData(index).toString();
+        if (name == QLatin1String("experiment"))
+            m_session->startExperiment();
+        else
+            openLesson(name);
+    });
+    bar->addWidget(m_lessonPicker);
+    bar->addSeparator();
+
+    auto& runner = m_session->runner();
+    m_stepBack = bar->addAction(tr("◀ Back"), &runner, &lesson::Runner::stepBack);
+    m_stepBack->setToolTip(tr("Step back: start again and replay up to the statement before (←)"));
+    m_step = bar->addAction(tr("Step ▶"), &runner, &lesson::Runner::step);
+    m_step->setToolTip(tr("Run the next statement (Space or →)"));
+    m_play = bar->addAction(tr("Play ▶▶"));
+    m_play->setToolTip(
+        tr("Run statement after statement at the chosen pace; stops at each \"predict\" point"));
+    connect(m_play, &QAction::triggered, this, [this] {
+        auto& r = m_session->runner();
+        if (r.mode() == lesson::Runner::Mode::Playing)
+            r.pause();
+        else
+            r.play();
+    });
+    m_reset = bar->addAction(tr("⟲ Reset"), &runner, &lesson::Runner::reset);
+    m_reset->setToolTip(tr("Close every socket the lesson opened and start again (R)"));
+    for (QAction* action : {m_stepBack, m_step, m_play, m_reset})
+        if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(action)))
+            button->setAccessibleName(action->toolTip());
+    bar->addSeparator();
+
+    auto* speedTitle = new QLabel(tr(" Pace "), this);
+    bar->addWidget(speedTitle);
+    m_speed->setRange(0, int(std::size(kSpeeds)) - 1);
+    m_speed->setFixedWidth(140);
+    m_speed->setToolTip(
+        tr("How fast the picture follows what really happened (the real calls never wait for it)"));
+    m_speed->setAccessibleName(tr("Presentation pace"));
+    connect(m_speed, &QSlider::valueChanged, this, [this](int index) {
+        const double speed = kSpeeds[index];
+        m_session->presenter().setSpeed(speed);
+        m_session->runner().setPlayInterval(speed == 0 ? 0 : int(900 / speed));
+        m_speedLabel->setText(speedText(speed));
+        QSettings().setValue(QStringLiteral("speed"), index);
+    });
+    bar->addWidget(m_speed);
+    m_speedLabel->setMinimumWidth(
+        m_speedLabel->fontMetrics().horizontalAdvance(QStringLiteral("instant ")));
+    bar->addWidget(m_speedLabel);
+    bar->addSeparator();
+    m_live->setAccessibleName(tr("Live indicator"));
+    m_live->setToolTip(
+        tr("Whether the picture shows what is happening now, or how far it is behind"));
+    bar->addWidget(m_live);
+    m_catchUp->setText(tr("Catch up"));
+    m_catchUp->setToolTip(tr("Show everything that has happened, at once"));
+    m_catchUp->setAccessibleName(tr("Catch up with reality"));
+    connect(m_catchUp, &QToolButton::clicked, &m_session->presenter(), &Presenter::catchUp);
+    bar->addWidget(m_catchUp);
+
+    // The projector's keys: Space and → step, ← steps back, R resets. A text field that
+    // has the focus keeps its keys.
+    auto shortcut = [this](const QKeySequence& key, auto slot) {
+        auto* s = new QShortcut(key, this);
+        connect(s, &QShortcut::activated, &m_session->runner(), slot);
+    };
+    shortcut(QKeySequence(Qt::Key_Space), &lesson::Runner::step);
+    shortcut(QKeySequence(Qt::Key_Right), &lesson::Runner::step);
+    shortcut(QKeySequence(Qt::Key_Left), &lesson::Runner::stepBack);
+    shortcut(QKeySequence(Qt::Key_R), &lesson::Runner::reset);
 }
 
-void MainWindow::runLoopbackDemo()
+void MainWindow::buildMenus()
 {
-    // Each step is submitted when the one it depends on has finished; nothing here waits.
-    auto& bench = m_workbench;
-    const QString server = QStringLiteral("server");
-    const QString client = QStringLiteral("client");
-    const SocketId listener =
-        bench.createSocket(AddressFamily::Inet4, SocketType::Stream, server).socket;
-    bench.submit(listener, calls::bind(QStringLiteral("127.0.0.1"), 0), server);
-    bench.submit(listener, calls::listen(1), server);
-    bench.submit(listener, calls::accept(), server, [&bench, server](const Event& accepted) {
-        if (accepted.result.ok())
-            bench.submit(accepted.result.newSocket, calls::recv(1024), server);
-    });
-    bench.submit(listener, calls::getsockname(), server, [&bench, client](const Event& local) {
-        const SocketId c =
-            bench.createSocket(AddressFamily::Inet4, SocketType::Stream, client).socket;
-        bench.submit(c, calls::connect(QStringLiteral("127.0.0.1"), local.result.address.port()),
-                     client);
-        bench.submit(c, calls::sendAll("hello"), client);
-    });
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("New experiment"), QKeySequence::New, m_session, &Session::startExperiment);
+    file->addAction(tr("Open script…"), QKeySequence::Open, this, &MainWindow::openFile);
+    file->addAction(tr("Save script as…"), QKeySequence::Save, this, &MainWindow::saveAs);
+    file->addAction(tr("Export as Python programs…"), this, &MainWindow::exportPython);
+    file->addSeparator();
+    file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* lessonMenu = menuBar()->addMenu(tr("&Lesson"));
+    for (QAction* action : {m_stepBack, m_step, m_play, m_reset})
+        lessonMenu->addAction(action);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Zoom in"), QKeySequence::ZoomIn, this, [this] { setZoom(m_zoom * 1.15); });
+    view->addAction(tr("Zoom out"), QKeySequence::ZoomOut, this,
+                    [this] { setZoom(m_zoom / 1.15); });
+    view->addAction(tr("Actual size"), QKeySequence(Qt::CTRL | Qt::Key_0), this,
+                    [this] { setZoom(1.0); });
+    // Ctrl+= as well as Ctrl++, for keyboards where + needs Shift.
+    auto* zoomIn = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Equal), this);
+    connect(zoomIn, &QShortcut::activated, this, [this] { setZoom(m_zoom * 1.15); });
+}
+
+void MainWindow::arrangePanels()
+{
+    // Wide screens show narration, code and console side by side; small ones fold them
+    // into tabs so that each keeps a readable size.
+    const bool tabbed = width() < 1500;
+    if (tabbed == m_tabbed && (m_bottom->count() + m_tabs->count()) > 0)
+        return;
+    m_tabbed = tabbed;
+    const QList<std::pair<QWidget*, QString>> panels = {{m_lessonPanel, tr("Narration")},
+                                                        {m_codeView, tr("Code (Python · C)")},
+                                                        {m_console, tr("Console")}};
+    for (const auto& [panel, title] : panels) {
+        if (tabbed) {
+            m_tabs->addTab(panel, title);
+        } else {
+            m_bottom->addWidget(panel);
+            panel->show(); // a page the tab widget had hidden stays hidden otherwise
+        }
+    }
+    m_bottom->setVisible(!tabbed);
+    m_tabs->setVisible(tabbed);
+    // The stage gets three fifths of the height, the panels below the rest.
+    const int height = std::max(m_vertical->height(), 400);
+    m_vertical->setSizes(
+        {height * 3 / 5, tabbed ? 0 : height * 2 / 5, tabbed ? height * 2 / 5 : 0});
+    if (!tabbed) {
+        m_bottom->setStretchFactor(0, 2);
+        m_bottom->setStretchFactor(1, 3);
+        m_bottom->setStretchFactor(2, 2);
+    }
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    arrangePanels();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    // Closing the window ends the lesson's calls; the workbench's destructor then joins
+    // every worker and closes every descriptor.
+    m_session->workbench().interruptAll();
+    event->accept();
+}
+
+bool MainWindow::openLesson(const QString& nameOrPath, QString* error)
+{
+    QString why;
+    const bool ok = m_session->loadShipped(nameOrPath, &why);
+    if (!ok) {
+        say(why);
+        if (error)
+            *error = why;
+    }
+    return ok;
+}
+
+void MainWindow::openCallForm(SocketId socket, CallKind kind, QWidget* anchor)
+{
+    const SocketView* view = m_session->model().socket(socket);
+    if (!view)
+        return;
+    switch (kind) {
+    case CallKind::Accept:
+    case CallKind::Close:
+    case CallKind::GetSockName:
+    case CallKind::GetPeerName: {
+        Call call;
+        call.kind = kind;
+        runCall(socket, call);
+        return;
+    }
+    default:
+        break;
+    }
+    auto* form = new CallForm(kind, view->family, view->type, this);
+    form->setAttribute(Qt::WA_DeleteOnClose);
+    connect(form, &CallForm::submitted, this,
+            [this, socket](const Call& call) { runCall(socket, call); });
+    const QPoint at = anchor ? anchor->mapToGlobal(QPoint(0, anchor->height())) : QCursor::pos();
+    form->move(at);
+    form->show();
+}
+
+void MainWindow::runCall(SocketId socket, const Call& call)
+{
+    QString error;
+    if (m_session->callOn(socket, call, &error).isEmpty())
+        say(error);
+    else
+        say({});
+}
+
+void MainWindow::say(const QString& problem)
+{
+    m_problem = problem;
+    if (problem.isEmpty())
+        statusBar()->clearMessage();
+    else
+        statusBar()->showMessage(problem, 10000);
+}
+
+void MainWindow::updateControls()
+{
+    const auto& runner = m_session->runner();
+    const bool resetting = runner.mode() == lesson::Runner::Mode::Resetting;
+    const bool playing = runner.mode() == lesson::Runner::Mode::Playing;
+    m_step->setEnabled(!resetting && !runner.atEnd() && !playing);
+    m_play->setEnabled(!resetting && (!runner.atEnd() || playing));
+    m_play->setText(playing ? tr("Pause ❚❚") : tr("Play ▶▶"));
+    m_stepBack->setEnabled(!resetting && runner.nextStep() > 0);
+    m_reset->setEnabled(!resetting);
+}
+
+void MainWindow::updateLive()
+{
+    const Presenter& presenter = m_session->presenter();
+    if (presenter.backlog() == 0) {
+        m_live->setText(tr("<span style='color:#059669'>●</span> live"));
+        m_catchUp->setEnabled(false);
+    } else {
+        m_live->setText(tr("<span style='color:#d97706'>●</span> %1 event(s), %2 s behind")
+                            .arg(presenter.backlog())
+                            .arg(presenter.lagNs() / 1e9, 0, 'f', 1));
+        m_catchUp->setEnabled(true);
+    }
+}
+
+void MainWindow::setZoom(double zoom)
+{
+    m_zoom = std::clamp(zoom, 0.6, 3.0);
+    QFont font = QApplication::font();
+    font.setPointSizeF((m_baseFontSize > 0 ? m_baseFontSize : 10) * m_zoom);
+    QApplication::setFont(font);
+    QSettings().setValue(QStringLiteral("zoom"), m_zoom);
+}
+
+void MainWindow::saveAs()
+{
+    const QString suggested =
+        m_session->fileName().startsWith(QLatin1Char(':'))
+            ? QDir::home().filePath(m_session->lessonName() + QStringLiteral(".py"))
+            : m_session->fileName();
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save the script"), suggested, tr("Python (*.py)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        say(tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    file.write(m_session->scriptText().toUtf8());
+    say(tr("Saved %1").arg(path));
+}
+
+void MainWindow::openFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a script"), QDir::homePath(),
+                                                      tr("Python (*.py)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openLesson(path, &error))
+        QMessageBox::warning(this, tr("Not a lesson"), error);
+}
+
+void MainWindow::exportPython()
+{
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export into which folder?"), QDir::homePath());
+    if (dir.isEmpty())
+        return;
+    auto parsed = lesson::parse(m_session->scriptText(), QString());
+    if (auto* error = std::get_if<lesson::ParseError>(&parsed)) {
+        say(error->format(tr("script")));
+        return;
+    }
+    const QString name =
+        m_session->lessonName().isEmpty() ? QStringLiteral("experiment") : m_session->lessonName();
+    const auto& script = std::get<lesson::Script>(parsed);
+    auto files =
+        lesson::exporter::perActor(script, name) + lesson::exporter::asThreads(script, name);
+    for (const auto& [fileName, text] : files) {
+        QFile file(QDir(dir).filePath(fileName));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            say(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
+            return;
+        }
+        file.write(text.toUtf8());
+    }
+    say(tr("Exported %1 files into %2").arg(files.size()).arg(dir));
+}
+
+void MainWindow::newHost()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("New host"),
+                                               tr("Name of the new actor (a thread of its own):"),
+                                               QLineEdit::Normal, m_session->newActorName(), &ok)
+                             .trimmed();
+    if (!ok)
+        return;
+    static const QRegularExpression identifier(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    if (!identifier.match(name).hasMatch()) {
+        say(tr(
+            "An actor's name is a Python name: letters, digits and _, not starting with a digit"));
+        return;
+    }
+    m_session->model().addActor(name);
 }
 
 } // namespace sockbench

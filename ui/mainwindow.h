@@ -1,34 +1,95 @@
 #pragma once
 
+#include "net/call.h"
+
 #include <QMainWindow>
 
-class QTableView;
-class QTreeWidget;
+class QAction;
+class QComboBox;
 class QLabel;
+class QSlider;
+class QSplitter;
+class QTabWidget;
+class QToolButton;
 
 namespace sockbench {
 
+class CodeView;
+class Console;
+class LessonPanel;
+class Session;
+class StageWidget;
 class Workbench;
-class TraceModel;
 
-// The workbench window: the sockets the workbench holds and the trace of every call.
+// The workbench window: the stage in the middle; the narration, the code and the console
+// below (side by side on a wide screen, as tabs on a small one); the lesson's controls
+// and the presentation pace on the toolbar. It never makes a socket call itself: panel
+// clicks become statements the runner executes through the workbench.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(Workbench& workbench, QWidget* parent = nullptr);
+    ~MainWindow() override;
 
-    // A first TCP exchange on loopback, started from the toolbar: server and client
-    // sockets, a blocked accept() released by connect(), a few bytes each way.
-    void runLoopbackDemo();
+    Session& session() { return *m_session; }
+    StageWidget* stage() const { return m_stage; }
+    LessonPanel* lessonPanel() const { return m_lessonPanel; }
+    CodeView* codeView() const { return m_codeView; }
+    Console* console() const { return m_console; }
+    QComboBox* lessonPicker() const { return m_lessonPicker; }
+    QAction* stepAction() const { return m_step; }
+    QAction* stepBackAction() const { return m_stepBack; }
+    QAction* playAction() const { return m_play; }
+    QAction* resetAction() const { return m_reset; }
+    QLabel* liveIndicator() const { return m_live; }
+    QString lastProblem() const { return m_problem; }
+
+    // Opens a shipped lesson (name or number) or a lesson file; false with a message.
+    bool openLesson(const QString& nameOrPath, QString* error = nullptr);
+    // Runs a call as if its panel were filled in and Run pressed (the form's validation is
+    // the panel's business; tests drive both).
+    void runCall(SocketId socket, const Call& call);
+    void setZoom(double zoom);
+    double zoom() const { return m_zoom; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
 
 private:
-    void refreshSockets();
+    void buildToolbar();
+    void buildMenus();
+    void arrangePanels();
+    void openCallForm(SocketId socket, CallKind kind, QWidget* anchor);
+    void updateControls();
+    void updateLive();
+    void say(const QString& problem);
+    void saveAs();
+    void openFile();
+    void exportPython();
+    void newHost();
 
-    Workbench& m_workbench;
-    TraceModel* m_traceModel;
-    QTreeWidget* m_sockets;
-    QTableView* m_traceView;
-    QLabel* m_status;
+    Session* m_session;
+    StageWidget* m_stage;
+    LessonPanel* m_lessonPanel;
+    CodeView* m_codeView;
+    Console* m_console;
+    QSplitter* m_vertical;
+    QSplitter* m_bottom;
+    QTabWidget* m_tabs;
+    bool m_tabbed = false;
+    QComboBox* m_lessonPicker;
+    QAction* m_stepBack;
+    QAction* m_step;
+    QAction* m_play;
+    QAction* m_reset;
+    QSlider* m_speed;
+    QLabel* m_speedLabel;
+    QLabel* m_live;
+    QToolButton* m_catchUp;
+    QString m_problem;
+    double m_zoom = 1.0;
+    double m_baseFontSize = 0;
 };
 
 } // namespace sockbench

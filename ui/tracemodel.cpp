@@ -1,105 +1,10 @@
 #include "tracemodel.h"
 
+#include "presentation/describe.h"
+
 #include <QFont>
 
 namespace sockbench {
-
-QString describeCall(const Event& event)
-{
-    if (event.kind == EventKind::Observation)
-        return QStringLiteral("(kernel)");
-    const CallArgs& a = event.request.args;
-    const QString name = callName(event.request.kind);
-    switch (event.request.kind) {
-    case CallKind::Socket:
-        return QStringLiteral("socket(%1, %2)").arg(familyName(a.family), socketTypeName(a.type));
-    case CallKind::Bind:
-    case CallKind::Connect:
-    case CallKind::ConnectEx:
-        return QStringLiteral("%1(('%2', %3))").arg(name, a.host).arg(a.port);
-    case CallKind::Listen:
-        return a.backlog ? QStringLiteral("listen(%1)").arg(*a.backlog)
-                         : QStringLiteral("listen()");
-    case CallKind::Send:
-    case CallKind::SendAll:
-    case CallKind::SendTo:
-        return QStringLiteral("%1(%2 bytes)").arg(name).arg(event.requestedBytes);
-    case CallKind::Recv:
-    case CallKind::RecvFrom:
-        return QStringLiteral("%1(%2)").arg(name).arg(a.size);
-    case CallKind::Shutdown:
-        return QStringLiteral("shutdown(%1)").arg(a.how);
-    case CallKind::SetSockOpt:
-        return QStringLiteral("setsockopt(%1, %2, %3)")
-            .arg(optionLevelName(a.option), optionName(a.option))
-            .arg(a.value);
-    case CallKind::GetAddrInfo:
-    case CallKind::GetHostByName:
-    case CallKind::GetHostByAddr:
-        return QStringLiteral("%1('%2')").arg(name, a.host);
-    default:
-        return name + QStringLiteral("()");
-    }
-}
-
-QString describeResult(const Event& event)
-{
-    switch (event.kind) {
-    case EventKind::CallBlocked:
-        return QStringLiteral("blocked…");
-    case EventKind::Observation:
-        return describeKernel(event.kernel);
-    case EventKind::CallFinished:
-        break;
-    }
-    const CallResult& r = event.result;
-    if (!r.ok())
-        return r.errorName() + QStringLiteral(": ") + r.message;
-    switch (event.request.kind) {
-    case CallKind::Socket:
-        return QStringLiteral("socket #%1 (fd %2)").arg(r.newSocket.value).arg(r.count);
-    case CallKind::Accept:
-        return QStringLiteral("socket #%1 from %2")
-            .arg(r.newSocket.value)
-            .arg(r.address.toString());
-    case CallKind::Send:
-    case CallKind::SendAll:
-    case CallKind::SendTo:
-    case CallKind::Recv:
-    case CallKind::RecvFrom:
-    case CallKind::RecvInto:
-    case CallKind::RecvFromInto:
-    case CallKind::ConnectEx:
-    case CallKind::GetSockOpt:
-        return QString::number(r.count);
-    case CallKind::GetSockName:
-    case CallKind::GetPeerName:
-        return r.address.toString();
-    case CallKind::GetHostByName:
-    case CallKind::GetHostName:
-        return r.text;
-    case CallKind::GetAddrInfo:
-        return QStringLiteral("%1 entries").arg(r.addrInfo.size());
-    default:
-        return QStringLiteral("ok");
-    }
-}
-
-QString describeKernel(const KernelSnapshot& s)
-{
-    if (!s.valid)
-        return QStringLiteral("—");
-    QStringList parts;
-    if (s.tcpState != TcpState::None)
-        parts << tcpStateName(s.tcpState);
-    if (s.recvQueue >= 0)
-        parts << QStringLiteral("recv-q %1").arg(s.recvQueue);
-    if (s.sendQueue >= 0)
-        parts << QStringLiteral("send-q %1").arg(s.sendQueue);
-    if (s.acceptQueue >= 0)
-        parts << QStringLiteral("accept-q %1/%2").arg(s.acceptQueue).arg(s.backlog);
-    return parts.join(QStringLiteral(" · "));
-}
 
 TraceModel::TraceModel(const Trace& trace, QObject* parent)
     : QAbstractTableModel(parent)
@@ -144,13 +49,13 @@ QVariant TraceModel::data(const QModelIndex& index, int role) const
         case Kind:
             return eventKindName(e->kind);
         case CallColumn:
-            return describeCall(*e);
+            return describe::call(*e);
         case Result:
-            return describeResult(*e);
+            return describe::result(*e);
         case Bytes:
             return e->payloadSize ? QString::number(e->payloadSize) : QString();
         case Kernel:
-            return describeKernel(e->kernel);
+            return describe::kernel(e->kernel);
         default:
             return {};
         }

@@ -33,9 +33,4 @@ private:
     quint64 m_nextSeq = 1;
 };
 
-// One line of text describing an event's call and result, shared by the views.
-QString describeCall(const Event& event);
-QString describeResult(const Event& event);
-QString describeKernel(const KernelSnapshot& snapshot);
-
 } // namespace sockbench

@@ -88,6 +88,9 @@ public:
             case StepOutcome::Kind::Interrupted:
                 ++interrupted;
                 break;
+            case StepOutcome::Kind::Raised:
+                ++expected;
+                break;
             }
         }
         if (m_json) {
@@ -163,6 +166,9 @@ private:
         case StepOutcome::Kind::Skipped:
             outcome = QStringLiteral("   ") + o.reason;
             break;
+        case StepOutcome::Kind::Raised:
+            outcome = QStringLiteral("-> raised %1").arg(o.error.format());
+            break;
         }
         out() << prefix(o.actor, o.line) << firstLine(o.source) << "  " << outcome << '\n';
         out().flush();
@@ -176,11 +182,11 @@ private:
                       {QStringLiteral("step"), step},
                       {QStringLiteral("actor"), s.actor},
                       {QStringLiteral("line"), s.pos.line},
-                      {QStringLiteral("state"), m_runner.actorState(s.actor)}});
+                      {QStringLiteral("state"), m_runner.actorState(s.thread())}});
             return;
         }
         out() << prefix(s.actor, s.pos.line) << firstLine(s.source) << "  .. "
-              << m_runner.actorState(s.actor) << '\n';
+              << m_runner.actorState(s.thread()) << '\n';
         out().flush();
     }
 

@@ -2,6 +2,7 @@
 
 #include "builtins.h"
 
+#include <cmath>
 #include <limits>
 
 namespace sockbench::lesson {
@@ -39,14 +40,47 @@ qint64 asInt(const Value& v)
     return v.kind == Value::Kind::Bool ? qint64(v.boolean) : v.integer;
 }
 
-// Python's index normalisation: negative counts from the end.
-qsizetype normaliseIndex(qint64 index, qsizetype size, const QString& what, SourcePos pos)
+// Python's index normalisation: negative counts from the end. What the IndexError says
+// depends on the type, as in CPython: "tuple index out of range", but bytes say just
+// "index out of range".
+qsizetype normaliseIndex(qint64 index, qsizetype size, const Value& object, SourcePos pos)
 {
     const qint64 i = index < 0 ? index + size : index;
-    if (i < 0 || i >= size)
+    if (i < 0 || i >= size) {
+        QString what;
+        switch (object.kind) {
+        case Value::Kind::Str:
+            what = QStringLiteral("string ");
+            break;
+        case Value::Kind::Bytes:
+            break;
+        default:
+            what = object.typeName() + QLatin1Char(' ');
+            break;
+        }
         throw PyError{QStringLiteral("IndexError"),
-                      QStringLiteral("%1 index out of range").arg(what), pos, std::nullopt};
+                      QStringLiteral("%1index out of range").arg(what), pos, std::nullopt};
+    }
     return static_cast<qsizetype>(i);
+}
+
+bool isSequence(const Value& v)
+{
+    switch (v.kind) {
+    case Value::Kind::Str:
+    case Value::Kind::Bytes:
+    case Value::Kind::ByteArray:
+    case Value::Kind::Tuple:
+    case Value::Kind::List:
+        return true;
+    default:
+        return false;
+    }
+}
+
+template <typename T> int threeWay(const T& x, const T& y)
+{
+    return x < y ? -1 : y < x ? 1 : 0;
 }
 
 } // namespace
@@ -398,16 +432,19 @@ Value StatementRun::binary(const QString& op, const Value& a, const Value& b, So
             const ValueList joined = a.elements() + b.elements();
             return a.kind == K::Tuple ? Value::tuple(joined) : Value::list(joined);
         }
-        if (a.kind == K::Str && b.isBytesLike())
-            throw typeError(
-                QStringLiteral("can only concatenate str (not \"%1\") to str").arg(b.typeName()),
-                pos);
-        if (a.isBytesLike() && b.kind == K::Str)
-            throw typeError(QStringLiteral("can't concat str to %1").arg(a.typeName()), pos);
+        if (a.kind == K::Str || a.kind == K::Tuple || a.kind == K::List)
+            throw typeError(QStringLiteral("can only concatenate %1 (not \"%2\") to %1")
+                                .arg(a.typeName(), b.typeName()),
+                            pos);
+        if (a.isBytesLike())
+            throw typeError(QStringLiteral("can't concat %1 to %2").arg(b.typeName(), a.typeName()),
+                            pos);
         throw unsupported(op, a, b, pos);
     }
     if (op == QLatin1String("*")) {
-        const bool leftCount = a.kind == K::Int || a.kind == K::Bool;
+        if (!isSequence(a) && !isSequence(b))
+            throw unsupported(op, a, b, pos);
+        const bool leftCount = !isSequence(a);
         const Value& sequence = leftCount ? b : a;
         const Value& count = leftCount ? a : b;
         if (count.kind != K::Int && count.kind != K::Bool)
@@ -451,23 +488,41 @@ Value StatementRun::binary(const QString& op, const Value& a, const Value& b, So
 
 Value StatementRun::subscript(const Value& object, const Value& index, SourcePos pos)
 {
-    if (index.kind != Value::Kind::Int && index.kind != Value::Kind::Bool)
-        throw typeError(QStringLiteral("%1 indices must be integers, not %2")
-                            .arg(object.typeName(), index.typeName()),
-                        pos);
+    if (index.kind != Value::Kind::Int && index.kind != Value::Kind::Bool) {
+        // CPython's wording differs from type to type.
+        switch (object.kind) {
+        case Value::Kind::Str:
+            throw typeError(
+                QStringLiteral("string indices must be integers, not '%1'").arg(index.typeName()),
+                pos);
+        case Value::Kind::Bytes:
+        case Value::Kind::ByteArray:
+        case Value::Kind::Tuple:
+        case Value::Kind::List:
+            throw typeError(QStringLiteral("%1 indices must be integers or slices, not %2")
+                                .arg(object.kind == Value::Kind::Bytes ? QStringLiteral("byte")
+                                                                       : object.typeName(),
+                                     index.typeName()),
+                            pos);
+        default:
+            break;
+        }
+    }
     const qint64 i = asInt(index);
     switch (object.kind) {
     case Value::Kind::Tuple:
     case Value::Kind::List:
-        return object
-            .elements()[normaliseIndex(i, object.elements().size(), object.typeName(), pos)];
-    case Value::Kind::Str:
-        return Value::fromStr(QString(
-            object.text[normaliseIndex(i, object.text.size(), QStringLiteral("string"), pos)]));
+        return object.elements()[normaliseIndex(i, object.elements().size(), object, pos)];
+    case Value::Kind::Str: {
+        // Python indexes code points; a QString holds UTF-16.
+        const QList<char32_t> points = codePoints(object.text);
+        return Value::fromStr(
+            fromCodePoints({points[normaliseIndex(i, points.size(), object, pos)]}));
+    }
     case Value::Kind::Bytes:
     case Value::Kind::ByteArray: {
         const qsizetype at =
-            normaliseIndex(i, static_cast<qsizetype>(object.byteLength()), object.typeName(), pos);
+            normaliseIndex(i, static_cast<qsizetype>(object.byteLength()), object, pos);
         const char byte = object.kind == Value::Kind::Bytes
                               ? object.bytes.at(at % object.bytes.size())
                               : object.array->at(at);
@@ -488,13 +543,15 @@ Value StatementRun::slice(const Value& object, const Expr& e)
         if (v.isNone())
             return fallback;
         if (v.kind != Value::Kind::Int && v.kind != Value::Kind::Bool)
-            throw typeError(QStringLiteral("slice indices must be integers or None"), e.pos);
+            throw typeError(QStringLiteral("slice indices must be integers or None or have an "
+                                           "__index__ method"),
+                            e.pos);
         return asInt(v);
     };
     qint64 size = 0;
     switch (object.kind) {
     case Value::Kind::Str:
-        size = object.text.size();
+        size = codePointCount(object.text);
         break;
     case Value::Kind::Bytes:
     case Value::Kind::ByteArray:
@@ -515,7 +572,7 @@ Value StatementRun::slice(const Value& object, const Expr& e)
     const auto length = static_cast<qsizetype>(to - from);
     switch (object.kind) {
     case Value::Kind::Str:
-        return Value::fromStr(object.text.mid(start, length));
+        return Value::fromStr(fromCodePoints(codePoints(object.text).mid(start, length)));
     case Value::Kind::Bytes:
         if (object.repeat > 1) {
             // A slice of a repeated pattern: build just the slice.
@@ -557,10 +614,19 @@ bool StatementRun::compare(const QString& op, const Value& a, const Value& b, So
         bool found = false;
         if (b.kind == Value::Kind::Str && a.kind == Value::Kind::Str)
             found = b.text.contains(a.text);
+        else if (b.kind == Value::Kind::Str)
+            throw typeError(QStringLiteral("'in <string>' requires string as left operand, not %1")
+                                .arg(a.typeName()),
+                            pos);
         else if (b.isBytesLike() && a.isBytesLike())
             found = b.toBytes().contains(a.toBytes());
-        else if (b.isBytesLike() && a.kind == Value::Kind::Int)
-            found = b.toBytes().contains(static_cast<char>(a.integer));
+        else if (b.isBytesLike() && (a.kind == Value::Kind::Int || a.kind == Value::Kind::Bool)) {
+            if (asInt(a) < 0 || asInt(a) > 255)
+                throw valueError(QStringLiteral("byte must be in range(0, 256)"), pos);
+            found = b.toBytes().contains(static_cast<char>(asInt(a)));
+        } else if (b.isBytesLike())
+            throw typeError(
+                QStringLiteral("a bytes-like object is required, not '%1'").arg(a.typeName()), pos);
         else if (b.kind == Value::Kind::Tuple || b.kind == Value::Kind::List)
             found = std::any_of(b.elements().begin(), b.elements().end(),
                                 [&a](const Value& item) { return equals(a, item); });
@@ -571,12 +637,23 @@ bool StatementRun::compare(const QString& op, const Value& a, const Value& b, So
     }
     int order = 0;
     if (isNumber(a) && isNumber(b)) {
-        const double x = asDouble(a), y = asDouble(b);
-        order = x < y ? -1 : x > y ? 1 : 0;
+        if (std::isnan(asDouble(a)) || std::isnan(asDouble(b)))
+            return false; // nan is neither smaller, nor larger, nor equal
+        order = a.kind != Value::Kind::Float && b.kind != Value::Kind::Float
+                    ? threeWay(asInt(a), asInt(b)) // exact beyond 2**53
+                    : threeWay(asDouble(a), asDouble(b));
     } else if (a.kind == Value::Kind::Str && b.kind == Value::Kind::Str) {
-        order = a.text.compare(b.text);
+        order = threeWay(codePoints(a.text), codePoints(b.text)); // code points, not UTF-16
     } else if (a.isBytesLike() && b.isBytesLike()) {
         order = a.toBytes().compare(b.toBytes());
+    } else if (a.kind == b.kind && (a.kind == Value::Kind::Tuple || a.kind == Value::Kind::List)) {
+        // Lexicographic, as Python: the first items that differ decide.
+        const ValueList& x = a.elements();
+        const ValueList& y = b.elements();
+        for (qsizetype i = 0; i < std::min(x.size(), y.size()); ++i)
+            if (!equals(x[i], y[i]))
+                return compare(op, x[i], y[i], pos);
+        order = threeWay(x.size(), y.size());
     } else {
         throw typeError(QStringLiteral("'%1' not supported between instances of '%2' and '%3'")
                             .arg(op, a.typeName(), b.typeName()),

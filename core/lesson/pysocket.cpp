@@ -1,6 +1,7 @@
 #include "pysocket.h"
 
 #include "net/calls.h"
+#include "signatures.h"
 
 #include <arpa/inet.h>
 #include <array>
@@ -12,13 +13,15 @@ namespace sockbench::lesson {
 
 QList<std::optional<Value>> PyArgs::bind(const QStringList& names, int required) const
 {
+    // PyArg_ParseTupleAndKeywords' checks, in its order and words.
     QList<std::optional<Value>> bound(names.size());
-    if (positional.size() > names.size())
+    const auto given = positional.size() + keywords.size();
+    if (given > names.size())
         throw typeError(QStringLiteral("%1() takes at most %2 argument%3 (%4 given)")
                             .arg(function)
                             .arg(names.size())
                             .arg(names.size() == 1 ? QString() : QStringLiteral("s"))
-                            .arg(positional.size()),
+                            .arg(given),
                         pos);
     for (qsizetype i = 0; i < positional.size(); ++i)
         bound[i] = positional[i];
@@ -26,12 +29,14 @@ QList<std::optional<Value>> PyArgs::bind(const QStringList& names, int required)
         const auto index = names.indexOf(name);
         if (index < 0)
             throw typeError(
-                QStringLiteral("%1() got an unexpected keyword argument '%2'").arg(function, name),
+                QStringLiteral("'%1' is an invalid keyword argument for %2()").arg(name, function),
                 pos);
         if (bound[index])
-            throw typeError(
-                QStringLiteral("%1() got multiple values for argument '%2'").arg(function, name),
-                pos);
+            throw typeError(QStringLiteral("argument for %1() given by name ('%2') and position "
+                                           "(%3)")
+                                .arg(function, name)
+                                .arg(index + 1),
+                            pos);
         bound[index] = value;
     }
     for (int i = 0; i < required; ++i)
@@ -168,9 +173,9 @@ void addressInto(CallArgs& out, const Value& address, AddressFamily family, cons
     }
     const QString familyText = familyName(family);
     if (address.kind != Value::Kind::Tuple)
-        throw typeError(
-            QStringLiteral("%1 address must be tuple, not %2").arg(familyText, address.typeName()),
-            args.pos);
+        throw typeError(QStringLiteral("%1(): %2 address must be tuple, not %3")
+                            .arg(method, familyText, address.typeName()),
+                        args.pos);
     const auto& items = address.elements();
     const bool six = family == AddressFamily::Inet6;
     if ((!six && items.size() != 2) || (six && (items.size() < 2 || items.size() > 4)))
@@ -340,8 +345,7 @@ PreparedCall prepareSocketMethod(const Value& callee, const PyArgs& args)
         const Value buffer = *a[0];
         if (buffer.kind != Value::Kind::ByteArray)
             throw typeError(
-                QStringLiteral(
-                    "%1() argument 'buffer' must be read-write bytes-like object, not %2")
+                QStringLiteral("%1() argument 1 must be read-write bytes-like object, not %2")
                     .arg(method, buffer.typeName()),
                 args.pos);
         const bool from = method == QLatin1String("recvfrom_into");
@@ -408,13 +412,20 @@ PreparedCall prepareSocketMethod(const Value& callee, const PyArgs& args)
             }
             return onSocket(callee, calls::setsockopt(*option, toInt(v, args)), none);
         }
-        const bool packed = a[2].has_value();
-        return onSocket(callee, calls::getsockopt(*option), [packed](const Event& e) {
-            if (!packed)
+        // buflen 0 (or none) asks for an int; 1..1024 for the raw bytes the kernel gives
+        // back, at most buflen of them: struct linger for SO_LINGER, an int otherwise.
+        const qint64 buflen = a[2] ? toInt(*a[2], args) : 0;
+        if (buflen < 0 || buflen > 1024)
+            throw PyError{QStringLiteral("OSError"), QStringLiteral("getsockopt buflen out of range"),
+                          args.pos, std::nullopt};
+        const bool linger = *option == SocketOption::Linger;
+        return onSocket(callee, calls::getsockopt(*option), [buflen, linger](const Event& e) {
+            if (buflen == 0)
                 return Value::fromInt(e.result.count);
             qint32 parts[2] = {static_cast<qint32>(e.result.count),
                                static_cast<qint32>(e.result.lingerSeconds)};
-            return Value::fromBytes(QByteArray(reinterpret_cast<const char*>(parts), 8));
+            return Value::fromBytes(QByteArray(reinterpret_cast<const char*>(parts),
+                                               std::min<qint64>(buflen, linger ? 8 : 4)));
         });
     }
     if (method == QLatin1String("setblocking")) {
@@ -630,12 +641,22 @@ Value localFunction(const QString& function, const PyArgs& args)
         const auto a = args.bind({QStringLiteral("x")}, 1);
         const qint64 x = toInt(*a[0], args);
         const bool shortForm = function.endsWith(QLatin1Char('s'));
-        if (x < 0 || x > (shortForm ? 0xffff : 0xffffffffLL))
-            throw PyError{QStringLiteral("OverflowError"),
-                          QStringLiteral("%1: Python int too large to convert to C %2")
-                              .arg(function, shortForm ? QStringLiteral("16-bit unsigned integer")
-                                                       : QStringLiteral("unsigned long")),
-                          args.pos, std::nullopt};
+        // CPython words the two sizes differently.
+        const auto overflow = [&](const QString& message) {
+            return PyError{QStringLiteral("OverflowError"), message, args.pos, std::nullopt};
+        };
+        if (shortForm && x < 0)
+            throw overflow(QStringLiteral("%1: can't convert negative Python int to C 16-bit "
+                                          "unsigned integer")
+                               .arg(function));
+        if (shortForm && x > 0xffff)
+            throw overflow(
+                QStringLiteral("%1: Python int too large to convert to C 16-bit unsigned integer")
+                    .arg(function));
+        if (!shortForm && x < 0)
+            throw overflow(QStringLiteral("can't convert negative value to unsigned int"));
+        if (!shortForm && x > 0xffffffffLL)
+            throw overflow(QStringLiteral("int larger than 32 bits"));
         return Value::fromInt(shortForm ? qint64(htons(static_cast<uint16_t>(x)))
                                         : qint64(htonl(static_cast<uint32_t>(x))));
     }
@@ -704,6 +725,7 @@ std::optional<PreparedCall> prepare(const Value& callee, const PyArgs& args)
     if (callee.kind == Value::Kind::Method && callee.self &&
         callee.self->kind == Value::Kind::Socket) {
         const QString method = callee.text;
+        signatures::checkMethod(method, args);
         if (method == QLatin1String("gettimeout") || method == QLatin1String("fileno") ||
             method == QLatin1String("getblocking"))
             return std::nullopt;
@@ -711,6 +733,7 @@ std::optional<PreparedCall> prepare(const Value& callee, const PyArgs& args)
     }
     if (callee.kind == Value::Kind::Builtin && callee.text.startsWith(QLatin1String("socket."))) {
         const QString function = name(callee);
+        signatures::checkFunction(function, args);
         if (isRemoteFunction(function))
             return prepareModuleFunction(function, args);
     }

@@ -19,6 +19,8 @@ QString outcomeKindName(StepOutcome::Kind kind)
         return QStringLiteral("interrupted");
     case StepOutcome::Kind::Skipped:
         return QStringLiteral("skipped");
+    case StepOutcome::Kind::Raised:
+        return QStringLiteral("raised");
     }
     return {};
 }
@@ -53,13 +55,14 @@ StmtPtr closeCall(const Stmt& with)
 void flatten(std::vector<RunStep>& out, const QString& actor, const Directives& directives,
              const StmtPtr& stmt, int depth = 0)
 {
-    out.push_back(
-        RunStep{actor, stmt->pos, stmt->endLine, stmt->source, directives, stmt, false, depth});
+    out.push_back(RunStep{
+        actor, stmt->pos, stmt->endLine, stmt->source, directives, stmt, false, depth, false, {}});
     if (stmt->kind != Stmt::Kind::With)
         return;
     for (const StmtPtr& inner : stmt->body)
         flatten(out, actor, {}, inner, depth + 1);
-    RunStep end{actor, stmt->pos, stmt->pos.line, {}, {}, closeCall(*stmt), true, depth + 1};
+    RunStep end{actor, stmt->pos, stmt->pos.line, {}, {}, closeCall(*stmt),
+                true,  depth + 1, false,          {}};
     end.source = end.stmt->source + QStringLiteral("  # end of the with block");
     out.push_back(end);
 }
@@ -92,9 +95,11 @@ Runner::~Runner() = default;
 
 void Runner::load(const Script& script)
 {
-    reset();
+    // The new script is in place before the reset reports back, so whoever listens to
+    // resetDone sees the lesson that is starting, not the one that ended.
     m_script = script;
     m_steps = flattenSteps(script);
+    reset();
 }
 
 void Runner::setMode(Mode mode)
@@ -127,6 +132,14 @@ int Runner::runningStep(const QString& actor) const
     return it == m_actors.end() ? -1 : it->second.runningStep;
 }
 
+QStringList Runner::threads() const
+{
+    QStringList out;
+    for (const auto& [name, actor] : m_actors)
+        out << name;
+    return out;
+}
+
 QString Runner::nameOf(SocketId socket) const
 {
     QString best;
@@ -157,8 +170,10 @@ int Runner::insertStatement(const QString& actor, const QString& source, QString
         return -1;
     }
     const int at = m_next + m_insertedWaiting;
+    const QString lane = QStringLiteral("%1#%2").arg(actor).arg(++m_clicks);
     for (RunStep& step : added) {
         step.actor = actor;
+        step.lane = lane;
         step.inserted = true;
     }
     m_steps.insert(m_steps.begin() + at, added.begin(), added.end());
@@ -213,7 +228,7 @@ void Runner::issue()
         --m_insertedWaiting;
     const RunStep& s = m_steps[static_cast<size_t>(k)];
     Q_EMIT stepIssued(k);
-    Actor& actor = m_actors[s.actor];
+    Actor& actor = m_actors[s.thread()];
     if (actor.stopped) {
         StepOutcome outcome = outcomeFor(k);
         outcome.kind = StepOutcome::Kind::Skipped;
@@ -223,7 +238,7 @@ void Runner::issue()
         Q_EMIT stepFinished(outcome);
     } else {
         actor.queue.push_back(k);
-        startNext(s.actor);
+        startNext(s.thread());
     }
     if (m_awaiting == k && settled(k))
         afterSettled();
@@ -239,8 +254,9 @@ void Runner::startNext(const QString& name)
     actor.runningStep = k;
     actor.blocked = false;
     const quint64 generation = m_generation;
-    auto submit = [this, name, generation](const PreparedCall& prepared) {
-        const auto ticket = m_workbench.submit(prepared.socket, prepared.call, name);
+    const QString who = m_steps[static_cast<size_t>(k)].actor; // what the stage and trace show
+    auto submit = [this, name, who, generation](const PreparedCall& prepared) {
+        const auto ticket = m_workbench.submit(prepared.socket, prepared.call, who);
         if (generation == m_generation) {
             m_calls.insert(ticket.call, CallInfo{name, ticket.socket, prepared.call.kind});
             if (prepared.call.kind == CallKind::Socket)
@@ -248,7 +264,7 @@ void Runner::startNext(const QString& name)
         }
         return ticket.call;
     };
-    auto print = [this, name](const QString& text) { Q_EMIT printed(name, text); };
+    auto print = [this, who](const QString& text) { Q_EMIT printed(who, text); };
     actor.run = std::make_unique<StatementRun>(m_steps[static_cast<size_t>(k)].stmt, m_names,
                                                submit, print);
     advance(name);
@@ -300,6 +316,15 @@ void Runner::finishStep(const QString& name, StepOutcome outcome)
     actor.run.reset();
     actor.runningStep = -1;
     actor.blocked = false;
+    // In free play an error is the answer the student asked for, not a failed lesson, and
+    // the actor goes on.
+    if (k >= 0 && m_steps[static_cast<size_t>(k)].inserted &&
+        (outcome.kind == StepOutcome::Kind::Failed ||
+         outcome.kind == StepOutcome::Kind::Interrupted) &&
+        !outcome.error.type.isEmpty()) {
+        outcome.kind = StepOutcome::Kind::Raised;
+        outcome.reason.clear();
+    }
     const bool raised =
         outcome.kind == StepOutcome::Kind::Interrupted ||
         (outcome.kind == StepOutcome::Kind::Failed && !outcome.error.type.isEmpty());
@@ -316,8 +341,9 @@ void Runner::finishStep(const QString& name, StepOutcome outcome)
             actor.queue.pop_front();
             StepOutcome skip = outcomeFor(skipped);
             skip.kind = StepOutcome::Kind::Skipped;
-            skip.reason =
-                QStringLiteral("not run: %1 stopped at line %2").arg(name).arg(outcome.line);
+            skip.reason = QStringLiteral("not run: %1 stopped at line %2")
+                              .arg(m_steps[static_cast<size_t>(skipped)].actor)
+                              .arg(outcome.line);
             m_outcomes << skip;
             Q_EMIT stepFinished(skip);
         }
@@ -400,7 +426,7 @@ bool Runner::settled(int k) const
     for (const StepOutcome& outcome : m_outcomes)
         if (outcome.step == k)
             return true;
-    const auto it = m_actors.find(m_steps[static_cast<size_t>(k)].actor);
+    const auto it = m_actors.find(m_steps[static_cast<size_t>(k)].thread());
     if (it != m_actors.end() && it->second.runningStep == k)
         return it->second.blocked;
     return true; // queued behind its actor's earlier statement
@@ -470,7 +496,11 @@ void Runner::checkEnd()
         Q_EMIT finished(m_failures == 0);
         return;
     }
-    if (allBlocked && !m_deadlockTimer.isActive())
+    // Once the student plays freely, a blocked call may be waiting for the next click:
+    // only a lesson of its own can be stuck for good.
+    const bool freePlay =
+        std::any_of(m_steps.begin(), m_steps.end(), [](const RunStep& s) { return s.inserted; });
+    if (allBlocked && !freePlay && !m_deadlockTimer.isActive())
         m_deadlockTimer.start(kDeadlockQuietMs);
 }
 

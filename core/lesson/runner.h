@@ -26,6 +26,10 @@ struct RunStep {
     bool synthetic = false; // made by the runner (the close() that ends a with block)
     int depth = 0;          // how deep in with blocks (for writing the script out again)
     bool inserted = false;  // added while running: a panel click, not the lesson file
+    // The thread that runs it: the actor's own, or for a click one of its own, so that a
+    // click never waits behind another click's blocked accept() on the same host.
+    QString lane;
+    const QString& thread() const { return lane.isEmpty() ? actor : lane; }
 };
 
 // The lesson's statements in the order they are issued, with blocks flattened.
@@ -39,6 +43,7 @@ struct StepOutcome {
         Failed,        // an unexpected error, a failed assert, or an expectation not met
         Interrupted,   // a blocked call was interrupted (from the UI, or a deadlock)
         Skipped,       // its actor had stopped before it
+        Raised,        // free play: a statement a click added raised; that is its result
     };
     int step = -1;
     QString actor;
@@ -49,7 +54,10 @@ struct StepOutcome {
     PyError error;  // ExpectedError, Failed (when an exception), Interrupted
     QString reason; // Failed / Skipped: one sentence saying why
     QList<CallId> calls;
-    bool ok() const { return kind == Kind::Ok || kind == Kind::ExpectedError; }
+    bool ok() const
+    {
+        return kind == Kind::Ok || kind == Kind::ExpectedError || kind == Kind::Raised;
+    }
 };
 QString outcomeKindName(StepOutcome::Kind kind);
 
@@ -78,10 +86,12 @@ public:
     int failures() const { return m_failures; }
     const QList<StepOutcome>& outcomes() const { return m_outcomes; }
     QSet<SocketId> sockets() const { return m_sockets; }
-    // "idle", "running line 9", "blocked in accept() at line 9", "stopped at line 12"
-    QString actorState(const QString& actor) const;
-    // The step each actor is running now (-1: none).
-    int runningStep(const QString& actor) const;
+    // For a thread (an actor, or a click's own - RunStep::thread()): "idle", "running
+    // line 9", "blocked in accept() at line 9", "stopped at line 12".
+    QString actorState(const QString& thread) const;
+    // The step a thread is running now (-1: none), and every thread there is.
+    int runningStep(const QString& thread) const;
+    QStringList threads() const;
 
     // Inserts a statement written in Python (what a panel click stands for) before the
     // lesson's next statement, run by actor, and issues it as soon as nothing else is on
@@ -163,6 +173,7 @@ private:
     int m_failures = 0;
     int m_playInterval = 0;
     int m_insertedWaiting = 0; // inserted statements not issued yet
+    int m_clicks = 0;          // names the threads of inserted statements
     bool m_stopAtPauses = true;
     Mode m_mode = Mode::Idle;
     quint64 m_generation = 0; // bumped by reset(): late results of older runs are ignored

@@ -210,6 +210,26 @@ QChar pickQuote(bool hasSingle, bool hasDouble)
     return hasSingle && !hasDouble ? QLatin1Char('"') : QLatin1Char('\'');
 }
 
+// Python's str.isprintable() for one code point: what repr() shows as it is.
+bool isPrintable(char32_t point)
+{
+    if (point == ' ')
+        return true;
+    switch (QChar::category(point)) {
+    case QChar::Other_Control:
+    case QChar::Other_Format:
+    case QChar::Other_Surrogate:
+    case QChar::Other_PrivateUse:
+    case QChar::Other_NotAssigned:
+    case QChar::Separator_Space:
+    case QChar::Separator_Line:
+    case QChar::Separator_Paragraph:
+        return false;
+    default:
+        return true;
+    }
+}
+
 QString floatRepr(double d)
 {
     if (std::isnan(d))
@@ -289,16 +309,66 @@ QString bytesRepr(const QByteArray& bytes, const QString& prefix)
     return out + quote;
 }
 
+QList<char32_t> codePoints(const QString& text)
+{
+    QList<char32_t> points;
+    points.reserve(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+            points << QChar::surrogateToUcs4(c, text[i + 1]);
+            ++i;
+        } else {
+            points << c.unicode(); // a lone surrogate stays what it is, as in Python
+        }
+    }
+    return points;
+}
+
+QString fromCodePoints(const QList<char32_t>& points)
+{
+    QString text;
+    text.reserve(points.size());
+    for (const char32_t point : points) {
+        if (QChar::requiresSurrogates(point)) {
+            text += QChar(QChar::highSurrogate(point));
+            text += QChar(QChar::lowSurrogate(point));
+        } else {
+            text += QChar(static_cast<char16_t>(point));
+        }
+    }
+    return text;
+}
+
+qsizetype codePointCount(const QString& text)
+{
+    qsizetype count = text.size();
+    for (qsizetype i = 0; i + 1 < text.size(); ++i)
+        if (text[i].isHighSurrogate() && text[i + 1].isLowSurrogate()) {
+            --count;
+            ++i;
+        }
+    return count;
+}
+
+QString escapedCodePoint(char32_t point)
+{
+    if (point <= 0xff)
+        return QStringLiteral("\\x%1").arg(uint(point), 2, 16, QLatin1Char('0'));
+    if (point <= 0xffff)
+        return QStringLiteral("\\u%1").arg(uint(point), 4, 16, QLatin1Char('0'));
+    return QStringLiteral("\\U%1").arg(uint(point), 8, 16, QLatin1Char('0'));
+}
+
 QString strRepr(const QString& text)
 {
     const QChar quote =
         pickQuote(text.contains(QLatin1Char('\'')), text.contains(QLatin1Char('"')));
     QString out = quote;
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
+    for (const char32_t u : codePoints(text)) {
         if (u == '\\')
             out += QStringLiteral("\\\\");
-        else if (c == quote)
+        else if (u == quote.unicode())
             out += QLatin1Char('\\') + quote;
         else if (u == '\t')
             out += QStringLiteral("\\t");
@@ -306,12 +376,14 @@ QString strRepr(const QString& text)
             out += QStringLiteral("\\n");
         else if (u == '\r')
             out += QStringLiteral("\\r");
-        else if (u < 0x20 || u == 0x7f || (u >= 0x80 && u < 0xa0))
-            out += QStringLiteral("\\x%1").arg(u, 2, 16, QLatin1Char('0'));
-        else if (!c.isPrint() && !c.isSurrogate())
-            out += QStringLiteral("\\u%1").arg(u, 4, 16, QLatin1Char('0'));
+        else if (u < 0x20 || u == 0x7f)
+            out += escapedCodePoint(u);
+        else if (u < 0x7f)
+            out += QChar(static_cast<char16_t>(u));
+        else if (isPrintable(u))
+            out += fromCodePoints({u});
         else
-            out += c;
+            out += escapedCodePoint(u);
     }
     return out + quote;
 }

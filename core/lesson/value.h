@@ -91,6 +91,13 @@ QString repr(const Value& value);
 QString str(const Value& value);
 QString bytesRepr(const QByteArray& bytes, const QString& prefix = QStringLiteral("b"));
 QString strRepr(const QString& text);
+// A str is a sequence of code points to Python and of UTF-16 units to QString: len(),
+// indexing and slicing go through these.
+QList<char32_t> codePoints(const QString& text);
+QString fromCodePoints(const QList<char32_t>& points);
+qsizetype codePointCount(const QString& text);
+// How repr() writes a code point it does not show as it is: \xhh, \uhhhh or \Uhhhhhhhh.
+QString escapedCodePoint(char32_t point);
 bool equals(const Value& a, const Value& b);
 // The address tuple Python returns for an endpoint of this family.
 Value addressValue(const Endpoint& endpoint, AddressFamily family);

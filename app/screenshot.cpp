@@ -1,0 +1,82 @@
+#include "screenshot.h"
+
+#include "engine/workbench.h"
+#include "mainwindow.h"
+#include "session.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace sockbench {
+
+namespace {
+
+// Runs the event loop until done() holds or the limit passes.
+bool spinUntil(const std::function<bool()>& done, int limitMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > limitMs)
+            return false;
+        QApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    return true;
+}
+
+} // namespace
+
+int takeScreenshot(MainWindow& window, const QString& file, int steps, QSize size)
+{
+    window.resize(size);
+    window.show();
+    Session& session = window.session();
+    auto& runner = session.runner();
+    // The picture should show where the steps got to, not an animation half-way.
+    session.presenter().setSpeed(0);
+    spinUntil([&] { return runner.mode() != lesson::Runner::Mode::Resetting; }, 5000);
+    for (int i = 0; i < steps && !runner.atEnd(); ++i) {
+        runner.step();
+        if (!spinUntil(
+                [&] {
+                    return runner.mode() == lesson::Runner::Mode::Idle ||
+                           runner.mode() == lesson::Runner::Mode::Finished;
+                },
+                15000)) {
+            std::fprintf(stderr, "sockbench: statement %d did not settle\n", i + 1);
+            return 1;
+        }
+    }
+    // The kernel's view follows calls by a few milliseconds (the watcher looks at a socket
+    // at most every 10 ms): wait until the trace has been quiet for a moment.
+    quint64 seen = session.workbench().trace().lastSeq();
+    QElapsedTimer quiet;
+    quiet.start();
+    spinUntil(
+        [&] {
+            const quint64 now = session.workbench().trace().lastSeq();
+            if (now != seen) {
+                seen = now;
+                quiet.restart();
+            }
+            return quiet.elapsed() > 250;
+        },
+        3000);
+    session.presenter().catchUp();
+    // Let the last transitions (a queue filling, a card's pulse) finish: the picture shows
+    // where things are, not where they are going.
+    QElapsedTimer settle;
+    settle.start();
+    spinUntil([&] { return settle.elapsed() > 1000; }, 2000);
+    QApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    const bool saved = window.grab().save(file, "PNG");
+    if (!saved)
+        std::fprintf(stderr, "sockbench: cannot write %s\n", qPrintable(file));
+    return saved ? 0 : 1;
+}
+
+} // namespace sockbench

@@ -1,0 +1,136 @@
+#include "python.h"
+
+#include "lesson/value.h"
+
+namespace sockbench::codegen::python {
+
+using lesson::bytesRepr;
+using lesson::strRepr;
+
+namespace {
+
+QString familyConstant(AddressFamily family)
+{
+    return QStringLiteral("socket.") + familyName(family);
+}
+
+QString assigned(const QStringList& results, const QString& expression)
+{
+    if (results.isEmpty())
+        return expression;
+    return results.join(QStringLiteral(", ")) + QStringLiteral(" = ") + expression;
+}
+
+QString payloadLiteral(const CallArgs& a)
+{
+    if (a.repeat > 1)
+        return bytesRepr(a.payload) + QStringLiteral(" * %1").arg(a.repeat);
+    return bytesRepr(a.payload);
+}
+
+QString optionConstant(SocketOption option)
+{
+    return QStringLiteral("socket.") + optionLevelName(option) + QStringLiteral(", socket.") +
+           optionName(option);
+}
+
+QString timeoutLiteral(const std::optional<double>& timeout)
+{
+    if (!timeout)
+        return QStringLiteral("None");
+    return lesson::repr(lesson::Value::fromFloat(*timeout));
+}
+
+} // namespace
+
+QString freshName(const QString& stem, const QSet<QString>& taken)
+{
+    for (int i = 1;; ++i) {
+        const QString candidate = stem + QString::number(i);
+        if (!taken.contains(candidate))
+            return candidate;
+    }
+}
+
+QString createSocket(const QString& name, AddressFamily family, SocketType type)
+{
+    return QStringLiteral("%1 = socket.socket(%2, socket.%3)")
+        .arg(name, familyConstant(family), socketTypeName(type));
+}
+
+QString addressLiteral(const QString& host, qint64 port, AddressFamily family)
+{
+    if (family == AddressFamily::Unix) {
+        if (host.startsWith(QLatin1Char('\0')))
+            return bytesRepr(host.toUtf8());
+        return strRepr(host);
+    }
+    return QStringLiteral("(%1, %2)").arg(strRepr(host)).arg(port);
+}
+
+QString socketCall(const QString& socket, const Call& call, AddressFamily family,
+                   const QStringList& results)
+{
+    const CallArgs& a = call.args;
+    const QString name = callName(call.kind);
+    auto method = [&](const QString& args) {
+        return assigned(results, QStringLiteral("%1.%2(%3)").arg(socket, name, args));
+    };
+    switch (call.kind) {
+    case CallKind::Bind:
+    case CallKind::Connect:
+    case CallKind::ConnectEx:
+        return method(addressLiteral(a.host, a.port, family));
+    case CallKind::Listen:
+        return method(a.backlog ? QString::number(*a.backlog) : QString());
+    case CallKind::Send:
+    case CallKind::SendAll:
+        return method(payloadLiteral(a));
+    case CallKind::SendTo:
+        return method(payloadLiteral(a) + QStringLiteral(", ") +
+                      addressLiteral(a.host, a.port, family));
+    case CallKind::Recv:
+    case CallKind::RecvFrom:
+        return method(QString::number(a.size));
+    case CallKind::RecvInto:
+    case CallKind::RecvFromInto: {
+        // The buffer is made on the spot: bytearray(n) is what recv_into fills.
+        const QString buffer = QStringLiteral("bytearray(%1)").arg(a.bufferSize);
+        return method(a.size ? buffer + QStringLiteral(", %1").arg(a.size) : buffer);
+    }
+    case CallKind::Shutdown: {
+        static const char* const how[] = {"socket.SHUT_RD", "socket.SHUT_WR", "socket.SHUT_RDWR"};
+        return method(a.how >= 0 && a.how <= 2 ? QString::fromLatin1(how[a.how])
+                                               : QString::number(a.how));
+    }
+    case CallKind::SetSockOpt:
+        if (a.option == SocketOption::Linger) {
+            // struct linger { int l_onoff; int l_linger; } as the bytes Python passes.
+            const qint32 parts[2] = {static_cast<qint32>(a.value),
+                                     static_cast<qint32>(a.lingerSeconds)};
+            return method(optionConstant(a.option) + QStringLiteral(", ") +
+                          bytesRepr(QByteArray(reinterpret_cast<const char*>(parts), 8)));
+        }
+        return method(optionConstant(a.option) + QStringLiteral(", %1").arg(a.value));
+    case CallKind::GetSockOpt:
+        return method(optionConstant(a.option));
+    case CallKind::SetBlocking:
+        return method(a.blocking ? QStringLiteral("True") : QStringLiteral("False"));
+    case CallKind::SetTimeout:
+        return method(timeoutLiteral(a.timeout));
+    case CallKind::Accept:
+    case CallKind::Close:
+    case CallKind::GetSockName:
+    case CallKind::GetPeerName:
+        return method(QString());
+    case CallKind::Socket:
+    case CallKind::GetAddrInfo:
+    case CallKind::GetHostByName:
+    case CallKind::GetHostByAddr:
+    case CallKind::GetHostName:
+        break;
+    }
+    return {};
+}
+
+} // namespace sockbench::codegen::python

@@ -1,0 +1,261 @@
+// The stage driven by clicks, as a student would: every panel click runs a real call,
+// the cards show what happened, and the script grows by the statement the click stood for.
+
+#include "uisupport.h"
+
+#include "lesson/console.h"
+#include "queuebar.h"
+#include "stage/wireoverlay.h"
+
+using namespace sockbench;
+using namespace sockbench::uitest;
+
+class TestStage : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void tcpExchangeByClicking();
+    void udpByClicking();
+    void blockedAcceptKeepsTheWindowResponsiveAndCanBeInterrupted();
+    void formsRefuseBadInputBeforeAnythingIsSent();
+    void wrongCallShowsTheKernelsError();
+};
+
+void TestStage::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
+}
+
+namespace {
+
+struct Fixture {
+    Workbench bench;
+    MainWindow window{bench};
+    Fixture()
+    {
+        window.resize(1600, 900);
+        window.session().presenter().setSpeed(0); // the picture follows at once
+        window.session().startExperiment();
+        window.show();
+    }
+    const SocketView* view(SocketCard* card)
+    {
+        return window.session().model().socket(card->socketId());
+    }
+    QString script() { return window.session().scriptText(); }
+};
+
+} // namespace
+
+void TestStage::tcpExchangeByClicking()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+    QVERIFY(f.window.stage()->host(QStringLiteral("you")));
+    SocketCard* server =
+        newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
+    QVERIFY(server);
+    SocketCard* client =
+        newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
+    QVERIFY(client);
+    QCOMPARE(server->stateText(), QStringLiteral("created"));
+    // A fresh socket suggests bind or connect.
+    QVERIFY(server->callButton(CallKind::Bind)->property("suggested").toBool());
+
+    QVERIFY(click(server, CallKind::Bind, [](CallForm* form) {
+        setText(form, QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+        setText(form, QStringLiteral("port"), QStringLiteral("0"));
+    }));
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("bound"), kWaitMs);
+    const quint16 port = f.view(server)->local.port();
+    QVERIFY(port != 0);
+    QVERIFY(f.view(server)->localChosenByKernel);
+
+    QVERIFY(click(server, CallKind::Listen,
+                  [](CallForm* form) { setNumber(form, QStringLiteral("backlog"), 3); }));
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("listening"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(server->kernelStateText(), QStringLiteral("LISTEN"), kWaitMs);
+    QVERIFY(server->callButton(CallKind::Accept)->property("suggested").toBool());
+
+    QVERIFY(click(server, CallKind::Accept));
+    QTRY_VERIFY_WITH_TIMEOUT(f.view(server)->isBlocked(), kWaitMs);
+    QVERIFY(server->interruptButton()->isVisible());
+
+    QVERIFY(click(client, CallKind::Connect, [port](CallForm* form) {
+        setText(form, QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+        setText(form, QStringLiteral("port"), QString::number(port));
+    }));
+    QTRY_COMPARE_WITH_TIMEOUT(client->stateText(), QStringLiteral("connected"), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!f.view(server)->isBlocked(), kWaitMs);
+
+    // accept() made a new socket, shown on the same host, connected to the client.
+    SocketCard* conn = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (SocketId id : f.window.session().model().sockets())
+                if (f.window.session().model().socket(id)->acceptedFrom == server->socketId())
+                    conn = f.window.stage()->card(id);
+            return conn != nullptr;
+        }(),
+        kWaitMs);
+    QCOMPARE(conn->stateText(), QStringLiteral("connected"));
+    QCOMPARE(f.view(conn)->peer, f.view(client)->local);
+    QTRY_COMPARE_WITH_TIMEOUT(f.window.stage()->overlay()->wires().size(), size_t(1), kWaitMs);
+
+    QVERIFY(click(client, CallKind::Send, [](CallForm* form) {
+        setText(form, QStringLiteral("payload"), QStringLiteral("hello\\r\\n"));
+    }));
+    // The bytes wait in the server side's receive queue until recv() takes them.
+    QTRY_COMPARE_WITH_TIMEOUT(conn->receiveQueue()->value(), qint64(7), kWaitMs);
+
+    QVERIFY(click(conn, CallKind::Recv,
+                  [](CallForm* form) { setNumber(form, QStringLiteral("size"), 1024); }));
+    QTRY_COMPARE_WITH_TIMEOUT(conn->receiveQueue()->value(), qint64(0), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(conn->lastResultText().contains(QStringLiteral("b'hello\\r\\n'")),
+                             kWaitMs);
+
+    QVERIFY(click(client, CallKind::Shutdown));
+    QTRY_COMPARE_WITH_TIMEOUT(client->stateText(), QStringLiteral("write-shut"), kWaitMs);
+    // The client's FIN reaches the server's side: CLOSE_WAIT, seen by the kernel watcher.
+    QTRY_COMPARE_WITH_TIMEOUT(conn->kernelStateText(), QStringLiteral("CLOSE_WAIT"), kWaitMs);
+    QVERIFY(click(conn, CallKind::Close));
+    QVERIFY(click(client, CallKind::Close));
+    QVERIFY(click(server, CallKind::Close));
+    QTRY_COMPARE_WITH_TIMEOUT(conn->stateText(), QStringLiteral("closed"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(client->stateText(), QStringLiteral("closed"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("closed"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(f.window.stage()->overlay()->wires().size(), size_t(0), kWaitMs);
+
+    // Every click is a statement of the script, in the order it ran.
+    const QString script = f.script();
+    const QStringList expected = {
+        QStringLiteral("s1 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)"),
+        QStringLiteral("s2 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)"),
+        QStringLiteral("s1.bind(('127.0.0.1', 0))"),
+        QStringLiteral("s1.listen(3)"),
+        QStringLiteral("conn1, addr1 = s1.accept()"),
+        QStringLiteral("s2.connect(('127.0.0.1', %1))").arg(port),
+        QStringLiteral("s2.sendall(b'hello\\r\\n')"),
+        QStringLiteral("data1 = conn1.recv(1024)"),
+        QStringLiteral("s2.shutdown(socket.SHUT_WR)"),
+        QStringLiteral("conn1.close()"),
+        QStringLiteral("s2.close()"),
+        QStringLiteral("s1.close()"),
+    };
+    qsizetype at = 0;
+    for (const QString& line : expected) {
+        const qsizetype found = script.indexOf(line, at);
+        QVERIFY2(found >= 0,
+                 qPrintable(QStringLiteral("missing or out of order: %1\n%2").arg(line, script)));
+        at = found + line.size();
+    }
+}
+
+void TestStage::udpByClicking()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+    SocketCard* a = newSocket(f.window, QStringLiteral("you"), QStringLiteral("UDP over IPv4"));
+    SocketCard* b = newSocket(f.window, QStringLiteral("you"), QStringLiteral("UDP over IPv4"));
+    QVERIFY(a && b);
+    // UDP cards offer sendto/recvfrom, and no listen/accept.
+    QVERIFY(a->callButton(CallKind::SendTo)->isVisible());
+    QVERIFY(!a->callButton(CallKind::Listen)->isVisible());
+    QVERIFY(click(b, CallKind::Bind, [](CallForm* form) {
+        setText(form, QStringLiteral("port"), QStringLiteral("0"));
+    }));
+    QTRY_COMPARE_WITH_TIMEOUT(b->stateText(), QStringLiteral("bound"), kWaitMs);
+    const quint16 port = f.view(b)->local.port();
+    for (const QString& text : {QStringLiteral("one"), QStringLiteral("two")})
+        QVERIFY(click(a, CallKind::SendTo, [&](CallForm* form) {
+            setText(form, QStringLiteral("payload"), text);
+            setText(form, QStringLiteral("port"), QString::number(port));
+        }));
+    QTRY_COMPARE_WITH_TIMEOUT(f.view(a)->datagramsSent, qint64(2), kWaitMs);
+    // Two datagrams stay two: each recvfrom() takes exactly one.
+    QVERIFY(click(b, CallKind::RecvFrom));
+    QTRY_VERIFY_WITH_TIMEOUT(b->lastResultText().contains(QStringLiteral("b'one'")), kWaitMs);
+    QVERIFY(click(b, CallKind::RecvFrom));
+    QTRY_VERIFY_WITH_TIMEOUT(b->lastResultText().contains(QStringLiteral("b'two'")), kWaitMs);
+    QCOMPARE(f.view(b)->datagramsReceived, 2);
+    QVERIFY(f.script().contains(QStringLiteral("data1, addr1 = u2.recvfrom(1024)")));
+    QVERIFY(f.script().contains(QStringLiteral("u1.sendto(b'one', ('127.0.0.1', %1))").arg(port)));
+}
+
+void TestStage::blockedAcceptKeepsTheWindowResponsiveAndCanBeInterrupted()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+    SocketCard* server =
+        newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
+    QVERIFY(server);
+    QVERIFY(click(server, CallKind::Bind));
+    QVERIFY(click(server, CallKind::Listen));
+    QVERIFY(click(server, CallKind::Accept));
+    QTRY_VERIFY_WITH_TIMEOUT(f.view(server)->isBlocked(), kWaitMs);
+    // While accept() waits in the kernel, the window goes on: a new socket, a bind.
+    SocketCard* other = newSocket(f.window, QStringLiteral("you"), QStringLiteral("UDP over IPv4"));
+    QVERIFY(other);
+    QVERIFY(click(other, CallKind::Bind));
+    QTRY_COMPARE_WITH_TIMEOUT(other->stateText(), QStringLiteral("bound"), kWaitMs);
+    QVERIFY(f.view(server)->isBlocked());
+    QTRY_VERIFY(server->interruptButton()->isVisible());
+    QTest::mouseClick(server->interruptButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!f.view(server)->isBlocked(), kWaitMs);
+    QVERIFY(!server->interruptButton()->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        f.window.console()->toPlainText().contains(QStringLiteral("interrupted")), kWaitMs);
+}
+
+void TestStage::formsRefuseBadInputBeforeAnythingIsSent()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+    SocketCard* card = newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
+    QVERIFY(card);
+    const quint64 before = f.bench.trace().lastSeq();
+    QTest::mouseClick(card->callButton(CallKind::Bind), Qt::LeftButton);
+    CallForm* form = openForm();
+    QVERIFY(form);
+    setText(form, QStringLiteral("port"), QStringLiteral("70000"));
+    QVERIFY(form->problem(QStringLiteral("port")).contains(QStringLiteral("0 to 65535")));
+    QVERIFY(!form->runButton()->isEnabled());
+    setText(form, QStringLiteral("port"), QStringLiteral("4000"));
+    QVERIFY(form->problem(QStringLiteral("port")).isEmpty());
+    setText(form, QStringLiteral("host"), QStringLiteral("300.1.2.3"));
+    QVERIFY(form->problem(QStringLiteral("host")).contains(QStringLiteral("IPv4")));
+    QVERIFY(!form->runButton()->isEnabled());
+    form->close();
+
+    QTest::mouseClick(card->callButton(CallKind::Send), Qt::LeftButton);
+    form = openForm();
+    QVERIFY(form);
+    setText(form, QStringLiteral("payload"), QStringLiteral("bad \\x4 escape"));
+    QVERIFY(!form->problem(QStringLiteral("payload")).isEmpty());
+    QVERIFY(!form->runButton()->isEnabled());
+    setText(form, QStringLiteral("payload"), QStringLiteral("it's fine: \\x41\\r\\n"));
+    QVERIFY(form->problem(QStringLiteral("payload")).isEmpty());
+    QCOMPARE(form->call().args.payload, QByteArray("it's fine: A\r\n"));
+    form->close();
+    // Nothing reached the kernel meanwhile.
+    QCOMPARE(f.bench.trace().lastSeq(), before);
+    QCOMPARE(decodePayload(QStringLiteral("48 65 6c 6c 6f"), true),
+             (std::variant<QByteArray, QString>(QByteArray("Hello"))));
+    QVERIFY(std::holds_alternative<QString>(decodePayload(QStringLiteral("4"), true)));
+}
+
+void TestStage::wrongCallShowsTheKernelsError()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+    SocketCard* card = newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
+    QVERIFY(card);
+    // accept() on a socket that does not listen: not forbidden - the kernel answers.
+    QVERIFY(click(card, CallKind::Accept));
+    QTRY_VERIFY_WITH_TIMEOUT(card->lastResultText().contains(QStringLiteral("EINVAL")), kWaitMs);
+    QVERIFY(card->lastResultText().contains(QStringLiteral("OSError")));
+    QCOMPARE(card->stateText(), QStringLiteral("created"));
+}
+
+QTEST_MAIN(TestStage)
+#include "tst_stage.moc"

@@ -1,0 +1,96 @@
+#pragma once
+
+// Helpers for driving the window the way a user does: pick "New socket", press a call's
+// button, fill in its form, press Run - and wait for what the stage shows.
+
+#include "engine/workbench.h"
+#include "mainwindow.h"
+#include "presentation/presenter.h"
+#include "session.h"
+#include "stage/callform.h"
+#include "stage/hostwidget.h"
+#include "stage/socketcard.h"
+#include "stage/stagewidget.h"
+
+#include <QApplication>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QtTest>
+
+namespace sockbench::uitest {
+
+constexpr int kWaitMs = 10000;
+
+// Creates a socket on host `actor` through its "New socket" menu; returns its card.
+inline SocketCard* newSocket(MainWindow& window, const QString& actor, const QString& menuText)
+{
+    HostWidget* host = window.stage()->host(actor);
+    if (!host)
+        return nullptr;
+    const auto before = window.stage()->findChildren<SocketCard*>();
+    QMenu* menu = host->newSocketButton()->menu();
+    for (QAction* action : menu->actions())
+        if (action->text().startsWith(menuText))
+            action->trigger();
+    SocketCard* created = nullptr;
+    const bool appeared = QTest::qWaitFor(
+        [&] {
+            for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
+                if (!before.contains(card) && card->isVisible())
+                    created = card;
+            return created != nullptr;
+        },
+        kWaitMs);
+    return appeared ? created : nullptr;
+}
+
+// The form the last click opened.
+inline CallForm* openForm()
+{
+    for (QWidget* w : QApplication::topLevelWidgets())
+        if (auto* form = qobject_cast<CallForm*>(w); form && form->isVisible())
+            return form;
+    return nullptr;
+}
+
+inline void setText(CallForm* form, const QString& field, const QString& text)
+{
+    if (auto* edit = qobject_cast<QLineEdit*>(form->field(field))) {
+        edit->selectAll();
+        QTest::keyClicks(edit, text);
+        if (edit->text() != text)
+            edit->setText(text);
+    }
+}
+
+inline void setNumber(CallForm* form, const QString& field, int value)
+{
+    if (auto* spin = qobject_cast<QSpinBox*>(form->field(field)))
+        spin->setValue(value);
+}
+
+// Clicks the call's button on the card; a form that opens is filled in by fill() and run.
+template <typename Fill> bool click(SocketCard* card, CallKind kind, Fill fill)
+{
+    QToolButton* button = card->callButton(kind);
+    if (!button || !button->isVisible())
+        return false;
+    QTest::mouseClick(button, Qt::LeftButton);
+    if (CallForm* form = openForm()) {
+        fill(form);
+        if (!form->runButton()->isEnabled())
+            return false;
+        QTest::mouseClick(form->runButton(), Qt::LeftButton);
+    }
+    return true;
+}
+
+inline bool click(SocketCard* card, CallKind kind)
+{
+    return click(card, kind, [](CallForm*) {});
+}
+
+} // namespace sockbench::uitest

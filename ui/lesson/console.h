@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QPlainTextEdit>
+
+namespace sockbench {
+
+class Session;
+
+// The transcript, as `sockbench run` prints it, and everything the lesson print()s.
+class Console : public QPlainTextEdit {
+    Q_OBJECT
+public:
+    explicit Console(Session& session, QWidget* parent = nullptr);
+    // The lines of statement outcomes only (what `sockbench run` would print for them).
+    QStringList transcript() const { return m_transcript; }
+
+private:
+    void line(const QString& text, const QString& color = {});
+    Session& m_session;
+    QStringList m_transcript;
+};
+
+} // namespace sockbench

@@ -1,0 +1,100 @@
+#include "lessonpanel.h"
+
+#include "session.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace sockbench {
+
+LessonPanel::LessonPanel(Session& session, QWidget* parent)
+    : QFrame(parent)
+    , m_session(session)
+    , m_title(new QLabel(this))
+    , m_position(new QLabel(this))
+    , m_narration(new QLabel(this))
+    , m_next(new QLabel(this))
+    , m_outcome(new QLabel(this))
+{
+    setObjectName(QStringLiteral("lessonPanel"));
+    setAccessibleName(tr("Narration"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 8, 12, 8);
+    QFont title = m_title->font();
+    title.setBold(true);
+    title.setPointSizeF(title.pointSizeF() * 1.3);
+    m_title->setFont(title);
+    m_title->setWordWrap(true);
+    layout->addWidget(m_title);
+    m_position->setStyleSheet(QStringLiteral("color:#6b7280"));
+    layout->addWidget(m_position);
+    QFont big = m_narration->font();
+    big.setPointSizeF(big.pointSizeF() * 1.25);
+    m_narration->setFont(big);
+    m_narration->setWordWrap(true);
+    m_narration->setTextFormat(Qt::RichText);
+    m_narration->setAccessibleName(tr("What happens next"));
+    layout->addWidget(m_narration);
+    m_next->setTextFormat(Qt::RichText);
+    m_next->setWordWrap(true);
+    layout->addWidget(m_next);
+    m_outcome->setWordWrap(true);
+    m_outcome->setTextFormat(Qt::RichText);
+    layout->addWidget(m_outcome);
+    layout->addStretch(1);
+
+    auto& runner = session.runner();
+    connect(&runner, &lesson::Runner::stepIssued, this, &LessonPanel::refresh);
+    connect(&runner, &lesson::Runner::stepFinished, this, &LessonPanel::refresh);
+    connect(&runner, &lesson::Runner::modeChanged, this, &LessonPanel::refresh);
+    connect(&runner, &lesson::Runner::deadlocked, this, [this](const QString& message) {
+        m_outcome->setText(
+            QStringLiteral("<span style='color:#b91c1c'>%1</span>").arg(message.toHtmlEscaped()));
+    });
+    connect(&runner, &lesson::Runner::finished, this, [this](bool passed) {
+        m_outcome->setText(
+            passed ? tr("<b style='color:#047857'>The lesson is complete.</b> Every statement did "
+                        "what it said. Play on: every socket's buttons still work.")
+                   : tr("<b style='color:#b91c1c'>Something did not go as the lesson said.</b> "
+                        "The console says what; reset (R) to start again."));
+    });
+    connect(&session, &Session::loaded, this, [this] {
+        m_outcome->clear();
+        refresh();
+    });
+}
+
+QString LessonPanel::narration() const
+{
+    return m_narration->text();
+}
+
+void LessonPanel::refresh()
+{
+    const auto& runner = m_session.runner();
+    const auto& script = runner.script();
+    m_title->setText(script.title.isEmpty() ? m_session.lessonName() : script.title);
+    const int total = static_cast<int>(runner.steps().size());
+    const int next = runner.nextStep();
+    m_position->setText(total ? tr("Statement %1 of %2").arg(std::min(next + 1, total)).arg(total)
+                              : tr("An empty script: create a socket on a host to begin"));
+    if (next >= total) {
+        m_narration->setText(total ? tr("That was the last statement.")
+                                   : script.summary.toHtmlEscaped());
+        m_next->clear();
+        return;
+    }
+    const lesson::RunStep& step = runner.steps()[static_cast<size_t>(next)];
+    QString text = step.directives.narration.join(QLatin1Char(' ')).toHtmlEscaped();
+    if (text.isEmpty())
+        text = next == 0 ? script.summary.toHtmlEscaped() : QString();
+    if (step.directives.pause)
+        text = tr("<span style='background:#fef3c7'>&nbsp;Predict first&nbsp;</span> ") + text;
+    m_narration->setText(text);
+    m_next->setText(tr("Next, %1 runs line %2: <code>%3</code>")
+                        .arg(step.actor.toHtmlEscaped())
+                        .arg(step.pos.line)
+                        .arg(step.source.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped()));
+}
+
+} // namespace sockbench

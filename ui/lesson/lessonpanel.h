@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QFrame>
+
+class QLabel;
+
+namespace sockbench {
+
+class Session;
+
+// The lesson's voice: its title, and the narration of the statement that comes next -
+// or, at a "# pause", the question to think about before stepping on.
+class LessonPanel : public QFrame {
+    Q_OBJECT
+public:
+    explicit LessonPanel(Session& session, QWidget* parent = nullptr);
+
+    QString narration() const;
+    void refresh();
+
+private:
+    Session& m_session;
+    QLabel* m_title;
+    QLabel* m_position;
+    QLabel* m_narration;
+    QLabel* m_next;
+    QLabel* m_outcome;
+};
+
+} // namespace sockbench

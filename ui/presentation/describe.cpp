@@ -1,0 +1,155 @@
+#include "describe.h"
+
+#include "lesson/value.h"
+
+#include <QStringList>
+
+namespace sockbench::describe {
+
+QString byteCount(qint64 bytes)
+{
+    if (bytes < 1024)
+        return QStringLiteral("%1 B").arg(bytes);
+    const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+    double value = double(bytes);
+    int unit = -1;
+    while (value >= 1024 && unit < 3) {
+        value /= 1024;
+        ++unit;
+    }
+    return QStringLiteral("%1 %2")
+        .arg(value, 0, 'f', value < 10 ? 1 : 0)
+        .arg(QLatin1String(units[unit]));
+}
+
+QString bytes(const QByteArray& sample, qint64 size, int maxChars)
+{
+    if (size <= maxChars && sample.size() <= maxChars)
+        return lesson::bytesRepr(sample);
+    return lesson::bytesRepr(sample.left(maxChars)) + QStringLiteral("… (%1)").arg(byteCount(size));
+}
+
+QString call(const Event& event)
+{
+    if (event.kind == EventKind::Observation)
+        return QStringLiteral("(kernel)");
+    const CallArgs& a = event.request.args;
+    const QString name = callName(event.request.kind);
+    auto address = [&a] {
+        if (a.port == 0 && a.host.startsWith(QLatin1Char('/')))
+            return lesson::strRepr(a.host);
+        return QStringLiteral("(%1, %2)").arg(lesson::strRepr(a.host)).arg(a.port);
+    };
+    switch (event.request.kind) {
+    case CallKind::Socket:
+        return QStringLiteral("socket(%1, %2)").arg(familyName(a.family), socketTypeName(a.type));
+    case CallKind::Bind:
+    case CallKind::Connect:
+    case CallKind::ConnectEx:
+        return QStringLiteral("%1(%2)").arg(name, address());
+    case CallKind::Listen:
+        return a.backlog ? QStringLiteral("listen(%1)").arg(*a.backlog)
+                         : QStringLiteral("listen()");
+    case CallKind::Send:
+    case CallKind::SendAll:
+        return QStringLiteral("%1(%2)").arg(
+            name,
+            bytes(a.payload, event.requestedBytes ? event.requestedBytes : a.payloadLength(), 24));
+    case CallKind::SendTo:
+        return QStringLiteral("sendto(%1, %2)")
+            .arg(bytes(a.payload, event.requestedBytes ? event.requestedBytes : a.payloadLength(),
+                       20),
+                 address());
+    case CallKind::Recv:
+    case CallKind::RecvFrom:
+        return QStringLiteral("%1(%2)").arg(name).arg(a.size);
+    case CallKind::RecvInto:
+    case CallKind::RecvFromInto:
+        return QStringLiteral("%1(bytearray(%2))").arg(name).arg(a.bufferSize);
+    case CallKind::Shutdown: {
+        static const char* const how[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
+        return QStringLiteral("shutdown(%1)")
+            .arg(a.how >= 0 && a.how <= 2 ? QString::fromLatin1(how[a.how])
+                                          : QString::number(a.how));
+    }
+    case CallKind::SetSockOpt:
+        return QStringLiteral("setsockopt(%1, %2)").arg(optionName(a.option)).arg(a.value);
+    case CallKind::GetSockOpt:
+        return QStringLiteral("getsockopt(%1)").arg(optionName(a.option));
+    case CallKind::SetTimeout:
+        return a.timeout ? QStringLiteral("settimeout(%1)").arg(*a.timeout)
+                         : QStringLiteral("settimeout(None)");
+    case CallKind::SetBlocking:
+        return QStringLiteral("setblocking(%1)")
+            .arg(a.blocking ? QStringLiteral("True") : QStringLiteral("False"));
+    case CallKind::GetAddrInfo:
+    case CallKind::GetHostByName:
+    case CallKind::GetHostByAddr:
+        return QStringLiteral("%1(%2)").arg(name, lesson::strRepr(a.host));
+    default:
+        return name + QStringLiteral("()");
+    }
+}
+
+QString result(const Event& event)
+{
+    switch (event.kind) {
+    case EventKind::CallBlocked:
+        return QStringLiteral("blocked…");
+    case EventKind::Observation:
+        return kernel(event.kernel);
+    case EventKind::CallFinished:
+        break;
+    }
+    const CallResult& r = event.result;
+    if (!r.ok())
+        return r.errorName();
+    switch (event.request.kind) {
+    case CallKind::Socket:
+        return QStringLiteral("fd %1").arg(r.count);
+    case CallKind::Accept:
+        return QStringLiteral("new socket, peer %1").arg(r.address.toString());
+    case CallKind::Send:
+    case CallKind::SendAll:
+    case CallKind::SendTo:
+        return QStringLiteral("%1 sent").arg(byteCount(r.count));
+    case CallKind::Recv:
+    case CallKind::RecvFrom:
+    case CallKind::RecvInto:
+    case CallKind::RecvFromInto:
+        if (event.payloadSize == 0)
+            return QStringLiteral("b'' — the peer has closed");
+        return bytes(event.payload, event.payloadSize);
+    case CallKind::ConnectEx:
+    case CallKind::GetSockOpt:
+        return QString::number(r.count);
+    case CallKind::GetSockName:
+    case CallKind::GetPeerName:
+        return r.address.toString();
+    case CallKind::GetHostByName:
+    case CallKind::GetHostName:
+        return r.text;
+    case CallKind::GetAddrInfo:
+        return QStringLiteral("%1 entries").arg(r.addrInfo.size());
+    default:
+        return QStringLiteral("ok");
+    }
+}
+
+QString kernel(const KernelSnapshot& s)
+{
+    if (!s.valid)
+        return QStringLiteral("—");
+    QStringList parts;
+    if (s.tcpState != TcpState::None)
+        parts << tcpStateName(s.tcpState);
+    if (s.recvQueue >= 0)
+        parts << QStringLiteral("recv-q %1").arg(s.recvQueue);
+    if (s.sendQueue >= 0)
+        parts << QStringLiteral("send-q %1").arg(s.sendQueue);
+    if (s.acceptQueue >= 0)
+        parts << QStringLiteral("accept-q %1/%2").arg(s.acceptQueue).arg(s.backlog);
+    return parts.join(QStringLiteral(" · "));
+}
+
+} // namespace sockbench::describe

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "engine/event.h"
+
+#include <QString>
+
+namespace sockbench::describe {
+
+// Short Python-flavoured text for what an event did, shared by every view.
+QString call(const Event& event);               // "bind(('127.0.0.1', 0))", "recv(1024)"
+QString result(const Event& event);             // "b'hello'", "socket #3 from 127.0.0.1:5123"
+QString kernel(const KernelSnapshot& snapshot); // "ESTABLISHED · recv-q 5 · send-q 0"
+// Bytes as Python shows them, cut to about maxChars with the full count added.
+QString bytes(const QByteArray& sample, qint64 size, int maxChars = 40);
+QString byteCount(qint64 bytes); // "5 B", "12.4 KiB", "1.0 GiB"
+
+} // namespace sockbench::describe

@@ -1,0 +1,320 @@
+#include "stagemodel.h"
+
+#include "describe.h"
+#include "net/errnocatalog.h"
+
+namespace sockbench {
+
+QString teachingStateName(TeachingState state)
+{
+    switch (state) {
+    case TeachingState::Created:
+        return QStringLiteral("created");
+    case TeachingState::Bound:
+        return QStringLiteral("bound");
+    case TeachingState::Listening:
+        return QStringLiteral("listening");
+    case TeachingState::Connected:
+        return QStringLiteral("connected");
+    case TeachingState::WriteShut:
+        return QStringLiteral("write-shut");
+    case TeachingState::ReadShut:
+        return QStringLiteral("read-shut");
+    case TeachingState::BothShut:
+        return QStringLiteral("shut down");
+    case TeachingState::Closed:
+        return QStringLiteral("closed");
+    }
+    return {};
+}
+
+QList<CallKind> suggestedCalls(const SocketView& s)
+{
+    const bool stream = s.type == SocketType::Stream;
+    switch (s.state) {
+    case TeachingState::Created:
+        return stream ? QList<CallKind>{CallKind::Bind, CallKind::Connect}
+                      : QList<CallKind>{CallKind::Bind, CallKind::SendTo};
+    case TeachingState::Bound:
+        return stream ? QList<CallKind>{CallKind::Listen}
+                      : QList<CallKind>{CallKind::RecvFrom, CallKind::SendTo};
+    case TeachingState::Listening:
+        return {CallKind::Accept};
+    case TeachingState::Connected:
+        return stream ? QList<CallKind>{CallKind::Send, CallKind::Recv}
+                      : QList<CallKind>{CallKind::Send, CallKind::Recv};
+    case TeachingState::WriteShut:
+        return {CallKind::Recv, CallKind::Close};
+    case TeachingState::ReadShut:
+        return {CallKind::Send, CallKind::Close};
+    case TeachingState::BothShut:
+        return {CallKind::Close};
+    case TeachingState::Closed:
+        return {};
+    }
+    return {};
+}
+
+namespace {
+
+// Two addresses name the same socket end: an IPv4 peer seen from an IPv6 socket is
+// ::ffff:a.b.c.d, the very same address.
+bool sameEnd(const Endpoint& a, const Endpoint& b)
+{
+    if (!a.isValid() || !b.isValid())
+        return false;
+    return a.unmapped() == b.unmapped();
+}
+
+// A datagram to 127.0.0.1:port reaches a socket bound to 0.0.0.0:port as well.
+bool reaches(const Endpoint& to, const Endpoint& bound)
+{
+    if (sameEnd(to, bound))
+        return true;
+    const Endpoint t = to.unmapped();
+    const Endpoint b = bound.unmapped();
+    return b.isAny() && t.port() == b.port() && t.port() != 0;
+}
+
+} // namespace
+
+StageModel::StageModel(QObject* parent)
+    : QObject(parent)
+{
+}
+
+const SocketView* StageModel::socket(SocketId id) const
+{
+    const auto it = m_sockets.constFind(id);
+    return it == m_sockets.cend() ? nullptr : &*it;
+}
+
+void StageModel::clear()
+{
+    m_sockets.clear();
+    m_order.clear();
+    m_actors.clear();
+    m_lastSeq = 0;
+    Q_EMIT cleared();
+}
+
+void StageModel::addActor(const QString& actor)
+{
+    if (actor.isEmpty() || m_actors.contains(actor))
+        return;
+    m_actors << actor;
+    Q_EMIT actorAdded(actor);
+}
+
+SocketView& StageModel::add(SocketId id, const QString& actor, AddressFamily family,
+                            SocketType type)
+{
+    addActor(actor);
+    SocketView& view = m_sockets[id];
+    view.id = id;
+    view.actor = actor;
+    view.family = family;
+    view.type = type;
+    m_order << id;
+    return view;
+}
+
+SocketId StageModel::peerOf(SocketId id) const
+{
+    const SocketView* s = socket(id);
+    if (!s || s->state == TeachingState::Closed)
+        return {};
+    if (s->type == SocketType::Stream) {
+        if (!s->peer.isValid())
+            return {};
+        for (const SocketView& other : m_sockets)
+            if (other.id != id && other.state != TeachingState::Closed &&
+                other.state != TeachingState::Listening && sameEnd(other.local, s->peer) &&
+                sameEnd(other.peer, s->local))
+                return other.id;
+        return {};
+    }
+    return s->peer.isValid() ? findByLocal(s->peer, SocketType::Datagram) : SocketId{};
+}
+
+SocketId StageModel::findByLocal(const Endpoint& address, SocketType type) const
+{
+    for (const SocketView& other : m_sockets)
+        if (other.type == type && other.state != TeachingState::Closed &&
+            reaches(address, other.local))
+            return other.id;
+    return {};
+}
+
+void StageModel::apply(const Event& event)
+{
+    m_lastSeq = event.seq;
+    if (!event.socket.isValid())
+        return; // module calls (getaddrinfo, ...) belong to no socket on the stage
+    if (event.kind == EventKind::CallFinished && event.request.kind == CallKind::Socket) {
+        if (!event.result.ok() || m_sockets.contains(event.socket))
+            return;
+        SocketView& view =
+            add(event.socket, event.actor, event.request.args.family, event.request.args.type);
+        view.fd = event.result.count;
+        view.kernel = event.kernel;
+        view.lastKind = CallKind::Socket;
+        view.lastCall = describe::call(event);
+        view.lastResult = describe::result(event);
+        Q_EMIT socketAdded(event.socket);
+        return;
+    }
+    const auto it = m_sockets.find(event.socket);
+    if (it == m_sockets.end())
+        return;
+    SocketView& view = *it;
+    switch (event.kind) {
+    case EventKind::CallBlocked:
+        view.blockedCall = event.call;
+        view.blockedKind = event.request.kind;
+        view.blockedSinceNs = event.timeNs;
+        if (event.kernel.valid)
+            view.kernel = event.kernel;
+        Q_EMIT socketChanged(view.id);
+        return;
+    case EventKind::Observation: {
+        const KernelSnapshot before = view.kernel;
+        view.kernel = event.kernel;
+        Q_EMIT socketChanged(view.id);
+        // The kernel's states prove the segments that moved them.
+        const SocketId peer = peerOf(view.id);
+        if (before.tcpState != TcpState::CloseWait && event.kernel.tcpState == TcpState::CloseWait)
+            Q_EMIT controlSegment(peer, view.id, QStringLiteral("FIN"));
+        return;
+    }
+    case EventKind::CallFinished:
+        finished(event);
+        return;
+    }
+}
+
+void StageModel::finished(const Event& event)
+{
+    SocketView& view = m_sockets[event.socket];
+    const CallKind kind = event.request.kind;
+    const CallResult& r = event.result;
+    if (view.blockedCall == event.call)
+        view.blockedCall = {};
+    view.lastKind = kind;
+    view.lastCall = describe::call(event);
+    view.lastResult = describe::result(event);
+    view.lastFailed = !r.ok() && r.outcome != Outcome::Interrupted;
+    view.lastErrorName = r.ok() ? QString() : r.errorName();
+    view.lastErrorText = r.ok() ? QString() : r.message;
+    view.lastException = r.outcome == Outcome::Error
+                             ? errnocatalog::pythonException(r.errorDomain, r.errorNumber)
+                             : QString();
+    if (event.kernel.valid)
+        view.kernel = event.kernel;
+    const Endpoint localBefore = view.local;
+    if (event.localAddress.isValid() && kind != CallKind::Close)
+        view.local = event.localAddress;
+    if (event.peerAddress.isValid() && kind != CallKind::Close)
+        view.peer = event.peerAddress;
+
+    if (r.ok()) {
+        switch (kind) {
+        case CallKind::Bind:
+            view.state = TeachingState::Bound;
+            view.localChosenByKernel =
+                event.request.args.port == 0 && view.family != AddressFamily::Unix;
+            break;
+        case CallKind::Listen:
+            if (!localBefore.isValid() || localBefore.port() == 0)
+                view.localChosenByKernel = true; // Linux binds an ephemeral port on the fly
+            view.state = TeachingState::Listening;
+            break;
+        case CallKind::Connect:
+        case CallKind::ConnectEx:
+            if (kind == CallKind::ConnectEx && r.count != 0)
+                break;
+            if (!localBefore.isValid() || localBefore.port() == 0)
+                view.localChosenByKernel = view.family != AddressFamily::Unix;
+            view.state = TeachingState::Connected;
+            if (view.isTcp()) {
+                const SocketId server = findByLocal(view.peer, SocketType::Stream);
+                Q_EMIT controlSegment(view.id, server, QStringLiteral("SYN"));
+            }
+            break;
+        case CallKind::SendTo:
+            if (!localBefore.isValid() || localBefore.port() == 0)
+                view.localChosenByKernel = true;
+            if (view.state == TeachingState::Created)
+                view.state = TeachingState::Bound; // the kernel bound it to send
+            break;
+        case CallKind::Shutdown: {
+            const int how = event.request.args.how;
+            const bool read = how == 0 || how == 2 || view.state == TeachingState::ReadShut;
+            const bool write = how == 1 || how == 2 || view.state == TeachingState::WriteShut;
+            view.state = read && write ? TeachingState::BothShut
+                         : write       ? TeachingState::WriteShut
+                                       : TeachingState::ReadShut;
+            if (write && view.isTcp())
+                Q_EMIT controlSegment(view.id, peerOf(view.id), QStringLiteral("FIN"));
+            break;
+        }
+        case CallKind::Close: {
+            const SocketId peer = peerOf(view.id);
+            const bool wasConnected =
+                view.state == TeachingState::Connected || view.state == TeachingState::ReadShut;
+            view.state = TeachingState::Closed;
+            view.blockedCall = {};
+            if (wasConnected && view.isTcp())
+                Q_EMIT controlSegment(view.id, peer, QStringLiteral("FIN"));
+            break;
+        }
+        case CallKind::Accept: {
+            SocketView& accepted = add(r.newSocket, event.actor, view.family, view.type);
+            accepted.acceptedFrom = view.id;
+            accepted.fd = r.count;
+            accepted.state = TeachingState::Connected;
+            accepted.peer = r.address;
+            accepted.local = r.acceptedLocal.isValid() ? r.acceptedLocal : view.local;
+            accepted.lastKind = CallKind::Accept;
+            accepted.lastCall = QStringLiteral("made by accept()");
+            accepted.lastResult = QStringLiteral("peer %1").arg(r.address.toString());
+            Q_EMIT socketAdded(accepted.id);
+            break;
+        }
+        default:
+            break;
+        }
+        if (isDataCall(kind) && event.payloadSize > 0) {
+            const bool sending =
+                kind == CallKind::Send || kind == CallKind::SendAll || kind == CallKind::SendTo;
+            const bool datagram = view.type == SocketType::Datagram;
+            if (sending) {
+                view.bytesSent += event.payloadSize;
+                view.datagramsSent += datagram ? 1 : 0;
+                SocketId to;
+                if (kind == CallKind::SendTo) {
+                    // The destination is the address the program named, resolved.
+                    if (auto literal = Endpoint::parseLiteral(
+                            event.request.args.host, static_cast<quint16>(event.request.args.port),
+                            AddressFamily::Unspecified))
+                        to = findByLocal(*literal, view.type);
+                    else
+                        to = findByLocal(Endpoint::inet4(0x7f000001, static_cast<quint16>(
+                                                                         event.request.args.port)),
+                                         view.type);
+                } else {
+                    to = peerOf(view.id);
+                }
+                Q_EMIT bytesSent(view.id, to, event.payload, event.payloadSize, datagram);
+            } else {
+                view.bytesReceived += event.payloadSize;
+                view.datagramsReceived += datagram ? 1 : 0;
+            }
+        }
+    } else if (r.outcome == Outcome::Error && r.errorName() == QLatin1String("ECONNRESET")) {
+        Q_EMIT controlSegment(peerOf(view.id), view.id, QStringLiteral("RST"));
+    }
+    Q_EMIT socketChanged(view.id);
+}
+
+} // namespace sockbench

@@ -1,0 +1,111 @@
+#pragma once
+
+#include "engine/event.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+
+namespace sockbench {
+
+// Where a socket is in the life the course teaches. It suggests the next call; it never
+// forbids one.
+enum class TeachingState : quint8 {
+    Created,
+    Bound,
+    Listening,
+    Connected,
+    WriteShut, // shutdown(SHUT_WR): done sending, still reading
+    ReadShut,  // shutdown(SHUT_RD): done reading, still sending
+    BothShut,
+    Closed,
+};
+QString teachingStateName(TeachingState state);
+
+// Everything the stage shows about one socket, derived from the trace alone.
+struct SocketView {
+    SocketId id;
+    QString actor;
+    AddressFamily family = AddressFamily::Inet4;
+    SocketType type = SocketType::Stream;
+    SocketId acceptedFrom;
+    qint64 fd = -1;
+    Endpoint local;
+    Endpoint peer;
+    bool localChosenByKernel = false; // port 0 at bind(), or connect()/sendto() unbound
+    TeachingState state = TeachingState::Created;
+    KernelSnapshot kernel;
+    // A call waiting in the kernel right now.
+    CallId blockedCall;
+    CallKind blockedKind = CallKind::Recv;
+    qint64 blockedSinceNs = 0;
+    // The newest call that finished on this socket.
+    CallKind lastKind = CallKind::Socket;
+    QString lastCall;   // "recv(1024)"
+    QString lastResult; // "b'hello'" or "EADDRINUSE"
+    bool lastFailed = false;
+    QString lastErrorName;
+    QString lastErrorText;
+    QString lastException; // "ConnectionRefusedError"
+    qint64 bytesSent = 0;
+    qint64 bytesReceived = 0;
+    qint64 datagramsSent = 0;
+    qint64 datagramsReceived = 0;
+
+    bool isBlocked() const { return blockedCall.isValid(); }
+    bool isTcp() const { return type == SocketType::Stream && family != AddressFamily::Unix; }
+    bool isListening() const { return state == TeachingState::Listening; }
+};
+
+// The calls that make sense next for a socket in this state (the stage highlights them).
+QList<CallKind> suggestedCalls(const SocketView& socket);
+
+// Builds the stage's picture of every socket from trace events, in trace order. It
+// says when bytes leave one socket for another and when the kernel's state proves a
+// connection's set-up or tear-down (SYN, FIN, RST), so the views can animate them.
+class StageModel : public QObject {
+    Q_OBJECT
+public:
+    explicit StageModel(QObject* parent = nullptr);
+
+    void apply(const Event& event);
+    void clear();
+
+    QList<SocketId> sockets() const { return m_order; }
+    const SocketView* socket(SocketId id) const;
+    QStringList actors() const { return m_actors; }
+    // The workbench socket at the other end of this one's connection (or the bound socket
+    // a datagram is addressed to); invalid when the peer is outside the workbench.
+    SocketId peerOf(SocketId id) const;
+    // The newest event that was applied.
+    quint64 lastSeq() const { return m_lastSeq; }
+    // Adds a host that has no socket yet (the window's "new host").
+    void addActor(const QString& actor);
+
+Q_SIGNALS:
+    void actorAdded(const QString& actor);
+    void socketAdded(sockbench::SocketId socket);
+    void socketChanged(sockbench::SocketId socket);
+    // Bytes one socket sent, on their way to another (to is invalid when the receiver is
+    // not a workbench socket).
+    void bytesSent(sockbench::SocketId from, sockbench::SocketId to, const QByteArray& sample,
+                   qint64 size, bool datagram);
+    // A control segment the kernel's states prove: "SYN", "FIN" or "RST".
+    void controlSegment(sockbench::SocketId from, sockbench::SocketId to, const QString& kind);
+    void cleared();
+
+private:
+    SocketView& add(SocketId id, const QString& actor, AddressFamily family, SocketType type);
+    void finished(const Event& event);
+    SocketId findByLocal(const Endpoint& address, SocketType type) const;
+
+    QHash<SocketId, SocketView> m_sockets;
+    QList<SocketId> m_order;
+    QStringList m_actors;
+    quint64 m_lastSeq = 0;
+};
+
+} // namespace sockbench

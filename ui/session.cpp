@@ -1,0 +1,159 @@
+#include "session.h"
+
+#include "codegen/python.h"
+#include "engine/workbench.h"
+#include "lesson/catalogue.h"
+#include "lesson/parser.h"
+#include "lesson/scriptwriter.h"
+
+namespace sockbench {
+
+Session::Session(Workbench& workbench, QObject* parent)
+    : QObject(parent)
+    , m_workbench(workbench)
+    , m_runner(workbench)
+    , m_presenter(workbench.trace(), m_model)
+{
+    connect(&m_runner, &lesson::Runner::resetDone, this, &Session::resetStage);
+}
+
+void Session::resetStage()
+{
+    // The sockets of the old run are closed; the stage starts again empty, from here on.
+    m_presenter.restart();
+    m_model.clear();
+    for (const QString& actor : m_runner.script().actors)
+        if (actor != QLatin1String("main"))
+            m_model.addActor(actor);
+    if (m_model.actors().isEmpty())
+        m_model.addActor(QStringLiteral("you")); // an empty experiment: somewhere to start
+}
+
+bool Session::load(const QString& source, const QString& fileName, const QString& name,
+                   QString* error)
+{
+    auto parsed = lesson::parse(source, fileName);
+    if (auto* problem = std::get_if<lesson::ParseError>(&parsed)) {
+        if (error)
+            *error = problem->format(fileName);
+        return false;
+    }
+    m_name = name;
+    m_fileName = fileName;
+    m_modified = false;
+    m_runner.load(std::get<lesson::Script>(parsed));
+    resetStage();
+    Q_EMIT loaded();
+    Q_EMIT scriptChanged();
+    return true;
+}
+
+bool Session::loadShipped(const QString& nameOrNumber, QString* error)
+{
+    const auto file = lesson::catalogue::find(nameOrNumber, error);
+    if (!file)
+        return false;
+    return load(file->source, file->path, file->name, error);
+}
+
+void Session::startExperiment()
+{
+    load(QStringLiteral("# title: My experiment\n"), QString(), QStringLiteral("experiment"),
+         nullptr);
+}
+
+QString Session::scriptText() const
+{
+    return lesson::writeScript(m_runner.script(), m_runner.steps()).text;
+}
+
+QString Session::newActorName() const
+{
+    QSet<QString> taken(m_model.actors().begin(), m_model.actors().end());
+    if (!taken.contains(QStringLiteral("you")))
+        return QStringLiteral("you");
+    return codegen::python::freshName(QStringLiteral("host"), taken);
+}
+
+QString Session::createSocket(const QString& actor, AddressFamily family, SocketType type,
+                              QString* error)
+{
+    QSet<QString> taken;
+    for (auto it = m_runner.names().cbegin(); it != m_runner.names().cend(); ++it)
+        taken.insert(it.key());
+    // A lesson without `import socket` gets it first: the statement needs the module.
+    if (!m_runner.names().contains(QStringLiteral("socket")) &&
+        m_runner.insertStatement(actor, QStringLiteral("import socket"), error) < 0)
+        return {};
+    const QString name = codegen::python::freshName(
+        type == SocketType::Stream ? QStringLiteral("s") : QStringLiteral("u"), taken);
+    const QString statement = codegen::python::createSocket(name, family, type);
+    const int step = m_runner.insertStatement(actor, statement, error);
+    if (step < 0)
+        return {};
+    m_modified = true;
+    Q_EMIT statementInserted(step);
+    Q_EMIT scriptChanged();
+    return statement;
+}
+
+QString Session::callOn(SocketId socket, const Call& call, QString* error)
+{
+    const SocketView* view = m_model.socket(socket);
+    const QString name = m_runner.nameOf(socket);
+    if (!view || name.isEmpty()) {
+        if (error)
+            *error =
+                tr("this socket has no name in the script any more, so no statement can use it");
+        return {};
+    }
+    QSet<QString> taken;
+    for (auto it = m_runner.names().cbegin(); it != m_runner.names().cend(); ++it)
+        taken.insert(it.key());
+    QStringList results;
+    switch (call.kind) {
+    case CallKind::Accept: {
+        const QString conn = codegen::python::freshName(QStringLiteral("conn"), taken);
+        taken.insert(conn);
+        results << conn << codegen::python::freshName(QStringLiteral("addr"), taken);
+        break;
+    }
+    case CallKind::Recv:
+    case CallKind::RecvInto:
+        results << codegen::python::freshName(QStringLiteral("data"), taken);
+        break;
+    case CallKind::RecvFrom:
+    case CallKind::RecvFromInto: {
+        const QString data = codegen::python::freshName(QStringLiteral("data"), taken);
+        taken.insert(data);
+        results << data << codegen::python::freshName(QStringLiteral("addr"), taken);
+        break;
+    }
+    case CallKind::ConnectEx:
+        results << codegen::python::freshName(QStringLiteral("err"), taken);
+        break;
+    default:
+        break;
+    }
+    const QString statement = codegen::python::socketCall(name, call, view->family, results);
+    if (statement.isEmpty()) {
+        if (error)
+            *error = tr("%1() is not a call on a socket").arg(callName(call.kind));
+        return {};
+    }
+    // The statement runs in the actor whose host the socket sits on.
+    const int step = m_runner.insertStatement(view->actor, statement, error);
+    if (step < 0)
+        return {};
+    m_modified = true;
+    Q_EMIT statementInserted(step);
+    Q_EMIT scriptChanged();
+    return statement;
+}
+
+void Session::interrupt(CallId call)
+{
+    m_workbench.interrupt(call);
+}
+
+} // namespace sockbench

@@ -1,0 +1,428 @@
+#include "callform.h"
+
+#include "lesson/parser.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace sockbench {
+
+std::variant<QByteArray, QString> decodePayload(const QString& text, bool hex)
+{
+    if (hex) {
+        QByteArray digits;
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            const QChar c = text[i];
+            if (c.isSpace() || c == QLatin1Char(':'))
+                continue;
+            if (!QByteArrayLiteral("0123456789abcdefABCDEF").contains(c.toLatin1()) ||
+                c.unicode() > 127)
+                return QObject::tr("'%1' at position %2 is not a hex digit (0-9, a-f)")
+                    .arg(c)
+                    .arg(i + 1);
+            digits.append(c.toLatin1());
+        }
+        if (digits.size() % 2)
+            return QObject::tr("hex bytes come in pairs of digits; one digit is left over");
+        return QByteArray::fromHex(digits);
+    }
+    // The text is the inside of a Python bytes literal: the lesson parser decodes it, with
+    // every escape Python knows and Python's own complaints. Quotes the user typed are
+    // taken literally.
+    QString inside;
+    int backslashes = 0;
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\'') && backslashes % 2 == 0)
+            inside += QLatin1Char('\\');
+        if (c == QLatin1Char('\n')) {
+            inside += QStringLiteral("\\n");
+            backslashes = 0;
+            continue;
+        }
+        inside += c;
+        backslashes = c == QLatin1Char('\\') ? backslashes + 1 : 0;
+    }
+    if (backslashes % 2)
+        return QObject::tr("the text ends with a lone backslash: write \\\\ for a backslash");
+    const QString source = QStringLiteral("x = b'") + inside + QLatin1Char('\'');
+    auto parsed = lesson::parse(source, QString());
+    if (auto* error = std::get_if<lesson::ParseError>(&parsed))
+        return error->message;
+    const lesson::Script& script = std::get<lesson::Script>(parsed);
+    return script.steps.front().stmt->value->bytes;
+}
+
+namespace {
+
+QString portClassText(qint64 port)
+{
+    switch (portClassOf(static_cast<quint16>(port))) {
+    case PortClass::WellKnown:
+        return port == 0
+                   ? QObject::tr("0: the kernel picks a free port")
+                   : QObject::tr("well-known port (0–1023): binding needs administrator rights");
+    case PortClass::Registered:
+        return QObject::tr("registered port (1024–49151)");
+    case PortClass::Dynamic:
+        return QObject::tr("dynamic port (49152–65535)");
+    }
+    return {};
+}
+
+QString defaultHost(AddressFamily family)
+{
+    switch (family) {
+    case AddressFamily::Inet6:
+        return QStringLiteral("::1");
+    case AddressFamily::Unix:
+        return QStringLiteral("@sockbench-demo");
+    default:
+        return QStringLiteral("127.0.0.1");
+    }
+}
+
+} // namespace
+
+CallForm::CallForm(CallKind kind, AddressFamily family, SocketType type, QWidget* parent)
+    : QFrame(parent, Qt::Popup)
+    , m_kind(kind)
+    , m_family(family)
+    , m_type(type)
+    , m_form(new QFormLayout)
+    , m_run(new QPushButton(tr("Run"), this))
+{
+    setObjectName(QStringLiteral("callForm"));
+    setFrameShape(QFrame::StyledPanel);
+    setAccessibleName(tr("Arguments of %1()").arg(callName(kind)));
+    auto* layout = new QVBoxLayout(this);
+    auto* title = new QLabel(QStringLiteral("<b>%1()</b>").arg(callName(kind)), this);
+    layout->addWidget(title);
+    layout->addLayout(m_form);
+
+    switch (kind) {
+    case CallKind::Bind:
+    case CallKind::Connect:
+    case CallKind::ConnectEx:
+        addHostPort();
+        break;
+    case CallKind::Listen: {
+        auto* backlog = new QSpinBox(this);
+        backlog->setRange(0, 4096);
+        backlog->setValue(5);
+        backlog->setToolTip(tr("How many finished connections may wait for accept()"));
+        addProblem(QStringLiteral("backlog"), backlog, tr("backlog"));
+        break;
+    }
+    case CallKind::Send:
+    case CallKind::SendAll: {
+        auto* variant = new QComboBox(this);
+        variant->addItem(tr("sendall(data): every byte"), int(CallKind::SendAll));
+        variant->addItem(tr("send(data): what the kernel takes now"), int(CallKind::Send));
+        variant->setToolTip(tr("send() may take fewer bytes than given and says how many; "
+                               "sendall() repeats until all are sent"));
+        addProblem(QStringLiteral("variant"), variant, tr("call"));
+        addPayload();
+        break;
+    }
+    case CallKind::SendTo:
+        addPayload();
+        addHostPort();
+        break;
+    case CallKind::Recv:
+    case CallKind::RecvFrom:
+    case CallKind::RecvInto:
+    case CallKind::RecvFromInto: {
+        auto* size = new QSpinBox(this);
+        size->setRange(0, 64 * 1024 * 1024);
+        size->setValue(1024);
+        size->setToolTip(
+            kind == CallKind::Recv || kind == CallKind::RecvFrom
+                ? tr("At most this many bytes; recv() returns what has arrived, up to it")
+                : tr("The size of the bytearray to read into"));
+        addProblem(QStringLiteral("size"), size,
+                   kind == CallKind::Recv || kind == CallKind::RecvFrom ? tr("bufsize")
+                                                                        : tr("buffer size"));
+        break;
+    }
+    case CallKind::Shutdown: {
+        auto* how = new QComboBox(this);
+        how->addItem(tr("SHUT_WR (1): done sending"), 1);
+        how->addItem(tr("SHUT_RD (0): done receiving"), 0);
+        how->addItem(tr("SHUT_RDWR (2): both"), 2);
+        addProblem(QStringLiteral("how"), how, tr("how"));
+        break;
+    }
+    case CallKind::SetSockOpt:
+    case CallKind::GetSockOpt: {
+        auto* option = new QComboBox(this);
+        for (SocketOption o :
+             {SocketOption::ReuseAddr, SocketOption::ReusePort, SocketOption::Broadcast,
+              SocketOption::KeepAlive, SocketOption::RcvBuf, SocketOption::SndBuf,
+              SocketOption::Linger, SocketOption::TcpNoDelay, SocketOption::Error,
+              SocketOption::Type, SocketOption::AcceptConn})
+            option->addItem(optionLevelName(o) + QStringLiteral(", ") + optionName(o), int(o));
+        addProblem(QStringLiteral("option"), option, tr("option"));
+        if (kind == CallKind::SetSockOpt) {
+            auto* value = new QSpinBox(this);
+            value->setRange(0, 1 << 30);
+            value->setValue(1);
+            value->setToolTip(
+                tr("1 turns a flag on, 0 off; sizes in bytes; for SO_LINGER: on (1) or off (0)"));
+            addProblem(QStringLiteral("value"), value, tr("value"));
+            auto* linger = new QSpinBox(this);
+            linger->setRange(0, 3600);
+            linger->setToolTip(
+                tr("SO_LINGER only: seconds close() waits for unsent data (0: reset at once)"));
+            addProblem(QStringLiteral("linger"), linger, tr("linger seconds"));
+        }
+        break;
+    }
+    case CallKind::SetTimeout:
+    case CallKind::SetBlocking: {
+        auto* mode = new QComboBox(this);
+        mode->addItem(tr("settimeout(seconds)"), 0);
+        mode->addItem(tr("settimeout(None): block as long as it takes"), 1);
+        mode->addItem(tr("setblocking(False): never wait"), 2);
+        mode->addItem(tr("setblocking(True)"), 3);
+        addProblem(QStringLiteral("mode"), mode, tr("mode"));
+        auto* timeout = new QLineEdit(QStringLiteral("2.0"), this);
+        timeout->setToolTip(tr("Seconds a call may wait before it raises socket.timeout"));
+        addProblem(QStringLiteral("timeout"), timeout, tr("seconds"));
+        break;
+    }
+    default:
+        break;
+    }
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch();
+    auto* cancel = new QPushButton(tr("Cancel"), this);
+    connect(cancel, &QPushButton::clicked, this, [this] {
+        Q_EMIT cancelled();
+        close();
+    });
+    m_run->setDefault(true);
+    m_run->setToolTip(tr("Make the call for real (it is added to the script)"));
+    connect(m_run, &QPushButton::clicked, this, [this] {
+        if (!isValid())
+            return;
+        Q_EMIT submitted(call());
+        close();
+    });
+    buttons->addWidget(cancel);
+    buttons->addWidget(m_run);
+    layout->addLayout(buttons);
+
+    for (QWidget* field : std::as_const(m_fields)) {
+        if (auto* edit = qobject_cast<QLineEdit*>(field))
+            connect(edit, &QLineEdit::textChanged, this, &CallForm::validate);
+        else if (auto* spin = qobject_cast<QSpinBox*>(field))
+            connect(spin, &QSpinBox::valueChanged, this, &CallForm::validate);
+        else if (auto* combo = qobject_cast<QComboBox*>(field))
+            connect(combo, &QComboBox::currentIndexChanged, this, &CallForm::validate);
+    }
+    validate();
+}
+
+QLabel* CallForm::addProblem(const QString& name, QWidget* field, const QString& label)
+{
+    field->setAccessibleName(label);
+    if (field->toolTip().isEmpty())
+        field->setToolTip(label);
+    auto* box = new QWidget(this);
+    auto* column = new QVBoxLayout(box);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    column->addWidget(field);
+    auto* problem = new QLabel(box);
+    problem->setObjectName(QStringLiteral("problem_") + name);
+    problem->setStyleSheet(QStringLiteral("color:#b91c1c"));
+    problem->setWordWrap(true);
+    problem->hide();
+    column->addWidget(problem);
+    m_form->addRow(label, box);
+    m_fields.insert(name, field);
+    m_problems.insert(name, problem);
+    return problem;
+}
+
+void CallForm::addHostPort()
+{
+    auto* host = new QLineEdit(defaultHost(m_family), this);
+    host->setToolTip(
+        m_family == AddressFamily::Unix
+            ? tr("A path, or @name for a Linux abstract name that leaves no file behind")
+            : tr("An address or a name: '' (every interface), localhost, 127.0.0.1, ::1, "
+                 "0x7F000001"));
+    addProblem(QStringLiteral("host"), host,
+               m_family == AddressFamily::Unix ? tr("path") : tr("host"));
+    if (m_family == AddressFamily::Unix)
+        return;
+    auto* port = new QLineEdit(QStringLiteral("0"), this);
+    port->setToolTip(tr("0 to 65535; 0 asks the kernel for a free port"));
+    addProblem(QStringLiteral("port"), port, tr("port"));
+    m_portClass = new QLabel(this);
+    m_portClass->setStyleSheet(QStringLiteral("color:#4b5563"));
+    m_form->addRow(QString(), m_portClass);
+}
+
+void CallForm::addPayload()
+{
+    auto* mode = new QComboBox(this);
+    mode->addItem(tr("text with escapes (\\r\\n, \\x00)"), 0);
+    mode->addItem(tr("hex bytes (48 65 6c 6c 6f)"), 1);
+    addProblem(QStringLiteral("payloadMode"), mode, tr("data as"));
+    auto* payload = new QLineEdit(QStringLiteral("hello"), this);
+    payload->setToolTip(tr("The bytes to send, written like the inside of b'...'"));
+    addProblem(QStringLiteral("payload"), payload, tr("data"));
+    auto* repeat = new QSpinBox(this);
+    repeat->setRange(1, 1000000000);
+    repeat->setValue(1);
+    repeat->setToolTip(
+        tr("Send the data this many times over, like b'x' * 1000000 (for bulk traffic)"));
+    addProblem(QStringLiteral("repeat"), repeat, tr("times"));
+}
+
+QWidget* CallForm::field(const QString& name) const
+{
+    return m_fields.value(name);
+}
+
+QString CallForm::problem(const QString& name) const
+{
+    QLabel* label = m_problems.value(name);
+    return label && !label->isHidden() ? label->text() : QString();
+}
+
+void CallForm::validate()
+{
+    auto say = [this](const QString& name, const QString& sentence) {
+        if (QLabel* label = m_problems.value(name)) {
+            label->setText(sentence);
+            label->setVisible(!sentence.isEmpty());
+        }
+    };
+    if (auto* host = qobject_cast<QLineEdit*>(field(QStringLiteral("host")))) {
+        QString why;
+        const QString text = host->text().trimmed();
+        if (m_family == AddressFamily::Unix) {
+            if (text.isEmpty())
+                why = tr("give a path such as /tmp/demo.sock, or @name");
+            else if (text.toUtf8().size() > 107)
+                why = tr("an AF_UNIX path can be at most 107 bytes long");
+        } else if (text.contains(QLatin1Char(' '))) {
+            why = tr("a host has no spaces in it");
+        } else if (!text.isEmpty()) {
+            Endpoint::parseLiteral(text, 0, m_family, &why);
+        }
+        say(QStringLiteral("host"), why);
+    }
+    if (auto* port = qobject_cast<QLineEdit*>(field(QStringLiteral("port")))) {
+        bool ok = false;
+        const qint64 value = port->text().trimmed().toLongLong(&ok);
+        const bool valid = ok && value >= 0 && value <= 65535;
+        say(QStringLiteral("port"),
+            valid ? QString() : tr("a port is a whole number from 0 to 65535"));
+        if (m_portClass)
+            m_portClass->setText(valid ? portClassText(value) : QString());
+    }
+    if (auto* payload = qobject_cast<QLineEdit*>(field(QStringLiteral("payload")))) {
+        const auto* mode = qobject_cast<QComboBox*>(field(QStringLiteral("payloadMode")));
+        const auto decoded =
+            decodePayload(payload->text(), mode && mode->currentData().toInt() == 1);
+        say(QStringLiteral("payload"),
+            std::holds_alternative<QString>(decoded) ? std::get<QString>(decoded) : QString());
+    }
+    if (auto* timeout = qobject_cast<QLineEdit*>(field(QStringLiteral("timeout")))) {
+        const auto* mode = qobject_cast<QComboBox*>(field(QStringLiteral("mode")));
+        const bool needed = mode && mode->currentData().toInt() == 0;
+        timeout->setEnabled(needed);
+        bool ok = false;
+        const double seconds = timeout->text().trimmed().toDouble(&ok);
+        say(QStringLiteral("timeout"), !needed || (ok && seconds >= 0)
+                                           ? QString()
+                                           : tr("seconds: a number such as 0.5, not negative"));
+    }
+    m_run->setEnabled(isValid());
+}
+
+bool CallForm::isValid() const
+{
+    for (const QLabel* label : m_problems)
+        if (!label->text().isEmpty() && !label->isHidden())
+            return false;
+    return true;
+}
+
+Call CallForm::call() const
+{
+    Call c;
+    c.kind = m_kind;
+    CallArgs& a = c.args;
+    a.family = m_family;
+    a.type = m_type;
+    if (auto* host = qobject_cast<QLineEdit*>(field(QStringLiteral("host")))) {
+        a.host = host->text().trimmed();
+        if (m_family == AddressFamily::Unix && a.host.startsWith(QLatin1Char('@')))
+            a.host = QLatin1Char('\0') + a.host.mid(1);
+    }
+    if (auto* port = qobject_cast<QLineEdit*>(field(QStringLiteral("port"))))
+        a.port = port->text().trimmed().toLongLong();
+    if (auto* variant = qobject_cast<QComboBox*>(field(QStringLiteral("variant"))))
+        c.kind = static_cast<CallKind>(variant->currentData().toInt());
+    if (auto* payload = qobject_cast<QLineEdit*>(field(QStringLiteral("payload")))) {
+        const auto* mode = qobject_cast<QComboBox*>(field(QStringLiteral("payloadMode")));
+        const auto decoded =
+            decodePayload(payload->text(), mode && mode->currentData().toInt() == 1);
+        if (const auto* bytes = std::get_if<QByteArray>(&decoded))
+            a.payload = *bytes;
+    }
+    if (auto* repeat = qobject_cast<QSpinBox*>(field(QStringLiteral("repeat"))))
+        a.repeat = repeat->value();
+    if (auto* backlog = qobject_cast<QSpinBox*>(field(QStringLiteral("backlog"))))
+        a.backlog = backlog->value();
+    if (auto* size = qobject_cast<QSpinBox*>(field(QStringLiteral("size")))) {
+        if (m_kind == CallKind::RecvInto || m_kind == CallKind::RecvFromInto)
+            a.bufferSize = size->value();
+        else
+            a.size = size->value();
+    }
+    if (auto* how = qobject_cast<QComboBox*>(field(QStringLiteral("how"))))
+        a.how = how->currentData().toInt();
+    if (auto* option = qobject_cast<QComboBox*>(field(QStringLiteral("option"))))
+        a.option = static_cast<SocketOption>(option->currentData().toInt());
+    if (auto* value = qobject_cast<QSpinBox*>(field(QStringLiteral("value"))))
+        a.value = value->value();
+    if (auto* linger = qobject_cast<QSpinBox*>(field(QStringLiteral("linger"))))
+        a.lingerSeconds = linger->value();
+    if (auto* mode = qobject_cast<QComboBox*>(field(QStringLiteral("mode")))) {
+        const int m = mode->currentData().toInt();
+        c.kind = m < 2 ? CallKind::SetTimeout : CallKind::SetBlocking;
+        if (m == 0)
+            a.timeout = qobject_cast<QLineEdit*>(field(QStringLiteral("timeout")))
+                            ->text()
+                            .trimmed()
+                            .toDouble();
+        a.blocking = m == 3;
+    }
+    return c;
+}
+
+void CallForm::keyPressEvent(QKeyEvent* event)
+{
+    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && isValid()) {
+        Q_EMIT submitted(call());
+        close();
+        return;
+    }
+    QFrame::keyPressEvent(event);
+}
+
+} // namespace sockbench

@@ -1,0 +1,96 @@
+#include "hostwidget.h"
+
+#include "socketcard.h"
+
+#include <QLabel>
+#include <QMenu>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace sockbench {
+
+HostWidget::HostWidget(const QString& actor, QWidget* parent)
+    : QFrame(parent)
+    , m_actor(actor)
+    , m_title(new QLabel(this))
+    , m_newSocket(new QToolButton(this))
+    , m_cards(new QVBoxLayout)
+{
+    setObjectName(QStringLiteral("host"));
+    setAccessibleName(tr("Host %1").arg(actor));
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(14, 10, 14, 14);
+    layout->setSpacing(10);
+    auto* header = new QHBoxLayout;
+    QFont font = m_title->font();
+    font.setBold(true);
+    font.setPointSizeF(font.pointSizeF() * 1.25);
+    m_title->setFont(font);
+    m_title->setText(actor);
+    m_title->setToolTip(tr("An actor of the lesson: a thread of its own, drawn as a host"));
+    header->addWidget(m_title, 1);
+    m_newSocket->setText(tr("New socket"));
+    m_newSocket->setToolTip(tr("Create a socket on this host: socket(family, type)"));
+    m_newSocket->setAccessibleName(tr("New socket on %1").arg(actor));
+    m_newSocket->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(m_newSocket);
+    struct Kind {
+        const char* label;
+        AddressFamily family;
+        SocketType type;
+    };
+    static const Kind kinds[] = {
+        {"TCP over IPv4 (AF_INET, SOCK_STREAM)", AddressFamily::Inet4, SocketType::Stream},
+        {"UDP over IPv4 (AF_INET, SOCK_DGRAM)", AddressFamily::Inet4, SocketType::Datagram},
+        {"TCP over IPv6 (AF_INET6, SOCK_STREAM)", AddressFamily::Inet6, SocketType::Stream},
+        {"UDP over IPv6 (AF_INET6, SOCK_DGRAM)", AddressFamily::Inet6, SocketType::Datagram},
+        {"Unix stream (AF_UNIX, SOCK_STREAM)", AddressFamily::Unix, SocketType::Stream},
+        {"Unix datagram (AF_UNIX, SOCK_DGRAM)", AddressFamily::Unix, SocketType::Datagram},
+    };
+    for (const Kind& kind : kinds) {
+        QAction* action = menu->addAction(tr(kind.label));
+        const AddressFamily family = kind.family;
+        const SocketType type = kind.type;
+        connect(action, &QAction::triggered, this,
+                [this, family, type] { Q_EMIT newSocketRequested(m_actor, family, type); });
+    }
+    m_newSocket->setMenu(menu);
+    header->addWidget(m_newSocket);
+    layout->addLayout(header);
+    m_cards->setSpacing(12);
+    layout->addLayout(m_cards);
+    layout->addStretch(1);
+}
+
+void HostWidget::addCard(SocketCard* card, SocketCard* after)
+{
+    card->setParent(this);
+    int index = m_cards->count();
+    if (after) {
+        const int at = m_cards->indexOf(after);
+        if (at >= 0) {
+            index = at + 1;
+            // Keep accepted sockets in the order accept() returned them.
+            while (index < m_cards->count()) {
+                auto* next = qobject_cast<SocketCard*>(m_cards->itemAt(index)->widget());
+                if (!next || next->property("acceptedFrom").toUInt() != after->socketId().value)
+                    break;
+                ++index;
+            }
+        }
+    }
+    m_cards->insertWidget(index, card);
+    card->setVisible(true);
+}
+
+QList<SocketCard*> HostWidget::cards() const
+{
+    QList<SocketCard*> out;
+    for (int i = 0; i < m_cards->count(); ++i)
+        if (auto* card = qobject_cast<SocketCard*>(m_cards->itemAt(i)->widget()))
+            out << card;
+    return out;
+}
+
+} // namespace sockbench

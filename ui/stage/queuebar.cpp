@@ -1,0 +1,111 @@
+#include "queuebar.h"
+
+#include "presentation/describe.h"
+
+#include <QPainter>
+#include <QPainterPath>
+#include <QVariantAnimation>
+
+namespace sockbench {
+
+QueueBar::QueueBar(const QString& label, Kind kind, QWidget* parent)
+    : QWidget(parent)
+    , m_label(label)
+    , m_kind(kind)
+    , m_animation(new QVariantAnimation(this))
+{
+    m_animation->setDuration(450);
+    m_animation->setEasingCurve(QEasingCurve::OutCubic);
+    connect(m_animation, &QVariantAnimation::valueChanged, this, [this](const QVariant& v) {
+        m_shown = v.toDouble();
+        update();
+    });
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setAccessibleName(label);
+}
+
+QString QueueBar::text() const
+{
+    if (m_value < 0)
+        return tr("%1: —").arg(m_label);
+    if (m_kind == Kind::Slots)
+        return tr("%1: %2 of %3").arg(m_label).arg(m_value).arg(m_capacity);
+    return tr("%1: %2").arg(m_label, describe::byteCount(m_value));
+}
+
+void QueueBar::setValue(qint64 value, qint64 capacity)
+{
+    if (value == m_value && capacity == m_capacity)
+        return;
+    m_value = value;
+    if (m_kind == Kind::Bytes) {
+        // The scale grows in powers of two with what has been seen, never below 1 KiB:
+        // five bytes show as a sliver, a full buffer as a full bar.
+        qint64 scale = std::max<qint64>(1024, m_capacity);
+        while (scale < value)
+            scale *= 2;
+        m_capacity = scale;
+    } else {
+        m_capacity = std::max<qint64>(capacity, 1);
+    }
+    const double target = value <= 0 ? 0.0 : double(value) / double(m_capacity);
+    m_animation->stop();
+    m_animation->setStartValue(m_shown);
+    m_animation->setEndValue(target);
+    m_animation->start();
+    setToolTip(text());
+    setAccessibleDescription(text());
+}
+
+QSize QueueBar::sizeHint() const
+{
+    const QFontMetrics fm = fontMetrics();
+    return {fm.horizontalAdvance(m_label) + fm.averageCharWidth() * 26, fm.height() + 6};
+}
+
+QSize QueueBar::minimumSizeHint() const
+{
+    const QFontMetrics fm = fontMetrics();
+    return {fm.horizontalAdvance(m_label) + fm.averageCharWidth() * 16, fm.height() + 6};
+}
+
+void QueueBar::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QFontMetrics fm = fontMetrics();
+    const int labelWidth = fm.horizontalAdvance(m_label + QLatin1Char(' '));
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(QRect(0, 0, labelWidth, height()), Qt::AlignVCenter | Qt::AlignLeft, m_label);
+
+    const QString value = m_value < 0 ? QStringLiteral("—")
+                          : m_kind == Kind::Slots
+                              ? QStringLiteral("%1 / %2").arg(m_value).arg(m_capacity)
+                              : describe::byteCount(m_value);
+    const int valueWidth = fm.horizontalAdvance(QStringLiteral("00.0 MiB / 000"));
+    const QRectF bar(labelWidth, 3, std::max(10, width() - labelWidth - valueWidth - 8),
+                     height() - 6);
+    QPainterPath frame;
+    frame.addRoundedRect(bar, 3, 3);
+    p.fillPath(frame, QColor(0xe8, 0xea, 0xee));
+    if (m_kind == Kind::Slots && m_capacity > 0 && m_capacity <= 32) {
+        // One cell per place in the accept queue.
+        const double cell = bar.width() / double(m_capacity);
+        for (qint64 i = 0; i < m_capacity; ++i) {
+            const QRectF r(bar.left() + i * cell + 1, bar.top() + 1, cell - 2, bar.height() - 2);
+            const bool filled = i < qint64(m_shown * double(m_capacity) + 0.5);
+            p.fillRect(r, filled ? QColor(0x7c, 0x3a, 0xed) : QColor(0xd4, 0xd7, 0xde));
+        }
+    } else if (m_shown > 0) {
+        QRectF fill = bar;
+        fill.setWidth(std::max(3.0, bar.width() * std::min(1.0, m_shown)));
+        QPainterPath path;
+        path.addRoundedRect(fill, 3, 3);
+        p.fillPath(path, QColor(0x25, 0x63, 0xeb));
+    }
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(QRectF(bar.right() + 6, 0, valueWidth, height()), Qt::AlignVCenter | Qt::AlignLeft,
+               value);
+}
+
+} // namespace sockbench

@@ -1,0 +1,363 @@
+#include "socketcard.h"
+
+#include "presentation/describe.h"
+#include "queuebar.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPushButton>
+#include <QStyle>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QVariantAnimation>
+
+namespace sockbench {
+
+namespace {
+
+QColor stateColor(TeachingState state)
+{
+    switch (state) {
+    case TeachingState::Created:
+        return QColor(0x6b, 0x72, 0x80);
+    case TeachingState::Bound:
+        return QColor(0x25, 0x63, 0xeb);
+    case TeachingState::Listening:
+        return QColor(0x7c, 0x3a, 0xed);
+    case TeachingState::Connected:
+        return QColor(0x05, 0x96, 0x69);
+    case TeachingState::WriteShut:
+    case TeachingState::ReadShut:
+    case TeachingState::BothShut:
+        return QColor(0xd9, 0x77, 0x06);
+    case TeachingState::Closed:
+        return QColor(0x37, 0x41, 0x51);
+    }
+    return Qt::gray;
+}
+
+QString chip(const QString& text, const QColor& color)
+{
+    return QStringLiteral("<span style='background:%1;color:white;'>&nbsp;%2&nbsp;</span>")
+        .arg(color.name(), text.toHtmlEscaped());
+}
+
+QString transport(const SocketView& v)
+{
+    if (v.family == AddressFamily::Unix)
+        return v.type == SocketType::Stream ? QStringLiteral("Unix stream")
+                                            : QStringLiteral("Unix datagram");
+    const QString ip =
+        v.family == AddressFamily::Inet6 ? QStringLiteral("IPv6") : QStringLiteral("IPv4");
+    return (v.type == SocketType::Stream ? QStringLiteral("TCP · ") : QStringLiteral("UDP · ")) +
+           ip;
+}
+
+QString addressLine(const Endpoint& e, bool kernelChosen)
+{
+    if (!e.isValid() || (e.family() != AddressFamily::Unix && e.port() == 0 && e.isAny()))
+        return QStringLiteral("—");
+    QString text = e.toString().toHtmlEscaped();
+    if (e.family() == AddressFamily::Unix)
+        return text;
+    text += QStringLiteral(" <span style='color:#6b7280'>%1 port%2</span>")
+                .arg(portClassName(e.portClass()),
+                     kernelChosen ? QStringLiteral(", chosen by the kernel") : QString());
+    return text;
+}
+
+struct CallButton {
+    CallKind kind;
+    const char* tooltip;
+};
+
+} // namespace
+
+SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* parent)
+    : QFrame(parent)
+    , m_id(id)
+    , m_clock(std::move(clockNs))
+    , m_title(new QLabel(this))
+    , m_state(new QLabel(this))
+    , m_tcpState(new QLabel(this))
+    , m_local(new QLabel(this))
+    , m_peer(new QLabel(this))
+    , m_recvQueue(new QueueBar(tr("recv-q"), QueueBar::Kind::Bytes, this))
+    , m_sendQueue(new QueueBar(tr("send-q"), QueueBar::Kind::Bytes, this))
+    , m_acceptQueue(new QueueBar(tr("accept queue"), QueueBar::Kind::Slots, this))
+    , m_blockedRow(new QWidget(this))
+    , m_blocked(new QLabel(m_blockedRow))
+    , m_interrupt(new QPushButton(tr("Interrupt"), m_blockedRow))
+    , m_last(new QLabel(this))
+    , m_more(new QToolButton(this))
+    , m_pulseAnimation(new QVariantAnimation(this))
+    , m_blockedTimer(new QTimer(this))
+{
+    setObjectName(QStringLiteral("socketCard"));
+    setFrameShape(QFrame::NoFrame);
+    setAttribute(Qt::WA_StyledBackground, false);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 10, 12, 10);
+    layout->setSpacing(4);
+
+    auto* header = new QHBoxLayout;
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.1);
+    m_title->setFont(bold);
+    m_title->setTextFormat(Qt::PlainText);
+    header->addWidget(m_title, 1);
+    m_state->setToolTip(
+        tr("The socket's state in the lesson's terms: what you have done with it so far"));
+    m_tcpState->setToolTip(tr("The kernel's own TCP state for this socket, read with TCP_INFO"));
+    header->addWidget(m_state);
+    header->addWidget(m_tcpState);
+    layout->addLayout(header);
+
+    for (QLabel* label : {m_local, m_peer, m_last}) {
+        label->setTextFormat(Qt::RichText);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
+    m_local->setToolTip(tr("This socket's own address (getsockname)"));
+    m_peer->setToolTip(tr("The address at the other end (getpeername)"));
+    layout->addWidget(m_local);
+    layout->addWidget(m_peer);
+    m_recvQueue->setToolTip(tr("Bytes that arrived and wait in the kernel for recv() (SIOCINQ)"));
+    m_sendQueue->setToolTip(tr("Bytes sent but not yet acknowledged by the peer (SIOCOUTQ)"));
+    m_acceptQueue->setToolTip(
+        tr("Connections the kernel completed, waiting for accept(), against the backlog"));
+    layout->addWidget(m_acceptQueue);
+    layout->addWidget(m_recvQueue);
+    layout->addWidget(m_sendQueue);
+
+    auto* blockedLayout = new QHBoxLayout(m_blockedRow);
+    blockedLayout->setContentsMargins(0, 0, 0, 0);
+    m_blocked->setTextFormat(Qt::RichText);
+    blockedLayout->addWidget(m_blocked, 1);
+    m_interrupt->setToolTip(
+        tr("Stop the blocked call now (the workbench wakes the waiting thread)"));
+    m_interrupt->setAccessibleName(tr("Interrupt the blocked call"));
+    blockedLayout->addWidget(m_interrupt);
+    layout->addWidget(m_blockedRow);
+    connect(m_interrupt, &QPushButton::clicked, this, [this] {
+        if (m_view.blockedCall.isValid())
+            Q_EMIT interruptRequested(m_view.blockedCall);
+    });
+    m_blockedRow->hide();
+
+    m_last->setWordWrap(true);
+    layout->addWidget(m_last);
+
+    auto* buttons = new QWidget(this);
+    auto* row = new QHBoxLayout(buttons);
+    row->setContentsMargins(0, 4, 0, 0);
+    row->setSpacing(4);
+    static const CallButton primary[] = {
+        {CallKind::Bind, "Give the socket an address: bind((host, port))"},
+        {CallKind::Listen, "Start accepting connections: listen(backlog)"},
+        {CallKind::Accept, "Take the next connection from the accept queue: accept()"},
+        {CallKind::Connect, "Connect to a listening socket: connect((host, port))"},
+        {CallKind::SendTo, "Send one datagram to an address: sendto(data, (host, port))"},
+        {CallKind::RecvFrom, "Receive one datagram and its sender: recvfrom(n)"},
+        {CallKind::Send, "Hand bytes to the kernel: send(data) or sendall(data)"},
+        {CallKind::Recv, "Read up to n bytes: recv(n)"},
+        {CallKind::Shutdown, "Stop sending, receiving or both: shutdown(how)"},
+        {CallKind::Close, "Give the socket up: close()"},
+    };
+    for (const CallButton& b : primary)
+        addCallButton(b.kind, tr(b.tooltip), buttons);
+    row->addStretch();
+    m_more->setText(tr("More"));
+    m_more->setToolTip(tr("Every other call: connect_ex, recv_into, setsockopt, settimeout, …"));
+    m_more->setAccessibleName(tr("More calls"));
+    m_more->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(m_more);
+    static const CallButton more[] = {
+        {CallKind::ConnectEx,
+         "connect_ex((host, port)): connect, returning the errno instead of raising"},
+        {CallKind::RecvInto, "recv_into(buffer): read into a bytearray"},
+        {CallKind::RecvFromInto, "recvfrom_into(buffer): read a datagram into a bytearray"},
+        {CallKind::SetSockOpt, "setsockopt(level, option, value)"},
+        {CallKind::GetSockOpt, "getsockopt(level, option)"},
+        {CallKind::SetTimeout, "settimeout(seconds) or setblocking(flag)"},
+        {CallKind::GetSockName, "getsockname(): the socket's own address"},
+        {CallKind::GetPeerName, "getpeername(): the other end's address"},
+    };
+    for (const CallButton& b : more) {
+        QAction* action = menu->addAction(callName(b.kind) + QStringLiteral("()"));
+        action->setToolTip(tr(b.tooltip));
+        const CallKind kind = b.kind;
+        connect(action, &QAction::triggered, this,
+                [this, kind] { Q_EMIT callRequested(m_id, kind, m_more); });
+    }
+    m_more->setMenu(menu);
+    row->addWidget(m_more);
+    layout->addWidget(buttons);
+
+    m_pulseAnimation->setDuration(900);
+    m_pulseAnimation->setStartValue(1.0);
+    m_pulseAnimation->setEndValue(0.0);
+    m_pulseAnimation->setEasingCurve(QEasingCurve::OutQuad);
+    connect(m_pulseAnimation, &QVariantAnimation::valueChanged, this,
+            [this](const QVariant& v) { setPulse(v.toDouble()); });
+
+    m_blockedTimer->setInterval(100);
+    connect(m_blockedTimer, &QTimer::timeout, this, &SocketCard::refreshBlocked);
+}
+
+QToolButton* SocketCard::addCallButton(CallKind kind, const QString& tooltip, QWidget* row)
+{
+    auto* button = new QToolButton(row);
+    button->setText(callName(kind));
+    button->setToolTip(tooltip);
+    button->setAccessibleName(callName(kind) + tr(" on this socket"));
+    button->setObjectName(QStringLiteral("call_") + callName(kind));
+    connect(button, &QToolButton::clicked, this,
+            [this, kind, button] { Q_EMIT callRequested(m_id, kind, button); });
+    row->layout()->addWidget(button);
+    m_buttons.insert(kind, button);
+    return button;
+}
+
+QString SocketCard::title() const
+{
+    return m_title->text();
+}
+
+QString SocketCard::stateText() const
+{
+    return teachingStateName(m_view.state);
+}
+
+QString SocketCard::kernelStateText() const
+{
+    return m_view.kernel.tcpState == TcpState::None ? QString()
+                                                    : tcpStateName(m_view.kernel.tcpState);
+}
+
+QString SocketCard::lastResultText() const
+{
+    return m_last->text();
+}
+
+void SocketCard::setPulse(double pulse)
+{
+    m_pulse = pulse;
+    update();
+}
+
+void SocketCard::display(const SocketView& view, const QString& name)
+{
+    const bool stateChanged =
+        view.state != m_view.state || view.kernel.tcpState != m_view.kernel.tcpState ||
+        view.lastFailed != m_view.lastFailed || view.lastCall != m_view.lastCall;
+    m_view = view;
+    m_name = name;
+    const QString who = name.isEmpty() ? tr("socket #%1").arg(view.id.value) : name;
+    m_title->setText(QStringLiteral("%1 · %2").arg(who, transport(view)));
+    setAccessibleName(tr("Socket %1").arg(who));
+    m_state->setText(chip(teachingStateName(view.state), stateColor(view.state)));
+    m_state->setAccessibleName(tr("state: %1").arg(teachingStateName(view.state)));
+    const bool tcp = view.isTcp() && view.kernel.valid && view.kernel.tcpState != TcpState::None;
+    m_tcpState->setVisible(tcp);
+    if (tcp)
+        m_tcpState->setText(QStringLiteral("<span style='color:#6b7280'>kernel</span> <b>%1</b>")
+                                .arg(tcpStateName(view.kernel.tcpState)));
+    m_local->setText(tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel)));
+    m_peer->setText(tr("<b>peer</b>&nbsp; %1").arg(addressLine(view.peer, false)));
+    m_peer->setVisible(view.peer.isValid() || view.type == SocketType::Stream);
+
+    const bool listening = view.kernel.acceptQueue >= 0;
+    m_acceptQueue->setVisible(listening);
+    m_recvQueue->setVisible(!listening);
+    m_sendQueue->setVisible(!listening && view.type == SocketType::Stream);
+    if (listening)
+        m_acceptQueue->setValue(view.kernel.acceptQueue, view.kernel.backlog);
+    if (view.state == TeachingState::Closed) {
+        m_recvQueue->setValue(-1);
+        m_sendQueue->setValue(-1);
+    } else {
+        m_recvQueue->setValue(view.kernel.recvQueue);
+        m_sendQueue->setValue(view.kernel.sendQueue);
+    }
+    if (view.type == SocketType::Datagram)
+        m_recvQueue->setToolTip(tr("The size of the next datagram waiting for recv() (for UDP the "
+                                   "kernel reports the next one only)"));
+
+    if (view.lastFailed) {
+        m_last->setText(tr("<span style='color:#b91c1c'><b>%1</b> failed: <b>%2</b> — %3%4</span>")
+                            .arg(view.lastCall.toHtmlEscaped(), view.lastErrorName.toHtmlEscaped(),
+                                 view.lastErrorText.toHtmlEscaped(),
+                                 view.lastException.isEmpty()
+                                     ? QString()
+                                     : tr(" (Python raises %1)").arg(view.lastException)));
+    } else {
+        m_last->setText(tr("<span style='color:#374151'>%1 → %2</span>")
+                            .arg(view.lastCall.toHtmlEscaped(), view.lastResult.toHtmlEscaped()));
+    }
+
+    const QList<CallKind> suggested = suggestedCalls(view);
+    const bool stream = view.type == SocketType::Stream;
+    for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it) {
+        const CallKind kind = it.key();
+        QToolButton* button = it.value();
+        const bool streamOnly =
+            kind == CallKind::Listen || kind == CallKind::Accept || kind == CallKind::Shutdown;
+        const bool datagramOnly = kind == CallKind::SendTo || kind == CallKind::RecvFrom;
+        button->setVisible(stream ? !datagramOnly : !streamOnly);
+        const bool isSuggested = suggested.contains(kind);
+        button->setProperty("suggested", isSuggested);
+        button->style()->unpolish(button);
+        button->style()->polish(button);
+    }
+    refreshBlocked();
+    if (view.isBlocked())
+        m_blockedTimer->start();
+    else
+        m_blockedTimer->stop();
+    if (stateChanged && isVisible())
+        m_pulseAnimation->start();
+    update();
+}
+
+void SocketCard::refreshBlocked()
+{
+    m_blockedRow->setVisible(m_view.isBlocked());
+    if (!m_view.isBlocked())
+        return;
+    const double seconds = std::max<qint64>(0, m_clock() - m_view.blockedSinceNs) / 1e9;
+    m_blocked->setText(tr("<b>blocked</b> in %1() for %2 s")
+                           .arg(callName(m_view.blockedKind))
+                           .arg(seconds, 0, 'f', 1));
+}
+
+void SocketCard::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QRectF r = QRectF(rect()).adjusted(1.5, 1.5, -1.5, -1.5);
+    QPainterPath path;
+    path.addRoundedRect(r, 10, 10);
+    const bool closed = m_view.state == TeachingState::Closed;
+    p.fillPath(path, closed ? QColor(0xf3, 0xf4, 0xf6) : QColor(Qt::white));
+    QColor edge = m_view.isBlocked()  ? QColor(0xd9, 0x77, 0x06)
+                  : m_view.lastFailed ? QColor(0xdc, 0x26, 0x26)
+                                      : stateColor(m_view.state);
+    QPen pen(edge, 2 + 4 * m_pulse);
+    if (closed)
+        pen.setStyle(Qt::DashLine);
+    p.setPen(pen);
+    p.drawPath(path);
+    // A band along the left edge in the state's colour, for reading the stage at a glance.
+    QPainterPath band;
+    band.addRoundedRect(QRectF(r.left(), r.top(), 8, r.height()), 4, 4);
+    p.fillPath(band, stateColor(m_view.state));
+}
+
+} // namespace sockbench

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "presentation/stagemodel.h"
+
+#include <QFrame>
+#include <QHash>
+
+#include <functional>
+
+class QLabel;
+class QPushButton;
+class QToolButton;
+class QVariantAnimation;
+
+namespace sockbench {
+
+class QueueBar;
+
+// One socket on the stage: what it is, where it is bound and connected, the teaching state
+// beside the kernel's TCP state, its kernel queues, a call it is blocked in, the last
+// result, and a button for every lifecycle call. The suggested next calls stand out;
+// every other call stays available, and a wrong one shows the kernel's real error here.
+class SocketCard : public QFrame {
+    Q_OBJECT
+    Q_PROPERTY(double pulse READ pulse WRITE setPulse)
+public:
+    SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* parent = nullptr);
+
+    SocketId socketId() const { return m_id; }
+    void display(const SocketView& view, const QString& name);
+    QString title() const;
+    QToolButton* callButton(CallKind kind) const { return m_buttons.value(kind); }
+    QPushButton* interruptButton() const { return m_interrupt; }
+    // The labels a test or a screen reader reads.
+    QString stateText() const;
+    QString kernelStateText() const;
+    QString lastResultText() const;
+    QueueBar* receiveQueue() const { return m_recvQueue; }
+    QueueBar* sendQueue() const { return m_sendQueue; }
+    QueueBar* acceptQueue() const { return m_acceptQueue; }
+
+    double pulse() const { return m_pulse; }
+    void setPulse(double pulse);
+
+Q_SIGNALS:
+    void callRequested(sockbench::SocketId socket, sockbench::CallKind kind, QWidget* anchor);
+    void interruptRequested(sockbench::CallId call);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    QToolButton* addCallButton(CallKind kind, const QString& tooltip, QWidget* row);
+    void refreshBlocked();
+
+    SocketId m_id;
+    std::function<qint64()> m_clock;
+    SocketView m_view;
+    QString m_name;
+    QLabel* m_title;
+    QLabel* m_state;
+    QLabel* m_tcpState;
+    QLabel* m_local;
+    QLabel* m_peer;
+    QueueBar* m_recvQueue;
+    QueueBar* m_sendQueue;
+    QueueBar* m_acceptQueue;
+    QWidget* m_blockedRow;
+    QLabel* m_blocked;
+    QPushButton* m_interrupt;
+    QLabel* m_last;
+    QHash<CallKind, QToolButton*> m_buttons;
+    QToolButton* m_more;
+    double m_pulse = 0;
+    QVariantAnimation* m_pulseAnimation;
+    QTimer* m_blockedTimer;
+};
+
+} // namespace sockbench

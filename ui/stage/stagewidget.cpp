@@ -1,0 +1,174 @@
+#include "stagewidget.h"
+
+#include "hostwidget.h"
+#include "presentation/describe.h"
+#include "presentation/presenter.h"
+#include "socketcard.h"
+#include "wireoverlay.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QToolButton>
+
+namespace sockbench {
+
+StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<qint64()> clockNs,
+                         QWidget* parent)
+    : QScrollArea(parent)
+    , m_model(model)
+    , m_presenter(presenter)
+    , m_clock(std::move(clockNs))
+    , m_canvas(new QWidget)
+    , m_row(new QHBoxLayout(m_canvas))
+    , m_newHost(new QToolButton(m_canvas))
+    , m_overlay(new WireOverlay([this](SocketId id) { return cardRect(id); }, m_canvas))
+{
+    setObjectName(QStringLiteral("stage"));
+    setAccessibleName(tr("Stage: hosts and their sockets"));
+    setWidgetResizable(true);
+    setFrameShape(QFrame::NoFrame);
+    m_canvas->setObjectName(QStringLiteral("stageCanvas"));
+    m_row->setContentsMargins(24, 20, 24, 20);
+    m_row->setSpacing(64); // room for the wires between hosts
+    m_row->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_newHost->setText(tr("New host"));
+    m_newHost->setToolTip(tr("Add another actor: a thread of its own, drawn as a host"));
+    m_newHost->setAccessibleName(tr("New host"));
+    connect(m_newHost, &QToolButton::clicked, this, &StageWidget::newHostRequested);
+    m_row->addWidget(m_newHost, 0, Qt::AlignTop);
+    m_row->addStretch(1);
+    setWidget(m_canvas);
+    m_canvas->installEventFilter(this);
+    m_overlay->raise();
+
+    connect(&model, &StageModel::actorAdded, this,
+            [this](const QString& actor) { ensureHost(actor); });
+    connect(&model, &StageModel::socketAdded, this, &StageWidget::addSocket);
+    connect(&model, &StageModel::socketChanged, this, &StageWidget::updateSocket);
+    connect(&model, &StageModel::cleared, this, &StageWidget::clear);
+    connect(
+        &model, &StageModel::bytesSent, this,
+        [this](SocketId from, SocketId to, const QByteArray& sample, qint64 size, bool datagram) {
+            const QString label =
+                size <= 24 ? describe::bytes(sample, size, 24) : describe::byteCount(size);
+            m_overlay->launch(from, to, label, size, std::max(m_presenter.currentDwellMs(), 250),
+                              datagram);
+        });
+    connect(&model, &StageModel::controlSegment, this,
+            [this](SocketId from, SocketId to, const QString& kind) {
+                if (from.isValid())
+                    m_overlay->mark(from, to, kind, std::max(m_presenter.currentDwellMs(), 300));
+            });
+}
+
+QList<HostWidget*> StageWidget::hosts() const
+{
+    QList<HostWidget*> out;
+    for (int i = 0; i < m_row->count(); ++i)
+        if (auto* host = qobject_cast<HostWidget*>(m_row->itemAt(i)->widget()))
+            out << host;
+    return out;
+}
+
+HostWidget* StageWidget::ensureHost(const QString& actor)
+{
+    if (auto* host = m_hosts.value(actor))
+        return host;
+    auto* host = new HostWidget(actor, m_canvas);
+    connect(host, &HostWidget::newSocketRequested, this, &StageWidget::newSocketRequested);
+    m_row->insertWidget(m_row->indexOf(m_newHost), host, 0, Qt::AlignTop);
+    m_hosts.insert(actor, host);
+    m_overlay->raise();
+    return host;
+}
+
+void StageWidget::addSocket(SocketId socket)
+{
+    const SocketView* view = m_model.socket(socket);
+    if (!view || m_cards.contains(socket))
+        return;
+    HostWidget* host = ensureHost(view->actor);
+    auto* card = new SocketCard(socket, m_clock, host);
+    card->setProperty("acceptedFrom", view->acceptedFrom.value);
+    connect(card, &SocketCard::callRequested, this, &StageWidget::callRequested);
+    connect(card, &SocketCard::interruptRequested, this, &StageWidget::interruptRequested);
+    SocketCard* listener = m_cards.value(view->acceptedFrom);
+    host->addCard(card, listener && listener->parentWidget() == host ? listener : nullptr);
+    m_cards.insert(socket, card);
+    card->display(*view, m_nameOf ? m_nameOf(socket) : QString());
+    m_overlay->raise();
+    updateWires();
+}
+
+void StageWidget::updateSocket(SocketId socket)
+{
+    SocketCard* card = m_cards.value(socket);
+    const SocketView* view = m_model.socket(socket);
+    if (!card || !view)
+        return;
+    card->display(*view, m_nameOf ? m_nameOf(socket) : QString());
+    updateWires();
+}
+
+void StageWidget::refreshNames()
+{
+    for (auto it = m_cards.cbegin(); it != m_cards.cend(); ++it)
+        if (const SocketView* view = m_model.socket(it.key()))
+            it.value()->display(*view, m_nameOf ? m_nameOf(it.key()) : QString());
+}
+
+void StageWidget::updateWires()
+{
+    std::vector<WireOverlay::Wire> wires;
+    for (const SocketId id : m_model.sockets()) {
+        const SocketView* view = m_model.socket(id);
+        const SocketId peer = m_model.peerOf(id);
+        // One wire per pair: drawn from the lower id. Connected UDP sockets get a dashed one.
+        if (view && peer.isValid() && id < peer && m_model.peerOf(peer) == id)
+            wires.push_back({id, peer, view->type == SocketType::Datagram});
+    }
+    m_overlay->setWires(std::move(wires));
+}
+
+void StageWidget::clear()
+{
+    // Hidden and out of the layout at once; deleted once control is back in the loop.
+    for (SocketCard* card : std::as_const(m_cards)) {
+        card->hide();
+        card->deleteLater();
+    }
+    m_cards.clear();
+    for (HostWidget* host : std::as_const(m_hosts)) {
+        m_row->removeWidget(host);
+        host->hide();
+        host->deleteLater();
+    }
+    m_hosts.clear();
+    m_overlay->setWires({});
+}
+
+QRect StageWidget::cardRect(SocketId socket) const
+{
+    SocketCard* card = m_cards.value(socket);
+    if (!card || !card->isVisible())
+        return {};
+    return QRect(card->mapTo(m_canvas, QPoint(0, 0)), card->size());
+}
+
+void StageWidget::resizeEvent(QResizeEvent* event)
+{
+    QScrollArea::resizeEvent(event);
+    m_overlay->setGeometry(m_canvas->rect());
+}
+
+bool StageWidget::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_canvas &&
+        (event->type() == QEvent::Resize || event->type() == QEvent::LayoutRequest)) {
+        m_overlay->setGeometry(m_canvas->rect());
+        m_overlay->raise();
+    }
+    return QScrollArea::eventFilter(watched, event);
+}
+
+} // namespace sockbench

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "presentation/stagemodel.h"
+
+#include <QHash>
+#include <QScrollArea>
+
+#include <functional>
+
+class QHBoxLayout;
+class QToolButton;
+
+namespace sockbench {
+
+class HostWidget;
+class Presenter;
+class SocketCard;
+class WireOverlay;
+
+// The stage: one host per actor side by side, socket cards inside, wires between the
+// connected ones, bytes moving along them. Everything it shows comes from the
+// StageModel, which the Presenter feeds from the trace.
+class StageWidget : public QScrollArea {
+    Q_OBJECT
+public:
+    using NameOf = std::function<QString(SocketId)>;
+    StageWidget(StageModel& model, Presenter& presenter, std::function<qint64()> clockNs,
+                QWidget* parent = nullptr);
+
+    void setNameOf(NameOf nameOf) { m_nameOf = std::move(nameOf); }
+    SocketCard* card(SocketId socket) const { return m_cards.value(socket); }
+    HostWidget* host(const QString& actor) const { return m_hosts.value(actor); }
+    QList<HostWidget*> hosts() const;
+    WireOverlay* overlay() const { return m_overlay; }
+    QToolButton* newHostButton() const { return m_newHost; }
+    // Shows every card's name again (the lesson's variables may have changed).
+    void refreshNames();
+
+Q_SIGNALS:
+    void callRequested(sockbench::SocketId socket, sockbench::CallKind kind, QWidget* anchor);
+    void interruptRequested(sockbench::CallId call);
+    void newSocketRequested(const QString& actor, sockbench::AddressFamily family,
+                            sockbench::SocketType type);
+    void newHostRequested();
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    HostWidget* ensureHost(const QString& actor);
+    void addSocket(SocketId socket);
+    void updateSocket(SocketId socket);
+    void updateWires();
+    void clear();
+    QRect cardRect(SocketId socket) const;
+
+    StageModel& m_model;
+    Presenter& m_presenter;
+    std::function<qint64()> m_clock;
+    NameOf m_nameOf;
+    QWidget* m_canvas;
+    QHBoxLayout* m_row;
+    QToolButton* m_newHost;
+    WireOverlay* m_overlay;
+    QHash<QString, HostWidget*> m_hosts;
+    QHash<SocketId, SocketCard*> m_cards;
+};
+
+} // namespace sockbench

@@ -1,0 +1,158 @@
+#include "wireoverlay.h"
+
+#include "presentation/describe.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+namespace sockbench {
+
+WireOverlay::WireOverlay(Locate locate, QWidget* parent)
+    : QWidget(parent)
+    , m_locate(std::move(locate))
+{
+    setAttribute(Qt::WA_TransparentForMouseEvents);
+    setAttribute(Qt::WA_NoSystemBackground);
+    m_clock.start();
+    m_frame.setInterval(16);
+    connect(&m_frame, &QTimer::timeout, this, &WireOverlay::tick);
+}
+
+void WireOverlay::setWires(std::vector<Wire> wires)
+{
+    m_wires = std::move(wires);
+    update();
+}
+
+void WireOverlay::launch(SocketId from, SocketId to, const QString& label, qint64 size,
+                         int durationMs, bool datagram)
+{
+    const qint64 now = m_clock.elapsed();
+    // A chunk still on the first half of the same wire takes the new bytes along. TCP
+    // merges them anyway; datagrams keep their own shapes (up to a handful).
+    if (!datagram) {
+        for (Flight& f : m_flights) {
+            if (!f.control && f.from == from && f.to == to && now - f.startMs < f.durationMs / 2) {
+                f.size += size;
+                f.label = describe::byteCount(f.size);
+                update();
+                return;
+            }
+        }
+    } else if (m_flights.size() > 24) {
+        return; // enough datagrams in the air to show the idea; the counts live on the cards
+    }
+    m_flights.push_back(
+        Flight{from, to, label, size, now, std::max(durationMs, 120), datagram, false});
+    if (!m_frame.isActive())
+        m_frame.start();
+    update();
+}
+
+void WireOverlay::mark(SocketId from, SocketId to, const QString& kind, int durationMs)
+{
+    m_flights.push_back(
+        Flight{from, to, kind, 0, m_clock.elapsed(), std::max(durationMs, 120), false, true});
+    if (!m_frame.isActive())
+        m_frame.start();
+    update();
+}
+
+void WireOverlay::tick()
+{
+    const qint64 now = m_clock.elapsed();
+    std::erase_if(m_flights, [now](const Flight& f) { return now - f.startMs > f.durationMs; });
+    if (m_flights.empty())
+        m_frame.stop();
+    update();
+}
+
+QPointF WireOverlay::anchor(const QRect& card, const QRect& towards) const
+{
+    // Leave from the side that faces the other card; stacked cards join at their sides.
+    if (towards.isNull())
+        return QPointF(card.right(), card.center().y());
+    if (towards.left() > card.right())
+        return QPointF(card.right(), card.center().y());
+    if (towards.right() < card.left())
+        return QPointF(card.left(), card.center().y());
+    return QPointF(card.right(), card.center().y());
+}
+
+void WireOverlay::paintEvent(QPaintEvent*)
+{
+    QElapsedTimer frameTimer;
+    frameTimer.start();
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    auto pathBetween = [this](const QRect& a, const QRect& b) {
+        const QPointF from = anchor(a, b);
+        QPointF to = b.isNull() ? QPointF(width() - 4, a.center().y()) : anchor(b, a);
+        QPainterPath path(from);
+        const bool sameColumn =
+            !b.isNull() && qAbs(a.center().x() - b.center().x()) < a.width() / 2;
+        if (sameColumn) {
+            // Two cards stacked in one host: loop out to the right and back.
+            const double out = 40 + qAbs(from.y() - to.y()) * 0.15;
+            path.cubicTo(from + QPointF(out, 0), to + QPointF(out, 0), to);
+        } else {
+            const double dx = (to.x() - from.x()) / 2;
+            path.cubicTo(from + QPointF(dx, 0), to - QPointF(dx, 0), to);
+        }
+        return path;
+    };
+
+    for (const Wire& wire : m_wires) {
+        const QRect a = m_locate(wire.a);
+        const QRect b = m_locate(wire.b);
+        if (a.isNull() || b.isNull())
+            continue;
+        QPen pen(QColor(0x05, 0x96, 0x69, 170), 5, wire.datagram ? Qt::DashLine : Qt::SolidLine,
+                 Qt::RoundCap);
+        p.setPen(pen);
+        p.drawPath(pathBetween(a, b));
+    }
+
+    const qint64 now = m_clock.elapsed();
+    QFont font = this->font();
+    font.setBold(true);
+    p.setFont(font);
+    const QFontMetrics fm(font);
+    for (const Flight& f : m_flights) {
+        const QRect a = m_locate(f.from);
+        const QRect b = f.to.isValid() ? m_locate(f.to) : QRect();
+        if (a.isNull())
+            continue;
+        const double t = std::clamp(double(now - f.startMs) / f.durationMs, 0.0, 1.0);
+        const double eased = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) * (-2 * t + 2) / 2;
+        const QPainterPath path = pathBetween(a, b);
+        const QPointF at = path.pointAtPercent(eased);
+        if (f.control) {
+            const QColor color = f.label == QLatin1String("RST")   ? QColor(0xdc, 0x26, 0x26)
+                                 : f.label == QLatin1String("FIN") ? QColor(0xd9, 0x77, 0x06)
+                                                                   : QColor(0x25, 0x63, 0xeb);
+            const QRectF box(at.x() - 22, at.y() - 11, 44, 22);
+            p.setPen(Qt::NoPen);
+            p.setBrush(color);
+            p.drawRoundedRect(box, 11, 11);
+            p.setPen(Qt::white);
+            p.drawText(box, Qt::AlignCenter, f.label);
+            continue;
+        }
+        const QString text = f.label;
+        const double w = fm.horizontalAdvance(text) + 18;
+        const QRectF box(at.x() - w / 2, at.y() - fm.height() / 2.0 - 5, w, fm.height() + 10);
+        p.setPen(QPen(QColor(0x1e, 0x3a, 0x8a), 1.5));
+        p.setBrush(f.datagram ? QColor(0xfe, 0xf3, 0xc7) : QColor(0xdb, 0xea, 0xfe));
+        p.drawRoundedRect(box, f.datagram ? 2 : 8, f.datagram ? 2 : 8);
+        p.setPen(QColor(0x1e, 0x3a, 0x8a));
+        p.drawText(box, Qt::AlignCenter, text);
+    }
+    if (!m_flights.empty()) {
+        m_frameTimes.push_back(frameTimer.nsecsElapsed());
+        if (m_frameTimes.size() > 4096)
+            m_frameTimes.erase(m_frameTimes.begin(), m_frameTimes.begin() + 2048);
+    }
+}
+
+} // namespace sockbench
