@@ -78,23 +78,44 @@ void LessonPanel::refresh()
     const int next = runner.nextStep();
     m_position->setText(total ? tr("Statement %1 of %2").arg(std::min(next + 1, total)).arg(total)
                               : tr("An empty script: create a socket on a host to begin"));
+    // What just ran, and how it went: the statement issued last.
+    QString before;
+    if (next > 0) {
+        const lesson::RunStep& last = runner.steps()[static_cast<size_t>(next - 1)];
+        QString how = runner.actorState(last.thread());
+        for (const lesson::StepOutcome& o : runner.outcomes())
+            if (o.step == next - 1)
+                how = o.kind == lesson::StepOutcome::Kind::Ok ? QStringLiteral("→ ") + o.value
+                      : o.error.type.isEmpty()                ? o.reason
+                                               : QStringLiteral("→ ") + o.error.format();
+        const QString said = last.directives.narration.join(QLatin1Char(' '));
+        before =
+            tr("<p style='color:#374151'><b>Just ran</b> (%1, line %2): <code>%3</code> "
+               "<i>%4</i>%5</p>")
+                .arg(last.actor.toHtmlEscaped())
+                .arg(last.pos.line)
+                .arg(last.source.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped(),
+                     how.left(120).toHtmlEscaped(),
+                     said.isEmpty() ? QString() : QStringLiteral("<br>") + said.toHtmlEscaped());
+    }
     if (next >= total) {
         m_narration->setText(total ? tr("That was the last statement.")
                                    : script.summary.toHtmlEscaped());
-        m_next->clear();
+        m_next->setText(before);
         return;
     }
     const lesson::RunStep& step = runner.steps()[static_cast<size_t>(next)];
     QString text = step.directives.narration.join(QLatin1Char(' ')).toHtmlEscaped();
-    if (text.isEmpty())
-        text = next == 0 ? script.summary.toHtmlEscaped() : QString();
+    if (text.isEmpty() && next == 0)
+        text = script.summary.toHtmlEscaped();
     if (step.directives.pause)
         text = tr("<span style='background:#fef3c7'>&nbsp;Predict first&nbsp;</span> ") + text;
-    m_narration->setText(text);
-    m_next->setText(tr("Next, %1 runs line %2: <code>%3</code>")
-                        .arg(step.actor.toHtmlEscaped())
-                        .arg(step.pos.line)
-                        .arg(step.source.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped()));
+    m_narration->setText(
+        tr("<b>Next</b> — %1, line %2: <code>%3</code><br>%4")
+            .arg(step.actor.toHtmlEscaped())
+            .arg(step.pos.line)
+            .arg(step.source.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped(), text));
+    m_next->setText(before);
 }
 
 } // namespace sockbench

@@ -1,0 +1,225 @@
+// The window as a whole: a shipped lesson stepped from the keyboard tells the same story as
+// `sockbench run`; zoom is remembered; every control explains itself; --screenshot works.
+
+#include "uisupport.h"
+
+#include "lesson/console.h"
+#include "lesson/lessonpanel.h"
+
+#include <QComboBox>
+#include <QImage>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QTemporaryDir>
+
+using namespace sockbench;
+using namespace sockbench::uitest;
+
+class TestWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void opensOnTheFirstLessonReadyToStep();
+    void keyboardSteppingMatchesTheHeadlessTranscript_data();
+    void keyboardSteppingMatchesTheHeadlessTranscript();
+    void stepBackAndReset();
+    void zoomIsRemembered();
+    void everyControlHasATooltipAndAName();
+    void screenshotWritesTheWindow();
+};
+
+void TestWindow::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_window"));
+    QSettings().clear();
+}
+
+void TestWindow::opensOnTheFirstLessonReadyToStep()
+{
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("1")));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.lessonPicker()->currentData().toString(), QStringLiteral("first-connection"));
+    QVERIFY(window.stepAction()->isEnabled());
+    QVERIFY(window.lessonPanel()->narration().contains(QStringLiteral("import socket")));
+    // Each actor is a host from the start.
+    QVERIFY(window.stage()->host(QStringLiteral("server")));
+    QVERIFY(window.stage()->host(QStringLiteral("client")));
+}
+
+namespace {
+
+// "server  16  conn, addr = server.accept()  -> (...)" -> "server|16|conn, addr = ...|-> (...)",
+// with what the kernel picks afresh each run (descriptors, ports) set aside.
+QString normalised(const QString& line)
+{
+    static const QRegularExpression shape(QStringLiteral("^(\\S+)\\s+(\\d+)\\s+(.*)$"));
+    const auto match = shape.match(line.trimmed());
+    if (!match.hasMatch())
+        return {};
+    QString rest = match.captured(3);
+    rest.replace(QRegularExpression(QStringLiteral("fd=\\d+")), QStringLiteral("fd=N"));
+    rest.replace(QRegularExpression(QStringLiteral("(\\('[^']*', )\\d+")),
+                 QStringLiteral("\\1PORT"));
+    rest.replace(QRegularExpression(QStringLiteral("\\s+")), QStringLiteral(" "));
+    rest.replace(QRegularExpression(QStringLiteral("(getsockname\\(\\)\\[1\\]) -> \\d+")),
+                 QStringLiteral("\\1 -> PORT"));
+    return match.captured(1) + QLatin1Char('|') + match.captured(2) + QLatin1Char('|') + rest;
+}
+
+} // namespace
+
+void TestWindow::keyboardSteppingMatchesTheHeadlessTranscript_data()
+{
+    QTest::addColumn<QString>("lesson");
+    QTest::newRow("connection refused") << QStringLiteral("connection-refused");
+    QTest::newRow("address in use") << QStringLiteral("address-in-use");
+    QTest::newRow("udp") << QStringLiteral("udp-datagrams");
+}
+
+void TestWindow::keyboardSteppingMatchesTheHeadlessTranscript()
+{
+    QFETCH(QString, lesson);
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(lesson));
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    // Space steps, one statement a press, as at the projector.
+    int presses = 0;
+    while (!runner.isFinished() && presses < 200) {
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle || runner.isFinished(),
+                                 kWaitMs);
+        if (runner.isFinished())
+            break;
+        const int before = runner.nextStep();
+        QTest::keyClick(&window, Qt::Key_Space);
+        ++presses;
+        QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == before + 1, kWaitMs);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
+    QCOMPARE(runner.failures(), 0);
+
+    QProcess cli;
+    cli.start(QStringLiteral(SOCKBENCH_CLI), {QStringLiteral("run"), lesson});
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 0);
+    QStringList expected;
+    for (const QString& line :
+         QString::fromUtf8(cli.readAllStandardOutput()).split(QLatin1Char('\n')))
+        if (!line.contains(QStringLiteral(" .. ")) && !line.contains(QStringLiteral(" print ")))
+            if (const QString n = normalised(line); !n.isEmpty())
+                expected << n;
+    QStringList shown;
+    for (const QString& line : window.console()->transcript())
+        shown << normalised(line);
+    QCOMPARE(shown, expected);
+}
+
+void TestWindow::stepBackAndReset()
+{
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("accept-returns-a-new-socket")));
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    for (int i = 0; i < 5; ++i) {
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTest::keyClick(&window, Qt::Key_Right);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(runner.nextStep(), 5, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTest::keyClick(&window, Qt::Key_Left);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == 4 && runner.mode() == lesson::Runner::Mode::Idle,
+                             kWaitMs);
+    // The replay made the sockets again: the server is bound and its card says so.
+    QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->findChildren<SocketCard*>().isEmpty(), kWaitMs);
+    QTest::keyClick(&window, Qt::Key_R);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == 0 && runner.mode() == lesson::Runner::Mode::Idle,
+                             kWaitMs);
+    for (const auto& info : bench.sockets())
+        QVERIFY2(!info.open, "reset left a socket open");
+}
+
+void TestWindow::zoomIsRemembered()
+{
+    Workbench bench;
+    {
+        MainWindow window(bench);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.setZoom(1.0);
+        const double before = QApplication::font().pointSizeF();
+        QTest::keyClick(&window, Qt::Key_Equal, Qt::ControlModifier);
+        QVERIFY(QApplication::font().pointSizeF() > before);
+        QVERIFY(window.zoom() > 1.0);
+    }
+    MainWindow again(bench);
+    QVERIFY(again.zoom() > 1.0);
+    again.setZoom(1.0);
+}
+
+void TestWindow::everyControlHasATooltipAndAName()
+{
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("1")));
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    for (int i = 0; i < 4; ++i) {
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        runner.step();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->findChildren<SocketCard*>().isEmpty(), kWaitMs);
+    QStringList missing;
+    for (QAbstractButton* button : window.findChildren<QAbstractButton*>()) {
+        if (!button->isVisibleTo(&window) ||
+            button->objectName() == QLatin1String("qt_toolbar_ext_button"))
+            continue;
+        if (button->toolTip().isEmpty() ||
+            (button->accessibleName().isEmpty() && button->text().isEmpty()))
+            missing << (button->text().isEmpty() ? button->objectName() : button->text());
+    }
+    for (QWidget* field : {static_cast<QWidget*>(window.lessonPicker())})
+        if (field->toolTip().isEmpty() || field->accessibleName().isEmpty())
+            missing << field->objectName();
+    QVERIFY2(missing.isEmpty(), qPrintable(missing.join(QStringLiteral(", "))));
+}
+
+void TestWindow::screenshotWritesTheWindow()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("window.png"));
+    QProcess app;
+    app.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    app.start(QStringLiteral(SOCKBENCH_APP),
+              {QStringLiteral("--screenshot"), file, QStringLiteral("--lesson"),
+               QStringLiteral("1"), QStringLiteral("--step"), QStringLiteral("9"),
+               QStringLiteral("--size"), QStringLiteral("1280x720"), QStringLiteral("--platform"),
+               QStringLiteral("offscreen")});
+    QVERIFY(app.waitForFinished(60000));
+    QCOMPARE(app.exitCode(), 0);
+    QImage image(file);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), QSize(1280, 720));
+    // Not blank: a real window has many colours in it.
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7)
+        for (int x = 0; x < image.width(); x += 7)
+            colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 40, qPrintable(QString::number(colours.size())));
+}
+
+QTEST_MAIN(TestWindow)
+#include "tst_window.moc"
