@@ -113,6 +113,10 @@ struct Directives {
     // "interrupted").
     QStringList expect;
     bool pause = false; // "# pause"
+    // "# background": the statement runs on a thread of its own, so its actor's next
+    // statements do not wait for it (a blocked accept() while the same actor connects).
+    // A statement that reads a name it assigns still waits for it.
+    bool background = false;
 };
 
 // One statement of the lesson, with the actor whose section it sits in.

@@ -52,6 +52,8 @@ QStringList expectAlternatives(const QString& list, SourcePos pos)
 
 QString directiveName(const CommentLine& line)
 {
+    if (line.kind == CommentLine::Kind::Background)
+        return QStringLiteral("`# background`");
     return line.kind == CommentLine::Kind::Pause ? QStringLiteral("`# pause`")
                                                  : QStringLiteral("`# expect:`");
 }
@@ -64,6 +66,8 @@ CommentLine classifyComment(const QString& comment, SourcePos pos)
                                            QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression pause(QStringLiteral(R"(^#\s*pause\s*$)"),
                                           QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression background(QStringLiteral(R"(^#\s*background\s*$)"),
+                                               QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression marker(QStringLiteral(R"(^#\s*-{3,}\s*(.*?)\s*-{3,}\s*$)"));
     static const QRegularExpression markerStart(QStringLiteral(R"(^#\s*-{3,}\s*[A-Za-z_])"));
     static const QRegularExpression identifier(QStringLiteral(R"(^[A-Za-z_][A-Za-z0-9_]*$)"));
@@ -77,6 +81,10 @@ CommentLine classifyComment(const QString& comment, SourcePos pos)
     }
     if (pause.match(comment).hasMatch()) {
         line.kind = CommentLine::Kind::Pause;
+        return line;
+    }
+    if (background.match(comment).hasMatch()) {
+        line.kind = CommentLine::Kind::Background;
         return line;
     }
     if (const auto match = marker.match(comment); match.hasMatch()) {
@@ -215,6 +223,9 @@ void CommentTracker::statement(StmtPtr stmt)
             break;
         case CommentLine::Kind::Pause:
             step.directives.pause = true;
+            break;
+        case CommentLine::Kind::Background:
+            step.directives.background = true;
             break;
         case CommentLine::Kind::Section:
             break; // never in a block: section() ends the block instead

@@ -29,7 +29,7 @@
 namespace sockbench::lesson {
 
 struct CommentLine {
-    enum class Kind { Text, Expect, Pause, Section };
+    enum class Kind { Text, Expect, Pause, Background, Section };
     Kind kind = Kind::Text;
     SourcePos pos;
     QString text;             // Text: '#' and one space stripped; Section: the actor's name

@@ -215,6 +215,16 @@ bool parseFloat(const QString& text, double* value)
     QString t = text.trimmed().toLower();
     if (!number.match(t).hasMatch())
         return false;
+    const bool negative = t.startsWith(QLatin1Char('-'));
+    if (t.endsWith(QLatin1String("inf")) || t.endsWith(QLatin1String("infinity"))) {
+        *value = negative ? -std::numeric_limits<double>::infinity()
+                          : std::numeric_limits<double>::infinity();
+        return true;
+    }
+    if (t.endsWith(QLatin1String("nan"))) {
+        *value = std::numeric_limits<double>::quiet_NaN();
+        return true;
+    }
     bool ok = false;
     *value = t.remove(QLatin1Char('_')).toDouble(&ok);
     return ok;

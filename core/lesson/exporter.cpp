@@ -41,53 +41,6 @@ QString statementText(const RunStep& step)
     return s.source;
 }
 
-// The names a statement binds, and the ones it reads.
-void boundNames(const Target& target, QSet<QString>& out)
-{
-    if (target.kind == Target::Kind::Name)
-        out.insert(target.name);
-    for (const Target& item : target.items)
-        boundNames(item, out);
-}
-
-QSet<QString> bound(const Stmt& s)
-{
-    QSet<QString> out;
-    if (s.kind == Stmt::Kind::Assign || s.kind == Stmt::Kind::AugAssign ||
-        s.kind == Stmt::Kind::With)
-        boundNames(s.target, out);
-    if (s.kind == Stmt::Kind::Import)
-        for (const QString& name : s.names)
-            out.insert(name);
-    return out;
-}
-
-void readNames(const ExprPtr& e, QSet<QString>& out)
-{
-    if (!e)
-        return;
-    if (e->kind == Expr::Kind::Name)
-        out.insert(e->text);
-    for (const ExprPtr& child :
-         {e->object, e->callee, e->left, e->right, e->operand, e->index, e->lower, e->upper})
-        readNames(child, out);
-    for (const ExprPtr& item : e->items)
-        readNames(item, out);
-    for (const Expr::Keyword& keyword : e->keywords)
-        readNames(keyword.value, out);
-}
-
-QSet<QString> read(const Stmt& s)
-{
-    QSet<QString> out;
-    readNames(s.value, out);
-    readNames(s.test, out);
-    readNames(s.message, out);
-    if (s.kind == Stmt::Kind::AugAssign)
-        out.insert(s.target.name);
-    return out;
-}
-
 // Names whose socket a statement moves to another address or state (bind, listen,
 // connect, close, ...): a value derived from them may change there.
 void changedSockets(const ExprPtr& e, QSet<QString>& out)
@@ -137,7 +90,7 @@ Files asThreads(const Script& script, const QString& lessonName)
     QSet<QString> globals;
     QStringList imports{QStringLiteral("import socket")};
     for (const RunStep& step : steps) {
-        globals.unite(bound(*step.stmt));
+        globals.unite(namesBound(*step.stmt));
         if (step.stmt->kind == Stmt::Kind::FromImport && !imports.contains(step.stmt->source))
             imports << step.stmt->source;
     }
@@ -217,7 +170,7 @@ Files perActor(const Script& script, const QString& lessonName)
         // Every script imports socket itself: an import makes nobody the owner of a name.
         if (step.stmt->kind == Stmt::Kind::Import || step.stmt->kind == Stmt::Kind::FromImport)
             continue;
-        for (const QString& name : bound(*step.stmt))
+        for (const QString& name : namesBound(*step.stmt))
             if (!owner.contains(name))
                 owner.insert(name, step.actor);
     }
@@ -238,7 +191,7 @@ Files perActor(const Script& script, const QString& lessonName)
     for (size_t k = 0; k < steps.size(); ++k) {
         const RunStep& step = steps[k];
         QSet<QString> foreign;
-        for (const QString& name : read(*step.stmt))
+        for (const QString& name : namesRead(*step.stmt))
             if (owner.contains(name) && owner.value(name) != step.actor)
                 foreign.insert(name);
         if (foreign.isEmpty())
@@ -260,7 +213,7 @@ Files perActor(const Script& script, const QString& lessonName)
             for (size_t j = 0; j < k; ++j) {
                 if (steps[j].actor != rootOwner)
                     continue;
-                QSet<QString> touched = bound(*steps[j].stmt);
+                QSet<QString> touched = namesBound(*steps[j].stmt);
                 changedSockets(steps[j].stmt->value, touched);
                 if (touched.intersects(depends))
                     after = int(j);

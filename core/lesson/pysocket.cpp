@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -349,8 +350,14 @@ PreparedCall prepareSocketMethod(const Value& callee, const PyArgs& args)
                     .arg(method, buffer.typeName()),
                 args.pos);
         const bool from = method == QLatin1String("recvfrom_into");
-        Call call = from ? calls::recvFromInto(buffer.array->size(), a[1] ? toInt(*a[1], args) : 0)
-                         : calls::recvInto(buffer.array->size(), a[1] ? toInt(*a[1], args) : 0);
+        const qint64 nbytes = a[1] ? toInt(*a[1], args) : 0;
+        // Python refuses these before the kernel sees them.
+        if (nbytes < 0)
+            throw valueError(QStringLiteral("negative buffersize in %1").arg(method), args.pos);
+        if (nbytes > buffer.array->size())
+            throw valueError(QStringLiteral("buffer too small for requested bytes"), args.pos);
+        Call call = from ? calls::recvFromInto(buffer.array->size(), nbytes)
+                         : calls::recvInto(buffer.array->size(), nbytes);
         if (a[2])
             call.args.flags = static_cast<int>(toInt(*a[2], args));
         const auto target = buffer.array;
@@ -416,8 +423,8 @@ PreparedCall prepareSocketMethod(const Value& callee, const PyArgs& args)
         // back, at most buflen of them: struct linger for SO_LINGER, an int otherwise.
         const qint64 buflen = a[2] ? toInt(*a[2], args) : 0;
         if (buflen < 0 || buflen > 1024)
-            throw PyError{QStringLiteral("OSError"), QStringLiteral("getsockopt buflen out of range"),
-                          args.pos, std::nullopt};
+            throw PyError{QStringLiteral("OSError"),
+                          QStringLiteral("getsockopt buflen out of range"), args.pos, std::nullopt};
         const bool linger = *option == SocketOption::Linger;
         return onSocket(callee, calls::getsockopt(*option), [buflen, linger](const Event& e) {
             if (buflen == 0)
@@ -445,6 +452,8 @@ PreparedCall prepareSocketMethod(const Value& callee, const PyArgs& args)
                 timeout = a[0]->real;
             else
                 timeout = double(toInt(*a[0], args));
+            if (std::isnan(*timeout))
+                throw valueError(QStringLiteral("Invalid value NaN (not a number)"), args.pos);
             if (*timeout < 0)
                 throw valueError(QStringLiteral("Timeout value out of range"), args.pos);
         }

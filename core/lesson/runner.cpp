@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "parser.h"
+#include "unparse.h"
 
 #include "parser.h"
 
@@ -55,14 +56,17 @@ StmtPtr closeCall(const Stmt& with)
 void flatten(std::vector<RunStep>& out, const QString& actor, const Directives& directives,
              const StmtPtr& stmt, int depth = 0)
 {
-    out.push_back(RunStep{
-        actor, stmt->pos, stmt->endLine, stmt->source, directives, stmt, false, depth, false, {}});
+    // A background statement gets a thread of its own, named after its actor.
+    const QString lane =
+        directives.background ? QStringLiteral("%1~%2").arg(actor).arg(out.size()) : QString();
+    out.push_back(RunStep{actor, stmt->pos, stmt->endLine, stmt->source, directives, stmt, false,
+                          depth, false, lane, false});
     if (stmt->kind != Stmt::Kind::With)
         return;
     for (const StmtPtr& inner : stmt->body)
         flatten(out, actor, {}, inner, depth + 1);
-    RunStep end{actor, stmt->pos, stmt->pos.line, {}, {}, closeCall(*stmt),
-                true,  depth + 1, false,          {}};
+    RunStep end{actor, stmt->pos, stmt->pos.line, {}, {},   closeCall(*stmt),
+                true,  depth + 1, false,          {}, false};
     end.source = end.stmt->source + QStringLiteral("  # end of the with block");
     out.push_back(end);
 }
@@ -244,10 +248,28 @@ void Runner::issue()
         afterSettled();
 }
 
+int Runner::runningDependency(int k) const
+{
+    const QSet<QString> reads = namesRead(*m_steps[static_cast<size_t>(k)].stmt);
+    if (reads.isEmpty())
+        return -1;
+    const QString& thread = m_steps[static_cast<size_t>(k)].thread();
+    for (const auto& [name, other] : m_actors)
+        if (name != thread && other.run && other.runningStep < k &&
+            namesBound(*m_steps[static_cast<size_t>(other.runningStep)].stmt).intersects(reads))
+            return other.runningStep;
+    return -1;
+}
+
 void Runner::startNext(const QString& name)
 {
     Actor& actor = m_actors[name];
     if (actor.run || actor.queue.empty() || actor.stopped)
+        return;
+    // `conn1.recv(1024)` waits for the `conn1, addr1 = s1.accept()` still running on
+    // another thread: a name is read once it is assigned, never before.
+    actor.waitingForName = runningDependency(actor.queue.front()) >= 0;
+    if (actor.waitingForName)
         return;
     const int k = actor.queue.front();
     actor.queue.pop_front();
@@ -349,6 +371,12 @@ void Runner::finishStep(const QString& name, StepOutcome outcome)
         }
     }
     startNext(name);
+    QStringList waiting;
+    for (const auto& [thread, other] : m_actors)
+        if (other.waitingForName)
+            waiting << thread;
+    for (const QString& thread : waiting)
+        startNext(thread);
     if (m_awaiting >= 0 && (m_awaiting == k || settled(m_awaiting)))
         afterSettled();
     checkEnd();
@@ -415,6 +443,7 @@ void Runner::onCallBlocked(CallId call, SocketId)
         return;
     actor.blocked = true;
     actor.blockedCall = callName(it->kind) + QStringLiteral("()");
+    m_steps[static_cast<size_t>(actor.runningStep)].blocked = true;
     Q_EMIT stepBlocked(actor.runningStep, call);
     if (m_awaiting >= 0 && settled(m_awaiting))
         afterSettled();
@@ -485,6 +514,8 @@ void Runner::checkEnd()
         if (!actor.run && actor.queue.empty())
             continue;
         anyWork = true;
+        if (actor.waitingForName && !actor.run)
+            continue; // waits for another thread, which counts for both
         if (!actor.run || !actor.blocked ||
             m_hasTimeout.value(m_calls.value(actor.run->waitingOn()).socket))
             allBlocked = false;

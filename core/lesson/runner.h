@@ -29,6 +29,7 @@ struct RunStep {
     // The thread that runs it: the actor's own, or for a click one of its own, so that a
     // click never waits behind another click's blocked accept() on the same host.
     QString lane;
+    bool blocked = false; // it blocked when it ran (a click that blocked saves as background)
     const QString& thread() const { return lane.isEmpty() ? actor : lane; }
 };
 
@@ -135,7 +136,10 @@ private:
         QString blockedCall; // "accept()"
         bool stopped = false;
         int stoppedAtLine = 0;
+        bool waitingForName = false; // its next statement reads what another still assigns
     };
+    // The earlier statement, still running on another thread, whose result step k needs.
+    int runningDependency(int k) const;
 
     void setMode(Mode mode);
     void issue();

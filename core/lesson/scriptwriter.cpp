@@ -55,6 +55,10 @@ WrittenScript writeScript(const Script& header, const std::vector<RunStep>& step
                          step.directives.expect.join(QStringLiteral(" or "));
         if (step.directives.pause)
             lines << indent + QStringLiteral("# pause");
+        // A click that blocked (accept() waiting for the next click) ran beside its host's
+        // later statements; written as background, it runs that way again.
+        if (step.directives.background || (step.inserted && step.blocked))
+            lines << indent + QStringLiteral("# background");
         out.stepLine[k] = static_cast<int>(lines.size()) + 1;
         const QStringList sourceLines = step.source.split(QLatin1Char('\n'));
         for (qsizetype i = 0; i < sourceLines.size(); ++i)

@@ -78,7 +78,63 @@ void collectRoots(const ExprPtr& e, const QSet<QString>& foreign, QStringList& r
         collectRoots(keyword.value, foreign, roots, why);
 }
 
+void boundNames(const Target& target, QSet<QString>& out)
+{
+    if (target.kind == Target::Kind::Name)
+        out.insert(target.name);
+    for (const Target& item : target.items)
+        boundNames(item, out);
+}
+
+QSet<QString> boundBy(const Stmt& s)
+{
+    QSet<QString> out;
+    if (s.kind == Stmt::Kind::Assign || s.kind == Stmt::Kind::AugAssign ||
+        s.kind == Stmt::Kind::With)
+        boundNames(s.target, out);
+    if (s.kind == Stmt::Kind::Import)
+        for (const QString& name : s.names)
+            out.insert(name);
+    return out;
+}
+
+void readNames(const ExprPtr& e, QSet<QString>& out)
+{
+    if (!e)
+        return;
+    if (e->kind == Expr::Kind::Name)
+        out.insert(e->text);
+    for (const ExprPtr& child :
+         {e->object, e->callee, e->left, e->right, e->operand, e->index, e->lower, e->upper})
+        readNames(child, out);
+    for (const ExprPtr& item : e->items)
+        readNames(item, out);
+    for (const Expr::Keyword& keyword : e->keywords)
+        readNames(keyword.value, out);
+}
+
+QSet<QString> readBy(const Stmt& s)
+{
+    QSet<QString> out;
+    readNames(s.value, out);
+    readNames(s.test, out);
+    readNames(s.message, out);
+    if (s.kind == Stmt::Kind::AugAssign)
+        out.insert(s.target.name);
+    return out;
+}
+
 } // namespace
+
+QSet<QString> namesBound(const Stmt& stmt)
+{
+    return boundBy(stmt);
+}
+
+QSet<QString> namesRead(const Stmt& stmt)
+{
+    return readBy(stmt);
+}
 
 QString unparse(const ExprPtr& e, const QHash<QString, QString>& replace)
 {

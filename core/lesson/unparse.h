@@ -15,6 +15,10 @@ QString unparse(const ExprPtr& expr, const QHash<QString, QString>& replace = {}
 QString unparse(const Target& target);
 QString unparse(const Stmt& stmt, const QHash<QString, QString>& replace = {});
 
+// The names a statement binds (assignment targets, imports) and the names it reads.
+QSet<QString> namesBound(const Stmt& stmt);
+QSet<QString> namesRead(const Stmt& stmt);
+
 // The largest sub-expressions of stmt that only look at names of `foreign` without
 // changing anything: a name, its socket's getsockname()/getpeername()/fileno(), its
 // family/type/proto, indexed or sliced. Any other use of a foreign name (calling

@@ -34,9 +34,10 @@ page.send(b'</body>')
 
 # --- browser ---
 # pause
-# Two sends. How many recv() calls does it take to read them? TCP keeps no boundaries:
-# the bytes queue up as one stream.
-both = browser.recv(1024)
+# Two sends. How many reads does it take? MSG_WAITALL asks recv() to wait until all 13
+# bytes are there (the second send may still be on its way) - and then one read returns
+# both: TCP keeps no boundary between them, the bytes queue up as one stream.
+both = browser.recv(13, socket.MSG_WAITALL)
 print(both)
 assert both == b'<body></body>'
 browser.close()
