@@ -306,6 +306,34 @@ void MainWindow::openCallForm(SocketId socket, CallKind kind, QWidget* anchor)
     }
     auto* form = new CallForm(kind, view->family, view->type, this);
     form->setAttribute(Qt::WA_DeleteOnClose);
+    if (kind == CallKind::Connect || kind == CallKind::ConnectEx || kind == CallKind::SendTo) {
+        // Listening sockets (or bound datagram sockets) of the same family, ready to aim at.
+        QList<CallForm::Target> targets;
+        for (const SocketId id : m_session->model().sockets()) {
+            const SocketView* other = m_session->model().socket(id);
+            const bool fits =
+                other->family == view->family && other->type == view->type && id != socket &&
+                (view->type == SocketType::Stream ? other->state == TeachingState::Listening
+                                                  : other->state == TeachingState::Bound);
+            if (!fits || !other->local.isValid())
+                continue;
+            QString host = other->local.family() == AddressFamily::Unix
+                               ? QString::fromUtf8(other->local.path())
+                               : other->local.host();
+            if (host.startsWith(QLatin1Char('\0')))
+                host = QLatin1Char('@') + host.mid(1); // how the form writes an abstract name
+            if (other->local.isAny())
+                host = other->family == AddressFamily::Inet6 ? QStringLiteral("::1")
+                                                             : QStringLiteral("127.0.0.1");
+            const QString name = m_session->runner().nameOf(id);
+            targets << CallForm::Target{
+                QStringLiteral("%1 — %2 (%3)")
+                    .arg(name.isEmpty() ? tr("socket #%1").arg(id.value) : name,
+                         other->local.toString(), teachingStateName(other->state)),
+                host, other->local.port()};
+        }
+        form->setTargets(targets);
+    }
     connect(form, &CallForm::submitted, this,
             [this, socket](const Call& call) { runCall(socket, call); });
     const QPoint at = anchor ? anchor->mapToGlobal(QPoint(0, anchor->height())) : QCursor::pos();

@@ -135,7 +135,24 @@ QString Session::callOn(SocketId socket, const Call& call, QString* error)
     default:
         break;
     }
-    const QString statement = codegen::python::socketCall(name, call, view->family, results);
+    // A port the kernel chose for a socket on the stage is written as that socket's
+    // getsockname()[1]: the script then runs again, whatever port the kernel picks next time.
+    QString portExpression;
+    if (call.kind == CallKind::Connect || call.kind == CallKind::ConnectEx ||
+        call.kind == CallKind::SendTo) {
+        for (const SocketId other : m_model.sockets()) {
+            const SocketView* target = m_model.socket(other);
+            const QString targetName = m_runner.nameOf(other);
+            if (other != socket && target && !targetName.isEmpty() && target->localChosenByKernel &&
+                target->state != TeachingState::Closed && target->acceptedFrom.isValid() == false &&
+                target->local.port() == call.args.port && call.args.port != 0) {
+                portExpression = targetName + QStringLiteral(".getsockname()[1]");
+                break;
+            }
+        }
+    }
+    const QString statement =
+        codegen::python::socketCall(name, call, view->family, results, portExpression);
     if (statement.isEmpty()) {
         if (error)
             *error = tr("%1() is not a call on a socket").arg(callName(call.kind));

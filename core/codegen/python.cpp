@@ -58,18 +58,20 @@ QString createSocket(const QString& name, AddressFamily family, SocketType type)
         .arg(name, familyConstant(family), socketTypeName(type));
 }
 
-QString addressLiteral(const QString& host, qint64 port, AddressFamily family)
+QString addressLiteral(const QString& host, qint64 port, AddressFamily family,
+                       const QString& portExpression)
 {
     if (family == AddressFamily::Unix) {
         if (host.startsWith(QLatin1Char('\0')))
             return bytesRepr(host.toUtf8());
         return strRepr(host);
     }
-    return QStringLiteral("(%1, %2)").arg(strRepr(host)).arg(port);
+    return QStringLiteral("(%1, %2)")
+        .arg(strRepr(host), portExpression.isEmpty() ? QString::number(port) : portExpression);
 }
 
 QString socketCall(const QString& socket, const Call& call, AddressFamily family,
-                   const QStringList& results)
+                   const QStringList& results, const QString& portExpression)
 {
     const CallArgs& a = call.args;
     const QString name = callName(call.kind);
@@ -80,7 +82,8 @@ QString socketCall(const QString& socket, const Call& call, AddressFamily family
     case CallKind::Bind:
     case CallKind::Connect:
     case CallKind::ConnectEx:
-        return method(addressLiteral(a.host, a.port, family));
+        return method(addressLiteral(a.host, a.port, family,
+                                     call.kind == CallKind::Bind ? QString() : portExpression));
     case CallKind::Listen:
         return method(a.backlog ? QString::number(*a.backlog) : QString());
     case CallKind::Send:
@@ -88,7 +91,7 @@ QString socketCall(const QString& socket, const Call& call, AddressFamily family
         return method(payloadLiteral(a));
     case CallKind::SendTo:
         return method(payloadLiteral(a) + QStringLiteral(", ") +
-                      addressLiteral(a.host, a.port, family));
+                      addressLiteral(a.host, a.port, family, portExpression));
     case CallKind::Recv:
     case CallKind::RecvFrom:
         return method(QString::number(a.size));

@@ -12,6 +12,16 @@ namespace sockbench {
 
 namespace {
 
+// Set while this thread is inside Workbench::submit().
+thread_local int t_submitting = 0;
+
+struct Submitting {
+    Submitting() { ++t_submitting; }
+    ~Submitting() { --t_submitting; }
+    Submitting(const Submitting&) = delete;
+    Submitting& operator=(const Submitting&) = delete;
+};
+
 QByteArray sentSample(const CallArgs& args, qint64 count)
 {
     const qint64 keep = std::min<qint64>(count, Trace::kPayloadPerEvent);
@@ -89,6 +99,15 @@ Workbench::~Workbench()
     if (resolver)
         resolver->stop(QStringLiteral("the workbench was closed"));
     resolver.reset();
+    std::unique_ptr<Lane> delivery;
+    {
+        const std::lock_guard lock(m_mutex);
+        delivery = std::move(m_delivery);
+    }
+    if (delivery)
+        delivery->stop(
+            QStringLiteral("the workbench was closed")); // runs what waits: fail = finish
+    delivery.reset();
     m_watcher.reset();
     const std::lock_guard lock(m_mutex);
     m_sockets.clear();
@@ -108,6 +127,14 @@ std::shared_ptr<SocketEntry> Workbench::addEntry(AddressFamily family, SocketTyp
     auto created = std::make_shared<SocketEntry>(id, family, type, actor, acceptedFrom);
     m_sockets.insert(id, created);
     return created;
+}
+
+Lane& Workbench::deliveryLane()
+{
+    const std::lock_guard lock(m_mutex);
+    if (!m_delivery)
+        m_delivery = std::make_unique<Lane>(QStringLiteral("delivery"));
+    return *m_delivery;
 }
 
 Lane& Workbench::resolverLane()
@@ -131,6 +158,7 @@ Workbench::Ticket Workbench::createSocket(AddressFamily family, SocketType type,
 Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QString& actor,
                                     Completion done)
 {
+    const Submitting submitting;
     const CallId id{m_nextCall.fetch_add(1)};
     const LaneKind laneKind = laneOf(call.kind);
 
@@ -396,7 +424,15 @@ void Workbench::finishWithoutRunning(SocketId socket, CallId id, const Call& cal
     event.request = call;
     event.result = result;
     fillPayload(event);
-    finish(std::move(event), done);
+    if (t_submitting == 0) {
+        finish(std::move(event), done);
+        return;
+    }
+    Lane::Job job;
+    job.call = id;
+    job.run = [this, event, done](Lane::Context&) { finish(event, done); };
+    job.fail = [this, event, done](const CallResult&) { finish(event, done); };
+    deliveryLane().post(std::move(job));
 }
 
 bool Workbench::observe(SocketId id)

@@ -95,6 +95,7 @@ private:
     std::shared_ptr<SocketEntry> addEntry(AddressFamily family, SocketType type,
                                           const QString& actor, SocketId acceptedFrom);
     Lane& resolverLane();
+    Lane& deliveryLane();
     Lane::Job makeJob(std::shared_ptr<SocketEntry> entry, CallId id, Call call, QString actor,
                       Completion done);
     void runCall(SocketEntry* entry, CallId id, const Call& call, const QString& actor,
@@ -114,6 +115,9 @@ private:
     quint32 m_nextSocket = 1;
     QHash<CallId, Pending> m_pending;
     std::unique_ptr<Lane> m_resolver;
+    // Results known while submit() still runs (an unknown or closed socket) are delivered
+    // from here, never from inside submit(): the caller learns the call id first.
+    std::unique_ptr<Lane> m_delivery;
     std::unique_ptr<KernelWatcher> m_watcher; // declared last: stopped first
 };
 

@@ -108,14 +108,24 @@ Files asThreads(const Script& script, const QString& lessonName)
     QStringList actorTable;
     QStringList globalNames = globals.values();
     globalNames.sort();
-    for (const QString& actor : script.actors) {
-        text += QStringLiteral("\ndef _actor_%1():\n").arg(actor);
+    // One thread per actor, and one more per background statement.
+    QStringList threads;
+    for (const RunStep& step : steps)
+        if (!threads.contains(step.thread()))
+            threads << step.thread();
+    auto function = [](QString thread) {
+        return QStringLiteral("_actor_") +
+               thread.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_]")),
+                              QStringLiteral("_"));
+    };
+    for (const QString& actor : threads) {
+        text += QStringLiteral("\ndef %1():\n").arg(function(actor));
         if (!globalNames.isEmpty())
             text += QStringLiteral("    global %1\n").arg(globalNames.join(QStringLiteral(", ")));
         bool any = false;
         for (size_t k = 0; k < steps.size(); ++k) {
             const RunStep& step = steps[k];
-            if (step.actor != actor)
+            if (step.thread() != actor)
                 continue;
             any = true;
             const Stmt& s = *step.stmt;
@@ -145,20 +155,35 @@ Files asThreads(const Script& script, const QString& lessonName)
         }
         if (!any)
             text += QStringLiteral("    pass\n");
-        actorTable << QStringLiteral("%1: _actor_%2").arg(strRepr(actor), actor);
+        actorTable << QStringLiteral("%1: %2").arg(strRepr(actor), function(actor));
     }
 
     QStringList table;
-    for (const RunStep& step : steps)
-        table << QStringLiteral("    (%1, %2, %3, [%4]),")
-                     .arg(strRepr(step.actor))
+    for (size_t k = 0; k < steps.size(); ++k) {
+        const RunStep& step = steps[k];
+        // The latest earlier statement of another thread that assigns a name this one reads.
+        QStringList needs;
+        const QSet<QString> reads = namesRead(*step.stmt);
+        for (size_t j = k; j-- > 0;) {
+            if (steps[j].thread() != step.thread() &&
+                namesBound(*steps[j].stmt).intersects(reads)) {
+                needs << QString::number(j);
+                break;
+            }
+        }
+        table << QStringLiteral("    (%1, %2, %3, [%4], %5, [%6]),")
+                     .arg(strRepr(step.thread()))
                      .arg(step.pos.line)
                      .arg(strRepr(step.source))
-                     .arg(quotedList(step.directives.expect).join(QStringLiteral(", ")));
-    text += QStringLiteral(
-                "\n\n# (actor, line, statement, what '# expect:' allows) for each step, in order\n"
-                "_STEPS = [\n%1\n]\n\nif __name__ == '__main__':\n    _sys.exit(_run({%2}))\n")
-                .arg(table.join(QLatin1Char('\n')), actorTable.join(QStringLiteral(", ")));
+                     .arg(quotedList(step.directives.expect).join(QStringLiteral(", ")))
+                     .arg(strRepr(step.actor), needs.join(QStringLiteral(", ")));
+    }
+    text +=
+        QStringLiteral(
+            "\n\n# (thread, line, statement, what '# expect:' allows, actor, the steps it needs\n"
+            "# finished first) for each step, in order\n"
+            "_STEPS = [\n%1\n]\n\nif __name__ == '__main__':\n    _sys.exit(_run({%2}))\n")
+            .arg(table.join(QLatin1Char('\n')), actorTable.join(QStringLiteral(", ")));
     return {{lessonName + QStringLiteral(".py"), text}};
 }
 

@@ -59,12 +59,12 @@ def _report(record):
 
 
 def _settled(j):
-    actor = _STEPS[j][0]
-    if j in _finished or actor in _stopped:
+    thread = _STEPS[j][0]
+    if j in _finished or thread in _stopped:
         return True
     if j in _started:
         return _time.monotonic() - _started[j] >= _GRACE
-    return _running.get(actor, j) < j  # queued behind its actor's running statement
+    return _running.get(thread, j) < j  # queued behind its thread's running statement
 
 
 def _value(k, value):
@@ -77,13 +77,16 @@ class _step:
 
     def __enter__(self):
         with _cv:
-            while not all(_settled(j) for j in range(self.k)):
+            # Every earlier statement finished or blocked, and the statements that assign
+            # the names this one reads (on other threads) finished.
+            while not (all(_settled(j) for j in range(self.k))
+                       and all(j in _finished for j in _STEPS[self.k][5])):
                 _cv.wait(0.02)
             _started[self.k] = _time.monotonic()
             _running[_STEPS[self.k][0]] = self.k
 
     def __exit__(self, kind, error, traceback):
-        actor, line, source, expect = _STEPS[self.k]
+        thread, line, source, expect, actor, needs = _STEPS[self.k]
         record = {'type': 'step', 'step': self.k, 'actor': actor, 'line': line, 'source': source}
         handled = error is None
         if error is None:
@@ -108,10 +111,10 @@ class _step:
                 _state['failures'] += 1
             _report(record)
             _finished.add(self.k)
-            if _running.get(actor) == self.k:
-                del _running[actor]
+            if _running.get(thread) == self.k:
+                del _running[thread]
             if not handled:
-                _stopped[actor] = line
+                _stopped[thread] = line
             _state['progress'] = _time.monotonic()
             _cv.notify_all()
         return handled
@@ -152,16 +155,16 @@ def _run(actors):
             else:
                 _say('!! The lesson is stuck: every actor waits and nothing is left to wake it.')
             for k in sorted(_running.values()):
-                actor, line, source, expect = _STEPS[k]
+                thread, line, source, expect, actor, needs = _STEPS[k]
                 _report({'type': 'step', 'step': k, 'actor': actor, 'line': line,
                          'source': source, 'outcome': 'interrupted',
                          'reason': 'the lesson was stuck'})
                 _finished.add(k)
-        for k, (actor, line, source, expect) in enumerate(_STEPS):
+        for k, (thread, line, source, expect, actor, needs) in enumerate(_STEPS):
             if k not in _started and k not in _finished:
                 _report({'type': 'step', 'step': k, 'actor': actor, 'line': line,
                          'source': source, 'outcome': 'skipped',
-                         'reason': 'not run: %s stopped at line %s' % (actor, _stopped.get(actor))})
+                         'reason': 'not run: %s stopped at line %s' % (actor, _stopped.get(thread))})
         passed = _state['failures'] == 0
         if _JSON:
             _say(_json.dumps({'type': 'summary', 'passed': passed}))

@@ -3,165 +3,11 @@
 // expectations, failures, deadlocks, reset and step back, and the memo that makes every
 // call of a statement happen exactly once.
 
-#include "lesson/parser.h"
-#include "lesson/runner.h"
-#include "testsupport.h"
-
-#include <QSignalSpy>
+#include "runnersupport.h"
 
 using namespace sockbench;
 using namespace sockbench::lesson;
-using namespace sockbench::test;
-
-namespace {
-
-using Kind = StepOutcome::Kind;
-
-// Long enough for anything that should happen at once, and for the runner's deadlock wait.
-constexpr int kWaitMs = 10000;
-
-// The client-server exchange most tests use. Steps:
-//   0 import (main)  1 server =  2 bind  3 listen  4 accept (blocks)  5 recv
-//   6 client =  7 connect  8 sendall
-const char* const kExchange = R"(import socket
-
-# --- server ---
-server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-server.bind(('127.0.0.1', 0))
-server.listen(1)
-conn, addr = server.accept()
-data = conn.recv(5)
-
-# --- client ---
-client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-client.connect(('127.0.0.1', server.getsockname()[1]))
-client.sendall(b'hello')
-)";
-
-// A workbench, a runner on it, and a record of everything the runner said.
-struct Bench {
-    Workbench workbench;
-    Runner runner{workbench}; // declared after the workbench: destroyed first
-    QStringList log;          // "issued 3", "blocked 4", "finished 4 ok", "print server: hi"
-    QStringList printed;
-    QSignalSpy finished{&runner, &Runner::finished};
-    QSignalSpy deadlocked{&runner, &Runner::deadlocked};
-    QSignalSpy pausedAt{&runner, &Runner::pausedAt};
-    QSignalSpy resetDone{&runner, &Runner::resetDone};
-
-    Bench()
-    {
-        QObject::connect(&runner, &Runner::stepIssued, &runner,
-                         [this](int step) { log << QStringLiteral("issued %1").arg(step); });
-        QObject::connect(&runner, &Runner::stepBlocked, &runner, [this](int step, CallId) {
-            log << QStringLiteral("blocked %1").arg(step);
-        });
-        QObject::connect(&runner, &Runner::stepFinished, &runner, [this](const StepOutcome& o) {
-            log << QStringLiteral("finished %1 %2").arg(o.step).arg(outcomeKindName(o.kind));
-        });
-        QObject::connect(&runner, &Runner::printed, &runner,
-                         [this](const QString& actor, const QString& text) {
-                             printed << actor + QStringLiteral(": ") + text;
-                         });
-    }
-
-    // Parses and loads; false (with the refusal printed) if the source is not a lesson.
-    bool load(const QString& source)
-    {
-        const auto parsed = parse(source, QStringLiteral("lesson.py"));
-        if (const auto* error = std::get_if<ParseError>(&parsed)) {
-            qWarning("%s", qPrintable(error->format(QStringLiteral("lesson.py"))));
-            return false;
-        }
-        runner.load(std::get<Script>(parsed));
-        resetDone.clear(); // load() resets, and says so
-        return true;
-    }
-
-    // Plays to the end without stopping at pauses; returns whether it finished in time.
-    bool playToEnd()
-    {
-        runner.setStopAtPauses(false);
-        runner.play();
-        return finished.count() || finished.wait(kWaitMs);
-    }
-
-    // step(), then wait until the statement has settled (finished or blocked).
-    bool stepAndSettle()
-    {
-        runner.step();
-        return waitUntil([this] { return runner.mode() != Runner::Mode::Stepping; });
-    }
-
-    const StepOutcome* outcome(int step) const
-    {
-        for (const StepOutcome& o : runner.outcomes())
-            if (o.step == step)
-                return &o;
-        return nullptr;
-    }
-
-    // The workbench joins a closed socket's last lane (and closes its wake-up eventfd) on
-    // a later submit, so each look submits one more module call, as its own tests do.
-    bool descriptorsBackTo(int count)
-    {
-        return waitUntil([&] {
-            RUN(workbench, SocketId{}, calls::gethostname());
-            return openDescriptors() == count;
-        });
-    }
-
-    int indexOf(const QString& entry) const { return int(log.indexOf(entry)); }
-
-    // Finished events of the given call in the workbench trace.
-    int callsFinished(CallKind kind) const
-    {
-        int count = 0;
-        for (const Event& e : workbench.trace().events())
-            if (e.kind == EventKind::CallFinished && e.request.kind == kind &&
-                e.actor != QLatin1String("reset"))
-                ++count;
-        return count;
-    }
-};
-
-#define LOAD(bench, source) QVERIFY((bench).load(QString::fromUtf8(source)))
-#define OUTCOME(bench, step)                                                                       \
-    [&]() -> const StepOutcome& {                                                                  \
-        static const StepOutcome none;                                                             \
-        const StepOutcome* o_ = (bench).outcome(step);                                             \
-        return o_ ? *o_ : none;                                                                    \
-    }()
-
-// Open socket descriptors of this process ("socket:[inode]" in /proc/self/fd).
-int socketDescriptors()
-{
-    int count = 0;
-    const QDir fds(QStringLiteral("/proc/self/fd"));
-    for (const QFileInfo& fd :
-         fds.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System))
-        count += fd.symLinkTarget().contains(QLatin1String("socket:["));
-    return count;
-}
-
-QStringList sequence(const QString& what, int from, int to)
-{
-    QStringList out;
-    for (int i = from; i <= to; ++i)
-        out << QStringLiteral("%1 %2").arg(what).arg(i);
-    return out;
-}
-
-QStringList only(const QStringList& log, const QString& prefix)
-{
-    QStringList out;
-    for (const QString& entry : log)
-        if (entry.startsWith(prefix))
-            out << entry;
-    return out;
-}
-
-} // namespace
+using namespace sockbench::lesson::test;
 
 class TestLessonRunner : public QObject {
     Q_OBJECT
@@ -397,19 +243,27 @@ void TestLessonRunner::expectExceptionType_data()
     QTest::addColumn<QString>("expect");
     QTest::addColumn<QString>("statement");
     QTest::addColumn<QString>("message");
-    QTest::newRow("OverflowError") << "OverflowError" << "s.bind(('127.0.0.1', 70000))"
+    QTest::newRow("OverflowError") << "OverflowError"
+                                   << "s.bind(('127.0.0.1', 70000))"
                                    << "bind(): port must be 0-65535.";
-    QTest::newRow("TypeError") << "TypeError" << "s.sendall('text')"
+    QTest::newRow("TypeError") << "TypeError"
+                               << "s.sendall('text')"
                                << "a bytes-like object is required, not 'str'";
-    QTest::newRow("NameError") << "NameError" << "s.bind(address)"
+    QTest::newRow("NameError") << "NameError"
+                               << "s.bind(address)"
                                << "name 'address' is not defined";
-    QTest::newRow("AttributeError")
-        << "AttributeError" << "s.nosuch()" << "'socket' object has no attribute 'nosuch'";
-    QTest::newRow("ValueError") << "ValueError" << "a, b = (1, 2, 3)"
+    QTest::newRow("AttributeError") << "AttributeError"
+                                    << "s.nosuch()"
+                                    << "'socket' object has no attribute 'nosuch'";
+    QTest::newRow("ValueError") << "ValueError"
+                                << "a, b = (1, 2, 3)"
                                 << "too many values to unpack (expected 2)";
-    QTest::newRow("AssertionError") << "AssertionError" << "assert 1 == 2" << "1 == 2 is false";
-    QTest::newRow("errno alternative")
-        << "EADDRINUSE or TypeError" << "s.send('x')" << "a bytes-like object is required, not 'str'";
+    QTest::newRow("AssertionError") << "AssertionError"
+                                    << "assert 1 == 2"
+                                    << "1 == 2 is false";
+    QTest::newRow("errno alternative") << "EADDRINUSE or TypeError"
+                                       << "s.send('x')"
+                                       << "a bytes-like object is required, not 'str'";
 }
 
 void TestLessonRunner::expectExceptionType()
@@ -676,9 +530,8 @@ n = len(y)
     QCOMPARE(b.runner.names().value(QStringLiteral("x")).bytes, QByteArray("abab"));
     b.runner.stepBack();
     b.runner.stepBack(); // ignored while the first one resets
-    QVERIFY(waitUntil([&] {
-        return b.runner.mode() == Runner::Mode::Idle && b.runner.nextStep() == 3;
-    }));
+    QVERIFY(waitUntil(
+        [&] { return b.runner.mode() == Runner::Mode::Idle && b.runner.nextStep() == 3; }));
     QVERIFY(b.playToEnd());
     QCOMPARE(b.runner.names().value(QStringLiteral("n")).integer, 3);
 }
@@ -721,10 +574,10 @@ print('two\nlines')
 print()
 )");
     QVERIFY(b.playToEnd());
-    QCOMPARE(b.printed, (QStringList{QStringLiteral("main: hello 42 b'x' None"),
-                                     QStringLiteral("server: a-b!"),
-                                     QStringLiteral("server: two\nlines"),
-                                     QStringLiteral("server: ")}));
+    QCOMPARE(
+        b.printed,
+        (QStringList{QStringLiteral("main: hello 42 b'x' None"), QStringLiteral("server: a-b!"),
+                     QStringLiteral("server: two\nlines"), QStringLiteral("server: ")}));
     QCOMPARE(OUTCOME(b, 0).value, QStringLiteral("None"));
 }
 

@@ -7,6 +7,8 @@
 #include "queuebar.h"
 #include "stage/wireoverlay.h"
 
+#include <QTemporaryDir>
+
 using namespace sockbench;
 using namespace sockbench::uitest;
 
@@ -134,7 +136,7 @@ void TestStage::tcpExchangeByClicking()
         QStringLiteral("s1.bind(('127.0.0.1', 0))"),
         QStringLiteral("s1.listen(3)"),
         QStringLiteral("conn1, addr1 = s1.accept()"),
-        QStringLiteral("s2.connect(('127.0.0.1', %1))").arg(port),
+        QStringLiteral("s2.connect(('127.0.0.1', s1.getsockname()[1]))"),
         QStringLiteral("s2.sendall(b'hello\\r\\n')"),
         QStringLiteral("data1 = conn1.recv(1024)"),
         QStringLiteral("s2.shutdown(socket.SHUT_WR)"),
@@ -149,6 +151,26 @@ void TestStage::tcpExchangeByClicking()
                  qPrintable(QStringLiteral("missing or out of order: %1\n%2").arg(line, script)));
         at = found + line.size();
     }
+    // The accept() that waited for the next click is saved as running in the background.
+    QVERIFY(script.contains(QStringLiteral("# background\nconn1, addr1 = s1.accept()")));
+
+    // Saved and opened again, the experiment runs green from start to end.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("experiment.py"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(script.toUtf8());
+    }
+    QVERIFY(f.window.openLesson(path));
+    auto& runner = f.window.session().runner();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    runner.setPlayInterval(0);
+    runner.play();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
+    QCOMPARE(runner.failures(), 0);
+    QVERIFY(f.window.console()->toPlainText().contains(QStringLiteral("b'hello\\r\\n'")));
 }
 
 void TestStage::udpByClicking()
@@ -179,7 +201,8 @@ void TestStage::udpByClicking()
     QTRY_VERIFY_WITH_TIMEOUT(b->lastResultText().contains(QStringLiteral("b'two'")), kWaitMs);
     QCOMPARE(f.view(b)->datagramsReceived, 2);
     QVERIFY(f.script().contains(QStringLiteral("data1, addr1 = u2.recvfrom(1024)")));
-    QVERIFY(f.script().contains(QStringLiteral("u1.sendto(b'one', ('127.0.0.1', %1))").arg(port)));
+    QVERIFY(f.script().contains(
+        QStringLiteral("u1.sendto(b'one', ('127.0.0.1', u2.getsockname()[1]))")));
 }
 
 void TestStage::blockedAcceptKeepsTheWindowResponsiveAndCanBeInterrupted()

@@ -290,6 +290,31 @@ void CallForm::addPayload()
     addProblem(QStringLiteral("repeat"), repeat, tr("times"));
 }
 
+void CallForm::setTargets(const QList<Target>& targets)
+{
+    auto* host = qobject_cast<QLineEdit*>(field(QStringLiteral("host")));
+    auto* port = qobject_cast<QLineEdit*>(field(QStringLiteral("port")));
+    if (targets.isEmpty() || !host)
+        return;
+    auto* picker = new QComboBox(this);
+    picker->addItem(tr("an address you type below"));
+    for (const Target& t : targets)
+        picker->addItem(t.label, QVariantList{t.host, t.port});
+    picker->setToolTip(tr("Aim at a socket on the stage: its address is filled in"));
+    picker->setAccessibleName(tr("Target socket"));
+    m_form->insertRow(0, tr("to"), picker);
+    m_fields.insert(QStringLiteral("target"), picker);
+    connect(picker, &QComboBox::currentIndexChanged, this, [host, port, picker](int index) {
+        if (index <= 0)
+            return;
+        const QVariantList address = picker->itemData(index).toList();
+        host->setText(address.value(0).toString());
+        if (port)
+            port->setText(QString::number(address.value(1).toUInt()));
+    });
+    picker->setCurrentIndex(1);
+}
+
 QWidget* CallForm::field(const QString& name) const
 {
     return m_fields.value(name);

@@ -28,6 +28,15 @@ class CallForm : public QFrame {
 public:
     CallForm(CallKind kind, AddressFamily family, SocketType type, QWidget* parent = nullptr);
 
+    // Sockets on the stage this call could be aimed at (connect, sendto): picking one fills
+    // in its address. The first is picked at once.
+    struct Target {
+        QString label;
+        QString host;
+        quint16 port = 0;
+    };
+    void setTargets(const QList<Target>& targets);
+
     // The call as the fields describe it now (valid only when isValid()).
     Call call() const;
     bool isValid() const;
