@@ -90,6 +90,7 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
                     say(error);
             });
     connect(m_stage, &StageWidget::newHostRequested, this, &MainWindow::newHost);
+    connect(m_session, &Session::problem, this, &MainWindow::say);
     auto& runner = m_session->runner();
     connect(&runner, &lesson::Runner::modeChanged, this, &MainWindow::updateControls);
     connect(&runner, &lesson::Runner::stepFinished, this, [this] { m_stage->refreshNames(); });

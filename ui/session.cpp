@@ -15,6 +15,14 @@ Session::Session(Workbench& workbench, QObject* parent)
     , m_presenter(workbench.trace(), m_model)
 {
     connect(&m_runner, &lesson::Runner::resetDone, this, &Session::resetStage);
+    connect(&m_runner, &lesson::Runner::stepFinished, this, [this] {
+        const auto waiting = std::exchange(m_waitingClicks, {});
+        for (const auto& [socket, call] : waiting) {
+            QString error;
+            if (callOn(socket, call, &error).isEmpty() && !error.isEmpty())
+                Q_EMIT problem(error);
+        }
+    });
 }
 
 void Session::resetStage()
@@ -75,18 +83,30 @@ QString Session::newActorName() const
     return codegen::python::freshName(QStringLiteral("host"), taken);
 }
 
+QSet<QString> Session::takenNames() const
+{
+    QSet<QString> taken = m_reserved;
+    for (auto it = m_runner.names().cbegin(); it != m_runner.names().cend(); ++it)
+        taken.insert(it.key());
+    return taken;
+}
+
+QString Session::reserve(const QString& stem)
+{
+    const QString name = codegen::python::freshName(stem, takenNames());
+    m_reserved.insert(name);
+    return name;
+}
+
 QString Session::createSocket(const QString& actor, AddressFamily family, SocketType type,
                               QString* error)
 {
-    QSet<QString> taken;
-    for (auto it = m_runner.names().cbegin(); it != m_runner.names().cend(); ++it)
-        taken.insert(it.key());
     // A lesson without `import socket` gets it first: the statement needs the module.
     if (!m_runner.names().contains(QStringLiteral("socket")) &&
         m_runner.insertStatement(actor, QStringLiteral("import socket"), error) < 0)
         return {};
-    const QString name = codegen::python::freshName(
-        type == SocketType::Stream ? QStringLiteral("s") : QStringLiteral("u"), taken);
+    const QString name =
+        reserve(type == SocketType::Stream ? QStringLiteral("s") : QStringLiteral("u"));
     const QString statement = codegen::python::createSocket(name, family, type);
     const int step = m_runner.insertStatement(actor, statement, error);
     if (step < 0)
@@ -101,36 +121,34 @@ QString Session::callOn(SocketId socket, const Call& call, QString* error)
 {
     const SocketView* view = m_model.socket(socket);
     const QString name = m_runner.nameOf(socket);
+    if (view && name.isEmpty() && m_runner.mode() == lesson::Runner::Mode::Stepping) {
+        // The stage can show a socket a moment before its statement has assigned it.
+        m_waitingClicks.append({socket, call});
+        return {};
+    }
     if (!view || name.isEmpty()) {
         if (error)
             *error =
                 tr("this socket has no name in the script any more, so no statement can use it");
         return {};
     }
-    QSet<QString> taken;
-    for (auto it = m_runner.names().cbegin(); it != m_runner.names().cend(); ++it)
-        taken.insert(it.key());
     QStringList results;
     switch (call.kind) {
     case CallKind::Accept: {
-        const QString conn = codegen::python::freshName(QStringLiteral("conn"), taken);
-        taken.insert(conn);
-        results << conn << codegen::python::freshName(QStringLiteral("addr"), taken);
+        results << reserve(QStringLiteral("conn")) << reserve(QStringLiteral("addr"));
         break;
     }
     case CallKind::Recv:
     case CallKind::RecvInto:
-        results << codegen::python::freshName(QStringLiteral("data"), taken);
+        results << reserve(QStringLiteral("data"));
         break;
     case CallKind::RecvFrom:
     case CallKind::RecvFromInto: {
-        const QString data = codegen::python::freshName(QStringLiteral("data"), taken);
-        taken.insert(data);
-        results << data << codegen::python::freshName(QStringLiteral("addr"), taken);
+        results << reserve(QStringLiteral("data")) << reserve(QStringLiteral("addr"));
         break;
     }
     case CallKind::ConnectEx:
-        results << codegen::python::freshName(QStringLiteral("err"), taken);
+        results << reserve(QStringLiteral("err"));
         break;
     default:
         break;

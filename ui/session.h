@@ -5,6 +5,7 @@
 #include "presentation/stagemodel.h"
 
 #include <QObject>
+#include <QSet>
 
 namespace sockbench {
 
@@ -44,12 +45,18 @@ public:
     QString newActorName() const;
 
 Q_SIGNALS:
+    // A click that could not be turned into a statement after all (said later).
+    void problem(const QString& sentence);
     void loaded();
     void scriptChanged();
     void statementInserted(int step);
 
 private:
     void resetStage();
+    // Names in use: the script's variables, and those given to statements still on their
+    // way (two quick clicks must not both get s1).
+    QSet<QString> takenNames() const;
+    QString reserve(const QString& stem);
 
     Workbench& m_workbench;
     lesson::Runner m_runner;
@@ -58,6 +65,10 @@ private:
     QString m_name;
     QString m_fileName;
     bool m_modified = false;
+    QSet<QString> m_reserved;
+    // Clicks on a socket whose name is not assigned yet: the statement that creates it is
+    // still finishing. They run as soon as it has.
+    QList<std::pair<SocketId, Call>> m_waitingClicks;
 };
 
 } // namespace sockbench

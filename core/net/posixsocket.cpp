@@ -267,7 +267,9 @@ CallResult PosixSocket::sendLoop(const QByteArray& data, qint64 repeat, int flag
                                  BlockingWait& wait, bool all)
 {
     const PayloadCursor payload(data, repeat);
-    const TimeoutMode mode = timeoutMode();
+    // MSG_DONTWAIT makes this one call non-blocking, whatever the socket's mode.
+    const TimeoutMode mode =
+        (flags & MSG_DONTWAIT) ? TimeoutMode{std::chrono::nanoseconds(0)} : timeoutMode();
     const Deadline deadline = mode.deadlineFromNow();
     // A blocking send() in Linux waits until the kernel has taken every byte of a stream
     // send; with a timeout or non-blocking, one send() that may take fewer.
@@ -345,7 +347,9 @@ CallResult PosixSocket::sendTo(const QByteArray& data, const Endpoint& address, 
     const socklen_t length = address.toSockaddr(storage);
     if (length == 0)
         return CallResult::invalid(QStringLiteral("sendto(): that address cannot be used"));
-    const TimeoutMode mode = timeoutMode();
+    // MSG_DONTWAIT makes this one call non-blocking, whatever the socket's mode.
+    const TimeoutMode mode =
+        (flags & MSG_DONTWAIT) ? TimeoutMode{std::chrono::nanoseconds(0)} : timeoutMode();
     const Deadline deadline = mode.deadlineFromNow();
     for (;;) {
         const ssize_t n = ::sendto(m_fd, data.constData(), static_cast<size_t>(data.size()),
@@ -370,7 +374,9 @@ CallResult PosixSocket::sendTo(const QByteArray& data, const Endpoint& address, 
 CallResult PosixSocket::receive(qint64 size, int flags, bool withAddress, BlockingWait& wait)
 {
     QByteArray buffer(static_cast<qsizetype>(size), Qt::Uninitialized);
-    const TimeoutMode mode = timeoutMode();
+    // MSG_DONTWAIT makes this one call non-blocking, whatever the socket's mode.
+    const TimeoutMode mode =
+        (flags & MSG_DONTWAIT) ? TimeoutMode{std::chrono::nanoseconds(0)} : timeoutMode();
     const Deadline deadline = mode.deadlineFromNow();
     for (;;) {
         sockaddr_storage from{};

@@ -5,25 +5,33 @@
 # exception ends a thread.
 import errno as _errno
 import json as _json
+import platform as _platform
+import socket as _socket  # the lesson may rebind `socket` (from socket import *)
 import sys as _sys
 import threading as _threading
 import time as _time
 
 _GRACE = 0.25  # still running after this long: taken as blocked, the others go on
+# On x86-64 Linux a thread's current system call can be read from /proc: a statement is
+# blocked when its thread waits in one of these (poll, select, accept, connect, recv...),
+# not merely because it takes a while (building b'x' * 67108864, say).
+_WAITING = {0, 1, 7, 23, 42, 43, 44, 45, 46, 47, 232, 270, 271, 281, 288, 299}
+_PROC = _platform.machine() == 'x86_64' and _platform.system() == 'Linux'
+_tids = {}
 _QUIET = 1.5   # every actor blocked, nothing left to run, nothing moving: stuck
 _JSON = '--json' in _sys.argv
 _cv = _threading.Condition()
 _started, _finished, _values = {}, set(), {}
 _running, _stopped = {}, {}
 _state = {'failures': 0, 'progress': _time.monotonic()}
-_EAI = {getattr(socket, n): n for n in dir(socket) if n.startswith('EAI_')}
+_EAI = {getattr(_socket, n): n for n in dir(_socket) if n.startswith('EAI_')}
 _HERR = {1: 'HOST_NOT_FOUND', 2: 'TRY_AGAIN', 3: 'NO_RECOVERY', 4: 'NO_DATA'}
 
 
 def _error_name(e):
-    if isinstance(e, socket.gaierror):
+    if isinstance(e, _socket.gaierror):
         return _EAI.get(e.errno, type(e).__name__)
-    if isinstance(e, socket.herror):
+    if isinstance(e, _socket.herror):
         return _HERR.get(e.errno, type(e).__name__)
     if isinstance(e, OSError) and e.errno:
         return _errno.errorcode.get(e.errno, type(e).__name__)
@@ -63,8 +71,20 @@ def _settled(j):
     if j in _finished or thread in _stopped:
         return True
     if j in _started:
-        return _time.monotonic() - _started[j] >= _GRACE
+        return _blocked(j)
     return _running.get(thread, j) < j  # queued behind its thread's running statement
+
+
+def _blocked(j):
+    elapsed = _time.monotonic() - _started[j]
+    if _PROC and j in _tids:
+        try:
+            with open('/proc/self/task/%d/syscall' % _tids[j]) as f:
+                call = f.read().split()[0]
+            return elapsed >= 0.02 and call.isdigit() and int(call) in _WAITING
+        except (OSError, IndexError):
+            pass
+    return elapsed >= _GRACE
 
 
 def _value(k, value):
@@ -83,6 +103,7 @@ class _step:
                        and all(j in _finished for j in _STEPS[self.k][5])):
                 _cv.wait(0.02)
             _started[self.k] = _time.monotonic()
+            _tids[self.k] = _threading.get_native_id()
             _running[_STEPS[self.k][0]] = self.k
 
     def __exit__(self, kind, error, traceback):
@@ -143,7 +164,7 @@ def _run(actors):
             startable = [k for k in range(len(_STEPS)) if k not in _started
                          and _STEPS[k][0] not in _stopped and _STEPS[k][0] not in _running]
             if (_running and not startable
-                    and all(now - _started[k] >= _GRACE for k in _running.values())
+                    and all(_blocked(k) for k in _running.values())
                     and now - _state['progress'] >= _QUIET):
                 stuck = True
                 break

@@ -186,14 +186,18 @@ void TestStage::udpByClicking()
     QVERIFY(click(b, CallKind::Bind, [](CallForm* form) {
         setText(form, QStringLiteral("port"), QStringLiteral("0"));
     }));
-    QTRY_COMPARE_WITH_TIMEOUT(b->stateText(), QStringLiteral("bound"), kWaitMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(b->stateText() == QStringLiteral("bound"),
+                              qPrintable(f.script() + f.window.console()->toPlainText() +
+                                         QString::number(int(f.window.session().runner().mode()))),
+                              kWaitMs);
     const quint16 port = f.view(b)->local.port();
     for (const QString& text : {QStringLiteral("one"), QStringLiteral("two")})
         QVERIFY(click(a, CallKind::SendTo, [&](CallForm* form) {
             setText(form, QStringLiteral("payload"), text);
             setText(form, QStringLiteral("port"), QString::number(port));
         }));
-    QTRY_COMPARE_WITH_TIMEOUT(f.view(a)->datagramsSent, qint64(2), kWaitMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(f.view(a)->datagramsSent == 2,
+                              qPrintable(f.script() + f.window.console()->toPlainText()), kWaitMs);
     // Two datagrams stay two: each recvfrom() takes exactly one.
     QVERIFY(click(b, CallKind::RecvFrom));
     QTRY_VERIFY_WITH_TIMEOUT(b->lastResultText().contains(QStringLiteral("b'one'")), kWaitMs);
@@ -275,7 +279,9 @@ void TestStage::wrongCallShowsTheKernelsError()
     QVERIFY(card);
     // accept() on a socket that does not listen: not forbidden - the kernel answers.
     QVERIFY(click(card, CallKind::Accept));
-    QTRY_VERIFY_WITH_TIMEOUT(card->lastResultText().contains(QStringLiteral("EINVAL")), kWaitMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        card->lastResultText().contains(QStringLiteral("EINVAL")),
+        qPrintable(card->lastResultText() + f.window.console()->toPlainText()), kWaitMs);
     QVERIFY(card->lastResultText().contains(QStringLiteral("OSError")));
     QCOMPARE(card->stateText(), QStringLiteral("created"));
 }

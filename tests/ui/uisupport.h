@@ -79,12 +79,19 @@ template <typename Fill> bool click(SocketCard* card, CallKind kind, Fill fill)
     if (!button || !button->isVisible())
         return false;
     QTest::mouseClick(button, Qt::LeftButton);
-    if (CallForm* form = openForm()) {
-        fill(form);
-        if (!form->runButton()->isEnabled())
-            return false;
-        QTest::mouseClick(form->runButton(), Qt::LeftButton);
+    const bool needsForm = kind != CallKind::Accept && kind != CallKind::Close &&
+                           kind != CallKind::GetSockName && kind != CallKind::GetPeerName;
+    if (!needsForm)
+        return true;
+    CallForm* form = nullptr;
+    if (!QTest::qWaitFor([&] { return (form = openForm()) != nullptr; }, kWaitMs)) {
+        qWarning("no form opened for %s()", qPrintable(callName(kind)));
+        return false;
     }
+    fill(form);
+    if (!form->runButton()->isEnabled())
+        return false;
+    QTest::mouseClick(form->runButton(), Qt::LeftButton);
     return true;
 }
 
