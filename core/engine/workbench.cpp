@@ -406,9 +406,18 @@ void Workbench::deliver(const Event& event, const Completion& done)
         const std::lock_guard lock(m_mutex);
         m_pending.remove(event.call);
     }
-    Q_EMIT callFinished(event);
+    // The completion first, with every byte: whoever waits for the call's value has it
+    // before anyone hears the call is over.
     if (done)
         done(event);
+    // Receivers get the event as the trace keeps it: the received bytes as a sample only.
+    // A queue of these across threads must not hold megabytes each (1 GiB in 1 MiB reads
+    // would pile a gigabyte up in the window's event queue).
+    Event light = event;
+    light.result.data = QByteArray();
+    if (light.payload.size() > Trace::kPayloadSample)
+        light.payload.truncate(Trace::kPayloadSample);
+    Q_EMIT callFinished(light);
 }
 
 void Workbench::finishWithoutRunning(SocketId socket, CallId id, const Call& call,

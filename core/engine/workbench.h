@@ -82,7 +82,10 @@ public:
                                      std::chrono::milliseconds timeout);
 
 Q_SIGNALS:
-    // Emitted on the worker thread; receivers in other threads get it queued.
+    // Emitted on the worker thread; receivers in other threads get it queued. The event
+    // carries a sample of the received bytes only (result.data is empty, payload at most
+    // Trace::kPayloadSample bytes); the completion given to submit() gets them all, and
+    // runs before this is emitted.
     void callBlocked(sockbench::CallId call, sockbench::SocketId socket);
     void callFinished(const sockbench::Event& event);
 

@@ -278,7 +278,13 @@ void Runner::startNext(const QString& name)
     const quint64 generation = m_generation;
     const QString who = m_steps[static_cast<size_t>(k)].actor; // what the stage and trace show
     auto submit = [this, name, who, generation](const PreparedCall& prepared) {
-        const auto ticket = m_workbench.submit(prepared.socket, prepared.call, who);
+        // The value a statement gets needs every byte a recv() read; callFinished carries a
+        // sample only. The completion keeps the whole event until callFinished arrives.
+        const auto ticket = m_workbench.submit(prepared.socket, prepared.call, who,
+                                               [box = m_results](const Event& e) {
+                                                   const std::lock_guard lock(box->mutex);
+                                                   box->events.insert(e.call, e);
+                                               });
         if (generation == m_generation) {
             m_calls.insert(ticket.call, CallInfo{name, ticket.socket, prepared.call.kind});
             if (prepared.call.kind == CallKind::Socket)
@@ -399,6 +405,15 @@ void Runner::onCallFinished(const Event& event)
         setMode(Mode::Idle);
         Q_EMIT resetDone();
         if (m_replayTo > 0) {
+    // The whole result, if it is one of the lesson's calls (see submit in startNext).
+    Event full = event;
+    {
+        const std::lock_guard lock(m_results->mutex);
+        if (auto it = m_results->events.find(event.call); it != m_results->events.end()) {
+            full = *it;
+            m_results->events.erase(it);
+        }
+    }
             setMode(Mode::Playing);
             issue();
         }
@@ -425,7 +440,7 @@ void Runner::onCallFinished(const Event& event)
     if (event.result.ok() && event.request.kind == CallKind::SetBlocking)
         m_hasTimeout.insert(socket, false);
     Actor& actor = m_actors[name];
-    if (!actor.run || !actor.run->deliver(event))
+    if (!actor.run || !actor.run->deliver(full))
         return;
     actor.blocked = false;
     if (m_deadlockTimer.isActive())

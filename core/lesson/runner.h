@@ -11,6 +11,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 
 namespace sockbench::lesson {
 
@@ -172,6 +173,12 @@ private:
     QList<StepOutcome> m_outcomes;
     int m_next = 0;
     int m_awaiting = -1; // the step issued last, until it settles
+    // Whole results of the lesson's calls, filled by their completions on the workers.
+    struct Results {
+        std::mutex mutex; // guards events
+        QHash<CallId, Event> events;
+    };
+    std::shared_ptr<Results> m_results = std::make_shared<Results>();
     int m_runTo = -1;    // play until this line
     int m_replayTo = -1; // step back: replay until m_next reaches this
     int m_failures = 0;

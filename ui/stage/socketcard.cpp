@@ -312,9 +312,12 @@ void SocketCard::display(const SocketView& view, const QString& name)
         const bool datagramOnly = kind == CallKind::SendTo || kind == CallKind::RecvFrom;
         button->setVisible(stream ? !datagramOnly : !streamOnly);
         const bool isSuggested = suggested.contains(kind);
-        button->setProperty("suggested", isSuggested);
-        button->style()->unpolish(button);
-        button->style()->polish(button);
+        if (button->property("suggested").toBool() != isSuggested) {
+            // A dynamic property only restyles after a repolish: do it when it changed.
+            button->setProperty("suggested", isSuggested);
+            button->style()->unpolish(button);
+            button->style()->polish(button);
+        }
     }
     refreshBlocked();
     if (view.isBlocked())

@@ -8,6 +8,7 @@
 
 #include <QEvent>
 #include <QHBoxLayout>
+#include <QTimer>
 #include <QToolButton>
 
 namespace sockbench {
@@ -22,7 +23,11 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     , m_row(new QHBoxLayout(m_canvas))
     , m_newHost(new QToolButton(m_canvas))
     , m_overlay(new WireOverlay([this](SocketId id) { return cardRect(id); }, m_canvas))
+    , m_frame(new QTimer(this))
 {
+    m_frame->setSingleShot(true);
+    m_frame->setInterval(16);
+    connect(m_frame, &QTimer::timeout, this, &StageWidget::flush);
     setObjectName(QStringLiteral("stage"));
     setAccessibleName(tr("Stage: hosts and their sockets"));
     setWidgetResizable(true);
@@ -75,6 +80,7 @@ HostWidget* StageWidget::ensureHost(const QString& actor)
     if (auto* host = m_hosts.value(actor))
         return host;
     auto* host = new HostWidget(actor, m_canvas);
+    host->newSocketButton()->setVisible(!isOutsideHost(actor)); // not ours to make sockets on
     connect(host, &HostWidget::newSocketRequested, this, &StageWidget::newSocketRequested);
     m_row->insertWidget(m_row->indexOf(m_newHost), host, 0, Qt::AlignTop);
     m_hosts.insert(actor, host);
@@ -102,11 +108,20 @@ void StageWidget::addSocket(SocketId socket)
 
 void StageWidget::updateSocket(SocketId socket)
 {
-    SocketCard* card = m_cards.value(socket);
-    const SocketView* view = m_model.socket(socket);
-    if (!card || !view)
-        return;
-    card->display(*view, m_nameOf ? m_nameOf(socket) : QString());
+    m_dirty.insert(socket);
+    if (!m_frame->isActive())
+        m_frame->start();
+}
+
+void StageWidget::flush()
+{
+    const QSet<SocketId> dirty = std::exchange(m_dirty, {});
+    for (const SocketId socket : dirty) {
+        SocketCard* card = m_cards.value(socket);
+        const SocketView* view = m_model.socket(socket);
+        if (card && view)
+            card->display(*view, m_nameOf ? m_nameOf(socket) : QString());
+    }
     updateWires();
 }
 
@@ -132,6 +147,7 @@ void StageWidget::updateWires()
 
 void StageWidget::clear()
 {
+    m_dirty.clear();
     // Hidden and out of the layout at once; deleted once control is back in the loop.
     for (SocketCard* card : std::as_const(m_cards)) {
         card->hide();

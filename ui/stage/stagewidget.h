@@ -4,6 +4,9 @@
 
 #include <QHash>
 #include <QScrollArea>
+#include <QSet>
+
+class QTimer;
 
 #include <functional>
 
@@ -51,6 +54,7 @@ private:
     HostWidget* ensureHost(const QString& actor);
     void addSocket(SocketId socket);
     void updateSocket(SocketId socket);
+    void flush();
     void updateWires();
     void clear();
     QRect cardRect(SocketId socket) const;
@@ -65,6 +69,10 @@ private:
     WireOverlay* m_overlay;
     QHash<QString, HostWidget*> m_hosts;
     QHash<SocketId, SocketCard*> m_cards;
+    // Cards to show again at the next frame: however many events arrive in between, a
+    // card is laid out once a frame.
+    QSet<SocketId> m_dirty;
+    QTimer* m_frame;
 };
 
 } // namespace sockbench
