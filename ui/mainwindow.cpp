@@ -6,7 +6,9 @@
 #include "lesson/console.h"
 #include "lesson/exporter.h"
 #include "lesson/lessonpanel.h"
+#include "lesson/lessonpeers.h"
 #include "lesson/parser.h"
+#include "services/peer.h"
 #include "session.h"
 #include "stage/callform.h"
 #include "stage/stagewidget.h"
@@ -218,6 +220,18 @@ void MainWindow::buildMenus()
     QMenu* lessonMenu = menuBar()->addMenu(tr("&Lesson"));
     for (QAction* action : {m_stepBack, m_step, m_play, m_reset})
         lessonMenu->addAction(action);
+    // Built-in peers: each is a host on the stage, its calls in the trace like anyone's.
+    QMenu* peers = menuBar()->addMenu(tr("&Peers"));
+    peers->setObjectName(QStringLiteral("peersMenu"));
+    peers->setToolTipsVisible(true);
+    for (const services::PeerKind& kind : services::peerKinds()) {
+        QAction* start = peers->addAction(tr("Start %1").arg(kind.name), this,
+                                          [this, name = kind.name] { startPeer(name); });
+        start->setObjectName(QStringLiteral("startPeer_") + kind.name);
+        start->setToolTip(kind.summary);
+        start->setStatusTip(kind.summary);
+    }
+    connect(&m_session->runner().peers(), &lesson::LessonPeers::problem, this, &MainWindow::say);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Zoom in"), QKeySequence::ZoomIn, this, [this] { setZoom(m_zoom * 1.15); });
     view->addAction(tr("Zoom out"), QKeySequence::ZoomOut, this,
@@ -349,6 +363,23 @@ void MainWindow::runCall(SocketId socket, const Call& call)
         say(error);
     else
         say({});
+}
+
+void MainWindow::startPeer(const QString& kind)
+{
+    QString error;
+    services::Peer* peer = m_session->runner().peers().startExtra(kind, &error);
+    if (!peer) {
+        say(error);
+        return;
+    }
+    connect(peer, &services::Peer::startFailed, this, &MainWindow::say);
+    connect(peer, &services::Peer::listening, this, [this, kind](const Endpoint& address) {
+        statusBar()->showMessage(
+            tr("%1 listens on %2: connect to %3. It runs until the lesson is reset.")
+                .arg(kind, address.toString(), address.toPythonTuple()),
+            15000);
+    });
 }
 
 void MainWindow::say(const QString& problem)

@@ -68,6 +68,7 @@ private:
     void openFile();
     void exportPython();
     void newHost();
+    void startPeer(const QString& kind); // the Peers menu: a built-in peer, until the reset
 
     Session* m_session;
     StageWidget* m_stage;

@@ -3,6 +3,7 @@
 #include "codegen/python.h"
 #include "engine/workbench.h"
 #include "lesson/catalogue.h"
+#include "lesson/lessonpeers.h"
 #include "lesson/parser.h"
 #include "lesson/scriptwriter.h"
 
@@ -27,8 +28,9 @@ Session::Session(Workbench& workbench, QObject* parent)
 
 void Session::resetStage()
 {
-    // The sockets of the old run are closed; the stage starts again empty, from here on.
-    m_presenter.restart();
+    // The sockets of the old run are closed; the stage starts again empty, from here on -
+    // or from the start of the lesson's peers, which listen before its first statement.
+    m_presenter.restart(m_runner.peers().startedAtSeq());
     m_model.clear();
     for (const QString& actor : m_runner.script().actors)
         if (actor != QLatin1String("main"))

@@ -1,6 +1,8 @@
 #include "commands.h"
 
 #include "lessoncommands.h"
+#include "servecommand.h"
+#include "streams.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -18,13 +20,15 @@ int usage(QTextStream& stream, int status)
               "  sockbench --screenshot FILE.png [--lesson X] [--step N]\n"
               "                                  render the window to a PNG and exit\n"
               "  sockbench lessons               list the shipped lessons\n"
-              "  sockbench run NAME|FILE [--json]\n"
+              "  sockbench run NAME|FILE [--json] [--peer NAME=HOST:PORT]\n"
               "                                  run a lesson headless and print its transcript;\n"
               "                                  exit 0 when it passed, 1 when something failed,\n"
-              "                                  2 when the file is not a valid lesson\n"
+              "                                  2 when the file is not a valid lesson; --peer\n"
+              "                                  binds a lesson's peer to a server elsewhere\n"
+              "                                  instead of starting the built-in one\n"
               "  sockbench export NAME|FILE [--out DIR] [--threads]\n"
               "                                  write the lesson as runnable Python 3 scripts\n"
-              "  sockbench --version | --help\n";
+           << serveUsage() << "  sockbench --version | --help\n";
     stream.flush();
     return status;
 }
@@ -33,33 +37,33 @@ int usage(QTextStream& stream, int status)
 
 QStringList commandNames()
 {
-    return {QStringLiteral("run"),     QStringLiteral("lessons"),   QStringLiteral("export"),
-            QStringLiteral("version"), QStringLiteral("--version"), QStringLiteral("help"),
-            QStringLiteral("--help"),  QStringLiteral("-h")};
+    return {QStringLiteral("run"),   QStringLiteral("lessons"), QStringLiteral("export"),
+            QStringLiteral("serve"), QStringLiteral("version"), QStringLiteral("--version"),
+            QStringLiteral("help"),  QStringLiteral("--help"),  QStringLiteral("-h")};
 }
 
 int run(const QStringList& arguments)
 {
-    QTextStream out(stdout);
-    QTextStream err(stderr);
     if (arguments.isEmpty())
-        return usage(err, 2);
+        return usage(err(), 2);
     const QString& command = arguments.first();
     const QStringList rest = arguments.mid(1);
     if (command == QLatin1String("--version") || command == QLatin1String("version")) {
-        out << "sockbench " << QCoreApplication::applicationVersion() << '\n';
+        out() << "sockbench " << QCoreApplication::applicationVersion() << '\n';
         return 0;
     }
     if (command == QLatin1String("--help") || command == QLatin1String("help") ||
         command == QLatin1String("-h"))
-        return usage(out, 0);
+        return usage(out(), 0);
     if (command == QLatin1String("lessons"))
         return listLessons(rest);
     if (command == QLatin1String("run"))
         return runLesson(rest);
     if (command == QLatin1String("export"))
         return exportLesson(rest);
-    err << "sockbench: unknown command '" << command << "' (sockbench --help lists them)\n";
+    if (command == QLatin1String("serve"))
+        return serve(rest);
+    err() << "sockbench: unknown command '" << command << "' (sockbench --help lists them)\n";
     return 2;
 }
 

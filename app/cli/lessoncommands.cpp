@@ -1,8 +1,11 @@
 #include "lessoncommands.h"
 
+#include "streams.h"
+
 #include "engine/workbench.h"
 #include "lesson/catalogue.h"
 #include "lesson/exporter.h"
+#include "lesson/lessonpeers.h"
 #include "lesson/parser.h"
 #include "lesson/runner.h"
 
@@ -10,25 +13,13 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTextStream>
+#include <QRegularExpression>
 
 namespace sockbench::cli {
 
 using namespace sockbench::lesson;
 
 namespace {
-
-QTextStream& out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream& err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
 
 // Loads and parses a lesson; on failure prints one line and returns the exit status.
 std::variant<std::pair<LessonFile, Script>, int> load(const QString& nameOrPath)
@@ -203,6 +194,27 @@ private:
         out().flush();
     }
 
+public:
+    // A peer of the lesson: a built-in one listening, or one outside (`--peer`).
+    void peer(const QString& name, const QString& kind, const Endpoint& address)
+    {
+        if (m_json) {
+            emitJson({{QStringLiteral("type"), QStringLiteral("peer")},
+                      {QStringLiteral("name"), name},
+                      {QStringLiteral("kind"), kind},
+                      {QStringLiteral("address"), address.toString()}});
+            return;
+        }
+        out() << QStringLiteral("%1 %2 %3")
+                     .arg(name, -m_actorWidth)
+                     .arg(kind == QLatin1String("outside") ? QStringLiteral("is a peer outside, at")
+                                                           : kind + QStringLiteral(" listens on"))
+                     .arg(address.toString())
+              << '\n';
+        out().flush();
+    }
+
+private:
     void deadlocked(const QString& message)
     {
         if (m_json) {
@@ -239,13 +251,53 @@ int listLessons(const QStringList& arguments)
     return 0;
 }
 
+// "NAME=HOST:PORT" (an IPv6 host in brackets) for --peer; an empty name on failure.
+std::pair<QString, Endpoint> outsidePeer(const QString& text, QString* why)
+{
+    static const QRegularExpression form(
+        QStringLiteral("^([A-Za-z_][A-Za-z0-9_]*)=(\\[[^\\]]+\\]|[^:\\[\\]]+):([0-9]{1,5})$"));
+    const auto match = form.match(text);
+    if (!match.hasMatch()) {
+        *why = QStringLiteral("--peer wants NAME=HOST:PORT, such as web=127.0.0.1:8080, not \"%1\"")
+                   .arg(text);
+        return {};
+    }
+    QString host = match.captured(2);
+    if (host.startsWith(QLatin1Char('[')))
+        host = host.mid(1, host.size() - 2);
+    if (host == QLatin1String("localhost"))
+        host = QStringLiteral("127.0.0.1");
+    const int port = match.captured(3).toInt();
+    const auto address =
+        Endpoint::parseLiteral(host, static_cast<quint16>(port), AddressFamily::Unspecified);
+    if (!address || port < 1 || port > 65535) {
+        *why = QStringLiteral("--peer %1: HOST must be an IP address and PORT a number from 1 "
+                              "to 65535")
+                   .arg(text);
+        return {};
+    }
+    return {match.captured(1), *address};
+}
+
 int runLesson(const QStringList& arguments)
 {
     QString target;
     bool json = false;
-    for (const QString& argument : arguments) {
+    QList<std::pair<QString, Endpoint>> outside;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString& argument = arguments[i];
         if (argument == QLatin1String("--json")) {
             json = true;
+        } else if (argument == QLatin1String("--peer")) {
+            QString why = QStringLiteral("--peer needs NAME=HOST:PORT");
+            std::pair<QString, Endpoint> peer;
+            if (i + 1 < arguments.size())
+                peer = outsidePeer(arguments[++i], &why);
+            if (peer.first.isEmpty()) {
+                err() << "sockbench run: " << why << '\n';
+                return 2;
+            }
+            outside << peer;
         } else if (argument.startsWith(QLatin1String("-"))) {
             err() << "sockbench run: unknown option " << argument << '\n';
             return 2;
@@ -265,25 +317,56 @@ int runLesson(const QStringList& arguments)
     if (auto* status = std::get_if<int>(&loaded))
         return *status;
     const auto& [file, script] = std::get<std::pair<LessonFile, Script>>(loaded);
+    const auto declared = peerDeclarations(script);
+    if (const auto* why = std::get_if<QString>(&declared)) {
+        err() << file.path << ": " << *why << '\n';
+        return 2;
+    }
+    for (const auto& [name, address] : std::as_const(outside)) {
+        const auto& peers = std::get<QList<PeerDeclaration>>(declared);
+        if (std::none_of(peers.begin(), peers.end(),
+                         [&](const PeerDeclaration& p) { return p.name == name; })) {
+            err() << "sockbench run: the lesson has no peer called " << name
+                  << " (its header declares one with a line \"# peer: NAME = KIND\")\n";
+            return 2;
+        }
+    }
 
     Workbench workbench;
     Runner runner(workbench);
+    for (const auto& [name, address] : std::as_const(outside))
+        runner.peers().setOutside(name, address);
+    Transcript transcript(runner, json);
+    QObject::connect(&runner.peers(), &LessonPeers::peerListening, &runner,
+                     [&](const QString& name, const QString& kind, const Endpoint& address) {
+                         transcript.peer(name, kind, address);
+                     });
+    QObject::connect(&runner.peers(), &LessonPeers::problem, &runner, [](const QString& why) {
+        err() << "sockbench run: " << why << '\n';
+        err().flush();
+    });
     runner.load(script);
     runner.setStopAtPauses(false);
-    Transcript transcript(runner, json);
     for (const QString& actor : script.actors)
         transcript.m_actorWidth = std::max<int>(transcript.m_actorWidth, int(actor.size()));
     if (!json) {
         out() << (script.title.isEmpty() ? file.name : script.title) << "\n\n";
         out().flush();
     }
+    for (const auto& [name, address] : std::as_const(outside))
+        transcript.peer(name, QStringLiteral("outside"), address);
     int status = 1;
     QObject::connect(&runner, &Runner::finished, &runner, [&](bool passed) {
         transcript.summary(passed);
         status = passed ? 0 : 1;
         QCoreApplication::exit(status);
     });
-    QMetaObject::invokeMethod(&runner, &Runner::play, Qt::QueuedConnection);
+    // A lesson with peers is ready once they listen: the reset ends then.
+    if (runner.mode() == Runner::Mode::Resetting)
+        QObject::connect(&runner, &Runner::resetDone, &runner, &Runner::play,
+                         Qt::SingleShotConnection);
+    else
+        QMetaObject::invokeMethod(&runner, &Runner::play, Qt::QueuedConnection);
     if (runner.steps().empty()) {
         transcript.summary(true);
         return 0;

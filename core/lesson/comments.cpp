@@ -1,5 +1,6 @@
 #include "lesson/comments.h"
 
+#include "lesson/lessonpeers.h"
 #include "lesson/refusals.h"
 
 #include <QRegularExpression>
@@ -161,6 +162,11 @@ void CommentTracker::headerLine(const CommentLine& line)
             }
         } else {
             m_script.extra.append({key, value});
+            // A peer the lesson cannot start is refused here, where the line is.
+            if (key == u"peer")
+                if (const auto declared = peerDeclarations(m_script);
+                    const auto* why = std::get_if<QString>(&declared))
+                    refuse(line.pos, *why);
         }
         return;
     }

@@ -1,5 +1,6 @@
 #include "exporter.h"
 
+#include "lessonpeers.h"
 #include "runner.h"
 #include "unparse.h"
 #include "value.h"
@@ -73,6 +74,22 @@ QStringList quotedList(const QStringList& items)
     return quoted;
 }
 
+// The lesson's built-in peers ("# peer: web = course-web") as small Python servers, started
+// before the lesson; only those whose names `reads` holds (all when reads is null).
+QString peersText(const Script& script, const QSet<QString>* reads = nullptr)
+{
+    const auto declared = peerDeclarations(script);
+    const auto* peers = std::get_if<QList<PeerDeclaration>>(&declared);
+    QString start;
+    for (const PeerDeclaration& peer : peers ? *peers : QList<PeerDeclaration>())
+        if (!reads || reads->contains(peer.name))
+            start += QStringLiteral("%1 = _start_peer(%2)\n").arg(peer.name, strRepr(peer.kind));
+    if (start.isEmpty())
+        return {};
+    return resourceText(QStringLiteral(":/export/peers_prelude.py")) + QLatin1Char('\n') + start +
+           QLatin1Char('\n');
+}
+
 QString header(const Script& script, const QString& what)
 {
     QString text = QStringLiteral("#!/usr/bin/env python3\n");
@@ -103,6 +120,7 @@ Files asThreads(const Script& script, const QString& lessonName)
                     "#   python3 %1.py          (add --json for the workbench's JSON lines)\n")
                     .arg(lessonName));
     text += QLatin1Char('\n') + imports.join(QLatin1Char('\n')) + QStringLiteral("\n\n");
+    text += peersText(script);
     text += resourceText(QStringLiteral(":/export/threads_prelude.py")) + QLatin1Char('\n');
 
     QStringList actorTable;
@@ -277,6 +295,11 @@ Files perActor(const Script& script, const QString& lessonName)
         text += QLatin1Char('\n') + imports.join(QLatin1Char('\n')) + QLatin1Char('\n');
         text += QStringLiteral("\n_LESSON = %1\n")
                     .arg(strRepr(QStringLiteral("sockbench-") + lessonName));
+        QSet<QString> reads;
+        for (const RunStep& step : steps)
+            if (step.actor == actor)
+                reads.unite(namesRead(*step.stmt));
+        text += peersText(script, &reads);
         text += resourceText(QStringLiteral(":/export/actor_prelude.py"));
         auto publishAt = [&](int after) {
             QString out;

@@ -1,5 +1,6 @@
 #include "runner.h"
 
+#include "lessonpeers.h"
 #include "parser.h"
 #include "unparse.h"
 
@@ -84,8 +85,11 @@ std::vector<RunStep> flattenSteps(const Script& script)
 Runner::Runner(Workbench& workbench, QObject* parent)
     : QObject(parent)
     , m_workbench(workbench)
+    , m_peers(std::make_unique<LessonPeers>(workbench))
 {
     qRegisterMetaType<sockbench::lesson::StepOutcome>();
+    // Connected first, so the names are there before anyone else hears of the reset.
+    connect(this, &Runner::resetDone, this, [this] { m_peers->bindNames(m_names); });
     m_playTimer.setSingleShot(true);
     m_deadlockTimer.setSingleShot(true);
     connect(&m_playTimer, &QTimer::timeout, this, &Runner::issue);
@@ -401,10 +405,6 @@ StepOutcome Runner::outcomeFor(int k) const
 
 void Runner::onCallFinished(const Event& event)
 {
-    if (m_resetCalls.remove(event.call) && m_resetCalls.isEmpty() && m_mode == Mode::Resetting) {
-        setMode(Mode::Idle);
-        Q_EMIT resetDone();
-        if (m_replayTo > 0) {
     // The whole result, if it is one of the lesson's calls (see submit in startNext).
     Event full = event;
     {
@@ -414,6 +414,10 @@ void Runner::onCallFinished(const Event& event)
             m_results->events.erase(it);
         }
     }
+    if (m_resetCalls.remove(event.call) && m_resetCalls.isEmpty() && m_mode == Mode::Resetting) {
+        setMode(Mode::Idle);
+        Q_EMIT resetDone();
+        if (m_replayTo > 0) {
             setMode(Mode::Playing);
             issue();
         }
@@ -593,6 +597,9 @@ void Runner::reset()
     for (const SocketId socket : sockets)
         m_resetCalls.insert(
             m_workbench.submit(socket, Call{CallKind::Close, {}}, QStringLiteral("reset")).call);
+    // The peers start afresh; the reset is done once each listens (or could not).
+    for (const CallId call : m_peers->restart(m_script))
+        m_resetCalls.insert(call);
     m_actors.clear();
     m_names.clear();
     m_calls.clear();

@@ -15,6 +15,8 @@
 
 namespace sockbench::lesson {
 
+class LessonPeers;
+
 // One statement of a loaded lesson, ready to run. A `with` block becomes its header, its
 // body, and a synthetic `NAME.close()` at its end.
 struct RunStep {
@@ -108,6 +110,9 @@ public:
     int playInterval() const { return m_playInterval; }
     // Whether play stops before a "# pause" step (the window does; the headless run not).
     void setStopAtPauses(bool stop) { m_stopAtPauses = stop; }
+    // The built-in peers the lesson's header asks for ("# peer: web = course-web"): started
+    // by every reset before the first statement, their names bound to their addresses.
+    LessonPeers& peers() { return *m_peers; }
 
 public Q_SLOTS:
     void step(); // issue the next statement
@@ -156,6 +161,7 @@ private:
     StepOutcome outcomeFor(int step) const;
 
     Workbench& m_workbench;
+    std::unique_ptr<LessonPeers> m_peers;
     Script m_script;
     std::vector<RunStep> m_steps;
     Namespace m_names;
@@ -167,18 +173,18 @@ private:
     };
     QHash<CallId, CallInfo> m_calls; // the lesson's calls still out
     QSet<CallId> m_orphans;          // calls still out when the lesson was reset
-    QHash<SocketId, bool> m_hasTimeout;
-    QSet<SocketId> m_sockets;
-    QSet<CallId> m_resetCalls;
-    QList<StepOutcome> m_outcomes;
-    int m_next = 0;
-    int m_awaiting = -1; // the step issued last, until it settles
     // Whole results of the lesson's calls, filled by their completions on the workers.
     struct Results {
         std::mutex mutex; // guards events
         QHash<CallId, Event> events;
     };
     std::shared_ptr<Results> m_results = std::make_shared<Results>();
+    QHash<SocketId, bool> m_hasTimeout;
+    QSet<SocketId> m_sockets;
+    QSet<CallId> m_resetCalls;
+    QList<StepOutcome> m_outcomes;
+    int m_next = 0;
+    int m_awaiting = -1; // the step issued last, until it settles
     int m_runTo = -1;    // play until this line
     int m_replayTo = -1; // step back: replay until m_next reaches this
     int m_failures = 0;

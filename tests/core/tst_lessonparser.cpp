@@ -486,7 +486,7 @@ void TestLessonParser::header()
                                   "# level: beginner\n"
                                   "# topics: tcp, bind , listen,accept\n"
                                   "# peer: web = course-web\n"
-                                  "# peer: echo\n"
+                                  "# peer: e = echo\n"
                                   "#\n"
                                   "# A server and a client on one machine,\n"
                                   "#   talking over loopback.\n"
@@ -499,7 +499,7 @@ void TestLessonParser::header()
     QCOMPARE(script.extra.size(), 2);
     QCOMPARE(script.extra[0].first, QStringLiteral("peer"));
     QCOMPARE(script.extra[0].second, QStringLiteral("web = course-web"));
-    QCOMPARE(script.extra[1].second, QStringLiteral("echo"));
+    QCOMPARE(script.extra[1].second, QStringLiteral("e = echo"));
     QCOMPARE(script.summary,
              QStringLiteral("A server and a client on one machine, talking over loopback."));
     QCOMPARE(script.fileName, QStringLiteral("lesson.py"));

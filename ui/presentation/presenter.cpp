@@ -29,11 +29,15 @@ qint64 Presenter::lagNs() const
     return m_pending.back().timeNs - m_pending.front().timeNs;
 }
 
-void Presenter::restart()
+void Presenter::restart(quint64 fromSeq)
 {
     m_dwell.stop();
     m_pending.clear();
-    m_nextSeq = m_trace.lastSeq() + 1;
+    m_nextSeq = fromSeq > 0 ? fromSeq : m_trace.lastSeq() + 1;
+    // Events already in the trace were announced before: fetch them once the caller has
+    // cleared the stage.
+    if (fromSeq > 0)
+        QMetaObject::invokeMethod(this, &Presenter::fetch, Qt::QueuedConnection);
     Q_EMIT lagChanged();
 }
 

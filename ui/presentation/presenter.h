@@ -40,7 +40,9 @@ public:
 
 public Q_SLOTS:
     void catchUp();
-    void restart(); // the stage was cleared: start again from the trace's next event
+    // The stage was cleared: start again from the trace's next event, or from fromSeq on
+    // (the events of the lesson's peers, which started with the reset).
+    void restart(quint64 fromSeq = 0);
 
 Q_SIGNALS:
     void presented(const sockbench::Event& event);

@@ -55,6 +55,16 @@ QList<CallKind> suggestedCalls(const SocketView& s)
     return {};
 }
 
+QString outsideHostName(const Endpoint& address)
+{
+    return QStringLiteral("outside %1").arg(address.toString());
+}
+
+bool isOutsideHost(const QString& actor)
+{
+    return actor.startsWith(QLatin1String("outside "));
+}
+
 namespace {
 
 // Two addresses name the same socket end: an IPv4 peer seen from an IPv6 socket is
@@ -94,6 +104,9 @@ void StageModel::clear()
     m_sockets.clear();
     m_order.clear();
     m_actors.clear();
+    m_outside.clear();
+    m_undecided.clear();
+    m_nextOutside = kFirstOutside;
     m_lastSeq = 0;
     Q_EMIT cleared();
 }
@@ -189,7 +202,58 @@ void StageModel::apply(const Event& event)
     }
     case EventKind::CallFinished:
         finished(event);
+        settleOutside();
         return;
+    }
+}
+
+bool StageModel::mayStillBeOurs(const SocketView& s) const
+{
+    for (const SocketView& other : m_sockets) {
+        if (other.outside || other.id == s.id || other.type != SocketType::Stream ||
+            other.state == TeachingState::Closed)
+            continue;
+        if (!s.acceptedFrom.isValid()) {
+            // A client of a workbench listener: accept() will show its end, if ever called.
+            if (other.state == TeachingState::Listening && reaches(s.peer, other.local))
+                return true;
+        } else if (!other.acceptedFrom.isValid() &&
+                   (other.state == TeachingState::Created || other.state == TeachingState::Bound) &&
+                   (!other.local.isValid() || other.local.port() == 0 ||
+                    sameEnd(other.local, s.peer))) {
+            // A workbench client whose connect() has not come through the trace yet.
+            return true;
+        }
+    }
+    return false;
+}
+
+void StageModel::settleOutside()
+{
+    const QList<SocketId> undecided = m_undecided;
+    for (const SocketId id : undecided) {
+        const SocketView* s = socket(id);
+        if (!s || s->state == TeachingState::Closed || !s->peer.isValid() || !s->isTcp() ||
+            peerOf(id).isValid()) {
+            m_undecided.removeAll(id);
+            continue;
+        }
+        if (mayStillBeOurs(*s))
+            continue;
+        m_undecided.removeAll(id);
+        const SocketId end{m_nextOutside++};
+        const Endpoint local = s->local;
+        const Endpoint peer = s->peer;
+        const AddressFamily family = s->family;
+        SocketView& view = add(end, outsideHostName(peer), family, SocketType::Stream);
+        view.outside = true;
+        view.state = TeachingState::Connected;
+        view.local = peer;
+        view.peer = local;
+        view.lastCall = tr("a program outside the workbench");
+        view.lastResult = tr("connected to %1").arg(local.toString());
+        m_outside.insert(id, end);
+        Q_EMIT socketAdded(end);
     }
 }
 
@@ -236,6 +300,7 @@ void StageModel::finished(const Event& event)
             if (!localBefore.isValid() || localBefore.port() == 0)
                 view.localChosenByKernel = view.family != AddressFamily::Unix;
             view.state = TeachingState::Connected;
+            m_undecided << view.id;
             if (view.isTcp()) {
                 const SocketId server = findByLocal(view.peer, SocketType::Stream);
                 Q_EMIT controlSegment(view.id, server, QStringLiteral("SYN"));
@@ -266,6 +331,10 @@ void StageModel::finished(const Event& event)
             view.blockedCall = {};
             if (wasConnected && view.isTcp())
                 Q_EMIT controlSegment(view.id, peer, QStringLiteral("FIN"));
+            if (const auto end = m_outside.constFind(view.id); end != m_outside.cend()) {
+                m_sockets[*end].state = TeachingState::Closed; // as far as we can tell
+                Q_EMIT socketChanged(*end);
+            }
             break;
         }
         case CallKind::Accept: {
@@ -278,6 +347,7 @@ void StageModel::finished(const Event& event)
             accepted.lastKind = CallKind::Accept;
             accepted.lastCall = QStringLiteral("made by accept()");
             accepted.lastResult = QStringLiteral("peer %1").arg(r.address.toString());
+            m_undecided << accepted.id;
             Q_EMIT socketAdded(accepted.id);
             break;
         }
@@ -309,6 +379,9 @@ void StageModel::finished(const Event& event)
             } else {
                 view.bytesReceived += event.payloadSize;
                 view.datagramsReceived += datagram ? 1 : 0;
+                // Nobody on the stage sent these: they came from the outside end.
+                if (const auto end = m_outside.constFind(view.id); end != m_outside.cend())
+                    Q_EMIT bytesSent(*end, view.id, event.payload, event.payloadSize, datagram);
             }
         }
     } else if (r.outcome == Outcome::Error && r.errorName() == QLatin1String("ECONNRESET")) {

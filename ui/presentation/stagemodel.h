@@ -54,6 +54,9 @@ struct SocketView {
     qint64 bytesReceived = 0;
     qint64 datagramsSent = 0;
     qint64 datagramsReceived = 0;
+    // The other end of a connection, in a program outside the workbench: drawn as a host
+    // of its own ("outside 127.0.0.1:54321"), known only by what our socket saw.
+    bool outside = false;
 
     bool isBlocked() const { return blockedCall.isValid(); }
     bool isTcp() const { return type == SocketType::Stream && family != AddressFamily::Unix; }
@@ -62,6 +65,10 @@ struct SocketView {
 
 // The calls that make sense next for a socket in this state (the stage highlights them).
 QList<CallKind> suggestedCalls(const SocketView& socket);
+
+// The host name the stage gives a program outside the workbench.
+QString outsideHostName(const Endpoint& address);
+bool isOutsideHost(const QString& actor);
 
 // Builds the stage's picture of every socket from trace events, in trace order. It
 // says when bytes leave one socket for another and when the kernel's state proves a
@@ -101,8 +108,15 @@ private:
     SocketView& add(SocketId id, const QString& actor, AddressFamily family, SocketType type);
     void finished(const Event& event);
     SocketId findByLocal(const Endpoint& address, SocketType type) const;
+    // Connected TCP sockets whose other end is no workbench socket get an outside end.
+    bool mayStillBeOurs(const SocketView& socket) const;
+    void settleOutside();
 
     QHash<SocketId, SocketView> m_sockets;
+    QHash<SocketId, SocketId> m_outside; // workbench socket -> its outside end
+    QList<SocketId> m_undecided;         // connected; whose is the other end?
+    quint32 m_nextOutside = kFirstOutside;
+    static constexpr quint32 kFirstOutside = 0x80000000u; // far above the workbench's ids
     QList<SocketId> m_order;
     QStringList m_actors;
     quint64 m_lastSeq = 0;

@@ -310,7 +310,8 @@ void SocketCard::display(const SocketView& view, const QString& name)
         const bool streamOnly =
             kind == CallKind::Listen || kind == CallKind::Accept || kind == CallKind::Shutdown;
         const bool datagramOnly = kind == CallKind::SendTo || kind == CallKind::RecvFrom;
-        button->setVisible(stream ? !datagramOnly : !streamOnly);
+        // A program outside the workbench takes no calls from here.
+        button->setVisible(!view.outside && (stream ? !datagramOnly : !streamOnly));
         const bool isSuggested = suggested.contains(kind);
         if (button->property("suggested").toBool() != isSuggested) {
             // A dynamic property only restyles after a repolish: do it when it changed.
@@ -319,6 +320,7 @@ void SocketCard::display(const SocketView& view, const QString& name)
             button->style()->polish(button);
         }
     }
+    m_more->setVisible(!view.outside);
     refreshBlocked();
     if (view.isBlocked())
         m_blockedTimer->start();
