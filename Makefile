@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian / Ubuntu packages the build and the tests need. The README lists them too.
 PACKAGES := cmake ninja-build g++ make pkg-config \
-            qt6-base-dev qt6-base-dev-tools libgl-dev \
+            qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev \
             fonts-dejavu-core python3 iproute2 curl netcat-openbsd
 
 .PHONY: run test build deps configure clean

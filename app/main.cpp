@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QTimer>
 
 #include <cerrno>
@@ -103,8 +104,12 @@ int main(int argc, char* argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption lessonOption(
-        QStringLiteral("lesson"), QStringLiteral("Open this lesson (name, number or file)."),
+        QStringLiteral("lesson"),
+        QStringLiteral("Open this lesson (name, number or file), or replay a .sockbench session."),
         QStringLiteral("NAME|FILE"));
+    const QCommandLineOption closerOption(
+        QStringLiteral("look-closer"),
+        QStringLiteral("Show the Look closer views (ladder, event log, inspector)."));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"), QStringLiteral("Render the window to FILE.png and exit."),
         QStringLiteral("FILE.png"));
@@ -115,7 +120,7 @@ int main(int argc, char* argv[])
         QStringLiteral("size"),
         QStringLiteral("Window size, WIDTHxHEIGHT (default 1920x1080 for screenshots)."),
         QStringLiteral("WxH"));
-    parser.addOptions({lessonOption, screenshotOption, stepOption, sizeOption});
+    parser.addOptions({lessonOption, closerOption, screenshotOption, stepOption, sizeOption});
     parser.process(app);
 
     sockbench::applyTheme(app);
@@ -128,6 +133,8 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "sockbench: %s\n", qPrintable(error));
         return 2;
     }
+    if (parser.isSet(closerOption))
+        window.closerDock()->show();
     QSize size;
     if (parser.isSet(sizeOption)) {
         const QStringList parts = parser.value(sizeOption).split(QLatin1Char('x'));

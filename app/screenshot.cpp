@@ -39,7 +39,11 @@ int takeScreenshot(MainWindow& window, const QString& file, int steps, QSize siz
     // The picture should show where the steps got to, not an animation half-way.
     session.presenter().setSpeed(0);
     spinUntil([&] { return runner.mode() != lesson::Runner::Mode::Resetting; }, 5000);
-    for (int i = 0; i < steps && !runner.atEnd(); ++i) {
+    // A recorded session steps through its recording, with no socket.
+    if (session.replayer().isActive())
+        for (int i = 0; i < steps; ++i)
+            session.replayer().stepForward();
+    for (int i = 0; i < steps && !runner.atEnd() && !session.replayer().isActive(); ++i) {
         runner.step();
         if (!spinUntil(
                 [&] {

@@ -4,27 +4,25 @@
 #include "lesson/catalogue.h"
 #include "lesson/codeview.h"
 #include "lesson/console.h"
-#include "lesson/exporter.h"
 #include "lesson/lessonpanel.h"
 #include "lesson/lessonpeers.h"
 #include "lesson/parser.h"
+#include "replay/replaybar.h"
 #include "services/peer.h"
 #include "session.h"
 #include "stage/callform.h"
 #include "stage/stagewidget.h"
+#include "views/closerviews.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QDir>
-#include <QFile>
-#include <QFileDialog>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QRegularExpression>
 #include <QScreen>
 #include <QSettings>
@@ -35,6 +33,7 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace sockbench {
 
@@ -68,8 +67,18 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     m_codeView = new CodeView(*m_session, this);
     m_console = new Console(*m_session, this);
 
+    m_closer = new CloserViews(m_session->timeline(), m_session->selection(), this);
+    m_replayBar = new ReplayBar(m_session->replayer(), this);
+
+    // The replay banner sits over the stage, shown only while a recording replays.
+    auto* stageArea = new QWidget(this);
+    auto* stageLayout = new QVBoxLayout(stageArea);
+    stageLayout->setContentsMargins(0, 0, 0, 0);
+    stageLayout->setSpacing(4);
+    stageLayout->addWidget(m_replayBar);
+    stageLayout->addWidget(m_stage, 1);
     m_vertical = new QSplitter(Qt::Vertical, this);
-    m_vertical->addWidget(m_stage);
+    m_vertical->addWidget(stageArea);
     m_bottom = new QSplitter(Qt::Horizontal, this);
     m_tabs = new QTabWidget(this);
     m_vertical->addWidget(m_bottom);
@@ -79,6 +88,17 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     m_vertical->setStretchFactor(2, 2);
     setCentralWidget(m_vertical);
     arrangePanels();
+
+    // "Look closer": ladder, event log, inspector and friends, beside the stage.
+    m_closerDock = new QDockWidget(tr("Look closer"), this);
+    m_closerDock->setObjectName(QStringLiteral("closerDock"));
+    m_closerDock->setWidget(m_closer);
+    m_closerDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                              QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::RightDockWidgetArea, m_closerDock);
+    m_closerDock->setVisible(QSettings().value(QStringLiteral("lookCloser"), false).toBool());
+    // The stage keeps the larger part; the ladder and the inspector get a third.
+    resizeDocks({m_closerDock}, {560}, Qt::Horizontal);
 
     buildToolbar();
     buildMenus();
@@ -93,6 +113,12 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
             });
     connect(m_stage, &StageWidget::newHostRequested, this, &MainWindow::newHost);
     connect(m_session, &Session::problem, this, &MainWindow::say);
+    connect(&m_session->replayer(), &Replayer::moved, this, &MainWindow::updateControls);
+    connect(&m_session->replayer(), &Replayer::moved, this, &MainWindow::updateLive);
+    connect(m_session, &Session::loaded, this, &MainWindow::updateLive);
+    connect(&m_session->replayer(), &Replayer::playingChanged, this, &MainWindow::updateControls);
+    connect(m_replayBar, &ReplayBar::runLiveRequested, m_session, &Session::runRecordingLive);
+    connect(m_session, &Session::loaded, m_replayBar, &ReplayBar::refresh);
     auto& runner = m_session->runner();
     connect(&runner, &lesson::Runner::modeChanged, this, &MainWindow::updateControls);
     connect(&runner, &lesson::Runner::stepFinished, this, [this] { m_stage->refreshNames(); });
@@ -145,22 +171,15 @@ void MainWindow::buildToolbar()
     bar->addWidget(m_lessonPicker);
     bar->addSeparator();
 
-    auto& runner = m_session->runner();
-    m_stepBack = bar->addAction(tr("◀ Back"), &runner, &lesson::Runner::stepBack);
+    m_stepBack = bar->addAction(tr("◀ Back"), this, &MainWindow::stepBack);
     m_stepBack->setToolTip(tr("Step back: start again and replay up to the statement before (←)"));
-    m_step = bar->addAction(tr("Step ▶"), &runner, &lesson::Runner::step);
+    m_step = bar->addAction(tr("Step ▶"), this, &MainWindow::stepForward);
     m_step->setToolTip(tr("Run the next statement (Space or →)"));
     m_play = bar->addAction(tr("Play ▶▶"));
     m_play->setToolTip(
         tr("Run statement after statement at the chosen pace; stops at each \"predict\" point"));
-    connect(m_play, &QAction::triggered, this, [this] {
-        auto& r = m_session->runner();
-        if (r.mode() == lesson::Runner::Mode::Playing)
-            r.pause();
-        else
-            r.play();
-    });
-    m_reset = bar->addAction(tr("⟲ Reset"), &runner, &lesson::Runner::reset);
+    connect(m_play, &QAction::triggered, this, &MainWindow::togglePlay);
+    m_reset = bar->addAction(tr("⟲ Reset"), this, &MainWindow::resetOrRewind);
     m_reset->setToolTip(tr("Close every socket the lesson opened and start again (R)"));
     for (QAction* action : {m_stepBack, m_step, m_play, m_reset})
         if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(action)))
@@ -178,6 +197,7 @@ void MainWindow::buildToolbar()
         const double speed = kSpeeds[index];
         m_session->presenter().setSpeed(speed);
         m_session->runner().setPlayInterval(speed == 0 ? 0 : int(900 / speed));
+        m_session->replayer().setInterval(speed == 0 ? 1 : int(900 / speed));
         m_speedLabel->setText(speedText(speed));
         QSettings().setValue(QStringLiteral("speed"), index);
     });
@@ -198,22 +218,25 @@ void MainWindow::buildToolbar()
 
     // The projector's keys: Space and → step, ← steps back, R resets. A text field that
     // has the focus keeps its keys.
-    auto shortcut = [this](const QKeySequence& key, auto slot) {
+    auto shortcut = [this](const QKeySequence& key, void (MainWindow::*slot)()) {
         auto* s = new QShortcut(key, this);
-        connect(s, &QShortcut::activated, &m_session->runner(), slot);
+        connect(s, &QShortcut::activated, this, slot);
     };
-    shortcut(QKeySequence(Qt::Key_Space), &lesson::Runner::step);
-    shortcut(QKeySequence(Qt::Key_Right), &lesson::Runner::step);
-    shortcut(QKeySequence(Qt::Key_Left), &lesson::Runner::stepBack);
-    shortcut(QKeySequence(Qt::Key_R), &lesson::Runner::reset);
+    shortcut(QKeySequence(Qt::Key_Space), &MainWindow::stepForward);
+    shortcut(QKeySequence(Qt::Key_Right), &MainWindow::stepForward);
+    shortcut(QKeySequence(Qt::Key_Left), &MainWindow::stepBack);
+    shortcut(QKeySequence(Qt::Key_R), &MainWindow::resetOrRewind);
 }
 
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("New experiment"), QKeySequence::New, m_session, &Session::startExperiment);
-    file->addAction(tr("Open script…"), QKeySequence::Open, this, &MainWindow::openFile);
+    file->addAction(tr("Open script or session…"), QKeySequence::Open, this, &MainWindow::openFile);
     file->addAction(tr("Save script as…"), QKeySequence::Save, this, &MainWindow::saveAs);
+    file->addAction(tr("Save session (script and recording)…"),
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this,
+                    &MainWindow::saveSessionAs);
     file->addAction(tr("Export as Python programs…"), this, &MainWindow::exportPython);
     file->addSeparator();
     file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -233,6 +256,14 @@ void MainWindow::buildMenus()
     }
     connect(&m_session->runner().peers(), &lesson::LessonPeers::problem, this, &MainWindow::say);
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* closer = m_closerDock->toggleViewAction();
+    closer->setText(tr("Look closer: ladder, event log, inspector"));
+    closer->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    closer->setObjectName(QStringLiteral("lookCloser"));
+    connect(closer, &QAction::toggled, this,
+            [](bool shown) { QSettings().setValue(QStringLiteral("lookCloser"), shown); });
+    view->addAction(closer);
+    view->addSeparator();
     view->addAction(tr("Zoom in"), QKeySequence::ZoomIn, this, [this] { setZoom(m_zoom * 1.15); });
     view->addAction(tr("Zoom out"), QKeySequence::ZoomOut, this,
                     [this] { setZoom(m_zoom / 1.15); });
@@ -291,6 +322,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
 
 bool MainWindow::openLesson(const QString& nameOrPath, QString* error)
 {
+    if (nameOrPath.endsWith(QLatin1Char('.') + QLatin1String(sessionfile::kSuffix)))
+        return openSession(nameOrPath, error);
     QString why;
     const bool ok = m_session->loadShipped(nameOrPath, &why);
     if (!ok) {
@@ -393,6 +426,14 @@ void MainWindow::say(const QString& problem)
 
 void MainWindow::updateControls()
 {
+    if (const Replayer& replay = m_session->replayer(); replay.isActive()) {
+        m_step->setEnabled(!replay.atEnd());
+        m_play->setEnabled(true);
+        m_play->setText(replay.isPlaying() ? tr("Pause ❚❚") : tr("Play ▶▶"));
+        m_stepBack->setEnabled(replay.position() > 0);
+        m_reset->setEnabled(replay.position() > 0);
+        return;
+    }
     const auto& runner = m_session->runner();
     const bool resetting = runner.mode() == lesson::Runner::Mode::Resetting;
     const bool playing = runner.mode() == lesson::Runner::Mode::Playing;
@@ -405,6 +446,11 @@ void MainWindow::updateControls()
 
 void MainWindow::updateLive()
 {
+    if (m_session->replayer().isActive()) {
+        m_live->setText(tr("<span style='color:#d97706'>●</span> replaying a recording"));
+        m_catchUp->setEnabled(false);
+        return;
+    }
     const Presenter& presenter = m_session->presenter();
     if (presenter.backlog() == 0) {
         m_live->setText(tr("<span style='color:#059669'>●</span> live"));
@@ -424,63 +470,6 @@ void MainWindow::setZoom(double zoom)
     font.setPointSizeF((m_baseFontSize > 0 ? m_baseFontSize : 10) * m_zoom);
     QApplication::setFont(font);
     QSettings().setValue(QStringLiteral("zoom"), m_zoom);
-}
-
-void MainWindow::saveAs()
-{
-    const QString suggested =
-        m_session->fileName().startsWith(QLatin1Char(':'))
-            ? QDir::home().filePath(m_session->lessonName() + QStringLiteral(".py"))
-            : m_session->fileName();
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Save the script"), suggested, tr("Python (*.py)"));
-    if (path.isEmpty())
-        return;
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        say(tr("Cannot write %1: %2").arg(path, file.errorString()));
-        return;
-    }
-    file.write(m_session->scriptText().toUtf8());
-    say(tr("Saved %1").arg(path));
-}
-
-void MainWindow::openFile()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open a script"), QDir::homePath(),
-                                                      tr("Python (*.py)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!openLesson(path, &error))
-        QMessageBox::warning(this, tr("Not a lesson"), error);
-}
-
-void MainWindow::exportPython()
-{
-    const QString dir =
-        QFileDialog::getExistingDirectory(this, tr("Export into which folder?"), QDir::homePath());
-    if (dir.isEmpty())
-        return;
-    auto parsed = lesson::parse(m_session->scriptText(), QString());
-    if (auto* error = std::get_if<lesson::ParseError>(&parsed)) {
-        say(error->format(tr("script")));
-        return;
-    }
-    const QString name =
-        m_session->lessonName().isEmpty() ? QStringLiteral("experiment") : m_session->lessonName();
-    const auto& script = std::get<lesson::Script>(parsed);
-    auto files =
-        lesson::exporter::perActor(script, name) + lesson::exporter::asThreads(script, name);
-    for (const auto& [fileName, text] : files) {
-        QFile file(QDir(dir).filePath(fileName));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            say(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
-            return;
-        }
-        file.write(text.toUtf8());
-    }
-    say(tr("Exported %1 files into %2").arg(files.size()).arg(dir));
 }
 
 void MainWindow::newHost()

@@ -6,6 +6,7 @@
 
 class QAction;
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QSlider;
 class QSplitter;
@@ -14,9 +15,11 @@ class QToolButton;
 
 namespace sockbench {
 
+class CloserViews;
 class CodeView;
 class Console;
 class LessonPanel;
+class ReplayBar;
 class Session;
 class StageWidget;
 class Workbench;
@@ -42,6 +45,13 @@ public:
     QAction* playAction() const { return m_play; }
     QAction* resetAction() const { return m_reset; }
     QLabel* liveIndicator() const { return m_live; }
+    CloserViews* closerViews() const { return m_closer; }
+    QDockWidget* closerDock() const { return m_closerDock; }
+    ReplayBar* replayBar() const { return m_replayBar; }
+    // Saves the session (script and recorded events) / opens a .sockbench file and replays
+    // it; false with a message (also said in the status bar).
+    bool saveSession(const QString& path, QString* error = nullptr);
+    bool openSession(const QString& path, QString* error = nullptr);
     QString lastProblem() const { return m_problem; }
 
     // Opens a shipped lesson (name or number) or a lesson file; false with a message.
@@ -65,7 +75,14 @@ private:
     void updateLive();
     void say(const QString& problem);
     void saveAs();
+    void saveSessionAs();
     void openFile();
+    // The toolbar's and the keys' step, back, play and reset: the lesson's, or the
+    // recording's while one replays.
+    void stepForward();
+    void stepBack();
+    void togglePlay();
+    void resetOrRewind();
     void exportPython();
     void newHost();
     void startPeer(const QString& kind); // the Peers menu: a built-in peer, until the reset
@@ -75,6 +92,9 @@ private:
     LessonPanel* m_lessonPanel;
     CodeView* m_codeView;
     Console* m_console;
+    CloserViews* m_closer;
+    QDockWidget* m_closerDock;
+    ReplayBar* m_replayBar;
     QSplitter* m_vertical;
     QSplitter* m_bottom;
     QTabWidget* m_tabs;

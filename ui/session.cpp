@@ -6,6 +6,12 @@
 #include "lesson/lessonpeers.h"
 #include "lesson/parser.h"
 #include "lesson/scriptwriter.h"
+#include "session/recording.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
 
 namespace sockbench {
 
@@ -14,7 +20,13 @@ Session::Session(Workbench& workbench, QObject* parent)
     , m_workbench(workbench)
     , m_runner(workbench)
     , m_presenter(workbench.trace(), m_model)
+    , m_replayer(m_model, m_timeline, m_selection)
 {
+    m_timeline.setSocketNamer([this](SocketId id) { return m_runner.nameOf(id); });
+    connect(&m_presenter, &Presenter::presented, this, [this](const Event& event) {
+        if (!m_replayer.isActive())
+            m_timeline.add(event);
+    });
     connect(&m_runner, &lesson::Runner::resetDone, this, &Session::resetStage);
     connect(&m_runner, &lesson::Runner::stepFinished, this, [this] {
         const auto waiting = std::exchange(m_waitingClicks, {});
@@ -28,10 +40,14 @@ Session::Session(Workbench& workbench, QObject* parent)
 
 void Session::resetStage()
 {
+    if (m_replayer.isActive())
+        return; // the stage shows the recording; the live side only finished closing
     // The sockets of the old run are closed; the stage starts again empty, from here on -
     // or from the start of the lesson's peers, which listen before its first statement.
     m_presenter.restart(m_runner.peers().startedAtSeq());
     m_model.clear();
+    m_selection.clear();
+    m_timeline.start();
     for (const QString& actor : m_runner.script().actors)
         if (actor != QLatin1String("main"))
             m_model.addActor(actor);
@@ -48,6 +64,7 @@ bool Session::load(const QString& source, const QString& fileName, const QString
             *error = problem->format(fileName);
         return false;
     }
+    leaveReplay();
     m_name = name;
     m_fileName = fileName;
     m_modified = false;
@@ -186,6 +203,86 @@ QString Session::callOn(SocketId socket, const Call& call, QString* error)
     Q_EMIT statementInserted(step);
     Q_EMIT scriptChanged();
     return statement;
+}
+
+void Session::leaveReplay()
+{
+    if (!m_replayer.isActive())
+        return;
+    m_replayer.stop();
+    m_presenter.setSuspended(false);
+    m_runner.peers().setEnabled(true);
+    m_timeline.setSocketNamer([this](SocketId id) { return m_runner.nameOf(id); });
+}
+
+sessionfile::RecordedSession Session::record()
+{
+    if (m_replayer.isActive())
+        return m_replayer.session();
+    m_presenter.catchUp(); // everything that happened, not only what the pace has shown
+    QCoreApplication::sendPostedEvents(&m_timeline); // the timeline's last batch
+    QList<Event> events;
+    for (qsizetype i = 0; i < m_timeline.size(); ++i)
+        events << m_timeline.at(i);
+    sessionfile::RecordedSession s = sessionfile::recordRun(m_runner, m_name, events);
+    s.droppedEvents = m_timeline.dropped();
+    return s;
+}
+
+bool Session::saveRecording(const QString& path, QString* error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(sessionfile::write(record())) < 0 ||
+        !file.commit()) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool Session::openRecording(const QString& path, QString* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = tr("Cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    auto read = sessionfile::read(file.readAll(), QFileInfo(path).fileName());
+    if (auto* why = std::get_if<QString>(&read)) {
+        if (error)
+            *error = *why;
+        return false;
+    }
+    auto& recording = std::get<sessionfile::RecordedSession>(read);
+    auto parsed = lesson::parse(recording.script, path);
+    if (auto* problem = std::get_if<lesson::ParseError>(&parsed)) {
+        if (error)
+            *error = tr("%1 (the script inside the session file)").arg(problem->format(path));
+        return false;
+    }
+    // From here on nothing live touches the stage, and nothing starts a socket: the old
+    // lesson's sockets close, its peers stop, and the recording is all there is.
+    leaveReplay();
+    m_presenter.setSuspended(true);
+    m_runner.peers().setEnabled(false);
+    m_replayer.start(recording);
+    m_name = recording.lessonName;
+    m_fileName = path;
+    m_modified = false;
+    m_runner.load(std::get<lesson::Script>(parsed));
+    Q_EMIT loaded();
+    Q_EMIT scriptChanged();
+    return true;
+}
+
+void Session::runRecordingLive()
+{
+    if (!m_replayer.isActive())
+        return;
+    const sessionfile::RecordedSession recording = m_replayer.session();
+    load(recording.script, m_fileName, recording.lessonName, nullptr);
 }
 
 void Session::interrupt(CallId call)

@@ -3,6 +3,9 @@
 #include "lesson/runner.h"
 #include "presentation/presenter.h"
 #include "presentation/stagemodel.h"
+#include "replay/replayer.h"
+#include "views/selection.h"
+#include "views/timeline.h"
 
 #include <QObject>
 #include <QSet>
@@ -24,6 +27,22 @@ public:
     lesson::Runner& runner() { return m_runner; }
     StageModel& model() { return m_model; }
     Presenter& presenter() { return m_presenter; }
+    // What the closer views show (the events the stage has shown since the last reset, or
+    // a recording up to the replay's position), and the moment they all look at.
+    Timeline& timeline() { return m_timeline; }
+    EventSelection& selection() { return m_selection; }
+    Replayer& replayer() { return m_replayer; }
+
+    // Saves what the stage has shown since the last reset, with the script, as a session
+    // file (docs/session-format.md). false and *error when it cannot be written.
+    bool saveRecording(const QString& path, QString* error);
+    // Opens a session file and replays it from the start, with no socket: the live lesson
+    // ends (its sockets close) and the stage shows the recording. false and *error, one
+    // sentence, for a file that cannot be read.
+    bool openRecording(const QString& path, QString* error);
+    // Leaves a replay: the recorded script is loaded and runs for real from its start.
+    void runRecordingLive();
+    sessionfile::RecordedSession record();
 
     // Loads a lesson or an experiment from its text; false and *error ("FILE:LINE:COL:
     // message") when it is not a valid lesson.
@@ -53,6 +72,7 @@ Q_SIGNALS:
 
 private:
     void resetStage();
+    void leaveReplay();
     // Names in use: the script's variables, and those given to statements still on their
     // way (two quick clicks must not both get s1).
     QSet<QString> takenNames() const;
@@ -62,6 +82,9 @@ private:
     lesson::Runner m_runner;
     StageModel m_model;
     Presenter m_presenter;
+    Timeline m_timeline;
+    EventSelection m_selection;
+    Replayer m_replayer;
     QString m_name;
     QString m_fileName;
     bool m_modified = false;

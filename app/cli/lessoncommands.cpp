@@ -8,12 +8,14 @@
 #include "lesson/lessonpeers.h"
 #include "lesson/parser.h"
 #include "lesson/runner.h"
+#include "session/recording.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSaveFile>
 
 namespace sockbench::cli {
 
@@ -283,11 +285,18 @@ int runLesson(const QStringList& arguments)
 {
     QString target;
     bool json = false;
+    QString recordTo;
     QList<std::pair<QString, Endpoint>> outside;
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString& argument = arguments[i];
         if (argument == QLatin1String("--json")) {
             json = true;
+        } else if (argument == QLatin1String("--record")) {
+            if (i + 1 >= arguments.size() || arguments[i + 1].startsWith(QLatin1Char('-'))) {
+                err() << "sockbench run: --record needs a file name, such as lesson.sockbench\n";
+                return 2;
+            }
+            recordTo = arguments[++i];
         } else if (argument == QLatin1String("--peer")) {
             QString why = QStringLiteral("--peer needs NAME=HOST:PORT");
             std::pair<QString, Endpoint> peer;
@@ -359,6 +368,19 @@ int runLesson(const QStringList& arguments)
     QObject::connect(&runner, &Runner::finished, &runner, [&](bool passed) {
         transcript.summary(passed);
         status = passed ? 0 : 1;
+        if (!recordTo.isEmpty()) {
+            // The whole trace: the lesson's calls, its peers', and what the kernel showed.
+            QSaveFile output(recordTo);
+            const QByteArray bytes = sessionfile::write(
+                sessionfile::recordRun(runner, file.name, workbench.trace().events()));
+            if (!output.open(QIODevice::WriteOnly) || output.write(bytes) < 0 || !output.commit()) {
+                err() << "sockbench run: cannot write " << recordTo << ": " << output.errorString()
+                      << '\n';
+                status = 2;
+            } else if (!json) {
+                out() << "Recorded in " << recordTo << " (open it in the window to replay it)\n";
+            }
+        }
         QCoreApplication::exit(status);
     });
     // A lesson with peers is ready once they listen: the reset ends then.

@@ -80,6 +80,8 @@ QList<CallId> LessonPeers::restart(const Script& script)
 {
     stopAll();
     m_declared.clear();
+    if (!m_enabled)
+        return {};
     const auto declared = peerDeclarations(script);
     if (const auto* why = std::get_if<QString>(&declared)) {
         Q_EMIT problem(*why);

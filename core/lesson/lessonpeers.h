@@ -42,6 +42,8 @@ public:
     // How long course-web waits for a request (tests make it short).
     void setRequestTimeout(std::chrono::milliseconds timeout) { m_requestTimeout = timeout; }
 
+    // Off while a recorded session replays: a replay starts no socket at all.
+    void setEnabled(bool enabled) { m_enabled = enabled; }
     // Stops the peers of the last run and starts the script's. Returns the calls whose
     // results mean that every peer listens, or could not (problem() said why).
     QList<CallId> restart(const Script& script);
@@ -72,6 +74,7 @@ private:
     std::vector<std::pair<QString, std::unique_ptr<services::Peer>>> m_peers;
     std::chrono::milliseconds m_requestTimeout{10000};
     quint64 m_startedAt = 0;
+    bool m_enabled = true;
 };
 
 } // namespace sockbench::lesson

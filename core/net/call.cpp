@@ -1,6 +1,7 @@
 #include "call.h"
 
 #include <array>
+#include <sys/socket.h>
 #include <utility>
 
 namespace sockbench {
@@ -106,6 +107,20 @@ QString socketTypeName(SocketType type)
 {
     return type == SocketType::Stream ? QStringLiteral("SOCK_STREAM")
                                       : QStringLiteral("SOCK_DGRAM");
+}
+
+QString nativeSocketTypeName(int type)
+{
+    switch (type) {
+    case SOCK_STREAM:
+        return QStringLiteral("SOCK_STREAM");
+    case SOCK_DGRAM:
+        return QStringLiteral("SOCK_DGRAM");
+    case SOCK_RAW:
+        return QStringLiteral("SOCK_RAW");
+    default:
+        return QString::number(type);
+    }
 }
 
 QString optionName(SocketOption option)

@@ -50,6 +50,8 @@ bool isDataCall(CallKind kind); // moves payload bytes: send*, recv*
 
 enum class SocketType : quint8 { Stream, Datagram };
 QString socketTypeName(SocketType type); // "SOCK_STREAM", "SOCK_DGRAM"
+// A SOCK_* number as the system gives it (getaddrinfo's entries): its name, or the number.
+QString nativeSocketTypeName(int type);
 
 // The options the workbench lets you set; each knows its level.
 enum class SocketOption : quint8 {

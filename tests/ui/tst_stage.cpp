@@ -4,9 +4,11 @@
 #include "uisupport.h"
 
 #include "lesson/console.h"
+#include "net/errnoexplainer.h"
 #include "queuebar.h"
 #include "stage/wireoverlay.h"
 
+#include <QLabel>
 #include <QTemporaryDir>
 
 using namespace sockbench;
@@ -21,6 +23,7 @@ private Q_SLOTS:
     void blockedAcceptKeepsTheWindowResponsiveAndCanBeInterrupted();
     void formsRefuseBadInputBeforeAnythingIsSent();
     void wrongCallShowsTheKernelsError();
+    void failedCallIsExplainedOnTheCard();
 };
 
 void TestStage::initTestCase()
@@ -285,6 +288,78 @@ void TestStage::wrongCallShowsTheKernelsError()
         qPrintable(card->lastResultText() + f.window.console()->toPlainText()), kWaitMs);
     QVERIFY(card->lastResultText().contains(QStringLiteral("OSError")));
     QCOMPARE(card->stateText(), QStringLiteral("created"));
+}
+
+void TestStage::failedCallIsExplainedOnTheCard()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+    SocketCard* server =
+        newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
+    SocketCard* second =
+        newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
+    SocketCard* client =
+        newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
+    QVERIFY(server && second && client);
+    const auto meaningLabel = [](SocketCard* card) {
+        return card->findChild<QLabel*>(QStringLiteral("errnoMeaning"));
+    };
+    const auto tryLabel = [](SocketCard* card) {
+        return card->findChild<QLabel*>(QStringLiteral("errnoTry"));
+    };
+    QVERIFY(meaningLabel(server) && tryLabel(server));
+    QVERIFY(!meaningLabel(server)->isVisible()); // nothing failed yet
+
+    QVERIFY(click(server, CallKind::Bind, [](CallForm* form) {
+        setText(form, QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+        setText(form, QStringLiteral("port"), QStringLiteral("0"));
+    }));
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("bound"), kWaitMs);
+    QVERIFY(click(server, CallKind::Listen));
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("listening"), kWaitMs);
+    const quint16 port = f.view(server)->local.port();
+
+    // The same port again: EADDRINUSE, with what it means and what to try under it.
+    QVERIFY(click(second, CallKind::Bind, [port](CallForm* form) {
+        setText(form, QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+        setText(form, QStringLiteral("port"), QString::number(port));
+    }));
+    QTRY_VERIFY_WITH_TIMEOUT(second->lastResultText().contains(QStringLiteral("EADDRINUSE")),
+                             kWaitMs);
+    const auto inUse = errnoexplainer::explain(ErrorDomain::Errno, EADDRINUSE);
+    QVERIFY(inUse);
+    QVERIFY(second->errorExplanationText().contains(inUse->meaning));
+    QVERIFY(second->errorExplanationText().contains(QStringLiteral("Try: ") + inUse->tryThis));
+    QVERIFY(meaningLabel(second)->isVisible());
+    QVERIFY(tryLabel(second)->isVisible());
+    QVERIFY(tryLabel(second)->text().startsWith(QStringLiteral("Try: ")));
+    // One line each; the whole text, causes included, is the tooltip.
+    QCOMPARE(meaningLabel(second)->text().count(QLatin1Char('\n')), 0);
+    QVERIFY(tryLabel(second)->toolTip().contains(QStringLiteral("SO_REUSEADDR")));
+    QVERIFY(tryLabel(second)->toolTip().contains(inUse->causes.toHtmlEscaped()));
+
+    // The socket is still usable: a bind elsewhere works, and the explanation goes.
+    QVERIFY(click(second, CallKind::Bind, [](CallForm* form) {
+        setText(form, QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+        setText(form, QStringLiteral("port"), QStringLiteral("0"));
+    }));
+    QTRY_COMPARE_WITH_TIMEOUT(second->stateText(), QStringLiteral("bound"), kWaitMs);
+    QVERIFY(second->errorExplanationText().isEmpty());
+    QVERIFY(!meaningLabel(second)->isVisible());
+
+    // Connecting where nothing listens any more: ECONNREFUSED, explained the same way.
+    QVERIFY(click(server, CallKind::Close));
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("closed"), kWaitMs);
+    QVERIFY(click(client, CallKind::Connect, [port](CallForm* form) {
+        setText(form, QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+        setText(form, QStringLiteral("port"), QString::number(port));
+    }));
+    QTRY_VERIFY2_WITH_TIMEOUT(client->lastResultText().contains(QStringLiteral("ECONNREFUSED")),
+                              qPrintable(client->lastResultText()), kWaitMs);
+    const auto refused = errnoexplainer::explain(ErrorDomain::Errno, ECONNREFUSED);
+    QVERIFY(refused);
+    QVERIFY(client->errorExplanationText().contains(refused->meaning));
+    QVERIFY(meaningLabel(client)->isVisible());
 }
 
 QTEST_MAIN(TestStage)

@@ -86,6 +86,7 @@ CodeView::CodeView(Session& session, QWidget* parent)
         m_fds.clear();
         highlight();
     });
+    connect(&session.replayer(), &Replayer::moved, this, &CodeView::showReplayed);
     connect(&session.workbench(), &Workbench::callFinished, this, [this](const Event& e) {
         if (e.result.ok() &&
             (e.request.kind == CallKind::Socket || e.request.kind == CallKind::Accept))
@@ -110,10 +111,60 @@ void CodeView::refresh()
     highlight();
 }
 
+void CodeView::showReplayed()
+{
+    // A recording: the statement that made the event shown last, and its calls in C, from
+    // the recorded events (the descriptors as they were then).
+    if (m_editing || !m_session.replayer().isActive())
+        return;
+    const Replayer& replayer = m_session.replayer();
+    const auto* st = replayer.currentStatement();
+    QList<QTextEdit::ExtraSelection> selections;
+    if (st && st->step >= 0 && st->step < static_cast<int>(m_stepLine.size()) &&
+        m_stepLine[static_cast<size_t>(st->step)] > 0) {
+        QTextEdit::ExtraSelection selection;
+        selection.format.setBackground(QColor(0xfe, 0xf3, 0xc7));
+        selection.format.setProperty(QTextFormat::FullWidthSelection, true);
+        selection.cursor = QTextCursor(m_script->document()->findBlockByLineNumber(
+            m_stepLine[static_cast<size_t>(st->step)] - 1));
+        selections << selection;
+        m_script->setTextCursor(selection.cursor);
+        m_script->ensureCursorVisible();
+    }
+    m_script->setExtraSelections(selections);
+    m_c->clear();
+    if (!st)
+        return;
+    QHash<SocketId, qint64> fds;
+    QHash<SocketId, AddressFamily> families;
+    QStringList blocks{QStringLiteral("/* line %1: %2 */").arg(st->line).arg(st->source)};
+    const auto& events = replayer.session().events;
+    for (int i = 0; i < replayer.position(); ++i) {
+        const Event& e = events[i];
+        if (e.kind != EventKind::CallFinished)
+            continue;
+        if (e.result.ok() &&
+            (e.request.kind == CallKind::Socket || e.request.kind == CallKind::Accept)) {
+            fds.insert(e.result.newSocket, e.result.count);
+            families.insert(e.result.newSocket, e.request.kind == CallKind::Socket
+                                                    ? e.request.args.family
+                                                    : families.value(e.socket));
+        }
+        if (st->calls.contains(e.call))
+            blocks << codegen::c::render(e, [&](SocketId id) {
+                return codegen::c::SocketFacts{fds.value(id, -1),
+                                               families.value(id, AddressFamily::Inet4)};
+            });
+    }
+    m_c->setPlainText(blocks.join(QStringLiteral("\n\n")));
+}
+
 void CodeView::highlight()
 {
     if (m_editing)
         return;
+    if (m_session.replayer().isActive())
+        return showReplayed();
     const auto& runner = m_session.runner();
     if (m_stepLine.size() != runner.steps().size())
         return refresh();

@@ -33,6 +33,7 @@ Q_SIGNALS:
 
 private:
     void highlight();
+    void showReplayed(); // a recording replays: its statement, its calls in C
     void showC(const lesson::StepOutcome& outcome);
     void toggleEditing();
 

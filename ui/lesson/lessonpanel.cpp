@@ -58,6 +58,7 @@ LessonPanel::LessonPanel(Session& session, QWidget* parent)
                    : tr("<b style='color:#b91c1c'>Something did not go as the lesson said.</b> "
                         "The console says what; reset (R) to start again."));
     });
+    connect(&session.replayer(), &Replayer::moved, this, &LessonPanel::refresh);
     connect(&session, &Session::loaded, this, [this] {
         m_outcome->clear();
         refresh();
@@ -74,6 +75,8 @@ void LessonPanel::refresh()
     const auto& runner = m_session.runner();
     const auto& script = runner.script();
     m_title->setText(script.title.isEmpty() ? m_session.lessonName() : script.title);
+    if (m_session.replayer().isActive())
+        return showReplayed();
     const int total = static_cast<int>(runner.steps().size());
     const int next = runner.nextStep();
     m_position->setText(total ? tr("Statement %1 of %2").arg(std::min(next + 1, total)).arg(total)
@@ -116,6 +119,34 @@ void LessonPanel::refresh()
             .arg(step.pos.line)
             .arg(step.source.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped(), text));
     m_next->setText(before);
+}
+
+void LessonPanel::showReplayed()
+{
+    // A recording: what the statement behind the event shown last said and did.
+    const Replayer& replayer = m_session.replayer();
+    m_position->setText(
+        tr("Recorded session · event %1 of %2").arg(replayer.position()).arg(replayer.total()));
+    m_outcome->clear();
+    const auto* st = replayer.currentStatement();
+    if (!st) {
+        m_narration->setText(replayer.position() == 0
+                                 ? tr("The recording is at its start. Step (→) to see what "
+                                      "happened, one call at a time.")
+                                 : tr("Events no statement made (a built-in peer, the kernel)."));
+        m_next->clear();
+        return;
+    }
+    const auto& steps = m_session.runner().steps();
+    QString said;
+    if (st->step >= 0 && st->step < static_cast<int>(steps.size()))
+        said = steps[static_cast<size_t>(st->step)].directives.narration.join(QLatin1Char(' '));
+    m_narration->setText(tr("<b>Recorded</b> — %1, line %2: <code>%3</code><br>%4")
+                             .arg(st->actor.toHtmlEscaped())
+                             .arg(st->line)
+                             .arg(st->source.toHtmlEscaped(), said.toHtmlEscaped()));
+    m_next->setText(tr("<p style='color:#374151'>It ended: <i>%1</i> %2</p>")
+                        .arg(st->outcome.toHtmlEscaped(), st->value.left(160).toHtmlEscaped()));
 }
 
 } // namespace sockbench

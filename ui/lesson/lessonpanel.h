@@ -17,6 +17,7 @@ public:
 
     QString narration() const;
     void refresh();
+    void showReplayed(); // a recording replays: the statement behind the moment shown
 
 private:
     Session& m_session;

@@ -41,12 +41,25 @@ void Presenter::restart(quint64 fromSeq)
     Q_EMIT lagChanged();
 }
 
+void Presenter::setSuspended(bool suspended)
+{
+    m_suspended = suspended;
+    if (suspended) {
+        m_dwell.stop();
+        m_pending.clear();
+        m_nextSeq = m_trace.lastSeq() + 1;
+        Q_EMIT lagChanged();
+    }
+}
+
 void Presenter::fetch()
 {
     const QList<Event> fresh = m_trace.events(m_nextSeq);
     if (fresh.isEmpty())
         return;
     m_nextSeq = fresh.last().seq + 1;
+    if (m_suspended)
+        return;
     for (const Event& event : fresh)
         m_pending.push_back(event);
     // Too far behind: apply the oldest in one go. Their bytes still show, merged.

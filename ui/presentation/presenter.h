@@ -37,6 +37,9 @@ public:
     bool isLive() const { return m_pending.empty() && !m_dwell.isActive(); }
     // How long the newest event shown may take to animate (views time their motion by it).
     int currentDwellMs() const { return m_currentDwell; }
+    // While a recording replays, the stage is not the live trace's: events that still
+    // arrive (the old lesson's sockets closing) are skipped, not shown.
+    void setSuspended(bool suspended);
 
 public Q_SLOTS:
     void catchUp();
@@ -59,6 +62,7 @@ private:
     std::deque<Event> m_pending;
     quint64 m_nextSeq = 0;
     double m_speed = 1.0;
+    bool m_suspended = false;
     int m_currentDwell = 0;
     QTimer m_dwell;
 };

@@ -197,7 +197,7 @@ void StageModel::apply(const Event& event)
         // The kernel's states prove the segments that moved them.
         const SocketId peer = peerOf(view.id);
         if (before.tcpState != TcpState::CloseWait && event.kernel.tcpState == TcpState::CloseWait)
-            Q_EMIT controlSegment(peer, view.id, QStringLiteral("FIN"));
+            animateSegment(peer, view.id, QStringLiteral("FIN"));
         return;
     }
     case EventKind::CallFinished:
@@ -257,6 +257,19 @@ void StageModel::settleOutside()
     }
 }
 
+void StageModel::animateBytes(SocketId from, SocketId to, const QByteArray& sample, qint64 size,
+                              bool datagram)
+{
+    if (m_animated)
+        Q_EMIT bytesSent(from, to, sample, size, datagram);
+}
+
+void StageModel::animateSegment(SocketId from, SocketId to, const QString& kind)
+{
+    if (m_animated)
+        Q_EMIT controlSegment(from, to, kind);
+}
+
 void StageModel::finished(const Event& event)
 {
     SocketView& view = m_sockets[event.socket];
@@ -303,7 +316,7 @@ void StageModel::finished(const Event& event)
             m_undecided << view.id;
             if (view.isTcp()) {
                 const SocketId server = findByLocal(view.peer, SocketType::Stream);
-                Q_EMIT controlSegment(view.id, server, QStringLiteral("SYN"));
+                animateSegment(view.id, server, QStringLiteral("SYN"));
             }
             break;
         case CallKind::SendTo:
@@ -320,7 +333,7 @@ void StageModel::finished(const Event& event)
                          : write       ? TeachingState::WriteShut
                                        : TeachingState::ReadShut;
             if (write && view.isTcp())
-                Q_EMIT controlSegment(view.id, peerOf(view.id), QStringLiteral("FIN"));
+                animateSegment(view.id, peerOf(view.id), QStringLiteral("FIN"));
             break;
         }
         case CallKind::Close: {
@@ -330,7 +343,7 @@ void StageModel::finished(const Event& event)
             view.state = TeachingState::Closed;
             view.blockedCall = {};
             if (wasConnected && view.isTcp())
-                Q_EMIT controlSegment(view.id, peer, QStringLiteral("FIN"));
+                animateSegment(view.id, peer, QStringLiteral("FIN"));
             if (const auto end = m_outside.constFind(view.id); end != m_outside.cend()) {
                 m_sockets[*end].state = TeachingState::Closed; // as far as we can tell
                 Q_EMIT socketChanged(*end);
@@ -375,17 +388,17 @@ void StageModel::finished(const Event& event)
                 } else {
                     to = peerOf(view.id);
                 }
-                Q_EMIT bytesSent(view.id, to, event.payload, event.payloadSize, datagram);
+                animateBytes(view.id, to, event.payload, event.payloadSize, datagram);
             } else {
                 view.bytesReceived += event.payloadSize;
                 view.datagramsReceived += datagram ? 1 : 0;
                 // Nobody on the stage sent these: they came from the outside end.
                 if (const auto end = m_outside.constFind(view.id); end != m_outside.cend())
-                    Q_EMIT bytesSent(*end, view.id, event.payload, event.payloadSize, datagram);
+                    animateBytes(*end, view.id, event.payload, event.payloadSize, datagram);
             }
         }
     } else if (r.outcome == Outcome::Error && r.errorName() == QLatin1String("ECONNRESET")) {
-        Q_EMIT controlSegment(peerOf(view.id), view.id, QStringLiteral("RST"));
+        animateSegment(peerOf(view.id), view.id, QStringLiteral("RST"));
     }
     Q_EMIT socketChanged(view.id);
 }

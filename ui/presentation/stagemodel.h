@@ -91,6 +91,8 @@ public:
     quint64 lastSeq() const { return m_lastSeq; }
     // Adds a host that has no socket yet (the window's "new host").
     void addActor(const QString& actor);
+    // Off while a replay rebuilds the picture at once: states change, nothing flies.
+    void setAnimated(bool animated) { m_animated = animated; }
 
 Q_SIGNALS:
     void actorAdded(const QString& actor);
@@ -107,12 +109,16 @@ Q_SIGNALS:
 private:
     SocketView& add(SocketId id, const QString& actor, AddressFamily family, SocketType type);
     void finished(const Event& event);
+    void animateBytes(SocketId from, SocketId to, const QByteArray& sample, qint64 size,
+                      bool datagram);
+    void animateSegment(SocketId from, SocketId to, const QString& kind);
     SocketId findByLocal(const Endpoint& address, SocketType type) const;
     // Connected TCP sockets whose other end is no workbench socket get an outside end.
     bool mayStillBeOurs(const SocketView& socket) const;
     void settleOutside();
 
     QHash<SocketId, SocketView> m_sockets;
+    bool m_animated = true;
     QHash<SocketId, SocketId> m_outside; // workbench socket -> its outside end
     QList<SocketId> m_undecided;         // connected; whose is the other end?
     quint32 m_nextOutside = kFirstOutside;

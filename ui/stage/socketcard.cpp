@@ -1,5 +1,6 @@
 #include "socketcard.h"
 
+#include "net/errnoexplainer.h"
 #include "presentation/describe.h"
 #include "queuebar.h"
 
@@ -9,6 +10,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
@@ -93,6 +95,8 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     , m_blocked(new QLabel(m_blockedRow))
     , m_interrupt(new QPushButton(tr("Interrupt"), m_blockedRow))
     , m_last(new QLabel(this))
+    , m_meaning(new QLabel(this))
+    , m_try(new QLabel(this))
     , m_more(new QToolButton(this))
     , m_pulseAnimation(new QVariantAnimation(this))
     , m_blockedTimer(new QTimer(this))
@@ -153,6 +157,18 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
 
     m_last->setWordWrap(true);
     layout->addWidget(m_last);
+    // One line each, cut to the card's width: the card must not grow a paragraph per error.
+    // The full text (with the usual causes) is the tooltip, and in the inspector.
+    m_meaning->setObjectName(QStringLiteral("errnoMeaning"));
+    m_try->setObjectName(QStringLiteral("errnoTry"));
+    for (QLabel* label : {m_meaning, m_try}) {
+        label->setTextFormat(Qt::PlainText);
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        label->hide();
+        layout->addWidget(label);
+    }
+    m_meaning->setStyleSheet(QStringLiteral("color:#7f1d1d;"));
+    m_try->setStyleSheet(QStringLiteral("color:#374151;"));
 
     auto* buttons = new QWidget(this);
     auto* row = new QHBoxLayout(buttons);
@@ -246,6 +262,13 @@ QString SocketCard::lastResultText() const
     return m_last->text();
 }
 
+QString SocketCard::errorExplanationText() const
+{
+    if (m_meaningText.isEmpty())
+        return {};
+    return m_meaningText + QLatin1Char('\n') + tr("Try: %1").arg(m_tryText);
+}
+
 void SocketCard::setPulse(double pulse)
 {
     m_pulse = pulse;
@@ -301,6 +324,7 @@ void SocketCard::display(const SocketView& view, const QString& name)
         m_last->setText(tr("<span style='color:#374151'>%1 → %2</span>")
                             .arg(view.lastCall.toHtmlEscaped(), view.lastResult.toHtmlEscaped()));
     }
+    showExplanation(view);
 
     const QList<CallKind> suggested = suggestedCalls(view);
     const bool stream = view.type == SocketType::Stream;
@@ -329,6 +353,53 @@ void SocketCard::display(const SocketView& view, const QString& name)
     if (stateChanged && isVisible())
         m_pulseAnimation->start();
     update();
+}
+
+void SocketCard::showExplanation(const SocketView& view)
+{
+    std::optional<errnoexplainer::Explanation> explanation;
+    if (view.lastFailed) {
+        // The view carries the error by name: an errno, EAI_* or h_errno name, or the
+        // outcome ("timeout", "invalid") of a call that failed without one.
+        if (const auto known = errnocatalog::lookup(view.lastErrorName))
+            explanation = errnoexplainer::explain(known->domain, known->number);
+        else if (view.lastErrorName == outcomeName(Outcome::Timeout))
+            explanation = errnoexplainer::explain(CallResult::timedOut());
+        else if (view.lastErrorName == outcomeName(Outcome::Invalid))
+            explanation = errnoexplainer::explain(CallResult::invalid(view.lastErrorText));
+    }
+    m_meaningText = explanation ? explanation->meaning : QString();
+    m_tryText = explanation ? explanation->tryThis : QString();
+    m_meaning->setVisible(explanation.has_value());
+    m_try->setVisible(explanation.has_value());
+    const QString tooltip =
+        explanation
+            ? tr("<p><b>%1</b>: %2</p><p><b>Usual causes:</b> %3</p><p><b>Try:</b> %4</p>")
+                  .arg(explanation->name.toHtmlEscaped(), explanation->meaning.toHtmlEscaped(),
+                       explanation->causes.toHtmlEscaped(), explanation->tryThis.toHtmlEscaped())
+            : QString();
+    for (QLabel* label : {m_last, m_meaning, m_try})
+        label->setToolTip(tooltip);
+    m_meaning->setAccessibleDescription(m_meaningText);
+    m_try->setAccessibleDescription(m_tryText);
+    elideExplanation();
+}
+
+void SocketCard::elideExplanation()
+{
+    if (m_meaningText.isEmpty())
+        return;
+    const int width = std::max(40, contentsRect().width() - layout()->contentsMargins().left() -
+                                       layout()->contentsMargins().right());
+    m_meaning->setText(m_meaning->fontMetrics().elidedText(m_meaningText, Qt::ElideRight, width));
+    m_try->setText(
+        m_try->fontMetrics().elidedText(tr("Try: %1").arg(m_tryText), Qt::ElideRight, width));
+}
+
+void SocketCard::resizeEvent(QResizeEvent* event)
+{
+    QFrame::resizeEvent(event);
+    elideExplanation();
 }
 
 void SocketCard::refreshBlocked()

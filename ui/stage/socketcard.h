@@ -35,6 +35,9 @@ public:
     QString stateText() const;
     QString kernelStateText() const;
     QString lastResultText() const;
+    // For a failed last call: what the error means and what to try, in full (the card shows
+    // each on one line, cut to fit, with everything in the tooltip); empty otherwise.
+    QString errorExplanationText() const;
     QueueBar* receiveQueue() const { return m_recvQueue; }
     QueueBar* sendQueue() const { return m_sendQueue; }
     QueueBar* acceptQueue() const { return m_acceptQueue; }
@@ -48,10 +51,13 @@ Q_SIGNALS:
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     QToolButton* addCallButton(CallKind kind, const QString& tooltip, QWidget* row);
     void refreshBlocked();
+    void showExplanation(const SocketView& view);
+    void elideExplanation();
 
     SocketId m_id;
     std::function<qint64()> m_clock;
@@ -69,6 +75,10 @@ private:
     QLabel* m_blocked;
     QPushButton* m_interrupt;
     QLabel* m_last;
+    QLabel* m_meaning; // the failed call's error in one line: what it means
+    QLabel* m_try;     // ... and what to try
+    QString m_meaningText;
+    QString m_tryText;
     QHash<CallKind, QToolButton*> m_buttons;
     QToolButton* m_more;
     double m_pulse = 0;

@@ -1,5 +1,7 @@
 #include "timeline.h"
 
+#include <QTimer>
+
 #include <algorithm>
 
 namespace sockbench {
@@ -13,6 +15,8 @@ void Timeline::follow(const Trace& trace, quint64 fromSeq)
 {
     disconnect(m_following);
     m_trace = &trace;
+    m_live = true;
+    m_batch.clear();
     m_nextSeq = std::max<quint64>(fromSeq, 1);
     m_events.clear();
     m_actors.clear();
@@ -22,10 +26,30 @@ void Timeline::follow(const Trace& trace, quint64 fromSeq)
     pull();
 }
 
+void Timeline::start()
+{
+    clear();
+    m_live = true;
+}
+
+void Timeline::add(const Event& event)
+{
+    if (m_batch.isEmpty())
+        QTimer::singleShot(0, this, &Timeline::flush);
+    m_batch << event;
+}
+
+void Timeline::flush()
+{
+    append(std::exchange(m_batch, {}));
+}
+
 void Timeline::setEvents(const QList<Event>& events)
 {
     disconnect(m_following);
     m_trace = nullptr;
+    m_live = false;
+    m_batch.clear();
     m_events.clear();
     m_actors.clear();
     m_dropped = 0;
@@ -68,6 +92,8 @@ void Timeline::clear()
 {
     disconnect(m_following);
     m_trace = nullptr;
+    m_live = false;
+    m_batch.clear();
     m_events.clear();
     m_actors.clear();
     m_dropped = 0;

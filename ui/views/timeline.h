@@ -25,13 +25,18 @@ public:
 
     // Live: shows the trace's events from fromSeq on, and follows what it appends. Resets.
     void follow(const Trace& trace, quint64 fromSeq);
+    // Live, as the stage shows it: the presenter hands over each event it presents, and
+    // the views get them in one batch per turn of the event loop (bulk traffic presents
+    // hundreds at once). start() clears and begins such a feed.
+    void start();
+    void add(const Event& event);
     // Recorded: no trace. Resets and shows these events (replay appends and truncates).
     void setEvents(const QList<Event>& events);
     void append(const QList<Event>& events);
     // Keeps the first count events (stepping back through a replay). Resets.
     void truncate(qsizetype count);
     void clear();
-    bool isLive() const { return m_trace != nullptr; }
+    bool isLive() const { return m_live; }
 
     qsizetype size() const { return qsizetype(m_events.size()); }
     const Event& at(qsizetype index) const { return m_events[size_t(index)]; }
@@ -62,7 +67,11 @@ Q_SIGNALS:
 private:
     void remember(const Event& event);
 
+    void flush();
+
     const Trace* m_trace = nullptr;
+    bool m_live = false;
+    QList<Event> m_batch;
     QMetaObject::Connection m_following;
     quint64 m_nextSeq = 1;
     std::deque<Event> m_events;

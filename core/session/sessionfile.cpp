@@ -1,0 +1,178 @@
+#include "sessionfile.h"
+
+#include "eventjson.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cctype>
+
+namespace sockbench::sessionfile {
+
+namespace {
+
+// "LINE:COL" of a byte offset, for JSON syntax errors.
+QString lineColumn(const QByteArray& data, qsizetype offset)
+{
+    offset = std::clamp<qsizetype>(offset, 0, data.size());
+    int line = 1;
+    qsizetype lineStart = 0;
+    for (qsizetype i = 0; i < offset; ++i)
+        if (data[i] == '\n') {
+            ++line;
+            lineStart = i + 1;
+        }
+    return QStringLiteral("%1:%2").arg(line).arg(offset - lineStart + 1);
+}
+
+} // namespace
+
+QByteArray write(const RecordedSession& s)
+{
+    QJsonObject root;
+    root.insert(QStringLiteral("format"), QLatin1String(kFormatName));
+    root.insert(QStringLiteral("version"), kFormatVersion);
+    root.insert(QStringLiteral("saved_by"), s.savedBy);
+    root.insert(QStringLiteral("saved_at"), s.savedAt);
+    root.insert(QStringLiteral("lesson"), s.lessonName);
+    root.insert(QStringLiteral("title"), s.title);
+    root.insert(QStringLiteral("script"), s.script);
+    QJsonArray sockets;
+    QList<SocketId> ids = s.socketNames.keys();
+    std::sort(ids.begin(), ids.end());
+    for (const SocketId id : ids)
+        sockets.append(QJsonObject{{QStringLiteral("id"), double(id.value)},
+                                   {QStringLiteral("name"), s.socketNames.value(id)}});
+    root.insert(QStringLiteral("sockets"), sockets);
+    QJsonArray statements;
+    for (const RecordedStatement& st : s.statements) {
+        QJsonArray calls;
+        for (const CallId c : st.calls)
+            calls.append(double(c.value));
+        statements.append(QJsonObject{{QStringLiteral("step"), st.step},
+                                      {QStringLiteral("line"), st.line},
+                                      {QStringLiteral("actor"), st.actor},
+                                      {QStringLiteral("source"), st.source},
+                                      {QStringLiteral("outcome"), st.outcome},
+                                      {QStringLiteral("value"), st.value},
+                                      {QStringLiteral("calls"), calls}});
+    }
+    root.insert(QStringLiteral("statements"), statements);
+    if (s.droppedEvents)
+        root.insert(QStringLiteral("dropped_events"), double(s.droppedEvents));
+    QJsonArray events;
+    for (const Event& e : s.events)
+        events.append(eventjson::toJson(e));
+    root.insert(QStringLiteral("events"), events);
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+std::variant<RecordedSession, QString> read(const QByteArray& data, const QString& fileName)
+{
+    auto refuse = [&](const QString& sentence) {
+        return fileName + QStringLiteral(": ") + sentence;
+    };
+    if (data.trimmed().isEmpty())
+        return refuse(QStringLiteral("the file is empty; a session file is the JSON Socket "
+                                     "Workbench writes with File › Save session"));
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(data, &error);
+    if (error.error != QJsonParseError::NoError) {
+        // An error at the very end is a file that stops early (a full disk, a broken copy).
+        qsizetype end = data.size();
+        while (end > 0 && std::isspace(static_cast<unsigned char>(data[end - 1])))
+            --end;
+        const bool cutShort = error.offset >= end - 1;
+        return fileName + QLatin1Char(':') + lineColumn(data, error.offset) +
+               (cutShort ? QStringLiteral(": the session file ends too soon (%1): it was cut "
+                                          "short")
+                         : QStringLiteral(": not a readable session file: %1"))
+                   .arg(error.errorString());
+    }
+    const QJsonObject root = document.object();
+    if (!document.isObject() ||
+        root.value(QStringLiteral("format")).toString() != QLatin1String(kFormatName))
+        return refuse(QStringLiteral("not a Socket Workbench session (it has no \"format\": "
+                                     "\"%1\")")
+                          .arg(QLatin1String(kFormatName)));
+    const QJsonValue version = root.value(QStringLiteral("version"));
+    if (!version.isDouble() || version.toDouble() != double(version.toInt()) || version.toInt() < 1)
+        return refuse(QStringLiteral("its \"version\" must be a whole number from 1"));
+    if (version.toInt() > kFormatVersion)
+        return refuse(QStringLiteral("it was saved by a newer Socket Workbench (session format "
+                                     "version %1); this one reads version %2. Open it with a "
+                                     "newer Socket Workbench.")
+                          .arg(version.toInt())
+                          .arg(kFormatVersion));
+
+    RecordedSession s;
+    s.lessonName = root.value(QStringLiteral("lesson")).toString();
+    s.title = root.value(QStringLiteral("title")).toString();
+    s.savedBy = root.value(QStringLiteral("saved_by")).toString();
+    s.savedAt = root.value(QStringLiteral("saved_at")).toString();
+    if (!root.value(QStringLiteral("script")).isString())
+        return refuse(QStringLiteral("it has no \"script\" (the Python text of the session)"));
+    s.script = root.value(QStringLiteral("script")).toString();
+    s.droppedEvents = qint64(root.value(QStringLiteral("dropped_events")).toDouble());
+
+    const QJsonValue sockets = root.value(QStringLiteral("sockets"));
+    if (!sockets.isUndefined() && !sockets.isArray())
+        return refuse(QStringLiteral("\"sockets\" must be a list"));
+    for (const QJsonValue& v : sockets.toArray()) {
+        const QJsonObject o = v.toObject();
+        const double id = o.value(QStringLiteral("id")).toDouble(-1);
+        if (!v.isObject() || id < 1 || id != double(quint32(id)) ||
+            !o.value(QStringLiteral("name")).isString())
+            return refuse(QStringLiteral("every entry of \"sockets\" is {\"id\": N, \"name\": "
+                                         "\"...\"} with N from 1"));
+        s.socketNames.insert(SocketId{quint32(id)}, o.value(QStringLiteral("name")).toString());
+    }
+
+    const QJsonValue statements = root.value(QStringLiteral("statements"));
+    if (!statements.isUndefined() && !statements.isArray())
+        return refuse(QStringLiteral("\"statements\" must be a list"));
+    int index = 0;
+    for (const QJsonValue& v : statements.toArray()) {
+        ++index;
+        const QJsonObject o = v.toObject();
+        if (!v.isObject() || !o.value(QStringLiteral("line")).isDouble())
+            return refuse(QStringLiteral("statement %1 has no \"line\"").arg(index));
+        RecordedStatement st;
+        st.step = o.value(QStringLiteral("step")).toInt(-1);
+        st.line = o.value(QStringLiteral("line")).toInt();
+        st.actor = o.value(QStringLiteral("actor")).toString();
+        st.source = o.value(QStringLiteral("source")).toString();
+        st.outcome = o.value(QStringLiteral("outcome")).toString();
+        st.value = o.value(QStringLiteral("value")).toString();
+        for (const QJsonValue& c : o.value(QStringLiteral("calls")).toArray())
+            st.calls << CallId{quint64(c.toDouble())};
+        s.statements << st;
+    }
+
+    const QJsonValue events = root.value(QStringLiteral("events"));
+    if (!events.isArray())
+        return refuse(QStringLiteral("it has no \"events\" list"));
+    quint64 lastSeq = 0;
+    index = 0;
+    for (const QJsonValue& v : events.toArray()) {
+        ++index;
+        if (!v.isObject())
+            return refuse(QStringLiteral("event %1 is not an object").arg(index));
+        QString why;
+        auto event = eventjson::fromJson(v.toObject(), &why);
+        if (!event)
+            return refuse(QStringLiteral("event %1: %2").arg(index).arg(why));
+        if (event->seq <= lastSeq)
+            return refuse(QStringLiteral("event %1: \"seq\" %2 does not follow %3; events are "
+                                         "in the order they happened")
+                              .arg(index)
+                              .arg(event->seq)
+                              .arg(lastSeq));
+        lastSeq = event->seq;
+        s.events << *event;
+    }
+    return s;
+}
+
+} // namespace sockbench::sessionfile

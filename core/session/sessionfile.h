@@ -1,0 +1,49 @@
+#pragma once
+
+#include "engine/event.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <variant>
+
+// A recorded session: the script and every event it made, in one file that a classroom
+// can replay on a machine with no network. The format is described in
+// docs/session-format.md; reading never trusts the file.
+namespace sockbench::sessionfile {
+
+inline constexpr int kFormatVersion = 1;
+inline constexpr char kFormatName[] = "sockbench-session";
+inline constexpr char kSuffix[] = "sockbench"; // lesson-01.sockbench
+
+// One statement as it ran: where it is in the script, how it ended, the calls it made.
+struct RecordedStatement {
+    int step = -1;
+    int line = 0;
+    QString actor;
+    QString source;
+    QString outcome; // StepOutcome kind name: "ok", "expected error", "failed", ...
+    QString value;   // repr of the value, or the error
+    QList<CallId> calls;
+};
+
+struct RecordedSession {
+    QString lessonName; // "first-connection", "experiment"
+    QString title;
+    QString script; // the Python text, as the code view showed it
+    QString savedBy;
+    QString savedAt; // ISO 8601, UTC
+    QHash<SocketId, QString> socketNames;
+    QList<RecordedStatement> statements;
+    QList<Event> events;      // in seq order
+    qint64 droppedEvents = 0; // events before these that the window no longer held
+};
+
+QByteArray write(const RecordedSession& session);
+// The session, or one sentence: "FILE:LINE:COL: …" where the JSON itself is broken,
+// "FILE: …" for anything else.
+std::variant<RecordedSession, QString> read(const QByteArray& data, const QString& fileName);
+
+} // namespace sockbench::sessionfile

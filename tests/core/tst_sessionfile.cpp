@@ -1,0 +1,212 @@
+// Session files: what a real exchange recorded comes back field for field, and a file that
+// is broken, cut short or from a newer version gets one clear sentence, never a crash.
+
+#include "session/eventjson.h"
+#include "session/sessionfile.h"
+#include "testsupport.h"
+
+#include <QJsonDocument>
+
+using namespace sockbench;
+using namespace sockbench::test;
+
+class SessionFileTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void realExchangeRoundTrips();
+    void everyAddressFamilyRoundTrips();
+    void brokenFilesAreRefused_data();
+    void brokenFilesAreRefused();
+    void truncatedFileSaysWhere();
+
+private:
+    sessionfile::RecordedSession recorded();
+    QList<Event> m_events;
+};
+
+void SessionFileTest::initTestCase()
+{
+    // A real exchange on loopback: connect, accept, send, recv, an error, resolver calls.
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    QVERIFY(c.client.isValid());
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll(QByteArray("GET /\r\n\0\xff", 9))));
+    EXPECT_OK(RUN(bench, c.server, calls::recv(1024)));
+    EXPECT_OK(RUN(bench, c.server, calls::settimeout(0.5)));
+    const SocketId other = makeSocket(bench);
+    EXPECT_ERRNO(
+        RUN(bench, other, calls::bind(QStringLiteral("127.0.0.1"), c.listenAddress.port())),
+        "EADDRINUSE");
+    EXPECT_OK(RUN(bench, SocketId{},
+                  calls::getaddrinfo(QStringLiteral("localhost"), QStringLiteral("80"))));
+    EXPECT_OK(RUN(bench, c.client, calls::shutdown(SHUT_WR)));
+    EXPECT_OK(RUN(bench, c.client, calls::close()));
+    m_events = bench.trace().events();
+    QVERIFY(m_events.size() > 10);
+}
+
+sessionfile::RecordedSession SessionFileTest::recorded()
+{
+    sessionfile::RecordedSession s;
+    s.lessonName = QStringLiteral("experiment");
+    s.title = QStringLiteral("My experiment");
+    s.script = QStringLiteral("import socket\ns = socket.socket()\n");
+    s.savedBy = QStringLiteral("Socket Workbench test");
+    s.savedAt = QStringLiteral("2026-11-23T14:00:00Z");
+    s.socketNames.insert(SocketId{1}, QStringLiteral("server"));
+    s.statements << sessionfile::RecordedStatement{1,
+                                                   2,
+                                                   QStringLiteral("you"),
+                                                   QStringLiteral("s = socket.socket()"),
+                                                   QStringLiteral("ok"),
+                                                   QStringLiteral("<socket>"),
+                                                   {CallId{1}}};
+    s.events = m_events;
+    return s;
+}
+
+void SessionFileTest::realExchangeRoundTrips()
+{
+    const auto original = recorded();
+    const QByteArray bytes = sessionfile::write(original);
+    auto read = sessionfile::read(bytes, QStringLiteral("s.sockbench"));
+    if (const auto* why = std::get_if<QString>(&read))
+        QFAIL(qPrintable(*why));
+    const auto& back = std::get<sessionfile::RecordedSession>(read);
+    QCOMPARE(back.script, original.script);
+    QCOMPARE(back.title, original.title);
+    QCOMPARE(back.socketNames, original.socketNames);
+    QCOMPARE(back.statements.size(), 1);
+    QCOMPARE(back.statements[0].line, 2);
+    QCOMPARE(back.statements[0].calls, QList<CallId>{CallId{1}});
+    QCOMPARE(back.events.size(), original.events.size());
+    for (qsizetype i = 0; i < back.events.size(); ++i) {
+        const QJsonObject a = eventjson::toJson(original.events[i]);
+        const QJsonObject b = eventjson::toJson(back.events[i]);
+        QVERIFY2(a == b, qPrintable(QString::fromUtf8(QJsonDocument(a).toJson()) +
+                                    QString::fromUtf8(QJsonDocument(b).toJson())));
+    }
+    // And the fields a view reads, compared directly rather than through JSON.
+    for (qsizetype i = 0; i < back.events.size(); ++i) {
+        const Event& a = original.events[i];
+        const Event& b = back.events[i];
+        QCOMPARE(b.seq, a.seq);
+        QCOMPARE(b.timeNs, a.timeNs);
+        QCOMPARE(b.kind, a.kind);
+        QCOMPARE(b.socket, a.socket);
+        QCOMPARE(b.request.kind, a.request.kind);
+        QCOMPARE(b.request.args.payload, a.request.args.payload);
+        QCOMPARE(b.result.outcome, a.result.outcome);
+        QCOMPARE(b.result.errorName(), a.result.errorName());
+        QCOMPARE(b.result.address, a.result.address);
+        QCOMPARE(b.result.addrInfo.size(), a.result.addrInfo.size());
+        QCOMPARE(b.payload, a.payload);
+        QCOMPARE(b.payloadSize, a.payloadSize);
+        QCOMPARE(b.kernel, a.kernel);
+        QCOMPARE(b.localAddress, a.localAddress);
+        QCOMPARE(b.peerAddress, a.peerAddress);
+    }
+    // The bytes with a NUL and a 0xff inside came back exactly.
+    const auto recv = std::find_if(back.events.begin(), back.events.end(), [](const Event& e) {
+        return e.kind == EventKind::CallFinished && e.request.kind == CallKind::Recv;
+    });
+    QVERIFY(recv != back.events.end());
+    QCOMPARE(recv->payload, QByteArray("GET /\r\n\0\xff", 9));
+    // Writing what was read gives the same file.
+    QCOMPARE(sessionfile::write(back), bytes);
+}
+
+void SessionFileTest::everyAddressFamilyRoundTrips()
+{
+    const Endpoint addresses[] = {
+        Endpoint(),
+        *Endpoint::parseLiteral(QStringLiteral("127.0.0.1"), 4000, AddressFamily::Inet4),
+        Endpoint::inet6(
+            Endpoint::parseLiteral(QStringLiteral("::1"), 0, AddressFamily::Inet6)->ipv6(), 4000, 7,
+            1),
+        *Endpoint::parseLiteral(QStringLiteral("::ffff:127.0.0.1"), 80, AddressFamily::Inet6),
+        Endpoint::unixPath(QByteArray("/tmp/sockbench.sock")),
+        Endpoint::unixPath(QByteArray("\0abstract", 9)),
+    };
+    for (const Endpoint& e : addresses) {
+        QString why;
+        const auto back = eventjson::endpointFromJson(eventjson::endpointToJson(e), &why);
+        QVERIFY2(back, qPrintable(why));
+        QCOMPARE(*back, e);
+        QCOMPARE(back->flowInfo(), e.flowInfo());
+        QCOMPARE(back->scopeId(), e.scopeId());
+    }
+}
+
+void SessionFileTest::brokenFilesAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QString>("says");
+    const QByteArray good = sessionfile::write(recorded());
+    auto edited = [&](const QByteArray& from, const QByteArray& to) {
+        QByteArray copy = good;
+        const qsizetype at = copy.indexOf(from);
+        Q_ASSERT(at >= 0);
+        return copy.replace(at, from.size(), to);
+    };
+    QTest::newRow("empty") << QByteArray() << QStringLiteral("s.sockbench: the file is empty");
+    QTest::newRow("not json") << QByteArray("import socket\n")
+                              << QStringLiteral("not a readable session file: illegal value");
+    QTest::newRow("a lesson script, not a session")
+        << QByteArray("{\"script\": \"x\"}") << QStringLiteral("not a Socket Workbench session");
+    QTest::newRow("newer version") << edited("\"version\": 1", "\"version\": 2")
+                                   << QStringLiteral("saved by a newer Socket Workbench (session "
+                                                     "format version 2); this one reads version 1");
+    QTest::newRow("version zero") << edited("\"version\": 1", "\"version\": 0")
+                                  << QStringLiteral("\"version\" must be a whole number from 1");
+    QTest::newRow("no events") << edited("\"events\"", "\"evens\"")
+                               << QStringLiteral("no \"events\" list");
+    QTest::newRow("unknown event kind")
+        << edited("\"kind\": \"finished\"", "\"kind\": \"exploded\"")
+        << QStringLiteral("event 1: \"kind\" must be one of blocked, finished, observed, not "
+                          "\"exploded\"");
+    QTest::newRow("unknown call") << edited("\"call\": \"socket\"", "\"call\": \"teleport\"")
+                                  << QStringLiteral("\"request\": \"call\" names no call");
+    QTest::newRow("bad bytes") << edited("\"payload\": \"", "\"payload\": \"!!")
+                               << QStringLiteral("\"payload\" is not base64");
+    QTest::newRow("bad address") << edited("\"address\": \"127.0.0.1\"", "\"address\": \"1.2.3\"")
+                                 << QStringLiteral("\"1.2.3\" is not an AF_INET address");
+    QTest::newRow("out of order") << edited("\"seq\": 2,", "\"seq\": 1,")
+                                  << QStringLiteral("event 2: \"seq\" 1 does not follow 1");
+    QTest::newRow("a string for a number") << edited("\"seq\": 2,", "\"seq\": \"two\",")
+                                           << QStringLiteral("\"seq\" must be a whole number");
+}
+
+void SessionFileTest::brokenFilesAreRefused()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QString, says);
+    const auto read = sessionfile::read(file, QStringLiteral("s.sockbench"));
+    QVERIFY(std::holds_alternative<QString>(read));
+    const QString message = std::get<QString>(read);
+    QVERIFY2(message.startsWith(QStringLiteral("s.sockbench:")), qPrintable(message));
+    QVERIFY2(message.contains(says), qPrintable(message));
+    QVERIFY2(!message.contains(QLatin1Char('\n')), "one line");
+}
+
+void SessionFileTest::truncatedFileSaysWhere()
+{
+    // A file cut off anywhere - a full disk, a copy that stopped - is refused with the
+    // line and column where it ends.
+    const QByteArray good = sessionfile::write(recorded());
+    for (const double fraction : {0.1, 0.5, 0.9, 0.999}) {
+        const QByteArray cut = good.left(qsizetype(double(good.size()) * fraction));
+        const auto read = sessionfile::read(cut, QStringLiteral("cut.sockbench"));
+        QVERIFY(std::holds_alternative<QString>(read));
+        const QString message = std::get<QString>(read);
+        const int lines = int(cut.count('\n')) + 1;
+        QVERIFY2(message.startsWith(QStringLiteral("cut.sockbench:%1:").arg(lines)) ||
+                     message.startsWith(QStringLiteral("cut.sockbench:%1:").arg(lines - 1)),
+                 qPrintable(message));
+        QVERIFY2(message.contains(QLatin1String("cut short")), qPrintable(message));
+    }
+}
+
+QTEST_GUILESS_MAIN(SessionFileTest)
+#include "tst_sessionfile.moc"

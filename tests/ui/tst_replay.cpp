@@ -1,0 +1,294 @@
+// Save a session, close it, open the file and replay it: the stage and the closer views
+// show what was recorded, step by step, forwards and backwards - and no socket is made.
+
+#include "presentation/stagemodel.h"
+#include "replay/replaybar.h"
+#include "session/eventjson.h"
+#include "uisupport.h"
+
+#include <QDir>
+#include <QDockWidget>
+#include <QJsonDocument>
+#include <QPushButton>
+#include <QSlider>
+#include <QTemporaryDir>
+
+using namespace sockbench;
+using namespace sockbench::uitest;
+
+namespace {
+
+// The stage's picture, in words: every socket's state, addresses, kernel view, last call.
+QStringList picture(const StageModel& model)
+{
+    QStringList lines;
+    for (const SocketId id : model.sockets()) {
+        const SocketView* s = model.socket(id);
+        lines << QStringLiteral("#%1 %2 %3 %4 %5 %6 %7 [%8 -> %9] sent %10 got %11")
+                     .arg(id.value)
+                     .arg(s->actor, teachingStateName(s->state), s->local.toString(),
+                          s->peer.toString(), tcpStateName(s->kernel.tcpState), s->lastCall,
+                          s->lastResult)
+                     .arg(s->bytesSent)
+                     .arg(s->bytesReceived);
+    }
+    return lines;
+}
+
+// The picture the first count recorded events make, drawn by a stage model of its own.
+QStringList pictureAfter(const QList<Event>& events, int count)
+{
+    StageModel model;
+    for (int i = 0; i < count; ++i)
+        model.apply(events[i]);
+    return picture(model);
+}
+
+QList<QByteArray> asJson(const Timeline& timeline)
+{
+    QList<QByteArray> out;
+    for (qsizetype i = 0; i < timeline.size(); ++i)
+        out << QJsonDocument(eventjson::toJson(timeline.at(i))).toJson(QJsonDocument::Compact);
+    return out;
+}
+
+int openDescriptors()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot).size());
+}
+
+// Runs a lesson to its end in a window and saves the session; returns the picture and the
+// events at the moment of saving.
+struct Recorded {
+    QStringList picture;
+    QList<QByteArray> events;
+    QHash<SocketId, QString> names;
+};
+
+} // namespace
+
+class TestReplay : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void savedSessionReplaysWithoutASocket_data();
+    void savedSessionReplaysWithoutASocket();
+    void selectingAMomentMovesTheReplayThere();
+    void brokenFilesAreRefusedInTheWindow_data();
+    void brokenFilesAreRefusedInTheWindow();
+    void runAgainLive();
+
+private:
+    bool record(const QString& lesson, const QString& path, Recorded* recorded);
+    QTemporaryDir m_dir;
+};
+
+void TestReplay::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_replay"));
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+}
+
+bool TestReplay::record(const QString& lesson, const QString& path, Recorded* recorded)
+{
+    Workbench bench;
+    MainWindow window(bench);
+    if (!window.openLesson(lesson)) {
+        qWarning() << "cannot open" << lesson;
+        return false;
+    }
+    window.session().presenter().setSpeed(0);
+    window.show();
+    auto& runner = window.session().runner();
+    if (!QTest::qWaitFor([&] { return runner.mode() == lesson::Runner::Mode::Idle; }, kWaitMs)) {
+        qWarning() << "the lesson never got ready";
+        return false;
+    }
+    runner.setStopAtPauses(false);
+    runner.setPlayInterval(0);
+    runner.play();
+    if (!QTest::qWaitFor([&] { return runner.isFinished(); }, 30000) || runner.failures() != 0) {
+        qWarning() << "the lesson did not pass:" << runner.nextStep() << runner.failures();
+        return false;
+    }
+    QString error;
+    if (!window.saveSession(path, &error)) {
+        qWarning() << error;
+        return false;
+    }
+    // Right after saving, before the event loop runs again: what the file holds.
+    recorded->picture = picture(window.session().model());
+    recorded->events = asJson(window.session().timeline());
+    for (const SocketId id : window.session().model().sockets())
+        recorded->names.insert(id, window.session().timeline().socketName(id));
+    return !recorded->events.isEmpty();
+}
+
+void TestReplay::savedSessionReplaysWithoutASocket_data()
+{
+    QTest::addColumn<QString>("lesson");
+    QTest::newRow("first connection") << QStringLiteral("first-connection");
+    QTest::newRow("connection refused") << QStringLiteral("connection-refused");
+    // A lesson with a built-in peer: the replay must not start the peer.
+    QTest::newRow("web page, with a peer") << QStringLiteral("a-web-page-over-a-raw-socket");
+}
+
+void TestReplay::savedSessionReplaysWithoutASocket()
+{
+    QFETCH(QString, lesson);
+    const QString path = m_dir.filePath(lesson + QStringLiteral(".sockbench"));
+    Recorded recorded;
+    QVERIFY(record(lesson, path, &recorded));
+
+    // Another workbench, as after closing the app: the replay must not touch it at all.
+    Workbench bench;
+    MainWindow window(bench);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const int descriptors = openDescriptors();
+    QString error;
+    QVERIFY2(window.openLesson(path, &error), qPrintable(error));
+    const Replayer& replay = window.session().replayer();
+    QVERIFY(replay.isActive());
+    QVERIFY(window.replayBar()->isVisible());
+    QVERIFY(window.closerDock()->isVisible());
+    QCOMPARE(replay.position(), 0);
+    QCOMPARE(replay.total(), int(recorded.events.size()));
+
+    // → steps through the recording; each step ends on a finished call, and the stage
+    // shows exactly what those events make.
+    const auto& events = replay.session().events;
+    int steps = 0;
+    while (!replay.atEnd() && steps < 10000) {
+        const int before = replay.position();
+        QTest::keyClick(&window, Qt::Key_Right);
+        ++steps;
+        QVERIFY(replay.position() > before);
+        QCOMPARE(events[replay.position() - 1 -
+                        [&] {
+                            int observations = 0;
+                            while (events[replay.position() - 1 - observations].kind ==
+                                   EventKind::Observation)
+                                ++observations;
+                            return observations;
+                        }()]
+                     .kind,
+                 EventKind::CallFinished);
+        QCOMPARE(picture(window.session().model()), pictureAfter(events, replay.position()));
+        QCOMPARE(window.session().selection().seq(), events[replay.position() - 1].seq);
+        QCOMPARE(window.replayBar()->slider()->value(), replay.position());
+    }
+    QVERIFY(replay.atEnd());
+    QVERIFY(!window.stepAction()->isEnabled());
+    // At the end: the same picture, the same events, the same names as when it was saved.
+    QCOMPARE(picture(window.session().model()), recorded.picture);
+    QCOMPARE(asJson(window.session().timeline()), recorded.events);
+    for (auto it = recorded.names.cbegin(); it != recorded.names.cend(); ++it)
+        QCOMPARE(window.session().timeline().socketName(it.key()), it.value());
+
+    // ← goes back one step at a time, to the start.
+    while (replay.position() > 0 && steps-- > 0) {
+        const int before = replay.position();
+        QTest::keyClick(&window, Qt::Key_Left);
+        QVERIFY(replay.position() < before);
+        QCOMPARE(picture(window.session().model()), pictureAfter(events, replay.position()));
+        QCOMPARE(window.session().timeline().size(), qsizetype(replay.position()));
+    }
+    QCOMPARE(replay.position(), 0);
+
+    // Not one call reached the workbench: no socket, no lookup, nothing.
+    QCOMPARE(bench.trace().lastSeq(), quint64(0));
+    QCOMPARE(openDescriptors(), descriptors);
+}
+
+void TestReplay::selectingAMomentMovesTheReplayThere()
+{
+    const QString path = m_dir.filePath(QStringLiteral("select.sockbench"));
+    Recorded recorded;
+    QVERIFY(record(QStringLiteral("first-connection"), path, &recorded));
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openSession(path));
+    Replayer& replay = window.session().replayer();
+    replay.seek(replay.total());
+    const auto& events = replay.session().events;
+    // A click on an early moment in the ladder or the log selects it: the stage goes back.
+    const int target = replay.total() / 3;
+    window.session().selection().select(events[target - 1].seq);
+    QCOMPARE(replay.position(), target);
+    QCOMPARE(picture(window.session().model()), pictureAfter(events, target));
+    // Dragging the slider goes anywhere too.
+    window.replayBar()->slider()->setValue(replay.total() - 1);
+    QCOMPARE(replay.position(), replay.total() - 1);
+    QCOMPARE(picture(window.session().model()), pictureAfter(events, replay.total() - 1));
+    QCOMPARE(bench.trace().lastSeq(), quint64(0));
+}
+
+void TestReplay::brokenFilesAreRefusedInTheWindow_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("empty") << QByteArray() << QStringLiteral("broken.sockbench: the file is empty");
+    QTest::newRow("truncated") << QByteArray("{\n  \"format\": \"sockbench-session\",\n  \"ver")
+                               << QStringLiteral("broken.sockbench:3:");
+    QTest::newRow("newer") << QByteArray("{\"format\": \"sockbench-session\", \"version\": 7}")
+                           << QStringLiteral("newer Socket Workbench");
+    QTest::newRow("script that is not a lesson")
+        << QByteArray("{\"format\": \"sockbench-session\", \"version\": 1, \"script\": "
+                      "\"while True:\\n    pass\\n\", \"events\": []}")
+        << QStringLiteral("the script inside the session file");
+}
+
+void TestReplay::brokenFilesAreRefusedInTheWindow()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, says);
+    const QString path = m_dir.filePath(QStringLiteral("broken.sockbench"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(content);
+    file.close();
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("first-connection")));
+    QString error;
+    QVERIFY(!window.openSession(path, &error));
+    QVERIFY2(error.contains(says), qPrintable(error));
+    QCOMPARE(window.lastProblem(), error);
+    // Nothing half-loaded: the lesson that was open is still there, ready to step.
+    QVERIFY(!window.session().replayer().isActive());
+    QVERIFY(!window.replayBar()->isVisible());
+    QCOMPARE(window.session().lessonName(), QStringLiteral("first-connection"));
+    QVERIFY(window.stepAction()->isEnabled());
+}
+
+void TestReplay::runAgainLive()
+{
+    const QString path = m_dir.filePath(QStringLiteral("live.sockbench"));
+    Recorded recorded;
+    QVERIFY(record(QStringLiteral("connection-refused"), path, &recorded));
+    Workbench bench;
+    MainWindow window(bench);
+    window.show();
+    QVERIFY(window.openSession(path));
+    window.session().presenter().setSpeed(0);
+    QTest::mouseClick(window.replayBar()->liveButton(), Qt::LeftButton);
+    QVERIFY(!window.session().replayer().isActive());
+    QVERIFY(!window.replayBar()->isVisible());
+    auto& runner = window.session().runner();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    runner.setStopAtPauses(false);
+    runner.setPlayInterval(0);
+    runner.play();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), 30000);
+    QCOMPARE(runner.failures(), 0);
+    // Real calls this time, and the stage ends as the recording did.
+    QVERIFY(bench.trace().lastSeq() > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(window.session().model().sockets().size(),
+                              qsizetype(recorded.picture.size()), kWaitMs);
+}
+
+QTEST_MAIN(TestReplay)
+#include "tst_replay.moc"

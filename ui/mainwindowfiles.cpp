@@ -1,0 +1,162 @@
+// MainWindow: what the File menu does - scripts, sessions, exports - and the step keys,
+// which drive either the lesson or a recording that replays.
+
+#include "mainwindow.h"
+
+#include "lesson/exporter.h"
+#include "lesson/parser.h"
+#include "session.h"
+#include "views/closerviews.h"
+
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+
+namespace sockbench {
+
+void MainWindow::saveAs()
+{
+    const QString suggested =
+        m_session->fileName().startsWith(QLatin1Char(':'))
+            ? QDir::home().filePath(m_session->lessonName() + QStringLiteral(".py"))
+            : m_session->fileName();
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save the script"), suggested, tr("Python (*.py)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        say(tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    file.write(m_session->scriptText().toUtf8());
+    say(tr("Saved %1").arg(path));
+}
+
+void MainWindow::openFile()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open a script or a recorded session"), QDir::homePath(),
+        tr("Scripts and sessions (*.py *.%1);;Python scripts (*.py);;Recorded sessions (*.%1)")
+            .arg(QLatin1String(sessionfile::kSuffix)));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openLesson(path, &error))
+        QMessageBox::warning(this, tr("Not a lesson"), error);
+}
+
+void MainWindow::exportPython()
+{
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export into which folder?"), QDir::homePath());
+    if (dir.isEmpty())
+        return;
+    auto parsed = lesson::parse(m_session->scriptText(), QString());
+    if (auto* error = std::get_if<lesson::ParseError>(&parsed)) {
+        say(error->format(tr("script")));
+        return;
+    }
+    const QString name =
+        m_session->lessonName().isEmpty() ? QStringLiteral("experiment") : m_session->lessonName();
+    const auto& script = std::get<lesson::Script>(parsed);
+    auto files =
+        lesson::exporter::perActor(script, name) + lesson::exporter::asThreads(script, name);
+    for (const auto& [fileName, text] : files) {
+        QFile file(QDir(dir).filePath(fileName));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            say(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
+            return;
+        }
+        file.write(text.toUtf8());
+    }
+    say(tr("Exported %1 files into %2").arg(files.size()).arg(dir));
+}
+
+void MainWindow::saveSessionAs()
+{
+    const QString base =
+        m_session->lessonName().isEmpty() ? QStringLiteral("session") : m_session->lessonName();
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save the session: the script and everything it did"),
+        QDir::home().filePath(base + QLatin1Char('.') + QLatin1String(sessionfile::kSuffix)),
+        tr("Recorded sessions (*.%1)").arg(QLatin1String(sessionfile::kSuffix)));
+    if (!path.isEmpty())
+        saveSession(path);
+}
+
+bool MainWindow::saveSession(const QString& path, QString* error)
+{
+    QString why;
+    if (!m_session->saveRecording(path, &why)) {
+        say(why);
+        if (error)
+            *error = why;
+        return false;
+    }
+    say(tr("Saved the session in %1: open it to replay it, with no network needed")
+            .arg(QDir::toNativeSeparators(path)));
+    return true;
+}
+
+bool MainWindow::openSession(const QString& path, QString* error)
+{
+    QString why;
+    if (!m_session->openRecording(path, &why)) {
+        say(why);
+        if (error)
+            *error = why;
+        return false;
+    }
+    // A replay is for looking closer: the ladder and the inspector come along.
+    m_closerDock->show();
+    say(tr("Replaying %1: Step (→) moves through what was recorded")
+            .arg(QFileInfo(path).fileName()));
+    updateControls();
+    return true;
+}
+
+void MainWindow::stepForward()
+{
+    if (m_session->replayer().isActive())
+        m_session->replayer().stepForward();
+    else
+        m_session->runner().step();
+}
+
+void MainWindow::stepBack()
+{
+    if (m_session->replayer().isActive())
+        m_session->replayer().stepBack();
+    else
+        m_session->runner().stepBack();
+}
+
+void MainWindow::togglePlay()
+{
+    if (Replayer& replay = m_session->replayer(); replay.isActive()) {
+        if (replay.isPlaying())
+            replay.pause();
+        else
+            replay.play();
+        return;
+    }
+    auto& r = m_session->runner();
+    if (r.mode() == lesson::Runner::Mode::Playing)
+        r.pause();
+    else
+        r.play();
+}
+
+void MainWindow::resetOrRewind()
+{
+    if (m_session->replayer().isActive())
+        m_session->replayer().rewind();
+    else
+        m_session->runner().reset();
+}
+
+} // namespace sockbench

@@ -1,0 +1,167 @@
+#include "replayer.h"
+
+#include "presentation/stagemodel.h"
+#include "views/selection.h"
+#include "views/timeline.h"
+
+namespace sockbench {
+
+Replayer::Replayer(StageModel& model, Timeline& timeline, EventSelection& selection,
+                   QObject* parent)
+    : QObject(parent)
+    , m_model(model)
+    , m_timeline(timeline)
+    , m_selection(selection)
+{
+    m_play.setInterval(900);
+    connect(&m_play, &QTimer::timeout, this, [this] {
+        stepForward();
+        if (atEnd())
+            pause();
+    });
+    connect(&m_selection, &EventSelection::changed, this, &Replayer::followSelection);
+}
+
+void Replayer::start(const sessionfile::RecordedSession& session)
+{
+    pause();
+    m_session = session;
+    m_statementOfCall.clear();
+    for (qsizetype i = 0; i < m_session.statements.size(); ++i)
+        for (const CallId call : m_session.statements[i].calls)
+            m_statementOfCall.insert(call, int(i));
+    const auto names = m_session.socketNames;
+    m_timeline.setSocketNamer([names](SocketId id) { return names.value(id); });
+    m_active = true;
+    rebuild(0);
+}
+
+void Replayer::stop()
+{
+    pause();
+    m_active = false;
+    m_session = {};
+    m_statementOfCall.clear();
+    m_position = 0;
+}
+
+const sessionfile::RecordedStatement* Replayer::currentStatement() const
+{
+    for (int i = m_position - 1; i >= 0; --i) {
+        const Event& e = m_session.events[i];
+        if (const auto it = m_statementOfCall.constFind(e.call); it != m_statementOfCall.cend())
+            return &m_session.statements[*it];
+    }
+    return nullptr;
+}
+
+int Replayer::stepEnd(int from) const
+{
+    // Up to and including the next call that finished; what the kernel showed by itself
+    // right after it (observations) comes along.
+    int to = from;
+    while (to < total() && m_session.events[to].kind != EventKind::CallFinished)
+        ++to;
+    if (to < total())
+        ++to;
+    while (to < total() && m_session.events[to].kind == EventKind::Observation)
+        ++to;
+    return to;
+}
+
+void Replayer::stepForward()
+{
+    if (!m_active || atEnd())
+        return;
+    const int to = stepEnd(m_position);
+    show(m_position, to);
+}
+
+void Replayer::stepBack()
+{
+    if (!m_active || m_position == 0)
+        return;
+    // The step before this one: walk forward from the start to the last step end short of
+    // the current position.
+    int previous = 0;
+    for (int p = 0; p < m_position;) {
+        const int next = stepEnd(p);
+        if (next >= m_position)
+            break;
+        previous = p = next;
+    }
+    rebuild(previous);
+}
+
+void Replayer::seek(int position)
+{
+    if (!m_active)
+        return;
+    position = std::clamp(position, 0, total());
+    if (position >= m_position)
+        show(m_position, position);
+    else
+        rebuild(position);
+}
+
+void Replayer::play()
+{
+    if (!m_active)
+        return;
+    if (atEnd())
+        rebuild(0);
+    m_play.start();
+    Q_EMIT playingChanged(true);
+}
+
+void Replayer::pause()
+{
+    if (!m_play.isActive())
+        return;
+    m_play.stop();
+    Q_EMIT playingChanged(false);
+}
+
+void Replayer::show(int from, int to)
+{
+    for (int i = from; i < to; ++i)
+        m_model.apply(m_session.events[i]);
+    m_timeline.append(m_session.events.mid(from, to - from));
+    m_position = to;
+    m_moving = true;
+    m_selection.select(m_position > 0 ? m_session.events[m_position - 1].seq : 0);
+    m_moving = false;
+    Q_EMIT moved(m_position, total());
+}
+
+void Replayer::rebuild(int position)
+{
+    // The picture at an earlier moment: start from nothing and apply everything up to
+    // there at once, with nothing flying across the wires.
+    m_model.clear();
+    QStringList actors;
+    for (const Event& e : std::as_const(m_session.events))
+        if (!e.actor.isEmpty() && e.actor != QLatin1String("reset") && !actors.contains(e.actor))
+            actors << e.actor;
+    for (const QString& actor : std::as_const(actors))
+        m_model.addActor(actor);
+    m_timeline.setEvents({});
+    m_model.setAnimated(false);
+    m_position = 0;
+    show(0, position);
+    m_model.setAnimated(true);
+}
+
+void Replayer::followSelection(quint64 seq)
+{
+    // A moment picked in the ladder or the log: the stage goes there too.
+    if (!m_active || m_moving || seq == 0)
+        return;
+    const auto it = std::lower_bound(m_session.events.cbegin(), m_session.events.cend(), seq,
+                                     [](const Event& e, quint64 s) { return e.seq < s; });
+    if (it == m_session.events.cend() || it->seq != seq)
+        return;
+    seek(int(it - m_session.events.cbegin()) + 1);
+}
+
+} // namespace sockbench

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "session/sessionfile.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace sockbench {
+
+class EventSelection;
+class StageModel;
+class Timeline;
+
+// Plays a recorded session into the stage and the closer views, with no socket at all:
+// the recorded events go through the same StageModel the live trace does. One step shows
+// the events up to and including the next call that finished (what a live step shows);
+// back rebuilds the picture up to the step before, at once.
+class Replayer : public QObject {
+    Q_OBJECT
+public:
+    Replayer(StageModel& model, Timeline& timeline, EventSelection& selection,
+             QObject* parent = nullptr);
+
+    void start(const sessionfile::RecordedSession& session); // at the beginning
+    void stop();
+    bool isActive() const { return m_active; }
+    bool isPlaying() const { return m_play.isActive(); }
+    const sessionfile::RecordedSession& session() const { return m_session; }
+    int position() const { return m_position; } // events shown
+    int total() const { return int(m_session.events.size()); }
+    bool atEnd() const { return m_position >= total(); }
+    // The statement that made the last event shown, if the file knows it.
+    const sessionfile::RecordedStatement* currentStatement() const;
+    // The time between steps while playing.
+    void setInterval(int milliseconds) { m_play.setInterval(std::max(milliseconds, 1)); }
+
+public Q_SLOTS:
+    void stepForward();
+    void stepBack();
+    void seek(int position); // shows exactly the first position events
+    void play();
+    void pause();
+    void rewind() { seek(0); }
+
+Q_SIGNALS:
+    void moved(int position, int total);
+    void playingChanged(bool playing);
+
+private:
+    void show(int from, int to); // applies events [from, to) to what is shown
+    void rebuild(int position);
+    void followSelection(quint64 seq);
+    int stepEnd(int from) const; // the position after the next finished call from here
+
+    StageModel& m_model;
+    Timeline& m_timeline;
+    EventSelection& m_selection;
+    sessionfile::RecordedSession m_session;
+    QHash<CallId, int> m_statementOfCall; // index into m_session.statements
+    int m_position = 0;
+    bool m_active = false;
+    bool m_moving = false; // the replayer itself is selecting: do not follow that
+    QTimer m_play;
+};
+
+} // namespace sockbench
