@@ -5,6 +5,11 @@
 #include "replay/replaybar.h"
 #include "session/eventjson.h"
 #include "uisupport.h"
+#include "views/closerviews.h"
+#include "views/eventlogmodel.h"
+#include "views/eventlogview.h"
+#include "views/ladderlayout.h"
+#include "views/ladderview.h"
 
 #include <QDir>
 #include <QDockWidget>
@@ -57,12 +62,32 @@ int openDescriptors()
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot).size());
 }
 
+// What the closer views show: the event log's rows as text, and the ladder's lifelines and
+// arrows.
+QStringList closerViews(MainWindow& window)
+{
+    QCoreApplication::sendPostedEvents(); // the views' coalesced updates
+    QStringList shown;
+    const EventLogModel* log = window.closerViews()->eventLog()->model();
+    QList<int> rows;
+    for (int row = 0; row < log->rowCount(); ++row)
+        rows << row;
+    shown << log->rowsAsText(rows);
+    const LadderLayout& ladder = window.closerViews()->ladder()->layout();
+    for (const auto& line : ladder.lifelines())
+        shown << QStringLiteral("lifeline %1 %2").arg(line.actor, line.name);
+    for (const auto& arrow : ladder.arrows())
+        shown << QStringLiteral("arrow %1 -> %2: %3").arg(arrow.from).arg(arrow.to).arg(arrow.label);
+    return shown;
+}
+
 // Runs a lesson to its end in a window and saves the session; returns the picture and the
 // events at the moment of saving.
 struct Recorded {
     QStringList picture;
     QList<QByteArray> events;
     QHash<SocketId, QString> names;
+    QStringList views;
 };
 
 } // namespace
@@ -121,6 +146,7 @@ bool TestReplay::record(const QString& lesson, const QString& path, Recorded* re
     // Right after saving, before the event loop runs again: what the file holds.
     recorded->picture = picture(window.session().model());
     recorded->events = asJson(window.session().timeline());
+    recorded->views = closerViews(window);
     for (const SocketId id : window.session().model().sockets())
         recorded->names.insert(id, window.session().timeline().socketName(id));
     return !recorded->events.isEmpty();
@@ -141,6 +167,9 @@ void TestReplay::savedSessionReplaysWithoutASocket()
     const QString path = m_dir.filePath(lesson + QStringLiteral(".sockbench"));
     Recorded recorded;
     QVERIFY(record(lesson, path, &recorded));
+    // The ladder had lifelines and arrows to compare, the log its rows.
+    QVERIFY(recorded.views.filter(QStringLiteral("lifeline ")).size() >= 2);
+    QVERIFY(recorded.views.first().count(QLatin1Char('\n')) >= 10);
 
     // Another workbench, as after closing the app: the replay must not touch it at all.
     Workbench bench;
@@ -187,6 +216,7 @@ void TestReplay::savedSessionReplaysWithoutASocket()
     QCOMPARE(asJson(window.session().timeline()), recorded.events);
     for (auto it = recorded.names.cbegin(); it != recorded.names.cend(); ++it)
         QCOMPARE(window.session().timeline().socketName(it.key()), it.value());
+    QCOMPARE(closerViews(window), recorded.views);
 
     // ← goes back one step at a time, to the start.
     while (replay.position() > 0 && steps-- > 0) {
