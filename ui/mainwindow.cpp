@@ -97,8 +97,8 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
                               QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::RightDockWidgetArea, m_closerDock);
     m_closerDock->setVisible(QSettings().value(QStringLiteral("lookCloser"), false).toBool());
-    // The stage keeps the larger part; the ladder and the inspector get a third.
-    resizeDocks({m_closerDock}, {560}, Qt::Horizontal);
+    // The stage keeps the larger part; the ladder gets room for three lifelines.
+    resizeDocks({m_closerDock}, {700}, Qt::Horizontal);
 
     buildToolbar();
     buildMenus();

@@ -27,6 +27,18 @@ Session::Session(Workbench& workbench, QObject* parent)
         if (!m_replayer.isActive())
             m_timeline.add(event);
     });
+    // Live, the inspector shows the newest call that finished - until the student picks
+    // a moment of their own, which then stays.
+    connect(&m_timeline, &Timeline::appended, this, [this](qsizetype first, qsizetype count) {
+        if (m_replayer.isActive() || (m_selection.seq() != 0 && m_selection.seq() != m_followed))
+            return;
+        for (qsizetype i = first + count - 1; i >= first; --i)
+            if (const Event& e = m_timeline.at(i); e.kind == EventKind::CallFinished) {
+                m_followed = e.seq;
+                m_selection.select(e.seq);
+                return;
+            }
+    });
     connect(&m_runner, &lesson::Runner::resetDone, this, &Session::resetStage);
     connect(&m_runner, &lesson::Runner::stepFinished, this, [this] {
         const auto waiting = std::exchange(m_waitingClicks, {});
@@ -47,6 +59,7 @@ void Session::resetStage()
     m_presenter.restart(m_runner.peers().startedAtSeq());
     m_model.clear();
     m_selection.clear();
+    m_followed = 0;
     m_timeline.start();
     for (const QString& actor : m_runner.script().actors)
         if (actor != QLatin1String("main"))

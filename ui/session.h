@@ -85,6 +85,7 @@ private:
     Timeline m_timeline;
     EventSelection m_selection;
     Replayer m_replayer;
+    quint64 m_followed = 0; // the newest call, selected for the student (0: none yet)
     QString m_name;
     QString m_fileName;
     bool m_modified = false;

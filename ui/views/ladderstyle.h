@@ -22,7 +22,7 @@ inline const QColor kSelection(0xfe, 0xf0, 0x8a);
 inline const QColor kSelectionEdge(0xf5, 0x9e, 0x0b);
 
 constexpr double kRow = 38;     // row height at zoom 1
-constexpr double kColumn = 320; // column width at zoom 1
+constexpr double kColumn = 260; // column width at zoom 1: two sockets fit a 700-pixel dock
 constexpr double kMaxColumn = 560;
 constexpr double kMargin = 12;
 constexpr double kTopPad = 10;
