@@ -102,6 +102,7 @@ private Q_SLOTS:
     void brokenFilesAreRefusedInTheWindow_data();
     void brokenFilesAreRefusedInTheWindow();
     void runAgainLive();
+    void liveSelectionFollowsTheNewestCall();
 
 private:
     bool record(const QString& lesson, const QString& path, Recorded* recorded);
@@ -318,6 +319,38 @@ void TestReplay::runAgainLive()
     QVERIFY(bench.trace().lastSeq() > 0);
     QTRY_COMPARE_WITH_TIMEOUT(window.session().model().sockets().size(),
                               qsizetype(recorded.picture.size()), kWaitMs);
+}
+
+void TestReplay::liveSelectionFollowsTheNewestCall()
+{
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("first-connection")));
+    window.session().presenter().setSpeed(0);
+    auto& runner = window.session().runner();
+    const Timeline& timeline = window.session().timeline();
+    EventSelection& selection = window.session().selection();
+    auto newestCall = [&] {
+        for (qsizetype i = timeline.size() - 1; i >= 0; --i)
+            if (timeline.at(i).kind == EventKind::CallFinished)
+                return timeline.at(i).seq;
+        return quint64(0);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    for (int i = 0; i < 3; ++i) {
+        runner.step();
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    }
+    // Nobody picked a moment: the inspector shows the newest call.
+    QTRY_VERIFY_WITH_TIMEOUT(newestCall() != 0 && selection.seq() == newestCall(), kWaitMs);
+    // The student picks an earlier one: it stays while the lesson goes on.
+    const quint64 picked = timeline.at(0).seq;
+    selection.select(picked);
+    runner.step();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == 4 && runner.mode() == lesson::Runner::Mode::Idle,
+                             kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(newestCall() > picked, kWaitMs);
+    QCOMPARE(selection.seq(), picked);
 }
 
 QTEST_MAIN(TestReplay)
