@@ -77,7 +77,8 @@ QStringList closerViews(MainWindow& window)
     for (const auto& line : ladder.lifelines())
         shown << QStringLiteral("lifeline %1 %2").arg(line.actor, line.name);
     for (const auto& arrow : ladder.arrows())
-        shown << QStringLiteral("arrow %1 -> %2: %3").arg(arrow.from).arg(arrow.to).arg(arrow.label);
+        shown
+            << QStringLiteral("arrow %1 -> %2: %3").arg(arrow.from).arg(arrow.to).arg(arrow.label);
     return shown;
 }
 

@@ -1,4 +1,5 @@
 #include "ladderview.h"
+#include "timeline.h"
 
 #include "ladderstyle.h"
 #include "views/selection.h"
@@ -135,9 +136,15 @@ void LadderView::paintEvent(QPaintEvent*)
     if (m_layout.isEmpty()) {
         p.setPen(kKernel);
         p.setFont(atLeast(font(), 13));
+        // Name lookups belong to no socket: they have no lifeline, but they did happen.
+        const QString text =
+            m_timeline.size() == 0
+                ? tr("Nothing has happened yet. Every call on a socket appears here: one line "
+                     "per socket, time running downwards, bytes as arrows between them.")
+                : tr("No socket yet. The calls so far (getaddrinfo() and the other name "
+                     "lookups) belong to no socket: the Name resolution view shows them.");
         p.drawText(viewport()->rect().adjusted(40, 0, -40, 0), Qt::AlignCenter | Qt::TextWordWrap,
-                   tr("Nothing has happened yet. Every call on a socket appears here: one line "
-                      "per socket, time running downwards, bytes as arrows between them."));
+                   text);
         return;
     }
     p.setRenderHint(QPainter::Antialiasing);
