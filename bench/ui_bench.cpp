@@ -3,7 +3,9 @@
 // timer: every gap past 16.7 ms is a dropped frame) against the same window idle, in the
 // same run, and how much the process's memory grows.
 //
-//   sockbench-ui-bench [--quick]     (under Xvfb, or QT_QPA_PLATFORM=offscreen)
+//   sockbench-ui-bench [--quick] [--look-closer]   (under Xvfb, or QT_QPA_PLATFORM=offscreen)
+//
+// --look-closer shows the ladder, event log and inspector too: they follow every event.
 
 #include "engine/workbench.h"
 #include "mainwindow.h"
@@ -13,6 +15,7 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTimer>
@@ -77,6 +80,7 @@ int main(int argc, char* argv[])
     Workbench bench;
     MainWindow window(bench);
     window.resize(1920, 1080);
+    window.closerDock()->setVisible(app.arguments().contains(QStringLiteral("--look-closer")));
     window.show();
     Session& session = window.session();
     session.startExperiment();
