@@ -230,22 +230,22 @@ CallResult PosixSocket::connect(const Endpoint& address, BlockingWait& wait, boo
                 return asErrorCode ? finish(EAGAIN) : CallResult::timedOut();
             continue;
         }
-        if (error != EINPROGRESS && error != EINTR)
+        // EALREADY: a connect still under way (ours, after a wake-up that came early, or a
+        // non-blocking one the program started before).
+        if (error != EINPROGRESS && error != EALREADY && error != EINTR)
             return finish(error);
         if (mode.isNonBlocking())
-            return finish(EINPROGRESS);
+            return finish(error == EALREADY ? EALREADY : EINPROGRESS);
         const auto outcome = wait.wait(m_fd, POLLOUT, deadline);
         if (outcome == WaitOutcome::TimedOut && asErrorCode)
             return finish(EAGAIN); // Python's connect_ex reports a timeout as EWOULDBLOCK
         if (outcome != WaitOutcome::Ready)
             return waitFailure(outcome);
-        socklen_t errorLength = sizeof error;
-        if (::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &errorLength) != 0)
-            error = errno;
-        CallResult result = finish(error);
-        if (error == 0)
-            result.address = address;
-        return result;
+        // Linux: connect() again, once the handshake has ended, says how it ended (0, or
+        // the error) and leaves the socket where a blocking connect() would have: connected
+        // (a later connect() then says EISCONN, as in Python), or unconnected again (so
+        // listen() and another connect() work). getsockopt(SO_ERROR) would leave it
+        // half-way, and would use up the error that connect() reports.
     }
 }
 

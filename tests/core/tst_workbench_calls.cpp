@@ -31,6 +31,7 @@ private Q_SLOTS:
     void reuseAddrAfterTimeWait();
     void connectRefused();
     void connectExReturnsErrno();
+    void connectEndsWhereABlockingConnectWould();
     void listenBeforeBindIsAllowedOnLinux();
     void acceptWithoutListenIsEINVAL();
     void partialRecv();
@@ -278,6 +279,30 @@ void TestWorkbenchCalls::connectRefused()
     EXPECT_ERRNO(e, "ECONNREFUSED");
     QCOMPARE(errnocatalog::pythonException(e.result.errorDomain, e.result.errorNumber),
              QStringLiteral("ConnectionRefusedError"));
+}
+
+void TestWorkbenchCalls::connectEndsWhereABlockingConnectWould()
+{
+    // The workbench waits for a connect() without blocking a thread, but the socket must
+    // end up where Python's blocking connect() leaves it.
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    QVERIFY(c.client.isValid());
+    // Connected: connecting again is EISCONN (socket.connect raises OSError 106).
+    EXPECT_ERRNO(
+        RUN(bench, c.client, calls::connect(QStringLiteral("127.0.0.1"), c.listenAddress.port())),
+        "EISCONN");
+    // Refused: the socket is unconnected again. It can listen, or connect elsewhere.
+    const quint16 port = unusedPort(bench);
+    const SocketId refused = makeSocket(bench);
+    EXPECT_ERRNO(RUN(bench, refused, calls::connect(QStringLiteral("127.0.0.1"), port)),
+                 "ECONNREFUSED");
+    EXPECT_OK(
+        RUN(bench, refused, calls::connect(QStringLiteral("127.0.0.1"), c.listenAddress.port())));
+    const SocketId refusedThenListens = makeSocket(bench);
+    EXPECT_ERRNO(RUN(bench, refusedThenListens, calls::connect(QStringLiteral("127.0.0.1"), port)),
+                 "ECONNREFUSED");
+    EXPECT_OK(RUN(bench, refusedThenListens, calls::listen(1)));
 }
 
 void TestWorkbenchCalls::connectExReturnsErrno()

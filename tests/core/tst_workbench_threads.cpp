@@ -254,7 +254,15 @@ void TestWorkbenchThreads::interruptConnect()
     QVERIFY(bench.interrupt(connect.call));
     WAIT_FINISHED(connect);
     QCOMPARE(connect.event().result.outcome, Outcome::Interrupted);
-    // The kernel goes on trying: a second connect() meets the attempt in progress.
+    // The kernel goes on trying. A blocking connect() waits for that attempt again, as
+    // the kernel's own blocking connect does...
+    const Pending second = start(bench, waiting, calls::connect(QStringLiteral("127.0.0.1"), port));
+    QVERIFY(waitUntil([&] { return isBlocked(bench, second.call); }));
+    QVERIFY(bench.interrupt(second.call));
+    WAIT_FINISHED(second);
+    QCOMPARE(second.event().result.outcome, Outcome::Interrupted);
+    // ...and a non-blocking one meets the attempt in progress: EALREADY.
+    EXPECT_OK(RUN(bench, waiting, calls::setblocking(false)));
     const Event again = RUN(bench, waiting, calls::connectEx(QStringLiteral("127.0.0.1"), port));
     EXPECT_OK(again);
     QCOMPARE(again.result.count, qint64(EALREADY));
