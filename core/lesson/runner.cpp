@@ -237,7 +237,11 @@ void Runner::issue()
     const RunStep& s = m_steps[static_cast<size_t>(k)];
     Q_EMIT stepIssued(k);
     Actor& actor = m_actors[s.thread()];
-    if (actor.stopped) {
+    if (unwinds(actor, k)) {
+        actor.unwindDepth = s.depth - 1;
+        actor.queue.push_back(k);
+        startNext(s.thread());
+    } else if (actor.stopped) {
         StepOutcome outcome = outcomeFor(k);
         outcome.kind = StepOutcome::Kind::Skipped;
         outcome.reason =
@@ -268,7 +272,8 @@ int Runner::runningDependency(int k) const
 void Runner::startNext(const QString& name)
 {
     Actor& actor = m_actors[name];
-    if (actor.run || actor.queue.empty() || actor.stopped)
+    // A stopped actor's queue holds only the ends of the with blocks it is leaving.
+    if (actor.run || actor.queue.empty())
         return;
     // `conn1.recv(1024)` waits for the `conn1, addr1 = s1.accept()` still running on
     // another thread: a name is read once it is assigned, never before.
@@ -365,12 +370,17 @@ void Runner::finishStep(const QString& name, StepOutcome outcome)
     m_outcomes << outcome;
     Q_EMIT stepFinished(outcome);
     // An exception nobody expected ends its thread, as in Python: the actor stops.
-    if (raised) {
+    if (raised && !actor.stopped) {
         actor.stopped = true;
         actor.stoppedAtLine = outcome.line;
-        while (!actor.queue.empty()) {
-            const int skipped = actor.queue.front();
-            actor.queue.pop_front();
+        actor.unwindDepth = k >= 0 ? m_steps[static_cast<size_t>(k)].depth : -1;
+        const std::deque<int> queued = std::exchange(actor.queue, {});
+        for (const int skipped : queued) {
+            if (unwinds(actor, skipped)) {
+                actor.unwindDepth = m_steps[static_cast<size_t>(skipped)].depth - 1;
+                actor.queue.push_back(skipped);
+                continue;
+            }
             StepOutcome skip = outcomeFor(skipped);
             skip.kind = StepOutcome::Kind::Skipped;
             skip.reason = QStringLiteral("not run: %1 stopped at line %2")
@@ -390,6 +400,12 @@ void Runner::finishStep(const QString& name, StepOutcome outcome)
     if (m_awaiting >= 0 && (m_awaiting == k || settled(m_awaiting)))
         afterSettled();
     checkEnd();
+}
+
+bool Runner::unwinds(const Actor& actor, int k) const
+{
+    const RunStep& s = m_steps[static_cast<size_t>(k)];
+    return actor.stopped && s.synthetic && s.depth <= actor.unwindDepth;
 }
 
 StepOutcome Runner::outcomeFor(int k) const

@@ -142,6 +142,9 @@ private:
         QString blockedCall; // "accept()"
         bool stopped = false;
         int stoppedAtLine = 0;
+        // A stopped actor still leaves the with blocks it was in, closing their sockets as
+        // Python's __exit__ does: the closes of blocks this deep or shallower still run.
+        int unwindDepth = -1;
         bool waitingForName = false; // its next statement reads what another still assigns
     };
     // The earlier statement, still running on another thread, whose result step k needs.
@@ -155,6 +158,8 @@ private:
     void onCallFinished(const Event& event);
     void onCallBlocked(CallId call, SocketId socket);
     bool settled(int step) const;
+    // Whether step k is the end of a with block that a stopped actor is leaving.
+    bool unwinds(const Actor& actor, int k) const;
     void afterSettled();
     void checkEnd();
     void declareDeadlock();

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void expectExceptionType_data();
     void expectExceptionType();
     void unexpectedErrorStopsTheActor();
+    void withBlocksCloseWhenTheirBodyRaises();
     void failingAssert();
     void deadlock();
     void deadlockOfTwoActors();
@@ -321,6 +322,39 @@ print(other)
     QCOMPARE(b.runner.actorState(QStringLiteral("client")), QStringLiteral("stopped at line 7"));
     QCOMPARE(b.runner.failures(), 1);
     QCOMPARE(b.callsFinished(CallKind::SendAll), 0);
+}
+
+void TestLessonRunner::withBlocksCloseWhenTheirBodyRaises()
+{
+    // As in Python: the exception leaves each with block through its __exit__, which
+    // closes the socket; the rest of the thread does not run.
+    Bench b;
+    LOAD(b, R"(import socket
+
+# --- client ---
+closed = socket.socket()
+closed.bind(('127.0.0.1', 0))
+with socket.socket() as outer:
+    with socket.socket() as inner:
+        inner.connect(('127.0.0.1', closed.getsockname()[1]))
+        print('never')
+    print('never either')
+print('after')
+)");
+    QVERIFY(b.playToEnd());
+    QCOMPARE(b.finished.first().at(0).toBool(), false);
+    QCOMPARE(OUTCOME(b, 5).kind, Kind::Failed);
+    QCOMPARE(OUTCOME(b, 5).error.type, QStringLiteral("ConnectionRefusedError"));
+    QCOMPARE(OUTCOME(b, 6).kind, Kind::Skipped);
+    QCOMPARE(OUTCOME(b, 7).kind, Kind::Ok); // inner.close(), the end of the inner block
+    QCOMPARE(OUTCOME(b, 7).source, QStringLiteral("inner.close()  # end of the with block"));
+    QCOMPARE(OUTCOME(b, 8).kind, Kind::Skipped);
+    QCOMPARE(OUTCOME(b, 9).kind, Kind::Ok); // outer.close()
+    QCOMPARE(OUTCOME(b, 10).kind, Kind::Skipped);
+    QVERIFY(b.printed.isEmpty());
+    QCOMPARE(b.callsFinished(CallKind::Close), 2); // `closed` was in no with block
+    QCOMPARE(b.runner.failures(), 1);
+    QCOMPARE(b.runner.actorState(QStringLiteral("client")), QStringLiteral("stopped at line 8"));
 }
 
 void TestLessonRunner::failingAssert()
