@@ -211,6 +211,36 @@ def case_export():
         equal(server_run.returncode, 0, 'server.py exit status (%s)' % server_err)
 
 
+def case_record():
+    """run --record writes a session file the window replays: the script, and every event."""
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, 'first.sockbench')
+        result = run('run', '1', '--record', path)
+        equal(result.returncode, 0, 'exit status of run --record (%s)' % result.stderr)
+        check('Recorded in %s' % path in result.stdout, 'run says where it recorded')
+        with open(path, encoding='utf-8') as f:
+            session = json.load(f)
+        equal(session['format'], 'sockbench-session', 'format')
+        equal(session['version'], 1, 'version')
+        check('server.accept()' in session['script'], 'the script is in the file')
+        kinds = [e['request']['call'] for e in session['events'] if e['kind'] == 'finished']
+        for call in ('socket', 'bind', 'listen', 'accept', 'connect', 'sendall', 'recv', 'close'):
+            check(call in kinds, '%s() is among the recorded events' % call)
+        seqs = [e['seq'] for e in session['events']]
+        equal(seqs, sorted(set(seqs)), 'events in order, each once')
+        names = {s['name'] for s in session['sockets']}
+        check({'server', 'client', 'conn'} <= names, 'socket names recorded: %r' % names)
+        lines = {st['line'] for st in session['statements']}
+        check(len(lines) >= 8, 'statements recorded with their lines')
+        # A file that cannot be written: one sentence and exit 2, after the run.
+        bad = run('run', '1', '--record', os.path.join(work, 'missing', 'x.sockbench'))
+        equal(bad.returncode, 2, 'exit status when the recording cannot be written')
+        check(one_line(bad.stderr, 'unwritable').startswith('sockbench run: cannot write '),
+              'says it cannot write: %r' % bad.stderr)
+        bad = run('run', '1', '--record')
+        equal(bad.returncode, 2, 'exit status for --record without a file')
+
+
 def case_threads():
     with tempfile.TemporaryDirectory() as out:
         result = run('export', '1', '--threads', '--out', out)
