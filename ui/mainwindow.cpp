@@ -62,7 +62,12 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     m_stage = new StageWidget(
         m_session->model(), m_session->presenter(),
         [&workbench] { return workbench.trace().nowNs(); }, this);
-    m_stage->setNameOf([this](SocketId id) { return m_session->runner().nameOf(id); });
+    // A replay names sockets as the recording did; live, the script's variables do.
+    m_stage->setNameOf([this](SocketId id) {
+        const Replayer& replay = m_session->replayer();
+        return replay.isActive() ? replay.session().socketNames.value(id)
+                                 : m_session->runner().nameOf(id);
+    });
     m_lessonPanel = new LessonPanel(*m_session, this);
     m_codeView = new CodeView(*m_session, this);
     m_console = new Console(*m_session, this);
@@ -336,6 +341,8 @@ bool MainWindow::openLesson(const QString& nameOrPath, QString* error)
 
 void MainWindow::openCallForm(SocketId socket, CallKind kind, QWidget* anchor)
 {
+    if (m_session->replayer().isActive())
+        return say(m_session->replayRefusal());
     const SocketView* view = m_session->model().socket(socket);
     if (!view)
         return;
@@ -474,6 +481,8 @@ void MainWindow::setZoom(double zoom)
 
 void MainWindow::newHost()
 {
+    if (m_session->replayer().isActive())
+        return say(m_session->replayRefusal());
     bool ok = false;
     const QString name = QInputDialog::getText(this, tr("New host"),
                                                tr("Name of the new actor (a thread of its own):"),

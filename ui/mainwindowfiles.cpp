@@ -19,10 +19,12 @@ namespace sockbench {
 
 void MainWindow::saveAs()
 {
+    // A shipped lesson (":/lessons/...") or a session file is never the place for a script.
     const QString suggested =
-        m_session->fileName().startsWith(QLatin1Char(':'))
-            ? QDir::home().filePath(m_session->lessonName() + QStringLiteral(".py"))
-            : m_session->fileName();
+        m_session->fileName().endsWith(QLatin1String(".py")) &&
+                !m_session->fileName().startsWith(QLatin1Char(':'))
+            ? m_session->fileName()
+            : QDir::home().filePath(m_session->lessonName() + QStringLiteral(".py"));
     const QString path =
         QFileDialog::getSaveFileName(this, tr("Save the script"), suggested, tr("Python (*.py)"));
     if (path.isEmpty())

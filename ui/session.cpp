@@ -130,9 +130,20 @@ QString Session::reserve(const QString& stem)
     return name;
 }
 
+QString Session::replayRefusal() const
+{
+    return tr("This is a recording, replayed without sockets: press Run again live to make "
+              "calls of your own");
+}
+
 QString Session::createSocket(const QString& actor, AddressFamily family, SocketType type,
                               QString* error)
 {
+    if (m_replayer.isActive()) {
+        if (error)
+            *error = replayRefusal();
+        return {};
+    }
     // A lesson without `import socket` gets it first: the statement needs the module.
     if (!m_runner.names().contains(QStringLiteral("socket")) &&
         m_runner.insertStatement(actor, QStringLiteral("import socket"), error) < 0)
@@ -151,6 +162,11 @@ QString Session::createSocket(const QString& actor, AddressFamily family, Socket
 
 QString Session::callOn(SocketId socket, const Call& call, QString* error)
 {
+    if (m_replayer.isActive()) {
+        if (error)
+            *error = replayRefusal();
+        return {};
+    }
     const SocketView* view = m_model.socket(socket);
     const QString name = m_runner.nameOf(socket);
     if (view && name.isEmpty() && m_runner.mode() == lesson::Runner::Mode::Stepping) {
@@ -260,6 +276,14 @@ bool Session::openRecording(const QString& path, QString* error)
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)
             *error = tr("Cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (file.size() > sessionfile::kMaxFileBytes) {
+        if (error)
+            *error = tr("%1: %2 MiB is more than any session Socket Workbench writes; it is "
+                        "not opened")
+                         .arg(QFileInfo(path).fileName())
+                         .arg(file.size() / (1024 * 1024));
         return false;
     }
     auto read = sessionfile::read(file.readAll(), QFileInfo(path).fileName());

@@ -62,6 +62,8 @@ public:
     QString callOn(SocketId socket, const Call& call, QString* error);
     void interrupt(CallId call);
     QString newActorName() const;
+    // What a click that would make a call hears while a recording replays.
+    QString replayRefusal() const;
 
 Q_SIGNALS:
     // A click that could not be turned into a statement after all (said later).

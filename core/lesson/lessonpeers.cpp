@@ -135,6 +135,12 @@ services::Peer* LessonPeers::peer(const QString& name) const
 
 services::Peer* LessonPeers::startExtra(const QString& kind, QString* error)
 {
+    if (!m_enabled) {
+        if (error)
+            *error = QStringLiteral("a recording replays without sockets: no peer starts until "
+                                    "it runs live again");
+        return nullptr;
+    }
     if (!services::findPeerKind(kind)) {
         if (error)
             *error = QStringLiteral("there is no built-in peer called %1").arg(kind);

@@ -107,6 +107,7 @@ void Runner::load(const Script& script)
     // resetDone sees the lesson that is starting, not the one that ended.
     m_script = script;
     m_steps = flattenSteps(script);
+    m_replayTo = -1; // a step back still under way belongs to the old script
     reset();
 }
 
@@ -214,6 +215,7 @@ void Runner::pause()
 {
     m_playTimer.stop();
     m_runTo = -1;
+    m_replayTo = -1;
     if (m_mode == Mode::Playing)
         setMode(m_awaiting >= 0 ? Mode::Stepping : Mode::Idle);
 }
@@ -373,7 +375,12 @@ void Runner::finishStep(const QString& name, StepOutcome outcome)
     if (raised && !actor.stopped) {
         actor.stopped = true;
         actor.stoppedAtLine = outcome.line;
-        actor.unwindDepth = k >= 0 ? m_steps[static_cast<size_t>(k)].depth : -1;
+        // A with block's own close that fails has left that block: its siblings' ends are
+        // not on the way out.
+        if (k >= 0) {
+            const RunStep& failed = m_steps[static_cast<size_t>(k)];
+            actor.unwindDepth = failed.synthetic ? failed.depth - 1 : failed.depth;
+        }
         const std::deque<int> queued = std::exchange(actor.queue, {});
         for (const int skipped : queued) {
             if (unwinds(actor, skipped)) {

@@ -193,6 +193,15 @@ CallResult PosixSocket::accept(BlockingWait& wait, int* newFd)
     }
 }
 
+int PosixSocket::socketError() const
+{
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0)
+        return errno;
+    return error;
+}
+
 CallResult PosixSocket::connect(const Endpoint& address, BlockingWait& wait, bool asErrorCode)
 {
     auto finish = [asErrorCode](int error) {
@@ -209,6 +218,7 @@ CallResult PosixSocket::connect(const Endpoint& address, BlockingWait& wait, boo
         return CallResult::invalid(QStringLiteral("connect(): that address cannot be used"));
     const TimeoutMode mode = timeoutMode();
     const Deadline deadline = mode.deadlineFromNow();
+    bool waited = false;
     for (;;) {
         if (::connect(m_fd, reinterpret_cast<const sockaddr*>(&storage), length) == 0) {
             CallResult result = finish(0);
@@ -230,22 +240,42 @@ CallResult PosixSocket::connect(const Endpoint& address, BlockingWait& wait, boo
                 return asErrorCode ? finish(EAGAIN) : CallResult::timedOut();
             continue;
         }
+        if (waited && error == EINPROGRESS) {
+            // A fresh attempt: the one we waited for was ended under us (a shutdown() from
+            // another thread disconnects a connecting socket). A blocking connect() reports
+            // that attempt's end, never starts another.
+            const int ended = socketError();
+            return finish(ended != 0 ? ended : ECONNRESET);
+        }
         // EALREADY: a connect still under way (ours, after a wake-up that came early, or a
-        // non-blocking one the program started before).
-        if (error != EINPROGRESS && error != EALREADY && error != EINTR)
+        // non-blocking one the program started before). Only a blocking socket waits for
+        // it; with a timeout Python raises it at once.
+        const bool alreadyWaits = error == EALREADY && mode.isBlocking();
+        if (error != EINPROGRESS && error != EINTR && !alreadyWaits)
             return finish(error);
         if (mode.isNonBlocking())
-            return finish(error == EALREADY ? EALREADY : EINPROGRESS);
+            return finish(EINPROGRESS);
         const auto outcome = wait.wait(m_fd, POLLOUT, deadline);
         if (outcome == WaitOutcome::TimedOut && asErrorCode)
             return finish(EAGAIN); // Python's connect_ex reports a timeout as EWOULDBLOCK
         if (outcome != WaitOutcome::Ready)
             return waitFailure(outcome);
-        // Linux: connect() again, once the handshake has ended, says how it ended (0, or
-        // the error) and leaves the socket where a blocking connect() would have: connected
-        // (a later connect() then says EISCONN, as in Python), or unconnected again (so
-        // listen() and another connect() work). getsockopt(SO_ERROR) would leave it
-        // half-way, and would use up the error that connect() reports.
+        if (mode.isBlocking()) {
+            // Linux: connect() again, once the handshake has ended, says how it ended (0,
+            // or the error) and leaves the socket where the kernel's blocking connect()
+            // does: connected (a later connect() says EISCONN, as in Python), or
+            // unconnected again (listen() and another connect() work).
+            waited = true;
+            continue;
+        }
+        // With a timeout Python reads SO_ERROR instead, and so leaves the socket as the
+        // kernel's non-blocking connect does: a later connect() succeeds once, listen()
+        // after a refusal says EINVAL. The workbench does what Python does.
+        const int ended = socketError();
+        CallResult result = finish(ended);
+        if (ended == 0)
+            result.address = address;
+        return result;
     }
 }
 

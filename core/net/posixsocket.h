@@ -64,6 +64,7 @@ public:
     CallResult accept(BlockingWait& wait, int* newFd);
     // connect() raises on failure; connect_ex (asErrorCode) returns the errno as count.
     CallResult connect(const Endpoint& address, BlockingWait& wait, bool asErrorCode);
+    int socketError() const; // SO_ERROR: the pending error, which reading clears
     CallResult send(const QByteArray& data, qint64 repeat, int flags, BlockingWait& wait);
     CallResult sendAll(const QByteArray& data, qint64 repeat, int flags, BlockingWait& wait);
     CallResult sendTo(const QByteArray& data, const Endpoint& address, int flags,

@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 
+#include <cmath>
+
 namespace sockbench::eventjson {
 
 namespace {
@@ -58,9 +60,11 @@ public:
         const QJsonValue v = value(key);
         if (v.isUndefined())
             return fallback;
-        // JSON numbers are doubles: integers are exact up to 2^53, far beyond any here.
+        // JSON numbers are doubles: whole numbers are exact up to 2^53, far beyond any
+        // count, time or id here; past it (or not whole) the file is refused, never cast.
+        constexpr double kExact = 9007199254740992.0; // 2^53
         const double d = v.toDouble(0.5);
-        if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d))) {
+        if (!v.isDouble() || !(d >= -kExact && d <= kExact) || d != std::trunc(d)) {
             fail(QStringLiteral("\"%1\" must be a whole number").arg(QLatin1String(key)));
             return fallback;
         }
@@ -299,7 +303,10 @@ CallResult resultFromJson(Reader& r)
     c.lingerSeconds = r.integer("linger_seconds");
     c.data = r.base64("data");
     c.address = r.endpoint("address");
-    c.newSocket = SocketId{quint32(r.integer("new_socket"))};
+    const qint64 newSocket = r.integer("new_socket");
+    if (r.ok() && (newSocket < 0 || newSocket > qint64(UINT32_MAX)))
+        r.fail(QStringLiteral("\"new_socket\" is an id from 1"));
+    c.newSocket = SocketId{quint32(newSocket)};
     c.acceptedLocal = r.endpoint("accepted_local");
     const QJsonValue entries = r.value("addrinfo");
     if (!entries.isUndefined() && !entries.isArray())
@@ -397,8 +404,7 @@ QJsonObject toJson(const Event& e)
     QJsonObject o;
     o.insert(QStringLiteral("seq"), double(e.seq));
     o.insert(QStringLiteral("time_ns"), double(e.timeNs));
-    if (e.kind == EventKind::CallFinished)
-        o.insert(QStringLiteral("start_ns"), double(e.startNs));
+    o.insert(QStringLiteral("start_ns"), double(e.startNs));
     o.insert(QStringLiteral("kind"), eventKindName(e.kind));
     if (e.socket.isValid())
         o.insert(QStringLiteral("socket"), double(e.socket.value));
@@ -440,12 +446,19 @@ std::optional<Event> fromJson(const QJsonObject& o, QString* why)
         r.fail(QStringLiteral("an event needs at least \"seq\" and \"kind\""));
         return std::nullopt;
     }
-    e.seq = quint64(r.integer("seq"));
+    const qint64 seq = r.integer("seq");
+    if (r.ok() && seq < 1)
+        r.fail(QStringLiteral("\"seq\" must be 1 or more"));
+    e.seq = quint64(seq);
     e.timeNs = r.integer("time_ns");
     e.startNs = r.integer("start_ns");
     e.kind = r.named("kind", 3, eventKindName, EventKind::CallFinished);
-    e.socket = SocketId{quint32(r.integer("socket"))};
-    e.call = CallId{quint64(r.integer("call"))};
+    const qint64 socket = r.integer("socket");
+    const qint64 call = r.integer("call");
+    if (r.ok() && (socket < 0 || socket > qint64(UINT32_MAX) || call < 0))
+        r.fail(QStringLiteral("\"socket\" and \"call\" are ids from 1"));
+    e.socket = SocketId{quint32(socket)};
+    e.call = CallId{quint64(call)};
     e.actor = r.text("actor");
     e.lane = r.named("lane", 4, laneName, LaneKind::Control);
     if (e.kind != EventKind::Observation) {
@@ -475,7 +488,9 @@ std::optional<Event> fromJson(const QJsonObject& o, QString* why)
     e.requestedBytes = r.integer("requested_bytes");
     e.payloadSize = r.integer("payload_size");
     e.payload = r.base64("payload");
-    if (r.ok() && (e.payload.size() > e.payloadSize || e.payloadSize < 0))
+    if (r.ok() && (e.payloadSize < 0 || e.requestedBytes < 0))
+        r.fail(QStringLiteral("byte counts are never negative"));
+    if (r.ok() && e.payload.size() > e.payloadSize)
         r.fail(QStringLiteral("\"payload\" holds more bytes than \"payload_size\" says"));
     if (r.has("kernel")) {
         const QJsonObject kernel = r.object("kernel");

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 
 #include <cctype>
+#include <cmath>
 
 namespace sockbench::sessionfile {
 
@@ -114,7 +115,10 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
     if (!root.value(QStringLiteral("script")).isString())
         return refuse(QStringLiteral("it has no \"script\" (the Python text of the session)"));
     s.script = root.value(QStringLiteral("script")).toString();
-    s.droppedEvents = qint64(root.value(QStringLiteral("dropped_events")).toDouble());
+    const double dropped = root.value(QStringLiteral("dropped_events")).toDouble(0);
+    if (!(dropped >= 0 && dropped <= 9007199254740992.0) || dropped != std::trunc(dropped))
+        return refuse(QStringLiteral("\"dropped_events\" must be a whole number from 0"));
+    s.droppedEvents = qint64(dropped);
 
     const QJsonValue sockets = root.value(QStringLiteral("sockets"));
     if (!sockets.isUndefined() && !sockets.isArray())
@@ -145,8 +149,13 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
         st.source = o.value(QStringLiteral("source")).toString();
         st.outcome = o.value(QStringLiteral("outcome")).toString();
         st.value = o.value(QStringLiteral("value")).toString();
-        for (const QJsonValue& c : o.value(QStringLiteral("calls")).toArray())
-            st.calls << CallId{quint64(c.toDouble())};
+        for (const QJsonValue& c : o.value(QStringLiteral("calls")).toArray()) {
+            const double id = c.toDouble(-1);
+            if (!(id >= 1 && id <= 9007199254740992.0) || id != std::trunc(id))
+                return refuse(
+                    QStringLiteral("statement %1: its \"calls\" are ids from 1").arg(index));
+            st.calls << CallId{quint64(id)};
+        }
         s.statements << st;
     }
 

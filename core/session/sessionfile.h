@@ -17,6 +17,9 @@ namespace sockbench::sessionfile {
 inline constexpr int kFormatVersion = 1;
 inline constexpr char kFormatName[] = "sockbench-session";
 inline constexpr char kSuffix[] = "sockbench"; // lesson-01.sockbench
+// Larger files are refused before they are read: the trace a window can hold (64 MiB of
+// payload, as base64, and 250 000 events) stays well under it.
+inline constexpr qint64 kMaxFileBytes = 1024LL * 1024 * 1024;
 
 // One statement as it ran: where it is in the script, how it ended, the calls it made.
 struct RecordedStatement {

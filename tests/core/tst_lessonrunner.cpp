@@ -355,6 +355,27 @@ print('after')
     QCOMPARE(b.callsFinished(CallKind::Close), 2); // `closed` was in no with block
     QCOMPARE(b.runner.failures(), 1);
     QCOMPARE(b.runner.actorState(QStringLiteral("client")), QStringLiteral("stopped at line 8"));
+
+    // A with block's own close that fails has left that block: a later sibling block's
+    // close is not on the way out, the enclosing block's is.
+    Bench c;
+    LOAD(c, R"(import socket
+
+# --- a ---
+with socket.socket() as a:
+    with socket.socket() as b:
+        b = 1
+    with socket.socket() as other:
+        print('never')
+    print('never either')
+)");
+    QVERIFY(c.playToEnd());
+    QCOMPARE(OUTCOME(c, 4).kind, Kind::Failed); // b.close() on an int
+    QCOMPARE(OUTCOME(c, 4).error.type, QStringLiteral("AttributeError"));
+    for (int step : {5, 6, 7, 8})
+        QCOMPARE(OUTCOME(c, step).kind, Kind::Skipped);
+    QCOMPARE(OUTCOME(c, 9).kind, Kind::Ok); // a.close()
+    QCOMPARE(c.runner.failures(), 1);
 }
 
 void TestLessonRunner::failingAssert()

@@ -174,6 +174,14 @@ void SessionFileTest::brokenFilesAreRefused_data()
                                  << QStringLiteral("\"1.2.3\" is not an AF_INET address");
     QTest::newRow("out of order") << edited("\"seq\": 2,", "\"seq\": 1,")
                                   << QStringLiteral("event 2: \"seq\" 1 does not follow 1");
+    QTest::newRow("negative seq") << edited("\"seq\": 1,", "\"seq\": -1,")
+                                  << QStringLiteral("event 1: \"seq\" must be 1 or more");
+    QTest::newRow("a number too large to be exact")
+        << edited("\"seq\": 1,", "\"seq\": 1e300,")
+        << QStringLiteral("\"seq\" must be a whole number");
+    QTest::newRow("negative dropped events")
+        << edited("\"events\": [", "\"dropped_events\": -5, \"events\": [")
+        << QStringLiteral("\"dropped_events\" must be a whole number from 0");
     QTest::newRow("a string for a number") << edited("\"seq\": 2,", "\"seq\": \"two\",")
                                            << QStringLiteral("\"seq\" must be a whole number");
 }

@@ -303,6 +303,23 @@ void TestWorkbenchCalls::connectEndsWhereABlockingConnectWould()
     EXPECT_ERRNO(RUN(bench, refusedThenListens, calls::connect(QStringLiteral("127.0.0.1"), port)),
                  "ECONNREFUSED");
     EXPECT_OK(RUN(bench, refusedThenListens, calls::listen(1)));
+
+    // With a timeout Python waits for the handshake itself and reads SO_ERROR, which
+    // leaves the kernel's socket as a non-blocking connect does. Python 3 on Linux: a
+    // second connect() succeeds once, then EISCONN; listen() after a refusal is EINVAL.
+    const SocketId timed = makeSocket(bench);
+    EXPECT_OK(RUN(bench, timed, calls::settimeout(5.0)));
+    for (int i = 0; i < 2; ++i)
+        EXPECT_OK(
+            RUN(bench, timed, calls::connect(QStringLiteral("127.0.0.1"), c.listenAddress.port())));
+    EXPECT_ERRNO(
+        RUN(bench, timed, calls::connect(QStringLiteral("127.0.0.1"), c.listenAddress.port())),
+        "EISCONN");
+    const SocketId timedRefused = makeSocket(bench);
+    EXPECT_OK(RUN(bench, timedRefused, calls::settimeout(5.0)));
+    EXPECT_ERRNO(RUN(bench, timedRefused, calls::connect(QStringLiteral("127.0.0.1"), port)),
+                 "ECONNREFUSED");
+    EXPECT_ERRNO(RUN(bench, timedRefused, calls::listen(1)), "EINVAL");
 }
 
 void TestWorkbenchCalls::connectExReturnsErrno()

@@ -230,6 +230,17 @@ void TestReplay::savedSessionReplaysWithoutASocket()
     }
     QCOMPARE(replay.position(), 0);
 
+    // The panels make no calls during a replay: they say so instead.
+    const QString host = window.session().model().actors().value(0);
+    QVERIFY(window.stage()->host(host));
+    window.stage()->host(host)->newSocketButton()->menu()->actions().first()->trigger();
+    QCOMPARE(window.lastProblem(), window.session().replayRefusal());
+    auto* startEcho = window.findChild<QAction*>(QStringLiteral("startPeer_echo"));
+    QVERIFY(startEcho);
+    startEcho->trigger();
+    QVERIFY2(window.lastProblem().contains(QLatin1String("without sockets")),
+             qPrintable(window.lastProblem()));
+
     // Not one call reached the workbench: no socket, no lookup, nothing.
     QCOMPARE(bench.trace().lastSeq(), quint64(0));
     QCOMPARE(openDescriptors(), descriptors);
