@@ -133,8 +133,9 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "sockbench: %s\n", qPrintable(error));
         return 2;
     }
-    if (parser.isSet(closerOption))
-        window.closerDock()->show();
+    // A screenshot shows what its options say, not what the last window remembered.
+    if (parser.isSet(closerOption) || parser.isSet(screenshotOption))
+        window.closerDock()->setVisible(parser.isSet(closerOption));
     QSize size;
     if (parser.isSet(sizeOption)) {
         const QStringList parts = parser.value(sizeOption).split(QLatin1Char('x'));

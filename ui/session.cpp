@@ -33,7 +33,9 @@ Session::Session(Workbench& workbench, QObject* parent)
         if (m_replayer.isActive() || (m_selection.seq() != 0 && m_selection.seq() != m_followed))
             return;
         for (qsizetype i = first + count - 1; i >= first; --i)
-            if (const Event& e = m_timeline.at(i); e.kind == EventKind::CallFinished) {
+            if (const Event& e = m_timeline.at(i); e.kind == EventKind::CallFinished &&
+                                                   e.actor != QLatin1String("reset") &&
+                                                   !m_runner.peers().peer(e.actor)) {
                 m_followed = e.seq;
                 m_selection.select(e.seq);
                 return;

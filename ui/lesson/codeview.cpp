@@ -26,10 +26,13 @@ CodeView::CodeView(Session& session, QWidget* parent)
     , m_problem(new QLabel(this))
 {
     setObjectName(QStringLiteral("codeView"));
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    // Monospace by family only: the size follows the window's font, so the zoom a teacher
+    // sets for the projector reaches the code too.
+    const QString mono = QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }")
+                             .arg(QFontDatabase::systemFont(QFontDatabase::FixedFont).family());
     for (QPlainTextEdit* edit : {m_script, m_c}) {
         edit->setReadOnly(true);
-        edit->setFont(mono);
+        edit->setStyleSheet(mono);
         edit->setLineWrapMode(QPlainTextEdit::NoWrap);
     }
     m_script->setAccessibleName(tr("The script in Python"));

@@ -14,7 +14,9 @@ Console::Console(Session& session, QWidget* parent)
 {
     setObjectName(QStringLiteral("console"));
     setReadOnly(true);
-    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // Monospace by family only: the size follows the window's zoom.
+    setStyleSheet(QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }")
+                      .arg(QFontDatabase::systemFont(QFontDatabase::FixedFont).family()));
     setMaximumBlockCount(5000); // a long session cannot grow it without end
     setAccessibleName(tr("Console: the transcript and print() output"));
     setPlaceholderText(tr("Each statement's outcome and every print() appear here."));

@@ -79,7 +79,7 @@ void LessonPanel::refresh()
         return showReplayed();
     const int total = static_cast<int>(runner.steps().size());
     const int next = runner.nextStep();
-    m_position->setText(total ? tr("Statement %1 of %2").arg(std::min(next + 1, total)).arg(total)
+    m_position->setText(total ? tr("%1 of %2 statements run").arg(next).arg(total)
                               : tr("An empty script: create a socket on a host to begin"));
     // What just ran, and how it went: the statement issued last.
     QString before;

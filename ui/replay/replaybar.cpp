@@ -24,6 +24,7 @@ ReplayBar::ReplayBar(Replayer& replayer, QWidget* parent)
     setStyleSheet(QStringLiteral("#replayBar { background: #fef3c7; border: 1px solid #f59e0b;"
                                  " border-radius: 6px; }"));
     m_what->setTextFormat(Qt::RichText);
+    m_what->setWordWrap(true); // a 1280-pixel projector must not widen the window
     m_where->setTextFormat(Qt::RichText);
     m_where->setWordWrap(true);
     m_slider->setObjectName(QStringLiteral("replayPosition"));

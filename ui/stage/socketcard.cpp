@@ -157,12 +157,13 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
 
     m_last->setWordWrap(true);
     layout->addWidget(m_last);
-    // One line each, cut to the card's width: the card must not grow a paragraph per error.
-    // The full text (with the usual causes) is the tooltip, and in the inspector.
+    // The error is the lesson's moment: what it means and what to try are shown whole,
+    // wrapped to the card. The usual causes are the tooltip, and in the inspector.
     m_meaning->setObjectName(QStringLiteral("errnoMeaning"));
     m_try->setObjectName(QStringLiteral("errnoTry"));
     for (QLabel* label : {m_meaning, m_try}) {
         label->setTextFormat(Qt::PlainText);
+        label->setWordWrap(true);
         label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         label->hide();
         layout->addWidget(label);
@@ -389,11 +390,8 @@ void SocketCard::elideExplanation()
 {
     if (m_meaningText.isEmpty())
         return;
-    const int width = std::max(40, contentsRect().width() - layout()->contentsMargins().left() -
-                                       layout()->contentsMargins().right());
-    m_meaning->setText(m_meaning->fontMetrics().elidedText(m_meaningText, Qt::ElideRight, width));
-    m_try->setText(
-        m_try->fontMetrics().elidedText(tr("Try: %1").arg(m_tryText), Qt::ElideRight, width));
+    m_meaning->setText(m_meaningText);
+    m_try->setText(tr("Try: %1").arg(m_tryText));
 }
 
 void SocketCard::resizeEvent(QResizeEvent* event)
