@@ -344,6 +344,11 @@ void StageModel::finished(const Event& event)
             view.blockedCall = {};
             if (wasConnected && view.isTcp())
                 animateSegment(view.id, peer, QStringLiteral("FIN"));
+            // The snapshot was read before the descriptor went. A connection lives on in the
+            // kernel (FIN_WAIT, TIME_WAIT: the watcher follows it); anything else - a
+            // listener and its queue, an unconnected socket - is released with the close.
+            if (!view.isTcp() || !view.peer.isValid())
+                view.kernel = KernelSnapshot{};
             if (const auto end = m_outside.constFind(view.id); end != m_outside.cend()) {
                 m_sockets[*end].state = TeachingState::Closed; // as far as we can tell
                 Q_EMIT socketChanged(*end);

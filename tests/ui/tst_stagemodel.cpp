@@ -1,0 +1,50 @@
+// The stage model from real events: what a card is told about a socket after close().
+
+#include "presentation/stagemodel.h"
+#include "testsupport.h"
+
+#include <QtTest>
+
+using namespace sockbench;
+using namespace sockbench::test;
+
+class TestStageModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void closeReleasesWhatNoConnectionKeeps();
+};
+
+void TestStageModel::closeReleasesWhatNoConnectionKeeps()
+{
+    Workbench bench;
+    StageModel model;
+    const Connected c = connectedPair(bench);
+    QVERIFY(c.client.isValid());
+    // A second client waits in the listener's queue when the listener closes.
+    const SocketId waiting = makeSocket(bench);
+    EXPECT_OK(
+        RUN(bench, waiting, calls::connect(QStringLiteral("127.0.0.1"), c.listenAddress.port())));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return RUN(bench, c.listener, calls::getsockname()).kernel.acceptQueue == 1; }));
+    EXPECT_OK(RUN(bench, c.listener, calls::close()));
+    EXPECT_OK(RUN(bench, c.client, calls::close()));
+    for (const Event& e : bench.trace().events())
+        model.apply(e);
+
+    // The listener is gone, and its queue with it: no LISTEN, no "1 / 128" left behind.
+    const SocketView* listener = model.socket(c.listener);
+    QVERIFY(listener);
+    QCOMPARE(listener->state, TeachingState::Closed);
+    QVERIFY(!listener->kernel.valid || listener->kernel.tcpState != TcpState::Listen);
+    QVERIFY(listener->kernel.acceptQueue < 0);
+    // A closed connection lives on in the kernel (FIN_WAIT, TIME_WAIT): its state stays
+    // known, and observations go on updating it.
+    const SocketView* client = model.socket(c.client);
+    QVERIFY(client);
+    QCOMPARE(client->state, TeachingState::Closed);
+    QVERIFY(client->kernel.valid);
+    QVERIFY(client->kernel.tcpState != TcpState::None);
+}
+
+QTEST_MAIN(TestStageModel)
+#include "tst_stagemodel.moc"
