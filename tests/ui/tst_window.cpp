@@ -1,6 +1,7 @@
 // The window as a whole: a shipped lesson stepped from the keyboard tells the same story as
 // `sockbench run`; zoom is remembered; every control explains itself; --screenshot works.
 
+#include "lesson/codeview.h"
 #include "uisupport.h"
 
 #include "lesson/console.h"
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void keyboardSteppingMatchesTheHeadlessTranscript_data();
     void keyboardSteppingMatchesTheHeadlessTranscript();
     void stepBackAndReset();
+    void theCodeKeepsThePredictionForLater();
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
     void screenshotWritesTheWindow();
@@ -120,6 +122,40 @@ void TestWindow::keyboardSteppingMatchesTheHeadlessTranscript()
     for (const QString& line : window.console()->transcript())
         shown << normalised(line);
     QCOMPARE(shown, expected);
+}
+
+void TestWindow::theCodeKeepsThePredictionForLater()
+{
+    // Lesson 07 asks what the kernel says to a second bind(): the code view must not
+    // answer before the statement has run. Saving keeps every line.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("address-in-use")));
+    window.session().presenter().setSpeed(0);
+    auto& runner = window.session().runner();
+    const QPlainTextEdit* code = window.codeView()->script();
+    const QString expectLine = QStringLiteral("# expect: EADDRINUSE");
+    QVERIFY(!code->toPlainText().contains(expectLine));
+    QVERIFY(code->toPlainText().contains(QStringLiteral("# expect: ?")));
+    QVERIFY(window.session().scriptText().contains(expectLine));
+    int guard = 0;
+    while (!code->toPlainText().contains(expectLine) && !runner.atEnd() && guard++ < 50) {
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        const bool revealed = std::any_of(
+            runner.outcomes().begin(), runner.outcomes().end(), [](const lesson::StepOutcome& o) {
+                return o.kind == lesson::StepOutcome::Kind::ExpectedError;
+            });
+        QVERIFY2(!revealed, "an expected error ran, yet its expect line is still hidden");
+        runner.step();
+    }
+    // Revealed with the statement that was expected to fail, not before.
+    QTRY_VERIFY_WITH_TIMEOUT(code->toPlainText().contains(expectLine), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(runner.outcomes().begin(), runner.outcomes().end(),
+                                         [](const lesson::StepOutcome& o) {
+                                             return o.kind ==
+                                                    lesson::StepOutcome::Kind::ExpectedError;
+                                         }),
+                             kWaitMs);
 }
 
 void TestWindow::stepBackAndReset()

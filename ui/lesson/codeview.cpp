@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QTextBlock>
 #include <QVBoxLayout>
@@ -77,7 +78,7 @@ CodeView::CodeView(Session& session, QWidget* parent)
     connect(m_edit, &QPushButton::clicked, this, &CodeView::toggleEditing);
     auto& runner = session.runner();
     connect(&session, &Session::scriptChanged, this, &CodeView::refresh);
-    connect(&runner, &lesson::Runner::stepIssued, this, &CodeView::highlight);
+    connect(&runner, &lesson::Runner::stepIssued, this, &CodeView::refresh);
     connect(&runner, &lesson::Runner::stepBlocked, this, &CodeView::highlight);
     connect(&runner, &lesson::Runner::stepFinished, this,
             [this](const lesson::StepOutcome& outcome) {
@@ -106,11 +107,26 @@ void CodeView::refresh()
 {
     if (m_editing)
         return;
-    const auto written =
-        lesson::writeScript(m_session.runner().script(), m_session.runner().steps());
+    const auto& runner = m_session.runner();
+    const auto written = lesson::writeScript(runner.script(), runner.steps());
     m_stepLine = written.stepLine;
-    if (m_script->toPlainText() != written.text)
-        m_script->setPlainText(written.text);
+    // "Predict first": the answer a statement's `# expect:` line gives away stays hidden
+    // until the statement has run. Only the view: editing and saving keep every line.
+    QStringList lines = written.text.split(QLatin1Char('\n'));
+    if (!m_session.replayer().isActive()) {
+        static const QRegularExpression expect(QStringLiteral("^(\\s*)#\\s*expect\\s*:.*$"));
+        for (size_t k = size_t(std::max(runner.nextStep(), 0)); k < runner.steps().size(); ++k) {
+            if (runner.steps()[k].directives.expect.isEmpty() || m_stepLine[k] <= 1)
+                continue;
+            for (int line = m_stepLine[k] - 2;
+                 line >= 0 && lines[line].trimmed().startsWith(QLatin1Char('#')); --line)
+                if (const auto match = expect.match(lines[line]); match.hasMatch())
+                    lines[line] = match.captured(1) + tr("# expect: ?   (predict it, then step)");
+        }
+    }
+    const QString text = lines.join(QLatin1Char('\n'));
+    if (m_script->toPlainText() != text)
+        m_script->setPlainText(text);
     highlight();
 }
 

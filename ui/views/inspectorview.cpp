@@ -143,14 +143,22 @@ void InspectorView::display(quint64 seq)
     const QString socket =
         e->socket.isValid() ? m_timeline.socketName(e->socket) : QStringLiteral("(no socket)");
     const qint64 originNs = m_timeline.size() > 0 ? m_timeline.at(0).timeNs : e->timeNs;
+    // Who did what, in words a student reads first; the workbench's own bookkeeping (the
+    // worker lane, the call's id) comes last, in grey.
+    const QString what = e->kind == EventKind::Observation ? tr("the kernel, on its own")
+                         : e->kind == EventKind::CallBlocked
+                             ? tr("%1() is waiting").arg(callName(e->request.kind))
+                             : tr("%1() returned").arg(callName(e->request.kind));
     m_heading->setText(
-        QStringLiteral("<div style=\"font-size:15pt; font-weight:700;\">#%1 · %2 · %3</div>"
-                       "<div style=\"color:#475569;\">%4 · %5 ms after the first event · %6 "
-                       "lane%7</div>")
+        tr("<div style=\"font-size:15pt; font-weight:700;\">Event %1 · %2%3</div>"
+           "<div style=\"color:#475569;\">%4 · by %5 · %6 ms after the first event</div>"
+           "<div style=\"color:#94a3b8;\">runs on the socket's %7 worker%8</div>")
             .arg(e->seq)
-            .arg(socket.toHtmlEscaped(), e->actor.toHtmlEscaped(), eventKindName(e->kind),
+            .arg(what.toHtmlEscaped(),
+                 e->socket.isValid() ? tr(" on %1").arg(socket.toHtmlEscaped()) : QString(),
+                 eventKindName(e->kind), e->actor.toHtmlEscaped(),
                  QString::number(double(e->timeNs - originNs) / 1e6, 'f', 3), laneName(e->lane),
-                 e->call.isValid() ? QStringLiteral(" · call %1").arg(e->call.value) : QString()));
+                 e->call.isValid() ? tr(" · call %1").arg(e->call.value) : QString()));
 
     if (e->kind == EventKind::Observation) {
         m_call->setText(section(QStringLiteral("Kernel observation")) +
