@@ -28,6 +28,12 @@ QString QueueBar::text() const
 {
     if (m_value < 0)
         return tr("%1: —").arg(m_label);
+    if (m_kind == Kind::Slots && m_value > m_capacity)
+        // Linux lets a listener's queue hold one connection more than the backlog it asked.
+        return tr("%1: %2 waiting, backlog %3 (Linux admits one more than the backlog)")
+            .arg(m_label)
+            .arg(m_value)
+            .arg(m_capacity);
     if (m_kind == Kind::Slots)
         return tr("%1: %2 of %3").arg(m_label).arg(m_value).arg(m_capacity);
     return tr("%1: %2").arg(m_label, describe::byteCount(m_value));
@@ -80,7 +86,9 @@ void QueueBar::paintEvent(QPaintEvent*)
 
     const QString value = m_value < 0 ? QStringLiteral("—")
                           : m_kind == Kind::Slots
-                              ? QStringLiteral("%1 / %2").arg(m_value).arg(m_capacity)
+                              ? (m_value > m_capacity ? tr("%1, backlog %2") : tr("%1 / %2"))
+                                    .arg(m_value)
+                                    .arg(m_capacity)
                               : describe::byteCount(m_value);
     const int valueWidth = fm.horizontalAdvance(QStringLiteral("00.0 MiB / 000"));
     const QRectF bar(labelWidth, 3, std::max(10, width() - labelWidth - valueWidth - 8),
