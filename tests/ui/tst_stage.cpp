@@ -9,6 +9,7 @@
 #include "stage/wireoverlay.h"
 
 #include <QLabel>
+#include <QScrollBar>
 #include <QTemporaryDir>
 
 using namespace sockbench;
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void formsRefuseBadInputBeforeAnythingIsSent();
     void wrongCallShowsTheKernelsError();
     void failedCallIsExplainedOnTheCard();
+    void hostsWrapIntoRowsInsteadOfRunningOffTheEdge();
 };
 
 void TestStage::initTestCase()
@@ -360,6 +362,64 @@ void TestStage::failedCallIsExplainedOnTheCard()
     QVERIFY(refused);
     QVERIFY(client->errorExplanationText().contains(refused->meaning));
     QVERIFY(meaningLabel(client)->isVisible());
+}
+
+void TestStage::hostsWrapIntoRowsInsteadOfRunningOffTheEdge()
+{
+    // Lesson 09 has four hosts (server, first, second, third) and is about the third: on a
+    // 1280x720 screen every one of them must be in view without scrolling sideways.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("09")));
+    window.session().presenter().setSpeed(0);
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    // Up to both accept()s: the server's two connections are wired to first and second.
+    for (int step = 0; step < 17; ++step) {
+        runner.step();
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    }
+    StageWidget* stage = window.stage();
+    QTRY_COMPARE_WITH_TIMEOUT(stage->hosts().size(), 4, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!stage->host(QStringLiteral("third"))->cards().isEmpty(), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(stage->overlay()->wires().size(), size_t(2), kWaitMs);
+
+    QWidget* canvas = stage->widget();
+    const auto inView = [&] {
+        for (HostWidget* host : stage->hosts()) {
+            const QRect r(host->mapTo(canvas, QPoint(0, 0)), host->size());
+            if (r.left() < 0 || r.left() + r.width() > stage->viewport()->width())
+                return false;
+        }
+        return canvas->width() <= stage->viewport()->width();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(inView(), kWaitMs);
+    QVERIFY(!stage->horizontalScrollBar()->isVisible());
+    QSet<int> rows;
+    for (HostWidget* host : stage->hosts())
+        rows.insert(host->mapTo(canvas, QPoint(0, 0)).y());
+    QVERIFY2(rows.size() >= 2, "the hosts should wrap into more than one row");
+    // The rows grow downwards: the stage scrolls vertically to show the last one.
+    HostWidget* third = stage->host(QStringLiteral("third"));
+    QVERIFY(canvas->height() >= third->mapTo(canvas, QPoint(0, 0)).y() + third->height());
+    stage->ensureWidgetVisible(third);
+    QTRY_VERIFY_WITH_TIMEOUT(stage->viewport()->rect().intersects(QRect(
+                                 third->mapTo(stage->viewport(), QPoint(0, 0)), third->size())),
+                             kWaitMs);
+
+    // The wires are drawn over the whole canvas, so they reach cards on every row.
+    QCOMPARE(stage->overlay()->geometry(), canvas->rect());
+    for (const WireOverlay::Wire& wire : stage->overlay()->wires()) {
+        for (SocketId end : {wire.a, wire.b}) {
+            SocketCard* card = stage->card(end);
+            QVERIFY(card && card->isVisible());
+            QVERIFY(
+                canvas->rect().contains(QRect(card->mapTo(canvas, QPoint(0, 0)), card->size())));
+        }
+    }
 }
 
 QTEST_MAIN(TestStage)

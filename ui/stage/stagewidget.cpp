@@ -1,5 +1,6 @@
 #include "stagewidget.h"
 
+#include "flowlayout.h"
 #include "hostwidget.h"
 #include "presentation/describe.h"
 #include "presentation/presenter.h"
@@ -7,7 +8,6 @@
 #include "wireoverlay.h"
 
 #include <QEvent>
-#include <QHBoxLayout>
 #include <QTimer>
 #include <QToolButton>
 
@@ -20,7 +20,7 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     , m_presenter(presenter)
     , m_clock(std::move(clockNs))
     , m_canvas(new QWidget)
-    , m_row(new QHBoxLayout(m_canvas))
+    , m_row(new FlowLayout(m_canvas, 64, 32)) // room for the wires between hosts and rows
     , m_newHost(new QToolButton(m_canvas))
     , m_overlay(new WireOverlay([this](SocketId id) { return cardRect(id); }, m_canvas))
     , m_frame(new QTimer(this))
@@ -34,14 +34,11 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     setFrameShape(QFrame::NoFrame);
     m_canvas->setObjectName(QStringLiteral("stageCanvas"));
     m_row->setContentsMargins(24, 20, 24, 20);
-    m_row->setSpacing(64); // room for the wires between hosts
-    m_row->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_newHost->setText(tr("New host"));
     m_newHost->setToolTip(tr("Add another actor: a thread of its own, drawn as a host"));
     m_newHost->setAccessibleName(tr("New host"));
     connect(m_newHost, &QToolButton::clicked, this, &StageWidget::newHostRequested);
-    m_row->addWidget(m_newHost, 0, Qt::AlignTop);
-    m_row->addStretch(1);
+    m_row->addWidget(m_newHost);
     setWidget(m_canvas);
     m_canvas->installEventFilter(this);
     m_overlay->raise();
@@ -82,7 +79,7 @@ HostWidget* StageWidget::ensureHost(const QString& actor)
     auto* host = new HostWidget(actor, m_canvas);
     host->newSocketButton()->setVisible(!isOutsideHost(actor)); // not ours to make sockets on
     connect(host, &HostWidget::newSocketRequested, this, &StageWidget::newSocketRequested);
-    m_row->insertWidget(m_row->indexOf(m_newHost), host, 0, Qt::AlignTop);
+    m_row->insertWidget(m_row->indexOf(m_newHost), host);
     m_hosts.insert(actor, host);
     m_overlay->raise();
     return host;
@@ -183,6 +180,9 @@ bool StageWidget::eventFilter(QObject* watched, QEvent* event)
         (event->type() == QEvent::Resize || event->type() == QEvent::LayoutRequest)) {
         m_overlay->setGeometry(m_canvas->rect());
         m_overlay->raise();
+        // A host may move to another row without the canvas changing size: redraw the
+        // wires where the cards are now.
+        m_overlay->update();
     }
     return QScrollArea::eventFilter(watched, event);
 }

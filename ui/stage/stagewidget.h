@@ -10,18 +10,18 @@ class QTimer;
 
 #include <functional>
 
-class QHBoxLayout;
 class QToolButton;
 
 namespace sockbench {
 
+class FlowLayout;
 class HostWidget;
 class Presenter;
 class SocketCard;
 class WireOverlay;
 
-// The stage: one host per actor side by side, socket cards inside, wires between the
-// connected ones, bytes moving along them. Everything it shows comes from the
+// The stage: one host per actor, side by side and wrapping into rows, socket cards inside, wires
+// between the connected ones, bytes moving along them. Everything it shows comes from the
 // StageModel, which the Presenter feeds from the trace.
 class StageWidget : public QScrollArea {
     Q_OBJECT
@@ -64,7 +64,7 @@ private:
     std::function<qint64()> m_clock;
     NameOf m_nameOf;
     QWidget* m_canvas;
-    QHBoxLayout* m_row;
+    FlowLayout* m_row; // the hosts, then the New host button
     QToolButton* m_newHost;
     WireOverlay* m_overlay;
     QHash<QString, HostWidget*> m_hosts;
