@@ -344,13 +344,14 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
         finish(std::move(event), done);
         return;
     }
+    std::shared_ptr<SocketEntry> accepted; // accept()'s new socket
     if (auto invalid = callexecutor::validate(call, target->family(), target->type())) {
         event.result = *invalid;
     } else {
         callexecutor::Execution execution = callexecutor::run(*use, call, wait);
         event.result = std::move(execution.result);
         if (execution.acceptedFd >= 0) {
-            auto accepted = addEntry(target->family(), target->type(), actor, target->id());
+            accepted = addEntry(target->family(), target->type(), actor, target->id());
             event.result.newSocket = accepted->id();
             {
                 const std::lock_guard lock(accepted->snapshotMutex());
@@ -388,6 +389,18 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
         target->lastSnapshot = event.kernel;
         followUp = isTransitional(event.kernel.tcpState) || event.kernel.sendQueue > 0;
         m_trace->append(event);
+    }
+    if (accepted) {
+        // The new socket's kernel view, right after the accept() that made it: before that
+        // event nobody knows the socket (an observation the watcher made in between is
+        // repeated here, so the first one that counts is never lost).
+        const std::lock_guard lock(accepted->snapshotMutex());
+        Event seen;
+        seen.kind = EventKind::Observation;
+        seen.socket = accepted->id();
+        seen.actor = actor;
+        seen.kernel = accepted->lastSnapshot;
+        m_trace->append(seen);
     }
     if (followUp)
         m_watcher->follow(target->id());

@@ -12,6 +12,7 @@ class TestStageModel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void closeReleasesWhatNoConnectionKeeps();
+    void acceptedSocketShowsItsKernelState();
 };
 
 void TestStageModel::closeReleasesWhatNoConnectionKeeps()
@@ -44,6 +45,23 @@ void TestStageModel::closeReleasesWhatNoConnectionKeeps()
     QCOMPARE(client->state, TeachingState::Closed);
     QVERIFY(client->kernel.valid);
     QVERIFY(client->kernel.tcpState != TcpState::None);
+}
+
+void TestStageModel::acceptedSocketShowsItsKernelState()
+{
+    // accept() makes a socket nobody has called yet: its card still shows what the kernel
+    // says of it (ESTABLISHED, empty queues) from the moment it appears.
+    Workbench bench;
+    StageModel model;
+    const Connected c = connectedPair(bench);
+    QVERIFY(c.server.isValid());
+    for (const Event& e : bench.trace().events())
+        model.apply(e);
+    const SocketView* accepted = model.socket(c.server);
+    QVERIFY(accepted);
+    QVERIFY(accepted->kernel.valid);
+    QCOMPARE(accepted->kernel.tcpState, TcpState::Established);
+    QCOMPARE(accepted->kernel.recvQueue, 0);
 }
 
 QTEST_MAIN(TestStageModel)
