@@ -306,7 +306,7 @@ bool Session::openRecording(const QString& path, QString* error)
     leaveReplay();
     m_presenter.setSuspended(true);
     m_runner.peers().setEnabled(false);
-    m_replayer.start(recording);
+    m_replayer.start(recording, std::get<lesson::Script>(parsed).actors);
     m_name = recording.lessonName;
     m_fileName = path;
     m_modified = false;

@@ -1,6 +1,7 @@
 // Save a session, close it, open the file and replay it: the stage and the closer views
 // show what was recorded, step by step, forwards and backwards - and no socket is made.
 
+#include "lesson/console.h"
 #include "presentation/stagemodel.h"
 #include "replay/replaybar.h"
 #include "session/eventjson.h"
@@ -219,6 +220,12 @@ void TestReplay::savedSessionReplaysWithoutASocket()
     for (auto it = recorded.names.cbegin(); it != recorded.names.cend(); ++it)
         QCOMPARE(window.session().timeline().socketName(it.key()), it.value());
     QCOMPARE(closerViews(window), recorded.views);
+    // The console tells what the recorded statements did: each that made a call, once.
+    const auto& statements = replay.session().statements;
+    const auto withCalls = std::count_if(statements.begin(), statements.end(),
+                                         [](const auto& st) { return !st.calls.isEmpty(); });
+    QVERIFY(withCalls > 0);
+    QCOMPARE(window.console()->transcript().size(), qsizetype(withCalls));
 
     // ← goes back one step at a time, to the start.
     while (replay.position() > 0 && steps-- > 0) {

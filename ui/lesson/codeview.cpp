@@ -215,8 +215,14 @@ void CodeView::highlight()
 
 void CodeView::showC(const lesson::StepOutcome& outcome)
 {
-    if (outcome.calls.isEmpty())
+    if (outcome.calls.isEmpty()) {
+        // Say so, rather than leave the previous statement's calls under this one's name.
+        m_c->setPlainText(tr("/* line %1: %2 */\n\n/* No system call: Python does this "
+                             "without the kernel. */")
+                              .arg(outcome.line)
+                              .arg(outcome.source.section(QLatin1Char('\n'), 0, 0)));
         return;
+    }
     const Trace& trace = m_session.workbench().trace();
     QStringList blocks;
     blocks << QStringLiteral("/* line %1: %2 */")

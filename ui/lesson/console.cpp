@@ -74,7 +74,26 @@ Console::Console(Session& session, QWidget* parent)
     connect(&runner, &lesson::Runner::deadlocked, this, [this](const QString& message) {
         line(QStringLiteral("!! ") + message, QStringLiteral("#b91c1c"));
     });
+    // A recording replays: the statements its events have finished so far, as recorded.
+    connect(&session.replayer(), &Replayer::moved, this, [this] {
+        const Replayer& replay = m_session.replayer();
+        clear();
+        m_transcript.clear();
+        line(tr("— a recording: what its statements did, up to the event shown —"),
+             QStringLiteral("#6b7280"));
+        for (const auto* st : replay.statementsShown()) {
+            const bool failed = st->outcome != QLatin1String("ok");
+            const QString text = QStringLiteral("%1 %2  %3  -> %4")
+                                     .arg(st->actor, -8)
+                                     .arg(st->line, 4)
+                                     .arg(st->source, st->value);
+            m_transcript << text;
+            line(text, failed ? QStringLiteral("#92400e") : QString());
+        }
+    });
     connect(&runner, &lesson::Runner::resetDone, this, [this] {
+        if (m_session.replayer().isActive())
+            return; // the old lesson's sockets closed; the console shows the recording
         m_transcript.clear();
         line(tr("— reset: every socket the lesson opened is closed —"), QStringLiteral("#6b7280"));
     });

@@ -4,6 +4,8 @@
 #include "views/selection.h"
 #include "views/timeline.h"
 
+#include <limits>
+
 namespace sockbench {
 
 Replayer::Replayer(StageModel& model, Timeline& timeline, EventSelection& selection,
@@ -22,10 +24,11 @@ Replayer::Replayer(StageModel& model, Timeline& timeline, EventSelection& select
     connect(&m_selection, &EventSelection::changed, this, &Replayer::followSelection);
 }
 
-void Replayer::start(const sessionfile::RecordedSession& session)
+void Replayer::start(const sessionfile::RecordedSession& session, const QStringList& actorOrder)
 {
     pause();
     m_session = session;
+    m_actorOrder = actorOrder;
     m_statementOfCall.clear();
     for (qsizetype i = 0; i < m_session.statements.size(); ++i)
         for (const CallId call : m_session.statements[i].calls)
@@ -53,6 +56,30 @@ const sessionfile::RecordedStatement* Replayer::currentStatement() const
             return &m_session.statements[*it];
     }
     return nullptr;
+}
+
+QList<const sessionfile::RecordedStatement*> Replayer::statementsShown() const
+{
+    // A statement is over once every call it made has finished among the events shown;
+    // it is listed where its last call finished.
+    QHash<CallId, int> finishedAt;
+    for (int i = 0; i < m_position; ++i)
+        if (const Event& e = m_session.events[i]; e.kind == EventKind::CallFinished)
+            finishedAt.insert(e.call, i);
+    QList<std::pair<int, int>> done; // (event index, statement index)
+    for (qsizetype k = 0; k < m_session.statements.size(); ++k) {
+        const auto& calls = m_session.statements[k].calls;
+        int last = -1;
+        for (const CallId c : calls)
+            last = std::max(last, finishedAt.value(c, std::numeric_limits<int>::max()));
+        if (!calls.isEmpty() && last < m_position)
+            done.append({last, int(k)});
+    }
+    std::sort(done.begin(), done.end());
+    QList<const sessionfile::RecordedStatement*> shown;
+    for (const auto& [event, statement] : std::as_const(done))
+        shown << &m_session.statements[statement];
+    return shown;
 }
 
 int Replayer::stepEnd(int from) const
@@ -140,6 +167,9 @@ void Replayer::rebuild(int position)
     // there at once, with nothing flying across the wires.
     m_model.clear();
     QStringList actors;
+    for (const QString& actor : std::as_const(m_actorOrder))
+        if (actor != QLatin1String("main"))
+            actors << actor;
     for (const Event& e : std::as_const(m_session.events))
         if (!e.actor.isEmpty() && e.actor != QLatin1String("reset") && !actors.contains(e.actor))
             actors << e.actor;

@@ -21,7 +21,9 @@ public:
     Replayer(StageModel& model, Timeline& timeline, EventSelection& selection,
              QObject* parent = nullptr);
 
-    void start(const sessionfile::RecordedSession& session); // at the beginning
+    // At the beginning; hosts are laid out in actorOrder first (the script's), then any
+    // other actor the events name.
+    void start(const sessionfile::RecordedSession& session, const QStringList& actorOrder = {});
     void stop();
     bool isActive() const { return m_active; }
     bool isPlaying() const { return m_play.isActive(); }
@@ -31,6 +33,8 @@ public:
     bool atEnd() const { return m_position >= total(); }
     // The statement that made the last event shown, if the file knows it.
     const sessionfile::RecordedStatement* currentStatement() const;
+    // The statements the events shown so far have finished, in the order they finished.
+    QList<const sessionfile::RecordedStatement*> statementsShown() const;
     // The time between steps while playing.
     void setInterval(int milliseconds) { m_play.setInterval(std::max(milliseconds, 1)); }
 
@@ -57,6 +61,7 @@ private:
     EventSelection& m_selection;
     sessionfile::RecordedSession m_session;
     QHash<CallId, int> m_statementOfCall; // index into m_session.statements
+    QStringList m_actorOrder;
     int m_position = 0;
     bool m_active = false;
     bool m_moving = false; // the replayer itself is selecting: do not follow that

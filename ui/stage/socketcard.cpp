@@ -66,9 +66,13 @@ QString addressLine(const Endpoint& e, bool kernelChosen)
     QString text = e.toString().toHtmlEscaped();
     if (e.family() == AddressFamily::Unix)
         return text;
-    text += QStringLiteral(" <span style='color:#6b7280'>%1 port%2</span>")
-                .arg(portClassName(e.portClass()),
-                     kernelChosen ? QStringLiteral(", chosen by the kernel") : QString());
+    // A port the kernel picked comes from its ephemeral range (Linux: 32768-60999, in
+    // /proc/sys/net/ipv4/ip_local_port_range), which straddles IANA's registered and
+    // dynamic classes: naming the class would change from run to run.
+    text += kernelChosen ? QObject::tr(" <span style='color:#6b7280'>ephemeral port, chosen by the "
+                                       "kernel</span>")
+                         : QObject::tr(" <span style='color:#6b7280'>%1 port</span>")
+                               .arg(portClassName(e.portClass()));
     return text;
 }
 
