@@ -238,9 +238,13 @@ void LadderView::scrollToEvent(quint64 seq)
     m_adjusting = true;
     if (y - rowHeight() < top || y + rowHeight() > top + height)
         verticalScrollBar()->setValue(int(y - height / 2.0));
+    // The mark and its words: a label on the left of its lifeline must not be cut off.
+    const QRectF shown = markContentRect(*mark).united(QRectF(x - 20, y, 40, 1));
     const int left = horizontalScrollBar()->value();
-    if (x - 20 < left || x + columnWidth() / 2 > left + viewport()->width())
-        horizontalScrollBar()->setValue(int(x - viewport()->width() / 2.0));
+    if (shown.left() < left || shown.right() > left + viewport()->width()) {
+        const double centre = shown.width() < viewport()->width() ? shown.center().x() : x;
+        horizontalScrollBar()->setValue(int(centre - viewport()->width() / 2.0));
+    }
     m_adjusting = false;
     m_following = verticalScrollBar()->value() >= verticalScrollBar()->maximum();
     m_header->update();
