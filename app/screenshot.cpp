@@ -41,8 +41,10 @@ int takeScreenshot(MainWindow& window, const QString& file, int steps, QSize siz
     spinUntil([&] { return runner.mode() != lesson::Runner::Mode::Resetting; }, 5000);
     // A recorded session steps through its recording, with no socket.
     if (session.replayer().isActive())
-        for (int i = 0; i < steps; ++i)
+        for (int i = 0; i < steps; ++i) {
             session.replayer().stepForward();
+            QApplication::processEvents(); // as between two key presses
+        }
     for (int i = 0; i < steps && !runner.atEnd() && !session.replayer().isActive(); ++i) {
         runner.step();
         if (!spinUntil(

@@ -155,8 +155,16 @@ void Replayer::show(int from, int to)
         m_model.apply(m_session.events[i]);
     m_timeline.append(m_session.events.mid(from, to - from));
     m_position = to;
+    // The moment to look at is the call the step finished; kernel observations that came
+    // along after it are in the views, but the inspector shows the call.
+    quint64 selected = m_position > 0 ? m_session.events[m_position - 1].seq : 0;
+    for (int i = m_position - 1; i >= 0; --i)
+        if (m_session.events[i].kind == EventKind::CallFinished) {
+            selected = m_session.events[i].seq;
+            break;
+        }
     m_moving = true;
-    m_selection.select(m_position > 0 ? m_session.events[m_position - 1].seq : 0);
+    m_selection.select(selected);
     m_moving = false;
     Q_EMIT moved(m_position, total());
 }

@@ -187,6 +187,9 @@ void LadderView::resizeEvent(QResizeEvent* event)
     m_header->setGeometry(vp.left(), vp.top() - margins.top(), vp.width(), margins.top());
     m_footer->setGeometry(vp.left(), vp.bottom() + 1, vp.width(), margins.bottom());
     layoutChanged();
+    // The selected moment stays in view as the dock or the window changes size.
+    if (m_selection.seq() != 0)
+        scrollToEvent(m_selection.seq());
 }
 
 void LadderView::setZoom(double zoom)
