@@ -27,13 +27,13 @@ Session::Session(Workbench& workbench, QObject* parent)
         if (!m_replayer.isActive())
             m_timeline.add(event);
     });
-    // Live, the inspector shows the newest call that finished - until the student picks
+    // Live, the inspector shows the newest call that finished or blocked - until the student picks
     // a moment of their own, which then stays.
     connect(&m_timeline, &Timeline::appended, this, [this](qsizetype first, qsizetype count) {
         if (m_replayer.isActive() || (m_selection.seq() != 0 && m_selection.seq() != m_followed))
             return;
         for (qsizetype i = first + count - 1; i >= first; --i)
-            if (const Event& e = m_timeline.at(i); e.kind == EventKind::CallFinished &&
+            if (const Event& e = m_timeline.at(i); e.kind != EventKind::Observation &&
                                                    e.actor != QLatin1String("reset") &&
                                                    !m_runner.peers().peer(e.actor)) {
                 m_followed = e.seq;

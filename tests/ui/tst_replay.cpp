@@ -356,7 +356,7 @@ void TestReplay::liveSelectionFollowsTheNewestCall()
     EventSelection& selection = window.session().selection();
     auto newestCall = [&] {
         for (qsizetype i = timeline.size() - 1; i >= 0; --i)
-            if (timeline.at(i).kind == EventKind::CallFinished)
+            if (timeline.at(i).kind != EventKind::Observation)
                 return timeline.at(i).seq;
         return quint64(0);
     };
