@@ -84,10 +84,11 @@ QList<const sessionfile::RecordedStatement*> Replayer::statementsShown() const
 
 int Replayer::stepEnd(int from) const
 {
-    // Up to and including the next call that finished; what the kernel showed by itself
+    // Up to and including the next call that finished or began to wait (an accept() that
+    // blocks is a moment of its own, as it is live); what the kernel showed by itself
     // right after it (observations) comes along.
     int to = from;
-    while (to < total() && m_session.events[to].kind != EventKind::CallFinished)
+    while (to < total() && m_session.events[to].kind == EventKind::Observation)
         ++to;
     if (to < total())
         ++to;
@@ -155,11 +156,11 @@ void Replayer::show(int from, int to)
         m_model.apply(m_session.events[i]);
     m_timeline.append(m_session.events.mid(from, to - from));
     m_position = to;
-    // The moment to look at is the call the step finished; kernel observations that came
+    // The moment to look at is the call the step ended on; kernel observations that came
     // along after it are in the views, but the inspector shows the call.
     quint64 selected = m_position > 0 ? m_session.events[m_position - 1].seq : 0;
     for (int i = m_position - 1; i >= 0; --i)
-        if (m_session.events[i].kind == EventKind::CallFinished) {
+        if (m_session.events[i].kind != EventKind::Observation) {
             selected = m_session.events[i].seq;
             break;
         }

@@ -13,8 +13,8 @@ class Timeline;
 
 // Plays a recorded session into the stage and the closer views, with no socket at all:
 // the recorded events go through the same StageModel the live trace does. One step shows
-// the events up to and including the next call that finished (what a live step shows);
-// back rebuilds the picture up to the step before, at once.
+// the events up to and including the next call that finished or blocked (what a live step
+// shows); back rebuilds the picture up to the step before, at once.
 class Replayer : public QObject {
     Q_OBJECT
 public:
