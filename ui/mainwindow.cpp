@@ -61,7 +61,14 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     m_stage = new StageWidget(
         m_session->model(), m_session->presenter(),
-        [&workbench] { return workbench.trace().nowNs(); }, this);
+        [this, &workbench] {
+            // A replay's "now" is the moment it shows: a blocked call has waited until then.
+            const Replayer& replay = m_session->replayer();
+            if (replay.isActive() && replay.position() > 0)
+                return replay.session().events[replay.position() - 1].timeNs;
+            return workbench.trace().nowNs();
+        },
+        this);
     // A replay names sockets as the recording did; live, the script's variables do.
     m_stage->setNameOf([this](SocketId id) {
         const Replayer& replay = m_session->replayer();
@@ -109,7 +116,11 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     buildMenus();
 
     connect(m_stage, &StageWidget::callRequested, this, &MainWindow::openCallForm);
-    connect(m_stage, &StageWidget::interruptRequested, m_session, &Session::interrupt);
+    connect(m_stage, &StageWidget::interruptRequested, this, [this](CallId call) {
+        if (m_session->replayer().isActive())
+            return say(m_session->replayRefusal());
+        m_session->interrupt(call);
+    });
     connect(m_stage, &StageWidget::newSocketRequested, this,
             [this](const QString& actor, AddressFamily family, SocketType type) {
                 QString error;

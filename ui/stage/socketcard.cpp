@@ -294,9 +294,16 @@ void SocketCard::display(const SocketView& view, const QString& name)
     m_state->setAccessibleName(tr("state: %1").arg(teachingStateName(view.state)));
     const bool tcp = view.isTcp() && view.kernel.valid && view.kernel.tcpState != TcpState::None;
     m_tcpState->setVisible(tcp);
+    // A TCP socket the kernel has made no connection for is in its CLOSE state: true, but
+    // beside "created" it reads as "closed", so it says what it means.
+    const bool notYet =
+        view.kernel.tcpState == TcpState::Close &&
+        (view.state == TeachingState::Created || view.state == TeachingState::Bound);
     if (tcp)
-        m_tcpState->setText(QStringLiteral("<span style='color:#6b7280'>kernel</span> <b>%1</b>")
-                                .arg(tcpStateName(view.kernel.tcpState)));
+        m_tcpState->setText(
+            notYet ? tr("<span style='color:#6b7280'>kernel CLOSE (no connection yet)</span>")
+                   : QStringLiteral("<span style='color:#6b7280'>kernel</span> <b>%1</b>")
+                         .arg(tcpStateName(view.kernel.tcpState)));
     m_local->setText(tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel)));
     m_peer->setText(tr("<b>peer</b>&nbsp; %1").arg(addressLine(view.peer, false)));
     m_peer->setVisible(view.peer.isValid() || view.type == SocketType::Stream);
