@@ -26,6 +26,7 @@ private Q_SLOTS:
     void wrongCallShowsTheKernelsError();
     void failedCallIsExplainedOnTheCard();
     void hostsWrapIntoRowsInsteadOfRunningOffTheEdge();
+    void theStageFollowsTheAction();
 };
 
 void TestStage::initTestCase()
@@ -420,6 +421,42 @@ void TestStage::hostsWrapIntoRowsInsteadOfRunningOffTheEdge()
                 canvas->rect().contains(QRect(card->mapTo(canvas, QPoint(0, 0)), card->size())));
         }
     }
+}
+
+void TestStage::theStageFollowsTheAction()
+{
+    // At 1280x720 lesson 09's four hosts need two screens of stage: each step brings the
+    // card it acted on into view, without the student scrolling.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("09")));
+    window.session().presenter().setSpeed(0);
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    StageWidget* stage = window.stage();
+    // Its title and state (the top of the card) are on screen, not a sliver of its edge.
+    const auto inView = [&](SocketCard* card) {
+        const QPoint top = card->mapTo(stage->viewport(), QPoint(0, 0));
+        return stage->viewport()->rect().contains(QRect(top, QSize(card->width(), 40)));
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    bool scrolled = false;
+    for (int step = 0; step < 40 && !runner.atEnd(); ++step) {
+        runner.step();
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        window.session().presenter().catchUp();
+        const lesson::StepOutcome& last = runner.outcomes().last();
+        for (const CallId call : last.calls)
+            for (const Event& e : bench.trace().events())
+                if (e.call == call && e.socket.isValid() && stage->card(e.socket)) {
+                    SocketCard* card = stage->card(e.socket);
+                    QTRY_VERIFY2_WITH_TIMEOUT(inView(card), qPrintable(last.source), kWaitMs);
+                }
+        scrolled = scrolled || stage->verticalScrollBar()->value() > 0;
+    }
+    QVERIFY2(scrolled, "the stage never needed to scroll: the test shows nothing");
 }
 
 QTEST_MAIN(TestStage)

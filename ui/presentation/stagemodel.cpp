@@ -175,11 +175,14 @@ void StageModel::apply(const Event& event)
         view.lastCall = describe::call(event);
         view.lastResult = describe::result(event);
         Q_EMIT socketAdded(event.socket);
+        Q_EMIT acted(event.socket);
         return;
     }
     const auto it = m_sockets.find(event.socket);
     if (it == m_sockets.end())
         return;
+    if (event.kind != EventKind::Observation)
+        Q_EMIT acted(event.socket);
     SocketView& view = *it;
     switch (event.kind) {
     case EventKind::CallBlocked:

@@ -95,6 +95,8 @@ public:
     void setAnimated(bool animated) { m_animated = animated; }
 
 Q_SIGNALS:
+    // A call on this socket finished or began to wait: where the action is now.
+    void acted(sockbench::SocketId socket);
     void actorAdded(const QString& actor);
     void socketAdded(sockbench::SocketId socket);
     void socketChanged(sockbench::SocketId socket);

@@ -47,6 +47,13 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
             [this](const QString& actor) { ensureHost(actor); });
     connect(&model, &StageModel::socketAdded, this, &StageWidget::addSocket);
     connect(&model, &StageModel::socketChanged, this, &StageWidget::updateSocket);
+    // The stage follows the action: the card a call just acted on is scrolled into view at
+    // the next frame (a card already in view stays put, and so does the student's scroll).
+    connect(&model, &StageModel::acted, this, [this](SocketId socket) {
+        m_acted = socket;
+        if (!m_frame->isActive())
+            m_frame->start();
+    });
     connect(&model, &StageModel::cleared, this, &StageWidget::clear);
     connect(
         &model, &StageModel::bytesSent, this,
@@ -120,6 +127,9 @@ void StageWidget::flush()
             card->display(*view, m_nameOf ? m_nameOf(socket) : QString());
     }
     updateWires();
+    if (SocketCard* card = m_cards.value(std::exchange(m_acted, SocketId{}));
+        card && card->isVisible())
+        ensureWidgetVisible(card, 16, 16);
 }
 
 void StageWidget::refreshNames()
@@ -145,6 +155,7 @@ void StageWidget::updateWires()
 void StageWidget::clear()
 {
     m_dirty.clear();
+    m_acted = {};
     // Hidden and out of the layout at once; deleted once control is back in the loop.
     for (SocketCard* card : std::as_const(m_cards)) {
         card->hide();

@@ -72,6 +72,7 @@ private:
     // Cards to show again at the next frame: however many events arrive in between, a
     // card is laid out once a frame.
     QSet<SocketId> m_dirty;
+    SocketId m_acted; // the socket the newest call acted on, to scroll into view
     QTimer* m_frame;
 };
 
