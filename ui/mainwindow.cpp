@@ -116,11 +116,7 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     buildMenus();
 
     connect(m_stage, &StageWidget::callRequested, this, &MainWindow::openCallForm);
-    connect(m_stage, &StageWidget::interruptRequested, this, [this](CallId call) {
-        if (m_session->replayer().isActive())
-            return say(m_session->replayRefusal());
-        m_session->interrupt(call);
-    });
+    connect(m_stage, &StageWidget::interruptRequested, m_session, &Session::interrupt);
     connect(m_stage, &StageWidget::newSocketRequested, this,
             [this](const QString& actor, AddressFamily family, SocketType type) {
                 QString error;

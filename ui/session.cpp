@@ -326,6 +326,11 @@ void Session::runRecordingLive()
 
 void Session::interrupt(CallId call)
 {
+    // A recording's blocked call is history: nothing is running to interrupt.
+    if (m_replayer.isActive()) {
+        Q_EMIT problem(replayRefusal());
+        return;
+    }
     m_workbench.interrupt(call);
 }
 
