@@ -33,6 +33,22 @@ void Replayer::start(const sessionfile::RecordedSession& session, const QStringL
     for (qsizetype i = 0; i < m_session.statements.size(); ++i)
         for (const CallId call : m_session.statements[i].calls)
             m_statementOfCall.insert(call, int(i));
+    // A statement is over once every call it made has finished; the console lists it
+    // there. Worked out once: a long recording steps without going over it again.
+    QHash<CallId, int> finishedAt;
+    for (qsizetype i = 0; i < m_session.events.size(); ++i)
+        if (const Event& e = m_session.events[i]; e.kind == EventKind::CallFinished)
+            finishedAt.insert(e.call, int(i));
+    m_statementEnds.clear();
+    for (qsizetype k = 0; k < m_session.statements.size(); ++k) {
+        const auto& calls = m_session.statements[k].calls;
+        int end = -1;
+        for (const CallId c : calls)
+            end = std::max(end, finishedAt.value(c, std::numeric_limits<int>::max()));
+        if (!calls.isEmpty() && end != std::numeric_limits<int>::max())
+            m_statementEnds.push_back({end, int(k)});
+    }
+    std::sort(m_statementEnds.begin(), m_statementEnds.end());
     const auto names = m_session.socketNames;
     m_timeline.setSocketNamer([names](SocketId id) { return names.value(id); });
     m_active = true;
@@ -45,6 +61,7 @@ void Replayer::stop()
     m_active = false;
     m_session = {};
     m_statementOfCall.clear();
+    m_statementEnds.clear();
     m_position = 0;
 }
 
@@ -60,25 +77,12 @@ const sessionfile::RecordedStatement* Replayer::currentStatement() const
 
 QList<const sessionfile::RecordedStatement*> Replayer::statementsShown() const
 {
-    // A statement is over once every call it made has finished among the events shown;
-    // it is listed where its last call finished.
-    QHash<CallId, int> finishedAt;
-    for (int i = 0; i < m_position; ++i)
-        if (const Event& e = m_session.events[i]; e.kind == EventKind::CallFinished)
-            finishedAt.insert(e.call, i);
-    QList<std::pair<int, int>> done; // (event index, statement index)
-    for (qsizetype k = 0; k < m_session.statements.size(); ++k) {
-        const auto& calls = m_session.statements[k].calls;
-        int last = -1;
-        for (const CallId c : calls)
-            last = std::max(last, finishedAt.value(c, std::numeric_limits<int>::max()));
-        if (!calls.isEmpty() && last < m_position)
-            done.append({last, int(k)});
-    }
-    std::sort(done.begin(), done.end());
     QList<const sessionfile::RecordedStatement*> shown;
-    for (const auto& [event, statement] : std::as_const(done))
+    for (const auto& [end, statement] : m_statementEnds) {
+        if (end >= m_position)
+            break;
         shown << &m_session.statements[statement];
+    }
     return shown;
 }
 

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <vector>
+
 namespace sockbench {
 
 class EventSelection;
@@ -62,6 +64,8 @@ private:
     sessionfile::RecordedSession m_session;
     QHash<CallId, int> m_statementOfCall; // index into m_session.statements
     QStringList m_actorOrder;
+    // (event index where the statement is over, statement index), in event order.
+    std::vector<std::pair<int, int>> m_statementEnds;
     int m_position = 0;
     bool m_active = false;
     bool m_moving = false; // the replayer itself is selecting: do not follow that
