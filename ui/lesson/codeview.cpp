@@ -154,27 +154,14 @@ void CodeView::showReplayed()
     m_c->clear();
     if (!st)
         return;
-    QHash<SocketId, qint64> fds;
-    QHash<SocketId, AddressFamily> families;
     QStringList blocks{QStringLiteral("/* line %1: %2 */").arg(st->line).arg(st->source)};
-    const auto& events = replayer.session().events;
-    for (int i = 0; i < replayer.position(); ++i) {
-        const Event& e = events[i];
-        if (e.kind != EventKind::CallFinished)
-            continue;
-        if (e.result.ok() &&
-            (e.request.kind == CallKind::Socket || e.request.kind == CallKind::Accept)) {
-            fds.insert(e.result.newSocket, e.result.count);
-            families.insert(e.result.newSocket, e.request.kind == CallKind::Socket
-                                                    ? e.request.args.family
-                                                    : families.value(e.socket));
-        }
-        if (st->calls.contains(e.call))
-            blocks << codegen::c::render(e, [&](SocketId id) {
-                return codegen::c::SocketFacts{fds.value(id, -1),
-                                               families.value(id, AddressFamily::Inet4)};
+    for (const CallId call : st->calls)
+        if (const Event* e = replayer.finishedEvent(call);
+            e && e - replayer.session().events.constData() < replayer.position())
+            blocks << codegen::c::render(*e, [&replayer](SocketId id) {
+                const auto [fd, family] = replayer.socketFacts(id);
+                return codegen::c::SocketFacts{fd, family};
             });
-    }
     m_c->setPlainText(blocks.join(QStringLiteral("\n\n")));
 }
 

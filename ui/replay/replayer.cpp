@@ -35,10 +35,22 @@ void Replayer::start(const sessionfile::RecordedSession& session, const QStringL
             m_statementOfCall.insert(call, int(i));
     // A statement is over once every call it made has finished; the console lists it
     // there. Worked out once: a long recording steps without going over it again.
-    QHash<CallId, int> finishedAt;
-    for (qsizetype i = 0; i < m_session.events.size(); ++i)
-        if (const Event& e = m_session.events[i]; e.kind == EventKind::CallFinished)
-            finishedAt.insert(e.call, int(i));
+    QHash<CallId, int>& finishedAt = m_finishedAt;
+    finishedAt.clear();
+    m_socketFacts.clear();
+    for (qsizetype i = 0; i < m_session.events.size(); ++i) {
+        const Event& e = m_session.events[i];
+        if (e.kind != EventKind::CallFinished)
+            continue;
+        finishedAt.insert(e.call, int(i));
+        // socket() and accept() made descriptors; an accepted one has its listener's family.
+        if (e.result.ok() &&
+            (e.request.kind == CallKind::Socket || e.request.kind == CallKind::Accept))
+            m_socketFacts.insert(e.result.newSocket,
+                                 {e.result.count, e.request.kind == CallKind::Socket
+                                                      ? e.request.args.family
+                                                      : socketFacts(e.socket).second});
+    }
     m_statementEnds.clear();
     for (qsizetype k = 0; k < m_session.statements.size(); ++k) {
         const auto& calls = m_session.statements[k].calls;
@@ -62,6 +74,8 @@ void Replayer::stop()
     m_session = {};
     m_statementOfCall.clear();
     m_statementEnds.clear();
+    m_finishedAt.clear();
+    m_socketFacts.clear();
     m_position = 0;
 }
 
@@ -73,6 +87,17 @@ const sessionfile::RecordedStatement* Replayer::currentStatement() const
             return &m_session.statements[*it];
     }
     return nullptr;
+}
+
+const Event* Replayer::finishedEvent(CallId call) const
+{
+    const auto it = m_finishedAt.constFind(call);
+    return it == m_finishedAt.cend() ? nullptr : &m_session.events[*it];
+}
+
+std::pair<qint64, AddressFamily> Replayer::socketFacts(SocketId socket) const
+{
+    return m_socketFacts.value(socket, {-1, AddressFamily::Inet4});
 }
 
 QList<const sessionfile::RecordedStatement*> Replayer::statementsShown() const

@@ -35,6 +35,10 @@ public:
     bool atEnd() const { return m_position >= total(); }
     // The statement that made the last event shown, if the file knows it.
     const sessionfile::RecordedStatement* currentStatement() const;
+    // The finished event of a recorded call (nullptr if it never finished), and what the
+    // recording says a socket was: its descriptor (-1 unknown) and family.
+    const Event* finishedEvent(CallId call) const;
+    std::pair<qint64, AddressFamily> socketFacts(SocketId socket) const;
     // The statements the events shown so far have finished, in the order they finished.
     QList<const sessionfile::RecordedStatement*> statementsShown() const;
     // The time between steps while playing.
@@ -64,6 +68,8 @@ private:
     sessionfile::RecordedSession m_session;
     QHash<CallId, int> m_statementOfCall; // index into m_session.statements
     QStringList m_actorOrder;
+    QHash<CallId, int> m_finishedAt; // a call's finished event, by index
+    QHash<SocketId, std::pair<qint64, AddressFamily>> m_socketFacts;
     // (event index where the statement is over, statement index), in event order.
     std::vector<std::pair<int, int>> m_statementEnds;
     int m_position = 0;
