@@ -10,3 +10,14 @@ target_compile_definitions(sockbench_options INTERFACE
     QT_DISABLE_DEPRECATED_UP_TO=0x060400)
 target_compile_definitions(sockbench_options INTERFACE
     SOCKBENCH_VERSION="${PROJECT_VERSION}")
+
+# Sanitizers (`make sanitize` builds with address,undefined in a build directory of its
+# own; a ThreadSanitizer build is -DSOCKBENCH_SANITIZE=thread). Every target links the
+# options target, so every object and executable is instrumented alike.
+set(SOCKBENCH_SANITIZE "" CACHE STRING
+    "Comma-separated -fsanitize= list (e.g. address,undefined or thread); empty for none")
+if(SOCKBENCH_SANITIZE)
+    target_compile_options(sockbench_options INTERFACE
+        -fsanitize=${SOCKBENCH_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(sockbench_options INTERFACE -fsanitize=${SOCKBENCH_SANITIZE})
+endif()

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace sockbench {
 
@@ -104,7 +105,10 @@ ThroughputView::ThroughputView(Timeline& timeline, EventSelection& selection, QW
         legend->setVisible(false);
     m_marker->hide();
 
-    m_chartView->setChart(m_chart); // the view owns the chart
+    // A QChartView starts with a default chart of its own; setChart() hands ownership of
+    // that one back to us without deleting it, and takes ownership of ours.
+    std::unique_ptr<QChart> defaultChart(m_chartView->chart());
+    m_chartView->setChart(m_chart);
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setObjectName(QStringLiteral("throughputChart"));
     m_stack->addWidget(m_empty);
