@@ -3,6 +3,8 @@
 #   make test  install what is missing, configure, build, run the whole test suite
 #   make sanitize  the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 #                  in a build directory of its own (CI runs it after make test)
+#   make tsan      the core and lesson-runner tests under ThreadSanitizer (not in CI: Qt is
+#                  not built with TSan, see tests/sanitizers/tsan.supp)
 # Both are idempotent: with nothing changed they only check and return.
 
 BUILD_DIR  ?= build
@@ -14,7 +16,7 @@ PACKAGES := cmake ninja-build g++ make pkg-config \
             qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev \
             fonts-dejavu-core python3 iproute2 curl netcat-openbsd
 
-.PHONY: run test build deps configure clean sanitize
+.PHONY: run test build deps configure clean sanitize tsan
 
 SANITIZE_DIR ?= build-sanitize
 # ccache, where installed, keeps a second configuration's rebuilds cheap; never required.
@@ -44,6 +46,17 @@ sanitize: deps
 	@cmake --build $(SANITIZE_DIR) --parallel $(JOBS)
 	@cd $(SANITIZE_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS)
 
+TSAN_DIR ?= build-tsan
+tsan: deps
+	@if [ ! -f $(TSAN_DIR)/CMakeCache.txt ]; then \
+	    generator=""; command -v ninja >/dev/null 2>&1 && generator="-G Ninja"; \
+	    cmake -S . -B $(TSAN_DIR) $$generator -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	        -DSOCKBENCH_SANITIZE=thread $(LAUNCHER); \
+	fi
+	@cmake --build $(TSAN_DIR) --parallel $(JOBS)
+	@cd $(TSAN_DIR) && TSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/tsan.supp \
+	    ctest --output-on-failure -j $(JOBS) -L core
+
 configure: deps
 	@if [ ! -f $(BUILD_DIR)/CMakeCache.txt ]; then \
 	    generator=""; command -v ninja >/dev/null 2>&1 && generator="-G Ninja"; \
@@ -54,4 +67,4 @@ deps:
 	@.ci/install-packages $(PACKAGES)
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR)
