@@ -1,8 +1,11 @@
 #include "eventjson.h"
 
+#include "engine/trace.h"
+
 #include <QJsonArray>
 
 #include <cmath>
+#include <sys/un.h>
 
 namespace sockbench::eventjson {
 
@@ -70,14 +73,24 @@ public:
         }
         return static_cast<qint64>(d);
     }
-    QString text(const char* key)
+    QString text(const char* key, qsizetype maxCharacters = limits::kMaxText)
     {
         const QJsonValue v = value(key);
         if (v.isUndefined())
             return {};
-        if (!v.isString())
+        if (!v.isString()) {
             fail(QStringLiteral("\"%1\" must be a string").arg(QLatin1String(key)));
-        return v.toString();
+            return {};
+        }
+        QString t = v.toString();
+        if (t.size() > maxCharacters) {
+            fail(QStringLiteral("\"%1\" is %2 characters long; the format allows at most %3")
+                     .arg(QLatin1String(key))
+                     .arg(t.size())
+                     .arg(maxCharacters));
+            return {};
+        }
+        return t;
     }
     bool flag(const char* key, bool fallback = false)
     {
@@ -88,13 +101,23 @@ public:
             fail(QStringLiteral("\"%1\" must be true or false").arg(QLatin1String(key)));
         return v.toBool();
     }
-    QByteArray base64(const char* key)
+    // Bytes, at most maxBytes of them: a longer text is refused before it is decoded.
+    QByteArray base64(const char* key, qsizetype maxBytes)
     {
-        const QString t = text(key);
+        const QString t = text(key, (maxBytes + 2) / 3 * 4);
+        if (!ok())
+            return {};
         const auto decoded =
             QByteArray::fromBase64Encoding(t.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded) {
             fail(QStringLiteral("\"%1\" is not base64").arg(QLatin1String(key)));
+            return {};
+        }
+        if (decoded.decoded.size() > maxBytes) {
+            fail(QStringLiteral("\"%1\" holds %2 bytes; the format allows at most %3")
+                     .arg(QLatin1String(key))
+                     .arg(decoded.decoded.size())
+                     .arg(maxBytes));
             return {};
         }
         return *decoded;
@@ -217,7 +240,7 @@ CallArgs argsFromJson(Reader& r)
     }
     a.value = r.integer("value");
     a.lingerSeconds = r.integer("linger_seconds");
-    a.payload = r.base64("payload");
+    a.payload = r.base64("payload", Trace::kPayloadSample);
     a.repeat = r.integer("repeat", 1);
     a.size = r.integer("size");
     a.bufferSize = r.integer("buffer_size");
@@ -287,8 +310,23 @@ QStringList stringList(Reader& r, const QJsonValue& v, const char* what)
         r.fail(QStringLiteral("\"%1\" must be a list of strings").arg(QLatin1String(what)));
         return out;
     }
-    for (const QJsonValue& item : v.toArray())
+    const QJsonArray items = v.toArray();
+    if (items.size() > limits::kMaxListItems) {
+        r.fail(QStringLiteral("\"%1\" has %2 entries; the format allows at most %3")
+                   .arg(QLatin1String(what))
+                   .arg(items.size())
+                   .arg(limits::kMaxListItems));
+        return out;
+    }
+    for (const QJsonValue& item : items) {
+        if (!item.isString() || item.toString().size() > limits::kMaxText) {
+            r.fail(QStringLiteral("\"%1\" must be a list of strings of at most %2 characters")
+                       .arg(QLatin1String(what))
+                       .arg(limits::kMaxText));
+            return {};
+        }
         out << item.toString();
+    }
     return out;
 }
 
@@ -301,7 +339,7 @@ CallResult resultFromJson(Reader& r)
     c.message = r.text("message");
     c.count = r.integer("count");
     c.lingerSeconds = r.integer("linger_seconds");
-    c.data = r.base64("data");
+    c.data = r.base64("data", Trace::kPayloadPerEvent);
     c.address = r.endpoint("address");
     const qint64 newSocket = r.integer("new_socket");
     if (r.ok() && (newSocket < 0 || newSocket > qint64(UINT32_MAX)))
@@ -311,7 +349,11 @@ CallResult resultFromJson(Reader& r)
     const QJsonValue entries = r.value("addrinfo");
     if (!entries.isUndefined() && !entries.isArray())
         r.fail(QStringLiteral("\"addrinfo\" must be a list"));
-    for (const QJsonValue& v : entries.toArray()) {
+    else if (entries.toArray().size() > limits::kMaxListItems)
+        r.fail(QStringLiteral("\"addrinfo\" has %1 entries; the format allows at most %2")
+                   .arg(entries.toArray().size())
+                   .arg(limits::kMaxListItems));
+    for (const QJsonValue& v : r.ok() ? entries.toArray() : QJsonArray()) {
         const QJsonObject e = v.toObject();
         Reader entry(e, nullptr, {});
         AddrInfoEntry a;
@@ -329,6 +371,9 @@ CallResult resultFromJson(Reader& r)
     }
     const QJsonObject host = r.object("host_entry");
     c.hostEntry.name = host.value(QStringLiteral("name")).toString();
+    if (c.hostEntry.name.size() > limits::kMaxText)
+        r.fail(QStringLiteral("the \"host_entry\" name is longer than %1 characters")
+                   .arg(limits::kMaxText));
     c.hostEntry.aliases = stringList(r, host.value(QStringLiteral("aliases")), "aliases");
     c.hostEntry.addresses = stringList(r, host.value(QStringLiteral("addresses")), "addresses");
     c.text = r.text("text");
@@ -374,7 +419,7 @@ std::optional<Endpoint> endpointFromJson(const QJsonValue& value, QString* why)
     if (!r.ok())
         return std::nullopt;
     if (family == AddressFamily::Unix) {
-        const QByteArray path = r.base64("path");
+        const QByteArray path = r.base64("path", sizeof(sockaddr_un::sun_path));
         return r.ok() ? std::optional(Endpoint::unixPath(path)) : std::nullopt;
     }
     if (family == AddressFamily::Unspecified)
@@ -459,7 +504,7 @@ std::optional<Event> fromJson(const QJsonObject& o, QString* why)
         r.fail(QStringLiteral("\"socket\" and \"call\" are ids from 1"));
     e.socket = SocketId{quint32(socket)};
     e.call = CallId{quint64(call)};
-    e.actor = r.text("actor");
+    e.actor = r.text("actor", limits::kMaxName);
     e.lane = r.named("lane", 4, laneName, LaneKind::Control);
     if (e.kind != EventKind::Observation) {
         const QJsonObject request = r.object("request");
@@ -487,7 +532,7 @@ std::optional<Event> fromJson(const QJsonObject& o, QString* why)
     }
     e.requestedBytes = r.integer("requested_bytes");
     e.payloadSize = r.integer("payload_size");
-    e.payload = r.base64("payload");
+    e.payload = r.base64("payload", Trace::kPayloadPerEvent);
     if (r.ok() && (e.payloadSize < 0 || e.requestedBytes < 0))
         r.fail(QStringLiteral("byte counts are never negative"));
     if (r.ok() && e.payload.size() > e.payloadSize)

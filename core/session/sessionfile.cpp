@@ -2,6 +2,8 @@
 
 #include "eventjson.h"
 
+#include "engine/trace.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -107,14 +109,34 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
                           .arg(version.toInt())
                           .arg(kFormatVersion));
 
+    // A text longer than the format allows: the sentence, or empty when it fits.
+    auto tooLong = [](const QString& what, const QString& text, qsizetype most) {
+        return text.size() <= most ? QString()
+                                   : QStringLiteral("%1 is %2 characters long; the format "
+                                                    "allows at most %3")
+                                         .arg(what)
+                                         .arg(text.size())
+                                         .arg(most);
+    };
+    namespace limits = eventjson::limits;
     RecordedSession s;
     s.lessonName = root.value(QStringLiteral("lesson")).toString();
     s.title = root.value(QStringLiteral("title")).toString();
     s.savedBy = root.value(QStringLiteral("saved_by")).toString();
     s.savedAt = root.value(QStringLiteral("saved_at")).toString();
+    for (const QString& why :
+         {tooLong(QStringLiteral("\"lesson\""), s.lessonName, limits::kMaxName),
+          tooLong(QStringLiteral("\"title\""), s.title, limits::kMaxText),
+          tooLong(QStringLiteral("\"saved_by\""), s.savedBy, limits::kMaxName),
+          tooLong(QStringLiteral("\"saved_at\""), s.savedAt, limits::kMaxName)})
+        if (!why.isEmpty())
+            return refuse(why);
     if (!root.value(QStringLiteral("script")).isString())
         return refuse(QStringLiteral("it has no \"script\" (the Python text of the session)"));
     s.script = root.value(QStringLiteral("script")).toString();
+    if (const QString why = tooLong(QStringLiteral("\"script\""), s.script, limits::kMaxScript);
+        !why.isEmpty())
+        return refuse(why);
     const double dropped = root.value(QStringLiteral("dropped_events")).toDouble(0);
     if (!(dropped >= 0 && dropped <= 9007199254740992.0) || dropped != std::trunc(dropped))
         return refuse(QStringLiteral("\"dropped_events\" must be a whole number from 0"));
@@ -123,6 +145,10 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
     const QJsonValue sockets = root.value(QStringLiteral("sockets"));
     if (!sockets.isUndefined() && !sockets.isArray())
         return refuse(QStringLiteral("\"sockets\" must be a list"));
+    if (sockets.toArray().size() > Trace::kMaxEvents)
+        return refuse(QStringLiteral("it names %1 sockets; the format allows at most %2")
+                          .arg(sockets.toArray().size())
+                          .arg(Trace::kMaxEvents));
     for (const QJsonValue& v : sockets.toArray()) {
         const QJsonObject o = v.toObject();
         const double id = o.value(QStringLiteral("id")).toDouble(-1);
@@ -130,12 +156,21 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
             !o.value(QStringLiteral("name")).isString())
             return refuse(QStringLiteral("every entry of \"sockets\" is {\"id\": N, \"name\": "
                                          "\"...\"} with N from 1"));
+        if (const QString why =
+                tooLong(QStringLiteral("the name of socket %1").arg(id),
+                        o.value(QStringLiteral("name")).toString(), limits::kMaxName);
+            !why.isEmpty())
+            return refuse(why);
         s.socketNames.insert(SocketId{quint32(id)}, o.value(QStringLiteral("name")).toString());
     }
 
     const QJsonValue statements = root.value(QStringLiteral("statements"));
     if (!statements.isUndefined() && !statements.isArray())
         return refuse(QStringLiteral("\"statements\" must be a list"));
+    if (statements.toArray().size() > Trace::kMaxEvents)
+        return refuse(QStringLiteral("it has %1 statements; the format allows at most %2")
+                          .arg(statements.toArray().size())
+                          .arg(Trace::kMaxEvents));
     int index = 0;
     for (const QJsonValue& v : statements.toArray()) {
         ++index;
@@ -149,6 +184,16 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
         st.source = o.value(QStringLiteral("source")).toString();
         st.outcome = o.value(QStringLiteral("outcome")).toString();
         st.value = o.value(QStringLiteral("value")).toString();
+        for (const QString& why :
+             {tooLong(QStringLiteral("its \"actor\""), st.actor, limits::kMaxName),
+              tooLong(QStringLiteral("its \"source\""), st.source, limits::kMaxStatementText),
+              tooLong(QStringLiteral("its \"outcome\""), st.outcome, limits::kMaxName),
+              tooLong(QStringLiteral("its \"value\""), st.value, limits::kMaxStatementText)})
+            if (!why.isEmpty())
+                return refuse(QStringLiteral("statement %1: %2").arg(index).arg(why));
+        if (o.value(QStringLiteral("calls")).toArray().size() > Trace::kMaxEvents)
+            return refuse(
+                QStringLiteral("statement %1 lists more calls than the format allows").arg(index));
         for (const QJsonValue& c : o.value(QStringLiteral("calls")).toArray()) {
             const double id = c.toDouble(-1);
             if (!(id >= 1 && id <= 9007199254740992.0) || id != std::trunc(id))
@@ -162,6 +207,15 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
     const QJsonValue events = root.value(QStringLiteral("events"));
     if (!events.isArray())
         return refuse(QStringLiteral("it has no \"events\" list"));
+    if (events.toArray().size() > Trace::kMaxEvents)
+        return refuse(QStringLiteral("it has %1 events; a trace keeps at most %2")
+                          .arg(events.toArray().size())
+                          .arg(Trace::kMaxEvents));
+    // The trace keeps whole payloads (64 KiB each at most) up to its total, and a sample of
+    // each after that: a file can hold no more.
+    const qint64 payloadBudget = Trace::kPayloadTotal + qint64(Trace::kPayloadPerEvent) +
+                                 qint64(events.toArray().size()) * Trace::kPayloadSample;
+    qint64 payloadTotal = 0;
     quint64 lastSeq = 0;
     index = 0;
     for (const QJsonValue& v : events.toArray()) {
@@ -179,6 +233,12 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
                               .arg(event->seq)
                               .arg(lastSeq));
         lastSeq = event->seq;
+        payloadTotal += event->payload.size();
+        if (payloadTotal > payloadBudget)
+            return refuse(QStringLiteral("event %1: the events' payloads add up to more than the "
+                                         "%2 MiB a trace keeps")
+                              .arg(index)
+                              .arg(Trace::kPayloadTotal >> 20));
         s.events << *event;
     }
     return s;

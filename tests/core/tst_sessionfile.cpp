@@ -1,6 +1,7 @@
 // Session files: what a real exchange recorded comes back field for field, and a file that
 // is broken, cut short or from a newer version gets one clear sentence, never a crash.
 
+#include "engine/trace.h"
 #include "session/eventjson.h"
 #include "session/sessionfile.h"
 #include "testsupport.h"
@@ -184,6 +185,35 @@ void SessionFileTest::brokenFilesAreRefused_data()
         << QStringLiteral("\"dropped_events\" must be a whole number from 0");
     QTest::newRow("a string for a number") << edited("\"seq\": 2,", "\"seq\": \"two\",")
                                            << QStringLiteral("\"seq\" must be a whole number");
+
+    // The format's limits hold on read: a file costs what a window could have recorded.
+    auto payloadOf = [&](qsizetype bytes) {
+        // The old value stays behind under a key the reader ignores.
+        return edited("\"payload\": \"",
+                      "\"payload\": \"" + QByteArray(bytes, 'x').toBase64() + "\", \"was\": \"");
+    };
+    QTest::newRow("a payload one byte over 64 KiB")
+        << payloadOf(64 * 1024 + 1)
+        << QStringLiteral("\"payload\" holds 65537 bytes; the format allows at most 65536");
+    QTest::newRow("a 64 MiB payload")
+        << payloadOf(64 * 1024 * 1024)
+        << QStringLiteral("\"payload\" is 89478488 characters long; the format allows at most "
+                          "87384");
+    QTest::newRow("a 100 000-character actor")
+        << edited("\"actor\": \"", "\"actor\": \"" + QByteArray(100000, 'a') + "\", \"was\": \"")
+        << QStringLiteral("\"actor\" is 100000 characters long; the format allows at most 200");
+    QTest::newRow("a 100 000-character socket name")
+        << edited("\"name\": \"", "\"name\": \"" + QByteArray(100000, 's'))
+        << QStringLiteral("the format allows at most 200");
+    QTest::newRow("a five-megabyte script")
+        << edited("\"script\": \"", "\"script\": \"" + QByteArray(5 << 20, '#'))
+        << QStringLiteral("characters long; the format allows at most 4194304");
+    QByteArray manyEvents;
+    for (int i = 0; i <= Trace::kMaxEvents; ++i)
+        manyEvents += "{},";
+    QTest::newRow("more events than a trace keeps")
+        << edited("\"events\": [", "\"events\": [" + manyEvents)
+        << QStringLiteral("events; a trace keeps at most 250000");
 }
 
 void SessionFileTest::brokenFilesAreRefused()
