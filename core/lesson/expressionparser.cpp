@@ -8,22 +8,64 @@ namespace {
 
 // Deep enough for any honest lesson, shallow enough to stay far from the stack's end.
 constexpr int kMaxDepth = 100;
+// The tree's depth: a chain such as 1 + 1 + ... + 1 builds a left-deep tree that is
+// evaluated and freed recursively. CPython compiles a 1,000-term sum and refuses a
+// 10,000-term one (RecursionError); a lesson stops at the same order.
+constexpr int kMaxTreeDepth = 1000;
+
+void refuseTooDeep(SourcePos pos)
+{
+    refuse(pos, QStringLiteral("this expression is too long or nests too deeply for a lesson; "
+                               "split it into several statements"));
+}
 
 class DepthGuard {
 public:
-    DepthGuard(int& depth, SourcePos pos)
+    DepthGuard(int& depth, int& treeDepth, SourcePos pos)
         : m_depth(depth)
+        , m_treeDepth(treeDepth)
     {
         if (m_depth >= kMaxDepth)
             refuse(pos, QStringLiteral("this expression nests too deeply for a lesson"));
+        if (m_treeDepth >= kMaxTreeDepth)
+            refuseTooDeep(pos);
         ++m_depth;
+        ++m_treeDepth;
     }
-    ~DepthGuard() { --m_depth; }
+    ~DepthGuard()
+    {
+        --m_depth;
+        --m_treeDepth;
+    }
     DepthGuard(const DepthGuard&) = delete;
     DepthGuard& operator=(const DepthGuard&) = delete;
 
 private:
     int& m_depth;
+    int& m_treeDepth;
+};
+
+// Each link of a left-deep chain deepens the tree by one; the depth is given back when the
+// chain ends.
+class ChainGuard {
+public:
+    explicit ChainGuard(int& treeDepth)
+        : m_treeDepth(treeDepth)
+        , m_start(treeDepth)
+    {
+    }
+    ~ChainGuard() { m_treeDepth = m_start; }
+    void link(SourcePos pos)
+    {
+        if (++m_treeDepth > kMaxTreeDepth)
+            refuseTooDeep(pos);
+    }
+    ChainGuard(const ChainGuard&) = delete;
+    ChainGuard& operator=(const ChainGuard&) = delete;
+
+private:
+    int& m_treeDepth;
+    const int m_start;
 };
 
 std::shared_ptr<Expr> make(Expr::Kind kind, SourcePos pos)
@@ -72,7 +114,7 @@ bool ExpressionParser::startsExpression(const Token& token)
 
 ExprPtr ExpressionParser::expression()
 {
-    const DepthGuard guard(m_depth, m_tokens.peek().pos);
+    const DepthGuard guard(m_depth, m_treeDepth, m_tokens.peek().pos);
     return comparison();
 }
 
@@ -143,7 +185,9 @@ ExprPtr ExpressionParser::comparison()
 ExprPtr ExpressionParser::sum()
 {
     ExprPtr left = product();
+    ChainGuard chain(m_treeDepth);
     while (m_tokens.atOp(u"+") || m_tokens.atOp(u"-")) {
+        chain.link(m_tokens.peek().pos);
         const QString op = m_tokens.next().text;
         ExprPtr right = product();
         auto binary = make(Expr::Kind::BinOp, left->pos);
@@ -158,7 +202,9 @@ ExprPtr ExpressionParser::sum()
 ExprPtr ExpressionParser::product()
 {
     ExprPtr left = unary();
+    ChainGuard chain(m_treeDepth);
     while (m_tokens.atOp(u"*")) {
+        chain.link(m_tokens.peek().pos);
         const QString op = m_tokens.next().text;
         ExprPtr right = unary();
         auto binary = make(Expr::Kind::BinOp, left->pos);
@@ -175,7 +221,7 @@ ExprPtr ExpressionParser::unary()
     if (!m_tokens.atOp(u"-") && !m_tokens.atOp(u"+"))
         return postfix();
     const Token& sign = m_tokens.next();
-    const DepthGuard guard(m_depth, sign.pos);
+    const DepthGuard guard(m_depth, m_treeDepth, sign.pos);
     auto expr = make(Expr::Kind::UnaryOp, sign.pos);
     expr->op = sign.text;
     expr->operand = unary();
@@ -185,7 +231,10 @@ ExprPtr ExpressionParser::unary()
 ExprPtr ExpressionParser::postfix()
 {
     ExprPtr expr = atom();
+    ChainGuard chain(m_treeDepth);
     for (;;) {
+        if (m_tokens.atOp(u".") || m_tokens.atOp(u"(") || m_tokens.atOp(u"["))
+            chain.link(m_tokens.peek().pos);
         if (m_tokens.atOp(u".")) {
             m_tokens.next();
             const Token& name = m_tokens.peek();

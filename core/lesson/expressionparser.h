@@ -43,7 +43,8 @@ private:
     QString comparisonOperator(int* tokenCount) const;
 
     TokenStream& m_tokens;
-    int m_depth = 0; // nesting guard: a pathological file must not overflow the stack
+    int m_depth = 0;     // nesting guard: a pathological file must not overflow the stack
+    int m_treeDepth = 0; // nesting plus chained links (a + b + c, a.b.c, f()()): the tree's depth
 };
 
 } // namespace sockbench::lesson

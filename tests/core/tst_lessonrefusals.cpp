@@ -24,6 +24,7 @@ private Q_SLOTS:
     void whileIsRefusedInASentence();
     void unclosedBracketOutranksLaterComplaints();
     void deepNestingIsRefused();
+    void longChainsAreRefusedAndFreed();
     void parseErrorFormat();
 };
 
@@ -221,6 +222,37 @@ void TestLessonRefusals::deepNestingIsRefused()
     QVERIFY2(error.message.contains(QStringLiteral("nests too deeply")), qPrintable(error.message));
     QCOMPARE(error.pos.line, 1);
     QCOMPARE(error.pos.column, 105);
+}
+
+void TestLessonRefusals::longChainsAreRefusedAndFreed()
+{
+    // A chain (1 + 1 + ...) builds a tree as deep as it is long, evaluated and freed
+    // recursively: a million terms once crashed the window when the script was freed.
+    // CPython itself compiles a 1,000-term sum and refuses a 10,000-term one.
+    auto chain = [](const QString& term, const QString& link, int terms) {
+        QStringList parts(terms, term);
+        return QStringLiteral("import socket\nx = ") + parts.join(link) + u'\n';
+    };
+    {
+        PARSED(script, chain(QStringLiteral("1"), QStringLiteral(" + "), 500));
+        QCOMPARE(script.steps.size(), std::size_t(2));
+    }
+    const struct {
+        QString term, link;
+    } chains[] = {{QStringLiteral("1"), QStringLiteral("+")},
+                  {QStringLiteral("2"), QStringLiteral("*")},
+                  {QStringLiteral("-1"), QStringLiteral("-")}};
+    for (const auto& c : chains) {
+        REFUSED(error, chain(c.term, c.link, 1'000'000));
+        QVERIFY2(error.message.contains(QStringLiteral("too long or nests too deeply")),
+                 qPrintable(error.message));
+        QCOMPARE(error.pos.line, 2);
+    }
+    REFUSED(attributes, QStringLiteral("x = socket") + QStringLiteral(".a").repeated(5000));
+    QVERIFY2(attributes.message.contains(QStringLiteral("too long")),
+             qPrintable(attributes.message));
+    REFUSED(calls, QStringLiteral("x = f") + QStringLiteral("()").repeated(5000));
+    QVERIFY2(calls.message.contains(QStringLiteral("too long")), qPrintable(calls.message));
 }
 
 void TestLessonRefusals::parseErrorFormat()
