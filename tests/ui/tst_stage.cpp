@@ -403,9 +403,11 @@ void TestStage::hostsWrapIntoRowsInsteadOfRunningOffTheEdge()
     for (HostWidget* host : stage->hosts())
         rows.insert(host->mapTo(canvas, QPoint(0, 0)).y());
     QVERIFY2(rows.size() >= 2, "the hosts should wrap into more than one row");
-    // The rows grow downwards: the stage scrolls vertically to show the last one.
+    // The rows grow downwards: the stage scrolls vertically to show the last one. (The
+    // canvas grows in a layout pass of its own, which a busy machine may not have run yet.)
     HostWidget* third = stage->host(QStringLiteral("third"));
-    QVERIFY(canvas->height() >= third->mapTo(canvas, QPoint(0, 0)).y() + third->height());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        canvas->height() >= third->mapTo(canvas, QPoint(0, 0)).y() + third->height(), kWaitMs);
     stage->ensureWidgetVisible(third);
     QTRY_VERIFY_WITH_TIMEOUT(stage->viewport()->rect().intersects(QRect(
                                  third->mapTo(stage->viewport(), QPoint(0, 0)), third->size())),
