@@ -401,6 +401,17 @@ void Runner::onCallFinished(const Event& event)
 
 void Runner::onCallBlocked(CallId call, SocketId)
 {
+    if (!m_calls.contains(call))
+        return;
+    // Still waiting kBlockedAfterMs later (markBlocked() checks): then it is blocked.
+    QTimer::singleShot(kBlockedAfterMs, this, [this, call, generation = m_generation] {
+        if (generation == m_generation)
+            markBlocked(call);
+    });
+}
+
+void Runner::markBlocked(CallId call)
+{
     const auto it = m_calls.constFind(call);
     if (it == m_calls.cend())
         return;

@@ -76,6 +76,10 @@ public:
     // With every statement issued and every actor that still has work blocked, nothing
     // moved for this long: the lesson is stuck, and the runner says so.
     static constexpr int kDeadlockQuietMs = 1500;
+    // A call counts as blocked once it has waited this long, as in the export's turn-taking
+    // (threads_prelude.py): a connect() on loopback waits some microseconds for the
+    // kernel's handshake, and the statements after it must not overtake it for that.
+    static constexpr int kBlockedAfterMs = 20;
 
     explicit Runner(Workbench& workbench, QObject* parent = nullptr);
     ~Runner() override;
@@ -157,6 +161,7 @@ private:
     void finishStep(const QString& actor, StepOutcome outcome);
     void onCallFinished(const Event& event);
     void onCallBlocked(CallId call, SocketId socket);
+    void markBlocked(CallId call);
     bool settled(int step) const;
     // Whether step k is the end of a with block that a stopped actor is leaving.
     bool unwinds(const Actor& actor, int k) const;

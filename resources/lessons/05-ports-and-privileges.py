@@ -21,8 +21,9 @@ s.close()
 privileged = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 # pause
 # Port 1 is well-known. Will the kernel let you bind it? As a normal user: EACCES
-# (PermissionError). As root (the administrator): it works. The workbench runs as you.
-# expect: EACCES or ok
+# (PermissionError). As root (the administrator): it works - unless another program
+# holds port 1 at that very moment (EADDRINUSE). The workbench runs as you.
+# expect: EACCES or EADDRINUSE or ok
 privileged.bind(('127.0.0.1', 1))
 privileged.close()
 # Ports outside 0-65535 never reach the kernel: Python refuses them itself.

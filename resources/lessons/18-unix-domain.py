@@ -3,20 +3,25 @@
 # from one process to another, without the network stack, so there is no TCP state -
 # but the calls are the same: bind, listen, accept, connect, send, recv.
 # level: intermediate
-# topics: AF_UNIX, abstract names, local sockets
+# topics: AF_UNIX, abstract names, autobind, local sockets
 import socket
 
 # --- server ---
 server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-# A path that starts with a NUL byte is a Linux "abstract" name: it lives in memory only,
-# and disappears with the socket. A normal path would leave a file behind to remove.
-server.bind('\0sockbench-lesson-unix')
+# An empty name asks the kernel to choose one, as port 0 does for TCP. Linux gives the
+# socket an "abstract" name: a NUL byte, then a few characters of its own choosing. An
+# abstract name lives in memory only and disappears with the socket; a normal path would
+# leave a file behind to remove. A name you picked yourself could already be taken by
+# another program, or by this lesson running in another window.
+server.bind('')
 server.listen(1)
+# Python shows an abstract name as bytes, the NUL first: b'\x00' and the kernel's choice.
 print(server.getsockname())
 
 # --- client ---
 client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-client.connect('\0sockbench-lesson-unix')
+# The client needs the server's name. Ask the server socket for it, as with a TCP port.
+client.connect(server.getsockname())
 client.sendall(b'no network involved')
 
 # --- server ---

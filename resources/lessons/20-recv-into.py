@@ -26,14 +26,12 @@ assert buffer[:count] == b'abcdefgh'
 print(buffer)
 # nbytes limits the read: here at most 3 bytes.
 client.sendall(b'xyz123')
+client.close()
 count = conn.recv_into(buffer, 3)
 assert count == 3
 assert buffer[:3] == b'xyz'
 conn.close()
 server.close()
-
-# --- client ---
-client.close()
 
 # --- udp ---
 receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -2,6 +2,7 @@
 // it (plain POSIX sockets in this process, each in a thread of its own where it matters).
 
 #include "outsideclient.h"
+#include "pythonoracle.h"
 #include "services/peer.h"
 #include "services/webpage.h"
 #include "testsupport.h"
@@ -322,6 +323,12 @@ void PeersTest::silentClientClosedAfterTheWait()
 
 void PeersTest::manyClientsAtOnce()
 {
+    constexpr int kClients = 32;
+    // They arrive faster than anyone accepts: the accept queue must hold them all at once.
+    if (const int backlog = oracle::reportedBacklog(PeerOptions().backlog); backlog <= kClients)
+        QSKIP(qPrintable(QStringLiteral("net.core.somaxconn caps an accept queue at %1 here, "
+                                        "below the burst of clients this test sends")
+                             .arg(backlog)));
     Workbench bench;
     PeerOptions options;
     options.requestTimeout = std::chrono::milliseconds(30000);
@@ -334,7 +341,6 @@ void PeersTest::manyClientsAtOnce()
         idle.push_back(std::make_unique<OutsideClient>());
         QVERIFY(idle.back()->connectTo(web.address));
     }
-    constexpr int kClients = 32;
     std::vector<QByteArray> pages(kClients);
     std::vector<std::thread> threads;
     for (int i = 0; i < kClients; ++i)
@@ -534,14 +540,28 @@ void PeersTest::portInUse()
 
 void PeersTest::addressNotOfThisMachine()
 {
+    // TEST-NET-3 is never ours, and bind() sends nothing. Whether the kernel lets a program
+    // bind it anyway (net.ipv4.ip_nonlocal_bind) is the machine's setting: a raw bind()
+    // in this run says what the peer must meet.
+    const char* const foreign = "203.0.113.7";
+    oracle::PythonSocket probe;
+    const QString kernel = probe.bind(foreign, 0);
     Workbench bench;
     auto peer = Peer::create(QStringLiteral("course-web"), bench);
     QSignalSpy failed(peer.get(), &Peer::startFailed);
+    QSignalSpy listening(peer.get(), &Peer::listening);
     PeerOptions options;
-    options.host = QStringLiteral("203.0.113.7"); // TEST-NET-3: never ours; bind() sends nothing
+    options.host = QString::fromLatin1(foreign);
     peer->start(options);
+    if (kernel == QLatin1String("ok")) { // any address may be bound here: the peer listens
+        QVERIFY(listening.count() || listening.wait());
+        return;
+    }
     QVERIFY(failed.count() || failed.wait());
-    QVERIFY2(failed.first().first().toString().contains(QLatin1String("not an address of this")),
+    const QString says = kernel == QLatin1String("EADDRNOTAVAIL")
+                             ? QStringLiteral("not an address of this machine")
+                             : kernel;
+    QVERIFY2(failed.first().first().toString().contains(says),
              qPrintable(failed.first().first().toString()));
 }
 
