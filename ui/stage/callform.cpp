@@ -3,6 +3,7 @@
 #include "lesson/parser.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -82,7 +83,9 @@ QString defaultHost(AddressFamily family)
     case AddressFamily::Inet6:
         return QStringLiteral("::1");
     case AddressFamily::Unix:
-        return QStringLiteral("@sockbench-demo");
+        // An abstract name of this window's own: two windows (two students on one machine)
+        // never collide, and bind() then connect() with the defaults meet.
+        return QStringLiteral("@sockbench-%1-demo").arg(QCoreApplication::applicationPid());
     default:
         return QStringLiteral("127.0.0.1");
     }
