@@ -111,7 +111,9 @@ QString Session::scriptText() const
 
 QString Session::newActorName() const
 {
-    QSet<QString> taken(m_model.actors().begin(), m_model.actors().end());
+    // actors() returns a copy: begin() and end() must come from one list, kept alive here.
+    const QStringList actors = m_model.actors();
+    const QSet<QString> taken(actors.cbegin(), actors.cend());
     if (!taken.contains(QStringLiteral("you")))
         return QStringLiteral("you");
     return codegen::python::freshName(QStringLiteral("host"), taken);
