@@ -121,15 +121,38 @@ int main(int argc, char* argv[])
         QStringLiteral("Window size, WIDTHxHEIGHT (default 1920x1080 for screenshots)."),
         QStringLiteral("WxH"));
     parser.addOptions({lessonOption, closerOption, screenshotOption, stepOption, sizeOption});
+    parser.addPositionalArgument(
+        QStringLiteral("FILE"),
+        QStringLiteral("A recorded session (.sockbench) to replay, or a script (.py) to open as "
+                       "a lesson."),
+        QStringLiteral("[FILE]"));
     parser.process(app);
+
+    // One file at most, and not as well as --lesson: which one would the window show?
+    const QStringList files = parser.positionalArguments();
+    if (files.size() > 1) {
+        std::fprintf(stderr, "sockbench: one file at a time, not %d (%s, ...)\n", int(files.size()),
+                     qPrintable(files.first()));
+        return 2;
+    }
+    if (!files.isEmpty() && parser.isSet(lessonOption)) {
+        std::fprintf(stderr, "sockbench: %s: give a file or --lesson, not both\n",
+                     qPrintable(files.first()));
+        return 2;
+    }
 
     sockbench::applyTheme(app);
     sockbench::Workbench workbench;
     sockbench::MainWindow window(workbench);
-    const QString lessonName =
-        parser.isSet(lessonOption) ? parser.value(lessonOption) : QStringLiteral("1");
+    // A file opens as File › Open would open it; without one, the chosen or the first lesson.
+    // Either way nothing is shown until it has opened.
     QString error;
-    if (!window.openLesson(lessonName, &error)) {
+    const bool opened =
+        !files.isEmpty() ? window.openFile(files.first(), &error)
+                         : window.openLesson(parser.isSet(lessonOption) ? parser.value(lessonOption)
+                                                                        : QStringLiteral("1"),
+                                             &error);
+    if (!opened) {
         std::fprintf(stderr, "sockbench: %s\n", qPrintable(error));
         return 2;
     }

@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QImage>
 #include <QTimer>
 
 #include <cstdio>
@@ -79,7 +80,11 @@ int takeScreenshot(MainWindow& window, const QString& file, int steps, QSize siz
     settle.start();
     spinUntil([&] { return settle.elapsed() > 1000; }, 2000);
     QApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    const bool saved = window.grab().save(file, "PNG");
+    // The PNG's Title is the window's (the grab has no title bar): what lesson or recording
+    // the picture shows can be read back from the file.
+    QImage image = window.grab().toImage();
+    image.setText(QStringLiteral("Title"), window.windowTitle());
+    const bool saved = image.save(file, "PNG");
     if (!saved)
         std::fprintf(stderr, "sockbench: cannot write %s\n", qPrintable(file));
     return saved ? 0 : 1;

@@ -140,10 +140,15 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
         const int index = m_lessonPicker->findData(m_session->lessonName());
         const QSignalBlocker block(m_lessonPicker);
         m_lessonPicker->setCurrentIndex(index);
-        setWindowTitle(tr("%1 — Socket Workbench")
-                           .arg(m_session->runner().script().title.isEmpty()
-                                    ? m_session->lessonName()
-                                    : m_session->runner().script().title));
+        const QString title = m_session->runner().script().title.isEmpty()
+                                  ? m_session->lessonName()
+                                  : m_session->runner().script().title;
+        // A replay says so, and which file it is: the same lesson may be open live too.
+        if (m_session->replayer().isActive())
+            setWindowTitle(tr("%1 — replaying %2 — Socket Workbench")
+                               .arg(title, QFileInfo(m_session->fileName()).fileName()));
+        else
+            setWindowTitle(tr("%1 — Socket Workbench").arg(title));
         updateControls();
     });
 
@@ -193,6 +198,10 @@ void MainWindow::buildToolbar()
     connect(m_play, &QAction::triggered, this, &MainWindow::togglePlay);
     m_reset = bar->addAction(tr("⟲ Reset"), this, &MainWindow::resetOrRewind);
     m_reset->setToolTip(tr("Close every socket the lesson opened and start again (R)"));
+    m_stepBack->setObjectName(QStringLiteral("stepBack"));
+    m_step->setObjectName(QStringLiteral("step"));
+    m_play->setObjectName(QStringLiteral("play"));
+    m_reset->setObjectName(QStringLiteral("reset"));
     for (QAction* action : {m_stepBack, m_step, m_play, m_reset})
         if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(action)))
             button->setAccessibleName(action->toolTip());
@@ -243,16 +252,26 @@ void MainWindow::buildToolbar()
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("New experiment"), QKeySequence::New, m_session, &Session::startExperiment);
-    file->addAction(tr("Open script or session…"), QKeySequence::Open, this, &MainWindow::openFile);
-    file->addAction(tr("Save script as…"), QKeySequence::Save, this, &MainWindow::saveAs);
+    // Every action has an object name: tests find them by it, whatever the language.
+    file->setObjectName(QStringLiteral("fileMenu"));
+    file->addAction(tr("New experiment"), QKeySequence::New, m_session, &Session::startExperiment)
+        ->setObjectName(QStringLiteral("newExperiment"));
+    file->addAction(tr("Open script or session…"), QKeySequence::Open, this,
+                    &MainWindow::chooseAndOpen)
+        ->setObjectName(QStringLiteral("open"));
+    file->addAction(tr("Save script as…"), QKeySequence::Save, this, &MainWindow::saveAs)
+        ->setObjectName(QStringLiteral("saveScript"));
     file->addAction(tr("Save session (script and recording)…"),
                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this,
-                    &MainWindow::saveSessionAs);
-    file->addAction(tr("Export as Python programs…"), this, &MainWindow::exportPython);
+                    &MainWindow::saveSessionAs)
+        ->setObjectName(QStringLiteral("saveSession"));
+    file->addAction(tr("Export as Python programs…"), this, &MainWindow::exportPython)
+        ->setObjectName(QStringLiteral("exportPython"));
     file->addSeparator();
-    file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
+    file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close)
+        ->setObjectName(QStringLiteral("quit"));
     QMenu* lessonMenu = menuBar()->addMenu(tr("&Lesson"));
+    lessonMenu->setObjectName(QStringLiteral("lessonMenu"));
     for (QAction* action : {m_stepBack, m_step, m_play, m_reset})
         lessonMenu->addAction(action);
     // Built-in peers: each is a host on the stage, its calls in the trace like anyone's.
@@ -268,6 +287,7 @@ void MainWindow::buildMenus()
     }
     connect(&m_session->runner().peers(), &lesson::LessonPeers::problem, this, &MainWindow::say);
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
     QAction* closer = m_closerDock->toggleViewAction();
     closer->setText(tr("Look closer: ladder, event log, inspector"));
     closer->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
@@ -276,11 +296,13 @@ void MainWindow::buildMenus()
             [](bool shown) { QSettings().setValue(QStringLiteral("lookCloser"), shown); });
     view->addAction(closer);
     view->addSeparator();
-    view->addAction(tr("Zoom in"), QKeySequence::ZoomIn, this, [this] { setZoom(m_zoom * 1.15); });
-    view->addAction(tr("Zoom out"), QKeySequence::ZoomOut, this,
-                    [this] { setZoom(m_zoom / 1.15); });
+    view->addAction(tr("Zoom in"), QKeySequence::ZoomIn, this, [this] { setZoom(m_zoom * 1.15); })
+        ->setObjectName(QStringLiteral("zoomIn"));
+    view->addAction(tr("Zoom out"), QKeySequence::ZoomOut, this, [this] { setZoom(m_zoom / 1.15); })
+        ->setObjectName(QStringLiteral("zoomOut"));
     view->addAction(tr("Actual size"), QKeySequence(Qt::CTRL | Qt::Key_0), this,
-                    [this] { setZoom(1.0); });
+                    [this] { setZoom(1.0); })
+        ->setObjectName(QStringLiteral("actualSize"));
     // Ctrl+= as well as Ctrl++, for keyboards where + needs Shift.
     auto* zoomIn = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Equal), this);
     connect(zoomIn, &QShortcut::activated, this, [this] { setZoom(m_zoom * 1.15); });
@@ -501,6 +523,10 @@ void MainWindow::newHost()
     if (!identifier.match(name).hasMatch()) {
         say(tr(
             "An actor's name is a Python name: letters, digits and _, not starting with a digit"));
+        return;
+    }
+    if (m_session->model().actors().contains(name)) {
+        say(tr("There is a host called %1 already: pick another name").arg(name));
         return;
     }
     m_session->model().addActor(name);

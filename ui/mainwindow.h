@@ -56,6 +56,11 @@ public:
 
     // Opens a shipped lesson (name or number) or a lesson file; false with a message.
     bool openLesson(const QString& nameOrPath, QString* error = nullptr);
+    // Opens a file as File › Open and the command line do: a recorded session (.sockbench)
+    // replays, a script (.py) opens as a lesson. Anything else, or a file that cannot be
+    // read or parsed, is refused with one sentence that starts with the path ("PATH: why",
+    // or "PATH:LINE:COL: why" for a script that is not a valid lesson).
+    bool openFile(const QString& path, QString* error = nullptr);
     // Runs a call as if its panel were filled in and Run pressed (the form's validation is
     // the panel's business; tests drive both).
     void runCall(SocketId socket, const Call& call);
@@ -76,7 +81,7 @@ private:
     void say(const QString& problem);
     void saveAs();
     void saveSessionAs();
-    void openFile();
+    void chooseAndOpen(); // File › Open: asks for a file, then openFile()
     // The toolbar's and the keys' step, back, play and reset: the lesson's, or the
     // recording's while one replays.
     void stepForward();

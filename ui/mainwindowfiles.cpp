@@ -38,7 +38,7 @@ void MainWindow::saveAs()
     say(tr("Saved %1").arg(path));
 }
 
-void MainWindow::openFile()
+void MainWindow::chooseAndOpen()
 {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open a script or a recorded session"), QDir::homePath(),
@@ -47,8 +47,31 @@ void MainWindow::openFile()
     if (path.isEmpty())
         return;
     QString error;
-    if (!openLesson(path, &error))
-        QMessageBox::warning(this, tr("Not a lesson"), error);
+    if (!openFile(path, &error))
+        QMessageBox::warning(this, tr("Not opened"), error);
+}
+
+bool MainWindow::openFile(const QString& path, QString* error)
+{
+    const auto refuse = [&](const QString& why) {
+        const QString sentence = path + QStringLiteral(": ") + why;
+        say(sentence);
+        if (error)
+            *error = sentence;
+        return false;
+    };
+    const QFileInfo info(path);
+    if (!info.exists())
+        return refuse(tr("no such file"));
+    if (info.isDir())
+        return refuse(tr("a folder, not a script or a session file"));
+    const QString suffix = info.suffix().toLower();
+    if (suffix == QLatin1String(sessionfile::kSuffix))
+        return openSession(path, error);
+    if (suffix == QLatin1String("py"))
+        return openLesson(path, error);
+    return refuse(tr("not a script (.py) or a recorded session (.%1), so it is not opened")
+                      .arg(QLatin1String(sessionfile::kSuffix)));
 }
 
 void MainWindow::exportPython()

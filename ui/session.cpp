@@ -111,7 +111,9 @@ QString Session::scriptText() const
 
 QString Session::newActorName() const
 {
-    QSet<QString> taken(m_model.actors().begin(), m_model.actors().end());
+    // actors() returns a copy: begin() and end() must come from one list, kept alive here.
+    const QStringList actors = m_model.actors();
+    const QSet<QString> taken(actors.cbegin(), actors.cend());
     if (!taken.contains(QStringLiteral("you")))
         return QStringLiteral("you");
     return codegen::python::freshName(QStringLiteral("host"), taken);
@@ -274,21 +276,23 @@ bool Session::saveRecording(const QString& path, QString* error)
 
 bool Session::openRecording(const QString& path, QString* error)
 {
+    // Every refusal starts with the path as it was given ("PATH: why"), as the command line
+    // and the lesson files say theirs.
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)
-            *error = tr("Cannot read %1: %2").arg(path, file.errorString());
+            *error = tr("%1: cannot read it: %2").arg(path, file.errorString());
         return false;
     }
     if (file.size() > sessionfile::kMaxFileBytes) {
         if (error)
             *error = tr("%1: %2 MiB is more than any session Socket Workbench writes; it is "
                         "not opened")
-                         .arg(QFileInfo(path).fileName())
+                         .arg(path)
                          .arg(file.size() / (1024 * 1024));
         return false;
     }
-    auto read = sessionfile::read(file.readAll(), QFileInfo(path).fileName());
+    auto read = sessionfile::read(file.readAll(), path);
     if (auto* why = std::get_if<QString>(&read)) {
         if (error)
             *error = *why;

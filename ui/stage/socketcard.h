@@ -31,6 +31,7 @@ public:
     QString title() const;
     QToolButton* callButton(CallKind kind) const { return m_buttons.value(kind); }
     QPushButton* interruptButton() const { return m_interrupt; }
+    QToolButton* moreButton() const { return m_more; } // its menu holds every other call
     // The labels a test or a screen reader reads.
     QString stateText() const;
     QString kernelStateText() const;
