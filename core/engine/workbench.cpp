@@ -426,10 +426,11 @@ void Workbench::deliver(const Event& event, const Completion& done)
     // Receivers get the event as the trace keeps it: the received bytes as a sample only.
     // A queue of these across threads must not hold megabytes each (1 GiB in 1 MiB reads
     // would pile a gigabyte up in the window's event queue).
+    // A copy of the sample, too: a short read shares the whole buffer it was read into.
     Event light = event;
     light.result.data = QByteArray();
-    if (light.payload.size() > Trace::kPayloadSample)
-        light.payload.truncate(Trace::kPayloadSample);
+    light.payload = QByteArray(event.payload.constData(),
+                               std::min<qsizetype>(event.payload.size(), Trace::kPayloadSample));
     Q_EMIT callFinished(light);
 }
 
