@@ -108,6 +108,16 @@ Workbench::~Workbench()
         delivery->stop(
             QStringLiteral("the workbench was closed")); // runs what waits: fail = finish
     delivery.reset();
+    // Last of the workers: it holds the closed sockets that were forgotten, whose lanes
+    // may still be finishing; what waits runs here (fail = run), before the watcher goes.
+    std::unique_ptr<Lane> janitor;
+    {
+        const std::lock_guard lock(m_mutex);
+        janitor = std::move(m_janitor);
+    }
+    if (janitor)
+        janitor->stop(QStringLiteral("the workbench was closed"));
+    janitor.reset();
     m_watcher.reset();
     const std::lock_guard lock(m_mutex);
     m_sockets.clear();
@@ -137,6 +147,51 @@ Lane& Workbench::deliveryLane()
     return *m_delivery;
 }
 
+Lane& Workbench::janitorLane()
+{
+    const std::lock_guard lock(m_mutex);
+    if (!m_janitor)
+        m_janitor = std::make_unique<Lane>(QStringLiteral("janitor"));
+    return *m_janitor;
+}
+
+void Workbench::reap(std::shared_ptr<SocketEntry> closed, bool shutdown)
+{
+    if (!closed)
+        return;
+    auto work = [closed, shutdown] {
+        for (const auto& lane : closed->takeRetiredLanes())
+            lane->join();
+        if (shutdown)
+            closed->shutdown(QStringLiteral("the socket was forgotten"));
+    };
+    Lane::Job job;
+    job.run = [work](Lane::Context&) { work(); };
+    job.fail = [work](const CallResult&) { work(); };
+    janitorLane().post(std::move(job));
+}
+
+bool Workbench::forget(SocketId socket)
+{
+    std::shared_ptr<SocketEntry> gone;
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto it = m_sockets.find(socket);
+        if (it == m_sockets.end())
+            return false;
+        const auto phase = (*it)->phase();
+        if (phase != SocketEntry::Phase::Closed && phase != SocketEntry::Phase::Failed)
+            return false;
+        gone = std::move(*it);
+        m_sockets.erase(it);
+    }
+    m_trace->forgetSocket(socket);
+    m_watcher->forgetClosed(socket);
+    // Never destroyed here: this may be one of its own lanes (a completion of its close).
+    reap(std::move(gone), true);
+    return true;
+}
+
 Lane& Workbench::resolverLane()
 {
     const std::lock_guard lock(m_mutex);
@@ -161,19 +216,6 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
     const Submitting submitting;
     const CallId id{m_nextCall.fetch_add(1)};
     const LaneKind laneKind = laneOf(call.kind);
-
-    // Join the control lanes of sockets that closed since last time: their threads have
-    // ended, so this never waits.
-    {
-        std::vector<std::shared_ptr<Lane>> finished;
-        const std::lock_guard lock(m_mutex);
-        for (const auto& e : std::as_const(m_sockets))
-            if (e->phase() == SocketEntry::Phase::Closed)
-                for (auto& lane : e->takeRetiredLanes())
-                    finished.push_back(std::move(lane));
-        for (auto& lane : finished)
-            lane->join();
-    }
 
     if (isModuleCall(call.kind)) {
         {
@@ -333,6 +375,10 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
                                     event.kernel.tcpState == TcpState::None
                                         ? std::nullopt
                                         : std::optional<TcpState>(event.kernel.tcpState));
+        // Before the completion, which may forget the socket: the janitor then holds it
+        // until this lane, which runs this very call, has ended.
+        if (closed.wasOpen)
+            reap(entry(target->id()), false);
         deliver(event, done);
         return;
     }
