@@ -20,7 +20,7 @@ namespace sockbench::cli {
 namespace {
 
 // Nobody reads the trace of a headless server, yet every call is in it (the trace is the
-// truth): it keeps a short history, the newest 10,000 events - about the last 800
+// truth): it keeps a short history, the newest 10,000 events - about the last 1,000
 // connections of course-web, under 10 MB - instead of the window's 250,000. With closed
 // connections forgotten, memory stays flat however long the server runs.
 constexpr Trace::Limits kServeHistory{10'000, 4 * 1024 * 1024};
