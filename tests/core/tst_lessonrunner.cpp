@@ -488,11 +488,9 @@ server.accept()
 void TestLessonRunner::resetInterruptsAndCloses()
 {
     Bench b;
-    // Warm the workbench up (resolver, watcher) so that the count below is the lesson's,
-    // and the janitor that joins closed sockets' lanes (a wake-up eventfd, made at the
-    // first close).
+    // Warm the workbench up (resolver, watcher) so that the count below is the lesson's.
     EXPECT_OK(RUN(b.workbench, SocketId{}, calls::gethostname()));
-    const int fdsBefore = openDescriptors() + 1;
+    const int fdsBefore = openDescriptors() + 1; // + the janitor's eventfd (made at a close)
     LOAD(b, kExchange);
     for (int i = 0; i < 5; ++i)
         QVERIFY(b.stepAndSettle());

@@ -65,15 +65,12 @@ private Q_SLOTS:
     void payloadTrimmedPerEvent();
     void resultDataLivesInPayloadOnly();
     void requestPayloadIsSampled();
-    void shortReadKeepsItsBytesNotItsBuffer();
     void payloadTotalCap();
     void payloadTotalCapIsNeverCrossed();
     void totalsPerSocket();
     void ranges_data();
     void ranges();
     void oldestEventsAreEvicted();
-    void limitsCanBeLowered();
-    void forgottenSocketLosesItsTotals();
     void concurrentAppends();
     void appendedIsQueuedAndCoalesced();
     void appendedCoalescesAppendsFromAnotherThread();
@@ -230,35 +227,6 @@ void TestTrace::requestPayloadIsSampled()
         trace.append(small);
         QCOMPARE(trace.event(small.seq)->request.args.payload, pattern(size));
     }
-}
-
-void TestTrace::shortReadKeepsItsBytesNotItsBuffer()
-{
-    // recv(65536) that got 20 bytes: the bytes sit in a 64 KiB buffer. Stored as it is,
-    // each such event would keep 64 KiB alive while counting 20.
-    Trace trace;
-    QByteArray read(65536, Qt::Uninitialized);
-    read.resize(20);
-    std::fill(read.begin(), read.end(), 'r');
-    QVERIFY(read.capacity() >= 65536);
-    Event e = finished(SocketId{1}, CallKind::Recv, read.size());
-    e.result.data = read;
-    e.payload = read;
-    QByteArray sent(4096, Qt::Uninitialized);
-    sent.resize(10);
-    std::fill(sent.begin(), sent.end(), 's');
-    e.request.args.payload = sent;
-    trace.append(e);
-    const Event stored = *trace.event(e.seq);
-    QCOMPARE(stored.payload, QByteArray(20, 'r'));
-    QVERIFY2(stored.payload.capacity() < 1024,
-             qPrintable(QString::number(stored.payload.capacity())));
-    QCOMPARE(stored.request.args.payload, QByteArray(10, 's'));
-    QVERIFY2(stored.request.args.payload.capacity() < 1024,
-             qPrintable(QString::number(stored.request.args.payload.capacity())));
-    QCOMPARE(trace.payloadBytesStored(), 20);
-    // The caller's event keeps its bytes, buffer and all.
-    QCOMPARE(e.result.data, QByteArray(20, 'r'));
 }
 
 void TestTrace::payloadTotalCap()
@@ -436,58 +404,6 @@ void TestTrace::oldestEventsAreEvicted()
     QCOMPARE(trace.payloadBytesStored(), Trace::kMaxEvents);
     QCOMPARE(trace.totals(SocketId{1}).calls, qint64(total));
     QCOMPARE(trace.totals(SocketId{1}).bytesSent, qint64(total));
-}
-
-void TestTrace::limitsCanBeLowered()
-{
-    Trace trace;
-    QCOMPARE(trace.limits().maxEvents, Trace::kMaxEvents);
-    QCOMPARE(trace.limits().payloadTotal, Trace::kPayloadTotal);
-    for (int i = 0; i < 100; ++i) {
-        Event e = finished(SocketId{1}, CallKind::Recv, 10);
-        e.payload = pattern(10);
-        trace.append(e);
-    }
-    QCOMPARE(trace.payloadBytesStored(), 1000);
-    // Lowered: the oldest events beyond the new cap go at once, their payload with them.
-    trace.setLimits({30, 500});
-    QCOMPARE(trace.size(), 30);
-    QCOMPARE(trace.firstSeq(), 71u);
-    QCOMPARE(trace.payloadBytesStored(), 300);
-    for (int i = 0; i < 50; ++i) {
-        Event e = finished(SocketId{1}, CallKind::Recv, 10);
-        e.payload = pattern(10);
-        trace.append(e);
-    }
-    QCOMPARE(trace.size(), 30);
-    QCOMPARE(seqsOf(trace.events()), range(121, 150));
-    QCOMPARE(trace.payloadBytesStored(), 300);
-    // The payload budget is the lowered one: past it, a sample.
-    Event big = finished(SocketId{1}, CallKind::Recv, 1000);
-    big.payload = pattern(1000);
-    trace.append(big);
-    QCOMPARE(trace.event(big.seq)->payload, pattern(Trace::kPayloadSample));
-    // Totals count everything ever appended, whatever was evicted.
-    QCOMPARE(trace.totals(SocketId{1}).calls, 151);
-    QCOMPARE(trace.totals(SocketId{1}).bytesReceived, 150 * 10 + 1000);
-}
-
-void TestTrace::forgottenSocketLosesItsTotals()
-{
-    Trace trace;
-    for (const SocketId socket : {SocketId{1}, SocketId{2}}) {
-        Event e = finished(socket, CallKind::Send, 5);
-        e.payload = "hello";
-        trace.append(e);
-    }
-    trace.forgetSocket(SocketId{1});
-    QCOMPARE(trace.totals(SocketId{1}).calls, 0);
-    QCOMPARE(trace.totals(SocketId{1}).bytesSent, 0);
-    QCOMPARE(trace.totals(SocketId{2}).calls, 1);
-    QCOMPARE(trace.totals(SocketId{2}).bytesSent, 5);
-    // Its events stay.
-    QCOMPARE(trace.size(), 2);
-    QCOMPARE(trace.events().first().socket, SocketId{1});
 }
 
 void TestTrace::concurrentAppends()
