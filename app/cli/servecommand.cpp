@@ -13,11 +13,18 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 namespace sockbench::cli {
 
 namespace {
+
+// Nobody reads the trace of a headless server, yet every call is in it (the trace is the
+// truth): it keeps a short history, the newest 10,000 events - about the last 1,000
+// connections of course-web, under 10 MB - instead of the window's 250,000. With closed
+// connections forgotten, memory stays flat however long the server runs.
+constexpr Trace::Limits kServeHistory{10'000, 4 * 1024 * 1024};
 
 int refuse(const QString& sentence)
 {
@@ -159,6 +166,7 @@ int serve(const QStringList& arguments)
     services::PeerOptions options;
     options.host = host;
     options.port = static_cast<quint16>(port);
+    options.forgetClosed = true; // a server may run for days: see kServeHistory
     if (!timeoutText.isEmpty()) {
         const double seconds = timeoutText.toDouble(&ok);
         if (!ok || seconds <= 0 || seconds > 3600)
@@ -177,8 +185,15 @@ int serve(const QStringList& arguments)
         err().flush();
     }
 
+    // glibc gives threads malloc arenas of their own, up to eight per core, and a server
+    // whose every connection brings new threads (its lanes) scatters its memory across all
+    // of them: measured here, resident memory crept up by 0.5 KiB a connection over the
+    // first 10,000 with nothing kept, and stayed flat to the kilobyte with one arena, for
+    // the same answer times. Set before the workbench starts its first thread.
+    ::mallopt(M_ARENA_MAX, 1);
     int status = 0;
     Workbench workbench;
+    workbench.trace().setLimits(kServeHistory);
     auto peer = services::Peer::create(name, workbench);
     QSocketNotifier signals(g_signalPipe[0], QSocketNotifier::Read);
     QTimer giveUp; // a stop that does not finish in time ends the loop anyway

@@ -76,6 +76,12 @@ void KernelWatcher::followClosed(SocketId socket, const Endpoint& local, const E
     wake();
 }
 
+void KernelWatcher::forgetClosed(SocketId socket)
+{
+    const std::lock_guard lock(m_mutex);
+    m_closed.remove(socket);
+}
+
 int KernelWatcher::nextTimeoutMs(TimePoint now) const
 {
     using std::chrono::milliseconds;
@@ -163,10 +169,13 @@ void KernelWatcher::loop()
                 continue;
             m_callbacks.closedChanged(it.key(), state);
             const std::lock_guard lock(m_mutex);
+            const auto followed = m_closed.find(it.key()); // gone if forgotten meanwhile
+            if (followed == m_closed.end())
+                continue;
             if (state && *state != TcpState::Close)
-                m_closed[it.key()].state = state;
+                followed->state = state;
             else
-                m_closed.remove(it.key());
+                m_closed.erase(followed);
         }
     }
 }

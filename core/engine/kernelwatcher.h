@@ -47,6 +47,8 @@ public:
     void follow(SocketId socket);
     void followClosed(SocketId socket, const Endpoint& local, const Endpoint& peer,
                       std::optional<TcpState> state);
+    // Stops following a closed socket's connection (the workbench forgot the socket).
+    void forgetClosed(SocketId socket);
 
 private:
     using TimePoint = std::chrono::steady_clock::time_point;

@@ -275,16 +275,9 @@ void SocketEntry::rememberPeer(const Endpoint& peer)
 std::vector<std::shared_ptr<Lane>> SocketEntry::takeRetiredLanes()
 {
     const std::lock_guard lock(m_mutex);
-    std::vector<std::shared_ptr<Lane>> finished;
-    for (auto it = m_retired.begin(); it != m_retired.end();) {
-        if ((*it)->isFinished()) {
-            finished.push_back(std::move(*it));
-            it = m_retired.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    return finished;
+    std::vector<std::shared_ptr<Lane>> retired;
+    retired.swap(m_retired);
+    return retired;
 }
 
 void SocketEntry::shutdown(const QString& why)

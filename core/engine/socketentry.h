@@ -81,7 +81,9 @@ public:
     // connection has moved on to TIME_WAIT, but close() still wants to follow it.
     void rememberPeer(const Endpoint& peer);
 
-    // Lanes that have been retired and whose threads must be joined by the owner.
+    // Lanes that have been retired and whose threads must be joined by the owner. A
+    // retired lane ends by itself once its queue is empty (what is queued behind close()
+    // fails at once with EBADF), so joining one waits no longer than that.
     std::vector<std::shared_ptr<Lane>> takeRetiredLanes();
 
     // Destruction path: cancels queued calls, interrupts running ones, joins every lane

@@ -2,6 +2,19 @@
 
 namespace sockbench {
 
+namespace {
+
+// The bytes alone, without the spare room of the buffer they were read into: a recv(65536)
+// that returned 20 bytes must not keep 64 KiB alive for as long as the event lives.
+QByteArray owned(const QByteArray& bytes)
+{
+    if (bytes.capacity() <= bytes.size())
+        return bytes;
+    return QByteArray(bytes.constData(), bytes.size());
+}
+
+} // namespace
+
 Trace::Trace(QObject* parent)
     : QObject(parent)
     , m_start(std::chrono::steady_clock::now())
@@ -27,13 +40,11 @@ quint64 Trace::append(Event& stamped)
         stamped.seq = m_nextSeq;
         Event event = stamped;
         event.result.data = QByteArray();
-        if (event.request.args.payload.size() > kPayloadSample)
-            event.request.args.payload = event.request.args.payload.left(kPayloadSample);
+        event.request.args.payload = owned(event.request.args.payload.left(kPayloadSample));
         qsizetype keep = std::min<qsizetype>(event.payload.size(), kPayloadPerEvent);
-        if (m_payloadStored + keep > kPayloadTotal)
+        if (m_payloadStored + keep > m_limits.payloadTotal)
             keep = std::min<qsizetype>(keep, kPayloadSample);
-        if (keep < event.payload.size())
-            event.payload = event.payload.left(keep); // a copy: the big buffer is let go
+        event.payload = owned(event.payload.left(keep)); // the big buffer is let go
         m_payloadStored += event.payload.size();
 
         auto& totals = m_totals[event.socket];
@@ -60,13 +71,38 @@ quint64 Trace::append(Event& stamped)
 
         seq = m_nextSeq++;
         m_events.push_back(std::move(event));
-        while (static_cast<qsizetype>(m_events.size()) > kMaxEvents) {
-            m_payloadStored -= m_events.front().payload.size();
-            m_events.pop_front();
-        }
+        evictLocked();
     }
     notify();
     return seq;
+}
+
+void Trace::evictLocked()
+{
+    while (!m_events.empty() && static_cast<qsizetype>(m_events.size()) > m_limits.maxEvents) {
+        m_payloadStored -= m_events.front().payload.size();
+        m_events.pop_front();
+    }
+}
+
+void Trace::setLimits(const Limits& limits)
+{
+    const std::lock_guard lock(m_mutex);
+    m_limits.maxEvents = std::max<qsizetype>(limits.maxEvents, 0);
+    m_limits.payloadTotal = std::max<qint64>(limits.payloadTotal, 0);
+    evictLocked();
+}
+
+Trace::Limits Trace::limits() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_limits;
+}
+
+void Trace::forgetSocket(SocketId socket)
+{
+    const std::lock_guard lock(m_mutex);
+    m_totals.remove(socket);
 }
 
 void Trace::notify()

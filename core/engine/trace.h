@@ -18,10 +18,13 @@ namespace sockbench {
 // change the kernel showed. Thread-safe; workers append, views read.
 //
 // Memory is bounded. Each event keeps at most kPayloadPerEvent bytes of its payload; an
-// event whose payload would take the stored total past kPayloadTotal keeps only a
-// kPayloadSample-byte sample (so the total never passes kPayloadTotal by more than samples).
-// The trace holds the newest kMaxEvents events (firstSeq() says where it starts). The
-// per-socket totals count every byte and every call, whatever was trimmed.
+// event whose payload would take the stored total past the payload limit (kPayloadTotal
+// unless setLimits() says otherwise) keeps only a kPayloadSample-byte sample (so the total
+// never passes the limit by more than samples). Stored bytes own exactly their size: a
+// 20-byte read into a 64 KiB buffer keeps 20 bytes, not the buffer. The trace holds the
+// newest kMaxEvents events, or the limit set (firstSeq() says where it starts). The
+// per-socket totals count every byte and every call, whatever was trimmed, until the
+// socket is forgotten.
 class Trace : public QObject {
     Q_OBJECT
 public:
@@ -29,6 +32,11 @@ public:
     static constexpr qint64 kPayloadTotal = 64 * 1024 * 1024;
     static constexpr qsizetype kPayloadSample = 64;
     static constexpr qsizetype kMaxEvents = 250'000;
+
+    struct Limits {
+        qsizetype maxEvents = kMaxEvents;
+        qint64 payloadTotal = kPayloadTotal;
+    };
 
     struct SocketTotals {
         qint64 bytesSent = 0;
@@ -47,6 +55,13 @@ public:
     // Nanoseconds on the trace's monotonic clock: what Event::timeNs and startNs use.
     qint64 nowNs() const;
 
+    // A long-running headless server keeps a shorter history than the window: the oldest
+    // events beyond the new limits go at once.
+    void setLimits(const Limits& limits);
+    Limits limits() const;
+    // Drops the socket's totals (the workbench forgot the socket); its events stay.
+    void forgetSocket(SocketId socket);
+
     quint64 firstSeq() const;
     quint64 lastSeq() const;
     qsizetype size() const;
@@ -64,6 +79,7 @@ Q_SIGNALS:
 
 private:
     void notify();
+    void evictLocked(); // caller holds m_mutex
 
     const std::chrono::steady_clock::time_point m_start;
     mutable std::mutex m_mutex; // guards everything below
@@ -71,6 +87,7 @@ private:
     quint64 m_nextSeq = 1;
     qint64 m_payloadStored = 0;
     QHash<SocketId, SocketTotals> m_totals;
+    Limits m_limits;
     std::atomic<bool> m_notifyPending{false};
     quint64 m_lastNotified = 0; // touched only in the trace's own thread
 };

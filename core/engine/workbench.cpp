@@ -108,6 +108,16 @@ Workbench::~Workbench()
         delivery->stop(
             QStringLiteral("the workbench was closed")); // runs what waits: fail = finish
     delivery.reset();
+    // Last of the workers: it holds the closed sockets that were forgotten, whose lanes
+    // may still be finishing; what waits runs here (fail = run), before the watcher goes.
+    std::unique_ptr<Lane> janitor;
+    {
+        const std::lock_guard lock(m_mutex);
+        janitor = std::move(m_janitor);
+    }
+    if (janitor)
+        janitor->stop(QStringLiteral("the workbench was closed"));
+    janitor.reset();
     m_watcher.reset();
     const std::lock_guard lock(m_mutex);
     m_sockets.clear();
@@ -161,19 +171,6 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
     const Submitting submitting;
     const CallId id{m_nextCall.fetch_add(1)};
     const LaneKind laneKind = laneOf(call.kind);
-
-    // Join the control lanes of sockets that closed since last time: their threads have
-    // ended, so this never waits.
-    {
-        std::vector<std::shared_ptr<Lane>> finished;
-        const std::lock_guard lock(m_mutex);
-        for (const auto& e : std::as_const(m_sockets))
-            if (e->phase() == SocketEntry::Phase::Closed)
-                for (auto& lane : e->takeRetiredLanes())
-                    finished.push_back(std::move(lane));
-        for (auto& lane : finished)
-            lane->join();
-    }
 
     if (isModuleCall(call.kind)) {
         {
@@ -333,6 +330,10 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
                                     event.kernel.tcpState == TcpState::None
                                         ? std::nullopt
                                         : std::optional<TcpState>(event.kernel.tcpState));
+        // Before the completion, which may forget the socket: the janitor then holds it
+        // until this lane, which runs this very call, has ended.
+        if (closed.wasOpen)
+            reap(entry(target->id()), false);
         deliver(event, done);
         return;
     }
@@ -426,10 +427,11 @@ void Workbench::deliver(const Event& event, const Completion& done)
     // Receivers get the event as the trace keeps it: the received bytes as a sample only.
     // A queue of these across threads must not hold megabytes each (1 GiB in 1 MiB reads
     // would pile a gigabyte up in the window's event queue).
+    // A copy of the sample, too: a short read shares the whole buffer it was read into.
     Event light = event;
     light.result.data = QByteArray();
-    if (light.payload.size() > Trace::kPayloadSample)
-        light.payload.truncate(Trace::kPayloadSample);
+    light.payload = QByteArray(event.payload.constData(),
+                               std::min<qsizetype>(event.payload.size(), Trace::kPayloadSample));
     Q_EMIT callFinished(light);
 }
 

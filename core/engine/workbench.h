@@ -70,6 +70,12 @@ public:
     void interruptAll();
     // Submits close() for every socket that is still open; returns the tickets.
     QList<Ticket> closeAll(const QString& actor);
+    // Forgets a socket that is closed (or whose socket() failed), so that a long-running
+    // server does not remember every connection it ever had: sockets() and socket() no
+    // longer know it, a call on its id finishes Invalid as for an id never made, and its
+    // totals leave the trace (its events stay, within the trace's limits). False, and
+    // nothing done, for a socket that is open or not yet closed.
+    bool forget(SocketId socket);
 
     QList<SocketInfo> sockets() const;
     std::optional<SocketInfo> socket(SocketId id) const;
@@ -99,6 +105,10 @@ private:
                                           const QString& actor, SocketId acceptedFrom);
     Lane& resolverLane();
     Lane& deliveryLane();
+    Lane& janitorLane();
+    // On the janitor: joins the threads of a closed socket's lanes as soon as they end,
+    // then lets go of the entry (which may be its last owner, if it was forgotten).
+    void reap(std::shared_ptr<SocketEntry> closed, bool shutdown);
     Lane::Job makeJob(std::shared_ptr<SocketEntry> entry, CallId id, Call call, QString actor,
                       Completion done);
     void runCall(SocketEntry* entry, CallId id, const Call& call, const QString& actor,
@@ -113,7 +123,7 @@ private:
     std::unique_ptr<KernelProbe> m_probe;
     Trace* m_trace; // child QObject
     std::atomic<quint64> m_nextCall{1};
-    mutable std::mutex m_mutex; // guards m_sockets, m_nextSocket, m_pending, m_resolver
+    mutable std::mutex m_mutex; // guards m_sockets, m_nextSocket, m_pending and the lanes
     QHash<SocketId, std::shared_ptr<SocketEntry>> m_sockets;
     quint32 m_nextSocket = 1;
     QHash<CallId, Pending> m_pending;
@@ -121,6 +131,9 @@ private:
     // Results known while submit() still runs (an unknown or closed socket) are delivered
     // from here, never from inside submit(): the caller learns the call id first.
     std::unique_ptr<Lane> m_delivery;
+    // Joins the lanes of closed sockets (made at the first close): their threads and
+    // wake-up descriptors are gone moments after the close, whatever comes next.
+    std::unique_ptr<Lane> m_janitor;
     std::unique_ptr<KernelWatcher> m_watcher; // declared last: stopped first
 };
 

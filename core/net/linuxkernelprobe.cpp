@@ -4,11 +4,16 @@
 
 #include <cerrno>
 #include <cstring>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 namespace sockbench {
 
@@ -114,12 +119,179 @@ public:
     std::optional<TcpState> lookupClosed(const Endpoint& local,
                                          const Endpoint& remote) const override
     {
-        if (local.family() == AddressFamily::Inet4 && remote.family() == AddressFamily::Inet4)
-            return lookupIn(QStringLiteral("/proc/net/tcp"), local, remote);
-        return lookupIn(QStringLiteral("/proc/net/tcp6"), local.toV4Mapped(), remote.toV4Mapped());
+        const bool v4 =
+            local.family() == AddressFamily::Inet4 && remote.family() == AddressFamily::Inet4;
+        const Endpoint from = v4 ? local : local.toV4Mapped();
+        const Endpoint to = v4 ? remote : remote.toV4Mapped();
+        if (const DiagAnswer answer = askSockDiag(v4 ? AF_INET : AF_INET6, from, to);
+            answer.answered)
+            return answer.state;
+        // No sock_diag here (a kernel without tcp_diag, or netlink refused): read the table.
+        return lookupIn(v4 ? QStringLiteral("/proc/net/tcp") : QStringLiteral("/proc/net/tcp6"),
+                        from, to);
     }
 
 private:
+    // One NETLINK_SOCK_DIAG socket with a bounded wait for the kernel's answer.
+    class DiagSocket {
+    public:
+        DiagSocket()
+            : m_fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG))
+        {
+            if (m_fd < 0)
+                return;
+            const timeval oneSecond{1, 0}; // the kernel answers at once; never hang on it
+            ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &oneSecond, sizeof oneSecond);
+        }
+        ~DiagSocket()
+        {
+            if (m_fd >= 0)
+                ::close(m_fd);
+        }
+        DiagSocket(const DiagSocket&) = delete;
+        DiagSocket& operator=(const DiagSocket&) = delete;
+        bool isOpen() const { return m_fd >= 0; }
+
+        bool send(const inet_diag_req_v2& request, quint16 flags)
+        {
+            struct {
+                nlmsghdr header;
+                inet_diag_req_v2 request;
+            } message{};
+            message.header.nlmsg_len = sizeof message;
+            message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+            message.header.nlmsg_flags = static_cast<quint16>(NLM_F_REQUEST | flags);
+            message.request = request;
+            sockaddr_nl kernel{};
+            kernel.nl_family = AF_NETLINK;
+            for (;;) {
+                const auto sent =
+                    ::sendto(m_fd, &message, sizeof message, 0,
+                             reinterpret_cast<const sockaddr*>(&kernel), sizeof kernel);
+                if (sent == static_cast<ssize_t>(sizeof message))
+                    return true;
+                if (sent < 0 && errno == EINTR)
+                    continue;
+                return false;
+            }
+        }
+
+        // The next datagram of the answer; empty on a timeout or an error.
+        QByteArray receive()
+        {
+            QByteArray buffer(8192, Qt::Uninitialized);
+            for (;;) {
+                const auto got = ::recv(m_fd, buffer.data(), static_cast<size_t>(buffer.size()), 0);
+                if (got < 0 && errno == EINTR)
+                    continue;
+                if (got <= 0)
+                    return {};
+                buffer.truncate(got);
+                return buffer;
+            }
+        }
+
+    private:
+        int m_fd = -1;
+    };
+
+    // Whether the kernel answers sock_diag for TCP: a dump of no states at all comes back
+    // empty (NLMSG_DONE) where tcp_diag is there, and as an error where it is not - which is
+    // also what a single lookup says of a connection it does not know (ENOENT), so only
+    // this tells the two apart. Asked once per process.
+    static bool sockDiagWorks()
+    {
+        static const bool works = [] {
+            DiagSocket diag;
+            if (!diag.isOpen())
+                return false;
+            inet_diag_req_v2 request{};
+            request.sdiag_family = AF_INET;
+            request.sdiag_protocol = IPPROTO_TCP;
+            request.idiag_states = 0;
+            if (!diag.send(request, NLM_F_DUMP))
+                return false;
+            const QByteArray answer = diag.receive();
+            if (answer.size() < static_cast<qsizetype>(sizeof(nlmsghdr)))
+                return false;
+            nlmsghdr header{};
+            std::memcpy(&header, answer.constData(), sizeof header);
+            return header.nlmsg_type == NLMSG_DONE;
+        }();
+        return works;
+    }
+
+    static void fillSockId(inet_diag_sockid& id, int family, const Endpoint& local,
+                           const Endpoint& remote)
+    {
+        id.idiag_sport = htons(local.port());
+        id.idiag_dport = htons(remote.port());
+        if (family == AF_INET) { // ipv4() is also the address inside a mapped one
+            const quint32 source = htonl(local.ipv4());
+            const quint32 destination = htonl(remote.ipv4());
+            std::memcpy(id.idiag_src, &source, 4);
+            std::memcpy(id.idiag_dst, &destination, 4);
+        } else {
+            std::memcpy(id.idiag_src, local.ipv6().data(), 16);
+            std::memcpy(id.idiag_dst, remote.ipv6().data(), 16);
+        }
+        id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+        id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    }
+
+    // The state of exactly this connection, asked of the kernel by its four addresses
+    // (sock_diag's single-socket lookup): one small message, however many connections the
+    // machine has, where /proc/net/tcp lists them all. Not answered: sock_diag could not
+    // say; a state of nullopt: the kernel does not know the connection (any more).
+    struct DiagAnswer {
+        bool answered = false;
+        std::optional<TcpState> state;
+    };
+    static DiagAnswer askSockDiag(int family, const Endpoint& local, const Endpoint& remote)
+    {
+        if (!sockDiagWorks())
+            return {};
+        DiagSocket diag;
+        if (!diag.isOpen())
+            return {};
+        inet_diag_req_v2 request{};
+        request.sdiag_family = static_cast<quint8>(family);
+        request.sdiag_protocol = IPPROTO_TCP;
+        request.idiag_states = ~0U;
+        fillSockId(request.id, family, local, remote);
+        if (!diag.send(request, 0))
+            return {};
+        const QByteArray answer = diag.receive();
+        if (answer.size() < static_cast<qsizetype>(sizeof(nlmsghdr)))
+            return {};
+        nlmsghdr header{};
+        std::memcpy(&header, answer.constData(), sizeof header);
+        if (header.nlmsg_type == NLMSG_ERROR) {
+            nlmsgerr error{};
+            if (answer.size() >= static_cast<qsizetype>(NLMSG_LENGTH(sizeof error)))
+                std::memcpy(&error, answer.constData() + NLMSG_HDRLEN, sizeof error);
+            if (error.error == -ENOENT)
+                return {true, std::nullopt}; // no such connection
+            return {};
+        }
+        if (header.nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+            answer.size() < static_cast<qsizetype>(NLMSG_LENGTH(sizeof(inet_diag_msg))))
+            return {};
+        inet_diag_msg found{};
+        std::memcpy(&found, answer.constData() + NLMSG_HDRLEN, sizeof found);
+        // Where no connection matches, the kernel's lookup falls back to a listener on the
+        // local port: that is not the connection asked about, which is gone. (An IPv4
+        // socket found for a mapped address is described with its IPv4 addresses.)
+        inet_diag_sockid asked{};
+        fillSockId(asked, found.idiag_family == AF_INET ? AF_INET : family, local, remote);
+        if (found.id.idiag_sport != asked.idiag_sport ||
+            found.id.idiag_dport != asked.idiag_dport ||
+            std::memcmp(found.id.idiag_src, asked.idiag_src, sizeof asked.idiag_src) != 0 ||
+            std::memcmp(found.id.idiag_dst, asked.idiag_dst, sizeof asked.idiag_dst) != 0)
+            return {true, std::nullopt};
+        return {true, fromKernelState(found.idiag_state)};
+    }
+
     // /proc/net/tcp writes addresses as the raw in-memory words in hex, so on a
     // little-endian machine 127.0.0.1 appears as 0100007F.
     static QByteArray procAddress(const Endpoint& e)

@@ -97,13 +97,19 @@ void PeerState::closeSocket(SocketId socket)
     auto self = shared_from_this();
     workbench.submit(socket, calls::close(), actor, [self, socket](const Event&) {
         bool last = false;
+        bool forget = false;
         {
             const std::lock_guard lock(self->mutex);
             self->open.remove(socket);
+            forget = self->options.forgetClosed;
+            if (forget)
+                self->all.removeOne(socket); // a short list: the sockets still open
             last = self->stopping.load() && self->open.isEmpty() && !self->stoppedReported;
             if (last)
                 self->stoppedReported = true;
         }
+        if (forget)
+            self->workbench.forget(socket);
         if (last)
             self->reportStoppedOnce();
     });

@@ -29,6 +29,10 @@ struct PeerOptions {
     // answer how long the peer waits for the client to close before it closes itself.
     std::chrono::milliseconds requestTimeout{10000};
     int backlog = 128;
+    // Forget each socket once its close() finished (Workbench::forget), so that a server
+    // that runs for days keeps flat memory: `sockbench serve` does. The window keeps them,
+    // to draw the connections that were.
+    bool forgetClosed = false;
 };
 
 class PeerState;
@@ -64,6 +68,7 @@ public:
 
     bool isListening() const;
     Endpoint address() const; // where it listens, once it does
+    // Every socket it has had, oldest first (with forgetClosed: those not forgotten yet).
     QList<SocketId> sockets() const;
     int openSockets() const;
     int connectionsServed() const;

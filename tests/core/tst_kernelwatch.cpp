@@ -7,6 +7,14 @@
 
 #include "engine/kernelwatcher.h"
 
+#include <QFile>
+
+#include <arpa/inet.h>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace sockbench;
 using namespace sockbench::test;
 
@@ -46,6 +54,69 @@ QString statesOf(const Workbench& bench, SocketId socket)
     return states.join(QStringLiteral(", "));
 }
 
+// A descriptor of this test's own, closed when it goes.
+struct Fd {
+    int fd = -1;
+    explicit Fd(int value = -1)
+        : fd(value)
+    {
+    }
+    ~Fd() { reset(); }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    void reset()
+    {
+        if (fd >= 0)
+            ::close(fd);
+        fd = -1;
+    }
+};
+
+Endpoint addressOf(int fd, bool peer)
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    auto* address = reinterpret_cast<sockaddr*>(&storage);
+    const int result =
+        peer ? ::getpeername(fd, address, &length) : ::getsockname(fd, address, &length);
+    return result == 0 ? Endpoint::fromSockaddr(address, length).value_or(Endpoint()) : Endpoint();
+}
+
+// The kernel's own table, read by the test: the state of the connection local-remote as
+// /proc/net/tcp{,6} lists it, nullopt when it is not listed.
+std::optional<TcpState> stateInProc(const Endpoint& local, const Endpoint& remote)
+{
+    const bool v4 = local.family() == AddressFamily::Inet4;
+    auto hex = [v4](const Endpoint& e) {
+        QByteArray text;
+        if (v4) {
+            const quint32 net = htonl(e.ipv4());
+            quint32 word = 0;
+            std::memcpy(&word, &net, 4);
+            text = QByteArray::number(word, 16).rightJustified(8, '0');
+        } else {
+            for (size_t i = 0; i < 16; i += 4) {
+                quint32 word = 0;
+                std::memcpy(&word, e.ipv6().data() + i, 4);
+                text += QByteArray::number(word, 16).rightJustified(8, '0');
+            }
+        }
+        return text.toUpper() + ':' +
+               QByteArray::number(e.port(), 16).rightJustified(4, '0').toUpper();
+    };
+    QFile table(v4 ? QStringLiteral("/proc/net/tcp") : QStringLiteral("/proc/net/tcp6"));
+    if (!table.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray wantLocal = hex(local);
+    const QByteArray wantRemote = hex(remote);
+    for (const QByteArray& line : table.readAll().split('\n')) {
+        const QList<QByteArray> fields = line.simplified().split(' ');
+        if (fields.size() > 3 && fields[1] == wantLocal && fields[2] == wantRemote)
+            return static_cast<TcpState>(fields[3].toUInt(nullptr, 16));
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 class TestKernelWatch : public QObject {
@@ -58,6 +129,8 @@ private Q_SLOTS:
     void udpQueueShowsTheNextDatagram();
     void unixSocketsHaveQueuesButNoTcpState();
     void observationsAreCoalescedDuringBulk();
+    void closedConnectionLookupAgreesWithTheKernelTable_data();
+    void closedConnectionLookupAgreesWithTheKernelTable();
 };
 
 void TestKernelWatch::statesAcrossConnectShutdownClose()
@@ -223,6 +296,95 @@ void TestKernelWatch::observationsAreCoalescedDuringBulk()
     }
     QVERIFY(recvCalls > 0);
     QCOMPARE(bench.trace().totals(c.server).bytesReceived, total);
+}
+
+void TestKernelWatch::closedConnectionLookupAgreesWithTheKernelTable_data()
+{
+    QTest::addColumn<int>("family");
+    QTest::addColumn<QString>("host");
+    QTest::newRow("IPv4") << AF_INET << QStringLiteral("127.0.0.1");
+    QTest::newRow("IPv6") << AF_INET6 << QStringLiteral("::1");
+    // IPv4 on IPv6 sockets: the kernel finds these by their IPv4 addresses.
+    QTest::newRow("IPv4-mapped") << AF_INET6 << QStringLiteral("::ffff:127.0.0.1");
+}
+
+void TestKernelWatch::closedConnectionLookupAgreesWithTheKernelTable()
+{
+    // The probe asks the kernel about one connection by its addresses; the kernel's table
+    // (/proc/net/tcp), read here, must say the same - for a connection that lives, one in
+    // TIME_WAIT, and one the kernel forgot while a listener still listens on its port.
+    QFETCH(int, family);
+    QFETCH(QString, host);
+    const auto probe = makeKernelProbe();
+    Fd listener(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_storage storage{};
+    const Endpoint loopback = *Endpoint::parseLiteral(host, 0, AddressFamily::Unspecified);
+    const socklen_t length = loopback.toSockaddr(storage);
+    if (listener.fd < 0 || ::bind(listener.fd, reinterpret_cast<sockaddr*>(&storage), length) != 0)
+        QSKIP("no loopback for this family here");
+    QCOMPARE(::listen(listener.fd, 4), 0);
+    const Endpoint listening = addressOf(listener.fd, false);
+
+    struct Pair {
+        Fd client;
+        Fd server;
+        Endpoint local; // the server's side
+        Endpoint remote;
+    };
+    auto connectPair = [&](Pair& p) {
+        sockaddr_storage to{};
+        const socklen_t toLength = listening.toSockaddr(to);
+        p.client.fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (::connect(p.client.fd, reinterpret_cast<sockaddr*>(&to), toLength) != 0)
+            return false;
+        p.server.fd = ::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC);
+        p.local = addressOf(p.server.fd, false);
+        p.remote = addressOf(p.client.fd, false);
+        return p.server.fd >= 0 && p.local.isValid() && p.remote.isValid();
+    };
+    auto agrees = [&](const Pair& p, std::optional<TcpState> expected) {
+        const auto table = stateInProc(p.local, p.remote);
+        const auto asked = probe->lookupClosed(p.local, p.remote);
+        return table == expected && asked == table;
+    };
+    auto describe = [&](const Pair& p) {
+        const auto table = stateInProc(p.local, p.remote);
+        const auto asked = probe->lookupClosed(p.local, p.remote);
+        return QStringLiteral("table %1, probe %2")
+            .arg(table ? tcpStateName(*table) : QStringLiteral("none"),
+                 asked ? tcpStateName(*asked) : QStringLiteral("none"));
+    };
+
+    // Open: the same lookup finds a connection that is alive.
+    Pair alive;
+    QVERIFY(connectPair(alive));
+    QVERIFY2(agrees(alive, TcpState::Established), qPrintable(describe(alive)));
+
+    // The server closes first, then the client: the server's side waits in TIME_WAIT.
+    Pair timeWait;
+    QVERIFY(connectPair(timeWait));
+    timeWait.server.reset();
+    char byte = 0;
+    QCOMPARE(::recv(timeWait.client.fd, &byte, 1, 0), ssize_t(0));
+    timeWait.client.reset();
+    QVERIFY2(waitUntil([&] { return agrees(timeWait, TcpState::TimeWait); }),
+             qPrintable(describe(timeWait)));
+
+    // The client closes first: the server's side ends with its own close (LAST_ACK, then
+    // gone) while the listener still listens on the same local address. A lookup that
+    // fell back to the listener would answer LISTEN.
+    Pair gone;
+    QVERIFY(connectPair(gone));
+    gone.client.reset();
+    QCOMPARE(::recv(gone.server.fd, &byte, 1, 0), ssize_t(0));
+    gone.server.reset();
+    QVERIFY2(waitUntil([&] { return agrees(gone, std::nullopt); }), qPrintable(describe(gone)));
+    QCOMPARE(
+        stateInProc(listening, Endpoint::parseLiteral(family == AF_INET ? QStringLiteral("0.0.0.0")
+                                                                        : QStringLiteral("::"),
+                                                      0, AddressFamily::Unspecified)
+                                   .value()),
+        std::optional<TcpState>(TcpState::Listen));
 }
 
 QTEST_GUILESS_MAIN(TestKernelWatch)

@@ -79,6 +79,8 @@ private Q_SLOTS:
     void interruptAll();
     void destroyingWorkbenchLeavesNothingBehind();
     void closedSocketsGiveBackTheirThreads();
+    void onlyClosedSocketsAreForgotten();
+    void forgettingInTheCloseCompletion();
 };
 
 void TestWorkbenchThreads::submitReturnsAtOnce()
@@ -387,7 +389,10 @@ void TestWorkbenchThreads::closedSocketsGiveBackTheirThreads()
 {
     Workbench bench;
     EXPECT_OK(RUN(bench, SocketId{}, calls::gethostname())); // the resolver lane stays
-    const int threadsBefore = liveThreads();
+    // So does the janitor, one lane (a thread and its wake-up descriptor) that joins the
+    // lanes of closed sockets; it is made at the first close.
+    const int threadsBefore = liveThreads() + 1;
+    const int fdsBefore = openDescriptors() + 1;
     for (int i = 0; i < 20; ++i) {
         const Connected c = connectedPair(bench);
         EXPECT_OK(RUN(bench, c.client, calls::sendAll("x")));
@@ -395,13 +400,83 @@ void TestWorkbenchThreads::closedSocketsGiveBackTheirThreads()
         for (SocketId s : {c.client, c.server, c.listener})
             EXPECT_OK(RUN(bench, s, calls::close()));
     }
-    // Each closed socket's last lane is joined on a later submit; after one more call
-    // every one of them has ended.
-    EXPECT_OK(RUN(bench, SocketId{}, calls::gethostname()));
-    QVERIFY(waitUntil([&] {
-        RUN(bench, SocketId{}, calls::gethostname());
-        return liveThreads() <= threadsBefore;
-    }));
+    // Each closed socket's lanes end and are joined moments after its close, with no
+    // further call: their threads and wake-up descriptors are gone.
+    QVERIFY2(
+        waitUntil([&] { return liveThreads() <= threadsBefore; }),
+        qPrintable(QStringLiteral("%1 threads, %2 before").arg(liveThreads()).arg(threadsBefore)));
+    QVERIFY2(
+        waitUntil([&] { return openDescriptors() <= fdsBefore; }),
+        qPrintable(
+            QStringLiteral("%1 descriptors, %2 before").arg(openDescriptors()).arg(fdsBefore)));
+}
+
+void TestWorkbenchThreads::onlyClosedSocketsAreForgotten()
+{
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("x")));
+    QVERIFY2(!bench.forget(c.server), "an open socket is never forgotten");
+    QVERIFY(bench.socket(c.server));
+    EXPECT_OK(RUN(bench, c.server, calls::close()));
+    QVERIFY(bench.socket(c.server));
+    QVERIFY(bench.trace().totals(c.server).calls > 0);
+    QVERIFY(bench.forget(c.server));
+    QVERIFY(!bench.socket(c.server));
+    for (const Workbench::SocketInfo& info : bench.sockets())
+        QVERIFY(info.id != c.server);
+    QCOMPARE(bench.trace().totals(c.server).calls, 0);
+    QVERIFY2(!bench.forget(c.server), "forgotten already");
+    QVERIFY2(!bench.forget(SocketId{9999}), "never made");
+    // Its events stay in the trace; a call on its id is refused as on an id never made.
+    bool inTrace = false;
+    for (const Event& e : bench.trace().events())
+        inTrace = inTrace || (e.socket == c.server && e.request.kind == CallKind::Close);
+    QVERIFY(inTrace);
+    const Event late = RUN(bench, c.server, calls::recv(1));
+    QCOMPARE(late.result.outcome, Outcome::Invalid);
+    // The other sockets go on.
+    QCOMPARE(RUN(bench, c.client, calls::recv(10)).result.count, 0);
+}
+
+void TestWorkbenchThreads::forgettingInTheCloseCompletion()
+{
+    // A server forgets a connection in the completion of its close(), which runs on the
+    // socket's own control lane: the lane must not be destroyed under itself, and every
+    // thread and descriptor must still be given back.
+    const int threadsBefore = liveThreads();
+    const int fdsBefore = openDescriptors();
+    {
+        Workbench bench;
+        constexpr int kSockets = 40;
+        std::atomic<int> forgotten{0};
+        std::atomic<int> done{0};
+        for (int i = 0; i < kSockets; ++i) {
+            const Connected c = connectedPair(bench);
+            EXPECT_OK(RUN(bench, c.client, calls::sendAll("x")));
+            const Pending recv = start(bench, c.server, calls::recv(10)); // a read lane too
+            WAIT_FINISHED(recv);
+            for (const SocketId socket : {c.server, c.client, c.listener})
+                bench.submit(socket, calls::close(), QStringLiteral("test"),
+                             [&bench, &forgotten, &done, socket](const Event&) {
+                                 forgotten += bench.forget(socket) ? 1 : 0;
+                                 ++done;
+                             });
+        }
+        QVERIFY(waitUntil([&] { return done.load() == 3 * kSockets; }));
+        QCOMPARE(forgotten.load(), 3 * kSockets);
+        QVERIFY(bench.sockets().isEmpty());
+        // The workbench's own workers stay: the watcher (made with it) and the janitor.
+        QVERIFY2(waitUntil([&] { return liveThreads() <= threadsBefore + 2; }),
+                 qPrintable(QStringLiteral("%1 threads, %2 before the workbench")
+                                .arg(liveThreads())
+                                .arg(threadsBefore)));
+        // Destroyed at once, while the janitor may still hold what was forgotten last.
+        bench.submit(makeSocket(bench), calls::close(), QStringLiteral("test"),
+                     [&bench](const Event& e) { bench.forget(e.socket); });
+    }
+    QCOMPARE(liveThreads(), threadsBefore);
+    QCOMPARE(openDescriptors(), fdsBefore);
 }
 
 QTEST_GUILESS_MAIN(TestWorkbenchThreads)
