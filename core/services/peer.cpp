@@ -3,6 +3,7 @@
 #include "net/calls.h"
 #include "peerstate.h"
 
+#include <QFile>
 #include <QTimer>
 
 #include <cerrno>
@@ -40,6 +41,20 @@ std::optional<PeerKind> findPeerKind(const QString& name)
     return std::nullopt;
 }
 
+namespace {
+
+// The first port an ordinary user may bind: Linux's net.ipv4.ip_unprivileged_port_start
+// (1024 unless the machine says otherwise; containers often lower it).
+int unprivilegedPortStart()
+{
+    QFile file(QStringLiteral("/proc/sys/net/ipv4/ip_unprivileged_port_start"));
+    bool ok = false;
+    const int start = file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().toInt(&ok) : 0;
+    return ok ? start : 1024;
+}
+
+} // namespace
+
 QString startFailure(const CallResult& result, const QString& host, quint16 port)
 {
     const auto literal = Endpoint::parseLiteral(host, port, AddressFamily::Unspecified);
@@ -56,11 +71,14 @@ QString startFailure(const CallResult& result, const QString& host, quint16 port
         return QStringLiteral("cannot listen on %1: the port is in use - another program is "
                               "listening there (--port 0 picks a free port).")
             .arg(where);
-    if (name == QLatin1String("EACCES") && port > 0 && port < 1024)
-        return QStringLiteral("cannot listen on %1: ports below 1024 are privileged, and binding "
+    if (const int start = unprivilegedPortStart();
+        name == QLatin1String("EACCES") && port > 0 && port < start)
+        return QStringLiteral("cannot listen on %1: on this machine ports below %2 are "
+                              "privileged (net.ipv4.ip_unprivileged_port_start), and binding "
                               "one needs root or the CAP_NET_BIND_SERVICE capability (--port 0 "
                               "picks a free port).")
-            .arg(where);
+            .arg(where)
+            .arg(start);
     if (name == QLatin1String("EADDRNOTAVAIL"))
         return QStringLiteral("cannot listen on %1: %2 is not an address of this machine.")
             .arg(where, host);
