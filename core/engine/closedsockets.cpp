@@ -7,12 +7,17 @@
 
 namespace sockbench {
 
-Lane& Workbench::janitorLane()
+Lane* Workbench::janitorLane()
 {
     const std::lock_guard lock(m_mutex);
-    if (!m_janitor)
-        m_janitor = std::make_unique<Lane>(QStringLiteral("janitor"));
-    return *m_janitor;
+    if (m_closing)
+        return nullptr;
+    if (!m_janitor) {
+        int error = 0;
+        // Its jobs join threads and never wait for a socket: it needs no descriptor.
+        m_janitor = Lane::start(QStringLiteral("janitor"), Lane::Waits::OnNothing, &error);
+    }
+    return m_janitor.get();
 }
 
 void Workbench::reap(std::shared_ptr<SocketEntry> closed, bool shutdown)
@@ -28,7 +33,14 @@ void Workbench::reap(std::shared_ptr<SocketEntry> closed, bool shutdown)
     Lane::Job job;
     job.run = [work](Lane::Context&) { work(); };
     job.fail = [work](const CallResult&) { work(); };
-    janitorLane().post(std::move(job));
+    if (Lane* janitor = janitorLane()) {
+        janitor->post(std::move(job));
+        return;
+    }
+    // No janitor (closing, or no thread to be had): the entry waits for the teardown,
+    // never destroyed here, where this may be one of its own lanes.
+    const std::lock_guard lock(m_mutex);
+    m_unreaped.append(std::move(closed));
 }
 
 bool Workbench::forget(SocketId socket)
@@ -46,7 +58,8 @@ bool Workbench::forget(SocketId socket)
         m_sockets.erase(it);
     }
     m_trace->forgetSocket(socket);
-    m_watcher->forgetClosed(socket);
+    if (KernelWatcher* watcher = m_watching.load(std::memory_order_acquire))
+        watcher->forgetClosed(socket);
     // Never destroyed here: this may be one of its own lanes (a completion of its close).
     reap(std::move(gone), true);
     return true;

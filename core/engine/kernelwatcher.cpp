@@ -3,21 +3,49 @@
 #include <cerrno>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace sockbench {
 
-KernelWatcher::KernelWatcher(const KernelProbe& probe, Callbacks callbacks)
-    : m_probe(probe)
-    , m_callbacks(std::move(callbacks))
-    , m_epollFd(::epoll_create1(EPOLL_CLOEXEC))
-    , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+std::unique_ptr<KernelWatcher> KernelWatcher::start(const KernelProbe& probe, Callbacks callbacks,
+                                                    int* error)
 {
+    // Both descriptors or nothing: a watcher whose epoll_wait() nothing can wake would
+    // never let its owner join it.
+    const int epollFd = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epollFd < 0) {
+        *error = errno;
+        return nullptr;
+    }
+    const int wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.u64 = 0; // socket ids start at 1; 0 is the wake-up descriptor
-    ::epoll_ctl(m_epollFd, EPOLL_CTL_ADD, m_wakeFd, &event);
-    m_thread = std::thread([this] { loop(); });
+    if (wakeFd < 0 || ::epoll_ctl(epollFd, EPOLL_CTL_ADD, wakeFd, &event) < 0) {
+        *error = errno;
+        if (wakeFd >= 0)
+            ::close(wakeFd);
+        ::close(epollFd);
+        return nullptr;
+    }
+    std::unique_ptr<KernelWatcher> watcher(
+        new KernelWatcher(probe, std::move(callbacks), epollFd, wakeFd));
+    try {
+        watcher->m_thread = std::thread([raw = watcher.get()] { raw->loop(); });
+    } catch (const std::system_error& e) {
+        *error = e.code().value() > 0 ? e.code().value() : EAGAIN;
+        return nullptr; // the destructor closes both descriptors
+    }
+    return watcher;
+}
+
+KernelWatcher::KernelWatcher(const KernelProbe& probe, Callbacks callbacks, int epollFd, int wakeFd)
+    : m_probe(probe)
+    , m_callbacks(std::move(callbacks))
+    , m_epollFd(epollFd)
+    , m_wakeFd(wakeFd)
+{
 }
 
 KernelWatcher::~KernelWatcher()

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -35,7 +36,10 @@ public:
         std::function<void(SocketId, std::optional<TcpState>)> closedChanged;
     };
 
-    KernelWatcher(const KernelProbe& probe, Callbacks callbacks);
+    // The running watcher, or nullptr with *error set to the errno that stopped it:
+    // EMFILE or ENFILE (no descriptor for epoll or its wake-up eventfd), EAGAIN (no thread).
+    static std::unique_ptr<KernelWatcher> start(const KernelProbe& probe, Callbacks callbacks,
+                                                int* error);
     ~KernelWatcher();
     KernelWatcher(const KernelWatcher&) = delete;
     KernelWatcher& operator=(const KernelWatcher&) = delete;
@@ -51,6 +55,7 @@ public:
     void forgetClosed(SocketId socket);
 
 private:
+    KernelWatcher(const KernelProbe& probe, Callbacks callbacks, int epollFd, int wakeFd);
     using TimePoint = std::chrono::steady_clock::time_point;
     struct ClosedConnection {
         Endpoint local;

@@ -4,15 +4,38 @@
 #include <optional>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace sockbench {
 
-Lane::Lane(QString name)
-    : m_name(std::move(name))
-    , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+std::unique_ptr<Lane> Lane::start(QString name, Waits waits, int* error)
 {
-    m_thread = std::thread([this] { loop(); });
+    int wakeFd = -1;
+    if (waits == Waits::OnSockets) {
+        // Without it a wait in poll() could only end when the socket moves: a blocked
+        // accept() could never be interrupted, and the lane never joined.
+        wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (wakeFd < 0) {
+            *error = errno;
+            return nullptr;
+        }
+    }
+    std::unique_ptr<Lane> lane(new Lane(std::move(name), wakeFd));
+    try {
+        lane->m_thread = std::thread([raw = lane.get()] { raw->loop(); });
+    } catch (const std::system_error& e) {
+        // pthread_create's EAGAIN: out of threads (RLIMIT_NPROC, memory).
+        *error = e.code().value() > 0 ? e.code().value() : EAGAIN;
+        return nullptr; // the destructor closes the descriptor; there is no thread to join
+    }
+    return lane;
+}
+
+Lane::Lane(QString name, int wakeFd)
+    : m_name(std::move(name))
+    , m_wakeFd(wakeFd)
+{
 }
 
 Lane::~Lane()
@@ -34,7 +57,7 @@ void Lane::post(Job job)
     if (job.fail)
         job.fail(CallResult::interrupted(QStringLiteral("the socket's worker has stopped")));
     else
-        wake();
+        m_work.notify_one();
 }
 
 bool Lane::interrupt(CallId call)
@@ -95,7 +118,8 @@ void Lane::stop(const QString& why)
             return;
         cancelled.swap(m_queue);
     }
-    wake();
+    m_work.notify_one();
+    wake(); // a job waiting in poll()
     if (m_thread.joinable()) {
         // The last owner may let go of a lane from a job running on it; never self-join.
         if (m_thread.get_id() == std::this_thread::get_id())
@@ -110,8 +134,11 @@ void Lane::stop(const QString& why)
 
 void Lane::retire()
 {
-    m_retire.store(true);
-    wake();
+    {
+        const std::lock_guard lock(m_mutex);
+        m_retire.store(true);
+    }
+    m_work.notify_one();
 }
 
 void Lane::join()
@@ -128,6 +155,8 @@ bool Lane::hasWork() const
 
 void Lane::wake()
 {
+    if (m_wakeFd < 0)
+        return; // its jobs never poll
     const quint64 one = 1;
     // eventfd writes of 8 bytes cannot be short; EAGAIN only if the counter is saturated,
     // in which case the lane is already awake.
@@ -151,23 +180,16 @@ void Lane::loop()
         Job job;
         {
             std::unique_lock lock(m_mutex);
+            m_work.wait(lock,
+                        [this] { return m_stop.load() || m_retire.load() || !m_queue.empty(); });
             if (m_stop.load() || (m_retire.load() && m_queue.empty())) {
                 m_finished.store(true);
                 return;
             }
-            if (!m_queue.empty()) {
-                job = std::move(m_queue.front());
-                m_queue.pop_front();
-                m_interruptTarget.store(0);
-                m_running.store(job.call.value);
-            }
-        }
-        if (!job.run) {
-            pollfd wake{m_wakeFd, POLLIN, 0};
-            while (::poll(&wake, 1, -1) < 0 && errno == EINTR) {
-            }
-            drainWake();
-            continue;
+            job = std::move(m_queue.front());
+            m_queue.pop_front();
+            m_interruptTarget.store(0);
+            m_running.store(job.call.value);
         }
         Context context(*this, job.call, std::move(job.onFirstWait));
         job.run(context);
@@ -182,6 +204,9 @@ WaitOutcome Lane::Context::wait(int fd, short events, Deadline deadline)
         if (m_onFirstWait)
             m_onFirstWait();
     }
+    // A lane that waits on nothing has no way to be woken from poll(): it never polls.
+    if (m_lane.m_wakeFd < 0)
+        return WaitOutcome::Interrupted;
     for (;;) {
         if (m_lane.interruptRequested())
             return WaitOutcome::Interrupted;
@@ -202,7 +227,7 @@ WaitOutcome Lane::Context::wait(int fd, short events, Deadline deadline)
             return WaitOutcome::Interrupted;
         }
         if (fds[0].revents & POLLIN)
-            m_lane.drainWake(); // a new job or an interrupt; the loop head tells which
+            m_lane.drainWake(); // an interrupt or a stop; the loop head tells whose
         if (fd >= 0 && fds[1].revents != 0)
             return m_lane.interruptRequested() ? WaitOutcome::Interrupted : WaitOutcome::Ready;
     }

@@ -6,8 +6,10 @@
 #include <QString>
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -16,9 +18,18 @@ namespace sockbench {
 // One worker thread with a queue it owns. Jobs run one after another, in the order they
 // were posted. While a job waits for its socket it polls the socket together with the
 // lane's wake-up eventfd, so interrupt() takes effect at once instead of after a timeout.
-// The destructor stops the thread and joins it; jobs still queued are cancelled.
+// An idle lane waits for work on a condition variable. The destructor stops the thread and
+// joins it; jobs still queued are cancelled.
+//
+// A lane exists only if it can be woken: start() refuses (with the errno) when the
+// wake-up descriptor or the thread cannot be had, so that no wait can hang for good.
 class Lane {
 public:
+    enum class Waits : quint8 {
+        OnSockets, // its jobs wait for sockets: it needs a wake-up descriptor
+        OnNothing, // its jobs never wait for a socket (the resolver, the delivery lane)
+    };
+
     // The view of the lane a running job gets: its way to wait, and a hook that fires the
     // first time it really has to wait (the engine records that as "blocked").
     class Context final : public BlockingWait {
@@ -51,7 +62,9 @@ public:
         bool okIfClosed = false;
     };
 
-    explicit Lane(QString name);
+    // The running lane, or nullptr with *error set to the errno that stopped it: EMFILE or
+    // ENFILE (no descriptor for the wake-up eventfd), EAGAIN (no thread).
+    static std::unique_ptr<Lane> start(QString name, Waits waits, int* error);
     ~Lane();
     Lane(const Lane&) = delete;
     Lane& operator=(const Lane&) = delete;
@@ -75,14 +88,16 @@ public:
     bool hasWork() const;
 
 private:
+    Lane(QString name, int wakeFd);
     void loop();
     void wake();
     void drainWake();
     bool interruptRequested() const;
 
     QString m_name;
-    int m_wakeFd = -1;
-    mutable std::mutex m_mutex; // guards m_queue
+    int m_wakeFd = -1;              // -1 only for a lane that waits on nothing
+    mutable std::mutex m_mutex;     // guards m_queue; m_stop and m_retire change under it
+    std::condition_variable m_work; // an idle lane waits here
     std::deque<Job> m_queue;
     std::atomic<quint64> m_running{0};
     std::atomic<quint64> m_interruptTarget{0};

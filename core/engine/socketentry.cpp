@@ -63,13 +63,21 @@ void SocketEntry::markFailed()
     m_phase = Phase::Failed;
 }
 
-Lane& SocketEntry::laneLocked(LaneKind which)
+Lane* SocketEntry::laneLocked(LaneKind which, CallResult* failure)
 {
     auto& slot = m_lanes[laneIndex(which)];
-    if (!slot)
-        slot = std::make_shared<Lane>(
-            QStringLiteral("socket %1 %2").arg(m_id.value).arg(laneName(which)));
-    return *slot;
+    if (!slot) {
+        int error = 0;
+        slot = Lane::start(QStringLiteral("socket %1 %2").arg(m_id.value).arg(laneName(which)),
+                           Lane::Waits::OnSockets, &error);
+        if (!slot) {
+            // Out of descriptors (EMFILE) or threads: the call fails with that errno, as
+            // Python's would if the kernel had refused it.
+            *failure = CallResult::fromErrno(error);
+            return nullptr;
+        }
+    }
+    return slot.get();
 }
 
 void SocketEntry::post(LaneKind which, Lane::Job job)
@@ -89,7 +97,7 @@ void SocketEntry::post(LaneKind which, Lane::Job job)
                 } else {
                     failure = closedSocket();
                 }
-            } else {
+            } else if (Lane* control = laneLocked(LaneKind::Control, &failure)) {
                 ++m_controlOutstanding;
                 auto done = [this] {
                     const std::lock_guard doneLock(m_mutex);
@@ -104,7 +112,7 @@ void SocketEntry::post(LaneKind which, Lane::Job job)
                     if (fail)
                         fail(result);
                 };
-                laneLocked(LaneKind::Control).post(std::move(job));
+                control->post(std::move(job));
                 return;
             }
         } else if (m_phase == Phase::Closed || m_phase == Phase::Failed) {
@@ -112,25 +120,27 @@ void SocketEntry::post(LaneKind which, Lane::Job job)
         } else if (m_controlOutstanding > 0 || m_forwarding[index] > 0) {
             // Queue behind the control calls already posted (and behind earlier calls
             // of this lane that are queued there too).
-            ++m_forwarding[index];
-            Lane::Job forward;
-            forward.call = job.call;
-            auto fail = job.fail;
-            forward.run = [this, which, job = std::move(job)](Lane::Context&) mutable {
-                dispatchForwarded(which, std::move(job));
-            };
-            forward.fail = [this, index, fail = std::move(fail)](const CallResult& result) {
-                {
-                    const std::lock_guard failLock(m_mutex);
-                    --m_forwarding[index];
-                }
-                if (fail)
-                    fail(result);
-            };
-            laneLocked(LaneKind::Control).post(std::move(forward));
-            return;
-        } else {
-            laneLocked(which).post(std::move(job));
+            if (Lane* control = laneLocked(LaneKind::Control, &failure)) {
+                ++m_forwarding[index];
+                Lane::Job forward;
+                forward.call = job.call;
+                auto fail = job.fail;
+                forward.run = [this, which, job = std::move(job)](Lane::Context&) mutable {
+                    dispatchForwarded(which, std::move(job));
+                };
+                forward.fail = [this, index, fail = std::move(fail)](const CallResult& result) {
+                    {
+                        const std::lock_guard failLock(m_mutex);
+                        --m_forwarding[index];
+                    }
+                    if (fail)
+                        fail(result);
+                };
+                control->post(std::move(forward));
+                return;
+            }
+        } else if (Lane* lane = laneLocked(which, &failure)) {
+            lane->post(std::move(job));
             return;
         }
     }
@@ -148,8 +158,8 @@ void SocketEntry::dispatchForwarded(LaneKind which, Lane::Job job)
             failure = CallResult::interrupted(QStringLiteral("the workbench was closed"));
         } else if (m_phase == Phase::Closed || m_phase == Phase::Failed) {
             failure = closedSocket();
-        } else {
-            laneLocked(which).post(std::move(job));
+        } else if (Lane* lane = laneLocked(which, &failure)) {
+            lane->post(std::move(job));
             return;
         }
     }

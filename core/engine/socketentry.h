@@ -96,7 +96,8 @@ public:
     KernelSnapshot lastSnapshot; // guarded by snapshotMutex()
 
 private:
-    Lane& laneLocked(LaneKind which);
+    // The lane, started on first use; nullptr (and *failure says why) when it cannot be.
+    Lane* laneLocked(LaneKind which, CallResult* failure);
     void dispatchForwarded(LaneKind which, Lane::Job job);
 
     const SocketId m_id;

@@ -61,100 +61,6 @@ KernelSnapshot closedSnapshot(const KernelProbe& probe, const SocketEntry::Close
 
 } // namespace
 
-Workbench::Workbench(QObject* parent)
-    : Workbench(makeKernelProbe(), parent)
-{
-}
-
-Workbench::Workbench(std::unique_ptr<KernelProbe> probe, QObject* parent)
-    : QObject(parent)
-    , m_probe(std::move(probe))
-    , m_trace(new Trace(this))
-{
-    qRegisterMetaType<sockbench::Event>();
-    qRegisterMetaType<sockbench::CallId>();
-    qRegisterMetaType<sockbench::SocketId>();
-    m_watcher = std::make_unique<KernelWatcher>(
-        *m_probe,
-        KernelWatcher::Callbacks{
-            [this](SocketId id) { return observe(id); },
-            [this](SocketId id, std::optional<TcpState> state) { observeClosed(id, state); },
-        });
-}
-
-Workbench::~Workbench()
-{
-    // Order matters: stop every worker first (which wakes every blocked call, joins its
-    // thread and closes its descriptor; running calls may still use the watcher), then
-    // the watcher, whose probes meanwhile find the sockets closing and skip them.
-    QHash<SocketId, std::shared_ptr<SocketEntry>> sockets;
-    std::unique_ptr<Lane> resolver;
-    {
-        const std::lock_guard lock(m_mutex);
-        sockets = m_sockets;
-        resolver = std::move(m_resolver);
-    }
-    for (const auto& entry : std::as_const(sockets))
-        entry->shutdown(QStringLiteral("the workbench was closed"));
-    if (resolver)
-        resolver->stop(QStringLiteral("the workbench was closed"));
-    resolver.reset();
-    std::unique_ptr<Lane> delivery;
-    {
-        const std::lock_guard lock(m_mutex);
-        delivery = std::move(m_delivery);
-    }
-    if (delivery)
-        delivery->stop(
-            QStringLiteral("the workbench was closed")); // runs what waits: fail = finish
-    delivery.reset();
-    // Last of the workers: it holds the closed sockets that were forgotten, whose lanes
-    // may still be finishing; what waits runs here (fail = run), before the watcher goes.
-    std::unique_ptr<Lane> janitor;
-    {
-        const std::lock_guard lock(m_mutex);
-        janitor = std::move(m_janitor);
-    }
-    if (janitor)
-        janitor->stop(QStringLiteral("the workbench was closed"));
-    janitor.reset();
-    m_watcher.reset();
-    const std::lock_guard lock(m_mutex);
-    m_sockets.clear();
-}
-
-std::shared_ptr<SocketEntry> Workbench::entry(SocketId id) const
-{
-    const std::lock_guard lock(m_mutex);
-    return m_sockets.value(id);
-}
-
-std::shared_ptr<SocketEntry> Workbench::addEntry(AddressFamily family, SocketType type,
-                                                 const QString& actor, SocketId acceptedFrom)
-{
-    const std::lock_guard lock(m_mutex);
-    const SocketId id{m_nextSocket++};
-    auto created = std::make_shared<SocketEntry>(id, family, type, actor, acceptedFrom);
-    m_sockets.insert(id, created);
-    return created;
-}
-
-Lane& Workbench::deliveryLane()
-{
-    const std::lock_guard lock(m_mutex);
-    if (!m_delivery)
-        m_delivery = std::make_unique<Lane>(QStringLiteral("delivery"));
-    return *m_delivery;
-}
-
-Lane& Workbench::resolverLane()
-{
-    const std::lock_guard lock(m_mutex);
-    if (!m_resolver)
-        m_resolver = std::make_unique<Lane>(QStringLiteral("resolver"));
-    return *m_resolver;
-}
-
 Workbench::Ticket Workbench::createSocket(AddressFamily family, SocketType type,
                                           const QString& actor, Completion done)
 {
@@ -193,12 +99,26 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
         job.fail = [this, id, call, actor, done](const CallResult& result) {
             finishWithoutRunning({}, id, call, actor, result, done);
         };
-        resolverLane().post(std::move(job));
+        CallResult failure;
+        if (Lane* resolver = resolverLane(&failure))
+            resolver->post(std::move(job));
+        else
+            job.fail(failure);
         return {id, {}};
     }
 
     if (call.kind == CallKind::Socket) {
         auto created = addEntry(call.args.family, call.args.type, actor, {});
+        if (!created) {
+            {
+                const std::lock_guard lock(m_mutex);
+                m_pending.insert(id, Pending{{}, laneKind});
+            }
+            finishWithoutRunning(
+                {}, id, call, actor,
+                CallResult::interrupted(QStringLiteral("the workbench was closed")), done);
+            return {id, {}};
+        }
         const SocketId newId = created->id();
         {
             const std::lock_guard lock(m_mutex);
@@ -217,11 +137,14 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
             event.request = call;
             event.startNs = m_trace->nowNs();
             int fd = -1;
-            event.result =
-                PosixSocket::create(call.args.family, call.args.type, call.args.proto, &fd);
+            // The watcher first: a socket nobody can watch is not made (EMFILE, as the
+            // socket itself would have said a moment later).
+            if (watcher(&event.result))
+                event.result =
+                    PosixSocket::create(call.args.family, call.args.type, call.args.proto, &fd);
             if (!event.result.ok()) {
-                finish(std::move(event), done);
                 raw->markFailed();
+                finish(std::move(event), done);
                 return;
             }
             event.result.newSocket = raw->id();
@@ -233,10 +156,12 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
             // Open before anyone hears of it: a caller told "created" may use it at once.
             // Calls submitted meanwhile queue behind this one on the control lane.
             raw->open(fd);
-            m_watcher->watch(raw->id(), fd);
+            watching().watch(raw->id(), fd);
             finish(std::move(event), done);
         };
-        job.fail = [this, newId, id, call, actor, done](const CallResult& result) {
+        // Never ran (its lane could not start, or it was cancelled): no socket was made.
+        job.fail = [this, raw, newId, id, call, actor, done](const CallResult& result) {
+            raw->markFailed();
             finishWithoutRunning(newId, id, call, actor, result, done);
         };
         created->post(LaneKind::Control, std::move(job));
@@ -313,7 +238,7 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
 
     if (call.kind == CallKind::Close) {
         const SocketEntry::Closed closed =
-            target->close([this, target](int fd) { m_watcher->unwatch(target->id(), fd); });
+            target->close([this, target](int fd) { watching().unwatch(target->id(), fd); });
         event.result = closed.result;
         if (!closed.wasOpen)
             event.result.message = QStringLiteral("already closed: close() again does nothing");
@@ -326,7 +251,7 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
             m_trace->append(event);
         }
         if (closed.wasOpen && closed.peer.isValid())
-            m_watcher->followClosed(target->id(), closed.local, closed.peer,
+            watching().followClosed(target->id(), closed.local, closed.peer,
                                     event.kernel.tcpState == TcpState::None
                                         ? std::nullopt
                                         : std::optional<TcpState>(event.kernel.tcpState));
@@ -364,7 +289,7 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
             if (const SocketEntry::Use acceptedUse(*accepted); acceptedUse)
                 if (const CallResult local = acceptedUse->localAddress(); local.ok())
                     event.result.acceptedLocal = local.address;
-            m_watcher->watch(accepted->id(), execution.acceptedFd);
+            watching().watch(accepted->id(), execution.acceptedFd);
         }
     }
     if (event.result.ok() && event.result.address.isValid() &&
@@ -404,7 +329,7 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
         m_trace->append(seen);
     }
     if (followUp)
-        m_watcher->follow(target->id());
+        watching().follow(target->id());
     deliver(event, done);
 }
 
@@ -452,67 +377,37 @@ void Workbench::finishWithoutRunning(SocketId socket, CallId id, const Call& cal
         finish(std::move(event), done);
         return;
     }
+    Lane* delivery = deliveryLane();
+    if (!delivery) {
+        // Teardown has stopped the delivery lane (or no thread could be had): deliver now
+        // rather than never.
+        finish(std::move(event), done);
+        return;
+    }
     Lane::Job job;
     job.call = id;
     job.run = [this, event, done](Lane::Context&) { finish(event, done); };
     job.fail = [this, event, done](const CallResult&) { finish(event, done); };
-    deliveryLane().post(std::move(job));
-}
-
-bool Workbench::observe(SocketId id)
-{
-    auto target = entry(id);
-    if (!target)
-        return false;
-    const SocketEntry::Use use(*target);
-    if (!use)
-        return false;
-    const std::lock_guard lock(target->snapshotMutex());
-    const KernelSnapshot now = m_probe->probe(use->fd(), target->family(), target->type());
-    if (now != target->lastSnapshot) {
-        Event event;
-        event.kind = EventKind::Observation;
-        event.socket = id;
-        event.actor = target->actor();
-        event.kernel = now;
-        target->lastSnapshot = now;
-        m_trace->append(event);
-    }
-    return isTransitional(now.tcpState) || now.sendQueue > 0;
-}
-
-void Workbench::observeClosed(SocketId id, std::optional<TcpState> state)
-{
-    auto target = entry(id);
-    if (!target)
-        return;
-    const std::lock_guard lock(target->snapshotMutex());
-    KernelSnapshot now;
-    now.valid = state.has_value();
-    now.tcpState = state.value_or(TcpState::None);
-    if (now == target->lastSnapshot)
-        return;
-    Event event;
-    event.kind = EventKind::Observation;
-    event.socket = id;
-    event.actor = target->actor();
-    event.kernel = now;
-    target->lastSnapshot = now;
-    m_trace->append(event);
+    delivery->post(std::move(job));
 }
 
 bool Workbench::interrupt(CallId call)
 {
     std::shared_ptr<SocketEntry> target;
+    Lane* resolver = nullptr; // lives as long as the workbench once made
     {
         const std::lock_guard lock(m_mutex);
         const auto it = m_pending.constFind(call);
         if (it == m_pending.cend())
             return false;
         if (it->lane == LaneKind::Resolver)
-            return m_resolver && m_resolver->interrupt(call);
-        target = m_sockets.value(it->socket);
+            resolver = m_resolver.get();
+        else
+            target = m_sockets.value(it->socket);
     }
+    // Outside the lock: a cancelled call finishes right here, and finishing takes it.
+    if (resolver)
+        return resolver->interrupt(call);
     return target && target->interrupt(call);
 }
 

@@ -28,7 +28,10 @@ class SocketEntry;
 //
 // Threads: submit(), interrupt() and the queries are safe from any thread and never make
 // a system call on a workbench socket. Destroying the workbench interrupts every blocked
-// call, joins every worker and closes every descriptor it opened.
+// call, joins every worker and closes every descriptor it opened. Completions may go on
+// submitting while it does (a peer closes its sockets, an accept() hands over a new one):
+// from the moment destruction begins such calls finish at once as Interrupted ("the
+// workbench was closed"), and every call's completion still runs exactly once.
 class Workbench : public QObject {
     Q_OBJECT
 public:
@@ -103,12 +106,20 @@ private:
     std::shared_ptr<SocketEntry> entry(SocketId id) const;
     std::shared_ptr<SocketEntry> addEntry(AddressFamily family, SocketType type,
                                           const QString& actor, SocketId acceptedFrom);
-    Lane& resolverLane();
-    Lane& deliveryLane();
-    Lane& janitorLane();
+    // nullptr once teardown has begun, or if its thread cannot start.
+    Lane* janitorLane();
     // On the janitor: joins the threads of a closed socket's lanes as soon as they end,
     // then lets go of the entry (which may be its last owner, if it was forgotten).
     void reap(std::shared_ptr<SocketEntry> closed, bool shutdown);
+    // nullptr when the lane cannot be had: *failure says why (closing, EMFILE, EAGAIN).
+    Lane* resolverLane(CallResult* failure);
+    // nullptr once teardown has stopped it, or if its thread cannot start.
+    Lane* deliveryLane();
+    // The kernel watcher, started on first need if the constructor could not start it;
+    // nullptr with *failure (EMFILE, ENFILE, ...) when it still cannot.
+    KernelWatcher* watcher(CallResult* failure);
+    // The watcher of a socket that exists: a socket is made only once there is one.
+    KernelWatcher& watching() const { return *m_watching.load(std::memory_order_acquire); }
     Lane::Job makeJob(std::shared_ptr<SocketEntry> entry, CallId id, Call call, QString actor,
                       Completion done);
     void runCall(SocketEntry* entry, CallId id, const Call& call, const QString& actor,
@@ -123,7 +134,12 @@ private:
     std::unique_ptr<KernelProbe> m_probe;
     Trace* m_trace; // child QObject
     std::atomic<quint64> m_nextCall{1};
-    mutable std::mutex m_mutex; // guards m_sockets, m_nextSocket, m_pending and the lanes
+    // guards m_sockets, m_nextSocket, m_pending, m_resolver, m_delivery, m_janitor,
+    // m_unreaped, m_watcher, m_closing, m_deliveryStopped
+    mutable std::mutex m_mutex;
+    // Set when destruction begins: no new socket, no new lane from then on.
+    bool m_closing = false;
+    bool m_deliveryStopped = false;
     QHash<SocketId, std::shared_ptr<SocketEntry>> m_sockets;
     quint32 m_nextSocket = 1;
     QHash<CallId, Pending> m_pending;
@@ -134,7 +150,11 @@ private:
     // Joins the lanes of closed sockets (made at the first close): their threads and
     // wake-up descriptors are gone moments after the close, whatever comes next.
     std::unique_ptr<Lane> m_janitor;
-    std::unique_ptr<KernelWatcher> m_watcher; // declared last: stopped first
+    // Closed sockets no janitor could take (its thread would not start): let go at teardown.
+    QList<std::shared_ptr<SocketEntry>> m_unreaped;
+    // Stopped only after every lane has been joined: calls use it until they end.
+    std::unique_ptr<KernelWatcher> m_watcher;
+    std::atomic<KernelWatcher*> m_watching{nullptr}; // m_watcher, for lock-free reads
 };
 
 } // namespace sockbench
