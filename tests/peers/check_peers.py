@@ -564,6 +564,11 @@ def case_flat_memory():
         equal(after[1], idle[1], 'threads after %d connections (idle: %r)' % (count, idle))
         equal(after[2], idle[2], 'descriptors after %d connections (idle: %r)' % (count, idle))
         grown = after[0] - at_middle[0]
+        # AddressSanitizer holds freed memory in its quarantine (256 MB) on purpose, so
+        # resident memory says nothing there; the plain build's run of this test checks it.
+        with open('/proc/%d/maps' % pid) as maps:
+            if 'libasan' in maps.read():
+                allowed_kib = 1 << 30
         check(grown < allowed_kib, 'resident memory grew by %d KiB between connection %d and '
               '%d (%d KiB then, %d KiB now); %d KiB allowed' % (
                   grown, middle, count, at_middle[0], after[0], allowed_kib))
