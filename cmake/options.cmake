@@ -19,5 +19,12 @@ set(SOCKBENCH_SANITIZE "" CACHE STRING
 if(SOCKBENCH_SANITIZE)
     target_compile_options(sockbench_options INTERFACE
         -fsanitize=${SOCKBENCH_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    # UBSan's vptr check reads memory through a pipe it opens at the moment of the check:
+    # in a process out of descriptors (tst_teardown's EMFILE child, a lesson that opens
+    # sockets until the kernel says no) it reports valid objects as broken. Every other
+    # UBSan check stays on.
+    if(SOCKBENCH_SANITIZE MATCHES "undefined")
+        target_compile_options(sockbench_options INTERFACE -fno-sanitize=vptr)
+    endif()
     target_link_options(sockbench_options INTERFACE -fsanitize=${SOCKBENCH_SANITIZE})
 endif()
