@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace sockbench::program {
+
+// The workbench's end of the channel to a backend process: framed messages over a Unix
+// stream socket (docs/backend-protocol.md). A frame is two little-endian u32 (the JSON
+// length, the blob length), the JSON object, then the blob. Descriptors travel as
+// SCM_RIGHTS on a frame's header.
+//
+// send() is safe from any thread; receive() belongs to one reader thread.
+class Channel {
+public:
+    struct Frame {
+        QJsonObject message;
+        QByteArray blob;
+        std::vector<int> fds; // owned by whoever takes the frame
+    };
+
+    explicit Channel(int fd); // takes the descriptor
+    ~Channel();
+    Channel(const Channel&) = delete;
+    Channel& operator=(const Channel&) = delete;
+
+    // false once the backend is gone. fd (if >= 0) is passed along, not taken.
+    bool send(const QJsonObject& message, const QByteArray& blob = {}, int fd = -1);
+    // The next frame, waiting for it; nullopt when the backend closed its end (or died).
+    std::optional<Frame> receive();
+    // Makes receive() return nullopt and every later send() fail.
+    void shutdown();
+
+    // The most a frame may carry; a bigger one is a broken backend.
+    static constexpr quint32 kMaxJson = 16u << 20;
+    static constexpr quint32 kMaxBlob = 1u << 30;
+
+private:
+    bool readExact(char* into, size_t size);
+
+    int m_fd;
+    std::mutex m_writeMutex;
+};
+
+} // namespace sockbench::program

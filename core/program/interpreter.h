@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace sockbench::program {
+
+// The python3 that runs programs, found once per process: $SOCKBENCH_PYTHON if set, else
+// python3 on PATH. A launcher (pyenv's shim) is resolved to the interpreter it starts, so
+// that each program start pays only the interpreter's own start-up.
+struct Interpreter {
+    QString path;    // the executable to start
+    QString version; // "3.11.2"
+    QString error;   // one sentence when there is none usable (then path is empty)
+    bool ok() const { return error.isEmpty(); }
+};
+const Interpreter& interpreter();
+
+// The directory holding the backend (boot.py and the _sockbench package), written out of
+// the program's resources once per process. Empty with *error if it cannot be written.
+QString backendDirectory(QString* error);
+
+} // namespace sockbench::program
