@@ -4,14 +4,16 @@
 
 #include "engine/workbench.h"
 #include "lesson/catalogue.h"
-#include "lesson/exporter.h"
 #include "lesson/lessonpeers.h"
-#include "lesson/parser.h"
-#include "lesson/runner.h"
+#include "program/lesson.h"
+#include "program/runner.h"
 #include "session/recording.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -20,11 +22,13 @@
 namespace sockbench::cli {
 
 using namespace sockbench::lesson;
+using program::StepRecord;
 
 namespace {
 
-// Loads and parses a lesson; on failure prints one line and returns the exit status.
-std::variant<std::pair<LessonFile, Script>, int> load(const QString& nameOrPath)
+// Reads a program or lesson (a file, or a shipped lesson by name or number); on failure
+// prints one line (FILE:LINE:COL: message) and returns the exit status.
+std::variant<program::Lesson, int> load(const QString& nameOrPath)
 {
     QString why;
     const auto file = catalogue::find(nameOrPath, &why);
@@ -33,153 +37,199 @@ std::variant<std::pair<LessonFile, Script>, int> load(const QString& nameOrPath)
         err().flush();
         return 2;
     }
-    auto parsed = parse(file->source, file->path);
-    if (auto* error = std::get_if<ParseError>(&parsed)) {
-        err() << error->format(file->path) << '\n';
+    const QString fileName =
+        file->path.startsWith(QLatin1Char(':')) ? QFileInfo(file->path).fileName() : file->path;
+    auto described = program::describe(file->source, fileName, file->path);
+    if (auto* error = std::get_if<program::LoadError>(&described)) {
+        err() << error->format() << '\n';
         err().flush();
         return 2;
     }
-    return std::make_pair(*file, std::get<Script>(parsed));
+    return std::get<program::Lesson>(described);
 }
 
-QString firstLine(const QString& source)
+QString outcomeName(StepRecord::Kind kind)
 {
-    const auto newline = source.indexOf(QLatin1Char('\n'));
-    return newline < 0 ? source : source.left(newline) + QStringLiteral(" …");
+    switch (kind) {
+    case StepRecord::Kind::Ok:
+        return QStringLiteral("ok");
+    case StepRecord::Kind::ExpectedError:
+        return QStringLiteral("expected-error");
+    case StepRecord::Kind::Failed:
+        return QStringLiteral("failed");
+    case StepRecord::Kind::Interrupted:
+        return QStringLiteral("interrupted");
+    case StepRecord::Kind::Raised:
+        return QStringLiteral("raised");
+    }
+    return {};
 }
 
 // Prints what the runner reports, as text or as JSON lines.
 class Transcript : public QObject {
 public:
-    Transcript(Runner& runner, bool json)
+    Transcript(program::Runner& runner, bool json)
         : m_runner(runner)
         , m_json(json)
     {
-        connect(&runner, &Runner::stepFinished, this, &Transcript::finished);
-        connect(&runner, &Runner::stepBlocked, this, &Transcript::blocked);
-        connect(&runner, &Runner::printed, this, &Transcript::printed);
-        connect(&runner, &Runner::deadlocked, this, &Transcript::deadlocked);
+        connect(&runner, &program::Runner::stepFinished, this, &Transcript::finished);
+        connect(&runner, &program::Runner::stepBlocked, this, &Transcript::blocked);
+        connect(&runner, &program::Runner::printed, this, &Transcript::printed);
+        connect(&runner, &program::Runner::stuck, this, &Transcript::stuck);
+        connect(&runner, &program::Runner::programEnded, this, &Transcript::ended);
     }
 
     void summary(bool passed)
     {
-        int ok = 0, expected = 0, failed = 0, skipped = 0, interrupted = 0;
-        for (const StepOutcome& o : m_runner.outcomes()) {
-            switch (o.kind) {
-            case StepOutcome::Kind::Ok:
+        int ok = 0, expected = 0, failed = 0, interrupted = 0;
+        for (const StepRecord& s : m_runner.steps()) {
+            switch (s.kind) {
+            case StepRecord::Kind::Ok:
                 ++ok;
                 break;
-            case StepOutcome::Kind::ExpectedError:
+            case StepRecord::Kind::ExpectedError:
+            case StepRecord::Kind::Raised:
                 ++expected;
                 break;
-            case StepOutcome::Kind::Failed:
+            case StepRecord::Kind::Failed:
                 ++failed;
                 break;
-            case StepOutcome::Kind::Skipped:
-                ++skipped;
-                break;
-            case StepOutcome::Kind::Interrupted:
+            case StepRecord::Kind::Interrupted:
                 ++interrupted;
-                break;
-            case StepOutcome::Kind::Raised:
-                ++expected;
                 break;
             }
         }
+        const int steps = m_runner.stepCount();
         if (m_json) {
             emitJson({{QStringLiteral("type"), QStringLiteral("summary")},
                       {QStringLiteral("passed"), passed},
-                      {QStringLiteral("statements"), int(m_runner.outcomes().size())},
+                      {QStringLiteral("steps"), steps},
                       {QStringLiteral("ok"), ok},
                       {QStringLiteral("expected_errors"), expected},
                       {QStringLiteral("failed"), failed},
-                      {QStringLiteral("interrupted"), interrupted},
-                      {QStringLiteral("skipped"), skipped}});
+                      {QStringLiteral("interrupted"), interrupted}});
             return;
         }
+        if (m_quiet)
+            return;
         out() << '\n'
-              << m_runner.outcomes().size() << " statements: " << ok << " ok, " << expected
-              << " expected error" << (expected == 1 ? "" : "s");
+              << steps << " steps: " << ok << " ok, " << expected << " expected error"
+              << (expected == 1 ? "" : "s");
         if (failed)
             out() << ", " << failed << " failed";
         if (interrupted)
             out() << ", " << interrupted << " interrupted";
-        if (skipped)
-            out() << ", " << skipped << " not run";
-        out() << ". " << (passed ? "The lesson passed." : "The lesson FAILED.") << '\n';
+        out() << ". " << (passed ? "The run passed." : "The run FAILED.") << '\n';
         out().flush();
     }
 
-private:
     void emitJson(const QJsonObject& object)
     {
         out() << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
         out().flush();
     }
 
+    // A peer of the lesson: a built-in one listening, or one outside (`--peer`).
+    void peer(const QString& name, const QString& kind, const Endpoint& address)
+    {
+        if (m_json) {
+            emitJson({{QStringLiteral("type"), QStringLiteral("peer")},
+                      {QStringLiteral("name"), name},
+                      {QStringLiteral("kind"), kind},
+                      {QStringLiteral("address"), address.toString()}});
+            return;
+        }
+        if (m_quiet)
+            return;
+        out() << QStringLiteral("%1 %2 %3")
+                     .arg(name, -m_actorWidth)
+                     .arg(kind == QLatin1String("outside") ? QStringLiteral("is a peer outside, at")
+                                                           : kind + QStringLiteral(" listens on"))
+                     .arg(address.toString())
+              << '\n';
+        out().flush();
+    }
+
+    int m_actorWidth = 6;
+    bool m_quiet = false; // --output-dir: the programs' own output goes to files
+
+private:
     QString prefix(const QString& actor, int line) const
     {
         return QStringLiteral("%1 %2  ").arg(actor, -m_actorWidth).arg(line, 4);
     }
 
-    void finished(const StepOutcome& o)
+    void finished(const StepRecord& s)
     {
         if (m_json) {
             QJsonObject object{{QStringLiteral("type"), QStringLiteral("step")},
-                               {QStringLiteral("step"), o.step},
-                               {QStringLiteral("actor"), o.actor},
-                               {QStringLiteral("line"), o.line},
-                               {QStringLiteral("source"), o.source},
-                               {QStringLiteral("outcome"), outcomeKindName(o.kind)}};
-            if (o.kind == StepOutcome::Kind::Ok)
-                object.insert(QStringLiteral("value"), o.value);
-            if (!o.error.type.isEmpty()) {
-                object.insert(QStringLiteral("error"), o.error.format());
-                object.insert(QStringLiteral("errno"), o.error.expectName());
+                               {QStringLiteral("step"), s.index},
+                               {QStringLiteral("actor"), s.actor},
+                               {QStringLiteral("thread"), s.thread},
+                               {QStringLiteral("line"), s.line},
+                               {QStringLiteral("source"), s.source},
+                               {QStringLiteral("outcome"), outcomeName(s.kind)}};
+            if (!s.changes.isEmpty())
+                object.insert(QStringLiteral("changes"), QJsonArray::fromStringList(s.changes));
+            if (!s.error.isEmpty()) {
+                object.insert(QStringLiteral("error"), s.error);
+                object.insert(QStringLiteral("errno"), s.errorName);
             }
-            if (!o.reason.isEmpty())
-                object.insert(QStringLiteral("reason"), o.reason);
+            if (!s.reason.isEmpty())
+                object.insert(QStringLiteral("reason"), s.reason);
             emitJson(object);
             return;
         }
+        if (m_quiet)
+            return;
         QString outcome;
-        switch (o.kind) {
-        case StepOutcome::Kind::Ok:
-            outcome = QStringLiteral("-> ") + o.value;
+        switch (s.kind) {
+        case StepRecord::Kind::Ok:
+            outcome = s.changes.isEmpty()
+                          ? QString()
+                          : QStringLiteral("-> ") + s.changes.join(QStringLiteral(", "));
             break;
-        case StepOutcome::Kind::ExpectedError:
-            outcome = QStringLiteral("-> raised %1 (expected)").arg(o.error.format());
+        case StepRecord::Kind::ExpectedError:
+            outcome = QStringLiteral("-> raised %1 (expected)").arg(s.error);
             break;
-        case StepOutcome::Kind::Failed:
-            outcome = QStringLiteral("!! FAILED: ") + o.reason;
+        case StepRecord::Kind::Failed:
+            outcome = QStringLiteral("!! FAILED: ") + (s.reason.isEmpty() ? s.error : s.reason);
+            if (!s.traceback.isEmpty())
+                outcome += QLatin1Char('\n') + s.traceback.trimmed();
             break;
-        case StepOutcome::Kind::Interrupted:
-            outcome = QStringLiteral("!! interrupted: ") + o.reason;
+        case StepRecord::Kind::Interrupted:
+            outcome = QStringLiteral("!! interrupted: ") + s.reason;
             break;
-        case StepOutcome::Kind::Skipped:
-            outcome = QStringLiteral("   ") + o.reason;
-            break;
-        case StepOutcome::Kind::Raised:
-            outcome = QStringLiteral("-> raised %1").arg(o.error.format());
+        case StepRecord::Kind::Raised:
+            outcome = QStringLiteral("-> raised %1").arg(s.error);
             break;
         }
-        out() << prefix(o.actor, o.line) << firstLine(o.source) << "  " << outcome << '\n';
+        const QString thread = s.thread == s.actor || s.thread.isEmpty()
+                                   ? s.actor
+                                   : s.actor + QLatin1Char('/') + s.thread;
+        out() << prefix(thread, s.line) << s.source << (outcome.isEmpty() ? "" : "  ") << outcome
+              << '\n';
         out().flush();
     }
 
-    void blocked(int step, CallId)
+    void blocked(int index, CallId)
     {
-        const RunStep& s = m_runner.steps()[static_cast<size_t>(step)];
+        const StepRecord& s = m_runner.steps()[size_t(index)];
+        QString state;
+        for (const program::ThreadView& t : m_runner.threads())
+            if (t.program == s.program && t.tid == s.tid)
+                state = t.describe();
         if (m_json) {
             emitJson({{QStringLiteral("type"), QStringLiteral("blocked")},
-                      {QStringLiteral("step"), step},
+                      {QStringLiteral("step"), index},
                       {QStringLiteral("actor"), s.actor},
-                      {QStringLiteral("line"), s.pos.line},
-                      {QStringLiteral("state"), m_runner.actorState(s.thread())}});
+                      {QStringLiteral("line"), s.line},
+                      {QStringLiteral("state"), state}});
             return;
         }
-        out() << prefix(s.actor, s.pos.line) << firstLine(s.source) << "  .. "
-              << m_runner.actorState(s.thread()) << '\n';
+        if (m_quiet)
+            return;
+        out() << prefix(s.actor, s.line) << s.source << "  .. " << state << '\n';
         out().flush();
     }
 
@@ -191,36 +241,20 @@ private:
                       {QStringLiteral("text"), text}});
             return;
         }
-        for (const QString& line : text.split(QLatin1Char('\n')))
+        if (m_quiet)
+            return;
+        QString rest = text;
+        if (rest.endsWith(QLatin1Char('\n')))
+            rest.chop(1);
+        for (const QString& line : rest.split(QLatin1Char('\n')))
             out() << QStringLiteral("%1 print ").arg(actor, -m_actorWidth) << line << '\n';
         out().flush();
     }
 
-public:
-    // A peer of the lesson: a built-in one listening, or one outside (`--peer`).
-    void peer(const QString& name, const QString& kind, const Endpoint& address)
+    void stuck(const QString& message)
     {
         if (m_json) {
-            emitJson({{QStringLiteral("type"), QStringLiteral("peer")},
-                      {QStringLiteral("name"), name},
-                      {QStringLiteral("kind"), kind},
-                      {QStringLiteral("address"), address.toString()}});
-            return;
-        }
-        out() << QStringLiteral("%1 %2 %3")
-                     .arg(name, -m_actorWidth)
-                     .arg(kind == QLatin1String("outside") ? QStringLiteral("is a peer outside, at")
-                                                           : kind + QStringLiteral(" listens on"))
-                     .arg(address.toString())
-              << '\n';
-        out().flush();
-    }
-
-private:
-    void deadlocked(const QString& message)
-    {
-        if (m_json) {
-            emitJson({{QStringLiteral("type"), QStringLiteral("deadlock")},
+            emitJson({{QStringLiteral("type"), QStringLiteral("stuck")},
                       {QStringLiteral("message"), message}});
             return;
         }
@@ -228,11 +262,22 @@ private:
         out().flush();
     }
 
-public:
-    int m_actorWidth = 6;
+    void ended(int program, const QString& how)
+    {
+        const QString host = m_runner.programs()[program].host;
+        if (m_json) {
+            emitJson({{QStringLiteral("type"), QStringLiteral("exit")},
+                      {QStringLiteral("program"), host},
+                      {QStringLiteral("how"), how}});
+            return;
+        }
+        if (m_quiet)
+            return;
+        out() << QStringLiteral("%1 ").arg(host, -m_actorWidth) << "the program " << how << '\n';
+        out().flush();
+    }
 
-private:
-    Runner& m_runner;
+    program::Runner& m_runner;
     bool m_json;
 };
 
@@ -283,20 +328,28 @@ std::pair<QString, Endpoint> outsidePeer(const QString& text, QString* why)
 
 int runLesson(const QStringList& arguments)
 {
-    QString target;
+    QStringList targets;
     bool json = false;
+    bool free = false;
     QString recordTo;
+    QString outputDir;
     QList<std::pair<QString, Endpoint>> outside;
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString& argument = arguments[i];
         if (argument == QLatin1String("--json")) {
             json = true;
-        } else if (argument == QLatin1String("--record")) {
+        } else if (argument == QLatin1String("--free")) {
+            free = true;
+        } else if (argument == QLatin1String("--record") ||
+                   argument == QLatin1String("--output-dir")) {
             if (i + 1 >= arguments.size() || arguments[i + 1].startsWith(QLatin1Char('-'))) {
-                err() << "sockbench run: --record needs a file name, such as lesson.sockbench\n";
+                err() << "sockbench run: " << argument
+                      << (argument == QLatin1String("--record")
+                              ? " needs a file name, such as lesson.sockbench\n"
+                              : " needs a directory\n");
                 return 2;
             }
-            recordTo = arguments[++i];
+            (argument == QLatin1String("--record") ? recordTo : outputDir) = arguments[++i];
         } else if (argument == QLatin1String("--peer")) {
             QString why = QStringLiteral("--peer needs NAME=HOST:PORT");
             std::pair<QString, Endpoint> peer;
@@ -310,42 +363,45 @@ int runLesson(const QStringList& arguments)
         } else if (argument.startsWith(QLatin1String("-"))) {
             err() << "sockbench run: unknown option " << argument << '\n';
             return 2;
-        } else if (target.isEmpty()) {
-            target = argument;
         } else {
-            err() << "sockbench run: one lesson at a time (got " << target << " and " << argument
-                  << ")\n";
-            return 2;
+            targets << argument;
         }
     }
-    if (target.isEmpty()) {
-        err() << "sockbench run: which lesson? (sockbench lessons lists them)\n";
+    if (targets.isEmpty()) {
+        err() << "sockbench run: which lesson or program? (sockbench lessons lists the "
+                 "lessons)\n";
         return 2;
     }
-    auto loaded = load(target);
-    if (auto* status = std::get_if<int>(&loaded))
-        return *status;
-    const auto& [file, script] = std::get<std::pair<LessonFile, Script>>(loaded);
-    const auto declared = peerDeclarations(script);
-    if (const auto* why = std::get_if<QString>(&declared)) {
-        err() << file.path << ": " << *why << '\n';
+    if (!outputDir.isEmpty() && !QDir().mkpath(outputDir)) {
+        err() << "sockbench run: cannot create " << outputDir << '\n';
         return 2;
+    }
+    QList<program::Lesson> programs;
+    for (const QString& target : std::as_const(targets)) {
+        auto loaded = load(target);
+        if (auto* status = std::get_if<int>(&loaded))
+            return *status;
+        programs << std::get<program::Lesson>(loaded);
     }
     for (const auto& [name, address] : std::as_const(outside)) {
-        const auto& peers = std::get<QList<PeerDeclaration>>(declared);
-        if (std::none_of(peers.begin(), peers.end(),
-                         [&](const PeerDeclaration& p) { return p.name == name; })) {
-            err() << "sockbench run: the lesson has no peer called " << name
-                  << " (its header declares one with a line \"# peer: NAME = KIND\")\n";
+        const bool declared = std::any_of(programs.begin(), programs.end(), [&](const auto& p) {
+            return std::any_of(p.peers.begin(), p.peers.end(),
+                               [&](const auto& peer) { return peer.first == name; });
+        });
+        if (!declared) {
+            err() << "sockbench run: no program has a peer called " << name
+                  << " (a header line \"# peer: NAME = KIND\" declares one)\n";
             return 2;
         }
     }
 
     Workbench workbench;
-    Runner runner(workbench);
+    program::Runner runner(workbench);
+    runner.setFree(free);
     for (const auto& [name, address] : std::as_const(outside))
         runner.peers().setOutside(name, address);
     Transcript transcript(runner, json);
+    transcript.m_quiet = !outputDir.isEmpty() && !json;
     QObject::connect(&runner.peers(), &LessonPeers::peerListening, &runner,
                      [&](const QString& name, const QString& kind, const Endpoint& address) {
                          transcript.peer(name, kind, address);
@@ -354,45 +410,68 @@ int runLesson(const QStringList& arguments)
         err() << "sockbench run: " << why << '\n';
         err().flush();
     });
-    runner.load(script);
+    // Each program's own output, byte for byte, when asked for files.
+    QList<std::shared_ptr<QFile>> outputs;
+    for (const program::Lesson& p : std::as_const(programs)) {
+        if (outputDir.isEmpty())
+            break;
+        auto file = std::make_shared<QFile>(
+            QDir(outputDir).filePath(QFileInfo(p.fileName).fileName() + QStringLiteral(".out")));
+        if (!file->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            err() << "sockbench run: cannot write " << file->fileName() << '\n';
+            return 2;
+        }
+        outputs << file;
+    }
+    QObject::connect(&runner, &program::Runner::programOutput, &runner,
+                     [&](int index, bool isError, const QString& text) {
+                         if (index < outputs.size() && !isError) {
+                             outputs[index]->write(text.toUtf8());
+                             outputs[index]->flush();
+                         } else if (index < outputs.size()) {
+                             err() << text;
+                             err().flush();
+                         }
+                     });
     runner.setStopAtPauses(false);
-    for (const QString& actor : script.actors)
-        transcript.m_actorWidth = std::max<int>(transcript.m_actorWidth, int(actor.size()));
-    if (!json) {
-        out() << (script.title.isEmpty() ? file.name : script.title) << "\n\n";
+    runner.load(programs);
+    for (const program::Lesson& p : std::as_const(programs))
+        for (const QString& actor : p.actors)
+            transcript.m_actorWidth = std::max<int>(transcript.m_actorWidth, int(actor.size()));
+    if (!json && !transcript.m_quiet && programs.size() == 1) {
+        const program::Lesson& p = programs.first();
+        out() << (p.title.isEmpty() ? QFileInfo(p.fileName).fileName() : p.title) << "\n\n";
         out().flush();
     }
     for (const auto& [name, address] : std::as_const(outside))
         transcript.peer(name, QStringLiteral("outside"), address);
     int status = 1;
-    QObject::connect(&runner, &Runner::finished, &runner, [&](bool passed) {
+    auto end = [&](bool passed) {
         transcript.summary(passed);
         status = passed ? 0 : 1;
         if (!recordTo.isEmpty()) {
-            // The whole trace: the lesson's calls, its peers', and what the kernel showed.
+            // The whole trace: the programs' calls, their peers', and what the kernel showed.
             QSaveFile output(recordTo);
-            const QByteArray bytes = sessionfile::write(
-                sessionfile::recordRun(runner, file.name, workbench.trace().events()));
+            const QByteArray bytes = sessionfile::write(sessionfile::recordRun(
+                runner, QFileInfo(programs.first().fileName).completeBaseName(),
+                workbench.trace().events()));
             if (!output.open(QIODevice::WriteOnly) || output.write(bytes) < 0 || !output.commit()) {
                 err() << "sockbench run: cannot write " << recordTo << ": " << output.errorString()
                       << '\n';
                 status = 2;
-            } else if (!json) {
+            } else if (!json && !transcript.m_quiet) {
                 out() << "Recorded in " << recordTo << " (open it in the window to replay it)\n";
             }
         }
         QCoreApplication::exit(status);
+    };
+    QObject::connect(&runner, &program::Runner::finished, &runner, end);
+    // Headless, a program that can never go on ends the run, saying why.
+    QObject::connect(&runner, &program::Runner::stuck, &runner, [&] {
+        runner.reset();
+        end(false);
     });
-    // A lesson with peers is ready once they listen: the reset ends then.
-    if (runner.mode() == Runner::Mode::Resetting)
-        QObject::connect(&runner, &Runner::resetDone, &runner, &Runner::play,
-                         Qt::SingleShotConnection);
-    else
-        QMetaObject::invokeMethod(&runner, &Runner::play, Qt::QueuedConnection);
-    if (runner.steps().empty()) {
-        transcript.summary(true);
-        return 0;
-    }
+    QMetaObject::invokeMethod(&runner, &program::Runner::play, Qt::QueuedConnection);
     QCoreApplication::exec();
     return status;
 }
@@ -429,24 +508,20 @@ int exportLesson(const QStringList& arguments)
     auto loaded = load(target);
     if (auto* status = std::get_if<int>(&loaded))
         return *status;
-    const auto& [file, script] = std::get<std::pair<LessonFile, Script>>(loaded);
     if (!QDir().mkpath(outDir)) {
         err() << "sockbench export: cannot create " << outDir << '\n';
         return 2;
     }
-    const auto files =
-        threads ? exporter::asThreads(script, file.name) : exporter::perActor(script, file.name);
-    for (const auto& [name, text] : files) {
-        const QString path = QDir(outDir).filePath(name);
-        QFile output(path);
-        if (!output.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            err() << "sockbench export: cannot write " << path << ": " << output.errorString()
-                  << '\n';
-            return 2;
-        }
-        output.write(text.toUtf8());
-        out() << path << '\n';
+    QString error;
+    const auto written = program::exportProgram(
+        std::get<program::Lesson>(loaded),
+        threads ? QStringLiteral("threads") : QStringLiteral("per-actor"), outDir, &error);
+    if (!error.isEmpty()) {
+        err() << "sockbench export: " << error << '\n';
+        return 2;
     }
+    for (const QString& path : written)
+        out() << path << '\n';
     out().flush();
     return 0;
 }

@@ -2,16 +2,29 @@
 
 #include "services/peer.h"
 
+#include <QJsonArray>
 #include <QRegularExpression>
 
 namespace sockbench::lesson {
 
+namespace {
+std::variant<QList<PeerDeclaration>, QString>
+declarationsOf(const QList<std::pair<QString, QString>>& extra);
+}
+
 std::variant<QList<PeerDeclaration>, QString> peerDeclarations(const Script& script)
+{
+    return declarationsOf(script.extra);
+}
+
+namespace {
+std::variant<QList<PeerDeclaration>, QString>
+declarationsOf(const QList<std::pair<QString, QString>>& extra)
 {
     static const QRegularExpression form(
         QStringLiteral("^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*([A-Za-z0-9_-]+)\\s*$"));
     QList<PeerDeclaration> declared;
-    for (const auto& [key, value] : script.extra) {
+    for (const auto& [key, value] : extra) {
         if (key.compare(QLatin1String("peer"), Qt::CaseInsensitive) != 0)
             continue;
         const auto match = form.match(value);
@@ -35,6 +48,7 @@ std::variant<QList<PeerDeclaration>, QString> peerDeclarations(const Script& scr
     }
     return declared;
 }
+} // namespace
 
 LessonPeers::LessonPeers(Workbench& workbench, QObject* parent)
     : QObject(parent)
@@ -78,11 +92,24 @@ services::Peer* LessonPeers::launch(const QString& name, const QString& kind, Ca
 
 QList<CallId> LessonPeers::restart(const Script& script)
 {
+    return restartFrom(script.extra);
+}
+
+QList<CallId> LessonPeers::restart(const QList<std::pair<QString, QString>>& headerPeers)
+{
+    QList<std::pair<QString, QString>> extra;
+    for (const auto& [name, kind] : headerPeers)
+        extra.append({QStringLiteral("peer"), name + QStringLiteral(" = ") + kind});
+    return restartFrom(extra);
+}
+
+QList<CallId> LessonPeers::restartFrom(const QList<std::pair<QString, QString>>& extra)
+{
     stopAll();
     m_declared.clear();
     if (!m_enabled)
         return {};
-    const auto declared = peerDeclarations(script);
+    const auto declared = declarationsOf(extra);
     if (const auto* why = std::get_if<QString>(&declared)) {
         Q_EMIT problem(*why);
         return {};
@@ -115,6 +142,27 @@ void LessonPeers::bindNames(Namespace& names) const
             names.insert(declaration.name, addressValue(address, address.family()));
         }
     }
+}
+
+QJsonObject LessonPeers::addressNames() const
+{
+    QJsonObject names;
+    const auto tuple = [](const Endpoint& address) {
+        QJsonArray t{address.host(), int(address.port())};
+        if (address.family() == AddressFamily::Inet6)
+            t << qint64(address.flowInfo()) << qint64(address.scopeId());
+        return t;
+    };
+    for (const PeerDeclaration& declaration : m_declared) {
+        if (m_outside.contains(declaration.name)) {
+            names.insert(declaration.name, tuple(m_outside[declaration.name]));
+            continue;
+        }
+        const services::Peer* running = peer(declaration.name);
+        if (running && running->isListening())
+            names.insert(declaration.name, tuple(running->address()));
+    }
+    return names;
 }
 
 QList<services::Peer*> LessonPeers::peers() const

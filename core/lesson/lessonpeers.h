@@ -5,6 +5,7 @@
 #include "evaluator.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 
 #include <memory>
@@ -47,6 +48,11 @@ public:
     // Stops the peers of the last run and starts the script's. Returns the calls whose
     // results mean that every peer listens, or could not (problem() said why).
     QList<CallId> restart(const Script& script);
+    // The same for a program's header lines ("# peer: web = course-web" as {web,
+    // course-web}).
+    QList<CallId> restart(const QList<std::pair<QString, QString>>& headerPeers);
+    // Each peer's name with its address, as the backend binds it: {"web": ["127.0.0.1", 40123]}.
+    QJsonObject addressNames() const;
     // Binds each peer's name to its address tuple: ('127.0.0.1', 43121).
     void bindNames(Namespace& names) const;
     void stopAll();
@@ -66,6 +72,7 @@ Q_SIGNALS:
                        const sockbench::Endpoint& address);
 
 private:
+    QList<CallId> restartFrom(const QList<std::pair<QString, QString>>& extra);
     services::Peer* launch(const QString& name, const QString& kind, CallId* ready);
 
     Workbench& m_workbench;

@@ -39,8 +39,7 @@ BackendProcess::~BackendProcess()
         m_reader.join();
 }
 
-bool BackendProcess::start(const QJsonObject& load, const QString& workingDirectory,
-                           QString* error)
+bool BackendProcess::start(const QJsonObject& load, const QString& workingDirectory, QString* error)
 {
     const Interpreter& python = interpreter();
     if (!python.ok()) {
@@ -91,23 +90,22 @@ bool BackendProcess::start(const QJsonObject& load, const QString& workingDirect
     connect(m_process, &QProcess::readyReadStandardError, this, [this] {
         Q_EMIT rawOutput(QString::fromUtf8(m_process->readAllStandardError()), true);
     });
-    connect(m_process, &QProcess::finished, this,
-            [this](int code, QProcess::ExitStatus status) {
-                // The reader ends when the channel does; join it before saying so, so that
-                // every frame the program sent has been delivered first.
-                if (m_reader.joinable())
-                    m_reader.join();
-                QCoreApplication::sendPostedEvents(this);
-                if (status == QProcess::CrashExit)
-                    Q_EMIT exited(-1, code > 0 ? code : SIGKILL);
-                else
-                    Q_EMIT exited(code, 0);
-            });
+    connect(m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+        // The reader ends when the channel does; join it before saying so, so that
+        // every frame the program sent has been delivered first.
+        if (m_reader.joinable())
+            m_reader.join();
+        QCoreApplication::sendPostedEvents(this);
+        if (status == QProcess::CrashExit)
+            Q_EMIT exited(-1, code > 0 ? code : SIGKILL);
+        else
+            Q_EMIT exited(code, 0);
+    });
     m_process->start();
     ::close(childEnd);
     if (!m_process->waitForStarted(10000)) {
-        *error = QStringLiteral("%1 cannot be started: %2.")
-                     .arg(python.path, m_process->errorString());
+        *error =
+            QStringLiteral("%1 cannot be started: %2.").arg(python.path, m_process->errorString());
         return false;
     }
     m_reader = std::thread([this] { readLoop(); });

@@ -29,9 +29,9 @@ Interpreter find()
     }
     QProcess probe;
     probe.setProcessChannelMode(QProcess::SeparateChannels);
-    probe.start(candidate, {QStringLiteral("-c"),
-                            QStringLiteral("import sys; print(sys.executable); "
-                                           "print('%d.%d.%d' % sys.version_info[:3])")});
+    probe.start(candidate,
+                {QStringLiteral("-c"), QStringLiteral("import sys; print(sys.executable); "
+                                                      "print('%d.%d.%d' % sys.version_info[:3])")});
     if (!probe.waitForFinished(30000) || probe.exitStatus() != QProcess::NormalExit ||
         probe.exitCode() != 0) {
         probe.kill();

@@ -21,11 +21,11 @@ struct Section {
 };
 
 struct LineNotes {
-    QStringList narration;    // paragraphs, in order
-    QStringList expect;       // "# expect: A or B": {"A", "B"}; empty: none
-    bool pause = false;       // "# pause"
-    bool background = false;  // "# background"
-    int statementEnd = 0;     // the statement's last line (multi-line statements)
+    QStringList narration;   // paragraphs, in order
+    QStringList expect;      // "# expect: A or B": {"A", "B"}; empty: none
+    bool pause = false;      // "# pause"
+    bool background = false; // "# background"
+    int statementEnd = 0;    // the statement's last line (multi-line statements)
 };
 
 struct Lesson {
@@ -58,5 +58,11 @@ struct LoadError {
 // (a few tens of milliseconds); call it off the UI thread where that matters.
 std::variant<Lesson, LoadError> describe(const QString& source, const QString& fileName,
                                          const QString& path = QString());
+
+// Writes the program as runnable python3 files into outDir: "per-actor" (one file per
+// actor) or "threads" (one file, a thread per actor, taking turns as in the workbench).
+// Returns the files written; *error (one sentence) when it could not.
+QStringList exportProgram(const Lesson& lesson, const QString& mode, const QString& outDir,
+                          QString* error);
 
 } // namespace sockbench::program

@@ -31,17 +31,17 @@ struct ThreadView {
         Blocked,  // in a socket call that waits (callId, call)
         Sleeping, // waiting in something else: time.sleep, join, a lock (what)
         Finished,
-        Failed,   // ended by an exception (error)
+        Failed, // ended by an exception (error)
     };
-    int program = 0;   // index into Runner::programs()
-    qint64 tid = 0;    // threading.get_ident() in its program
-    QString name;      // "server", "Thread-1 (handle)", "click-3"
-    QString actor;     // the host it is drawn on: its actor, or its starter's
+    int program = 0; // index into Runner::programs()
+    qint64 tid = 0;  // threading.get_ident() in its program
+    QString name;    // "server", "Thread-1 (handle)", "click-3"
+    QString actor;   // the host it is drawn on: its actor, or its starter's
     State state = State::Starting;
-    int line = 0;      // the line it waits at or runs
-    CallId callId;     // Blocked: the call
-    QString call;      // Blocked: "accept()"; Sleeping: "time.sleep(2)"
-    QString error;     // Failed: Python's last traceback line
+    int line = 0;             // the line it waits at or runs
+    CallId callId;            // Blocked: the call
+    QString call;             // Blocked: "accept()"; Sleeping: "time.sleep(2)"
+    QString error;            // Failed: Python's last traceback line
     QString describe() const; // "blocked in accept() at line 9", "waiting at line 12", ...
 };
 
@@ -60,15 +60,15 @@ struct StepRecord {
     QString thread; // ThreadView::name
     QString actor;
     int line = 0;
-    QString source;      // the line's text (the statement's first line), stripped
+    QString source;       // the line's text (the statement's first line), stripped
     bool settled = false; // its thread came back (next line, blocked, ended)
     Kind kind = Kind::Ok;
-    QStringList changes;  // "port = 54027": what the line bound, as repr()
-    QList<CallId> calls;  // socket calls it made, in order
-    QString error;        // "OSError: [Errno 98] Address already in use"
-    QString errorName;    // "EADDRINUSE", "TimeoutError", ... (for expectations)
-    QString traceback;    // Failed: Python's whole traceback
-    QString reason;       // Failed: one sentence, when not an exception ("expected ...")
+    QStringList changes; // "port = 54027": what the line bound, as repr()
+    QList<CallId> calls; // socket calls it made, in order
+    QString error;       // "OSError: [Errno 98] Address already in use"
+    QString errorName;   // "EADDRINUSE", "TimeoutError", ... (for expectations)
+    QString traceback;   // Failed: Python's whole traceback
+    QString reason;      // Failed: one sentence, when not an exception ("expected ...")
     bool ok() const { return kind != Kind::Failed; }
 };
 
@@ -129,6 +129,9 @@ public:
     void setPlayInterval(int milliseconds);
     int playInterval() const;
     void setStopAtPauses(bool stop);
+    // Free running: the programs run as python3 runs them, with no stop at any line (the
+    // headless `run --free` and the benchmarks). Takes effect at the next reset.
+    void setFree(bool free);
     lesson::LessonPeers& peers();
 
 public Q_SLOTS:
@@ -145,6 +148,8 @@ Q_SIGNALS:
     void stepFinished(const sockbench::program::StepRecord& step);
     void threadsChanged();
     void printed(const QString& actor, const QString& text);
+    // The same output by program, as the program wrote it (stdout or stderr).
+    void programOutput(int program, bool isError, const QString& text);
     void modeChanged(sockbench::program::Runner::Mode mode);
     void pausedAt(int line);
     // Every thread waits and nothing can complete (no timeout pending, no peer alive).

@@ -5,6 +5,9 @@
 namespace sockbench::lesson {
 class Runner;
 }
+namespace sockbench::program {
+class Runner;
+}
 
 namespace sockbench::sessionfile {
 
@@ -13,6 +16,10 @@ namespace sockbench::sessionfile {
 // events mention, and the events themselves. The window records what its stage showed;
 // `sockbench run --record` what the headless run did.
 RecordedSession recordRun(const lesson::Runner& runner, const QString& lessonName,
+                          const QList<Event>& events);
+// The same for programs run on the real python3: the first program's text, and each step
+// (one line event of one thread) with what it did.
+RecordedSession recordRun(const program::Runner& runner, const QString& lessonName,
                           const QList<Event>& events);
 
 } // namespace sockbench::sessionfile

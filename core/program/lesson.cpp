@@ -1,0 +1,181 @@
+#include "lesson.h"
+
+#include "interpreter.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace sockbench::program {
+
+QString Lesson::actorAt(int line) const
+{
+    const int index = sectionAt(line);
+    return index < 0 ? QStringLiteral("main") : sections[index].actor;
+}
+
+int Lesson::sectionAt(int line) const
+{
+    for (int i = 0; i < sections.size(); ++i)
+        if (line >= sections[i].firstLine && line <= sections[i].lastLine)
+            return i;
+    return -1;
+}
+
+QString LoadError::format() const
+{
+    return QStringLiteral("%1:%2:%3: %4").arg(fileName).arg(line).arg(column).arg(message);
+}
+
+namespace {
+
+QStringList strings(const QJsonValue& value)
+{
+    QStringList out;
+    for (const QJsonValue& item : value.toArray())
+        out << item.toString();
+    return out;
+}
+
+QList<std::pair<QString, QString>> pairs(const QJsonValue& value)
+{
+    QList<std::pair<QString, QString>> out;
+    for (const QJsonValue& item : value.toArray()) {
+        const QJsonArray pair = item.toArray();
+        out.append({pair.at(0).toString(), pair.at(1).toString()});
+    }
+    return out;
+}
+
+Lesson fromJson(const QJsonObject& o)
+{
+    Lesson lesson;
+    lesson.title = o.value(QStringLiteral("title")).toString();
+    lesson.summary = o.value(QStringLiteral("summary")).toString();
+    lesson.level = o.value(QStringLiteral("level")).toString();
+    lesson.topics = strings(o.value(QStringLiteral("topics")));
+    lesson.extra = pairs(o.value(QStringLiteral("extra")));
+    lesson.peers = pairs(o.value(QStringLiteral("peers")));
+    lesson.actors = strings(o.value(QStringLiteral("actors")));
+    for (const QJsonValue& item : o.value(QStringLiteral("sections")).toArray()) {
+        const QJsonObject s = item.toObject();
+        lesson.sections.append({s.value(QStringLiteral("actor")).toString(),
+                                s.value(QStringLiteral("first")).toInt(),
+                                s.value(QStringLiteral("last")).toInt()});
+    }
+    const QJsonObject notes = o.value(QStringLiteral("notes")).toObject();
+    for (auto it = notes.begin(); it != notes.end(); ++it) {
+        const QJsonObject n = it.value().toObject();
+        LineNotes line;
+        line.narration = strings(n.value(QStringLiteral("narration")));
+        line.expect = strings(n.value(QStringLiteral("expect")));
+        line.pause = n.value(QStringLiteral("pause")).toBool();
+        line.background = n.value(QStringLiteral("background")).toBool();
+        line.statementEnd = n.value(QStringLiteral("end")).toInt();
+        lesson.notes.insert(it.key().toInt(), line);
+    }
+    for (const QJsonValue& item : o.value(QStringLiteral("statements")).toArray())
+        lesson.statementLines << item.toInt();
+    if (lesson.actors.isEmpty())
+        lesson.actors << QStringLiteral("main");
+    return lesson;
+}
+
+} // namespace
+
+std::variant<Lesson, LoadError> describe(const QString& source, const QString& fileName,
+                                         const QString& path)
+{
+    LoadError failure{fileName, 1, 1, {}};
+    const Interpreter& python = interpreter();
+    if (!python.ok()) {
+        failure.message = python.error;
+        return failure;
+    }
+    const QString dir = backendDirectory(&failure.message);
+    if (dir.isEmpty())
+        return failure;
+    QProcess process;
+    process.start(python.path, {QStringLiteral("-S"), QStringLiteral("-E"),
+                                dir + QStringLiteral("/boot.py"), QStringLiteral("--describe"),
+                                QStringLiteral("-"), QStringLiteral("--name"), fileName});
+    if (!process.waitForStarted(10000)) {
+        failure.message =
+            QStringLiteral("%1 cannot be started: %2.").arg(python.path, process.errorString());
+        return failure;
+    }
+    process.write(source.toUtf8());
+    process.closeWriteChannel();
+    if (!process.waitForFinished(30000)) {
+        process.kill();
+        process.waitForFinished(1000);
+        failure.message = QStringLiteral("reading the program took too long.");
+        return failure;
+    }
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(process.readAllStandardOutput(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        const QString why = QString::fromUtf8(process.readAllStandardError()).trimmed();
+        failure.message = QStringLiteral("the program could not be read%1")
+                              .arg(why.isEmpty() ? QStringLiteral(".")
+                                                 : QStringLiteral(": ") + why.split('\n').last());
+        return failure;
+    }
+    const QJsonObject o = doc.object();
+    if (o.contains(QStringLiteral("error"))) {
+        const QJsonObject e = o.value(QStringLiteral("error")).toObject();
+        failure.line = e.value(QStringLiteral("line")).toInt(1);
+        failure.column = e.value(QStringLiteral("col")).toInt(1);
+        failure.message = e.value(QStringLiteral("message")).toString();
+        return failure;
+    }
+    Lesson lesson = fromJson(o);
+    lesson.fileName = fileName;
+    lesson.path = path;
+    lesson.source = source;
+    return lesson;
+}
+
+QStringList exportProgram(const Lesson& lesson, const QString& mode, const QString& outDir,
+                          QString* error)
+{
+    const Interpreter& python = interpreter();
+    if (!python.ok()) {
+        *error = python.error;
+        return {};
+    }
+    const QString dir = backendDirectory(error);
+    if (dir.isEmpty())
+        return {};
+    // The exporter reads a file: the program's text under its own name, in a private place.
+    QTemporaryDir scratch;
+    const QString source = scratch.filePath(QFileInfo(lesson.fileName).fileName());
+    QFile file(source);
+    if (!scratch.isValid() || !file.open(QIODevice::WriteOnly) ||
+        file.write(lesson.source.toUtf8()) < 0 || !file.flush()) {
+        *error = QStringLiteral("cannot write a scratch copy of %1").arg(lesson.fileName);
+        return {};
+    }
+    file.close();
+    QProcess process;
+    process.start(python.path, {QStringLiteral("-S"), dir + QStringLiteral("/boot.py"),
+                                QStringLiteral("--export"), mode, source, outDir});
+    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit ||
+        process.exitCode() != 0) {
+        process.kill();
+        const QString why = QString::fromUtf8(process.readAllStandardError()).trimmed();
+        *error = why.isEmpty() ? QStringLiteral("the export did not finish") : why;
+        return {};
+    }
+    QStringList written;
+    for (const QString& line : QString::fromUtf8(process.readAllStandardOutput()).split('\n'))
+        if (!line.trimmed().isEmpty())
+            written << line.trimmed();
+    return written;
+}
+
+} // namespace sockbench::program
