@@ -1,0 +1,340 @@
+// The call bridge: programs run on the real python3 with every socket call performed by
+// the workbench, and print exactly what the same program prints under plain python3.
+#include "program/backendprocess.h"
+#include "program/callbridge.h"
+#include "program/interpreter.h"
+
+#include "engine/workbench.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <unistd.h>
+
+using namespace sockbench;
+using namespace sockbench::program;
+
+namespace {
+
+struct RunResult {
+    QString out;
+    QString err;
+    int exitCode = -1;
+    bool callsEnded = false;
+};
+
+// Every program prints END last: the output is complete once it has.
+const QString kEnd = QStringLiteral("END\n");
+
+// The very interpreter the backend runs on: messages differ between CPython releases
+// (3.11.2 says "timestamp too large to convert to C _PyTime_t" where 3.11.7 says
+// "timestamp out of range for platform time_t"), and the claim is "as this python3 says".
+QString plainPython()
+{
+    return interpreter().path;
+}
+
+RunResult runPlain(const QString& source)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("program.py"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(source.toUtf8());
+    file.close();
+    QProcess python;
+    python.start(plainPython(), {path});
+    if (!python.waitForFinished(20000))
+        python.kill();
+    return {QString::fromUtf8(python.readAllStandardOutput()),
+            QString::fromUtf8(python.readAllStandardError()), python.exitCode()};
+}
+
+RunResult runInWorkbench(Workbench& bench, const QString& source, QList<qint64>* tids = nullptr)
+{
+    RunResult outcome;
+    BackendProcess backend;
+    CallBridge bridge(bench, backend, [](qint64) { return QStringLiteral("main"); });
+    QObject::connect(
+        &backend, &BackendProcess::rawOutput, &backend,
+        [&](const QString& text, bool isError) { (isError ? outcome.err : outcome.out) += text; });
+    QSignalSpy started(&bridge, &CallBridge::callStarted);
+    QSignalSpy ended(&bridge, &CallBridge::callEnded);
+    QSignalSpy exited(&backend, &BackendProcess::exited);
+    QString error;
+    if (!backend.start({{"source", source}, {"filename", "program.py"}, {"mode", "free"}},
+                       QString(), &error)) {
+        outcome.err = error;
+        return outcome;
+    }
+    if (!exited.wait(20000)) {
+        backend.kill();
+        exited.wait(5000);
+        outcome.err += QStringLiteral("\n(the program did not end)");
+    }
+    if (!exited.isEmpty())
+        outcome.exitCode = exited.at(0).at(0).toInt();
+    // Output comes through the event loop: wait for its end marker (or give up).
+    for (int i = 0; i < 100 && !outcome.out.endsWith(kEnd); ++i)
+        QTest::qWait(20);
+    // Every call that started has ended (checked by the caller through callsEnded).
+    for (int i = 0; i < 250 && ended.size() < started.size(); ++i)
+        QTest::qWait(20);
+    outcome.callsEnded = ended.size() == started.size() && !started.isEmpty();
+    if (tids)
+        for (const auto& args : started)
+            tids->append(args.at(0).toLongLong());
+    bridge.closeAll();
+    return outcome;
+}
+
+} // namespace
+
+class TestCallBridge : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!interpreter().ok())
+            QFAIL(qPrintable(interpreter().error));
+    }
+
+    void sameAsPython_data();
+    void sameAsPython()
+    {
+        QFETCH(QString, source);
+        const RunResult plain = runPlain(source);
+        QVERIFY2(plain.out.endsWith(kEnd), qPrintable(plain.out + plain.err));
+        Workbench bench;
+        const RunResult bridged = runInWorkbench(bench, source);
+        if (bridged.out != plain.out)
+            qWarning().noquote() << "stderr in the workbench:\n" << bridged.err;
+        QCOMPARE(bridged.out, plain.out);
+        QCOMPARE(bridged.exitCode, plain.exitCode);
+        QVERIFY(bridged.callsEnded);
+    }
+
+    void theTraceHoldsTheProgramsCalls()
+    {
+        Workbench bench;
+        QList<qint64> tids;
+        const RunResult run = runInWorkbench(bench, QStringLiteral(R"(import socket, threading
+srv = socket.socket()
+srv.bind(('127.0.0.1', 0))
+srv.listen()
+def serve():
+    conn, _ = srv.accept()
+    conn.sendall(conn.recv(10))
+    conn.close()
+t = threading.Thread(target=serve)
+t.start()
+c = socket.create_connection(srv.getsockname())
+c.sendall(b'abc')
+print(c.recv(10))
+t.join()
+c.close()
+srv.close()
+print('END')
+)"),
+                                             &tids);
+        QCOMPARE(run.out, QStringLiteral("b'abc'\nEND\n"));
+        QSet<CallKind> kinds;
+        QSet<SocketId> sockets;
+        for (const Event& e : bench.trace().events())
+            if (e.kind == EventKind::CallFinished) {
+                kinds.insert(e.request.kind);
+                if (e.socket.isValid())
+                    sockets.insert(e.socket);
+            }
+        for (CallKind kind : {CallKind::Socket, CallKind::Bind, CallKind::Listen, CallKind::Accept,
+                              CallKind::Connect, CallKind::SendAll, CallKind::Recv, CallKind::Close,
+                              CallKind::GetAddrInfo})
+            QVERIFY2(kinds.contains(kind), qPrintable(callName(kind)));
+        QCOMPARE(sockets.size(), 3); // listener, client, accepted connection
+        // Two threads made calls: the main thread and the server thread.
+        QCOMPARE(QSet<qint64>(tids.begin(), tids.end()).size(), 2);
+        // Every socket ended closed: the program closed them all.
+        for (SocketId id : sockets)
+            QVERIFY(!bench.socket(id)->open);
+    }
+};
+
+void TestCallBridge::sameAsPython_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::newRow("two threads: accept, connect, send, recv, close")
+        << QStringLiteral(R"(import socket, threading
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.bind(('127.0.0.1', 0))
+srv.listen(1)
+port = srv.getsockname()[1]
+print(srv.family, srv.type, srv.proto, srv.gettimeout(), srv.getblocking(), srv.fileno() > 2)
+def serve():
+    conn, addr = srv.accept()
+    print('accepted from', addr[0], type(addr[1]).__name__, conn.family, conn.type)
+    data = conn.recv(1024)
+    conn.sendall(data.upper())
+    conn.close()
+t = threading.Thread(target=serve)
+t.start()
+c = socket.socket()
+c.connect(('127.0.0.1', port))
+c.sendall(b'hello')
+print(c.recv(1024))
+print(c.getpeername() == ('127.0.0.1', port))
+print(c.recv(1024))
+t.join()
+c.close()
+srv.close()
+c.close()
+print(c.fileno(), c)
+print('END')
+)");
+    QTest::newRow("with, create_server, create_connection, makefile")
+        << QStringLiteral(R"(import socket, threading
+with socket.create_server(('127.0.0.1', 0)) as srv:
+    port = srv.getsockname()[1]
+    def serve():
+        conn, _ = srv.accept()
+        with conn, conn.makefile('rwb') as f:
+            line = f.readline()
+            f.write(b'echo: ' + line)
+            f.flush()
+    t = threading.Thread(target=serve)
+    t.start()
+    with socket.create_connection(('127.0.0.1', port)) as c:
+        c.sendall(b'one line\nrest')
+        r = c.makefile('r')
+        print(repr(r.readline()))
+        r.close()
+    print(c)
+    t.join()
+print('END')
+)");
+    QTest::newRow("select and socketserver")
+        << QStringLiteral(R"(import socket, socketserver, threading, select
+class Handler(socketserver.StreamRequestHandler):
+    def handle(self):
+        line = self.rfile.readline()
+        self.wfile.write(line[::-1])
+with socketserver.TCPServer(('127.0.0.1', 0), Handler) as server:
+    t = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.05})
+    t.start()
+    c = socket.create_connection(server.server_address)
+    r, w, x = select.select([c], [], [], 0)
+    print('readable before', r == [])
+    c.sendall(b'abc\n')
+    r, w, x = select.select([c], [], [], 5)
+    print('readable after', r == [c])
+    print(c.recv(100))
+    c.close()
+    server.shutdown()
+    t.join()
+print('END')
+)");
+    QTest::newRow("timeout, recv_into, refused") << QStringLiteral(R"(import socket, time
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen()
+c = socket.socket()
+c.settimeout(0.2)
+c.connect(s.getsockname())
+print(c.gettimeout(), c.getblocking(), c.timeout)
+conn, _ = s.accept()
+t0 = time.monotonic()
+try:
+    c.recv(10)
+except TimeoutError as e:
+    print('timeout', type(e).__name__, e, isinstance(e, socket.timeout), time.monotonic() - t0 >= 0.15)
+conn.sendall(b'0123456789')
+buf = bytearray(8)
+print(c.recv_into(buf, 4), buf)
+print(c.recv_into(memoryview(buf)[4:]), buf)
+c.setblocking(False)
+print(c.gettimeout(), c.getblocking())
+c.recv(2)
+try:
+    c.recv(10)
+except BlockingIOError as e:
+    print(type(e).__name__, e.errno)
+free = socket.socket()
+free.bind(('127.0.0.1', 0))
+port = free.getsockname()[1]
+free.close()
+r = socket.socket()
+try:
+    r.connect(('127.0.0.1', port))
+except OSError as e:
+    print(type(e).__name__, e.errno, e.strerror, e)
+with socket.socket() as x:
+    print(x.connect_ex(('127.0.0.1', port)))
+for x in (c, conn, s, r):
+    x.close()
+print('END')
+)");
+    QTest::newRow("UDP sendto, recvfrom, recvfrom_into") << QStringLiteral(R"(import socket
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+a.bind(('127.0.0.1', 0))
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+b.bind(('127.0.0.1', 0))
+print(b.sendto(b'ping', a.getsockname()))
+data, addr = a.recvfrom(100)
+print(data, addr == b.getsockname(), a.type)
+buf = bytearray(10)
+a.sendto(b'pong!', addr)
+n, frm = b.recvfrom_into(buf)
+print(n, buf, frm == a.getsockname())
+a.close()
+b.close()
+print('END')
+)");
+    QTest::newRow("argument errors and kernel errors") << QStringLiteral(R"(import socket
+s = socket.socket()
+def show(f):
+    try:
+        print('ok', f())
+    except Exception as e:
+        print(type(e).__name__ + ':', e)
+show(lambda: s.settimeout(1e300))
+show(lambda: s.settimeout(-1))
+show(lambda: s.settimeout(float('nan')))
+show(lambda: s.settimeout('x'))
+show(lambda: s.bind(('127.0.0.1', 70000)))
+show(lambda: s.bind('x'))
+show(lambda: s.bind(('127.0.0.1',)))
+show(lambda: s.bind(('127.0.0.1', 'x')))
+show(lambda: s.recv(-1))
+show(lambda: s.recv('a'))
+show(lambda: s.recv_into(bytearray(2), 5))
+show(lambda: s.recv_into(b'ab'))
+show(lambda: s.send('text'))
+show(lambda: s.sendto(b'x'))
+show(lambda: s.listen('a'))
+show(lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 'x'))
+show(lambda: s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 5000))
+show(lambda: s.shutdown(2**40))
+show(lambda: s.connect(('127.0.0.1', -1)))
+show(lambda: socket.socket(socket.AF_INET, 'x'))
+show(lambda: socket.getaddrinfo('localhost', 1.5))
+show(lambda: s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE))
+show(lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1))
+show(lambda: s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR))
+show(lambda: s.recv(10))
+show(lambda: s.getpeername())
+show(lambda: s.shutdown(socket.SHUT_RDWR))
+s.close()
+show(lambda: s.recv(10))
+show(lambda: s.close())
+show(lambda: socket.inet_aton('127.0.0.1'))
+show(lambda: socket.htons(80))
+print(socket.timeout is TimeoutError, socket.error is OSError, socket.gaierror.__module__)
+print('END')
+)");
+}
+
+QTEST_GUILESS_MAIN(TestCallBridge)
+#include "tst_callbridge.moc"
