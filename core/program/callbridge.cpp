@@ -492,10 +492,17 @@ void CallBridge::interruptAll()
 void CallBridge::closeAll()
 {
     interruptAll();
-    for (SocketId socket : sockets())
-        m_workbench.submit(socket, calls::close(),
-                           m_workbench.socket(socket) ? m_workbench.socket(socket)->actor
-                                                      : QString());
+    std::weak_ptr<Shared> weak = m_shared;
+    for (SocketId socket : sockets()) {
+        const auto info = m_workbench.socket(socket);
+        m_workbench.submit(socket, calls::close(), info ? info->actor : QString(),
+                           [weak](const Event& e) {
+                               if (const auto s = weak.lock()) {
+                                   const std::lock_guard lock(s->callsMutex);
+                                   s->sockets.remove(e.socket);
+                               }
+                           });
+    }
 }
 
 QString CallBridge::describe(const Call& call, AddressFamily family)

@@ -54,7 +54,10 @@ RunResult runPlain(const QString& source)
             QString::fromUtf8(python.readAllStandardError()), python.exitCode()};
 }
 
-RunResult runInWorkbench(Workbench& bench, const QString& source, QList<qint64>* tids = nullptr)
+using OnStarted = std::function<void(CallBridge&, CallId, const QString&)>;
+
+RunResult runInWorkbench(Workbench& bench, const QString& source, QList<qint64>* tids = nullptr,
+                         const OnStarted& onStarted = {})
 {
     RunResult outcome;
     BackendProcess backend;
@@ -65,6 +68,10 @@ RunResult runInWorkbench(Workbench& bench, const QString& source, QList<qint64>*
     QSignalSpy started(&bridge, &CallBridge::callStarted);
     QSignalSpy ended(&bridge, &CallBridge::callEnded);
     QSignalSpy exited(&backend, &BackendProcess::exited);
+    if (onStarted)
+        QObject::connect(
+            &bridge, &CallBridge::callStarted, &backend,
+            [&](qint64, CallId call, const QString& text) { onStarted(bridge, call, text); });
     QString error;
     if (!backend.start({{"source", source}, {"filename", "program.py"}, {"mode", "free"}},
                        QString(), &error)) {
@@ -160,6 +167,66 @@ print('END')
         // Every socket ended closed: the program closed them all.
         for (SocketId id : sockets)
             QVERIFY(!bench.socket(id)->open);
+    }
+
+    void anInterruptedCallRaisesInterruptedError()
+    {
+        Workbench bench;
+        QStringList texts;
+        const RunResult run =
+            runInWorkbench(bench, QStringLiteral(R"(import socket, errno
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen()
+try:
+    s.accept()
+except InterruptedError as e:
+    print(type(e).__name__, e.errno == errno.EINTR, e.strerror)
+s.close()
+print('END')
+)"),
+                           nullptr, [&](CallBridge& bridge, CallId call, const QString& text) {
+                               texts << text;
+                               if (text == QLatin1String("accept()")) {
+                                   QVERIFY(bridge.threadOf(call).has_value() ||
+                                           !bridge.pendingCalls().contains(call));
+                                   bridge.interruptAll();
+                               }
+                           });
+        QCOMPARE(run.out,
+                 QStringLiteral("InterruptedError True interrupted by the workbench\nEND\n"));
+        QCOMPARE(texts,
+                 (QStringList{QStringLiteral("socket(AF_INET, SOCK_STREAM)"),
+                              QStringLiteral("bind(('127.0.0.1', 0))"), QStringLiteral("listen()"),
+                              QStringLiteral("accept()"), QStringLiteral("close()")}));
+    }
+
+    void closeAllEndsEverySocketOfTheProgram()
+    {
+        Workbench bench;
+        BackendProcess backend;
+        CallBridge bridge(bench, backend, [](qint64) { return QStringLiteral("main"); });
+        QSignalSpy started(&bridge, &CallBridge::callStarted);
+        QSignalSpy exited(&backend, &BackendProcess::exited);
+        QString error;
+        QVERIFY2(backend.start({{"source", "import socket\n"
+                                           "a, b = socket.socketpair()\n"
+                                           "l = socket.create_server(('127.0.0.1', 0))\n"
+                                           "print(b.recv(10))\n"},
+                                {"filename", "reset.py"},
+                                {"mode", "free"}},
+                               QString(), &error),
+                 qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!started.isEmpty() &&
+                                     started.last().at(2).toString() == QLatin1String("recv(10)"),
+                                 20000);
+        QCOMPARE(bridge.sockets().size(), 3);
+        bridge.closeAll();
+        QTRY_VERIFY_WITH_TIMEOUT(bridge.sockets().isEmpty(), 5000);
+        backend.kill();
+        QVERIFY(exited.wait(5000));
+        for (const auto& info : bench.sockets())
+            QVERIFY(!info.open);
     }
 };
 
@@ -290,6 +357,88 @@ n, frm = b.recvfrom_into(buf)
 print(n, buf, frm == a.getsockname())
 a.close()
 b.close()
+print('END')
+)");
+    QTest::newRow("http.client against http.server")
+        << QStringLiteral(R"(import http.client, http.server, threading
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b'hi there ' + self.path.encode()
+        self.send_response(200)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+srv = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+print(srv.server_name)
+t = threading.Thread(target=srv.serve_forever, kwargs={'poll_interval': 0.05})
+t.start()
+conn = http.client.HTTPConnection('127.0.0.1', srv.server_port, timeout=5)
+for path in ('/a', '/b'):
+    conn.request('GET', path)
+    r = conn.getresponse()
+    print(r.status, r.reason, r.read())
+conn.close()
+srv.shutdown()
+t.join()
+srv.server_close()
+print('END')
+)");
+    QTest::newRow("socketpair, dup, AF_UNIX, IPv6, names")
+        << QStringLiteral(R"(import socket, os, tempfile
+a, b = socket.socketpair()
+a.sendall(b'x')
+print(b.recv(1), a.family, a.type, b.family)
+d = a.dup()
+a.close()
+d.sendall(b'y')
+print(b.recv(1))
+d.close()
+print(b.recv(1))
+b.close()
+u1, u2 = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+u1.send(b'datagram')
+print(u2.recv(100), u2.type)
+u1.close()
+u2.close()
+path = os.path.join(tempfile.mkdtemp(), 'sock')
+u = socket.socket(socket.AF_UNIX)
+u.bind(path)
+u.listen()
+v = socket.socket(socket.AF_UNIX)
+v.connect(path)
+w, addr = u.accept()
+print(repr(addr), u.getsockname() == path, v.getpeername() == path, w.getsockname() == path)
+v.sendall(b'unix')
+print(w.recv(10))
+for x in (u, v, w):
+    x.close()
+os.unlink(path)
+try:
+    s6 = socket.socket(socket.AF_INET6)
+    s6.bind(('::1', 0))
+    print(s6.getsockname()[0], len(s6.getsockname()))
+    s6.close()
+except OSError as e:
+    print('no IPv6 here', e.errno)
+print(socket.getaddrinfo('127.0.0.1', 80, socket.AF_INET, socket.SOCK_STREAM))
+try:
+    print(socket.getaddrinfo('127.0.0.1', 'http', socket.AF_INET, socket.SOCK_DGRAM, 0, socket.AI_CANONNAME))
+except socket.gaierror as e:
+    print(type(e).__name__, e)
+print(socket.getaddrinfo(None, 0, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_PASSIVE))
+print(socket.gethostbyname('localhost'), socket.gethostname() == os.uname().nodename)
+print(socket.gethostbyaddr('127.0.0.1')[0])
+try:
+    socket.getaddrinfo('no-such-host.invalid', 80)
+except socket.gaierror as e:
+    print(type(e).__name__, e.errno)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\x01\0\0\0\x05\0\0\0')
+print(s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))
+print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+s.close()
 print('END')
 )");
     QTest::newRow("argument errors and kernel errors") << QStringLiteral(R"(import socket
