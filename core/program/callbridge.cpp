@@ -363,14 +363,14 @@ bool CallBridge::handleFrame(Channel::Frame& frame)
         break;
     case CallKind::SetSockOpt:
     case CallKind::GetSockOpt: {
-        const auto option = optionOf(m.value(QStringLiteral("level")).toInteger(),
-                                     m.value(QStringLiteral("option")).toInteger());
-        if (!option) {
-            // An option the core cannot set: the call is answered here, unperformed.
-            reply(m, errorReply(ENOPROTOOPT));
-            return true;
-        }
-        a.option = *option;
+        const qint64 level = m.value(QStringLiteral("level")).toInteger();
+        const qint64 number = m.value(QStringLiteral("option")).toInteger();
+        // Options the workbench names are its own; any other goes to the kernel as an int,
+        // which is what CPython passes for an int value (the stand-in sends only those).
+        const auto option = optionOf(level, number);
+        a.option = option.value_or(SocketOption::Integer);
+        a.optionLevel = int(level);
+        a.optionNumber = int(number);
         a.value = m.value(QStringLiteral("value")).toInteger();
         a.lingerSeconds = m.value(QStringLiteral("linger")).toInteger();
         break;
@@ -549,12 +549,10 @@ QString CallBridge::describe(const Call& call, AddressFamily family)
         args = QString::number(a.how);
         break;
     case CallKind::SetSockOpt:
-        args = QStringLiteral("%1, %2, %3")
-                   .arg(optionLevelName(a.option), optionName(a.option))
-                   .arg(a.value);
+        args = QStringLiteral("%1, %2, %3").arg(optionLevelName(a), optionName(a)).arg(a.value);
         break;
     case CallKind::GetSockOpt:
-        args = QStringLiteral("%1, %2").arg(optionLevelName(a.option), optionName(a.option));
+        args = QStringLiteral("%1, %2").arg(optionLevelName(a), optionName(a));
         break;
     case CallKind::SetBlocking:
         args = a.blocking ? QStringLiteral("True") : QStringLiteral("False");

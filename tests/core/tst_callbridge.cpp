@@ -119,7 +119,9 @@ private Q_SLOTS:
         Workbench bench;
         const RunResult bridged = runInWorkbench(bench, source);
         if (bridged.out != plain.out)
-            qWarning().noquote() << "stderr in the workbench:\n" << bridged.err;
+            qWarning().noquote() << "in the workbench:\n"
+                                 << bridged.out << "\nstderr:\n"
+                                 << bridged.err;
         QCOMPARE(bridged.out, plain.out);
         QCOMPARE(bridged.exitCode, plain.exitCode);
         QVERIFY(bridged.callsEnded);
@@ -439,6 +441,77 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\x01\0\0\0\x05\0\0\0')
 print(s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))
 print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
 s.close()
+print('END')
+)");
+    QTest::newRow("kernel errors, blocking modes, big sends, any int option")
+        << QStringLiteral(R"(import socket, threading, errno
+def show(label, f):
+    try:
+        r = f()
+        print(label, 'ok', r if not isinstance(r, socket.socket) else 'socket')
+    except Exception as e:
+        print(label, type(e).__name__, getattr(e, 'errno', None), e)
+s = socket.socket()
+show('accept unlistened', s.accept)
+s.bind(('127.0.0.1', 0))
+show('bind twice', lambda: s.bind(('127.0.0.1', 0)))
+t = socket.socket()
+show('addr in use', lambda: t.bind(s.getsockname()))
+t.close()
+s.listen()
+s.setblocking(False)
+show('accept nonblocking', s.accept)
+c = socket.socket()
+c.setblocking(False)
+show('connect_ex nonblocking', lambda: c.connect_ex(s.getsockname()))
+import select
+select.select([s], [], [], 5)
+s.setblocking(True)
+conn, _ = s.accept()
+select.select([], [c], [], 5)
+show('connect again', lambda: c.connect_ex(s.getsockname()))
+c.setblocking(True)
+show('peek', lambda: (conn.sendall(b'peekaboo'), c.recv(4, socket.MSG_PEEK), c.recv(100))[1:])
+got = []
+def reader():
+    n = 0
+    while True:
+        d = conn.recv(65536)
+        if not d:
+            break
+        n += len(d)
+    got.append(n)
+r = threading.Thread(target=reader)
+r.start()
+show('sendall 1 MiB', lambda: c.sendall(b'x' * (1 << 20)))
+c.shutdown(socket.SHUT_WR)
+r.join()
+print('reader got', got)
+show('send after shutdown', lambda: c.send(b'x'))
+conn.close()
+show('recv after peer close', lambda: c.recv(10))
+c.close()
+s.close()
+show('bad family', lambda: socket.socket(12345, socket.SOCK_STREAM))
+print(sorted(set(socket.getaddrinfo('localhost', 80))))
+k = socket.socket()
+show('keepidle', lambda: (k.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 30),
+                          k.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)))
+show('v6only on IPv4', lambda: k.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1))
+show('ttl', lambda: (k.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 7), k.getsockopt(socket.IPPROTO_IP, socket.IP_TTL, 4)))
+k.close()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+show('udp recvfrom timeout', lambda: (u.settimeout(0.05), u.recvfrom(10)))
+show('udp getpeername', u.getpeername)
+show('udp send unconnected', lambda: u.send(b'x'))
+u.close()
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
+print(sock.type, sock.gettimeout(), sock.getblocking())
+sock.close()
+socket.setdefaulttimeout(2.5)
+d = socket.socket()
+print(d.gettimeout(), socket.getdefaulttimeout())
+d.close()
 print('END')
 )");
     QTest::newRow("argument errors and kernel errors") << QStringLiteral(R"(import socket

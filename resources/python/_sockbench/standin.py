@@ -547,10 +547,13 @@ class socket:
         if raw is not None:
             if level == _real.SOL_SOCKET and optname == _real.SO_LINGER and len(raw) >= 8:
                 fields["value"], fields["linger"] = _struct.unpack("ii", raw[:8])
-            elif len(raw) >= 4:
-                fields["value"] = _struct.unpack("i", raw[:4])[0]
-            else:
+            elif len(raw) == 4:
+                fields["value"] = _struct.unpack("i", raw)[0]
+            elif len(raw) < 4:
                 raise OSError(_errno.EINVAL, _os.strerror(_errno.EINVAL))
+            else:
+                # A struct value (ip_mreq, timeval, ...): the workbench passes ints only.
+                raise OSError(_errno.ENOPROTOOPT, _os.strerror(_errno.ENOPROTOOPT))
         reply, _b, _f = self._call("setsockopt", **fields)
         _raise_for(reply)
 
