@@ -189,12 +189,12 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
                    returned(e, QStringLiteral("0"));
         return QStringLiteral("int value = %1;\nsetsockopt(%2, %3, %4, &value, sizeof value);")
                    .arg(a.value)
-                   .arg(fd, optionLevelName(a.option), optionName(a.option)) +
+                   .arg(fd, optionLevelName(a), optionName(a)) +
                returned(e, QStringLiteral("0"));
     case CallKind::GetSockOpt:
         return QStringLiteral("int value;\nsocklen_t len = sizeof value;\ngetsockopt(%1, %2, %3, "
                               "&value, &len);")
-                   .arg(fd, optionLevelName(a.option), optionName(a.option)) +
+                   .arg(fd, optionLevelName(a), optionName(a)) +
                returned(e, QStringLiteral("0, value = %1").arg(r.count));
     case CallKind::GetSockName:
     case CallKind::GetPeerName:

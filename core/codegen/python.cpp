@@ -28,10 +28,15 @@ QString payloadLiteral(const CallArgs& a)
     return bytesRepr(a.payload);
 }
 
-QString optionConstant(SocketOption option)
+QString optionConstant(const CallArgs& a)
 {
-    return QStringLiteral("socket.") + optionLevelName(option) + QStringLiteral(", socket.") +
-           optionName(option);
+    // An integer option without a well-known name is written as its numbers.
+    auto constant = [](const QString& name) {
+        bool number = false;
+        name.toInt(&number);
+        return number ? name : QStringLiteral("socket.") + name;
+    };
+    return constant(optionLevelName(a)) + QStringLiteral(", ") + constant(optionName(a));
 }
 
 QString timeoutLiteral(const std::optional<double>& timeout)
@@ -111,12 +116,12 @@ QString socketCall(const QString& socket, const Call& call, AddressFamily family
             // struct linger { int l_onoff; int l_linger; } as the bytes Python passes.
             const qint32 parts[2] = {static_cast<qint32>(a.value),
                                      static_cast<qint32>(a.lingerSeconds)};
-            return method(optionConstant(a.option) + QStringLiteral(", ") +
+            return method(optionConstant(a) + QStringLiteral(", ") +
                           bytesRepr(QByteArray(reinterpret_cast<const char*>(parts), 8)));
         }
-        return method(optionConstant(a.option) + QStringLiteral(", %1").arg(a.value));
+        return method(optionConstant(a) + QStringLiteral(", %1").arg(a.value));
     case CallKind::GetSockOpt:
-        return method(optionConstant(a.option));
+        return method(optionConstant(a));
     case CallKind::SetBlocking:
         return method(a.blocking ? QStringLiteral("True") : QStringLiteral("False"));
     case CallKind::SetTimeout:

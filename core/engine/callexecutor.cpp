@@ -81,10 +81,11 @@ Execution run(PosixSocket& socket, const Call& call, BlockingWait& wait)
     };
     switch (call.kind) {
     case CallKind::SetSockOpt:
-        out.result = socket.setOption(a.option, a.value, a.lingerSeconds);
+        out.result =
+            socket.setOption(a.option, a.value, a.lingerSeconds, a.optionLevel, a.optionNumber);
         break;
     case CallKind::GetSockOpt:
-        out.result = socket.getOption(a.option);
+        out.result = socket.getOption(a.option, a.optionLevel, a.optionNumber);
         break;
     case CallKind::Bind:
     case CallKind::Connect:

@@ -6,6 +6,7 @@
 #include "socketentry.h"
 
 #include <cerrno>
+#include <fcntl.h>
 #include <future>
 
 namespace sockbench {
@@ -454,6 +455,21 @@ QList<Workbench::SocketInfo> Workbench::sockets() const
     std::sort(out.begin(), out.end(),
               [](const SocketInfo& a, const SocketInfo& b) { return a.id < b.id; });
     return out;
+}
+
+int Workbench::duplicateDescriptor(SocketId socket) const
+{
+    const auto target = entry(socket);
+    if (!target) {
+        errno = EBADF;
+        return -1;
+    }
+    const SocketEntry::Use use(*target);
+    if (!use) {
+        errno = EBADF;
+        return -1;
+    }
+    return ::fcntl(use->fd(), F_DUPFD_CLOEXEC, 0);
 }
 
 std::optional<Workbench::SocketInfo> Workbench::socket(SocketId id) const

@@ -80,6 +80,13 @@ public:
     // nothing done, for a socket that is open or not yet closed.
     bool forget(SocketId socket);
 
+    // A duplicate (F_DUPFD_CLOEXEC) of the socket's descriptor, owned by the caller, for
+    // another process to wait on (select/poll) - never for calls, which go through
+    // submit(). Taken under the socket's use guard, so it cannot race close(): -1 with
+    // errno EBADF once close() has begun (or for an unknown id), or dup's own errno.
+    // Safe from any thread; never blocks on a call.
+    int duplicateDescriptor(SocketId socket) const;
+
     QList<SocketInfo> sockets() const;
     std::optional<SocketInfo> socket(SocketId id) const;
     // Calls submitted and not yet finished.

@@ -1,6 +1,8 @@
 #include "call.h"
 
 #include <array>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <utility>
 
@@ -137,6 +139,75 @@ QString optionLevelName(SocketOption option)
         if (entry.option == option)
             return QString::fromLatin1(entry.level);
     return {};
+}
+
+namespace {
+
+struct IntegerOption {
+    int level;
+    int number;
+    const char* levelName;
+    const char* name;
+};
+
+// Well-known integer options, for names on screen and in exported code.
+const IntegerOption kIntegerOptions[] = {
+    {SOL_SOCKET, SO_RCVLOWAT, "SOL_SOCKET", "SO_RCVLOWAT"},
+    {SOL_SOCKET, SO_SNDLOWAT, "SOL_SOCKET", "SO_SNDLOWAT"},
+    {SOL_SOCKET, SO_OOBINLINE, "SOL_SOCKET", "SO_OOBINLINE"},
+    {SOL_SOCKET, SO_DONTROUTE, "SOL_SOCKET", "SO_DONTROUTE"},
+    {SOL_SOCKET, SO_PRIORITY, "SOL_SOCKET", "SO_PRIORITY"},
+    {SOL_SOCKET, SO_DOMAIN, "SOL_SOCKET", "SO_DOMAIN"},
+    {SOL_SOCKET, SO_PROTOCOL, "SOL_SOCKET", "SO_PROTOCOL"},
+    {IPPROTO_TCP, TCP_MAXSEG, "IPPROTO_TCP", "TCP_MAXSEG"},
+    {IPPROTO_TCP, TCP_KEEPIDLE, "IPPROTO_TCP", "TCP_KEEPIDLE"},
+    {IPPROTO_TCP, TCP_KEEPINTVL, "IPPROTO_TCP", "TCP_KEEPINTVL"},
+    {IPPROTO_TCP, TCP_KEEPCNT, "IPPROTO_TCP", "TCP_KEEPCNT"},
+    {IPPROTO_TCP, TCP_QUICKACK, "IPPROTO_TCP", "TCP_QUICKACK"},
+    {IPPROTO_TCP, TCP_USER_TIMEOUT, "IPPROTO_TCP", "TCP_USER_TIMEOUT"},
+    {IPPROTO_IP, IP_TTL, "IPPROTO_IP", "IP_TTL"},
+    {IPPROTO_IP, IP_TOS, "IPPROTO_IP", "IP_TOS"},
+    {IPPROTO_IP, IP_MULTICAST_TTL, "IPPROTO_IP", "IP_MULTICAST_TTL"},
+    {IPPROTO_IP, IP_MULTICAST_LOOP, "IPPROTO_IP", "IP_MULTICAST_LOOP"},
+    {IPPROTO_IPV6, IPV6_V6ONLY, "IPPROTO_IPV6", "IPV6_V6ONLY"},
+    {IPPROTO_IPV6, IPV6_UNICAST_HOPS, "IPPROTO_IPV6", "IPV6_UNICAST_HOPS"},
+};
+
+QString levelText(int level)
+{
+    switch (level) {
+    case SOL_SOCKET:
+        return QStringLiteral("SOL_SOCKET");
+    case IPPROTO_IP:
+        return QStringLiteral("IPPROTO_IP");
+    case IPPROTO_TCP:
+        return QStringLiteral("IPPROTO_TCP");
+    case IPPROTO_UDP:
+        return QStringLiteral("IPPROTO_UDP");
+    case IPPROTO_IPV6:
+        return QStringLiteral("IPPROTO_IPV6");
+    default:
+        return QString::number(level);
+    }
+}
+
+} // namespace
+
+QString optionName(const CallArgs& args)
+{
+    if (args.option != SocketOption::Integer)
+        return optionName(args.option);
+    for (const auto& known : kIntegerOptions)
+        if (known.level == args.optionLevel && known.number == args.optionNumber)
+            return QString::fromLatin1(known.name);
+    return QString::number(args.optionNumber);
+}
+
+QString optionLevelName(const CallArgs& args)
+{
+    if (args.option != SocketOption::Integer)
+        return optionLevelName(args.option);
+    return levelText(args.optionLevel);
 }
 
 std::optional<SocketOption> optionFromName(const QString& name)

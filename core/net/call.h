@@ -66,10 +66,18 @@ enum class SocketOption : quint8 {
     Type,
     AcceptConn,
     TcpNoDelay,
+    // Any other option whose value is a C int (IPV6_V6ONLY, TCP_KEEPIDLE, IP_TTL, ...):
+    // CallArgs::optionLevel and optionNumber say which, as the numbers the kernel takes.
+    Integer,
 };
 QString optionName(SocketOption option);      // "SO_REUSEADDR", "TCP_NODELAY"
 QString optionLevelName(SocketOption option); // "SOL_SOCKET", "IPPROTO_TCP"
 std::optional<SocketOption> optionFromName(const QString& name);
+struct CallArgs;
+// The names of the option a call sets or gets: for SocketOption::Integer, the constant's
+// name when it is a well-known one ("IPV6_V6ONLY", "IPPROTO_IPV6"), else its number.
+QString optionName(const CallArgs& args);
+QString optionLevelName(const CallArgs& args);
 
 // What the program asked for, as the program said it: host text is resolved on the
 // worker, exactly where Python's socket module resolves it.
@@ -92,6 +100,8 @@ struct CallArgs {
     std::optional<int> backlog; // nullopt: Python's default
     // setsockopt / getsockopt
     SocketOption option = SocketOption::ReuseAddr;
+    int optionLevel = 0;      // SocketOption::Integer: the level (IPPROTO_IPV6, ...)
+    int optionNumber = 0;     // SocketOption::Integer: the option (IPV6_V6ONLY, ...)
     qint64 value = 0;         // integer options; SO_LINGER: l_onoff
     qint64 lingerSeconds = 0; // SO_LINGER: l_linger
     // send / sendall / sendto: payload repeated `repeat` times (b'x' * 1000 is one byte

@@ -62,9 +62,11 @@ struct NativeOption {
     int name;
 };
 
-NativeOption nativeOption(SocketOption option)
+NativeOption nativeOption(SocketOption option, int level, int number)
 {
     switch (option) {
+    case SocketOption::Integer:
+        return {level, number};
     case SocketOption::ReuseAddr:
         return {SOL_SOCKET, SO_REUSEADDR};
     case SocketOption::ReusePort:
@@ -477,9 +479,10 @@ CallResult PosixSocket::peerAddress() const
     return result;
 }
 
-CallResult PosixSocket::setOption(SocketOption option, qint64 value, qint64 lingerSeconds)
+CallResult PosixSocket::setOption(SocketOption option, qint64 value, qint64 lingerSeconds,
+                                  int level, int number)
 {
-    const auto native = nativeOption(option);
+    const auto native = nativeOption(option, level, number);
     int rc = 0;
     if (option == SocketOption::Linger) {
         linger l{};
@@ -498,9 +501,9 @@ CallResult PosixSocket::setOption(SocketOption option, qint64 value, qint64 ling
     return {};
 }
 
-CallResult PosixSocket::getOption(SocketOption option) const
+CallResult PosixSocket::getOption(SocketOption option, int level, int number) const
 {
-    const auto native = nativeOption(option);
+    const auto native = nativeOption(option, level, number);
     CallResult result;
     if (option == SocketOption::Linger) {
         linger l{};

@@ -76,8 +76,10 @@ public:
     CallResult close();
     CallResult localAddress() const;
     CallResult peerAddress() const;
-    CallResult setOption(SocketOption option, qint64 value, qint64 lingerSeconds);
-    CallResult getOption(SocketOption option) const;
+    // SocketOption::Integer takes its level and number from the last two arguments.
+    CallResult setOption(SocketOption option, qint64 value, qint64 lingerSeconds, int level = 0,
+                         int number = 0);
+    CallResult getOption(SocketOption option, int level = 0, int number = 0) const;
 
     // Largest recv size and payload accepted per call: a clear error beyond it, never an
     // allocation that takes the machine down.

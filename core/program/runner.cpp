@@ -225,7 +225,7 @@ struct Runner::Impl {
                         qint64(frame.message.value(QStringLiteral("tid")).toDouble()),
                         frame.message.value(QStringLiteral("actor")).toString());
                 }
-                return raw->bridge->handle(frame);
+                return raw->bridge->handleFrame(frame);
             });
             QObject::connect(host->bridge.get(), &CallBridge::callStarted, q,
                              [this, i, gen](qint64 tid, CallId call, const QString& text) {
@@ -233,7 +233,7 @@ struct Runner::Impl {
                                      onCallStarted(i, tid, call, text);
                              });
             QObject::connect(host->bridge.get(), &CallBridge::callEnded, q,
-                             [this, i, gen](qint64 tid, CallId call) {
+                             [this, i, gen](qint64 tid, CallId call, const Event&) {
                                  if (gen == generation)
                                      onCallEnded(i, tid, call);
                              });
@@ -280,11 +280,11 @@ struct Runner::Impl {
     void stopAll()
     {
         ++generation;
-        for (auto& host : hosts)
+        for (auto& host : hosts) {
             host->process->kill();
-        // The backends are gone: close what they left open (their duplicates died with them).
-        for (SocketId socket : std::as_const(sockets))
-            workbench.submit(socket, Call{CallKind::Close, {}}, QStringLiteral("reset"));
+            // The backend is gone: close what it left open (its duplicates died with it).
+            host->bridge->closeAll();
+        }
         sockets.clear();
         socketNames.clear();
         hasTimeout.clear();

@@ -193,8 +193,12 @@ QJsonObject argsToJson(const CallArgs& a)
         o.insert(QStringLiteral("type_filter"), a.typeFilter);
     if (a.backlog)
         o.insert(QStringLiteral("backlog"), *a.backlog);
-    if (a.option != d.option)
+    if (a.option == SocketOption::Integer) {
+        o.insert(QStringLiteral("option_level"), a.optionLevel);
+        o.insert(QStringLiteral("option_number"), a.optionNumber);
+    } else if (a.option != d.option) {
         o.insert(QStringLiteral("option"), optionName(a.option));
+    }
     if (a.value)
         o.insert(QStringLiteral("value"), double(a.value));
     if (a.lingerSeconds)
@@ -232,7 +236,11 @@ CallArgs argsFromJson(Reader& r)
     a.typeFilter = int(r.integer("type_filter"));
     if (r.has("backlog"))
         a.backlog = int(r.integer("backlog"));
-    if (r.has("option")) {
+    if (r.has("option_number")) {
+        a.option = SocketOption::Integer;
+        a.optionLevel = int(r.integer("option_level"));
+        a.optionNumber = int(r.integer("option_number"));
+    } else if (r.has("option")) {
         if (auto option = optionFromName(r.text("option")))
             a.option = *option;
         else

@@ -73,9 +73,9 @@ QString call(const Event& event)
                                           : QString::number(a.how));
     }
     case CallKind::SetSockOpt:
-        return QStringLiteral("setsockopt(%1, %2)").arg(optionName(a.option)).arg(a.value);
+        return QStringLiteral("setsockopt(%1, %2)").arg(optionName(a)).arg(a.value);
     case CallKind::GetSockOpt:
-        return QStringLiteral("getsockopt(%1)").arg(optionName(a.option));
+        return QStringLiteral("getsockopt(%1)").arg(optionName(a));
     case CallKind::SetTimeout:
         return a.timeout ? QStringLiteral("settimeout(%1)").arg(*a.timeout)
                          : QStringLiteral("settimeout(None)");

@@ -111,8 +111,8 @@ QList<Field> arguments(const Event& e)
         fields.append({QStringLiteral("proto"), QString::number(a.proto)});
         break;
     case CallKind::SetSockOpt:
-        fields.append({QStringLiteral("level"), optionLevelName(a.option)});
-        fields.append({QStringLiteral("optname"), optionName(a.option)});
+        fields.append({QStringLiteral("level"), optionLevelName(a)});
+        fields.append({QStringLiteral("optname"), optionName(a)});
         if (a.option == SocketOption::Linger) {
             fields.append({QStringLiteral("l_onoff"), QString::number(a.value)});
             fields.append(
@@ -122,8 +122,8 @@ QList<Field> arguments(const Event& e)
         }
         break;
     case CallKind::GetSockOpt:
-        fields.append({QStringLiteral("level"), optionLevelName(a.option)});
-        fields.append({QStringLiteral("optname"), optionName(a.option)});
+        fields.append({QStringLiteral("level"), optionLevelName(a)});
+        fields.append({QStringLiteral("optname"), optionName(a)});
         break;
     case CallKind::Bind:
     case CallKind::Connect:

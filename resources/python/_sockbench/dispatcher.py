@@ -14,7 +14,9 @@ from .channel import Closed
 class Dispatcher:
     def __init__(self, channel):
         self.channel = channel
-        self._lock = threading.Lock()
+        # Re-entrant: a socket collected by the garbage collector may close itself (a
+        # request) from a __del__ that runs while this thread holds the lock.
+        self._lock = threading.RLock()
         self._next_id = 1
         self._waiting = {}  # id -> [event, reply]
         self._handlers = {}

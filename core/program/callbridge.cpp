@@ -1,0 +1,578 @@
+#include "callbridge.h"
+
+#include "net/calls.h"
+
+#include <QJsonArray>
+
+#include <cerrno>
+#include <cstring>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace sockbench::program {
+
+namespace {
+
+const QString kT = QStringLiteral("t");
+
+std::optional<SocketOption> optionOf(qint64 level, qint64 option)
+{
+    if (level == SOL_SOCKET) {
+        switch (option) {
+        case SO_REUSEADDR:
+            return SocketOption::ReuseAddr;
+        case SO_REUSEPORT:
+            return SocketOption::ReusePort;
+        case SO_LINGER:
+            return SocketOption::Linger;
+        case SO_RCVBUF:
+            return SocketOption::RcvBuf;
+        case SO_SNDBUF:
+            return SocketOption::SndBuf;
+        case SO_BROADCAST:
+            return SocketOption::Broadcast;
+        case SO_KEEPALIVE:
+            return SocketOption::KeepAlive;
+        case SO_ERROR:
+            return SocketOption::Error;
+        case SO_TYPE:
+            return SocketOption::Type;
+        case SO_ACCEPTCONN:
+            return SocketOption::AcceptConn;
+        default:
+            return std::nullopt;
+        }
+    }
+    if (level == IPPROTO_TCP && option == TCP_NODELAY)
+        return SocketOption::TcpNoDelay;
+    return std::nullopt;
+}
+
+// The protocol's address: ["host", port], ["host", port, flowinfo, scope_id] or
+// {"unix": "hex"}; into the call's arguments as the program gave it.
+void addressInto(CallArgs& a, const QJsonValue& value)
+{
+    if (value.isObject()) {
+        // The resolver makes the path's bytes from the text again (UTF-8): a path that is
+        // not UTF-8 does not survive the trip.
+        a.host = QString::fromUtf8(QByteArray::fromHex(
+            value.toObject().value(QStringLiteral("unix")).toString().toLatin1()));
+        return;
+    }
+    const QJsonArray parts = value.toArray();
+    a.host = parts.at(0).toString();
+    a.port = parts.at(1).toInteger();
+    if (parts.size() > 2)
+        a.flowInfo = quint32(parts.at(2).toInteger());
+    if (parts.size() > 3)
+        a.scopeId = quint32(parts.at(3).toInteger());
+}
+
+QJsonValue addressJson(const Endpoint& address)
+{
+    switch (address.family()) {
+    case AddressFamily::Unspecified:
+        return QJsonValue::Null;
+    case AddressFamily::Unix:
+        return QJsonObject{{QStringLiteral("unix"), QString::fromLatin1(address.path().toHex())}};
+    case AddressFamily::Inet4:
+        return QJsonArray{address.host(), int(address.port())};
+    case AddressFamily::Inet6:
+        return QJsonArray{address.host(), int(address.port()), qint64(address.flowInfo()),
+                          qint64(address.scopeId())};
+    }
+    return QJsonValue::Null;
+}
+
+QJsonObject errorReply(int number)
+{
+    return {{QStringLiteral("outcome"), QStringLiteral("error")},
+            {QStringLiteral("errno"), number},
+            {QStringLiteral("message"), QString::fromLocal8Bit(::strerror(number))}};
+}
+
+QString invalidException(const QString& message)
+{
+    if (message.startsWith(QLatin1String("negative buffersize")) ||
+        message.startsWith(QLatin1String("buffer too small")) ||
+        message.startsWith(QLatin1String("Timeout value")))
+        return QStringLiteral("ValueError");
+    if (message.contains(QLatin1String("port must be 0-65535")))
+        return QStringLiteral("OverflowError");
+    return QStringLiteral("OSError");
+}
+
+// The `ret` frame for a finished call (without id), and the bytes it carries.
+QJsonObject resultJson(const Event& e, QByteArray* blob)
+{
+    const CallResult& r = e.result;
+    QJsonObject out;
+    switch (r.outcome) {
+    case Outcome::Ok:
+        out.insert(QStringLiteral("outcome"), QStringLiteral("ok"));
+        break;
+    case Outcome::Error:
+        out.insert(QStringLiteral("outcome"),
+                   r.errorDomain == ErrorDomain::AddrInfo     ? QStringLiteral("gaierror")
+                   : r.errorDomain == ErrorDomain::HostLookup ? QStringLiteral("herror")
+                                                              : QStringLiteral("error"));
+        out.insert(QStringLiteral("errno"), r.errorNumber);
+        out.insert(QStringLiteral("message"), r.message);
+        break;
+    case Outcome::Timeout:
+        out.insert(QStringLiteral("outcome"), QStringLiteral("timeout"));
+        break;
+    case Outcome::Interrupted:
+        out.insert(QStringLiteral("outcome"), QStringLiteral("interrupted"));
+        out.insert(QStringLiteral("message"), r.message);
+        break;
+    case Outcome::Invalid:
+        out.insert(QStringLiteral("outcome"), QStringLiteral("invalid"));
+        out.insert(QStringLiteral("exception"), invalidException(r.message));
+        out.insert(QStringLiteral("message"), r.message);
+        break;
+    }
+    if (r.partial) {
+        out.insert(QStringLiteral("partial"), true);
+        out.insert(QStringLiteral("count"), r.count);
+    }
+    if (!r.ok())
+        return out;
+    switch (e.request.kind) {
+    case CallKind::Socket:
+        out.insert(QStringLiteral("sock"), qint64(r.newSocket.value));
+        break;
+    case CallKind::Accept:
+        out.insert(QStringLiteral("sock"), qint64(r.newSocket.value));
+        out.insert(QStringLiteral("addr"), addressJson(r.address));
+        break;
+    case CallKind::Send:
+    case CallKind::SendAll:
+    case CallKind::SendTo:
+    case CallKind::ConnectEx:
+        out.insert(QStringLiteral("count"), r.count);
+        break;
+    case CallKind::GetSockOpt:
+        out.insert(QStringLiteral("count"), r.count);
+        out.insert(QStringLiteral("linger"), r.lingerSeconds);
+        break;
+    case CallKind::Recv:
+        *blob = r.data;
+        break;
+    case CallKind::RecvInto:
+        *blob = r.data;
+        out.insert(QStringLiteral("count"), r.count);
+        break;
+    case CallKind::RecvFrom:
+        *blob = r.data;
+        out.insert(QStringLiteral("addr"), addressJson(r.address));
+        break;
+    case CallKind::RecvFromInto:
+        *blob = r.data;
+        out.insert(QStringLiteral("count"), r.count);
+        out.insert(QStringLiteral("addr"), addressJson(r.address));
+        break;
+    case CallKind::GetSockName:
+    case CallKind::GetPeerName:
+        out.insert(QStringLiteral("addr"), addressJson(r.address));
+        break;
+    case CallKind::GetAddrInfo: {
+        QJsonArray entries;
+        for (const AddrInfoEntry& entry : r.addrInfo)
+            entries.append(QJsonArray{entry.family, entry.socketType, entry.protocol,
+                                      entry.canonicalName, addressJson(entry.address)});
+        out.insert(QStringLiteral("addrinfo"), entries);
+        break;
+    }
+    case CallKind::GetHostByAddr:
+        out.insert(QStringLiteral("hostent"),
+                   QJsonArray{r.hostEntry.name, QJsonArray::fromStringList(r.hostEntry.aliases),
+                              QJsonArray::fromStringList(r.hostEntry.addresses)});
+        break;
+    case CallKind::GetHostByName:
+    case CallKind::GetHostName:
+        out.insert(QStringLiteral("text"), r.text);
+        break;
+    default:
+        break;
+    }
+    return out;
+}
+
+QString bytesText(const QByteArray& data)
+{
+    if (data.size() > 24)
+        return QStringLiteral("<%1 bytes>").arg(data.size());
+    QString out = QStringLiteral("b'");
+    for (char c : data) {
+        const auto u = quint8(c);
+        if (c == '\\' || c == '\'') {
+            out += QLatin1Char('\\');
+            out += QLatin1Char(c);
+        } else if (c == '\n')
+            out += QStringLiteral("\\n");
+        else if (c == '\r')
+            out += QStringLiteral("\\r");
+        else if (u >= 0x20 && u < 0x7f)
+            out += QLatin1Char(c);
+        else
+            out += QStringLiteral("\\x%1").arg(u, 2, 16, QLatin1Char('0'));
+    }
+    return out + QLatin1Char('\'');
+}
+
+} // namespace
+
+struct CallBridge::Shared {
+    Workbench* workbench = nullptr;
+    ActorOf actorOf;
+    // guards owner and backend, null once the bridge is gone; held while a frame is
+    // handled, so the bridge cannot go away under it (recursive: replies take it again)
+    std::recursive_mutex lifeMutex;
+    CallBridge* owner = nullptr;
+    BackendProcess* backend = nullptr;
+    bool send(const QJsonObject& message, const QByteArray& blob = {}, int fd = -1)
+    {
+        // The backend makes its channel in start(), before any frame can arrive.
+        return backend && backend->send(message, blob, fd);
+    }
+    // guards calls and sockets; recursive so that a receiver connected directly to
+    // callStarted may ask threadOf() from inside the emission
+    mutable std::recursive_mutex callsMutex;
+    QHash<CallId, qint64> calls; // running call -> the thread that made it
+    QSet<SocketId> sockets;      // the program's sockets not closed yet
+};
+
+CallBridge::CallBridge(Workbench& workbench, BackendProcess& backend, ActorOf actorOf,
+                       QObject* parent)
+    : QObject(parent)
+    , m_workbench(workbench)
+    , m_shared(std::make_shared<Shared>())
+{
+    m_shared->workbench = &workbench;
+    m_shared->actorOf = std::move(actorOf);
+    m_shared->owner = this;
+    m_shared->backend = &backend;
+    backend.setFrameHandler(frameHandler());
+}
+
+CallBridge::~CallBridge()
+{
+    const std::lock_guard lock(m_shared->lifeMutex);
+    m_shared->owner = nullptr;
+    m_shared->backend = nullptr;
+}
+
+std::function<bool(Channel::Frame&)> CallBridge::frameHandler()
+{
+    // Holds the shared part, not the bridge: the backend may outlive the bridge.
+    return [s = m_shared](Channel::Frame& frame) {
+        const std::lock_guard lock(s->lifeMutex);
+        return s->owner && s->owner->handleFrame(frame);
+    };
+}
+
+void CallBridge::reply(const QJsonObject& request, const QJsonObject& answer)
+{
+    QJsonObject out = answer;
+    out.insert(kT, QStringLiteral("ret"));
+    out.insert(QStringLiteral("id"), request.value(QStringLiteral("id")));
+    const std::lock_guard lock(m_shared->lifeMutex);
+    m_shared->send(out);
+}
+
+bool CallBridge::handleFrame(Channel::Frame& frame)
+{
+    const QJsonObject& m = frame.message;
+    if (m.value(kT).toString() != QLatin1String("call"))
+        return false;
+    for (int fd : frame.fds) // the backend never sends one with a call
+        ::close(fd);
+    frame.fds.clear();
+
+    const QString op = m.value(QStringLiteral("op")).toString();
+    const auto kind = callKindFromName(op);
+    if (!kind) {
+        reply(m, {{QStringLiteral("outcome"), QStringLiteral("invalid")},
+                  {QStringLiteral("exception"), QStringLiteral("OSError")},
+                  {QStringLiteral("message"),
+                   QStringLiteral("the workbench has no call %1()").arg(op)}});
+        return true;
+    }
+    const qint64 tid = m.value(QStringLiteral("tid")).toInteger();
+    const SocketId socket{quint32(m.value(QStringLiteral("sock")).toInteger())};
+    AddressFamily family = AddressFamily::Inet4;
+    if (socket.isValid())
+        if (const auto info = m_workbench.socket(socket))
+            family = info->family;
+
+    Call call;
+    call.kind = *kind;
+    CallArgs& a = call.args;
+    a.flags = int(m.value(QStringLiteral("flags")).toInteger());
+    switch (*kind) {
+    case CallKind::Socket: {
+        const auto f = fromNativeFamily(int(m.value(QStringLiteral("family")).toInteger()));
+        if (!f || *f == AddressFamily::Unspecified) {
+            reply(m, errorReply(EAFNOSUPPORT));
+            return true;
+        }
+        const qint64 type = m.value(QStringLiteral("type")).toInteger();
+        if (type != SOCK_STREAM && type != SOCK_DGRAM) {
+            // The workbench makes stream and datagram sockets only.
+            reply(m, errorReply(ESOCKTNOSUPPORT));
+            return true;
+        }
+        a.family = *f;
+        family = *f;
+        a.type = type == SOCK_STREAM ? SocketType::Stream : SocketType::Datagram;
+        a.proto = int(m.value(QStringLiteral("proto")).toInteger());
+        break;
+    }
+    case CallKind::Bind:
+    case CallKind::Connect:
+    case CallKind::ConnectEx:
+        addressInto(a, m.value(QStringLiteral("addr")));
+        break;
+    case CallKind::SendTo:
+        addressInto(a, m.value(QStringLiteral("addr")));
+        a.payload = frame.blob;
+        break;
+    case CallKind::Send:
+    case CallKind::SendAll:
+        a.payload = frame.blob;
+        break;
+    case CallKind::Listen:
+        if (m.contains(QStringLiteral("backlog")))
+            a.backlog = int(m.value(QStringLiteral("backlog")).toInteger());
+        break;
+    case CallKind::Recv:
+    case CallKind::RecvFrom:
+        a.size = m.value(QStringLiteral("size")).toInteger();
+        break;
+    case CallKind::RecvInto:
+    case CallKind::RecvFromInto:
+        a.size = m.value(QStringLiteral("size")).toInteger();
+        a.bufferSize = m.value(QStringLiteral("buffer_size")).toInteger();
+        break;
+    case CallKind::Shutdown:
+        a.how = int(m.value(QStringLiteral("how")).toInteger());
+        break;
+    case CallKind::SetSockOpt:
+    case CallKind::GetSockOpt: {
+        const qint64 level = m.value(QStringLiteral("level")).toInteger();
+        const qint64 number = m.value(QStringLiteral("option")).toInteger();
+        // Options the workbench names are its own; any other goes to the kernel as an int,
+        // which is what CPython passes for an int value (the stand-in sends only those).
+        const auto option = optionOf(level, number);
+        a.option = option.value_or(SocketOption::Integer);
+        a.optionLevel = int(level);
+        a.optionNumber = int(number);
+        a.value = m.value(QStringLiteral("value")).toInteger();
+        a.lingerSeconds = m.value(QStringLiteral("linger")).toInteger();
+        break;
+    }
+    case CallKind::SetBlocking:
+        a.blocking = m.value(QStringLiteral("blocking")).toBool();
+        break;
+    case CallKind::SetTimeout: {
+        const QJsonValue t = m.value(QStringLiteral("timeout"));
+        if (!t.isNull() && !t.isUndefined())
+            a.timeout = t.toDouble();
+        break;
+    }
+    case CallKind::GetAddrInfo: {
+        const QJsonValue host = m.value(QStringLiteral("host"));
+        a.hostIsNone = host.isNull();
+        a.host = host.toString();
+        a.service = m.value(QStringLiteral("service")).toString();
+        const auto f = fromNativeFamily(int(m.value(QStringLiteral("family")).toInteger()));
+        if (!f) {
+            reply(m,
+                  {{QStringLiteral("outcome"), QStringLiteral("gaierror")},
+                   {QStringLiteral("errno"), EAI_FAMILY},
+                   {QStringLiteral("message"), QString::fromLocal8Bit(gai_strerror(EAI_FAMILY))}});
+            return true;
+        }
+        a.family = *f;
+        a.typeFilter = int(m.value(QStringLiteral("type")).toInteger());
+        a.proto = int(m.value(QStringLiteral("proto")).toInteger());
+        break;
+    }
+    case CallKind::GetHostByName:
+    case CallKind::GetHostByAddr:
+        a.host = m.value(QStringLiteral("host")).toString();
+        break;
+    default:
+        break;
+    }
+
+    const QString actor = m_shared->actorOf ? m_shared->actorOf(tid) : QStringLiteral("main");
+    const CallKind callKind = *kind;
+    std::weak_ptr<Shared> weak = m_shared;
+    const QJsonValue id = m.value(QStringLiteral("id"));
+    auto done = [weak, id, callKind](const Event& e) {
+        const auto s = weak.lock();
+        if (!s)
+            return;
+        qint64 callerTid = 0;
+        const bool made = (callKind == CallKind::Socket || callKind == CallKind::Accept) &&
+                          e.result.ok() && e.result.newSocket.isValid();
+        {
+            // Waits for handleFrame() to have recorded the call and said it started.
+            const std::lock_guard lock(s->callsMutex);
+            callerTid = s->calls.take(e.call);
+            if (made)
+                s->sockets.insert(e.result.newSocket);
+            if (callKind == CallKind::Close)
+                s->sockets.remove(e.socket);
+        }
+        QByteArray blob;
+        QJsonObject answer = resultJson(e, &blob);
+        int fd = -1;
+        if (made) {
+            fd = s->workbench->duplicateDescriptor(e.result.newSocket);
+            if (fd < 0) {
+                const int error = errno;
+                answer = errorReply(error);
+                s->workbench->submit(e.result.newSocket, calls::close(), e.actor);
+            } else {
+                answer.insert(QStringLiteral("fd"), true);
+            }
+        }
+        answer.insert(kT, QStringLiteral("ret"));
+        answer.insert(QStringLiteral("id"), id);
+        {
+            const std::lock_guard lock(s->lifeMutex);
+            if (s->owner)
+                Q_EMIT s->owner->callEnded(callerTid, e.call, e);
+            s->send(answer, blob, fd);
+        }
+        if (fd >= 0)
+            ::close(fd);
+    };
+
+    const std::lock_guard lock(m_shared->callsMutex);
+    const Workbench::Ticket ticket = m_workbench.submit(socket, call, actor, std::move(done));
+    m_shared->calls.insert(ticket.call, tid);
+    Q_EMIT callStarted(tid, ticket.call, describe(call, family));
+    return true;
+}
+
+std::optional<qint64> CallBridge::threadOf(CallId call) const
+{
+    const std::lock_guard lock(m_shared->callsMutex);
+    const auto it = m_shared->calls.constFind(call);
+    if (it == m_shared->calls.cend())
+        return std::nullopt;
+    return *it;
+}
+
+QList<CallId> CallBridge::pendingCalls() const
+{
+    const std::lock_guard lock(m_shared->callsMutex);
+    return m_shared->calls.keys();
+}
+
+QSet<SocketId> CallBridge::sockets() const
+{
+    const std::lock_guard lock(m_shared->callsMutex);
+    return m_shared->sockets;
+}
+
+void CallBridge::interruptAll()
+{
+    for (CallId call : pendingCalls())
+        m_workbench.interrupt(call);
+}
+
+void CallBridge::closeAll()
+{
+    interruptAll();
+    std::weak_ptr<Shared> weak = m_shared;
+    for (SocketId socket : sockets()) {
+        const auto info = m_workbench.socket(socket);
+        m_workbench.submit(socket, calls::close(), info ? info->actor : QString(),
+                           [weak](const Event& e) {
+                               if (const auto s = weak.lock()) {
+                                   const std::lock_guard lock(s->callsMutex);
+                                   s->sockets.remove(e.socket);
+                               }
+                           });
+    }
+}
+
+QString CallBridge::describe(const Call& call, AddressFamily family)
+{
+    const CallArgs& a = call.args;
+    const QString name = callName(call.kind);
+    auto address = [&] {
+        if (family == AddressFamily::Unix)
+            return a.host.startsWith(QLatin1Char('\0')) ? bytesText(a.host.toUtf8())
+                                                        : QStringLiteral("'%1'").arg(a.host);
+        return QStringLiteral("('%1', %2)").arg(a.host).arg(a.port);
+    };
+    QString args;
+    switch (call.kind) {
+    case CallKind::Socket:
+        args = QStringLiteral("%1, %2").arg(familyName(a.family), socketTypeName(a.type));
+        break;
+    case CallKind::Bind:
+    case CallKind::Connect:
+    case CallKind::ConnectEx:
+        args = address();
+        break;
+    case CallKind::Listen:
+        args = a.backlog ? QString::number(*a.backlog) : QString();
+        break;
+    case CallKind::Send:
+    case CallKind::SendAll:
+        args = bytesText(a.payload);
+        break;
+    case CallKind::SendTo:
+        args = bytesText(a.payload) + QStringLiteral(", ") + address();
+        break;
+    case CallKind::Recv:
+    case CallKind::RecvFrom:
+        args = QString::number(a.size);
+        break;
+    case CallKind::RecvInto:
+    case CallKind::RecvFromInto:
+        args = QStringLiteral("<buffer of %1>").arg(a.bufferSize);
+        if (a.size)
+            args += QStringLiteral(", %1").arg(a.size);
+        break;
+    case CallKind::Shutdown:
+        args = QString::number(a.how);
+        break;
+    case CallKind::SetSockOpt:
+        args = QStringLiteral("%1, %2, %3").arg(optionLevelName(a), optionName(a)).arg(a.value);
+        break;
+    case CallKind::GetSockOpt:
+        args = QStringLiteral("%1, %2").arg(optionLevelName(a), optionName(a));
+        break;
+    case CallKind::SetBlocking:
+        args = a.blocking ? QStringLiteral("True") : QStringLiteral("False");
+        break;
+    case CallKind::SetTimeout:
+        args = a.timeout ? QString::number(*a.timeout) : QStringLiteral("None");
+        break;
+    case CallKind::GetAddrInfo:
+        args = QStringLiteral("%1, %2").arg(
+            a.hostIsNone ? QStringLiteral("None") : QStringLiteral("'%1'").arg(a.host),
+            a.service.isEmpty() ? QStringLiteral("None") : a.service);
+        break;
+    case CallKind::GetHostByName:
+    case CallKind::GetHostByAddr:
+        args = QStringLiteral("'%1'").arg(a.host);
+        break;
+    default:
+        break;
+    }
+    return QStringLiteral("%1(%2)").arg(name, args);
+}
+
+} // namespace sockbench::program
