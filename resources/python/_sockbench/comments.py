@@ -133,6 +133,7 @@ class Description:
         self.notes = {}      # first line -> dict
         self.statements = []
         self.steps = []      # (actor, node, note) for every top-level statement, in order
+        self.narration_lines = {}  # first line -> the narration's comment lines, as written
 
     def as_json(self):
         return {
@@ -264,6 +265,12 @@ class _Tracker:
                 note["pause"] = True
             elif c.kind == "background":
                 note["background"] = True
+        lines = list(note["narration"])
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        while lines and not lines[-1].strip():
+            lines.pop()
+        self.d.narration_lines[first] = lines
         # Lines joined into paragraphs; a lone `#` separates them.
         paragraphs, current = [], []
         for text in note["narration"]:
