@@ -31,10 +31,15 @@ _CHANGING = {"bind", "listen", "connect", "connect_ex", "close", "shutdown", "se
 
 
 def _prelude(name):
-    base = os.environ.get("SOCKBENCH_EXPORT_DIR") or os.path.join(
-        os.path.dirname(os.path.dirname(_HERE)), "export")
-    with open(os.path.join(base, name), encoding="utf-8") as f:
-        return f.read()
+    """resources/export/NAME: from SOCKBENCH_EXPORT_DIR, else next to the backend (an
+    `export` folder beside boot.py, or the source tree's resources/export)."""
+    boot_dir = os.path.dirname(_HERE)
+    for base in (os.environ.get("SOCKBENCH_EXPORT_DIR"), os.path.join(boot_dir, "export"),
+                 os.path.join(os.path.dirname(boot_dir), "export")):
+        if base and os.path.exists(os.path.join(base, name)):
+            with open(os.path.join(base, name), encoding="utf-8") as f:
+                return f.read()
+    raise FileNotFoundError("the export's %s is missing (set SOCKBENCH_EXPORT_DIR)" % name)
 
 
 class Step:
