@@ -3,7 +3,10 @@
 every statement ends the same way: the same outcome, the same errno, the same value (with
 what the kernel picks anew on every run - ports, descriptors - set aside).
 
-usage: compare_export.py SOCKBENCH_CLI LESSON WORKDIR
+usage: compare_export.py SOCKBENCH_CLI LESSON WORKDIR [--backend BOOT_PY]
+
+With --backend the export is made by the Python backend (`python3 BOOT_PY --export threads`)
+instead of `sockbench export`.
 """
 import json
 import os
@@ -12,6 +15,7 @@ import subprocess
 import sys
 
 cli, lesson, workdir = sys.argv[1:4]
+backend = sys.argv[sys.argv.index('--backend') + 1] if '--backend' in sys.argv else None
 
 
 def records(command):
@@ -38,8 +42,11 @@ status, ours, err = records([cli, 'run', lesson, '--json'])
 if status != 0:
     sys.exit('the workbench run failed (%d): %s' % (status, err))
 os.makedirs(workdir, exist_ok=True)
-exported = subprocess.run([cli, 'export', lesson, '--threads', '--out', workdir],
-                          capture_output=True, text=True, check=True).stdout.split()
+if backend:
+    command = [sys.executable, backend, '--export', 'threads', lesson, workdir]
+else:
+    command = [cli, 'export', lesson, '--threads', '--out', workdir]
+exported = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
 status, theirs, err = records([sys.executable, exported[0], '--json'])
 if status != 0:
     sys.exit('the exported script failed under python3 (%d):\n%s' % (status, err))

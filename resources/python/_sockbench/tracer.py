@@ -1,0 +1,130 @@
+"""The tracer: one line event of the program at a time, reported to the workbench.
+
+Only frames whose code comes from the program file are traced (the program's module code,
+the functions it defines, in any thread it starts); the backend's own modules and the
+standard library run untraced. In mode "step" every line event sends `line` (with what the
+frame's previous line bound) and waits for `go`; in mode "free" nothing is asked, but an
+interrupt still lands at the thread's next line.
+"""
+import sys
+import threading
+
+_CUT = 200
+_ILLEGAL = (type(sys), type(len), type(lambda: 0), type)
+
+
+def short_repr(value):
+    try:
+        if isinstance(value, (bytes, bytearray, str)) and len(value) > _CUT * 2:
+            text = repr(value[:_CUT])
+        else:
+            text = repr(value)
+    except BaseException as e:  # a repr that raises must not stop the program
+        text = "<%s object (repr raised %s)>" % (type(value).__name__, type(e).__name__)
+    if len(text) > _CUT:
+        text = text[:_CUT - 3] + "..."
+    return text
+
+
+class Tracer:
+    def __init__(self, host):
+        self.host = host  # the Program: filename, namespace, send(), request(), mode
+        self.filename = host.filename
+        self.snapshots = {}  # id(frame) -> {name: id(value)}
+        self.interrupts = set()  # tids
+        self.lock = threading.Lock()
+        self.expect_lines = set()  # lines of statements wrapped for `# expect:`
+        self.final = {}  # tid -> changes of a module frame's last line (sent with `end`)
+        self.last_line = {}  # id(frame) -> the line of its last line event
+
+    # sys.settrace's global function: which frames to trace.
+    def trace_calls(self, frame, event, arg):
+        if frame.f_code.co_filename == self.filename:
+            return self.trace_lines
+        return None
+
+    def _visible(self, frame):
+        if frame.f_code.co_name == "<module>" and frame.f_globals is self.host.namespace:
+            names = {}
+            for k, v in list(frame.f_globals.items()):
+                if k.startswith("__") or isinstance(v, _ILLEGAL):
+                    continue
+                names[k] = v
+            return names
+        return {k: v for k, v in frame.f_locals.items() if not k.startswith("__")}
+
+    def _changes(self, frame, previous, now):
+        out = []
+        for k, v in now.items():
+            if previous is None:
+                break
+            if k not in previous or previous[k] != id(v):
+                out.append([k, short_repr(v)])
+        return out
+
+    def trace_lines(self, frame, event, arg):
+        if event == "opcode":
+            # Asked for by interrupt(): a one-line loop (`while True: pass`) has no line
+            # event after its first, so the interrupt lands at its next instruction.
+            if threading.get_ident() in self.interrupts:
+                with self.lock:
+                    self.interrupts.discard(threading.get_ident())
+                frame.f_trace_opcodes = False
+                self.host.interrupted(frame)
+                raise KeyboardInterrupt
+            return self.trace_lines
+        if event == "line":
+            key = id(frame)
+            line = frame.f_lineno
+            previous = self.last_line.get(key)
+            self.last_line[key] = line
+            if line == previous and line in self.expect_lines and sys.exc_info()[1] is not None:
+                # The except clause of an `# expect:` wrapper: the same statement, no step.
+                return self.trace_lines
+            tid = threading.get_ident()
+            if tid in self.interrupts:
+                with self.lock:
+                    self.interrupts.discard(tid)
+                self.host.interrupted(frame)
+                raise KeyboardInterrupt
+            if self.host.mode == "step":
+                now = self._visible(frame)
+                changes = self._changes(frame, self.snapshots.get(key), now)
+                self.host.request({"t": "line", "tid": tid, "line": frame.f_lineno,
+                                   "func": frame.f_code.co_name, "changes": changes})
+                # Taken once the line may run: what it binds shows at the next line event.
+                self.snapshots[key] = {k: id(v) for k, v in self._visible(frame).items()}
+                if tid in self.interrupts:
+                    with self.lock:
+                        self.interrupts.discard(tid)
+                    self.host.interrupted(frame)
+                    raise KeyboardInterrupt
+        elif event == "return":
+            if self.host.mode == "step" and frame.f_code.co_name == "<module>" and \
+                    id(frame) in self.snapshots:
+                changes = self._changes(frame, self.snapshots[id(frame)], self._visible(frame))
+                self.final[threading.get_ident()] = changes
+            self.snapshots.pop(id(frame), None)
+            self.last_line.pop(id(frame), None)
+        return self.trace_lines
+
+    def interrupt(self, tid):
+        with self.lock:
+            self.interrupts.add(tid)
+        frame = sys._current_frames().get(tid)
+        while frame is not None:
+            if frame.f_code.co_filename == self.filename and frame.f_trace is not None:
+                frame.f_trace_opcodes = True
+            frame = frame.f_back
+
+    def rearm(self, frame, event, arg):
+        """A profile function, set while an interrupt propagates: a trace function that
+        raises is unset by Python, so the first event after that sets it again."""
+        if sys.gettrace() is None:
+            sys.settrace(self.trace_calls)
+            f = frame
+            while f is not None:
+                if f.f_code.co_filename == self.filename and f.f_trace is None:
+                    f.f_trace = self.trace_lines
+                f = f.f_back
+        sys.setprofile(None)
