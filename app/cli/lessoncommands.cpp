@@ -467,10 +467,7 @@ int runLesson(const QStringList& arguments)
     };
     QObject::connect(&runner, &program::Runner::finished, &runner, end);
     // Headless, a program that can never go on ends the run, saying why.
-    QObject::connect(&runner, &program::Runner::stuck, &runner, [&] {
-        runner.reset();
-        end(false);
-    });
+    QObject::connect(&runner, &program::Runner::stuck, &runner, [&] { end(false); });
     QMetaObject::invokeMethod(&runner, &program::Runner::play, Qt::QueuedConnection);
     QCoreApplication::exec();
     return status;

@@ -233,9 +233,11 @@ struct Runner::Impl {
                                      onCallStarted(i, tid, call, text);
                              });
             QObject::connect(host->bridge.get(), &CallBridge::callEnded, q,
-                             [this, i, gen](qint64 tid, CallId call, const Event&) {
-                                 if (gen == generation)
-                                     onCallEnded(i, tid, call);
+                             [this, i, gen](qint64 tid, CallId call, const Event& event) {
+                                 if (gen != generation)
+                                     return;
+                                 noteSockets(event);
+                                 onCallEnded(i, tid, call);
                              });
             QObject::connect(host->process.get(), &BackendProcess::frameReceived, q,
                              [this, i, gen](const QJsonObject& m, const QByteArray&) {
@@ -525,6 +527,27 @@ struct Runner::Impl {
         auto owner = callOwner.find(call);
         if (owner == callOwner.end())
             return;
+        // A call counts as blocked once it has waited kBusyAfterMs: a connect() on loopback
+        // waits some microseconds for the kernel's handshake, and is not "blocked" for that.
+        if (auto it = threads.find(owner.value()); it != threads.end() &&
+                                                   it->second.view.callId == call &&
+                                                   it->second.since.elapsed() < kBusyAfterMs) {
+            const quint64 gen = generation;
+            QTimer::singleShot(int(kBusyAfterMs - it->second.since.elapsed()) + 1, q,
+                               [this, gen, call, socket] {
+                                   if (gen == generation)
+                                       markBlocked(call, socket);
+                               });
+            return;
+        }
+        markBlocked(call, socket);
+    }
+
+    void markBlocked(CallId call, SocketId socket)
+    {
+        auto owner = callOwner.find(call);
+        if (owner == callOwner.end())
+            return;
         auto it = threads.find(owner.value());
         if (it == threads.end())
             return;
@@ -563,10 +586,12 @@ struct Runner::Impl {
         if (peersReady.remove(event.call) && peersReady.isEmpty()) {
             startBackends();
             finishReset();
-            return;
         }
-        if (!callOwner.contains(event.call) && !event.result.newSocket.isValid())
-            return;
+    }
+
+    // The program's sockets, and which have a timeout (a call on them will end by itself).
+    void noteSockets(const Event& event)
+    {
         if (event.request.kind == CallKind::Socket || event.request.kind == CallKind::Accept) {
             if (event.result.ok() && event.result.newSocket.isValid())
                 sockets.insert(event.result.newSocket);

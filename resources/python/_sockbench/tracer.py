@@ -59,7 +59,12 @@ class Tracer:
             if previous is None:
                 break
             if k not in previous or previous[k] != id(v):
-                out.append([k, short_repr(v)])
+                change = [k, short_repr(v)]
+                # A socket of the workbench's: its id, so the stage can call it by this name.
+                shared = getattr(v, "_sb_shared", None) if hasattr(type(v), "_sb_shared") else None
+                if shared is not None:
+                    change.append(shared.id)
+                out.append(change)
         return out
 
     def trace_lines(self, frame, event, arg):
