@@ -218,8 +218,14 @@ Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Cal
     job.run = [this, raw, id, call, actor, done](Lane::Context& context) {
         runCall(raw, id, call, actor, done, context, m_trace->nowNs());
     };
-    job.fail = [this, socket, id, call, actor, done](const CallResult& result) {
-        finishWithoutRunning(socket, id, call, actor, result, done);
+    job.fail = [this, raw, socket, id, call, actor, done](const CallResult& result) {
+        // Never ran because the socket is closed: what Python's call on a closed socket
+        // answers (connect_ex returns 9, recv(0) gives b'', an argument error still wins).
+        const bool closed = result.outcome == Outcome::Error &&
+                            result.errorDomain == ErrorDomain::Errno && result.errorNumber == EBADF;
+        finishWithoutRunning(
+            socket, id, call, actor,
+            closed ? callexecutor::onClosedSocket(call, raw->family(), raw->type()) : result, done);
     };
     return job;
 }
@@ -265,14 +271,15 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
 
     const SocketEntry::Use use(*target);
     if (!use) {
-        event.result = CallResult::fromErrno(EBADF);
-        event.result.message = QStringLiteral("Bad file descriptor (the socket is closed)");
+        event.result = callexecutor::onClosedSocket(call, target->family(), target->type());
+        fillPayload(event);
         finish(std::move(event), done);
         return;
     }
     std::shared_ptr<SocketEntry> accepted; // accept()'s new socket
-    if (auto invalid = callexecutor::validate(call, target->family(), target->type())) {
-        event.result = *invalid;
+    // Python checks its arguments (and answers recv(0)) before it looks at the descriptor.
+    if (auto answer = callexecutor::answerWithoutKernel(call, target->family(), target->type())) {
+        event.result = *answer;
     } else {
         callexecutor::Execution execution = callexecutor::run(*use, call, wait);
         event.result = std::move(execution.result);

@@ -9,6 +9,8 @@
 
 namespace sockbench {
 
+class PayloadCursor;
+
 using Clock = std::chrono::steady_clock;
 using Deadline = std::optional<Clock::time_point>; // nullopt: wait as long as it takes
 
@@ -84,9 +86,13 @@ public:
     static constexpr qint64 kMaxReceiveSize = 64 * 1024 * 1024;
 
 private:
-    qint64 sendSome(const char* data, qint64 length, int flags, int* error);
+    // The socket's mode for one call with these MSG_* flags.
+    TimeoutMode modeForFlags(int flags) const;
+    qint64 sendSome(const PayloadCursor& payload, qint64 offset, int flags, int* error);
     CallResult sendLoop(const QByteArray& data, qint64 repeat, int flags, BlockingWait& wait,
                         bool all);
+    CallResult receiveAll(qint64 size, int flags, BlockingWait& wait); // blocking MSG_WAITALL
+    bool readShutDown() const; // shutdown(SHUT_RD) has been done (POLLRDHUP)
 
     int m_fd = -1;
     AddressFamily m_family;

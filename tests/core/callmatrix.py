@@ -203,6 +203,12 @@ def recv_waitall(cell):
         timer.join()
 
 
+def recv_waitall_short(cell):
+    # With a timeout the descriptor is non-blocking: MSG_WAITALL returns what is there.
+    cell.accepted.sendall(b'ab')
+    return 'b:' + cell.s.recv(4, socket.MSG_WAITALL).hex()
+
+
 def recv_peek(cell):
     cell.accepted.sendall(b'abc')
     first = cell.s.recv(16, socket.MSG_PEEK)
@@ -222,7 +228,13 @@ def close_twice(cell):
 
 EXTRAS = [
     ('recv_0', 'tcp', 'connected', 'nonblocking', lambda c: 'b:' + c.s.recv(0).hex()),
+    ('recv_0_closed', 'tcp', 'closed', 'blocking', lambda c: 'b:' + c.s.recv(0).hex()),
+    ('recv_into_empty_closed', 'udp', 'closed', 'blocking',
+     lambda c: '%d b:' % c.s.recv_into(bytearray())),
+    ('recvfrom_0', 'udp', 'bound', 'nonblocking', lambda c: c.s.recvfrom(0)),
     ('recv_negative', 'tcp', 'connected', 'blocking', lambda c: c.s.recv(-1)),
+    ('recv_negative_closed', 'tcp', 'closed', 'blocking', lambda c: c.s.recv(-1)),
+    ('bind_port_70000_closed', 'udp', 'closed', 'blocking', lambda c: c.s.bind((HOST, 70000))),
     ('recvfrom_negative', 'udp', 'bound', 'blocking', lambda c: c.s.recvfrom(-1)),
     ('recv_into_negative', 'tcp', 'connected', 'blocking',
      lambda c: c.s.recv_into(bytearray(4), -1)),
@@ -234,7 +246,12 @@ EXTRAS = [
      lambda c: c.s.recvfrom_into(bytearray(4), 8)),
     ('recv_dontwait', 'tcp', 'connected', 'blocking',
      lambda c: c.s.recv(16, socket.MSG_DONTWAIT)),
+    ('recv_dontwait_timeout', 'tcp', 'connected', 'timeout',
+     lambda c: c.s.recv(16, socket.MSG_DONTWAIT)),
     ('recv_waitall', 'tcp', 'connected', 'blocking', recv_waitall),
+    ('recv_waitall_nothing', 'tcp', 'connected', 'blocking',
+     lambda c: c.s.recv(4, socket.MSG_WAITALL)),
+    ('recv_waitall_timeout', 'tcp', 'connected', 'timeout', recv_waitall_short),
     ('recv_peek', 'tcp', 'connected', 'blocking', recv_peek),
     ('send_dontwait', 'tcp', 'connected', 'blocking',
      lambda c: c.s.send(PAYLOAD, socket.MSG_DONTWAIT)),

@@ -378,16 +378,34 @@ QList<CellSpec> extras()
     QList<CellSpec> out = {
         {QStringLiteral("recv_0"), tcp, connected, QStringLiteral("nonblocking"),
          one(calls::recv(0), false)},
+        {QStringLiteral("recv_0_closed"), tcp, QStringLiteral("closed"), b, one(calls::recv(0))},
+        {QStringLiteral("recv_into_empty_closed"), udp, QStringLiteral("closed"), b,
+         one(calls::recvInto(0))},
+        {QStringLiteral("recvfrom_0"), udp, bound, QStringLiteral("nonblocking"),
+         one(calls::recvFrom(0), false)},
         {QStringLiteral("recv_negative"), tcp, connected, b, one(calls::recv(-1))},
+        {QStringLiteral("recv_negative_closed"), tcp, QStringLiteral("closed"), b,
+         one(calls::recv(-1))},
+        {QStringLiteral("bind_port_70000_closed"), udp, QStringLiteral("closed"), b,
+         one(calls::bind(kHost, 70000))},
         {QStringLiteral("recvfrom_negative"), udp, bound, b, one(calls::recvFrom(-1))},
         {QStringLiteral("recv_into_negative"), tcp, connected, b, one(calls::recvInto(4, -1))},
-        {QStringLiteral("recvfrom_into_negative"), udp, bound, b,
-         one(calls::recvFromInto(4, -1))},
+        {QStringLiteral("recvfrom_into_negative"), udp, bound, b, one(calls::recvFromInto(4, -1))},
         {QStringLiteral("recv_into_too_big"), tcp, connected, b, one(calls::recvInto(4, 8))},
         {QStringLiteral("recvfrom_into_too_big"), udp, bound, b, one(calls::recvFromInto(4, 8))},
         {QStringLiteral("recv_dontwait"), tcp, connected, b,
          one(withFlags(calls::recv(16), MSG_DONTWAIT))},
+        {QStringLiteral("recv_dontwait_timeout"), tcp, connected, QStringLiteral("timeout"),
+         one(withFlags(calls::recv(16), MSG_DONTWAIT), false)},
         {QStringLiteral("recv_waitall"), tcp, connected, b, recvWaitAll},
+        {QStringLiteral("recv_waitall_nothing"), tcp, connected, b,
+         one(withFlags(calls::recv(4), MSG_WAITALL))},
+        {QStringLiteral("recv_waitall_timeout"), tcp, connected, QStringLiteral("timeout"),
+         [](Workbench&, Cell& cell) {
+             if (!cell.call(cell.accepted(), calls::send("ab")).result.ok())
+                 return QStringLiteral("setup send failed");
+             return cell.guarded(cell.socket(), withFlags(calls::recv(4), MSG_WAITALL), false);
+         }},
         {QStringLiteral("recv_peek"), tcp, connected, b,
          [](Workbench&, Cell& cell) {
              if (!cell.call(cell.accepted(), calls::send("abc")).result.ok())
@@ -410,13 +428,14 @@ QList<CellSpec> extras()
         {QStringLiteral("listen_negative"), tcp, bound, b, one(calls::listen(-1))},
         {QStringLiteral("shutdown_3"), tcp, connected, b, one(calls::shutdown(3))},
         {QStringLiteral("bind_port_70000"), tcp, created, b, one(calls::bind(kHost, 70000))},
-        {QStringLiteral("connect_port_70000"), tcp, created, b,
-         one(calls::connect(kHost, 70000))},
+        {QStringLiteral("connect_port_70000"), tcp, created, b, one(calls::connect(kHost, 70000))},
         {QStringLiteral("connect_ex_port_negative"), tcp, created, b, one(connectExNegative)},
         {QStringLiteral("sendto_port_70000"), udp, created, b, one(sendTo70000)},
         {QStringLiteral("settimeout_negative"), tcp, created, b, one(calls::settimeout(-1))},
         {QStringLiteral("close_twice"), tcp, connected, b,
-         [](Workbench&, Cell& cell) { return lastOf(cell, {calls::close(), calls::close()}); }},
+         [](Workbench&, Cell& cell) {
+             return lastOf(cell, {calls::close(), calls::close()});
+         }},
         {QStringLiteral("setsockopt_reuseaddr_2"), tcp, created, b,
          [](Workbench&, Cell& cell) {
              return lastOf(cell, {calls::setsockopt(SocketOption::ReuseAddr, 2),
@@ -441,21 +460,24 @@ QList<CellSpec> matrix()
 {
     const QStringList modes = {QStringLiteral("blocking"), QStringLiteral("timeout"),
                                QStringLiteral("nonblocking")};
-    const QStringList states = {
-        QStringLiteral("created"), QStringLiteral("bound"),   QStringLiteral("listening"),
-        QStringLiteral("connected"), QStringLiteral("shut_wr"), QStringLiteral("shut_rd"),
-        QStringLiteral("shut_rdwr"), QStringLiteral("closed")};
-    const QStringList names = {
-        QStringLiteral("accept"),      QStringLiteral("connect"),     QStringLiteral("connect_ex"),
-        QStringLiteral("send"),        QStringLiteral("sendall"),     QStringLiteral("sendto"),
-        QStringLiteral("recv"),        QStringLiteral("recvfrom"),    QStringLiteral("recv_into"),
-        QStringLiteral("recvfrom_into"), QStringLiteral("listen"),    QStringLiteral("bind"),
-        QStringLiteral("shutdown"),    QStringLiteral("getsockname"), QStringLiteral("getpeername"),
-        QStringLiteral("setsockopt"),  QStringLiteral("getsockopt"),  QStringLiteral("settimeout"),
-        QStringLiteral("setblocking"), QStringLiteral("close")};
+    const QStringList states = {QStringLiteral("created"),   QStringLiteral("bound"),
+                                QStringLiteral("listening"), QStringLiteral("connected"),
+                                QStringLiteral("shut_wr"),   QStringLiteral("shut_rd"),
+                                QStringLiteral("shut_rdwr"), QStringLiteral("closed")};
+    const QStringList names = {QStringLiteral("accept"),      QStringLiteral("connect"),
+                               QStringLiteral("connect_ex"),  QStringLiteral("send"),
+                               QStringLiteral("sendall"),     QStringLiteral("sendto"),
+                               QStringLiteral("recv"),        QStringLiteral("recvfrom"),
+                               QStringLiteral("recv_into"),   QStringLiteral("recvfrom_into"),
+                               QStringLiteral("listen"),      QStringLiteral("bind"),
+                               QStringLiteral("shutdown"),    QStringLiteral("getsockname"),
+                               QStringLiteral("getpeername"), QStringLiteral("setsockopt"),
+                               QStringLiteral("getsockopt"),  QStringLiteral("settimeout"),
+                               QStringLiteral("setblocking"), QStringLiteral("close")};
     QList<CellSpec> out;
     for (const auto type : {SocketType::Stream, SocketType::Datagram}) {
-        const QString kind = type == SocketType::Stream ? QStringLiteral("tcp") : QStringLiteral("udp");
+        const QString kind =
+            type == SocketType::Stream ? QStringLiteral("tcp") : QStringLiteral("udp");
         for (const QString& mode : modes)
             for (const QString& state : states) {
                 if (type == SocketType::Datagram && state == u"listening")
@@ -542,10 +564,9 @@ void CallMatrixTest::everyCellAsPython()
     }
     if (!mismatches.isEmpty())
         qWarning().noquote() << mismatches.size() << "cells differ:\n" + mismatches.join(u'\n');
-    QVERIFY2(mismatches.isEmpty(),
-             qPrintable(QStringLiteral("%1 of %2 cells differ from python3")
-                            .arg(mismatches.size())
-                            .arg(cells.size())));
+    QVERIFY2(mismatches.isEmpty(), qPrintable(QStringLiteral("%1 of %2 cells differ from python3")
+                                                  .arg(mismatches.size())
+                                                  .arg(cells.size())));
 }
 
 QTEST_GUILESS_MAIN(CallMatrixTest)
