@@ -71,6 +71,12 @@ CallResult waitFailure(WaitOutcome outcome)
     return CallResult::interrupted(QStringLiteral("interrupted while waiting"));
 }
 
+bool readyNow(int fd, short events)
+{
+    pollfd one{fd, events, 0};
+    return ::poll(&one, 1, 0) == 1;
+}
+
 // Python's sock_call_ex (Modules/socketmodule.c), over a descriptor that is always
 // O_NONBLOCK underneath:
 // - with a timeout: poll() for readiness first, then the system call; an EWOULDBLOCK after
@@ -86,8 +92,11 @@ CallResult sockCall(int fd, short events, const TimeoutMode& mode, Deadline dead
                     BlockingWait& wait, Attempt&& attempt)
 {
     const bool hasTimeout = mode.timeout && !mode.isNonBlocking();
-    for (;;) {
-        if (hasTimeout)
+    for (bool first = true;; first = false) {
+        // A look first (poll() with no wait), so that only a call that really waits is
+        // reported blocked: the wait is what the trace shows as CallBlocked. After a false
+        // positive always the wait, which sees the deadline and an interrupt.
+        if (hasTimeout && !(first && readyNow(fd, events)))
             if (const auto outcome = wait.wait(fd, events, deadline); outcome != WaitOutcome::Ready)
                 return waitFailure(outcome);
         int error = 0;
