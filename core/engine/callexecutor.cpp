@@ -184,6 +184,7 @@ Execution run(PosixSocket& socket, const Call& call, BlockingWait& wait)
             socket.setTimeoutMode(TimeoutMode{});
         break;
     case CallKind::Socket:
+    case CallKind::SocketPair:
     case CallKind::Close:
     case CallKind::GetAddrInfo:
     case CallKind::GetHostByName:

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <future>
+#include <unistd.h>
 
 namespace sockbench {
 
@@ -107,7 +108,7 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
         return {id, {}};
     }
 
-    if (call.kind == CallKind::Socket) {
+    if (call.kind == CallKind::Socket || call.kind == CallKind::SocketPair) {
         auto created = addEntry(call.args.family, call.args.type, actor, {});
         if (!created) {
             {
@@ -136,18 +137,43 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
             event.lane = LaneKind::Control;
             event.request = call;
             event.startNs = m_trace->nowNs();
-            int fd = -1;
+            int fds[2] = {-1, -1};
+            int& fd = fds[0];
+            const bool pair = call.kind == CallKind::SocketPair;
             // The watcher first: a socket nobody can watch is not made (EMFILE, as the
             // socket itself would have said a moment later).
             if (watcher(&event.result))
-                event.result =
-                    PosixSocket::create(call.args.family, call.args.type, call.args.proto, &fd);
+                event.result = pair ? PosixSocket::createPair(call.args.family, call.args.type,
+                                                              call.args.proto, fds)
+                                    : PosixSocket::create(call.args.family, call.args.type,
+                                                          call.args.proto, &fd);
+            std::shared_ptr<SocketEntry> second;
+            if (event.result.ok() && pair) {
+                // The second socket is made here, as accept() makes its new one: nobody
+                // knows its id before it has a descriptor.
+                second = addEntry(raw->family(), raw->type(), actor, {});
+                if (!second) {
+                    ::close(fds[0]);
+                    ::close(fds[1]);
+                    event.result =
+                        CallResult::interrupted(QStringLiteral("the workbench was closed"));
+                }
+            }
             if (!event.result.ok()) {
                 raw->markFailed();
                 finish(std::move(event), done);
                 return;
             }
             event.result.newSocket = raw->id();
+            if (second) {
+                event.result.pairedSocket = second->id();
+                {
+                    const std::lock_guard lock(second->snapshotMutex());
+                    second->lastSnapshot = m_probe->probe(fds[1], raw->family(), raw->type());
+                }
+                second->open(fds[1]);
+                watching().watch(second->id(), fds[1]);
+            }
             {
                 const std::lock_guard snapshotLock(raw->snapshotMutex());
                 event.kernel = m_probe->probe(fd, raw->family(), raw->type());

@@ -175,6 +175,18 @@ CallResult PosixSocket::create(AddressFamily family, SocketType type, int proto,
     return result;
 }
 
+CallResult PosixSocket::createPair(AddressFamily family, SocketType type, int proto, int fds[2])
+{
+    const int nativeType =
+        (type == SocketType::Stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK;
+    // Linux makes pairs of AF_UNIX only; any other family says EOPNOTSUPP, as in Python.
+    if (::socketpair(toNativeFamily(family), nativeType, proto, fds) != 0)
+        return CallResult::fromErrno(errno);
+    CallResult result;
+    result.count = fds[0];
+    return result;
+}
+
 PosixSocket::PosixSocket(int fd, AddressFamily family, SocketType type)
     : m_fd(fd)
     , m_family(family)

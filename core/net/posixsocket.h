@@ -45,6 +45,8 @@ class PosixSocket {
 public:
     // socket(family, type, proto). On success the result's count holds the descriptor.
     static CallResult create(AddressFamily family, SocketType type, int proto, int* fd);
+    // socketpair(family, type, proto): two connected descriptors in fds.
+    static CallResult createPair(AddressFamily family, SocketType type, int proto, int fds[2]);
 
     PosixSocket(int fd, AddressFamily family, SocketType type);
     ~PosixSocket();

@@ -499,23 +499,53 @@ QList<CellSpec> matrix()
 class CallMatrixTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void everyCellAsPython();
+    void socketPairAsPython();
+
+private:
+    QString m_python;
+    // Python's answers: started first, read when the workbench has made its own.
+    std::unique_ptr<QProcess> m_oracle;
+    std::optional<QHash<QString, QString>> m_theirs;
+    const QHash<QString, QString>& theirs();
 };
+
+void CallMatrixTest::initTestCase()
+{
+    m_python =
+        QStandardPaths::findExecutable(QStringLiteral("python3"), {QStringLiteral("/usr/bin")});
+    if (m_python.isEmpty())
+        m_python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (m_python.isEmpty())
+        QSKIP("python3 is not installed: there is nothing to compare with");
+    m_oracle = std::make_unique<QProcess>();
+    m_oracle->start(m_python, {QStringLiteral(CALLMATRIX_SCRIPT)});
+    QVERIFY2(m_oracle->waitForStarted(), qPrintable(m_oracle->errorString()));
+}
+
+const QHash<QString, QString>& CallMatrixTest::theirs()
+{
+    if (m_theirs)
+        return *m_theirs;
+    m_theirs.emplace();
+    if (!m_oracle->waitForFinished(60000) || m_oracle->exitStatus() != QProcess::NormalExit ||
+        m_oracle->exitCode() != 0) {
+        qWarning().noquote() << "callmatrix.py failed:" << m_oracle->readAllStandardError();
+        return *m_theirs;
+    }
+    for (const QByteArray& line : m_oracle->readAllStandardOutput().split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        m_theirs->insert(o.value(QStringLiteral("cell")).toString(),
+                         o.value(QStringLiteral("out")).toString());
+    }
+    return *m_theirs;
+}
 
 void CallMatrixTest::everyCellAsPython()
 {
-    QString python =
-        QStandardPaths::findExecutable(QStringLiteral("python3"), {QStringLiteral("/usr/bin")});
-    if (python.isEmpty())
-        python = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    if (python.isEmpty())
-        QSKIP("python3 is not installed: there is nothing to compare with");
-
-    // Python's answers, while the workbench makes its own: both take a few seconds.
-    QProcess oracle;
-    oracle.start(python, {QStringLiteral(CALLMATRIX_SCRIPT)});
-    QVERIFY2(oracle.waitForStarted(), qPrintable(oracle.errorString()));
-
     const QList<CellSpec> cells = matrix();
     QHash<QString, QString> ours;
     std::mutex oursMutex;
@@ -541,22 +571,16 @@ void CallMatrixTest::everyCellAsPython()
             w.join();
     }
 
-    QVERIFY2(oracle.waitForFinished(60000), "callmatrix.py did not finish");
-    QCOMPARE(oracle.exitStatus(), QProcess::NormalExit);
-    QVERIFY2(oracle.exitCode() == 0, oracle.readAllStandardError().constData());
-    QHash<QString, QString> theirs;
-    for (const QByteArray& line : oracle.readAllStandardOutput().split('\n')) {
-        if (line.trimmed().isEmpty())
-            continue;
-        const QJsonObject o = QJsonDocument::fromJson(line).object();
-        theirs.insert(o.value(QStringLiteral("cell")).toString(),
-                      o.value(QStringLiteral("out")).toString());
-    }
-    QCOMPARE(theirs.size(), cells.size());
+    const QHash<QString, QString>& python = theirs();
+    QVERIFY2(!python.isEmpty(), "callmatrix.py gave no answers");
+    qsizetype matrixCells = 0;
+    for (auto it = python.cbegin(); it != python.cend(); ++it)
+        matrixCells += !it.key().startsWith(u"pair/");
+    QCOMPARE(matrixCells, cells.size());
 
     QStringList mismatches;
     for (const CellSpec& spec : cells) {
-        const QString want = theirs.value(spec.key, QStringLiteral("(no such cell in python)"));
+        const QString want = python.value(spec.key, QStringLiteral("(no such cell in python)"));
         const QString got = ours.value(spec.key);
         if (want != got)
             mismatches.append(QStringLiteral("%1\n    python:    %2\n    workbench: %3")
@@ -567,6 +591,85 @@ void CallMatrixTest::everyCellAsPython()
     QVERIFY2(mismatches.isEmpty(), qPrintable(QStringLiteral("%1 of %2 cells differ from python3")
                                                   .arg(mismatches.size())
                                                   .arg(cells.size())));
+}
+
+// socket.socketpair() through the workbench: two sockets from one call, connected to each
+// other, answering as Python's pair does (callmatrix.py's "pair/..." cells).
+void CallMatrixTest::socketPairAsPython()
+{
+    Workbench bench;
+    QHash<QString, QString> ours;
+    const auto run = [&bench](SocketId id, const Call& c) {
+        auto event = bench.callAndWait(id, c, QStringLiteral("pair"), test::kFinishWithin);
+        if (!event) {
+            Event failed;
+            failed.request = c;
+            failed.result = CallResult::invalid(QStringLiteral("did not finish"));
+            return failed;
+        }
+        return *event;
+    };
+    const auto unixAddress = [](const Event& e) {
+        return e.result.ok() ? QStringLiteral("ok ") + e.result.address.toPythonTuple()
+                             : normalized(e);
+    };
+    const auto exchange = [&run](SocketId from, SocketId to, const QByteArray& data, bool all) {
+        const Event sent = run(from, all ? calls::sendAll(data) : calls::send(data));
+        if (!sent.result.ok())
+            return normalized(sent);
+        const Event got = run(to, calls::recv(16));
+        return got.result.ok()
+                   ? QStringLiteral("ok ") + QString::fromLatin1(got.result.data.toHex())
+                   : normalized(got);
+    };
+    for (const auto type : {SocketType::Stream, SocketType::Datagram}) {
+        const QString prefix =
+            type == SocketType::Stream ? QStringLiteral("pair/tcp/") : QStringLiteral("pair/udp/");
+        const Event made = run(SocketId{}, calls::socketpair(AddressFamily::Unix, type));
+        EXPECT_OK(made);
+        const SocketId a = made.result.newSocket;
+        const SocketId b = made.result.pairedSocket;
+        QVERIFY(a.isValid() && b.isValid() && a != b);
+        const auto infoA = bench.socket(a);
+        const auto infoB = bench.socket(b);
+        QVERIFY(infoA && infoB && infoA->open && infoB->open);
+        QCOMPARE(infoB->family, AddressFamily::Unix);
+        ours.insert(prefix + QStringLiteral("family"),
+                    QStringLiteral("ok %1 %2")
+                        .arg(infoA->family == AddressFamily::Unix ? AF_UNIX : -1)
+                        .arg(infoB->type == SocketType::Stream ? SOCK_STREAM : SOCK_DGRAM));
+        ours.insert(prefix + QStringLiteral("getsockname"),
+                    unixAddress(run(a, calls::getsockname())));
+        ours.insert(prefix + QStringLiteral("getpeername"),
+                    unixAddress(run(b, calls::getpeername())));
+        ours.insert(prefix + QStringLiteral("a_to_b"), exchange(a, b, "ping", true));
+        ours.insert(prefix + QStringLiteral("b_to_a"), exchange(b, a, "pong", false));
+        EXPECT_OK(run(a, calls::setblocking(false)));
+        ours.insert(prefix + QStringLiteral("recv_empty"), normalized(run(a, calls::recv(16))));
+        EXPECT_OK(run(b, calls::close()));
+        ours.insert(prefix + QStringLiteral("recv_after_close"),
+                    normalized(run(a, calls::recv(16))));
+        ours.insert(prefix + QStringLiteral("send_after_close"),
+                    normalized(run(a, calls::send("x"))));
+        EXPECT_OK(run(a, calls::close()));
+    }
+    ours.insert(QStringLiteral("pair/inet"),
+                normalized(run(SocketId{}, calls::socketpair(AddressFamily::Inet4))));
+
+    const QHash<QString, QString>& python = theirs();
+    QStringList mismatches;
+    qsizetype compared = 0;
+    for (auto it = python.cbegin(); it != python.cend(); ++it) {
+        if (!it.key().startsWith(u"pair/"))
+            continue;
+        ++compared;
+        const QString got = ours.value(it.key(), QStringLiteral("(no such cell here)"));
+        if (got != it.value())
+            mismatches.append(QStringLiteral("%1\n    python:    %2\n    workbench: %3")
+                                  .arg(it.key(), it.value(), got));
+    }
+    QCOMPARE(compared, ours.size());
+    QVERIFY2(mismatches.isEmpty(), qPrintable(mismatches.join(u'\n')));
 }
 
 QTEST_GUILESS_MAIN(CallMatrixTest)
