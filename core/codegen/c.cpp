@@ -117,6 +117,11 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
                    .arg(family(a.family), socketTypeName(a.type))
                    .arg(a.proto) +
                returned(e, count);
+    case CallKind::SocketPair:
+        return QStringLiteral("int sv[2];\nsocketpair(%1, %2 | SOCK_CLOEXEC, %3, sv);")
+                   .arg(family(a.family), socketTypeName(a.type))
+                   .arg(a.proto) +
+               returned(e, QStringLiteral("0"));
     case CallKind::Bind:
     case CallKind::Connect:
     case CallKind::ConnectEx: {

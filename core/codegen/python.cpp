@@ -132,6 +132,7 @@ QString socketCall(const QString& socket, const Call& call, AddressFamily family
     case CallKind::GetPeerName:
         return method(QString());
     case CallKind::Socket:
+    case CallKind::SocketPair:
     case CallKind::GetAddrInfo:
     case CallKind::GetHostByName:
     case CallKind::GetHostByAddr:

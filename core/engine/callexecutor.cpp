@@ -44,14 +44,18 @@ std::optional<CallResult> validate(const Call& call, AddressFamily family, Socke
     case CallKind::RecvFrom:
         return checkSize(name, a.size);
     case CallKind::RecvInto:
+        // Python's own checks and words (sock_recv_into): nbytes 0 means the whole buffer.
+        if (a.size < 0)
+            return CallResult::invalid(QStringLiteral("negative buffersize in recv_into"));
+        if (a.size > a.bufferSize)
+            return CallResult::invalid(QStringLiteral("buffer too small for requested bytes"));
+        return checkSize(name, intoSize(a));
     case CallKind::RecvFromInto:
         if (a.size < 0)
-            return CallResult::invalid(QStringLiteral("negative buffersize in %1").arg(name));
+            return CallResult::invalid(QStringLiteral("negative buffersize in recvfrom_into"));
         if (a.size > a.bufferSize)
             return CallResult::invalid(
-                QStringLiteral("buffer too small for requested bytes (%1 asked, buffer holds %2)")
-                    .arg(a.size)
-                    .arg(a.bufferSize));
+                QStringLiteral("nbytes is greater than the length of the buffer"));
         return checkSize(name, intoSize(a));
     case CallKind::Send:
     case CallKind::SendAll:
@@ -70,6 +74,35 @@ std::optional<CallResult> validate(const Call& call, AddressFamily family, Socke
     default:
         return std::nullopt;
     }
+}
+
+std::optional<CallResult> answerWithoutKernel(const Call& call, AddressFamily family,
+                                              SocketType type)
+{
+    if (auto invalid = validate(call, family, type))
+        return invalid;
+    // recv(0) and recv_into() of nothing: Python answers b'' / 0 without a system call,
+    // whatever the socket's state (closed, or with nothing to read in blocking mode).
+    // recvfrom(0) does make the call.
+    if ((call.kind == CallKind::Recv && call.args.size == 0) ||
+        (call.kind == CallKind::RecvInto && intoSize(call.args) == 0))
+        return CallResult{};
+    return std::nullopt;
+}
+
+CallResult onClosedSocket(const Call& call, AddressFamily family, SocketType type)
+{
+    if (auto answer = answerWithoutKernel(call, family, type))
+        return *answer;
+    if (call.kind == CallKind::Close)
+        return CallResult{}; // close() twice is fine in Python
+    if (call.kind == CallKind::ConnectEx) {
+        // Python's connect_ex() on a closed socket returns the errno, as for any other.
+        CallResult result;
+        result.count = EBADF;
+        return result;
+    }
+    return CallResult::fromErrno(EBADF);
 }
 
 Execution run(PosixSocket& socket, const Call& call, BlockingWait& wait)
@@ -152,6 +185,7 @@ Execution run(PosixSocket& socket, const Call& call, BlockingWait& wait)
             socket.setTimeoutMode(TimeoutMode{});
         break;
     case CallKind::Socket:
+    case CallKind::SocketPair:
     case CallKind::Close:
     case CallKind::GetAddrInfo:
     case CallKind::GetHostByName:

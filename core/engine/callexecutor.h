@@ -11,6 +11,15 @@ namespace sockbench::callexecutor {
 // range, a buffer too small): a clear sentence, and the call never runs.
 std::optional<CallResult> validate(const Call& call, AddressFamily family, SocketType type);
 
+// What Python answers before it looks at the descriptor: validate()'s refusals, and
+// recv(0) / recv_into() of nothing (b'' or 0 at once, with no system call).
+std::optional<CallResult> answerWithoutKernel(const Call& call, AddressFamily family,
+                                              SocketType type);
+// A call on a closed socket, as Python answers it (its descriptor is -1 then): the answer
+// without the kernel if there is one, close() succeeds, connect_ex() returns 9 (EBADF),
+// anything else raises EBADF.
+CallResult onClosedSocket(const Call& call, AddressFamily family, SocketType type);
+
 struct Execution {
     CallResult result;
     int acceptedFd = -1; // accept(): the new descriptor, owned by the caller from now on

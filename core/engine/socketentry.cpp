@@ -22,9 +22,9 @@ size_t laneIndex(LaneKind which)
 
 CallResult closedSocket()
 {
-    CallResult result = CallResult::fromErrno(EBADF);
-    result.message = QStringLiteral("Bad file descriptor (the socket is closed)");
-    return result;
+    // Python's words for it: the strerror text, nothing added (the workbench's job
+    // failure path turns this into the call's own answer on a closed socket).
+    return CallResult::fromErrno(EBADF);
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <future>
+#include <unistd.h>
 
 namespace sockbench {
 
@@ -108,7 +109,7 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
         return {id, {}};
     }
 
-    if (call.kind == CallKind::Socket) {
+    if (call.kind == CallKind::Socket || call.kind == CallKind::SocketPair) {
         auto created = addEntry(call.args.family, call.args.type, actor, {});
         if (!created) {
             {
@@ -137,18 +138,43 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
             event.lane = LaneKind::Control;
             event.request = call;
             event.startNs = m_trace->nowNs();
-            int fd = -1;
+            int fds[2] = {-1, -1};
+            int& fd = fds[0];
+            const bool pair = call.kind == CallKind::SocketPair;
             // The watcher first: a socket nobody can watch is not made (EMFILE, as the
             // socket itself would have said a moment later).
             if (watcher(&event.result))
-                event.result =
-                    PosixSocket::create(call.args.family, call.args.type, call.args.proto, &fd);
+                event.result = pair ? PosixSocket::createPair(call.args.family, call.args.type,
+                                                              call.args.proto, fds)
+                                    : PosixSocket::create(call.args.family, call.args.type,
+                                                          call.args.proto, &fd);
+            std::shared_ptr<SocketEntry> second;
+            if (event.result.ok() && pair) {
+                // The second socket is made here, as accept() makes its new one: nobody
+                // knows its id before it has a descriptor.
+                second = addEntry(raw->family(), raw->type(), actor, {});
+                if (!second) {
+                    ::close(fds[0]);
+                    ::close(fds[1]);
+                    event.result =
+                        CallResult::interrupted(QStringLiteral("the workbench was closed"));
+                }
+            }
             if (!event.result.ok()) {
                 raw->markFailed();
                 finish(std::move(event), done);
                 return;
             }
             event.result.newSocket = raw->id();
+            if (second) {
+                event.result.pairedSocket = second->id();
+                {
+                    const std::lock_guard lock(second->snapshotMutex());
+                    second->lastSnapshot = m_probe->probe(fds[1], raw->family(), raw->type());
+                }
+                second->open(fds[1]);
+                watching().watch(second->id(), fds[1]);
+            }
             {
                 const std::lock_guard snapshotLock(raw->snapshotMutex());
                 event.kernel = m_probe->probe(fd, raw->family(), raw->type());
@@ -219,8 +245,14 @@ Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Cal
     job.run = [this, raw, id, call, actor, done](Lane::Context& context) {
         runCall(raw, id, call, actor, done, context, m_trace->nowNs());
     };
-    job.fail = [this, socket, id, call, actor, done](const CallResult& result) {
-        finishWithoutRunning(socket, id, call, actor, result, done);
+    job.fail = [this, raw, socket, id, call, actor, done](const CallResult& result) {
+        // Never ran because the socket is closed: what Python's call on a closed socket
+        // answers (connect_ex returns 9, recv(0) gives b'', an argument error still wins).
+        const bool closed = result.outcome == Outcome::Error &&
+                            result.errorDomain == ErrorDomain::Errno && result.errorNumber == EBADF;
+        finishWithoutRunning(
+            socket, id, call, actor,
+            closed ? callexecutor::onClosedSocket(call, raw->family(), raw->type()) : result, done);
     };
     return job;
 }
@@ -266,14 +298,15 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
 
     const SocketEntry::Use use(*target);
     if (!use) {
-        event.result = CallResult::fromErrno(EBADF);
-        event.result.message = QStringLiteral("Bad file descriptor (the socket is closed)");
+        event.result = callexecutor::onClosedSocket(call, target->family(), target->type());
+        fillPayload(event);
         finish(std::move(event), done);
         return;
     }
     std::shared_ptr<SocketEntry> accepted; // accept()'s new socket
-    if (auto invalid = callexecutor::validate(call, target->family(), target->type())) {
-        event.result = *invalid;
+    // Python checks its arguments (and answers recv(0)) before it looks at the descriptor.
+    if (auto answer = callexecutor::answerWithoutKernel(call, target->family(), target->type())) {
+        event.result = *answer;
     } else {
         callexecutor::Execution execution = callexecutor::run(*use, call, wait);
         event.result = std::move(execution.result);

@@ -10,7 +10,7 @@ namespace sockbench {
 
 namespace {
 
-constexpr std::array<std::pair<CallKind, const char*>, 25> kCallNames{{
+constexpr std::array<std::pair<CallKind, const char*>, 26> kCallNames{{
     {CallKind::Socket, "socket"},
     {CallKind::SetSockOpt, "setsockopt"},
     {CallKind::GetSockOpt, "getsockopt"},
@@ -36,6 +36,7 @@ constexpr std::array<std::pair<CallKind, const char*>, 25> kCallNames{{
     {CallKind::GetHostByName, "gethostbyname"},
     {CallKind::GetHostByAddr, "gethostbyaddr"},
     {CallKind::GetHostName, "gethostname"},
+    {CallKind::SocketPair, "socketpair"},
 }};
 
 struct OptionName {

@@ -40,6 +40,7 @@ enum class CallKind : quint8 {
     GetHostByName,
     GetHostByAddr,
     GetHostName,
+    SocketPair, // socket.socketpair(): two connected sockets, by default AF_UNIX
 };
 
 QString callName(CallKind kind); // Python's name: "recv_into", "getaddrinfo", ...
@@ -179,7 +180,8 @@ struct CallResult {
     QByteArray data;          // recv, recvfrom, recv_into, recvfrom_into: the bytes read
     Endpoint address;         // accept/recvfrom: the peer; bind/connect: where it went;
                               // getsockname/getpeername: the answer
-    SocketId newSocket;       // socket() and accept(): the workbench's id for it
+    SocketId newSocket;       // socket(), socketpair() and accept(): the workbench's id for it
+    SocketId pairedSocket;    // socketpair(): the second socket
     Endpoint acceptedLocal;   // accept(): the new socket's own address
     QList<AddrInfoEntry> addrInfo;
     HostEntry hostEntry;  // gethostbyaddr

@@ -2,6 +2,8 @@
 
 namespace sockbench::calls {
 
+Call socket(AddressFamily family, SocketType type, int proto);
+
 namespace {
 
 Call make(CallKind kind)
@@ -35,6 +37,13 @@ Call payload(CallKind kind, const QByteArray& data, qint64 repeat)
 }
 
 } // namespace
+
+Call socketpair(AddressFamily family, SocketType type, int proto)
+{
+    Call call = socket(family, type, proto);
+    call.kind = CallKind::SocketPair;
+    return call;
+}
 
 Call socket(AddressFamily family, SocketType type, int proto)
 {

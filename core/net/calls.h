@@ -8,6 +8,9 @@ namespace sockbench::calls {
 
 Call socket(AddressFamily family = AddressFamily::Inet4, SocketType type = SocketType::Stream,
             int proto = 0);
+// socket.socketpair(family, type, proto): Python's default family is AF_UNIX.
+Call socketpair(AddressFamily family = AddressFamily::Unix, SocketType type = SocketType::Stream,
+                int proto = 0);
 Call setsockopt(SocketOption option, qint64 value, qint64 lingerSeconds = 0);
 Call getsockopt(SocketOption option);
 Call bind(const QString& host, qint64 port);

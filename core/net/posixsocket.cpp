@@ -6,11 +6,10 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace sockbench {
-
-namespace {
 
 // A payload given as a pattern repeated many times (b'x' * 1_000_000_000) is sent from a
 // window of a few hundred KiB instead of being built in memory.
@@ -39,11 +38,26 @@ public:
         return {m_window.constData() + start, length};
     }
 
+    // The bytes from offset as at most max pieces for one sendmsg(): with the window's
+    // quarter MiB each, far more than a socket buffer takes in one call.
+    int pieces(qint64 offset, iovec* out, int max) const
+    {
+        int count = 0;
+        while (offset < m_total && count < max) {
+            const auto [bytes, length] = at(offset);
+            out[count++] = {const_cast<char*>(bytes), static_cast<size_t>(length)};
+            offset += length;
+        }
+        return count;
+    }
+
 private:
     QByteArray m_pattern;
     QByteArray m_window;
     qint64 m_total;
 };
+
+namespace {
 
 bool wouldBlock(int error)
 {
@@ -55,6 +69,51 @@ CallResult waitFailure(WaitOutcome outcome)
     if (outcome == WaitOutcome::TimedOut)
         return CallResult::timedOut();
     return CallResult::interrupted(QStringLiteral("interrupted while waiting"));
+}
+
+bool readyNow(int fd, short events)
+{
+    pollfd one{fd, events, 0};
+    return ::poll(&one, 1, 0) == 1;
+}
+
+// Python's sock_call_ex (Modules/socketmodule.c), over a descriptor that is always
+// O_NONBLOCK underneath:
+// - with a timeout: poll() for readiness first, then the system call; an EWOULDBLOCK after
+//   a ready poll() is a false positive, and it waits again, until the deadline. So a call
+//   that can never be ready (recv on a listener, accept on a connected socket) times out
+//   instead of saying what the kernel would say.
+// - blocking: the system call first; where the kernel's blocking call would sleep
+//   (EWOULDBLOCK here) it waits for readiness with no deadline, and calls again.
+// - non-blocking: the system call, once.
+// attempt(int* error) returns the result, or nullopt with *error set; EINTR retries it.
+template <typename Attempt>
+CallResult sockCall(int fd, short events, const TimeoutMode& mode, Deadline deadline,
+                    BlockingWait& wait, Attempt&& attempt)
+{
+    const bool hasTimeout = mode.timeout && !mode.isNonBlocking();
+    for (bool first = true;; first = false) {
+        // A look first (poll() with no wait), so that only a call that really waits is
+        // reported blocked: the wait is what the trace shows as CallBlocked. After a false
+        // positive always the wait, which sees the deadline and an interrupt.
+        if (hasTimeout && !(first && readyNow(fd, events)))
+            if (const auto outcome = wait.wait(fd, events, deadline); outcome != WaitOutcome::Ready)
+                return waitFailure(outcome);
+        int error = 0;
+        std::optional<CallResult> result;
+        do {
+            error = 0;
+            result = attempt(&error);
+        } while (!result && error == EINTR);
+        if (result)
+            return *result;
+        if (!wouldBlock(error) || mode.isNonBlocking())
+            return CallResult::fromErrno(error);
+        if (hasTimeout)
+            continue;
+        if (const auto outcome = wait.wait(fd, events, std::nullopt); outcome != WaitOutcome::Ready)
+            return waitFailure(outcome);
+    }
 }
 
 struct NativeOption {
@@ -118,6 +177,18 @@ CallResult PosixSocket::create(AddressFamily family, SocketType type, int proto,
     return result;
 }
 
+CallResult PosixSocket::createPair(AddressFamily family, SocketType type, int proto, int fds[2])
+{
+    const int nativeType =
+        (type == SocketType::Stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK;
+    // Linux makes pairs of AF_UNIX only; any other family says EOPNOTSUPP, as in Python.
+    if (::socketpair(toNativeFamily(family), nativeType, proto, fds) != 0)
+        return CallResult::fromErrno(errno);
+    CallResult result;
+    result.count = fds[0];
+    return result;
+}
+
 PosixSocket::PosixSocket(int fd, AddressFamily family, SocketType type)
     : m_fd(fd)
     , m_family(family)
@@ -171,28 +242,24 @@ CallResult PosixSocket::listen(std::optional<int> backlog)
 CallResult PosixSocket::accept(BlockingWait& wait, int* newFd)
 {
     const TimeoutMode mode = timeoutMode();
-    const Deadline deadline = mode.deadlineFromNow();
-    for (;;) {
-        sockaddr_storage peer{};
-        socklen_t length = sizeof peer;
-        const int fd = ::accept4(m_fd, reinterpret_cast<sockaddr*>(&peer), &length,
-                                 SOCK_CLOEXEC | SOCK_NONBLOCK);
-        if (fd >= 0) {
-            *newFd = fd;
-            CallResult result;
-            result.count = fd;
-            if (auto endpoint = Endpoint::fromSockaddr(reinterpret_cast<sockaddr*>(&peer), length))
-                result.address = *endpoint;
-            return result;
-        }
-        const int error = errno;
-        if (error == EINTR)
-            continue;
-        if (!wouldBlock(error) || mode.isNonBlocking())
-            return CallResult::fromErrno(error);
-        if (const auto outcome = wait.wait(m_fd, POLLIN, deadline); outcome != WaitOutcome::Ready)
-            return waitFailure(outcome);
-    }
+    return sockCall(m_fd, POLLIN, mode, mode.deadlineFromNow(), wait,
+                    [this, newFd](int* error) -> std::optional<CallResult> {
+                        sockaddr_storage peer{};
+                        socklen_t length = sizeof peer;
+                        const int fd = ::accept4(m_fd, reinterpret_cast<sockaddr*>(&peer), &length,
+                                                 SOCK_CLOEXEC | SOCK_NONBLOCK);
+                        if (fd < 0) {
+                            *error = errno;
+                            return std::nullopt;
+                        }
+                        *newFd = fd;
+                        CallResult result;
+                        result.count = fd;
+                        if (auto endpoint =
+                                Endpoint::fromSockaddr(reinterpret_cast<sockaddr*>(&peer), length))
+                            result.address = *endpoint;
+                        return result;
+                    });
 }
 
 int PosixSocket::socketError() const
@@ -230,7 +297,8 @@ CallResult PosixSocket::connect(const Endpoint& address, BlockingWait& wait, boo
         int error = errno;
         // An AF_UNIX listener with a full queue answers EAGAIN instead of making us wait;
         // a blocking connect() keeps trying, as the kernel would for a blocking socket.
-        if (wouldBlock(error) && m_family == AddressFamily::Unix && !mode.isNonBlocking()) {
+        // With a timeout Python raises that EAGAIN at once (it waits only on EINPROGRESS).
+        if (wouldBlock(error) && m_family == AddressFamily::Unix && mode.isBlocking()) {
             using namespace std::chrono_literals;
             Deadline retry = Clock::now() + 10ms;
             if (deadline && *deadline < *retry)
@@ -281,11 +349,28 @@ CallResult PosixSocket::connect(const Endpoint& address, BlockingWait& wait, boo
     }
 }
 
-qint64 PosixSocket::sendSome(const char* data, qint64 length, int flags, int* error)
+TimeoutMode PosixSocket::modeForFlags(int flags) const
 {
+    // MSG_DONTWAIT makes a call on a blocking socket non-blocking. With a timeout Python
+    // still waits for readiness first and retries a call that says EWOULDBLOCK, so the
+    // flag changes nothing there.
+    const TimeoutMode mode = timeoutMode();
+    if ((flags & MSG_DONTWAIT) && mode.isBlocking())
+        return TimeoutMode{std::chrono::nanoseconds(0)};
+    return mode;
+}
+
+qint64 PosixSocket::sendSome(const PayloadCursor& payload, qint64 offset, int flags, int* error)
+{
+    // One system call for everything left, as Python's one send() of its whole buffer:
+    // a repeated pattern goes as many pieces of its window, never as the window alone.
+    constexpr int kPieces = 256;
+    iovec pieces[kPieces];
+    msghdr message{};
+    message.msg_iov = pieces;
+    message.msg_iovlen = static_cast<size_t>(payload.pieces(offset, pieces, kPieces));
     for (;;) {
-        const ssize_t n =
-            ::send(m_fd, data, static_cast<size_t>(length), flags | MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t n = ::sendmsg(m_fd, &message, flags | MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n >= 0)
             return n;
         if (errno != EINTR) {
@@ -299,63 +384,40 @@ CallResult PosixSocket::sendLoop(const QByteArray& data, qint64 repeat, int flag
                                  BlockingWait& wait, bool all)
 {
     const PayloadCursor payload(data, repeat);
-    // MSG_DONTWAIT makes this one call non-blocking, whatever the socket's mode.
-    const TimeoutMode mode =
-        (flags & MSG_DONTWAIT) ? TimeoutMode{std::chrono::nanoseconds(0)} : timeoutMode();
-    const Deadline deadline = mode.deadlineFromNow();
-    // A blocking send() in Linux waits until the kernel has taken every byte of a stream
-    // send; with a timeout or non-blocking, one send() that may take fewer.
-    const bool loop = all || mode.isBlocking();
+    const TimeoutMode mode = modeForFlags(flags);
+    const Deadline deadline = mode.deadlineFromNow(); // sendall: one deadline for it all
+    // send() is one system call. A blocking stream send() takes every byte before it
+    // returns (the kernel waits for room as often as it must): on the non-blocking
+    // descriptor that is the call repeated with waits between, and the count is the same.
+    // sendall() is Python's loop of sends, each with the time left.
+    const bool loop = all || (mode.isBlocking() && m_type == SocketType::Stream);
     qint64 sent = 0;
-    bool waitedOnce = false;
-    auto partialOr = [&sent](CallResult failure) {
-        failure.count = sent;
-        failure.partial = sent > 0;
-        return failure;
-    };
     for (;;) {
-        if (!loop && mode.timeout && !mode.isNonBlocking() && !waitedOnce) {
-            // Python with a timeout waits for room first, then sends once.
-            waitedOnce = true;
-            if (const auto outcome = wait.wait(m_fd, POLLOUT, deadline);
-                outcome != WaitOutcome::Ready)
-                return waitFailure(outcome);
-        }
-        const auto [bytes, length] = payload.at(sent);
-        int error = 0;
-        const qint64 n = length > 0 || sent == 0 ? sendSome(bytes, length, flags, &error) : 0;
-        if (n >= 0) {
-            sent += n;
-            if (!loop || sent >= payload.total()) {
-                CallResult result;
-                result.count = sent;
-                return result;
-            }
-            continue;
-        }
-        if (!wouldBlock(error) || mode.isNonBlocking()) {
-            // A plain send() that already moved bytes reports them, as the kernel does.
+        CallResult step = sockCall(m_fd, POLLOUT, mode, deadline, wait,
+                                   [&](int* error) -> std::optional<CallResult> {
+                                       const qint64 n = sendSome(payload, sent, flags, error);
+                                       if (n < 0)
+                                           return std::nullopt;
+                                       CallResult result;
+                                       result.count = n;
+                                       return result;
+                                   });
+        if (!step.ok()) {
+            // A send() that already moved bytes reports them, as the kernel does.
             if (sent > 0 && !all) {
                 CallResult result;
                 result.count = sent;
                 return result;
             }
-            return partialOr(CallResult::fromErrno(error));
+            step.count = sent;
+            step.partial = sent > 0;
+            return step;
         }
-        if (!loop) {
-            if (const auto outcome = wait.wait(m_fd, POLLOUT, deadline);
-                outcome != WaitOutcome::Ready)
-                return waitFailure(outcome);
-            continue;
-        }
-        const auto outcome = wait.wait(m_fd, POLLOUT, deadline);
-        if (outcome != WaitOutcome::Ready) {
-            if (!all && sent > 0) {
-                CallResult result;
-                result.count = sent;
-                return result;
-            }
-            return partialOr(waitFailure(outcome));
+        sent += step.count;
+        if (!loop || sent >= payload.total()) {
+            CallResult result;
+            result.count = sent;
+            return result;
         }
     }
 }
@@ -368,8 +430,7 @@ CallResult PosixSocket::send(const QByteArray& data, qint64 repeat, int flags, B
 CallResult PosixSocket::sendAll(const QByteArray& data, qint64 repeat, int flags,
                                 BlockingWait& wait)
 {
-    CallResult result = sendLoop(data, repeat, flags, wait, true);
-    return result;
+    return sendLoop(data, repeat, flags, wait, true);
 }
 
 CallResult PosixSocket::sendTo(const QByteArray& data, const Endpoint& address, int flags,
@@ -379,63 +440,106 @@ CallResult PosixSocket::sendTo(const QByteArray& data, const Endpoint& address, 
     const socklen_t length = address.toSockaddr(storage);
     if (length == 0)
         return CallResult::invalid(QStringLiteral("sendto(): that address cannot be used"));
-    // MSG_DONTWAIT makes this one call non-blocking, whatever the socket's mode.
-    const TimeoutMode mode =
-        (flags & MSG_DONTWAIT) ? TimeoutMode{std::chrono::nanoseconds(0)} : timeoutMode();
-    const Deadline deadline = mode.deadlineFromNow();
-    for (;;) {
-        const ssize_t n = ::sendto(m_fd, data.constData(), static_cast<size_t>(data.size()),
-                                   flags | MSG_NOSIGNAL | MSG_DONTWAIT,
-                                   reinterpret_cast<const sockaddr*>(&storage), length);
-        if (n >= 0) {
-            CallResult result;
-            result.count = n;
-            result.address = address;
-            return result;
-        }
-        const int error = errno;
-        if (error == EINTR)
-            continue;
-        if (!wouldBlock(error) || mode.isNonBlocking())
-            return CallResult::fromErrno(error);
-        if (const auto outcome = wait.wait(m_fd, POLLOUT, deadline); outcome != WaitOutcome::Ready)
-            return waitFailure(outcome);
-    }
+    const TimeoutMode mode = modeForFlags(flags);
+    return sockCall(m_fd, POLLOUT, mode, mode.deadlineFromNow(), wait,
+                    [&](int* error) -> std::optional<CallResult> {
+                        const ssize_t n =
+                            ::sendto(m_fd, data.constData(), static_cast<size_t>(data.size()),
+                                     flags | MSG_NOSIGNAL | MSG_DONTWAIT,
+                                     reinterpret_cast<const sockaddr*>(&storage), length);
+                        if (n < 0) {
+                            *error = errno;
+                            return std::nullopt;
+                        }
+                        CallResult result;
+                        result.count = n;
+                        result.address = address;
+                        return result;
+                    });
+}
+
+bool PosixSocket::readShutDown() const
+{
+    pollfd fd{m_fd, POLLRDHUP, 0};
+    return ::poll(&fd, 1, 0) == 1 && (fd.revents & POLLRDHUP);
 }
 
 CallResult PosixSocket::receive(qint64 size, int flags, bool withAddress, BlockingWait& wait)
 {
+    const TimeoutMode mode = modeForFlags(flags);
+    // MSG_WAITALL only waits on a blocking descriptor: with a timeout or non-blocking the
+    // kernel returns what is there, so Python does too.
+    if ((flags & MSG_WAITALL) && !(flags & MSG_PEEK) && mode.isBlocking() &&
+        m_type == SocketType::Stream)
+        return receiveAll(size, flags & ~MSG_WAITALL, wait);
     QByteArray buffer(static_cast<qsizetype>(size), Qt::Uninitialized);
-    // MSG_DONTWAIT makes this one call non-blocking, whatever the socket's mode.
-    const TimeoutMode mode =
-        (flags & MSG_DONTWAIT) ? TimeoutMode{std::chrono::nanoseconds(0)} : timeoutMode();
-    const Deadline deadline = mode.deadlineFromNow();
-    for (;;) {
-        sockaddr_storage from{};
-        socklen_t fromLength = sizeof from;
-        const ssize_t n =
-            ::recvfrom(m_fd, buffer.data(), static_cast<size_t>(size), flags | MSG_DONTWAIT,
-                       withAddress ? reinterpret_cast<sockaddr*>(&from) : nullptr,
-                       withAddress ? &fromLength : nullptr);
-        if (n >= 0) {
-            buffer.truncate(static_cast<qsizetype>(n));
-            CallResult result;
-            result.count = n;
-            result.data = buffer;
-            if (withAddress && fromLength > 0)
-                if (auto endpoint =
-                        Endpoint::fromSockaddr(reinterpret_cast<sockaddr*>(&from), fromLength))
-                    result.address = *endpoint;
-            return result;
+    return sockCall(m_fd, POLLIN, mode, mode.deadlineFromNow(), wait,
+                    [&](int* error) -> std::optional<CallResult> {
+                        sockaddr_storage from{};
+                        socklen_t fromLength = sizeof from;
+                        const ssize_t n = ::recvfrom(
+                            m_fd, buffer.data(), static_cast<size_t>(size), flags | MSG_DONTWAIT,
+                            withAddress ? reinterpret_cast<sockaddr*>(&from) : nullptr,
+                            withAddress ? &fromLength : nullptr);
+                        CallResult result;
+                        if (n < 0) {
+                            *error = errno;
+                            // Linux: a blocking recv() on a datagram socket shut down for reading
+                            // returns 0 at once, where MSG_DONTWAIT says EAGAIN (and poll() says
+                            // readable, so waiting would spin).
+                            if (wouldBlock(*error) && mode.isBlocking() &&
+                                m_type == SocketType::Datagram && readShutDown())
+                                return result;
+                            return std::nullopt;
+                        }
+                        buffer.truncate(static_cast<qsizetype>(n));
+                        result.count = n;
+                        result.data = buffer;
+                        if (withAddress && fromLength > 0)
+                            if (auto endpoint = Endpoint::fromSockaddr(
+                                    reinterpret_cast<sockaddr*>(&from), fromLength))
+                                result.address = *endpoint;
+                        return result;
+                    });
+}
+
+CallResult PosixSocket::receiveAll(qint64 size, int flags, BlockingWait& wait)
+{
+    // A blocking recv(n, MSG_WAITALL): reads until n bytes, the end of the stream or an
+    // error, and returns what it has if anything (as the kernel does when a signal ends
+    // it; here an interrupt). Each read is non-blocking and each wait interruptible.
+    QByteArray buffer(static_cast<qsizetype>(size), Qt::Uninitialized);
+    qint64 got = 0;
+    std::optional<CallResult> failure;
+    while (got < size) {
+        const ssize_t n = ::recv(m_fd, buffer.data() + got, static_cast<size_t>(size - got),
+                                 flags | MSG_DONTWAIT);
+        if (n > 0) {
+            got += n;
+            continue;
         }
+        if (n == 0)
+            break;
         const int error = errno;
         if (error == EINTR)
             continue;
-        if (!wouldBlock(error) || mode.isNonBlocking())
-            return CallResult::fromErrno(error);
-        if (const auto outcome = wait.wait(m_fd, POLLIN, deadline); outcome != WaitOutcome::Ready)
-            return waitFailure(outcome);
+        if (!wouldBlock(error)) {
+            failure = CallResult::fromErrno(error);
+            break;
+        }
+        if (const auto outcome = wait.wait(m_fd, POLLIN, std::nullopt);
+            outcome != WaitOutcome::Ready) {
+            failure = waitFailure(outcome);
+            break;
+        }
     }
+    if (failure && got == 0)
+        return *failure;
+    buffer.truncate(static_cast<qsizetype>(got));
+    CallResult result;
+    result.count = got;
+    result.data = buffer;
+    return result;
 }
 
 CallResult PosixSocket::shutdown(int how)

@@ -9,6 +9,8 @@
 
 namespace sockbench {
 
+class PayloadCursor;
+
 using Clock = std::chrono::steady_clock;
 using Deadline = std::optional<Clock::time_point>; // nullopt: wait as long as it takes
 
@@ -43,6 +45,8 @@ class PosixSocket {
 public:
     // socket(family, type, proto). On success the result's count holds the descriptor.
     static CallResult create(AddressFamily family, SocketType type, int proto, int* fd);
+    // socketpair(family, type, proto): two connected descriptors in fds.
+    static CallResult createPair(AddressFamily family, SocketType type, int proto, int fds[2]);
 
     PosixSocket(int fd, AddressFamily family, SocketType type);
     ~PosixSocket();
@@ -86,9 +90,13 @@ public:
     static constexpr qint64 kMaxReceiveSize = 64 * 1024 * 1024;
 
 private:
-    qint64 sendSome(const char* data, qint64 length, int flags, int* error);
+    // The socket's mode for one call with these MSG_* flags.
+    TimeoutMode modeForFlags(int flags) const;
+    qint64 sendSome(const PayloadCursor& payload, qint64 offset, int flags, int* error);
     CallResult sendLoop(const QByteArray& data, qint64 repeat, int flags, BlockingWait& wait,
                         bool all);
+    CallResult receiveAll(qint64 size, int flags, BlockingWait& wait); // blocking MSG_WAITALL
+    bool readShutDown() const; // shutdown(SHUT_RD) has been done (POLLRDHUP)
 
     int m_fd = -1;
     AddressFamily m_family;

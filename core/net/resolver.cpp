@@ -63,7 +63,7 @@ std::optional<CallResult> checkAddressArgs(const CallArgs& args, AddressFamily f
     }
     if (args.port < 0 || args.port > 65535)
         return CallResult::invalid(
-            QStringLiteral("%1(): port must be 0-65535, not %2").arg(callName).arg(args.port));
+            QStringLiteral("%1(): port must be 0-65535.").arg(callName)); // Python's words
     return std::nullopt;
 }
 

@@ -283,6 +283,8 @@ QJsonObject resultToJson(const CallResult& c)
         o.insert(QStringLiteral("address"), endpointToJson(c.address));
     if (c.newSocket.isValid())
         o.insert(QStringLiteral("new_socket"), double(c.newSocket.value));
+    if (c.pairedSocket.isValid())
+        o.insert(QStringLiteral("paired_socket"), double(c.pairedSocket.value));
     if (c.acceptedLocal.isValid())
         o.insert(QStringLiteral("accepted_local"), endpointToJson(c.acceptedLocal));
     if (!c.addrInfo.isEmpty()) {
@@ -353,6 +355,10 @@ CallResult resultFromJson(Reader& r)
     if (r.ok() && (newSocket < 0 || newSocket > qint64(UINT32_MAX)))
         r.fail(QStringLiteral("\"new_socket\" is an id from 1"));
     c.newSocket = SocketId{quint32(newSocket)};
+    const qint64 pairedSocket = r.integer("paired_socket");
+    if (r.ok() && (pairedSocket < 0 || pairedSocket > qint64(UINT32_MAX)))
+        r.fail(QStringLiteral("\"paired_socket\" is an id from 1"));
+    c.pairedSocket = SocketId{quint32(pairedSocket)};
     c.acceptedLocal = r.endpoint("accepted_local");
     const QJsonValue entries = r.value("addrinfo");
     if (!entries.isUndefined() && !entries.isArray())

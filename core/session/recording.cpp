@@ -21,7 +21,7 @@ RecordedSession recordRun(const lesson::Runner& runner, const QString& lessonNam
     s.savedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     s.events = events;
     for (const Event& e : events)
-        for (const SocketId id : {e.socket, e.result.newSocket}) {
+        for (const SocketId id : {e.socket, e.result.newSocket, e.result.pairedSocket}) {
             const QString name = id.isValid() ? runner.nameOf(id) : QString();
             if (!name.isEmpty())
                 s.socketNames.insert(id, name);

@@ -42,7 +42,8 @@ QString call(const Event& event)
     };
     switch (event.request.kind) {
     case CallKind::Socket:
-        return QStringLiteral("socket(%1, %2)").arg(familyName(a.family), socketTypeName(a.type));
+    case CallKind::SocketPair:
+        return QStringLiteral("%1(%2, %3)").arg(name, familyName(a.family), socketTypeName(a.type));
     case CallKind::Bind:
     case CallKind::Connect:
     case CallKind::ConnectEx:
@@ -107,6 +108,10 @@ QString result(const Event& event)
     switch (event.request.kind) {
     case CallKind::Socket:
         return QStringLiteral("fd %1").arg(r.count);
+    case CallKind::SocketPair:
+        return QStringLiteral("sockets #%1 and #%2")
+            .arg(r.newSocket.value)
+            .arg(r.pairedSocket.value);
     case CallKind::Accept:
         return QStringLiteral("new socket, peer %1").arg(r.address.toString());
     case CallKind::Send:

@@ -106,6 +106,7 @@ QList<Field> arguments(const Event& e)
     const CallArgs& a = e.request.args;
     switch (e.request.kind) {
     case CallKind::Socket:
+    case CallKind::SocketPair:
         fields.append({QStringLiteral("family"), familyName(a.family)});
         fields.append({QStringLiteral("type"), socketTypeName(a.type)});
         fields.append({QStringLiteral("proto"), QString::number(a.proto)});
