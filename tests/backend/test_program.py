@@ -116,8 +116,10 @@ class Stepping(unittest.TestCase):
 
 class Expectations(unittest.TestCase):
     def test_expected_errors_and_ok(self):
-        source = ("import errno, socket\n"
-                  "# --- you ---\n"
+        # Actors are concurrent threads (the workbench's scheduler orders them, not this
+        # test): the import sits in the one actor's own section.
+        source = ("# --- you ---\n"
+                  "import errno, socket\n"
                   "# expect: ZeroDivisionError\nx = 1 / 0\n"
                   "# expect: ENOENT\nopen('/nonexistent/sockbench')\n"
                   "# expect: OSError\nopen('/nonexistent/sockbench')\n"
