@@ -371,26 +371,31 @@ class Export(unittest.TestCase):
                 self.assertEqual(run.returncode, 0, (path, run.stdout[-2000:], run.stderr))
                 self.assertEqual(records[-1], {"type": "summary", "passed": True}, path)
 
-    def test_per_actor_export_runs_the_actors_as_processes(self):
-        path = [p for p in LESSONS if "03-accept" in p][0]
-        with tempfile.TemporaryDirectory() as tmp:
-            made = subprocess.run([sys.executable, BOOT, "--export", "per-actor", path, tmp],
-                                  capture_output=True, text=True, check=True).stdout.split()
-            self.assertEqual([os.path.basename(p) for p in made], ["server.py", "client.py"])
-            env = dict(os.environ, SOCKBENCH_SHARE=os.path.join(tmp, "share"))
-            runs = [subprocess.Popen([sys.executable, p], env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True) for p in made]
-            for p in runs:
-                out, err = p.communicate(timeout=120)
-                self.assertEqual(p.returncode, 0, err)
+    def test_per_actor_exports_run_the_actors_as_processes(self):
+        # Lesson 25 has one actor send on a socket another actor is blocked reading: two
+        # processes cannot share it (see the report); it runs as --threads only.
+        for path in LESSONS:
+            if "25-recv-before-the-request" in path:
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                made = subprocess.run([sys.executable, BOOT, "--export", "per-actor", path,
+                                       tmp], capture_output=True, text=True,
+                                      check=True).stdout.split()
+                env = dict(os.environ, SOCKBENCH_SHARE=os.path.join(tmp, "share"))
+                runs = [subprocess.Popen([sys.executable, p], env=env, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True) for p in made]
+                for p, script in zip(runs, made):
+                    out, err = p.communicate(timeout=120)
+                    self.assertEqual(p.returncode, 0, (script, err))
 
     @unittest.skipUnless(os.environ.get("SOCKBENCH_CLI"), "SOCKBENCH_CLI not set")
-    def test_exports_equal_the_cpp_exporters(self):
+    def test_threads_exports_equal_the_cpp_exporters(self):
         cli = os.environ["SOCKBENCH_CLI"]
         for path in LESSONS:
             with tempfile.TemporaryDirectory() as tmp:
                 ours, theirs = os.path.join(tmp, "ours"), os.path.join(tmp, "theirs")
-                for kind, flag in (("threads", ["--threads"]), ("per-actor", [])):
+                # The per-actor export takes turns now (_turn/_mark), which the C++ one did not.
+                for kind, flag in (("threads", ["--threads"]),):
                     a = subprocess.run([sys.executable, BOOT, "--export", kind, path, ours],
                                        capture_output=True, text=True, check=True)
                     b = subprocess.run([cli, "export", path, "--out", theirs] + flag,

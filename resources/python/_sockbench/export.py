@@ -4,8 +4,10 @@ plain python3, written to OUTDIR (their paths printed, one a line).
 - per-actor: one script per actor (server.py, client.py, ...) made of that actor's
   statements. A value one actor reads from another's names (the port the server got from
   bind(('localhost', 0)), say) travels through a small file in a shared directory
-  (resources/export/actor_prelude.py). `# expect:` becomes try/except printing what was
-  expected.
+  (resources/export/actor_prelude.py). The scripts take turns in the lesson's order
+  (_turn/_mark: marker files in the same directory), and a statement that uses another
+  actor's socket runs in that actor's script. `# expect:` becomes try/except printing
+  what was expected.
 - threads: one script, LESSON.py, running each actor in a thread of its own; statements
   start in the lesson's order (resources/export/threads_prelude.py); with --json it prints
   the JSON lines `sockbench run --json` prints.
@@ -297,19 +299,41 @@ def as_threads(source, d, name):
     return [(name + ".py", text)]
 
 
+def _socket_users(node, foreign):
+    """The foreign names whose methods the statement calls (their sockets, used)."""
+    return {n.func.value.id for n in ast.walk(node)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name) and n.func.value.id in foreign
+            and not _is_look(n, foreign)}
+
+
 def per_actor(source, d, name):
     steps = flatten(source, d)
-    owner = {}
-    for s in steps:
-        if s.is_import:
-            continue
-        for n in names_bound(s.node):
-            owner.setdefault(n, s.actor)
 
-    shares = []  # [key, expression, owner, after]
-    rewritten, refused = {}, {}
+    def owners(executor):
+        owner = {}
+        for k, s in enumerate(steps):
+            if s.is_import:
+                continue
+            for n in names_bound(s.node):
+                owner.setdefault(n, executor[k])
+        return owner
+
+    # A statement that uses another actor's socket (the server's section calling
+    # client.sendall(), say) runs in the script that holds that socket, at its turn.
+    executor = [s.actor for s in steps]
+    owner = owners(executor)
     for k, s in enumerate(steps):
         foreign = {n for n in names_read(s.node) if n in owner and owner[n] != s.actor}
+        users = {owner[n] for n in _socket_users(s.node, foreign)}
+        if len(users) == 1:
+            executor[k] = users.pop()
+    owner = owners(executor)
+
+    shares = []  # (key, expression, owner, after)
+    rewritten, refused = {}, {}
+    for k, s in enumerate(steps):
+        foreign = {n for n in names_read(s.node) if n in owner and owner[n] != executor[k]}
         if not foreign:
             continue
         roots, why = foreign_roots(s.node, foreign)
@@ -322,7 +346,7 @@ def per_actor(source, d, name):
             root_owner = owner[sorted(depends)[0]]
             after = -1
             for j in range(k):
-                if steps[j].actor != root_owner:
+                if executor[j] != root_owner:
                     continue
                 touched = names_bound(steps[j].node)
                 _changed_sockets(steps[j].node, touched)
@@ -335,7 +359,7 @@ def per_actor(source, d, name):
         rewritten[k] = ast.unparse(ast.fix_missing_locations(node))
 
     exported = [a for a in d.actors
-                if any(s.actor == a and not s.is_import for s in steps)]
+                if any(executor[k] == a and not s.is_import for k, s in enumerate(steps))]
     imports = _imports(steps)
     file_names = ["%s.py" % a for a in exported]
     files = []
@@ -347,8 +371,8 @@ def per_actor(source, d, name):
         text += "\n" + "\n".join(imports) + "\n"
         text += "\n_LESSON = %r\n" % ("sockbench-" + name)
         reads = set()
-        for s in steps:
-            if s.actor == actor:
+        for k, s in enumerate(steps):
+            if executor[k] == actor:
                 reads |= names_read(s.node)
         text += _peers(d, reads)
         text += _prelude("actor_prelude.py")
@@ -357,16 +381,26 @@ def per_actor(source, d, name):
             return "".join("_publish(%r, %s)\n" % (key, expr)
                            for key, expr, who, at in shares if who == actor and at == after)
 
+        if actor == exported[0]:
+            text += "\n_clear()"
         own = [repr(key) for key, _e, who, _a in shares if who == actor]
         if own:
             text += "\n_forget([%s])" % ", ".join(own)
         text += "\n" + publish_at(-1)
         for k, s in enumerate(steps):
-            if s.actor != actor or s.is_import:
+            if executor[k] != actor or s.is_import:
                 continue
+            # The latest earlier step of each other script: this one starts after them.
+            after = {}
+            for j in range(k):
+                if executor[j] != actor and not steps[j].is_import:
+                    after[executor[j]] = j
             text += "\n"
+            if executor[k] != s.actor:
+                text += "# (the %s's statement: it uses this script's socket)\n" % s.actor
             for line in s.note["lines"]:
                 text += "# %s\n" % line
+            text += "_turn(%d, [%s])\n" % (k, ", ".join(str(j) for j in sorted(after.values())))
             body = rewritten.get(k, s.text.rstrip())
             if k in refused:
                 body = "raise NotImplementedError(%r)" % refused[k]
@@ -386,6 +420,7 @@ def per_actor(source, d, name):
                          % (", ".join(repr(e) for e in expect), s.line))
             else:
                 text += body + "\n"
+            text += "_mark('done-%d')\n" % k
             text += publish_at(k)
         files.append(("%s.py" % actor, text))
     return files
