@@ -150,6 +150,16 @@ class Expectations(unittest.TestCase):
         self.assertEqual(r.of("raise"), [])
         self.assertEqual(r.exit_code(), 1)
 
+    def test_background_statement_runs_in_a_thread_of_its_own(self):
+        source = ("# --- you ---\nimport threading\nev = threading.Event()\n# background\n"
+                  "ev.wait()\nprint('the actor went on')\nev.set()\n")
+        r = Run(source)
+        threads = {m["name"]: m for m in r.of("thread")}
+        self.assertEqual(threads["you~5"]["actor"], "you")
+        self.assertEqual(threads["you~5"]["parent"], threads["you"]["tid"])
+        self.assertEqual(r.out(), "the actor went on\n")
+        self.assertEqual(r.exit_code(), 0)
+
     def test_expect_above_a_with_statement(self):
         source = ("# expect: ValueError\nwith open(__file__) as f:\n    int('x')\n"
                   "print(f.closed)\n")

@@ -74,6 +74,8 @@ class Tracer:
                 raise KeyboardInterrupt
             return self.trace_lines
         if event == "line":
+            if not self.interrupts and self.host.mode != "step":
+                return self.trace_lines  # free: nothing to ask, nothing to stop
             key = id(frame)
             line = frame.f_lineno
             previous = self.last_line.get(key)
