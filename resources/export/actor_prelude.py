@@ -85,6 +85,40 @@ _STARTED = _time.time()
 _GRACE = 0.25
 
 
+def _lend(key, sock):
+    """Lends sock to the lesson's other scripts: each one that asks gets a duplicate of its
+    descriptor (SCM_RIGHTS over a Unix socket in the share directory), so both processes
+    hold the same kernel socket."""
+    import threading as _threading
+    _os.makedirs(_SHARE, exist_ok=True)
+    path = _os.path.join(_SHARE, key)
+    server = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    server.bind(path + '.part')
+    server.listen(8)
+    _os.replace(path + '.part', path)
+
+    def serve():
+        while True:
+            client, _ = server.accept()
+            with client:
+                _socket.send_fds(client, [b'.'], [sock.fileno()])
+    _threading.Thread(target=serve, daemon=True).start()
+
+
+def _borrow(key, wait=60.0):
+    """A socket lent by another script (_lend): the same kernel socket."""
+    path = _os.path.join(_SHARE, key)
+    deadline = _time.monotonic() + wait
+    while not _os.path.exists(path):
+        if _time.monotonic() > deadline:
+            raise TimeoutError('no socket %r in %s: start the scripts in the lesson order' % (key, _SHARE))
+        _time.sleep(0.01)
+    with _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM) as channel:
+        channel.connect(path)
+        _msg, fds, _flags, _addr = _socket.recv_fds(channel, 1, 1)
+    return _socket.socket(fileno=fds[0])
+
+
 def _error_name(e):
     if isinstance(e, _socket.gaierror):
         return _EAI.get(e.errno, type(e).__name__)

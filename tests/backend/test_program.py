@@ -382,11 +382,10 @@ class Export(unittest.TestCase):
                 self.assertEqual(records[-1], {"type": "summary", "passed": True}, path)
 
     def test_per_actor_exports_run_the_actors_as_processes(self):
-        # Lesson 25 has one actor send on a socket another actor is blocked reading: two
-        # processes cannot share it (see the report); it runs as --threads only.
+        # All of them, started at once: they take turns (_turn), a statement on another
+        # actor's socket runs in that actor's script, or (lesson 25, where that script is
+        # blocked reading the socket) borrows the socket's descriptor (_lend/_borrow).
         for path in LESSONS:
-            if "25-recv-before-the-request" in path:
-                continue
             with tempfile.TemporaryDirectory() as tmp:
                 made = subprocess.run([sys.executable, BOOT, "--export", "per-actor", path,
                                        tmp], capture_output=True, text=True,

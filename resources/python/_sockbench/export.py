@@ -6,8 +6,9 @@ plain python3, written to OUTDIR (their paths printed, one a line).
   bind(('localhost', 0)), say) travels through a small file in a shared directory
   (resources/export/actor_prelude.py). The scripts take turns in the lesson's order
   (_turn/_mark: marker files in the same directory), and a statement that uses another
-  actor's socket runs in that actor's script. `# expect:` becomes try/except printing
-  what was expected.
+  actor's socket runs in that actor's script (or borrows the socket's descriptor when that
+  script may be blocked reading it). `# expect:` becomes try/except printing what was
+  expected.
 - threads: one script, LESSON.py, running each actor in a thread of its own; statements
   start in the lesson's order (resources/export/threads_prelude.py); with --json it prints
   the JSON lines `sockbench run --json` prints.
@@ -196,8 +197,9 @@ class _Replace(ast.NodeTransformer):
         if isinstance(node, ast.expr):
             text = ast.unparse(node)
             if text in self.replacement:
-                return ast.Call(func=ast.Name("_fetch", ast.Load()),
-                                args=[ast.Constant(self.replacement[text])], keywords=[])
+                function, key = self.replacement[text]
+                return ast.Call(func=ast.Name(function, ast.Load()),
+                                args=[ast.Constant(key)], keywords=[])
         return super().generic_visit(node)
 
 
@@ -307,6 +309,16 @@ def _socket_users(node, foreign):
             and not _is_look(n, foreign)}
 
 
+_READS = {"recv", "recv_into", "recvfrom", "recvfrom_into", "accept"}
+
+
+def _reads_from(node, names):
+    """Whether the statement reads from (and may block on) one of these sockets."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+               and isinstance(n.func.value, ast.Name) and n.func.value.id in names
+               and n.func.attr in _READS for n in ast.walk(node))
+
+
 def per_actor(source, d, name):
     steps = flatten(source, d)
 
@@ -322,25 +334,45 @@ def per_actor(source, d, name):
     # A statement that uses another actor's socket (the server's section calling
     # client.sendall(), say) runs in the script that holds that socket, at its turn.
     executor = [s.actor for s in steps]
+    # Unless that script may be blocked reading that very socket at the time (lesson 25:
+    # the reader waits in recv() for what the writer sends on the same socket): then the
+    # socket's descriptor is lent to this script (SCM_RIGHTS), as two processes may share
+    # one socket.
     owner = owners(executor)
+    borrowed = {}  # step -> the names of the sockets it borrows
     for k, s in enumerate(steps):
         foreign = {n for n in names_read(s.node) if n in owner and owner[n] != s.actor}
-        users = {owner[n] for n in _socket_users(s.node, foreign)}
-        if len(users) == 1:
-            executor[k] = users.pop()
+        used = _socket_users(s.node, foreign)
+        users = {owner[n] for n in used}
+        if len(users) != 1:
+            continue
+        holder = users.pop()
+        latest = max((j for j in range(k) if executor[j] == holder), default=None)
+        if latest is not None and _reads_from(steps[latest].node, used):
+            borrowed[k] = used
+        else:
+            executor[k] = holder
     owner = owners(executor)
+    lent = {}  # socket name -> (key, owner, the step after which it is lent)
+    for k, names in borrowed.items():
+        for n in names:
+            if n not in lent:
+                first = min(j for j in range(len(steps)) if executor[j] == owner[n]
+                            and n in names_bound(steps[j].node))
+                lent[n] = ("socket-%s-%s" % (n, owner[n]), owner[n], first)
 
     shares = []  # (key, expression, owner, after)
     rewritten, refused = {}, {}
     for k, s in enumerate(steps):
         foreign = {n for n in names_read(s.node) if n in owner and owner[n] != executor[k]}
-        if not foreign:
+        foreign -= borrowed.get(k, set())
+        if not foreign and k not in borrowed:
             continue
         roots, why = foreign_roots(s.node, foreign)
         if why:
             refused[k] = why
             continue
-        replacement = {}
+        replacement = {n: ("_borrow", lent[n][0]) for n in borrowed.get(k, ())}
         for root in roots:
             depends = {n for n in foreign if re.search(r"\b%s\b" % re.escape(n), root)}
             root_owner = owner[sorted(depends)[0]]
@@ -354,7 +386,7 @@ def per_actor(source, d, name):
                     after = j
             key = "value-%d-%s" % (len(shares) + 1, root_owner)
             shares.append((key, root, root_owner, after))
-            replacement[root] = key
+            replacement[root] = ("_fetch", key)
         node = _Replace(replacement).visit(ast.parse(s.text).body[0])
         rewritten[k] = ast.unparse(ast.fix_missing_locations(node))
 
@@ -378,8 +410,11 @@ def per_actor(source, d, name):
         text += _prelude("actor_prelude.py")
 
         def publish_at(after):
-            return "".join("_publish(%r, %s)\n" % (key, expr)
-                           for key, expr, who, at in shares if who == actor and at == after)
+            return "".join(["_publish(%r, %s)\n" % (key, expr)
+                            for key, expr, who, at in shares if who == actor and at == after]
+                           + ["_lend(%r, %s)\n" % (key, n)
+                              for n, (key, who, at) in sorted(lent.items())
+                              if who == actor and at == after])
 
         if actor == exported[0]:
             text += "\n_clear()"
