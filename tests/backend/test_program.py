@@ -271,9 +271,12 @@ class FreePlayAndInterrupt(unittest.TestCase):
         r = Run("while True: pass\n", mode="free", on_message=on_message)
         self.assertEqual(r.of("raise")[0]["type"], "KeyboardInterrupt")
         self.assertEqual(r.of("raise")[0]["line"], 1)
-        self.assertEqual(r.out("stderr"), 'Traceback (most recent call last):\n'
-                         '  File "prog.py", line 1, in <module>\n    while True: pass\n'
-                         'KeyboardInterrupt\n')
+        err = r.out("stderr")
+        self.assertTrue(err.startswith('Traceback (most recent call last):\n'
+                                       '  File "prog.py", line 1, in <module>\n'
+                                       '    while True: pass\n'), err)
+        self.assertEqual(err.count('File "'), 1, err)  # the frame once, no backend frame
+        self.assertTrue(err.endswith('\nKeyboardInterrupt\n'), err)
 
     def test_interrupt_lands_at_the_next_line_and_tracing_goes_on(self):
         source = ("n = 0\ntry:\n    while True:\n        n += 1\nexcept KeyboardInterrupt:\n"
@@ -286,7 +289,8 @@ class FreePlayAndInterrupt(unittest.TestCase):
         r = Run(source, on_line=on_line)
         self.assertEqual(r.out(), "stopped\ndone\n")
         lines = [line for _a, line, _c in r.lines]
-        self.assertEqual(lines[:6], [1, 2, 3, 4, 3, 4])
+        self.assertEqual(lines[:2], [1, 2])
+        self.assertIn(4, lines[:6])  # (before 3.10, `while True:` has no line event)
         self.assertNotIn(4, lines[6:])
         self.assertIn(8, lines[6:])  # still stepped after the interrupt was caught
 

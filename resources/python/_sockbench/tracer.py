@@ -113,6 +113,9 @@ class Tracer:
     def interrupt(self, tid):
         with self.lock:
             self.interrupts.add(tid)
+        if sys.version_info < (3, 10):
+            return  # before 3.10 a one-line loop has line events (and opcode tracing set
+            # from another thread there stops the interrupt from landing)
         frame = sys._current_frames().get(tid)
         while frame is not None:
             if frame.f_code.co_filename == self.filename and frame.f_trace is not None:
