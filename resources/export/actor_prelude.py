@@ -4,6 +4,7 @@
 import ast as _ast
 import errno as _errno
 import os as _os
+import socket as _socket
 import tempfile as _tempfile
 import time as _time
 
@@ -37,7 +38,90 @@ def _fetch(key, wait=60.0):
         return _ast.literal_eval(f.read())
 
 
+_EAI = {getattr(_socket, n): n for n in dir(_socket) if n.startswith('EAI_')}
+
+
+def _turn(k, after, wait=60.0):
+    """Step k starts in the lesson's order: once each step of the other scripts that comes
+    just before it has finished, or has been waiting longer than _GRACE (a blocked accept()
+    or recv(), say)."""
+    deadline = _time.monotonic() + wait
+    for j in after:
+        done = _os.path.join(_SHARE, 'done-%d' % j)
+        started = _os.path.join(_SHARE, 'started-%d' % j)
+        while not _os.path.exists(done):
+            try:
+                if _time.time() - _os.path.getmtime(started) >= _GRACE:
+                    break
+            except OSError:
+                pass
+            if _time.monotonic() > deadline:
+                raise TimeoutError('step %d never came: start the scripts in the lesson order' % j)
+            _time.sleep(0.01)
+    _mark('started-%d' % k)
+
+
+def _mark(key):
+    _os.makedirs(_SHARE, exist_ok=True)
+    with open(_os.path.join(_SHARE, key), 'w'):
+        pass
+
+
+def _clear():
+    """The first script clears what an earlier run left (older than this script's start)."""
+    if _os.path.isdir(_SHARE):
+        for name in _os.listdir(_SHARE):
+            path = _os.path.join(_SHARE, name)
+            try:
+                if _os.path.getmtime(path) < _STARTED:
+                    _os.remove(path)
+            except OSError:
+                pass
+
+
+_STARTED = _time.time()
+
+
+_GRACE = 0.25
+
+
+def _lend(key, sock):
+    """Lends sock to the lesson's other scripts: each one that asks gets a duplicate of its
+    descriptor (SCM_RIGHTS over a Unix socket in the share directory), so both processes
+    hold the same kernel socket."""
+    import threading as _threading
+    _os.makedirs(_SHARE, exist_ok=True)
+    path = _os.path.join(_SHARE, key)
+    server = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    server.bind(path + '.part')
+    server.listen(8)
+    _os.replace(path + '.part', path)
+
+    def serve():
+        while True:
+            client, _ = server.accept()
+            with client:
+                _socket.send_fds(client, [b'.'], [sock.fileno()])
+    _threading.Thread(target=serve, daemon=True).start()
+
+
+def _borrow(key, wait=60.0):
+    """A socket lent by another script (_lend): the same kernel socket."""
+    path = _os.path.join(_SHARE, key)
+    deadline = _time.monotonic() + wait
+    while not _os.path.exists(path):
+        if _time.monotonic() > deadline:
+            raise TimeoutError('no socket %r in %s: start the scripts in the lesson order' % (key, _SHARE))
+        _time.sleep(0.01)
+    with _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM) as channel:
+        channel.connect(path)
+        _msg, fds, _flags, _addr = _socket.recv_fds(channel, 1, 1)
+    return _socket.socket(fileno=fds[0])
+
+
 def _error_name(e):
+    if isinstance(e, _socket.gaierror):
+        return _EAI.get(e.errno, type(e).__name__)
     if isinstance(e, OSError) and e.errno and e.errno > 0:
         return _errno.errorcode.get(e.errno, type(e).__name__)
     if isinstance(e, TimeoutError):

@@ -4,7 +4,10 @@ plain python3, written to OUTDIR (their paths printed, one a line).
 - per-actor: one script per actor (server.py, client.py, ...) made of that actor's
   statements. A value one actor reads from another's names (the port the server got from
   bind(('localhost', 0)), say) travels through a small file in a shared directory
-  (resources/export/actor_prelude.py). `# expect:` becomes try/except printing what was
+  (resources/export/actor_prelude.py). The scripts take turns in the lesson's order
+  (_turn/_mark: marker files in the same directory), and a statement that uses another
+  actor's socket runs in that actor's script (or borrows the socket's descriptor when that
+  script may be blocked reading it). `# expect:` becomes try/except printing what was
   expected.
 - threads: one script, LESSON.py, running each actor in a thread of its own; statements
   start in the lesson's order (resources/export/threads_prelude.py); with --json it prints
@@ -194,8 +197,9 @@ class _Replace(ast.NodeTransformer):
         if isinstance(node, ast.expr):
             text = ast.unparse(node)
             if text in self.replacement:
-                return ast.Call(func=ast.Name("_fetch", ast.Load()),
-                                args=[ast.Constant(self.replacement[text])], keywords=[])
+                function, key = self.replacement[text]
+                return ast.Call(func=ast.Name(function, ast.Load()),
+                                args=[ast.Constant(key)], keywords=[])
         return super().generic_visit(node)
 
 
@@ -297,32 +301,84 @@ def as_threads(source, d, name):
     return [(name + ".py", text)]
 
 
+def _socket_users(node, foreign):
+    """The foreign names whose methods the statement calls (their sockets, used)."""
+    return {n.func.value.id for n in ast.walk(node)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name) and n.func.value.id in foreign
+            and not _is_look(n, foreign)}
+
+
+_READS = {"recv", "recv_into", "recvfrom", "recvfrom_into", "accept"}
+
+
+def _reads_from(node, names):
+    """Whether the statement reads from (and may block on) one of these sockets."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+               and isinstance(n.func.value, ast.Name) and n.func.value.id in names
+               and n.func.attr in _READS for n in ast.walk(node))
+
+
 def per_actor(source, d, name):
     steps = flatten(source, d)
-    owner = {}
-    for s in steps:
-        if s.is_import:
-            continue
-        for n in names_bound(s.node):
-            owner.setdefault(n, s.actor)
 
-    shares = []  # [key, expression, owner, after]
-    rewritten, refused = {}, {}
+    def owners(executor):
+        owner = {}
+        for k, s in enumerate(steps):
+            if s.is_import:
+                continue
+            for n in names_bound(s.node):
+                owner.setdefault(n, executor[k])
+        return owner
+
+    # A statement that uses another actor's socket (the server's section calling
+    # client.sendall(), say) runs in the script that holds that socket, at its turn.
+    executor = [s.actor for s in steps]
+    # Unless that script may be blocked reading that very socket at the time (lesson 25:
+    # the reader waits in recv() for what the writer sends on the same socket): then the
+    # socket's descriptor is lent to this script (SCM_RIGHTS), as two processes may share
+    # one socket.
+    owner = owners(executor)
+    borrowed = {}  # step -> the names of the sockets it borrows
     for k, s in enumerate(steps):
         foreign = {n for n in names_read(s.node) if n in owner and owner[n] != s.actor}
-        if not foreign:
+        used = _socket_users(s.node, foreign)
+        users = {owner[n] for n in used}
+        if len(users) != 1:
+            continue
+        holder = users.pop()
+        latest = max((j for j in range(k) if executor[j] == holder), default=None)
+        if latest is not None and _reads_from(steps[latest].node, used):
+            borrowed[k] = used
+        else:
+            executor[k] = holder
+    owner = owners(executor)
+    lent = {}  # socket name -> (key, owner, the step after which it is lent)
+    for k, names in borrowed.items():
+        for n in names:
+            if n not in lent:
+                first = min(j for j in range(len(steps)) if executor[j] == owner[n]
+                            and n in names_bound(steps[j].node))
+                lent[n] = ("socket-%s-%s" % (n, owner[n]), owner[n], first)
+
+    shares = []  # (key, expression, owner, after)
+    rewritten, refused = {}, {}
+    for k, s in enumerate(steps):
+        foreign = {n for n in names_read(s.node) if n in owner and owner[n] != executor[k]}
+        foreign -= borrowed.get(k, set())
+        if not foreign and k not in borrowed:
             continue
         roots, why = foreign_roots(s.node, foreign)
         if why:
             refused[k] = why
             continue
-        replacement = {}
+        replacement = {n: ("_borrow", lent[n][0]) for n in borrowed.get(k, ())}
         for root in roots:
             depends = {n for n in foreign if re.search(r"\b%s\b" % re.escape(n), root)}
             root_owner = owner[sorted(depends)[0]]
             after = -1
             for j in range(k):
-                if steps[j].actor != root_owner:
+                if executor[j] != root_owner:
                     continue
                 touched = names_bound(steps[j].node)
                 _changed_sockets(steps[j].node, touched)
@@ -330,12 +386,12 @@ def per_actor(source, d, name):
                     after = j
             key = "value-%d-%s" % (len(shares) + 1, root_owner)
             shares.append((key, root, root_owner, after))
-            replacement[root] = key
+            replacement[root] = ("_fetch", key)
         node = _Replace(replacement).visit(ast.parse(s.text).body[0])
         rewritten[k] = ast.unparse(ast.fix_missing_locations(node))
 
     exported = [a for a in d.actors
-                if any(s.actor == a and not s.is_import for s in steps)]
+                if any(executor[k] == a and not s.is_import for k, s in enumerate(steps))]
     imports = _imports(steps)
     file_names = ["%s.py" % a for a in exported]
     files = []
@@ -347,26 +403,39 @@ def per_actor(source, d, name):
         text += "\n" + "\n".join(imports) + "\n"
         text += "\n_LESSON = %r\n" % ("sockbench-" + name)
         reads = set()
-        for s in steps:
-            if s.actor == actor:
+        for k, s in enumerate(steps):
+            if executor[k] == actor:
                 reads |= names_read(s.node)
         text += _peers(d, reads)
         text += _prelude("actor_prelude.py")
 
         def publish_at(after):
-            return "".join("_publish(%r, %s)\n" % (key, expr)
-                           for key, expr, who, at in shares if who == actor and at == after)
+            return "".join(["_publish(%r, %s)\n" % (key, expr)
+                            for key, expr, who, at in shares if who == actor and at == after]
+                           + ["_lend(%r, %s)\n" % (key, n)
+                              for n, (key, who, at) in sorted(lent.items())
+                              if who == actor and at == after])
 
+        if actor == exported[0]:
+            text += "\n_clear()"
         own = [repr(key) for key, _e, who, _a in shares if who == actor]
         if own:
             text += "\n_forget([%s])" % ", ".join(own)
         text += "\n" + publish_at(-1)
         for k, s in enumerate(steps):
-            if s.actor != actor or s.is_import:
+            if executor[k] != actor or s.is_import:
                 continue
+            # The latest earlier step of each other script: this one starts after them.
+            after = {}
+            for j in range(k):
+                if executor[j] != actor and not steps[j].is_import:
+                    after[executor[j]] = j
             text += "\n"
+            if executor[k] != s.actor:
+                text += "# (the %s's statement: it uses this script's socket)\n" % s.actor
             for line in s.note["lines"]:
                 text += "# %s\n" % line
+            text += "_turn(%d, [%s])\n" % (k, ", ".join(str(j) for j in sorted(after.values())))
             body = rewritten.get(k, s.text.rstrip())
             if k in refused:
                 body = "raise NotImplementedError(%r)" % refused[k]
@@ -386,6 +455,7 @@ def per_actor(source, d, name):
                          % (", ".join(repr(e) for e in expect), s.line))
             else:
                 text += body + "\n"
+            text += "_mark('done-%d')\n" % k
             text += publish_at(k)
         files.append(("%s.py" % actor, text))
     return files

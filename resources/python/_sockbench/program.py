@@ -180,6 +180,7 @@ class Program:
         self.module = types.ModuleType("__main__")
         self.namespace = self.module.__dict__
         self.tracer = Tracer(self)
+        self._background = []  # (code, thread name, actor) of `# background` statements
         self.stdout = _Writer(self, "stdout")
         self.stderr = _Writer(self, "stderr")
 
@@ -357,6 +358,32 @@ class Program:
         ast.fix_missing_locations(wrapped)
         return wrapped
 
+    def wrap_background(self, node, actor):
+        """`# background`: the statement runs in a thread of its own ("server~12"), started
+        by the actor, which goes on at once (a later statement does not wait for it)."""
+        line = comments.first_line(node)
+        self._background.append((self._compile([node]), "%s~%d" % (actor, line), actor))
+        call = ast.Expr(ast.Call(
+            func=ast.Attribute(ast.Name("__sockbench__", ast.Load()), "background",
+                               ast.Load()),
+            args=[ast.Constant(len(self._background) - 1)], keywords=[]))
+        ast.copy_location(call, node)
+        ast.fix_missing_locations(call)
+        return call
+
+    def background(self, index):
+        code, name, actor = self._background[index]
+        thread = threading.Thread(target=self._run_background, args=(code,), name=name)
+        thread._sockbench_actor = actor
+        thread._sockbench_parent = threading.get_ident()
+        _original_start(thread)
+
+    def _run_background(self, code):
+        try:
+            exec(code, self.namespace)
+        except ExpectationMissed:
+            self.failed = True
+
     def _compile(self, nodes):
         mod = ast.Module(body=nodes, type_ignores=[])
         ast.fix_missing_locations(mod)
@@ -386,6 +413,8 @@ class Program:
         for actor, node, note in d.steps:
             if note["expect"]:
                 node = self.wrap_expect(node, note["expect"])
+            if note.get("background"):
+                node = self.wrap_background(node, actor)
             by_actor.setdefault(actor, []).append(node)
 
         code = 0

@@ -79,6 +79,8 @@ class Tracer:
                 raise KeyboardInterrupt
             return self.trace_lines
         if event == "line":
+            if not self.interrupts and self.host.mode != "step":
+                return self.trace_lines  # free: nothing to ask, nothing to stop
             key = id(frame)
             line = frame.f_lineno
             previous = self.last_line.get(key)
@@ -116,6 +118,9 @@ class Tracer:
     def interrupt(self, tid):
         with self.lock:
             self.interrupts.add(tid)
+        if sys.version_info < (3, 10):
+            return  # before 3.10 a one-line loop has line events (and opcode tracing set
+            # from another thread there stops the interrupt from landing)
         frame = sys._current_frames().get(tid)
         while frame is not None:
             if frame.f_code.co_filename == self.filename and frame.f_trace is not None:
