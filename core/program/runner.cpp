@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <csignal>
@@ -20,9 +21,12 @@ namespace sockbench::program {
 
 namespace {
 
-// A thread given a line that has not come back for this long is waiting somewhere the
-// backend cannot name (a lock, a join, a long computation): the storyboard moves on.
-constexpr qint64 kBusyAfterMs = 20;
+// A thread given a line that has not come back for this long, and is in no socket call,
+// waits somewhere the backend cannot name (a lock, a queue, a long computation): the
+// storyboard moves on. A thread in a socket call waits for the kernel's word instead: the
+// call counts as blocked once it has waited kBlockedAfterMs in its lane.
+constexpr qint64 kBusyAfterMs = 250;
+constexpr qint64 kBlockedAfterMs = 20;
 // With a call blocked somewhere, a step counts as settled only after this long without
 // news: the kernel's wake-up of a call that the step just satisfied (a connect() that
 // completes an accept()) reaches its lane within microseconds on loopback.
@@ -141,6 +145,7 @@ struct Runner::Impl {
     bool stopAtPauses = true;
     bool free = false;
     bool wantStep = false; // Step was pressed while the last step settled
+    bool playAfterReset = false;
     int runTo = -1;
     int replayTo = -1; // step back: re-make silently up to this many steps
     int failures = 0;
@@ -189,7 +194,6 @@ struct Runner::Impl {
         steps.clear();
         callOwner.clear();
         failures = 0;
-        wantStep = false;
         stuckSaid = false;
         hosts.clear();
         QList<std::pair<QString, QString>> declared;
@@ -338,7 +342,8 @@ struct Runner::Impl {
             pump();
             return;
         }
-        setMode(Mode::Idle);
+        setMode(playAfterReset ? Mode::Playing : Mode::Idle);
+        playAfterReset = false;
         Q_EMIT q->resetDone();
         Q_EMIT q->threadsChanged();
         pump();
@@ -382,6 +387,9 @@ struct Runner::Impl {
 
     void onFrame(int program, const QJsonObject& m)
     {
+        if (qEnvironmentVariableIsSet("SOCKBENCH_DEBUG_RUNNER"))
+            qInfo("frame %d %s", program,
+                  QJsonDocument(m).toJson(QJsonDocument::Compact).left(200).constData());
         const QString t = m.value(QStringLiteral("t")).toString();
         const qint64 tid = qint64(m.value(QStringLiteral("tid")).toDouble());
         ProgramView& view = programs[program];
@@ -527,13 +535,13 @@ struct Runner::Impl {
         auto owner = callOwner.find(call);
         if (owner == callOwner.end())
             return;
-        // A call counts as blocked once it has waited kBusyAfterMs: a connect() on loopback
+        // A call counts as blocked once it has waited kBlockedAfterMs: a connect() on loopback
         // waits some microseconds for the kernel's handshake, and is not "blocked" for that.
         if (auto it = threads.find(owner.value()); it != threads.end() &&
                                                    it->second.view.callId == call &&
-                                                   it->second.since.elapsed() < kBusyAfterMs) {
+                                                   it->second.since.elapsed() < kBlockedAfterMs) {
             const quint64 gen = generation;
-            QTimer::singleShot(int(kBusyAfterMs - it->second.since.elapsed()) + 1, q,
+            QTimer::singleShot(int(kBlockedAfterMs - it->second.since.elapsed()) + 1, q,
                                [this, gen, call, socket] {
                                    if (gen == generation)
                                        markBlocked(call, socket);
@@ -622,6 +630,8 @@ struct Runner::Impl {
                 break;
             case ThreadView::State::Starting:
             case ThreadView::State::Running: {
+                if (t.view.callId.isValid())
+                    return *retryIn = 50, false; // its end, or its block, will say
                 const qint64 left = kBusyAfterMs - t.since.elapsed();
                 if (left > 0) {
                     retry = retry < 0 ? left : std::min(retry, left);
@@ -667,6 +677,17 @@ struct Runner::Impl {
     void grant(const Next& next)
     {
         Thread& th = threads.at({next.program, next.tid});
+        if (qEnvironmentVariableIsSet("SOCKBENCH_DEBUG_RUNNER")) {
+            QStringList state;
+            for (const auto& [key, t] : threads)
+                state << QStringLiteral("%1:%2@%3 home %4 since %5")
+                             .arg(t.view.name, threadStateText(t.view.state))
+                             .arg(t.view.line)
+                             .arg(t.home)
+                             .arg(t.since.elapsed());
+            qInfo("grant %s line %d | %s", qPrintable(th.view.name), th.view.line,
+                  qPrintable(state.join(QStringLiteral(", "))));
+        }
         StepRecord s;
         s.index = int(steps.size());
         s.program = next.program;
@@ -980,7 +1001,11 @@ lesson::LessonPeers& Runner::peers()
 
 void Runner::step()
 {
-    if (d->mode == Mode::Resetting || d->mode == Mode::Finished)
+    if (d->mode == Mode::Resetting) {
+        d->wantStep = true; // taken once the reset is over
+        return;
+    }
+    if (d->mode == Mode::Finished)
         return;
     d->playTimer.stop();
     d->setMode(Mode::Stepping);
@@ -990,7 +1015,11 @@ void Runner::step()
 
 void Runner::play()
 {
-    if (d->mode == Mode::Resetting || d->mode == Mode::Finished)
+    if (d->mode == Mode::Resetting) {
+        d->playAfterReset = true; // the peers are starting: play once they listen
+        return;
+    }
+    if (d->mode == Mode::Finished)
         return;
     d->setMode(Mode::Playing);
     d->pump();
@@ -1014,6 +1043,8 @@ void Runner::runToLine(int line)
 void Runner::reset()
 {
     d->setMode(Mode::Resetting);
+    d->wantStep = false;
+    d->playAfterReset = false;
     d->playTimer.stop();
     d->settleTimer.stop();
     d->stopAll();
