@@ -146,6 +146,7 @@ struct Runner::Impl {
     bool free = false;
     bool wantStep = false; // Step was pressed while the last step settled
     bool playAfterReset = false;
+    bool callSinceGrant = true; // a socket call began or ended since the last grant
     int runTo = -1;
     int replayTo = -1; // step back: re-make silently up to this many steps
     int failures = 0;
@@ -522,6 +523,7 @@ struct Runner::Impl {
     {
         Thread& th = thread(program, tid);
         callOwner.insert(call, {program, tid});
+        callSinceGrant = true;
         th.view.callId = call;
         th.view.call = text;
         th.since.restart();
@@ -574,6 +576,7 @@ struct Runner::Impl {
     void onCallEnded(int program, qint64 tid, CallId call)
     {
         callOwner.remove(call);
+        callSinceGrant = true;
         auto it = threads.find({program, tid});
         if (it == threads.end())
             return;
@@ -642,7 +645,9 @@ struct Runner::Impl {
             }
             }
         }
-        if (retry < 0 && anyBlocked && lastNews.elapsed() < kQuietMs)
+        // Only a socket call can wake a call blocked in the kernel: a step that made none
+        // needs no quiet period.
+        if (retry < 0 && anyBlocked && callSinceGrant && lastNews.elapsed() < kQuietMs)
             retry = kQuietMs - lastNews.elapsed();
         for (const auto& host : hosts)
             if (!host->ended && host->process->isRunning() && threads.empty())
@@ -698,6 +703,7 @@ struct Runner::Impl {
         s.source = lineText(programs[next.program].lesson.source, s.line);
         steps.push_back(s);
         th.step = s.index;
+        callSinceGrant = false;
         th.view.state = ThreadView::State::Running;
         th.since.restart();
         const QJsonValue id = th.lineId;
