@@ -59,4 +59,10 @@ struct LoadError {
 std::variant<Lesson, LoadError> describe(const QString& source, const QString& fileName,
                                          const QString& path = QString());
 
+// Writes the program out as programs that run under plain python3 (`boot.py --export`):
+// mode "per-actor" (one file per actor) or "threads" (one file, a thread per actor), into
+// outDir. false and *error (one sentence) when the backend refuses or cannot write.
+bool exportProgram(const Lesson& lesson, const QString& mode, const QString& outDir,
+                   QString* error = nullptr);
+
 } // namespace sockbench::program
