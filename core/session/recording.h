@@ -5,6 +5,9 @@
 namespace sockbench::lesson {
 class Runner;
 }
+namespace sockbench::program {
+class Runner;
+}
 
 namespace sockbench::sessionfile {
 
@@ -12,6 +15,10 @@ namespace sockbench::sessionfile {
 // each statement ended and the calls it made, the names the script gave the sockets the
 // events mention, and the events themselves. The window records what its stage showed;
 // `sockbench run --record` what the headless run did.
+RecordedSession recordRun(const program::Runner& runner, const QString& lessonName,
+                          const QList<Event>& events);
+// The hand-made interpreter's runner: only `sockbench run --record` (app/cli) still calls
+// it, until it moves to program::Runner; it goes with core/lesson at the merge.
 RecordedSession recordRun(const lesson::Runner& runner, const QString& lessonName,
                           const QList<Event>& events);
 
