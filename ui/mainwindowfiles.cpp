@@ -3,8 +3,7 @@
 
 #include "mainwindow.h"
 
-#include "lesson/exporter.h"
-#include "lesson/parser.h"
+#include "program/lesson.h"
 #include "session.h"
 #include "views/closerviews.h"
 
@@ -80,25 +79,24 @@ void MainWindow::exportPython()
         QFileDialog::getExistingDirectory(this, tr("Export into which folder?"), QDir::homePath());
     if (dir.isEmpty())
         return;
-    auto parsed = lesson::parse(m_session->scriptText(), QString());
-    if (auto* error = std::get_if<lesson::ParseError>(&parsed)) {
-        say(error->format(tr("script")));
-        return;
-    }
+    // The backend writes the exports (`boot.py --export`): one file per actor, and one
+    // with a thread per actor, from the program as it stands (clicks included).
     const QString name =
         m_session->lessonName().isEmpty() ? QStringLiteral("experiment") : m_session->lessonName();
-    const auto& script = std::get<lesson::Script>(parsed);
-    auto files =
-        lesson::exporter::perActor(script, name) + lesson::exporter::asThreads(script, name);
-    for (const auto& [fileName, text] : files) {
-        QFile file(QDir(dir).filePath(fileName));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            say(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
+    auto described = program::describe(m_session->scriptText(), name + QStringLiteral(".py"));
+    if (auto* error = std::get_if<program::LoadError>(&described)) {
+        say(error->format());
+        return;
+    }
+    for (const QString& mode : {QStringLiteral("per-actor"), QStringLiteral("threads")}) {
+        QString error;
+        if (!program::exportProgram(std::get<program::Lesson>(described), mode, dir, &error)) {
+            say(tr("Export (%1) failed: %2").arg(mode, error));
             return;
         }
-        file.write(text.toUtf8());
     }
-    say(tr("Exported %1 files into %2").arg(files.size()).arg(dir));
+    say(tr("Exported the program into %1: one file per actor, and one with a thread per actor")
+            .arg(dir));
 }
 
 void MainWindow::saveSessionAs()
@@ -170,7 +168,7 @@ void MainWindow::togglePlay()
         return;
     }
     auto& r = m_session->runner();
-    if (r.mode() == lesson::Runner::Mode::Playing)
+    if (r.mode() == program::Runner::Mode::Playing)
         r.pause();
     else
         r.play();
