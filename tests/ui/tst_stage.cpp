@@ -172,7 +172,7 @@ void TestStage::tcpExchangeByClicking()
     }
     QVERIFY(f.window.openLesson(path));
     auto& runner = f.window.session().runner();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     runner.setPlayInterval(0);
     runner.play();
     QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
@@ -377,11 +377,11 @@ void TestStage::hostsWrapIntoRowsInsteadOfRunningOffTheEdge()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto& runner = window.session().runner();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     // Up to both accept()s: the server's two connections are wired to first and second.
     for (int step = 0; step < 17; ++step) {
         runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     }
     StageWidget* stage = window.stage();
     QTRY_COMPARE_WITH_TIMEOUT(stage->hosts().size(), 4, kWaitMs);
@@ -443,12 +443,12 @@ void TestStage::theStageFollowsTheAction()
         const QPoint top = card->mapTo(stage->viewport(), QPoint(0, 0));
         return stage->viewport()->rect().contains(QRect(top, QSize(card->width(), 40)));
     };
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     bool scrolled = false;
     for (int step = 0; step < 40 && !runner.atEnd(); ++step) {
         runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle ||
-                                     runner.mode() == lesson::Runner::Mode::Finished,
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle ||
+                                     runner.mode() == program::Runner::Mode::Finished,
                                  kWaitMs);
         window.session().presenter().catchUp();
         // The stage follows whatever acted last. That is the step's own call - unless a call
@@ -462,7 +462,7 @@ void TestStage::theStageFollowsTheAction()
                     return stage->card(e->socket);
             return nullptr;
         };
-        const lesson::StepOutcome& last = runner.outcomes().last();
+        const program::StepRecord last = runner.steps().back();
         for (const CallId call : last.calls)
             for (const Event& e : bench.trace().events())
                 if (e.call == call && e.socket.isValid() && stage->card(e.socket)) {

@@ -96,14 +96,14 @@ void TestWindow::keyboardSteppingMatchesTheHeadlessTranscript()
     // Space steps, one statement a press, as at the projector.
     int presses = 0;
     while (!runner.isFinished() && presses < 200) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle || runner.isFinished(),
-                                 kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runner.mode() == program::Runner::Mode::Idle || runner.isFinished(), kWaitMs);
         if (runner.isFinished())
             break;
-        const int before = runner.nextStep();
+        const int before = runner.stepCount();
         QTest::keyClick(&window, Qt::Key_Space);
         ++presses;
-        QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == before + 1, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.stepCount() == before + 1, kWaitMs);
     }
     QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
     QCOMPARE(runner.failures(), 0);
@@ -140,20 +140,20 @@ void TestWindow::theCodeKeepsThePredictionForLater()
     QVERIFY(window.session().scriptText().contains(expectLine));
     int guard = 0;
     while (!code->toPlainText().contains(expectLine) && !runner.atEnd() && guard++ < 50) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
         const bool revealed = std::any_of(
-            runner.outcomes().begin(), runner.outcomes().end(), [](const lesson::StepOutcome& o) {
-                return o.kind == lesson::StepOutcome::Kind::ExpectedError;
+            runner.steps().begin(), runner.steps().end(), [](const program::StepRecord& o) {
+                return o.kind == program::StepRecord::Kind::ExpectedError;
             });
         QVERIFY2(!revealed, "an expected error ran, yet its expect line is still hidden");
         runner.step();
     }
     // Revealed with the statement that was expected to fail, not before.
     QTRY_VERIFY_WITH_TIMEOUT(code->toPlainText().contains(expectLine), kWaitMs);
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(runner.outcomes().begin(), runner.outcomes().end(),
-                                         [](const lesson::StepOutcome& o) {
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(runner.steps().begin(), runner.steps().end(),
+                                         [](const program::StepRecord& o) {
                                              return o.kind ==
-                                                    lesson::StepOutcome::Kind::ExpectedError;
+                                                    program::StepRecord::Kind::ExpectedError;
                                          }),
                              kWaitMs);
 }
@@ -168,19 +168,19 @@ void TestWindow::stepBackAndReset()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto& runner = window.session().runner();
     for (int i = 0; i < 5; ++i) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
         QTest::keyClick(&window, Qt::Key_Right);
     }
-    QTRY_COMPARE_WITH_TIMEOUT(runner.nextStep(), 5, kWaitMs);
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(runner.stepCount(), 5, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     QTest::keyClick(&window, Qt::Key_Left);
-    QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == 4 && runner.mode() == lesson::Runner::Mode::Idle,
-                             kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runner.stepCount() == 4 && runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     // The replay made the sockets again: the server is bound and its card says so.
     QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->findChildren<SocketCard*>().isEmpty(), kWaitMs);
     QTest::keyClick(&window, Qt::Key_R);
-    QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == 0 && runner.mode() == lesson::Runner::Mode::Idle,
-                             kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runner.stepCount() == 0 && runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     for (const auto& info : bench.sockets())
         QVERIFY2(!info.open, "reset left a socket open");
 }
@@ -213,7 +213,7 @@ void TestWindow::everyControlHasATooltipAndAName()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto& runner = window.session().runner();
     for (int i = 0; i < 4; ++i) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
         runner.step();
     }
     QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->findChildren<SocketCard*>().isEmpty(), kWaitMs);
