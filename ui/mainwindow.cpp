@@ -161,6 +161,9 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     };
     connect(&runner, &program::Runner::threadsChanged, this, showThreads);
     connect(&runner, &program::Runner::resetDone, this, showThreads);
+    // After a load the stage is drawn afresh (Session::resetStage): its threads with it.
+    connect(m_session, &Session::loaded, this, showThreads);
+    connect(m_session, &Session::loaded, this, &MainWindow::updateControls);
     connect(&m_session->presenter(), &Presenter::lagChanged, this, &MainWindow::updateLive);
     connect(m_codeView, &CodeView::editedScriptLoaded, this, &MainWindow::updateControls);
     connect(m_session, &Session::loaded, this, [this] {
