@@ -155,12 +155,38 @@ int Runner::stepCount() const
 {
     return int(d->steps.size());
 }
+// One thread per actor, waiting at its section's first statement, so that the window has
+// something to draw; SOCKBENCH_STUB_DEMO=1 shows the first one blocked in accept().
 QList<ThreadView> Runner::threads() const
 {
-    return {};
+    QList<ThreadView> out;
+    for (int p = 0; p < d->programs.size(); ++p) {
+        const Lesson& l = d->programs[p].lesson;
+        for (const QString& actor : l.actors) {
+            ThreadView t;
+            t.program = p;
+            t.tid = out.size() + 1;
+            t.name = t.actor = actor;
+            t.state = ThreadView::State::Waiting;
+            for (const int line : l.statementLines)
+                if (l.actorAt(line) == actor) {
+                    t.line = line;
+                    break;
+                }
+            if (out.isEmpty() && qEnvironmentVariableIsSet("SOCKBENCH_STUB_DEMO")) {
+                t.state = ThreadView::State::Blocked;
+                t.call = QStringLiteral("accept()");
+            }
+            out << t;
+        }
+    }
+    return out;
 }
 std::optional<Runner::Next> Runner::next() const
 {
+    for (const ThreadView& t : threads())
+        if (t.state == ThreadView::State::Waiting && t.line > 0)
+            return Next{t.program, t.tid, t.name, t.actor, t.line};
     return std::nullopt;
 }
 bool Runner::atEnd() const
