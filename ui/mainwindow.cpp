@@ -143,14 +143,10 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
         if (m_session->replayer().isActive())
             return;
         const auto& live = m_session->runner();
-        const auto& programs = live.programs();
-        const auto hostOf = [&](const program::ThreadView& t) {
+        const auto hostOf = [this](const program::ThreadView& t) {
             if (m_session->model().actors().contains(t.actor))
                 return t.actor;
-            if (t.program >= 0 && t.program < programs.size() &&
-                !programs[t.program].host.isEmpty())
-                return programs[t.program].host;
-            return t.actor;
+            return m_session->hostOf(t.program, t.actor);
         };
         const QList<program::ThreadView> threads = live.threads();
         for (const program::ThreadView& t : threads)

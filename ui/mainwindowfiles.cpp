@@ -39,14 +39,32 @@ void MainWindow::saveAs()
 
 void MainWindow::chooseAndOpen()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open a script or a recorded session"), QDir::homePath(),
+    // Several .py files at once run side by side, each a host: a server and its client, as
+    // the course runs them in two terminals.
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Open a script (or several, side by side) or a recorded session"),
+        QDir::homePath(),
         tr("Scripts and sessions (*.py *.%1);;Python scripts (*.py);;Recorded sessions (*.%1)")
             .arg(QLatin1String(sessionfile::kSuffix)));
-    if (path.isEmpty())
+    if (paths.isEmpty())
         return;
     QString error;
-    if (!openFile(path, &error))
+    if (paths.size() > 1) {
+        for (const QString& path : paths)
+            if (!path.endsWith(QLatin1String(".py"), Qt::CaseInsensitive)) {
+                QMessageBox::warning(this, tr("Not opened"),
+                                     tr("%1: only Python scripts run side by side; open a "
+                                        "recorded session on its own")
+                                         .arg(path));
+                return;
+            }
+        if (!m_session->loadFiles(paths, &error)) {
+            say(error);
+            QMessageBox::warning(this, tr("Not opened"), error);
+        }
+        return;
+    }
+    if (!openFile(paths.first(), &error))
         QMessageBox::warning(this, tr("Not opened"), error);
 }
 

@@ -5,6 +5,7 @@
 #include "lesson/catalogue.h"
 #include "lesson/lessonpeers.h"
 #include "session/recording.h"
+#include "stage/callform.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -94,14 +95,40 @@ void Session::loadPrograms(const QList<program::Lesson>& programs, const QString
 {
     leaveReplay();
     m_name = name;
-    if (!programs.isEmpty() && programs.size() > 1)
-        m_fileName = programs.first().path;
     m_modified = false;
     m_reserved.clear();
     m_runner.load(programs);
     resetStage();
     Q_EMIT loaded();
     Q_EMIT scriptChanged();
+}
+
+bool Session::loadFiles(const QStringList& paths, QString* error)
+{
+    QList<program::Lesson> programs;
+    QStringList names;
+    for (const QString& path : paths) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            if (error)
+                *error = tr("%1: cannot read it: %2").arg(path, file.errorString());
+            return false;
+        }
+        const QString fileName = QFileInfo(path).fileName();
+        auto described = program::describe(QString::fromUtf8(file.readAll()), fileName, path);
+        if (auto* problem = std::get_if<program::LoadError>(&described)) {
+            if (error)
+                *error = problem->format();
+            return false;
+        }
+        programs << std::get<program::Lesson>(described);
+        names << QFileInfo(path).completeBaseName();
+    }
+    if (programs.isEmpty())
+        return false;
+    m_fileName = paths.first();
+    loadPrograms(programs, names.join(QStringLiteral(" + ")));
+    return true;
 }
 
 bool Session::loadShipped(const QString& nameOrNumber, QString* error)
@@ -121,6 +148,15 @@ void Session::startExperiment()
 QString Session::scriptText() const
 {
     return m_runner.lesson().source;
+}
+
+QString Session::hostOf(int program, const QString& actor) const
+{
+    const auto& programs = m_runner.programs();
+    if (actor != QLatin1String("main") || program < 0 || program >= programs.size() ||
+        programs[program].host.isEmpty())
+        return actor;
+    return programs[program].host;
 }
 
 QString Session::newActorName() const
@@ -191,6 +227,11 @@ QString Session::createSocket(const QString& actor, AddressFamily family, Socket
     const QString name =
         reserve(type == SocketType::Stream ? QStringLiteral("s") : QStringLiteral("u"));
     const QString statement = codegen::python::createSocket(name, family, type);
+    if (const QString problem = statementProblem(statement); !problem.isEmpty()) {
+        if (error)
+            *error = tr("The statement %1 was not run: %2").arg(statement, problem);
+        return {};
+    }
     const int line = m_runner.insertStatement(actor, statement, error);
     if (line < 0) {
         explainRefusal(statement, error);
@@ -267,6 +308,11 @@ QString Session::callOn(SocketId socket, const Call& call, QString* error)
         return {};
     }
     // The statement runs in the actor whose host the socket sits on.
+    if (const QString problem = statementProblem(statement); !problem.isEmpty()) {
+        if (error)
+            *error = tr("The statement %1 was not run: %2").arg(statement, problem);
+        return {};
+    }
     const int line = m_runner.insertStatement(view->actor, statement, error);
     if (line < 0) {
         explainRefusal(statement, error);

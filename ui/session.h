@@ -49,6 +49,9 @@ public:
     bool load(const QString& source, const QString& fileName, const QString& name, QString* error);
     // Several programs side by side (a server and a client), each a host, described already.
     void loadPrograms(const QList<program::Lesson>& programs, const QString& name);
+    // Reads and describes each .py file, then runs them side by side; false and *error
+    // ("PATH: why" or python3's "FILE:LINE:COL: message") for the first that cannot be.
+    bool loadFiles(const QStringList& paths, QString* error);
     bool loadShipped(const QString& nameOrNumber, QString* error);
     // Starts an empty experiment with one host, "you".
     void startExperiment();
@@ -64,6 +67,9 @@ public:
     QString callOn(SocketId socket, const Call& call, QString* error);
     void interrupt(CallId call);
     QString newActorName() const;
+    // The host an actor of a program is drawn as: the actor's own, or for a program without
+    // sections (its one actor "main") the program's host, its file's name.
+    QString hostOf(int program, const QString& actor) const;
     // What a click that would make a call hears while a recording replays.
     QString replayRefusal() const;
 

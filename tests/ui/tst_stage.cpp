@@ -27,6 +27,7 @@ private Q_SLOTS:
     void failedCallIsExplainedOnTheCard();
     void hostsWrapIntoRowsInsteadOfRunningOffTheEdge();
     void theStageFollowsTheAction();
+    void statementsAreCheckedLightlyBeforePython();
 };
 
 void TestStage::initTestCase()
@@ -475,6 +476,24 @@ void TestStage::theStageFollowsTheAction()
         scrolled = scrolled || stage->verticalScrollBar()->value() > 0;
     }
     QVERIFY2(scrolled, "the stage never needed to scroll: the test shows nothing");
+}
+
+void TestStage::statementsAreCheckedLightlyBeforePython()
+{
+    // Needs no engine: the click's statement is checked before it goes to python3.
+    QVERIFY(statementProblem(QStringLiteral("s1.bind(('127.0.0.1', 0))")).isEmpty());
+    QVERIFY(statementProblem(QStringLiteral("s1.sendall(b'a)(\\'')  # )")).isEmpty());
+    QVERIFY(statementProblem(QStringLiteral("s1.bind(('127.0.0.1', 0)"))
+                .contains(QStringLiteral("never closed")));
+    QVERIFY(statementProblem(QStringLiteral("s1.send(b'x])")).contains(QStringLiteral("string")));
+    QVERIFY(statementProblem(QStringLiteral("f(]")).contains(QStringLiteral("column 3")));
+    QVERIFY(!statementProblem(QStringLiteral("a = 1\nb = 2")).isEmpty());
+    QVERIFY(!statementProblem(QStringLiteral("  ")).isEmpty());
+    // Payloads decode as Python's bytes literals do.
+    QCOMPARE(decodePayload(QStringLiteral("a\\tb\\101\\x42\\q"), false),
+             (std::variant<QByteArray, QString>(QByteArray("a\tbAB\\q"))));
+    QVERIFY(std::holds_alternative<QString>(decodePayload(QStringLiteral("caf\u00e9"), false)));
+    QVERIFY(std::holds_alternative<QString>(decodePayload(QStringLiteral("\\x4 "), false)));
 }
 
 QTEST_MAIN(TestStage)

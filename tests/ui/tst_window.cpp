@@ -4,14 +4,17 @@
 #include "lesson/codeview.h"
 #include "uisupport.h"
 
+#include "hostwidget.h"
 #include "lesson/console.h"
 #include "lesson/lessonpanel.h"
+#include "stagewidget.h"
 
 #include <QComboBox>
 #include <QImage>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QTabBar>
 #include <QTemporaryDir>
 
 using namespace sockbench;
@@ -29,6 +32,7 @@ private Q_SLOTS:
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
     void screenshotWritesTheWindow();
+    void twoProgramsRunSideBySide();
 };
 
 void TestWindow::initTestCase()
@@ -255,6 +259,63 @@ void TestWindow::screenshotWritesTheWindow()
         for (int x = 0; x < image.width(); x += 7)
             colours.insert(image.pixel(x, y));
     QVERIFY2(colours.size() > 40, qPrintable(QString::number(colours.size())));
+}
+
+void TestWindow::twoProgramsRunSideBySide()
+{
+    // A server and a client in two files, as the course runs them in two terminals: each
+    // program is a host, the code view has a tab for each, and each host shows its thread.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto write = [&](const QString& name, const QByteArray& text) {
+        QFile file(dir.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
+    };
+    QVERIFY(write(QStringLiteral("echoserver.py"),
+                  "import socket\n"
+                  "with socket.create_server(('127.0.0.1', 50007)) as s:\n"
+                  "    conn, addr = s.accept()\n"
+                  "    with conn:\n"
+                  "        while True:\n"
+                  "            data = conn.recv(1024)\n"
+                  "            if not data:\n"
+                  "                break\n"
+                  "            conn.sendall(data)\n"));
+    QVERIFY(write(QStringLiteral("echoclient.py"),
+                  "import socket\n"
+                  "with socket.create_connection(('127.0.0.1', 50007)) as s:\n"
+                  "    s.sendall(b'Hello, world')\n"
+                  "    print('Received', repr(s.recv(1024)))\n"));
+    Workbench bench;
+    MainWindow window(bench);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString error;
+    QVERIFY2(window.session().loadFiles({dir.filePath(QStringLiteral("echoserver.py")),
+                                         dir.filePath(QStringLiteral("echoclient.py"))},
+                                        &error),
+             qPrintable(error));
+    QCOMPARE(window.session().runner().programs().size(), 2);
+    const auto* tabs = window.codeView()->findChild<QTabBar*>(QStringLiteral("programTabs"));
+    QVERIFY(tabs);
+    QCOMPARE(tabs->count(), 2);
+    QVERIFY(tabs->isVisibleTo(window.codeView())); // the Code tab itself may be behind another
+    QVERIFY(window.stage()->host(QStringLiteral("echoserver")));
+    QVERIFY(window.stage()->host(QStringLiteral("echoclient")));
+    // The second tab shows the second program's text.
+    const_cast<QTabBar*>(tabs)->setCurrentIndex(1);
+    QVERIFY(
+        window.codeView()->script()->toPlainText().contains(QStringLiteral("create_connection")));
+    // ENGINE: threads exist once load() has started the programs, paused before their first
+    // line; the stub draws one per actor, the real runner its own.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window.stage()->host(QStringLiteral("echoserver"))->threadsText().isEmpty(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window.stage()->host(QStringLiteral("echoclient"))->threadsText().isEmpty(), kWaitMs);
+    if (const QByteArray shot = qgetenv("SOCKBENCH_TEST_SHOTS"); !shot.isEmpty()) {
+        QTest::qWait(300); // the stage lays its hosts out
+        window.grab().save(QString::fromLocal8Bit(shot) + QStringLiteral("/two-programs.png"));
+    }
 }
 
 QTEST_MAIN(TestWindow)

@@ -68,9 +68,10 @@ Console::Console(Session& session, QWidget* parent)
             break;
         }
         // The thread, when it is not the actor's own (a thread the program started).
+        const QString host = m_session.hostOf(r.program, r.actor);
         const QString who = r.thread.isEmpty() || r.thread == r.actor
-                                ? r.actor
-                                : QStringLiteral("%1/%2").arg(r.actor, r.thread);
+                                ? host
+                                : QStringLiteral("%1/%2").arg(host, r.thread);
         const QString text = QStringLiteral("%1 %2  %3  %4")
                                  .arg(who, -8)
                                  .arg(r.line, 4)

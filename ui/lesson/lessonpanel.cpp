@@ -99,9 +99,10 @@ void LessonPanel::refresh()
             how = QStringLiteral("→ ") + last.changes.join(QStringLiteral(", "));
         if (!last.calls.isEmpty())
             how += tr(" (%n socket call(s))", nullptr, int(last.calls.size()));
+        const QString host = m_session.hostOf(last.program, last.actor);
         const QString who = last.thread.isEmpty() || last.thread == last.actor
-                                ? last.actor
-                                : QStringLiteral("%1, %2").arg(last.actor, last.thread);
+                                ? host
+                                : QStringLiteral("%1, %2").arg(host, last.thread);
         const auto note = lesson.notes.constFind(last.line);
         const QString said = last.program == 0 && note != lesson.notes.cend()
                                  ? note->narration.join(QLatin1Char(' '))
@@ -134,9 +135,10 @@ void LessonPanel::refresh()
         text = tr("<span style='background:#fef3c7'>&nbsp;Predict first&nbsp;</span> ") + text;
     const QString source =
         at.source.section(QLatin1Char('\n'), next->line - 1, next->line - 1).trimmed();
+    const QString host = m_session.hostOf(next->program, next->actor);
     const QString who = next->thread.isEmpty() || next->thread == next->actor
-                            ? next->actor
-                            : QStringLiteral("%1, %2").arg(next->actor, next->thread);
+                            ? host
+                            : QStringLiteral("%1, %2").arg(host, next->thread);
     m_narration->setText(tr("<b>Next</b> — %1, line %2: <code>%3</code><br>%4")
                              .arg(who.toHtmlEscaped())
                              .arg(next->line)

@@ -85,6 +85,47 @@ std::variant<QByteArray, QString> decodePayload(const QString& text, bool hex)
     return out;
 }
 
+QString statementProblem(const QString& source)
+{
+    if (source.trimmed().isEmpty())
+        return QObject::tr("the statement is empty");
+    if (source.contains(QLatin1Char('\n')))
+        return QObject::tr("a statement from a click is one line; this one has several");
+    QString open; // the brackets still open, innermost last
+    QChar quote;  // the quote of the string we are in, or none
+    for (qsizetype i = 0; i < source.size(); ++i) {
+        const QChar c = source[i];
+        if (!quote.isNull()) {
+            if (c == QLatin1Char('\\'))
+                ++i; // an escape: the next character is part of the string
+            else if (c == quote)
+                quote = QChar();
+            continue;
+        }
+        if (c == QLatin1Char('#'))
+            break; // a comment to the end of the line
+        if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+        } else if (c == QLatin1Char('(') || c == QLatin1Char('[') || c == QLatin1Char('{')) {
+            open += c;
+        } else if (c == QLatin1Char(')') || c == QLatin1Char(']') || c == QLatin1Char('}')) {
+            const QChar want = c == QLatin1Char(')')   ? QLatin1Char('(')
+                               : c == QLatin1Char(']') ? QLatin1Char('[')
+                                                       : QLatin1Char('{');
+            if (open.isEmpty() || open.back() != want)
+                return QObject::tr("'%1' at column %2 closes a bracket that is not open")
+                    .arg(c)
+                    .arg(i + 1);
+            open.chop(1);
+        }
+    }
+    if (!quote.isNull())
+        return QObject::tr("a string is not closed: it needs its %1 at the end").arg(quote);
+    if (!open.isEmpty())
+        return QObject::tr("'%1' is never closed").arg(open.back());
+    return {};
+}
+
 namespace {
 
 QString portClassText(qint64 port)
