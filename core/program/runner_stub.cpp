@@ -121,8 +121,11 @@ void Runner::load(const QList<Lesson>& programs)
     for (const Lesson& l : programs) {
         ProgramView p;
         p.lesson = l;
-        p.host = l.actors.size() == 1 ? l.actors.first()
-                                      : QString(l.fileName).remove(QStringLiteral(".py"));
+        const QString base =
+            QString(l.fileName).remove(QRegularExpression(QStringLiteral("\\.py$")));
+        p.host = l.actors.size() == 1 && l.actors.first() != QLatin1String("main")
+                     ? l.actors.first()
+                     : base;
         d->programs << p;
     }
     reset();
