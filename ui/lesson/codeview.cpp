@@ -7,6 +7,7 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -90,6 +91,23 @@ CodeView::CodeView(Session& session, QWidget* parent)
     layout->addWidget(split);
 
     connect(m_edit, &QPushButton::clicked, this, &CodeView::toggleEditing);
+    // Run to line: the script's context menu plays until a thread is about to run that line.
+    m_script->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_script, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu* menu = m_script->createStandardContextMenu(at);
+        const int line = m_script->cursorForPosition(at).blockNumber() + 1;
+        // Runner::runToLine takes a line of the first program: offered there only.
+        if (!m_editing && !m_session.replayer().isActive() && shownProgram() == 0) {
+            menu->insertSeparator(menu->actions().value(0));
+            QAction* run = new QAction(tr("Run to line %1").arg(line), menu);
+            run->setObjectName(QStringLiteral("runToLine"));
+            connect(run, &QAction::triggered, &m_session.runner(),
+                    [this, line] { m_session.runner().runToLine(line); });
+            menu->insertAction(menu->actions().value(0), run);
+        }
+        menu->exec(m_script->viewport()->mapToGlobal(at));
+        delete menu;
+    });
     auto& runner = session.runner();
     connect(&session, &Session::scriptChanged, this, &CodeView::refresh);
     connect(m_programs, &QTabBar::currentChanged, this, &CodeView::refresh);
