@@ -62,13 +62,14 @@ CodeView::CodeView(Session& session, QWidget* parent)
     m_programs->setDocumentMode(true);
     m_programs->hide();
     leftLayout->addWidget(m_programs);
-    leftLayout->addWidget(m_script, 1);
     // Each thread's state in words: the blocked call the amber line cannot show.
     m_threads->setObjectName(QStringLiteral("threadStates"));
     m_threads->setStyleSheet(QStringLiteral("color:#92400e"));
     m_threads->setWordWrap(true);
     m_threads->hide();
+    // Above the script, so that a short window still shows it.
     leftLayout->addWidget(m_threads);
+    leftLayout->addWidget(m_script, 1);
     m_problem->setStyleSheet(QStringLiteral("color:#b91c1c"));
     m_problem->setWordWrap(true);
     m_problem->hide();
