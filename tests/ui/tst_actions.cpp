@@ -274,7 +274,10 @@ void TestActions::freePlay()
     QStringList ended;
     const auto collecting = connect(
         &f.runner(), &program::Runner::stepFinished, this, [&](const program::StepRecord& outcome) {
-            ended << outcome.error.section(QLatin1Char(':'), 0, 0); // the type
+            // ENGINE: an interrupted click is Kind::Interrupted; else Python's exception type.
+            ended << (outcome.kind == program::StepRecord::Kind::Interrupted
+                          ? QStringLiteral("Interrupted")
+                          : outcome.error.section(QLatin1Char(':'), 0, 0));
         });
     const auto stopCollecting = qScopeGuard([&] { disconnect(collecting); }); // before `ended` goes
     QVERIFY(click(listener, CallKind::Accept));
