@@ -135,6 +135,7 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     // Step follows next(): it changes as threads block, settle and end, not only with the mode.
     connect(&runner, &program::Runner::threadsChanged, this, &MainWindow::updateControls);
     connect(&runner, &program::Runner::stepIssued, this, &MainWindow::updateControls);
+    connect(&runner, &program::Runner::stepFinished, this, &MainWindow::updateControls);
     connect(&runner, &program::Runner::stepFinished, this, [this] { m_stage->refreshNames(); });
     // Each thread of a program as a line of execution on its host: an actor's own thread on
     // the actor's host, a thread the program started on its starter's (ThreadView::actor),

@@ -65,9 +65,9 @@ void Session::resetStage()
     m_timeline.start();
     // Each program is a host; inside a program, each `# --- name ---` section's actor has
     // its own. A program without sections is drawn as its host (its file's name).
-    for (const program::ProgramView& p : m_runner.programs())
-        for (const QString& actor : p.lesson.actors) {
-            const QString host = actor == QLatin1String("main") ? p.host : actor;
+    for (int i = 0; i < m_runner.programs().size(); ++i)
+        for (const QString& actor : m_runner.programs()[i].lesson.actors) {
+            const QString host = hostOf(i, actor);
             if (!host.isEmpty() && host != QLatin1String("main") &&
                 !m_model.actors().contains(host))
                 m_model.addActor(host);
@@ -153,10 +153,16 @@ QString Session::scriptText() const
 QString Session::hostOf(int program, const QString& actor) const
 {
     const auto& programs = m_runner.programs();
-    if (actor != QLatin1String("main") || program < 0 || program >= programs.size() ||
-        programs[program].host.isEmpty())
+    if (actor != QLatin1String("main") || program < 0 || program >= programs.size())
         return actor;
-    return programs[program].host;
+    // "main" is the program's own thread: in a program without sections, the program's host;
+    // in a lesson with sections (its preamble, `import socket`), its first actor's host, as
+    // the window has always drawn it - no host of its own.
+    const program::ProgramView& p = programs[program];
+    for (const QString& other : p.lesson.actors)
+        if (other != QLatin1String("main"))
+            return other;
+    return p.host.isEmpty() ? actor : p.host;
 }
 
 QString Session::newActorName() const
