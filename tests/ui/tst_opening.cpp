@@ -252,8 +252,8 @@ void TestOpening::theCommandLineRefusesWithStatus2AndNoWindow_data()
         << QStringLiteral("sockbench: broken\\.sockbench: not a Socket Workbench session.*");
     // python3's own FILE:LINE:COL: sentence (program::describe), as `sockbench run` prints it.
     // ENGINE: the stub's describe() accepts any text, so this row needs the real one.
-    const auto described = program::describe(QString::fromUtf8(kMalformed),
-                                             QStringLiteral("malformed.py"));
+    const auto described =
+        program::describe(QString::fromUtf8(kMalformed), QStringLiteral("malformed.py"));
     const auto* problem = std::get_if<program::LoadError>(&described);
     QVERIFY2(problem, "describe() accepted a malformed program (the engine stub does)");
     QTest::newRow("not a lesson") << QStringList{QStringLiteral("malformed.py")}

@@ -26,7 +26,8 @@ QString bytes(const QByteArray& sample, qint64 size, int maxChars)
 {
     if (size <= maxChars && sample.size() <= maxChars)
         return codegen::bytesRepr(sample);
-    return codegen::bytesRepr(sample.left(maxChars)) + QStringLiteral("… (%1)").arg(byteCount(size));
+    return codegen::bytesRepr(sample.left(maxChars)) +
+           QStringLiteral("… (%1)").arg(byteCount(size));
 }
 
 QString call(const Event& event)
