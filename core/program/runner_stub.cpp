@@ -240,6 +240,7 @@ void Runner::pause() {}
 void Runner::runToLine(int) {}
 void Runner::reset()
 {
+    d->peers.stopAll(); // what the Peers menu started runs until the next reset
     d->steps.clear();
     Q_EMIT threadsChanged();
     Q_EMIT resetDone();
