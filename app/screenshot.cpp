@@ -39,7 +39,7 @@ int takeScreenshot(MainWindow& window, const QString& file, int steps, QSize siz
     auto& runner = session.runner();
     // The picture should show where the steps got to, not an animation half-way.
     session.presenter().setSpeed(0);
-    spinUntil([&] { return runner.mode() != lesson::Runner::Mode::Resetting; }, 5000);
+    spinUntil([&] { return runner.mode() != program::Runner::Mode::Resetting; }, 5000);
     // A recorded session steps through its recording, with no socket.
     if (session.replayer().isActive())
         for (int i = 0; i < steps; ++i) {
@@ -50,8 +50,8 @@ int takeScreenshot(MainWindow& window, const QString& file, int steps, QSize siz
         runner.step();
         if (!spinUntil(
                 [&] {
-                    return runner.mode() == lesson::Runner::Mode::Idle ||
-                           runner.mode() == lesson::Runner::Mode::Finished;
+                    return runner.mode() == program::Runner::Mode::Idle ||
+                           runner.mode() == program::Runner::Mode::Finished;
                 },
                 15000)) {
             std::fprintf(stderr, "sockbench: statement %d did not settle\n", i + 1);

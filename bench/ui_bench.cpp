@@ -88,8 +88,8 @@ int main(int argc, char* argv[])
     const auto run = [&](const QString& statement) {
         session.runner().insertStatement(QStringLiteral("you"), statement, &error);
         const QElapsedTimer started = [] { QElapsedTimer t; t.start(); return t; }();
-        while (session.runner().mode() != lesson::Runner::Mode::Idle &&
-               session.runner().mode() != lesson::Runner::Mode::Finished && started.elapsed() < 5000)
+        while (session.runner().mode() != program::Runner::Mode::Idle &&
+               session.runner().mode() != program::Runner::Mode::Finished && started.elapsed() < 5000)
             QApplication::processEvents(QEventLoop::AllEvents, 5);
     };
     run(QStringLiteral("import socket"));
@@ -99,7 +99,10 @@ int main(int argc, char* argv[])
     run(QStringLiteral("client = socket.socket()"));
     run(QStringLiteral("client.connect(('127.0.0.1', server.getsockname()[1]))"));
     run(QStringLiteral("conn, addr = server.accept()"));
-    const SocketId conn = session.runner().names().value(QStringLiteral("conn")).socket->id;
+    SocketId conn;
+    for (const SocketId id : session.runner().sockets())
+        if (session.runner().nameOf(id) == QLatin1String("conn"))
+            conn = id;
 
     // The window idle: the baseline for frame gaps.
     QElapsedTimer idle;

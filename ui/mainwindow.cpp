@@ -6,7 +6,6 @@
 #include "lesson/console.h"
 #include "lesson/lessonpanel.h"
 #include "lesson/lessonpeers.h"
-#include "lesson/parser.h"
 #include "replay/replaybar.h"
 #include "services/peer.h"
 #include "session.h"
@@ -132,17 +131,45 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     connect(m_replayBar, &ReplayBar::runLiveRequested, m_session, &Session::runRecordingLive);
     connect(m_session, &Session::loaded, m_replayBar, &ReplayBar::refresh);
     auto& runner = m_session->runner();
-    connect(&runner, &lesson::Runner::modeChanged, this, &MainWindow::updateControls);
-    connect(&runner, &lesson::Runner::stepFinished, this, [this] { m_stage->refreshNames(); });
+    connect(&runner, &program::Runner::modeChanged, this, &MainWindow::updateControls);
+    // Step follows next(): it changes as threads block, settle and end, not only with the mode.
+    connect(&runner, &program::Runner::threadsChanged, this, &MainWindow::updateControls);
+    connect(&runner, &program::Runner::stepIssued, this, &MainWindow::updateControls);
+    connect(&runner, &program::Runner::stepFinished, this, &MainWindow::updateControls);
+    connect(&runner, &program::Runner::stepFinished, this, [this] { m_stage->refreshNames(); });
+    // Each thread of a program as a line of execution on its host: an actor's own thread on
+    // the actor's host, a thread the program started on its starter's (ThreadView::actor),
+    // and a program without sections on the program's host.
+    const auto showThreads = [this] {
+        if (m_session->replayer().isActive())
+            return;
+        const auto& live = m_session->runner();
+        const auto hostOf = [this](const program::ThreadView& t) {
+            if (m_session->model().actors().contains(t.actor))
+                return t.actor;
+            return m_session->hostOf(t.program, t.actor);
+        };
+        const QList<program::ThreadView> threads = live.threads();
+        for (const program::ThreadView& t : threads)
+            if (const QString host = hostOf(t);
+                !host.isEmpty() && !m_session->model().actors().contains(host))
+                m_session->model().addActor(host);
+        m_stage->setThreads(threads, hostOf);
+    };
+    connect(&runner, &program::Runner::threadsChanged, this, showThreads);
+    connect(&runner, &program::Runner::resetDone, this, showThreads);
+    // After a load the stage is drawn afresh (Session::resetStage): its threads with it.
+    connect(m_session, &Session::loaded, this, showThreads);
+    connect(m_session, &Session::loaded, this, &MainWindow::updateControls);
     connect(&m_session->presenter(), &Presenter::lagChanged, this, &MainWindow::updateLive);
     connect(m_codeView, &CodeView::editedScriptLoaded, this, &MainWindow::updateControls);
     connect(m_session, &Session::loaded, this, [this] {
         const int index = m_lessonPicker->findData(m_session->lessonName());
         const QSignalBlocker block(m_lessonPicker);
         m_lessonPicker->setCurrentIndex(index);
-        const QString title = m_session->runner().script().title.isEmpty()
+        const QString title = m_session->runner().lesson().title.isEmpty()
                                   ? m_session->lessonName()
-                                  : m_session->runner().script().title;
+                                  : m_session->runner().lesson().title;
         // A replay says so, and which file it is: the same lesson may be open live too.
         if (m_session->replayer().isActive())
             setWindowTitle(tr("%1 — replaying %2 — Socket Workbench")
@@ -471,12 +498,12 @@ void MainWindow::updateControls()
         return;
     }
     const auto& runner = m_session->runner();
-    const bool resetting = runner.mode() == lesson::Runner::Mode::Resetting;
-    const bool playing = runner.mode() == lesson::Runner::Mode::Playing;
-    m_step->setEnabled(!resetting && !runner.atEnd() && !playing);
+    const bool resetting = runner.mode() == program::Runner::Mode::Resetting;
+    const bool playing = runner.mode() == program::Runner::Mode::Playing;
+    m_step->setEnabled(!resetting && !playing && runner.next().has_value());
     m_play->setEnabled(!resetting && (!runner.atEnd() || playing));
     m_play->setText(playing ? tr("Pause ❚❚") : tr("Play ▶▶"));
-    m_stepBack->setEnabled(!resetting && runner.nextStep() > 0);
+    m_stepBack->setEnabled(!resetting && runner.stepCount() > 0);
     m_reset->setEnabled(!resetting);
 }
 

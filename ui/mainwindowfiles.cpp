@@ -3,8 +3,7 @@
 
 #include "mainwindow.h"
 
-#include "lesson/exporter.h"
-#include "lesson/parser.h"
+#include "program/lesson.h"
 #include "session.h"
 #include "views/closerviews.h"
 
@@ -40,14 +39,32 @@ void MainWindow::saveAs()
 
 void MainWindow::chooseAndOpen()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open a script or a recorded session"), QDir::homePath(),
+    // Several .py files at once run side by side, each a host: a server and its client, as
+    // the course runs them in two terminals.
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Open a script (or several, side by side) or a recorded session"),
+        QDir::homePath(),
         tr("Scripts and sessions (*.py *.%1);;Python scripts (*.py);;Recorded sessions (*.%1)")
             .arg(QLatin1String(sessionfile::kSuffix)));
-    if (path.isEmpty())
+    if (paths.isEmpty())
         return;
     QString error;
-    if (!openFile(path, &error))
+    if (paths.size() > 1) {
+        for (const QString& path : paths)
+            if (!path.endsWith(QLatin1String(".py"), Qt::CaseInsensitive)) {
+                QMessageBox::warning(this, tr("Not opened"),
+                                     tr("%1: only Python scripts run side by side; open a "
+                                        "recorded session on its own")
+                                         .arg(path));
+                return;
+            }
+        if (!m_session->loadFiles(paths, &error)) {
+            say(error);
+            QMessageBox::warning(this, tr("Not opened"), error);
+        }
+        return;
+    }
+    if (!openFile(paths.first(), &error))
         QMessageBox::warning(this, tr("Not opened"), error);
 }
 
@@ -80,25 +97,25 @@ void MainWindow::exportPython()
         QFileDialog::getExistingDirectory(this, tr("Export into which folder?"), QDir::homePath());
     if (dir.isEmpty())
         return;
-    auto parsed = lesson::parse(m_session->scriptText(), QString());
-    if (auto* error = std::get_if<lesson::ParseError>(&parsed)) {
-        say(error->format(tr("script")));
-        return;
-    }
+    // The backend writes the exports (`boot.py --export`): one file per actor, and one
+    // with a thread per actor, from the program as it stands (clicks included).
     const QString name =
         m_session->lessonName().isEmpty() ? QStringLiteral("experiment") : m_session->lessonName();
-    const auto& script = std::get<lesson::Script>(parsed);
-    auto files =
-        lesson::exporter::perActor(script, name) + lesson::exporter::asThreads(script, name);
-    for (const auto& [fileName, text] : files) {
-        QFile file(QDir(dir).filePath(fileName));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            say(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
+    auto described = program::describe(m_session->scriptText(), name + QStringLiteral(".py"));
+    if (auto* error = std::get_if<program::LoadError>(&described)) {
+        say(error->format());
+        return;
+    }
+    for (const QString& mode : {QStringLiteral("per-actor"), QStringLiteral("threads")}) {
+        QString error;
+        if (program::exportProgram(std::get<program::Lesson>(described), mode, dir, &error)
+                .isEmpty()) {
+            say(tr("Export (%1) failed: %2").arg(mode, error));
             return;
         }
-        file.write(text.toUtf8());
     }
-    say(tr("Exported %1 files into %2").arg(files.size()).arg(dir));
+    say(tr("Exported the program into %1: one file per actor, and one with a thread per actor")
+            .arg(dir));
 }
 
 void MainWindow::saveSessionAs()
@@ -170,7 +187,7 @@ void MainWindow::togglePlay()
         return;
     }
     auto& r = m_session->runner();
-    if (r.mode() == lesson::Runner::Mode::Playing)
+    if (r.mode() == program::Runner::Mode::Playing)
         r.pause();
     else
         r.play();

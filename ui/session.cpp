@@ -4,13 +4,13 @@
 #include "engine/workbench.h"
 #include "lesson/catalogue.h"
 #include "lesson/lessonpeers.h"
-#include "lesson/parser.h"
-#include "lesson/scriptwriter.h"
 #include "session/recording.h"
+#include "stage/callform.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSaveFile>
 
 namespace sockbench {
@@ -41,8 +41,8 @@ Session::Session(Workbench& workbench, QObject* parent)
                 return;
             }
     });
-    connect(&m_runner, &lesson::Runner::resetDone, this, &Session::resetStage);
-    connect(&m_runner, &lesson::Runner::stepFinished, this, [this] {
+    connect(&m_runner, &program::Runner::resetDone, this, &Session::resetStage);
+    connect(&m_runner, &program::Runner::stepFinished, this, [this] {
         const auto waiting = std::exchange(m_waitingClicks, {});
         for (const auto& [socket, call] : waiting) {
             QString error;
@@ -63,9 +63,15 @@ void Session::resetStage()
     m_selection.clear();
     m_followed = 0;
     m_timeline.start();
-    for (const QString& actor : m_runner.script().actors)
-        if (actor != QLatin1String("main"))
-            m_model.addActor(actor);
+    // Each program is a host; inside a program, each `# --- name ---` section's actor has
+    // its own. A program without sections is drawn as its host (its file's name).
+    for (int i = 0; i < m_runner.programs().size(); ++i)
+        for (const QString& actor : m_runner.programs()[i].lesson.actors) {
+            const QString host = hostOf(i, actor);
+            if (!host.isEmpty() && host != QLatin1String("main") &&
+                !m_model.actors().contains(host))
+                m_model.addActor(host);
+        }
     if (m_model.actors().isEmpty())
         m_model.addActor(QStringLiteral("you")); // an empty experiment: somewhere to start
 }
@@ -73,20 +79,55 @@ void Session::resetStage()
 bool Session::load(const QString& source, const QString& fileName, const QString& name,
                    QString* error)
 {
-    auto parsed = lesson::parse(source, fileName);
-    if (auto* problem = std::get_if<lesson::ParseError>(&parsed)) {
+    const QString shown = fileName.isEmpty() ? QStringLiteral("experiment.py") : fileName;
+    auto described = program::describe(source, shown, fileName);
+    if (auto* problem = std::get_if<program::LoadError>(&described)) {
         if (error)
-            *error = problem->format(fileName);
+            *error = problem->format();
         return false;
     }
+    m_fileName = fileName;
+    loadPrograms({std::get<program::Lesson>(described)}, name);
+    return true;
+}
+
+void Session::loadPrograms(const QList<program::Lesson>& programs, const QString& name)
+{
     leaveReplay();
     m_name = name;
-    m_fileName = fileName;
     m_modified = false;
-    m_runner.load(std::get<lesson::Script>(parsed));
+    m_reserved.clear();
+    m_runner.load(programs);
     resetStage();
     Q_EMIT loaded();
     Q_EMIT scriptChanged();
+}
+
+bool Session::loadFiles(const QStringList& paths, QString* error)
+{
+    QList<program::Lesson> programs;
+    QStringList names;
+    for (const QString& path : paths) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            if (error)
+                *error = tr("%1: cannot read it: %2").arg(path, file.errorString());
+            return false;
+        }
+        const QString fileName = QFileInfo(path).fileName();
+        auto described = program::describe(QString::fromUtf8(file.readAll()), fileName, path);
+        if (auto* problem = std::get_if<program::LoadError>(&described)) {
+            if (error)
+                *error = problem->format();
+            return false;
+        }
+        programs << std::get<program::Lesson>(described);
+        names << QFileInfo(path).completeBaseName();
+    }
+    if (programs.isEmpty())
+        return false;
+    m_fileName = paths.first();
+    loadPrograms(programs, names.join(QStringLiteral(" + ")));
     return true;
 }
 
@@ -106,7 +147,22 @@ void Session::startExperiment()
 
 QString Session::scriptText() const
 {
-    return lesson::writeScript(m_runner.script(), m_runner.steps()).text;
+    return m_runner.lesson().source;
+}
+
+QString Session::hostOf(int program, const QString& actor) const
+{
+    const auto& programs = m_runner.programs();
+    if (actor != QLatin1String("main") || program < 0 || program >= programs.size())
+        return actor;
+    // "main" is the program's own thread: in a program without sections, the program's host;
+    // in a lesson with sections (its preamble, `import socket`), its first actor's host, as
+    // the window has always drawn it - no host of its own.
+    const program::ProgramView& p = programs[program];
+    for (const QString& other : p.lesson.actors)
+        if (other != QLatin1String("main"))
+            return other;
+    return p.host.isEmpty() ? actor : p.host;
 }
 
 QString Session::newActorName() const
@@ -121,9 +177,13 @@ QString Session::newActorName() const
 
 QSet<QString> Session::takenNames() const
 {
+    // Python holds the names now: any identifier the text mentions counts as taken, which
+    // is stricter than the program's variables and never wrong.
+    static const QRegularExpression identifier(QStringLiteral("[A-Za-z_][A-Za-z0-9_]*"));
     QSet<QString> taken = m_reserved;
-    for (auto it = m_runner.names().cbegin(); it != m_runner.names().cend(); ++it)
-        taken.insert(it.key());
+    for (const program::ProgramView& p : m_runner.programs())
+        for (auto it = identifier.globalMatch(p.lesson.source); it.hasNext();)
+            taken.insert(it.next().captured());
     return taken;
 }
 
@@ -133,6 +193,22 @@ QString Session::reserve(const QString& stem)
     m_reserved.insert(name);
     return name;
 }
+
+namespace {
+
+// insertStatement's refusal is python3's "LINE:COL: message" about a line the student never
+// typed: one sentence about the statement instead.
+void explainRefusal(const QString& statement, QString* error)
+{
+    if (!error)
+        return;
+    static const QRegularExpression where(QStringLiteral("^\\d+:\\d+: "));
+    QString message = *error;
+    message.remove(where);
+    *error = QObject::tr("Python refused the statement %1: %2").arg(statement, message);
+}
+
+} // namespace
 
 QString Session::replayRefusal() const
 {
@@ -148,18 +224,27 @@ QString Session::createSocket(const QString& actor, AddressFamily family, Socket
             *error = replayRefusal();
         return {};
     }
-    // A lesson without `import socket` gets it first: the statement needs the module.
-    if (!m_runner.names().contains(QStringLiteral("socket")) &&
+    // A program without `import socket` gets it first: the statement needs the module.
+    static const QRegularExpression imported(QStringLiteral("^import socket\\b"),
+                                             QRegularExpression::MultilineOption);
+    if (!imported.match(m_runner.lesson().source).hasMatch() &&
         m_runner.insertStatement(actor, QStringLiteral("import socket"), error) < 0)
         return {};
     const QString name =
         reserve(type == SocketType::Stream ? QStringLiteral("s") : QStringLiteral("u"));
     const QString statement = codegen::python::createSocket(name, family, type);
-    const int step = m_runner.insertStatement(actor, statement, error);
-    if (step < 0)
+    if (const QString problem = statementProblem(statement); !problem.isEmpty()) {
+        if (error)
+            *error = tr("The statement %1 was not run: %2").arg(statement, problem);
         return {};
+    }
+    const int line = m_runner.insertStatement(actor, statement, error);
+    if (line < 0) {
+        explainRefusal(statement, error);
+        return {};
+    }
     m_modified = true;
-    Q_EMIT statementInserted(step);
+    Q_EMIT statementInserted(line);
     Q_EMIT scriptChanged();
     return statement;
 }
@@ -173,7 +258,7 @@ QString Session::callOn(SocketId socket, const Call& call, QString* error)
     }
     const SocketView* view = m_model.socket(socket);
     const QString name = m_runner.nameOf(socket);
-    if (view && name.isEmpty() && m_runner.mode() == lesson::Runner::Mode::Stepping) {
+    if (view && name.isEmpty() && m_runner.mode() == program::Runner::Mode::Stepping) {
         // The stage can show a socket a moment before its statement has assigned it.
         m_waitingClicks.append({socket, call});
         return {};
@@ -229,11 +314,18 @@ QString Session::callOn(SocketId socket, const Call& call, QString* error)
         return {};
     }
     // The statement runs in the actor whose host the socket sits on.
-    const int step = m_runner.insertStatement(view->actor, statement, error);
-    if (step < 0)
+    if (const QString problem = statementProblem(statement); !problem.isEmpty()) {
+        if (error)
+            *error = tr("The statement %1 was not run: %2").arg(statement, problem);
         return {};
+    }
+    const int line = m_runner.insertStatement(view->actor, statement, error);
+    if (line < 0) {
+        explainRefusal(statement, error);
+        return {};
+    }
     m_modified = true;
-    Q_EMIT statementInserted(step);
+    Q_EMIT statementInserted(line);
     Q_EMIT scriptChanged();
     return statement;
 }
@@ -299,22 +391,23 @@ bool Session::openRecording(const QString& path, QString* error)
         return false;
     }
     auto& recording = std::get<sessionfile::RecordedSession>(read);
-    auto parsed = lesson::parse(recording.script, path);
-    if (auto* problem = std::get_if<lesson::ParseError>(&parsed)) {
+    auto described = program::describe(recording.script, path, path);
+    if (auto* problem = std::get_if<program::LoadError>(&described)) {
         if (error)
-            *error = tr("%1 (the script inside the session file)").arg(problem->format(path));
+            *error = tr("%1 (the script inside the session file)").arg(problem->format());
         return false;
     }
+    const auto& lesson = std::get<program::Lesson>(described);
     // From here on nothing live touches the stage, and nothing starts a socket: the old
     // lesson's sockets close, its peers stop, and the recording is all there is.
     leaveReplay();
     m_presenter.setSuspended(true);
     m_runner.peers().setEnabled(false);
-    m_replayer.start(recording, std::get<lesson::Script>(parsed).actors);
+    m_replayer.start(recording, lesson.actors);
     m_name = recording.lessonName;
     m_fileName = path;
     m_modified = false;
-    m_runner.load(std::get<lesson::Script>(parsed));
+    m_runner.load({lesson});
     Q_EMIT loaded();
     Q_EMIT scriptChanged();
     return true;

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "lesson/runner.h"
 #include "presentation/presenter.h"
 #include "presentation/stagemodel.h"
+#include "program/runner.h"
 #include "replay/replayer.h"
 #include "views/selection.h"
 #include "views/timeline.h"
@@ -24,7 +24,7 @@ public:
     explicit Session(Workbench& workbench, QObject* parent = nullptr);
 
     Workbench& workbench() { return m_workbench; }
-    lesson::Runner& runner() { return m_runner; }
+    program::Runner& runner() { return m_runner; }
     StageModel& model() { return m_model; }
     Presenter& presenter() { return m_presenter; }
     // What the closer views show (the events the stage has shown since the last reset, or
@@ -45,15 +45,20 @@ public:
     sessionfile::RecordedSession record();
 
     // Loads a lesson or an experiment from its text; false and *error ("FILE:LINE:COL:
-    // message") when it is not a valid lesson.
+    // message", as python3's compile() says it) when it is not a valid program.
     bool load(const QString& source, const QString& fileName, const QString& name, QString* error);
+    // Several programs side by side (a server and a client), each a host, described already.
+    void loadPrograms(const QList<program::Lesson>& programs, const QString& name);
+    // Reads and describes each .py file, then runs them side by side; false and *error
+    // ("PATH: why" or python3's "FILE:LINE:COL: message") for the first that cannot be.
+    bool loadFiles(const QStringList& paths, QString* error);
     bool loadShipped(const QString& nameOrNumber, QString* error);
     // Starts an empty experiment with one host, "you".
     void startExperiment();
     const QString& lessonName() const { return m_name; }
     const QString& fileName() const { return m_fileName; }
     bool isModified() const { return m_modified; }
-    // The script as it stands now, with what the panels added.
+    // The (first) program's text as it stands now, with what the panels added.
     QString scriptText() const;
 
     // Panel actions. Each returns the Python statement it ran, or "" with *error.
@@ -62,6 +67,9 @@ public:
     QString callOn(SocketId socket, const Call& call, QString* error);
     void interrupt(CallId call);
     QString newActorName() const;
+    // The host an actor of a program is drawn as: the actor's own, or for a program without
+    // sections (its one actor "main") the program's host, its file's name.
+    QString hostOf(int program, const QString& actor) const;
     // What a click that would make a call hears while a recording replays.
     QString replayRefusal() const;
 
@@ -70,18 +78,18 @@ Q_SIGNALS:
     void problem(const QString& sentence);
     void loaded();
     void scriptChanged();
-    void statementInserted(int step);
+    void statementInserted(int line); // the line the click's statement was given
 
 private:
     void resetStage();
     void leaveReplay();
-    // Names in use: the script's variables, and those given to statements still on their
-    // way (two quick clicks must not both get s1).
+    // Names in use: every identifier in the programs' text, and those given to statements
+    // still on their way (two quick clicks must not both get s1).
     QSet<QString> takenNames() const;
     QString reserve(const QString& stem);
 
     Workbench& m_workbench;
-    lesson::Runner m_runner;
+    program::Runner m_runner;
     StageModel m_model;
     Presenter m_presenter;
     Timeline m_timeline;

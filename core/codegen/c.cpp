@@ -1,6 +1,6 @@
 #include "c.h"
 
-#include "lesson/value.h"
+#include "codegen/pyrepr.h"
 
 namespace sockbench::codegen::c {
 
@@ -229,7 +229,7 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
                                             : QStringLiteral("SOCK_DGRAM"))
                    .arg(a.hostIsNone
                             ? QStringLiteral("NULL")
-                            : lesson::strRepr(a.host).replace(QLatin1Char('\''), QLatin1Char('"')))
+                            : codegen::strRepr(a.host).replace(QLatin1Char('\''), QLatin1Char('"')))
                    .arg(a.service.isEmpty() ? QStringLiteral("NULL")
                                             : QLatin1Char('"') + a.service + QLatin1Char('"')) +
                returned(e, QStringLiteral("0, %1 entries in res").arg(r.addrInfo.size()));
@@ -243,7 +243,7 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
                returned(e, r.hostEntry.name);
     case CallKind::GetHostName:
         return QStringLiteral("char name[256];\ngethostname(name, sizeof name);") +
-               returned(e, lesson::strRepr(r.text));
+               returned(e, codegen::strRepr(r.text));
     }
     return {};
 }

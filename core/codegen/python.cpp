@@ -1,11 +1,12 @@
 #include "python.h"
 
-#include "lesson/value.h"
+#include "codegen/pyrepr.h"
 
 namespace sockbench::codegen::python {
 
-using lesson::bytesRepr;
-using lesson::strRepr;
+using codegen::bytesRepr;
+using codegen::floatRepr;
+using codegen::strRepr;
 
 namespace {
 
@@ -43,7 +44,7 @@ QString timeoutLiteral(const std::optional<double>& timeout)
 {
     if (!timeout)
         return QStringLiteral("None");
-    return lesson::repr(lesson::Value::fromFloat(*timeout));
+    return floatRepr(*timeout);
 }
 
 } // namespace

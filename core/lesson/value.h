@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ast.h"
+#include "codegen/pyrepr.h"
 #include "net/call.h"
 
 #include <QByteArray>
@@ -89,8 +90,9 @@ struct Value {
 // Python's repr() and str() of a value, exactly as Python 3 prints them.
 QString repr(const Value& value);
 QString str(const Value& value);
-QString bytesRepr(const QByteArray& bytes, const QString& prefix = QStringLiteral("b"));
-QString strRepr(const QString& text);
+using codegen::bytesRepr; // core/codegen/pyrepr.h
+using codegen::floatRepr;
+using codegen::strRepr;
 // A str is a sequence of code points to Python and of UTF-16 units to QString: len(),
 // indexing and slicing go through these.
 QList<char32_t> codePoints(const QString& text);

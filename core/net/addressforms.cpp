@@ -1,6 +1,6 @@
 #include "addressforms.h"
 
-#include "lesson/value.h"
+#include "codegen/pyrepr.h"
 
 #include <QRegularExpression>
 #include <QStringList>
@@ -122,7 +122,7 @@ void appendV4(QList<Form>& rows, quint32 v)
         FormKind::Hex32, QStringLiteral("32-bit hex"), hex32(v),
         QStringLiteral("two hex digits per byte; works as a host: bind(('%1', 0))").arg(hex32(v))};
     const QByteArray packed = v4Bytes(v);
-    rows << Form{FormKind::PackedBytes, QStringLiteral("packed bytes"), lesson::bytesRepr(packed),
+    rows << Form{FormKind::PackedBytes, QStringLiteral("packed bytes"), codegen::bytesRepr(packed),
                  QStringLiteral("what inet_aton() and inet_pton() return: %1, network byte "
                                 "order (most significant first)")
                      .arg(spacedHex(packed))};
@@ -187,7 +187,7 @@ void appendUnix(QList<Form>& rows, const Endpoint& e)
                      QStringLiteral("Linux only, no file on disk: the name starts with a NUL "
                                     "byte, shown as @")};
         rows << Form{FormKind::PythonTuple, QStringLiteral("as Python shows it"),
-                     lesson::bytesRepr(path),
+                     codegen::bytesRepr(path),
                      QStringLiteral("bytes, with the leading NUL as \\x00")};
         rows << Form{FormKind::PathLength, QStringLiteral("length"),
                      QStringLiteral("%1 of 108 bytes").arg(path.size()),
@@ -197,7 +197,7 @@ void appendUnix(QList<Form>& rows, const Endpoint& e)
     rows << Form{FormKind::UnixPath, QStringLiteral("AF_UNIX path"), QString::fromUtf8(path),
                  QStringLiteral("a file in the filesystem: ls -l shows it with type s")};
     rows << Form{FormKind::PythonTuple, QStringLiteral("as Python shows it"),
-                 lesson::strRepr(QString::fromUtf8(path)),
+                 codegen::strRepr(QString::fromUtf8(path)),
                  QStringLiteral("a plain string, not a tuple: AF_UNIX has no port")};
     rows << Form{FormKind::PathLength, QStringLiteral("length"),
                  QStringLiteral("%1 of 107 bytes").arg(path.size()),
@@ -235,7 +235,7 @@ QList<Form> formsOf(const Endpoint& e, bool withPort)
                      QStringLiteral("all 8 groups of 4 hex digits, 16 bits each")};
         const QByteArray packed = v6Bytes(e);
         rows << Form{FormKind::PackedBytes, QStringLiteral("packed bytes"),
-                     lesson::bytesRepr(packed),
+                     codegen::bytesRepr(packed),
                      QStringLiteral("what inet_pton(AF_INET6, …) returns: 16 bytes, network "
                                     "byte order")};
         if (e.isV4Mapped()) {

@@ -61,7 +61,7 @@ std::variant<Lesson, LoadError> describe(const QString& source, const QString& f
 
 // Writes the program as runnable python3 files into outDir: "per-actor" (one file per
 // actor) or "threads" (one file, a thread per actor, taking turns as in the workbench).
-// Returns the files written; *error (one sentence) when it could not.
+// Returns the files written; empty, with *error (one sentence), when it could not.
 QStringList exportProgram(const Lesson& lesson, const QString& mode, const QString& outDir,
                           QString* error);
 

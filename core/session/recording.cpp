@@ -4,40 +4,34 @@
 
 #include "lesson/runner.h"
 #include "lesson/scriptwriter.h"
+#include "program/runner.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 
 namespace sockbench::sessionfile {
 
-RecordedSession recordRun(const lesson::Runner& runner, const QString& lessonName,
-                          const QList<Event>& events)
+namespace {
+
+QString kindName(program::StepRecord::Kind kind)
 {
-    RecordedSession s;
-    s.lessonName = lessonName;
-    s.title = runner.script().title;
-    s.script = lesson::writeScript(runner.script(), runner.steps()).text;
-    s.savedBy = QStringLiteral("Socket Workbench %1").arg(QCoreApplication::applicationVersion());
-    s.savedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-    s.events = events;
-    for (const Event& e : events)
-        for (const SocketId id : {e.socket, e.result.newSocket, e.result.pairedSocket}) {
-            const QString name = id.isValid() ? runner.nameOf(id) : QString();
-            if (!name.isEmpty())
-                s.socketNames.insert(id, name);
-        }
-    for (const lesson::StepOutcome& o : runner.outcomes())
-        s.statements << RecordedStatement{o.step,
-                                          o.line,
-                                          o.actor,
-                                          o.source.section(QLatin1Char('\n'), 0, 0),
-                                          lesson::outcomeKindName(o.kind),
-                                          o.kind == lesson::StepOutcome::Kind::Ok ? o.value
-                                          : o.error.type.isEmpty()                ? o.reason
-                                                                   : o.error.format(),
-                                          o.calls};
-    return s;
+    // The words the format has used since version 1 (lesson::outcomeKindName).
+    switch (kind) {
+    case program::StepRecord::Kind::Ok:
+        return QStringLiteral("ok");
+    case program::StepRecord::Kind::ExpectedError:
+        return QStringLiteral("expected-error");
+    case program::StepRecord::Kind::Failed:
+        return QStringLiteral("failed");
+    case program::StepRecord::Kind::Interrupted:
+        return QStringLiteral("interrupted");
+    case program::StepRecord::Kind::Raised:
+        return QStringLiteral("raised");
+    }
+    return QStringLiteral("ok");
 }
+
+} // namespace
 
 RecordedSession recordRun(const program::Runner& runner, const QString& lessonName,
                           const QList<Event>& events)
@@ -45,6 +39,8 @@ RecordedSession recordRun(const program::Runner& runner, const QString& lessonNa
     RecordedSession s;
     s.lessonName = lessonName;
     s.title = runner.lesson().title;
+    // The first program's text as it stands, the clicks' statements included. (Several
+    // programs side by side: only the first is recorded until the format holds a list.)
     s.script = runner.lesson().source;
     s.savedBy = QStringLiteral("Socket Workbench %1").arg(QCoreApplication::applicationVersion());
     s.savedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
@@ -55,20 +51,19 @@ RecordedSession recordRun(const program::Runner& runner, const QString& lessonNa
             if (!name.isEmpty())
                 s.socketNames.insert(id, name);
         }
-    for (const program::StepRecord& step : runner.steps()) {
-        const QString kind =
-            step.kind == program::StepRecord::Kind::Ok ? QStringLiteral("ok")
-            : step.kind == program::StepRecord::Kind::ExpectedError
-                ? QStringLiteral("expected-error")
-            : step.kind == program::StepRecord::Kind::Failed      ? QStringLiteral("failed")
-            : step.kind == program::StepRecord::Kind::Interrupted ? QStringLiteral("interrupted")
-                                                                  : QStringLiteral("raised");
-        const QString value = !step.error.isEmpty()    ? step.error
-                              : !step.reason.isEmpty() ? step.reason
-                                                       : step.changes.join(QStringLiteral(", "));
-        s.statements << RecordedStatement{step.index, step.line, step.actor, step.source,
-                                          kind,       value,     step.calls};
-    }
+    // One statement per step: a line event of one thread, so a loop's line appears once
+    // per pass, and "step N" means the same live and in the replay.
+    for (const program::StepRecord& r : runner.steps())
+        s.statements << RecordedStatement{r.index,
+                                          r.line,
+                                          r.actor,
+                                          r.source.section(QLatin1Char('\n'), 0, 0),
+                                          kindName(r.kind),
+                                          !r.error.isEmpty() ? r.error
+                                          : !r.reason.isEmpty()
+                                              ? r.reason
+                                              : r.changes.join(QStringLiteral(", ")),
+                                          r.calls};
     return s;
 }
 

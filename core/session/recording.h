@@ -2,9 +2,6 @@
 
 #include "sessionfile.h"
 
-namespace sockbench::lesson {
-class Runner;
-}
 namespace sockbench::program {
 class Runner;
 }
@@ -15,10 +12,6 @@ namespace sockbench::sessionfile {
 // each statement ended and the calls it made, the names the script gave the sockets the
 // events mention, and the events themselves. The window records what its stage showed;
 // `sockbench run --record` what the headless run did.
-RecordedSession recordRun(const lesson::Runner& runner, const QString& lessonName,
-                          const QList<Event>& events);
-// The same for programs run on the real python3: the first program's text, and each step
-// (one line event of one thread) with what it did.
 RecordedSession recordRun(const program::Runner& runner, const QString& lessonName,
                           const QList<Event>& events);
 

@@ -2,7 +2,9 @@
 // is broken, cut short or from a newer version gets one clear sentence, never a crash.
 
 #include "engine/trace.h"
+#include "program/runner.h"
 #include "session/eventjson.h"
+#include "session/recording.h"
 #include "session/sessionfile.h"
 #include "testsupport.h"
 
@@ -20,6 +22,7 @@ private Q_SLOTS:
     void brokenFilesAreRefused_data();
     void brokenFilesAreRefused();
     void truncatedFileSaysWhere();
+    void aRunIsRecordedWithTheProgramAsItStands();
 
 private:
     sessionfile::RecordedSession recorded();
@@ -244,6 +247,30 @@ void SessionFileTest::truncatedFileSaysWhere()
                  qPrintable(message));
         QVERIFY2(message.contains(QLatin1String("cut short")), qPrintable(message));
     }
+}
+
+void SessionFileTest::aRunIsRecordedWithTheProgramAsItStands()
+{
+    // program::Runner: the program's text with a click's statement appended, its title, one
+    // recorded statement per step taken (none yet), and the file reads back the same.
+    Workbench bench;
+    program::Runner runner(bench);
+    auto described = program::describe(QStringLiteral("# title: Recorded\nimport socket\n"),
+                                       QStringLiteral("recorded.py"));
+    QVERIFY(std::holds_alternative<program::Lesson>(described));
+    runner.load({std::get<program::Lesson>(described)});
+    QString error;
+    QVERIFY2(runner.insertStatement(QStringLiteral("main"), QStringLiteral("s1 = socket.socket()"),
+                                    &error) > 0,
+             qPrintable(error));
+    const auto s = sessionfile::recordRun(runner, QStringLiteral("recorded"), {});
+    QCOMPARE(s.title, QStringLiteral("Recorded"));
+    QVERIFY(s.script.startsWith(QStringLiteral("# title: Recorded\nimport socket\n")));
+    QVERIFY(s.script.contains(QStringLiteral("s1 = socket.socket()")));
+    QCOMPARE(s.statements.size(), int(runner.steps().size()));
+    auto back = sessionfile::read(sessionfile::write(s), QStringLiteral("recorded.sockbench"));
+    QVERIFY(std::holds_alternative<sessionfile::RecordedSession>(back));
+    QCOMPARE(std::get<sessionfile::RecordedSession>(back).script, s.script);
 }
 
 QTEST_GUILESS_MAIN(SessionFileTest)

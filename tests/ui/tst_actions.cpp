@@ -272,9 +272,13 @@ void TestActions::freePlay()
     QTRY_COMPARE_WITH_TIMEOUT(listener->stateText(), QStringLiteral("listening"), kWaitMs);
     // How each statement ended: a click's error is its result (Raised), here of what type.
     QStringList ended;
-    const auto collecting =
-        connect(&f.runner(), &lesson::Runner::stepFinished, this,
-                [&](const lesson::StepOutcome& outcome) { ended << outcome.error.type; });
+    const auto collecting = connect(
+        &f.runner(), &program::Runner::stepFinished, this, [&](const program::StepRecord& outcome) {
+            // ENGINE: an interrupted click is Kind::Interrupted; else Python's exception type.
+            ended << (outcome.kind == program::StepRecord::Kind::Interrupted
+                          ? QStringLiteral("Interrupted")
+                          : outcome.error.section(QLatin1Char(':'), 0, 0));
+        });
     const auto stopCollecting = qScopeGuard([&] { disconnect(collecting); }); // before `ended` goes
     QVERIFY(click(listener, CallKind::Accept));
     QTRY_VERIFY_WITH_TIMEOUT(f.session().model().socket(listener->socketId())->isBlocked(),
@@ -414,7 +418,7 @@ void TestActions::stepBackOverAnInterruptedCall()
         CHECKED(press(f, card, control));
     }
     QVERIFY(f.pressed.contains(QStringLiteral("interrupt"))); // accept() blocked, was interrupted
-    const int at = f.runner().nextStep();
+    const int at = f.runner().stepCount();
     f.window.stepBackAction()->trigger();
     QEXPECT_FAIL("",
                  "core/lesson/runner: Back replays an interrupted call without interrupting "
@@ -422,7 +426,7 @@ void TestActions::stepBackOverAnInterruptedCall()
                  Abort);
     // Five statements replay in milliseconds: three seconds is plenty.
     QVERIFY(f.settle(3000));
-    QCOMPARE(f.runner().nextStep(), at - 1);
+    QCOMPARE(f.runner().stepCount(), at - 1);
 }
 
 QTEST_MAIN(TestActions)

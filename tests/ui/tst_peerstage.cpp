@@ -176,7 +176,7 @@ void PeerStageTest::lessonPeerIsAHostOnTheStage()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto& runner = window.session().runner();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     // The peer listens before the first statement, and it is on the stage already.
     QTRY_VERIFY_WITH_TIMEOUT(window.stage()->host(QStringLiteral("web")) &&
                                  !window.stage()->host(QStringLiteral("web"))->cards().isEmpty(),
@@ -192,7 +192,7 @@ void PeerStageTest::lessonPeerIsAHostOnTheStage()
     QVERIFY(outsideHosts(window.session().model()).isEmpty());
     // Reset: the peer starts afresh, and the stage shows it again.
     window.resetAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(window.stage()->host(QStringLiteral("web")) &&
                                  window.stage()->host(QStringLiteral("web"))->cards().size() == 1,
                              kWaitMs);

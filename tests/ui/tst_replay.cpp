@@ -130,7 +130,7 @@ bool TestReplay::record(const QString& lesson, const QString& path, Recorded* re
     window.session().presenter().setSpeed(0);
     window.show();
     auto& runner = window.session().runner();
-    if (!QTest::qWaitFor([&] { return runner.mode() == lesson::Runner::Mode::Idle; }, kWaitMs)) {
+    if (!QTest::qWaitFor([&] { return runner.mode() == program::Runner::Mode::Idle; }, kWaitMs)) {
         qWarning() << "the lesson never got ready";
         return false;
     }
@@ -138,7 +138,7 @@ bool TestReplay::record(const QString& lesson, const QString& path, Recorded* re
     runner.setPlayInterval(0);
     runner.play();
     if (!QTest::qWaitFor([&] { return runner.isFinished(); }, 30000) || runner.failures() != 0) {
-        qWarning() << "the lesson did not pass:" << runner.nextStep() << runner.failures();
+        qWarning() << "the lesson did not pass:" << runner.stepCount() << runner.failures();
         return false;
     }
     QString error;
@@ -325,7 +325,7 @@ void TestReplay::runAgainLive()
     QVERIFY(!window.session().replayer().isActive());
     QVERIFY(!window.replayBar()->isVisible());
     auto& runner = window.session().runner();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     runner.setStopAtPauses(false);
     runner.setPlayInterval(0);
     runner.play();
@@ -352,10 +352,10 @@ void TestReplay::liveSelectionFollowsTheNewestCall()
                 return timeline.at(i).seq;
         return quint64(0);
     };
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     for (int i = 0; i < 3; ++i) {
         runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     }
     // Nobody picked a moment: the inspector shows the newest call - once every event of
     // those steps is on the timeline (under load the presenter can be a few behind).
@@ -368,8 +368,8 @@ void TestReplay::liveSelectionFollowsTheNewestCall()
     QVERIFY(picked != selection.seq());
     selection.select(picked);
     runner.step();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == 4 && runner.mode() == lesson::Runner::Mode::Idle,
-                             kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runner.stepCount() == 4 && runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(newestCall() > picked, kWaitMs);
     QCOMPARE(selection.seq(), picked);
 }

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void failedCallIsExplainedOnTheCard();
     void hostsWrapIntoRowsInsteadOfRunningOffTheEdge();
     void theStageFollowsTheAction();
+    void statementsAreCheckedLightlyBeforePython();
 };
 
 void TestStage::initTestCase()
@@ -172,7 +173,7 @@ void TestStage::tcpExchangeByClicking()
     }
     QVERIFY(f.window.openLesson(path));
     auto& runner = f.window.session().runner();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     runner.setPlayInterval(0);
     runner.play();
     QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
@@ -377,11 +378,11 @@ void TestStage::hostsWrapIntoRowsInsteadOfRunningOffTheEdge()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto& runner = window.session().runner();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     // Up to both accept()s: the server's two connections are wired to first and second.
     for (int step = 0; step < 17; ++step) {
         runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     }
     StageWidget* stage = window.stage();
     QTRY_COMPARE_WITH_TIMEOUT(stage->hosts().size(), 4, kWaitMs);
@@ -443,12 +444,12 @@ void TestStage::theStageFollowsTheAction()
         const QPoint top = card->mapTo(stage->viewport(), QPoint(0, 0));
         return stage->viewport()->rect().contains(QRect(top, QSize(card->width(), 40)));
     };
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     bool scrolled = false;
     for (int step = 0; step < 40 && !runner.atEnd(); ++step) {
         runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle ||
-                                     runner.mode() == lesson::Runner::Mode::Finished,
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle ||
+                                     runner.mode() == program::Runner::Mode::Finished,
                                  kWaitMs);
         window.session().presenter().catchUp();
         // The stage follows whatever acted last. That is the step's own call - unless a call
@@ -462,7 +463,7 @@ void TestStage::theStageFollowsTheAction()
                     return stage->card(e->socket);
             return nullptr;
         };
-        const lesson::StepOutcome& last = runner.outcomes().last();
+        const program::StepRecord last = runner.steps().back();
         for (const CallId call : last.calls)
             for (const Event& e : bench.trace().events())
                 if (e.call == call && e.socket.isValid() && stage->card(e.socket)) {
@@ -475,6 +476,24 @@ void TestStage::theStageFollowsTheAction()
         scrolled = scrolled || stage->verticalScrollBar()->value() > 0;
     }
     QVERIFY2(scrolled, "the stage never needed to scroll: the test shows nothing");
+}
+
+void TestStage::statementsAreCheckedLightlyBeforePython()
+{
+    // Needs no engine: the click's statement is checked before it goes to python3.
+    QVERIFY(statementProblem(QStringLiteral("s1.bind(('127.0.0.1', 0))")).isEmpty());
+    QVERIFY(statementProblem(QStringLiteral("s1.sendall(b'a)(\\'')  # )")).isEmpty());
+    QVERIFY(statementProblem(QStringLiteral("s1.bind(('127.0.0.1', 0)"))
+                .contains(QStringLiteral("never closed")));
+    QVERIFY(statementProblem(QStringLiteral("s1.send(b'x])")).contains(QStringLiteral("string")));
+    QVERIFY(statementProblem(QStringLiteral("f(]")).contains(QStringLiteral("column 3")));
+    QVERIFY(!statementProblem(QStringLiteral("a = 1\nb = 2")).isEmpty());
+    QVERIFY(!statementProblem(QStringLiteral("  ")).isEmpty());
+    // Payloads decode as Python's bytes literals do.
+    QCOMPARE(decodePayload(QStringLiteral("a\\tb\\101\\x42\\q"), false),
+             (std::variant<QByteArray, QString>(QByteArray("a\tbAB\\q"))));
+    QVERIFY(std::holds_alternative<QString>(decodePayload(QStringLiteral("caf\u00e9"), false)));
+    QVERIFY(std::holds_alternative<QString>(decodePayload(QStringLiteral("\\x4 "), false)));
 }
 
 QTEST_MAIN(TestStage)

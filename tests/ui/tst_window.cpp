@@ -4,14 +4,17 @@
 #include "lesson/codeview.h"
 #include "uisupport.h"
 
+#include "hostwidget.h"
 #include "lesson/console.h"
 #include "lesson/lessonpanel.h"
+#include "stagewidget.h"
 
 #include <QComboBox>
 #include <QImage>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QTabBar>
 #include <QTemporaryDir>
 
 using namespace sockbench;
@@ -29,6 +32,7 @@ private Q_SLOTS:
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
     void screenshotWritesTheWindow();
+    void twoProgramsRunSideBySide();
 };
 
 void TestWindow::initTestCase()
@@ -96,14 +100,14 @@ void TestWindow::keyboardSteppingMatchesTheHeadlessTranscript()
     // Space steps, one statement a press, as at the projector.
     int presses = 0;
     while (!runner.isFinished() && presses < 200) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle || runner.isFinished(),
-                                 kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runner.mode() == program::Runner::Mode::Idle || runner.isFinished(), kWaitMs);
         if (runner.isFinished())
             break;
-        const int before = runner.nextStep();
+        const int before = runner.stepCount();
         QTest::keyClick(&window, Qt::Key_Space);
         ++presses;
-        QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == before + 1, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.stepCount() == before + 1, kWaitMs);
     }
     QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
     QCOMPARE(runner.failures(), 0);
@@ -140,20 +144,20 @@ void TestWindow::theCodeKeepsThePredictionForLater()
     QVERIFY(window.session().scriptText().contains(expectLine));
     int guard = 0;
     while (!code->toPlainText().contains(expectLine) && !runner.atEnd() && guard++ < 50) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
         const bool revealed = std::any_of(
-            runner.outcomes().begin(), runner.outcomes().end(), [](const lesson::StepOutcome& o) {
-                return o.kind == lesson::StepOutcome::Kind::ExpectedError;
+            runner.steps().begin(), runner.steps().end(), [](const program::StepRecord& o) {
+                return o.kind == program::StepRecord::Kind::ExpectedError;
             });
         QVERIFY2(!revealed, "an expected error ran, yet its expect line is still hidden");
         runner.step();
     }
     // Revealed with the statement that was expected to fail, not before.
     QTRY_VERIFY_WITH_TIMEOUT(code->toPlainText().contains(expectLine), kWaitMs);
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(runner.outcomes().begin(), runner.outcomes().end(),
-                                         [](const lesson::StepOutcome& o) {
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(runner.steps().begin(), runner.steps().end(),
+                                         [](const program::StepRecord& o) {
                                              return o.kind ==
-                                                    lesson::StepOutcome::Kind::ExpectedError;
+                                                    program::StepRecord::Kind::ExpectedError;
                                          }),
                              kWaitMs);
 }
@@ -168,19 +172,19 @@ void TestWindow::stepBackAndReset()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto& runner = window.session().runner();
     for (int i = 0; i < 5; ++i) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
         QTest::keyClick(&window, Qt::Key_Right);
     }
-    QTRY_COMPARE_WITH_TIMEOUT(runner.nextStep(), 5, kWaitMs);
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(runner.stepCount(), 5, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     QTest::keyClick(&window, Qt::Key_Left);
-    QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == 4 && runner.mode() == lesson::Runner::Mode::Idle,
-                             kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runner.stepCount() == 4 && runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     // The replay made the sockets again: the server is bound and its card says so.
     QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->findChildren<SocketCard*>().isEmpty(), kWaitMs);
     QTest::keyClick(&window, Qt::Key_R);
-    QTRY_VERIFY_WITH_TIMEOUT(runner.nextStep() == 0 && runner.mode() == lesson::Runner::Mode::Idle,
-                             kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runner.stepCount() == 0 && runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     for (const auto& info : bench.sockets())
         QVERIFY2(!info.open, "reset left a socket open");
 }
@@ -213,7 +217,7 @@ void TestWindow::everyControlHasATooltipAndAName()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto& runner = window.session().runner();
     for (int i = 0; i < 4; ++i) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == lesson::Runner::Mode::Idle, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
         runner.step();
     }
     QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->findChildren<SocketCard*>().isEmpty(), kWaitMs);
@@ -255,6 +259,63 @@ void TestWindow::screenshotWritesTheWindow()
         for (int x = 0; x < image.width(); x += 7)
             colours.insert(image.pixel(x, y));
     QVERIFY2(colours.size() > 40, qPrintable(QString::number(colours.size())));
+}
+
+void TestWindow::twoProgramsRunSideBySide()
+{
+    // A server and a client in two files, as the course runs them in two terminals: each
+    // program is a host, the code view has a tab for each, and each host shows its thread.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto write = [&](const QString& name, const QByteArray& text) {
+        QFile file(dir.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
+    };
+    QVERIFY(write(QStringLiteral("echoserver.py"),
+                  "import socket\n"
+                  "with socket.create_server(('127.0.0.1', 50007)) as s:\n"
+                  "    conn, addr = s.accept()\n"
+                  "    with conn:\n"
+                  "        while True:\n"
+                  "            data = conn.recv(1024)\n"
+                  "            if not data:\n"
+                  "                break\n"
+                  "            conn.sendall(data)\n"));
+    QVERIFY(write(QStringLiteral("echoclient.py"),
+                  "import socket\n"
+                  "with socket.create_connection(('127.0.0.1', 50007)) as s:\n"
+                  "    s.sendall(b'Hello, world')\n"
+                  "    print('Received', repr(s.recv(1024)))\n"));
+    Workbench bench;
+    MainWindow window(bench);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString error;
+    QVERIFY2(window.session().loadFiles({dir.filePath(QStringLiteral("echoserver.py")),
+                                         dir.filePath(QStringLiteral("echoclient.py"))},
+                                        &error),
+             qPrintable(error));
+    QCOMPARE(window.session().runner().programs().size(), 2);
+    const auto* tabs = window.codeView()->findChild<QTabBar*>(QStringLiteral("programTabs"));
+    QVERIFY(tabs);
+    QCOMPARE(tabs->count(), 2);
+    QVERIFY(tabs->isVisibleTo(window.codeView())); // the Code tab itself may be behind another
+    QVERIFY(window.stage()->host(QStringLiteral("echoserver")));
+    QVERIFY(window.stage()->host(QStringLiteral("echoclient")));
+    // The second tab shows the second program's text.
+    const_cast<QTabBar*>(tabs)->setCurrentIndex(1);
+    QVERIFY(
+        window.codeView()->script()->toPlainText().contains(QStringLiteral("create_connection")));
+    // ENGINE: threads exist once load() has started the programs, paused before their first
+    // line; the stub draws one per actor, the real runner its own.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window.stage()->host(QStringLiteral("echoserver"))->threadsText().isEmpty(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window.stage()->host(QStringLiteral("echoclient"))->threadsText().isEmpty(), kWaitMs);
+    if (const QByteArray shot = qgetenv("SOCKBENCH_TEST_SHOTS"); !shot.isEmpty()) {
+        QTest::qWait(300); // the stage lays its hosts out
+        window.grab().save(QString::fromLocal8Bit(shot) + QStringLiteral("/two-programs.png"));
+    }
 }
 
 QTEST_MAIN(TestWindow)

@@ -2,17 +2,17 @@
 
 #include "codegen/c.h"
 #include "engine/workbench.h"
-#include "lesson/parser.h"
-#include "lesson/scriptwriter.h"
 #include "session.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTextBlock>
 #include <QVBoxLayout>
 
@@ -21,7 +21,9 @@ namespace sockbench {
 CodeView::CodeView(Session& session, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
+    , m_programs(new QTabBar(this))
     , m_script(new QPlainTextEdit(this))
+    , m_threads(new QLabel(this))
     , m_c(new QPlainTextEdit(this))
     , m_edit(new QPushButton(tr("Edit the script"), this))
     , m_problem(new QLabel(this))
@@ -38,8 +40,9 @@ CodeView::CodeView(Session& session, QWidget* parent)
     }
     m_script->setAccessibleName(tr("The script in Python"));
     m_script->setToolTip(
-        tr("The lesson as Python. The line about to run is lit blue; a statement still "
-           "running or blocked is lit amber. Panel clicks add their statements here."));
+        tr("The program as Python. The line about to run is lit blue; the line a thread "
+           "runs or is blocked at is lit amber, and a thread waiting for its turn grey. "
+           "Panel clicks add their statements here."));
     m_c->setAccessibleName(tr("The last statement in C"));
     m_c->setToolTip(
         tr("The C system calls the last statement made, with their real arguments and results"));
@@ -53,6 +56,19 @@ CodeView::CodeView(Session& session, QWidget* parent)
     leftLayout->setContentsMargins(0, 0, 0, 0);
     auto* pyTitle = new QLabel(tr("<b>Python</b>"), left);
     leftLayout->addWidget(pyTitle);
+    // One tab per program when several run side by side (a server and a client).
+    m_programs->setObjectName(QStringLiteral("programTabs"));
+    m_programs->setAccessibleName(tr("Programs"));
+    m_programs->setDocumentMode(true);
+    m_programs->hide();
+    leftLayout->addWidget(m_programs);
+    // Each thread's state in words: the blocked call the amber line cannot show.
+    m_threads->setObjectName(QStringLiteral("threadStates"));
+    m_threads->setStyleSheet(QStringLiteral("color:#92400e"));
+    m_threads->setWordWrap(true);
+    m_threads->hide();
+    // Above the script, so that a short window still shows it.
+    leftLayout->addWidget(m_threads);
     leftLayout->addWidget(m_script, 1);
     m_problem->setStyleSheet(QStringLiteral("color:#b91c1c"));
     m_problem->setWordWrap(true);
@@ -76,16 +92,43 @@ CodeView::CodeView(Session& session, QWidget* parent)
     layout->addWidget(split);
 
     connect(m_edit, &QPushButton::clicked, this, &CodeView::toggleEditing);
+    // Run to line: the script's context menu plays until a thread is about to run that line.
+    m_script->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_script, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu* menu = m_script->createStandardContextMenu(at);
+        const int line = m_script->cursorForPosition(at).blockNumber() + 1;
+        // Runner::runToLine takes a line of the first program: offered there only.
+        if (!m_editing && !m_session.replayer().isActive() && shownProgram() == 0) {
+            menu->insertSeparator(menu->actions().value(0));
+            QAction* run = new QAction(tr("Run to line %1").arg(line), menu);
+            run->setObjectName(QStringLiteral("runToLine"));
+            connect(run, &QAction::triggered, &m_session.runner(),
+                    [this, line] { m_session.runner().runToLine(line); });
+            menu->insertAction(menu->actions().value(0), run);
+        }
+        menu->exec(m_script->viewport()->mapToGlobal(at));
+        delete menu;
+    });
     auto& runner = session.runner();
     connect(&session, &Session::scriptChanged, this, &CodeView::refresh);
-    connect(&runner, &lesson::Runner::stepIssued, this, &CodeView::refresh);
-    connect(&runner, &lesson::Runner::stepBlocked, this, &CodeView::highlight);
-    connect(&runner, &lesson::Runner::stepFinished, this,
-            [this](const lesson::StepOutcome& outcome) {
-                highlight();
-                showC(outcome);
-            });
-    connect(&runner, &lesson::Runner::resetDone, this, [this] {
+    connect(m_programs, &QTabBar::currentChanged, this, &CodeView::refresh);
+    connect(&session, &Session::loaded, this, [this] {
+        QSignalBlocker quiet(m_programs);
+        while (m_programs->count() > 0)
+            m_programs->removeTab(0);
+        for (const program::ProgramView& p : m_session.runner().programs())
+            m_programs->addTab(p.lesson.fileName.isEmpty() ? p.host : p.lesson.fileName);
+        m_programs->setVisible(m_programs->count() > 1);
+        refresh();
+    });
+    connect(&runner, &program::Runner::stepIssued, this, &CodeView::refresh);
+    connect(&runner, &program::Runner::stepBlocked, this, &CodeView::highlight);
+    connect(&runner, &program::Runner::threadsChanged, this, &CodeView::highlight);
+    connect(&runner, &program::Runner::stepFinished, this, [this](const program::StepRecord& step) {
+        highlight();
+        showC(step);
+    });
+    connect(&runner, &program::Runner::resetDone, this, [this] {
         m_c->clear();
         m_fds.clear();
         highlight();
@@ -103,23 +146,44 @@ QString CodeView::problem() const
     return m_problem->isVisible() ? m_problem->text() : QString();
 }
 
+QString CodeView::threadSummary() const
+{
+    return m_threads->isVisible() ? m_threads->text() : QString();
+}
+
+int CodeView::shownProgram() const
+{
+    const int count = static_cast<int>(m_session.runner().programs().size());
+    return std::clamp(m_programs->currentIndex(), 0, std::max(count - 1, 0));
+}
+
 void CodeView::refresh()
 {
     if (m_editing)
         return;
     const auto& runner = m_session.runner();
-    const auto written = lesson::writeScript(runner.script(), runner.steps());
-    m_stepLine = written.stepLine;
+    const auto& programs = runner.programs();
+    const int shown = shownProgram();
+    if (programs.isEmpty()) {
+        m_script->clear();
+        return;
+    }
+    const program::Lesson& lesson = programs[shown].lesson;
     // "Predict first": the answer a statement's `# expect:` line gives away stays hidden
-    // until the statement has run. Only the view: editing and saving keep every line.
-    QStringList lines = written.text.split(QLatin1Char('\n'));
+    // until the statement has run once. Only the view: editing and saving keep every line.
+    QStringList lines = lesson.source.split(QLatin1Char('\n'));
     if (!m_session.replayer().isActive()) {
+        QSet<int> ran;
+        for (const program::StepRecord& r : runner.steps())
+            if (r.program == shown)
+                ran.insert(r.line);
         static const QRegularExpression expect(QStringLiteral("^(\\s*)#\\s*expect\\s*:.*$"));
-        for (size_t k = size_t(std::max(runner.nextStep(), 0)); k < runner.steps().size(); ++k) {
-            if (runner.steps()[k].directives.expect.isEmpty() || m_stepLine[k] <= 1)
+        for (auto it = lesson.notes.cbegin(); it != lesson.notes.cend(); ++it) {
+            if (it->expect.isEmpty() || ran.contains(it.key()) || it.key() <= 1)
                 continue;
-            for (int line = m_stepLine[k] - 2;
-                 line >= 0 && lines[line].trimmed().startsWith(QLatin1Char('#')); --line)
+            for (int line = it.key() - 2; line >= 0 && line < lines.size() &&
+                                          lines[line].trimmed().startsWith(QLatin1Char('#'));
+                 --line)
                 if (const auto match = expect.match(lines[line]); match.hasMatch())
                     lines[line] = match.captured(1) + tr("# expect: ?   (predict it, then step)");
         }
@@ -139,13 +203,12 @@ void CodeView::showReplayed()
     const Replayer& replayer = m_session.replayer();
     const auto* st = replayer.currentStatement();
     QList<QTextEdit::ExtraSelection> selections;
-    if (st && st->step >= 0 && st->step < static_cast<int>(m_stepLine.size()) &&
-        m_stepLine[static_cast<size_t>(st->step)] > 0) {
+    m_threads->hide();
+    if (st && st->line > 0) {
         QTextEdit::ExtraSelection selection;
         selection.format.setBackground(QColor(0xfe, 0xf3, 0xc7));
         selection.format.setProperty(QTextFormat::FullWidthSelection, true);
-        selection.cursor = QTextCursor(m_script->document()->findBlockByLineNumber(
-            m_stepLine[static_cast<size_t>(st->step)] - 1));
+        selection.cursor = QTextCursor(m_script->document()->findBlockByLineNumber(st->line - 1));
         selections << selection;
         m_script->setTextCursor(selection.cursor);
         m_script->ensureCursorVisible();
@@ -172,35 +235,57 @@ void CodeView::highlight()
     if (m_session.replayer().isActive())
         return showReplayed();
     const auto& runner = m_session.runner();
-    if (m_stepLine.size() != runner.steps().size())
-        return refresh();
+    const int shown = shownProgram();
     QList<QTextEdit::ExtraSelection> selections;
-    auto light = [&](int step, const QColor& color) {
-        if (step < 0 || step >= static_cast<int>(m_stepLine.size()) ||
-            m_stepLine[static_cast<size_t>(step)] <= 0)
+    auto light = [&](int line, const QColor& color) {
+        if (line <= 0 || line > m_script->document()->blockCount())
             return;
         QTextEdit::ExtraSelection selection;
         selection.format.setBackground(color);
         selection.format.setProperty(QTextFormat::FullWidthSelection, true);
-        selection.cursor = QTextCursor(
-            m_script->document()->findBlockByLineNumber(m_stepLine[static_cast<size_t>(step)] - 1));
+        selection.cursor = QTextCursor(m_script->document()->findBlockByLineNumber(line - 1));
         selections << selection;
     };
-    light(runner.nextStep(), QColor(0xdb, 0xea, 0xfe));
-    for (const QString& thread : runner.threads())
-        light(runner.runningStep(thread), QColor(0xfe, 0xf3, 0xc7));
+    // Each thread where it is: a line running or blocked in amber, a thread waiting for its
+    // turn in grey. A loop's line lights again on each pass: it is the thread's line now.
+    QStringList states;
+    const QList<program::ThreadView> threads = runner.threads();
+    const auto next = runner.next();
+    for (const program::ThreadView& t : threads) {
+        if (t.program != shown)
+            continue;
+        using State = program::ThreadView::State;
+        const bool isNext = next && next->program == t.program && next->tid == t.tid;
+        switch (t.state) {
+        case State::Running:
+        case State::Blocked:
+        case State::Sleeping:
+            light(t.line, QColor(0xfe, 0xf3, 0xc7));
+            break;
+        case State::Waiting:
+            if (!isNext)
+                light(t.line, QColor(0xf3, 0xf4, 0xf6));
+            break;
+        default:
+            break;
+        }
+        if (t.state != State::Finished)
+            states << QStringLiteral("%1: %2").arg(t.name, t.describe());
+    }
+    // The line Step runs next, last so that it shows over a thread's grey.
+    if (next && next->program == shown)
+        light(next->line, QColor(0xdb, 0xea, 0xfe));
     m_script->setExtraSelections(selections);
-    const int next = runner.nextStep();
-    if (next >= 0 && next < static_cast<int>(m_stepLine.size()) &&
-        m_stepLine[static_cast<size_t>(next)] > 0) {
-        QTextCursor cursor(
-            m_script->document()->findBlockByLineNumber(m_stepLine[static_cast<size_t>(next)] - 1));
+    m_threads->setText(states.join(QLatin1Char('\n')));
+    m_threads->setVisible(threads.size() > 1 || !states.isEmpty());
+    if (next && next->program == shown && next->line > 0) {
+        QTextCursor cursor(m_script->document()->findBlockByLineNumber(next->line - 1));
         m_script->setTextCursor(cursor);
         m_script->ensureCursorVisible();
     }
 }
 
-void CodeView::showC(const lesson::StepOutcome& outcome)
+void CodeView::showC(const program::StepRecord& outcome)
 {
     if (outcome.calls.isEmpty()) {
         // Say so, rather than leave the previous statement's calls under this one's name.
@@ -243,21 +328,27 @@ void CodeView::toggleEditing()
         return;
     }
     const QString text = m_script->toPlainText();
-    // Checked here first, so the cursor can go straight to the problem.
-    auto parsed = lesson::parse(text, m_session.fileName());
-    if (auto* error = std::get_if<lesson::ParseError>(&parsed)) {
-        m_problem->setText(
-            error->format(m_session.fileName().isEmpty() ? tr("script") : m_session.fileName()));
+    // python3 compiles it (program::describe); its refusal names the line and column, so the
+    // cursor can go straight to the problem.
+    QString error;
+    if (!m_session.load(text, m_session.fileName(), m_session.lessonName(), &error)) {
+        m_problem->setText(error);
         m_problem->show();
-        QTextCursor cursor(m_script->document()->findBlockByLineNumber(error->pos.line - 1));
-        cursor.movePosition(QTextCursor::Right, QTextCursor::MoveAnchor,
-                            std::max(0, error->pos.column - 1));
-        m_script->setTextCursor(cursor);
+        static const QRegularExpression where(QStringLiteral(":(\\d+):(\\d+): "));
+        QRegularExpressionMatch at;
+        for (auto it = where.globalMatch(error); it.hasNext();)
+            at = it.next(); // the last LINE:COL: a file name may hold colons too
+        if (at.hasMatch()) {
+            QTextCursor cursor(
+                m_script->document()->findBlockByLineNumber(at.captured(1).toInt() - 1));
+            cursor.movePosition(QTextCursor::Right, QTextCursor::MoveAnchor,
+                                std::max(0, at.captured(2).toInt() - 1));
+            m_script->setTextCursor(cursor);
+        }
         m_script->setFocus();
         return;
     }
     m_editing = false;
-    m_session.load(text, m_session.fileName(), m_session.lessonName(), nullptr);
     m_problem->hide();
     m_script->setReadOnly(true);
     m_edit->setText(tr("Edit the script"));

@@ -1,12 +1,13 @@
 #pragma once
 
 #include "engine/event.h"
-#include "lesson/runner.h"
+#include "program/runner.h"
 
 #include <QHash>
 #include <QWidget>
 
 class QLabel;
+class QTabBar;
 class QPlainTextEdit;
 class QPushButton;
 
@@ -14,7 +15,8 @@ namespace sockbench {
 
 class Session;
 
-// The script as Python, the statement about to run and those still running lit up, and
+// The program as Python (a tab per program when several run side by side), the line each
+// thread is at and the line about to run lit up, each thread's state under it, and
 // beside it the C that the last statement's calls stand for, with their real values.
 // The script can be edited by hand and run as it is.
 class CodeView : public QWidget {
@@ -25,6 +27,7 @@ public:
     QPlainTextEdit* script() const { return m_script; }
     QPlainTextEdit* cCode() const { return m_c; }
     QString problem() const;
+    QString threadSummary() const; // "server: blocked in accept() at line 9", one a line
     void refresh();
 
 Q_SIGNALS:
@@ -34,15 +37,17 @@ Q_SIGNALS:
 private:
     void highlight();
     void showReplayed(); // a recording replays: its statement, its calls in C
-    void showC(const lesson::StepOutcome& outcome);
+    void showC(const program::StepRecord& step);
+    int shownProgram() const;
     void toggleEditing();
 
     Session& m_session;
+    QTabBar* m_programs;
     QPlainTextEdit* m_script;
+    QLabel* m_threads;
     QPlainTextEdit* m_c;
     QPushButton* m_edit;
     QLabel* m_problem;
-    std::vector<int> m_stepLine;
     QHash<SocketId, qint64> m_fds;
     bool m_editing = false;
 };

@@ -1,12 +1,31 @@
 #include "console.h"
 
+#include "net/errnocatalog.h"
+#include "net/errnoexplainer.h"
 #include "session.h"
 
 #include <QFontDatabase>
 
 namespace sockbench {
 
-using lesson::StepOutcome;
+using program::StepRecord;
+
+namespace {
+
+// The workbench's own words for an OSError's errno ("EADDRINUSE"), as the inspector gives
+// them: Python's exception line says what, this says why.
+QString explanationOf(const StepRecord& r)
+{
+    if (r.errorName.isEmpty())
+        return {};
+    const auto known = errnocatalog::lookup(r.errorName);
+    if (!known)
+        return {};
+    const auto e = errnoexplainer::explain(known->domain, known->number);
+    return e ? e->meaning : QString();
+}
+
+} // namespace
 
 Console::Console(Session& session, QWidget* parent)
     : QPlainTextEdit(parent)
@@ -21,58 +40,86 @@ Console::Console(Session& session, QWidget* parent)
     setAccessibleName(tr("Console: the transcript and print() output"));
     setPlaceholderText(tr("Each statement's outcome and every print() appear here."));
     auto& runner = session.runner();
-    connect(&runner, &lesson::Runner::stepFinished, this, [this](const StepOutcome& o) {
+    connect(&runner, &program::Runner::stepFinished, this, [this](const StepRecord& r) {
         QString outcome;
         QString color;
-        switch (o.kind) {
-        case StepOutcome::Kind::Ok:
-            outcome = QStringLiteral("-> ") + o.value;
+        switch (r.kind) {
+        case StepRecord::Kind::Ok:
+            outcome = r.changes.isEmpty()
+                          ? QString()
+                          : QStringLiteral("-> ") + r.changes.join(QStringLiteral(", "));
             break;
-        case StepOutcome::Kind::ExpectedError:
-            outcome = QStringLiteral("-> raised %1 (expected)").arg(o.error.format());
+        case StepRecord::Kind::ExpectedError:
+            outcome = QStringLiteral("-> raised %1 (expected)").arg(r.error);
             color = QStringLiteral("#92400e");
             break;
-        case StepOutcome::Kind::Failed:
-            outcome = QStringLiteral("!! FAILED: ") + o.reason;
+        case StepRecord::Kind::Failed:
+            outcome = QStringLiteral("!! FAILED: ") + (r.error.isEmpty() ? r.reason : r.error);
             color = QStringLiteral("#b91c1c");
             break;
-        case StepOutcome::Kind::Interrupted:
-            outcome = QStringLiteral("!! interrupted: ") + o.reason;
+        case StepRecord::Kind::Interrupted:
+            outcome = QStringLiteral("!! interrupted") +
+                      (r.reason.isEmpty() ? QString() : QStringLiteral(": ") + r.reason);
             color = QStringLiteral("#b45309");
             break;
-        case StepOutcome::Kind::Skipped:
-            outcome = QStringLiteral("   ") + o.reason;
-            color = QStringLiteral("#6b7280");
-            break;
-        case StepOutcome::Kind::Raised:
-            outcome = QStringLiteral("-> raised %1").arg(o.error.format());
+        case StepRecord::Kind::Raised:
+            outcome = QStringLiteral("-> raised %1").arg(r.error);
             color = QStringLiteral("#b91c1c");
             break;
         }
+        // The thread, when it is not the actor's own (a thread the program started).
+        const QString host = m_session.hostOf(r.program, r.actor);
+        const QString who = r.thread.isEmpty() || r.thread == r.actor
+                                ? host
+                                : QStringLiteral("%1/%2").arg(host, r.thread);
         const QString text = QStringLiteral("%1 %2  %3  %4")
-                                 .arg(o.actor, -8)
-                                 .arg(o.line, 4)
-                                 .arg(o.source.section(QLatin1Char('\n'), 0, 0), outcome);
+                                 .arg(who, -8)
+                                 .arg(r.line, 4)
+                                 .arg(r.source.section(QLatin1Char('\n'), 0, 0), outcome);
         m_transcript << text;
         line(text, color);
+        if (const QString why = explanationOf(r); !why.isEmpty() && !r.error.isEmpty())
+            line(QStringLiteral("%1        %2").arg(QString(), -8).arg(why),
+                 QStringLiteral("#6b7280"));
+        // An uncaught exception: Python's whole traceback, as python3 prints it.
+        if (r.kind == StepRecord::Kind::Failed && !r.traceback.isEmpty())
+            for (const QString& l : r.traceback.trimmed().split(QLatin1Char('\n')))
+                line(QStringLiteral("   ") + l, QStringLiteral("#b91c1c"));
     });
-    connect(&runner, &lesson::Runner::stepBlocked, this, [this](int step, CallId) {
-        const auto& s = m_session.runner().steps()[static_cast<size_t>(step)];
+    connect(&runner, &program::Runner::stepBlocked, this, [this](int index, CallId) {
+        const auto& steps = m_session.runner().steps();
+        if (index < 0 || index >= static_cast<int>(steps.size()))
+            return;
+        const StepRecord& s = steps[static_cast<size_t>(index)];
+        QString state;
+        for (const program::ThreadView& t : m_session.runner().threads())
+            if (t.program == s.program && t.tid == s.tid)
+                state = t.describe();
         line(QStringLiteral("%1 %2  %3  .. %4")
                  .arg(s.actor, -8)
-                 .arg(s.pos.line, 4)
+                 .arg(s.line, 4)
                  .arg(s.source.section(QLatin1Char('\n'), 0, 0),
-                      m_session.runner().actorState(s.thread())),
+                      state.isEmpty() ? tr("blocked") : state),
              QStringLiteral("#b45309"));
     });
-    connect(&runner, &lesson::Runner::printed, this,
+    connect(&runner, &program::Runner::printed, this,
             [this](const QString& actor, const QString& text) {
-                for (const QString& l : text.split(QLatin1Char('\n')))
+                QString printed = text;
+                if (printed.endsWith(QLatin1Char('\n')))
+                    printed.chop(1); // print()'s own newline
+                for (const QString& l : printed.split(QLatin1Char('\n')))
                     line(QStringLiteral("%1 print %2").arg(actor, -8).arg(l),
                          QStringLiteral("#1d4ed8"));
             });
-    connect(&runner, &lesson::Runner::deadlocked, this, [this](const QString& message) {
+    connect(&runner, &program::Runner::stuck, this, [this](const QString& message) {
         line(QStringLiteral("!! ") + message, QStringLiteral("#b91c1c"));
+    });
+    connect(&runner, &program::Runner::programEnded, this, [this](int program, const QString& how) {
+        const auto& programs = m_session.runner().programs();
+        const QString name = program >= 0 && program < programs.size()
+                                 ? programs[program].lesson.fileName
+                                 : tr("the program");
+        line(tr("— %1 %2 —").arg(name, how), QStringLiteral("#6b7280"));
     });
     // A recording replays: the statements its events have finished so far, as recorded.
     connect(&session.replayer(), &Replayer::moved, this, [this] {
@@ -91,7 +138,7 @@ Console::Console(Session& session, QWidget* parent)
             line(text, failed ? QStringLiteral("#92400e") : QString());
         }
     });
-    connect(&runner, &lesson::Runner::resetDone, this, [this] {
+    connect(&runner, &program::Runner::resetDone, this, [this] {
         if (m_session.replayer().isActive())
             return; // the old lesson's sockets closed; the console shows the recording
         m_transcript.clear();

@@ -44,14 +44,15 @@ LessonPanel::LessonPanel(Session& session, QWidget* parent)
     layout->addStretch(1);
 
     auto& runner = session.runner();
-    connect(&runner, &lesson::Runner::stepIssued, this, &LessonPanel::refresh);
-    connect(&runner, &lesson::Runner::stepFinished, this, &LessonPanel::refresh);
-    connect(&runner, &lesson::Runner::modeChanged, this, &LessonPanel::refresh);
-    connect(&runner, &lesson::Runner::deadlocked, this, [this](const QString& message) {
+    connect(&runner, &program::Runner::stepIssued, this, &LessonPanel::refresh);
+    connect(&runner, &program::Runner::stepFinished, this, &LessonPanel::refresh);
+    connect(&runner, &program::Runner::threadsChanged, this, &LessonPanel::refresh);
+    connect(&runner, &program::Runner::modeChanged, this, &LessonPanel::refresh);
+    connect(&runner, &program::Runner::stuck, this, [this](const QString& message) {
         m_outcome->setText(
             QStringLiteral("<span style='color:#b91c1c'>%1</span>").arg(message.toHtmlEscaped()));
     });
-    connect(&runner, &lesson::Runner::finished, this, [this](bool passed) {
+    connect(&runner, &program::Runner::finished, this, [this](bool passed) {
         m_outcome->setText(
             passed ? tr("<b style='color:#047857'>The lesson is complete.</b> Every statement did "
                         "what it said. Play on: every socket's buttons still work.")
@@ -73,51 +74,75 @@ QString LessonPanel::narration() const
 void LessonPanel::refresh()
 {
     const auto& runner = m_session.runner();
-    const auto& script = runner.script();
-    m_title->setText(script.title.isEmpty() ? m_session.lessonName() : script.title);
+    const program::Lesson& lesson = runner.lesson();
+    m_title->setText(lesson.title.isEmpty() ? m_session.lessonName() : lesson.title);
     if (m_session.replayer().isActive())
         return showReplayed();
-    const int total = static_cast<int>(runner.steps().size());
-    const int next = runner.nextStep();
-    m_position->setText(total ? tr("%1 of %2 statements run").arg(next).arg(total)
-                              : tr("An empty script: create a socket on a host to begin"));
-    // What just ran, and how it went: the statement issued last.
+    const int count = runner.stepCount();
+    const auto next = runner.next();
+    // Steps are line events: a loop's lines count once per pass, so there is no "of M".
+    m_position->setText(lesson.statementLines.isEmpty()
+                            ? tr("An empty script: create a socket on a host to begin")
+                            : tr("Step %1").arg(count));
+    // What the last step did: what it bound, the error it raised, the calls it made.
     QString before;
-    if (next > 0) {
-        const lesson::RunStep& last = runner.steps()[static_cast<size_t>(next - 1)];
-        QString how = runner.actorState(last.thread());
-        for (const lesson::StepOutcome& o : runner.outcomes())
-            if (o.step == next - 1)
-                how = o.kind == lesson::StepOutcome::Kind::Ok ? QStringLiteral("→ ") + o.value
-                      : o.error.type.isEmpty()                ? o.reason
-                                               : QStringLiteral("→ ") + o.error.format();
-        const QString said = last.directives.narration.join(QLatin1Char(' '));
+    if (count > 0) {
+        const program::StepRecord& last = runner.steps().back();
+        QString how;
+        if (!last.settled)
+            how = tr("still running");
+        else if (!last.error.isEmpty())
+            how = QStringLiteral("→ ") + last.error;
+        else if (!last.reason.isEmpty())
+            how = last.reason;
+        else if (!last.changes.isEmpty())
+            how = QStringLiteral("→ ") + last.changes.join(QStringLiteral(", "));
+        if (!last.calls.isEmpty())
+            how += tr(" (%n socket call(s))", nullptr, int(last.calls.size()));
+        const QString host = m_session.hostOf(last.program, last.actor);
+        const QString who = last.thread.isEmpty() || last.thread == last.actor
+                                ? host
+                                : QStringLiteral("%1, %2").arg(host, last.thread);
+        const auto note = lesson.notes.constFind(last.line);
+        const QString said = last.program == 0 && note != lesson.notes.cend()
+                                 ? note->narration.join(QLatin1Char(' '))
+                                 : QString();
         before =
             tr("<p style='color:#374151'><b>Just ran</b> (%1, line %2): <code>%3</code> "
                "<i>%4</i>%5</p>")
-                .arg(last.actor.toHtmlEscaped())
-                .arg(last.pos.line)
+                .arg(who.toHtmlEscaped())
+                .arg(last.line)
                 .arg(last.source.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped(),
-                     how.left(120).toHtmlEscaped(),
+                     how.left(160).toHtmlEscaped(),
                      said.isEmpty() ? QString() : QStringLiteral("<br>") + said.toHtmlEscaped());
     }
-    if (next >= total) {
-        m_narration->setText(total ? tr("That was the last statement.")
-                                   : script.summary.toHtmlEscaped());
+    if (!next) {
+        m_narration->setText(runner.atEnd() && count > 0 ? tr("The program has ended.")
+                             : count == 0                ? lesson.summary.toHtmlEscaped()
+                                          : tr("Every thread is waiting: nothing can step now."));
         m_next->setText(before);
         return;
     }
-    const lesson::RunStep& step = runner.steps()[static_cast<size_t>(next)];
-    QString text = step.directives.narration.join(QLatin1Char(' ')).toHtmlEscaped();
-    if (text.isEmpty() && next == 0)
-        text = script.summary.toHtmlEscaped();
-    if (step.directives.pause)
+    const auto& programs = runner.programs();
+    const program::Lesson& at = next->program >= 0 && next->program < programs.size()
+                                    ? programs[next->program].lesson
+                                    : lesson;
+    const program::LineNotes notes = at.notes.value(next->line);
+    QString text = notes.narration.join(QLatin1Char(' ')).toHtmlEscaped();
+    if (text.isEmpty() && count == 0)
+        text = lesson.summary.toHtmlEscaped();
+    if (notes.pause)
         text = tr("<span style='background:#fef3c7'>&nbsp;Predict first&nbsp;</span> ") + text;
-    m_narration->setText(
-        tr("<b>Next</b> — %1, line %2: <code>%3</code><br>%4")
-            .arg(step.actor.toHtmlEscaped())
-            .arg(step.pos.line)
-            .arg(step.source.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped(), text));
+    const QString source =
+        at.source.section(QLatin1Char('\n'), next->line - 1, next->line - 1).trimmed();
+    const QString host = m_session.hostOf(next->program, next->actor);
+    const QString who = next->thread.isEmpty() || next->thread == next->actor
+                            ? host
+                            : QStringLiteral("%1, %2").arg(host, next->thread);
+    m_narration->setText(tr("<b>Next</b> — %1, line %2: <code>%3</code><br>%4")
+                             .arg(who.toHtmlEscaped())
+                             .arg(next->line)
+                             .arg(source.toHtmlEscaped(), text));
     m_next->setText(before);
 }
 
@@ -137,10 +162,8 @@ void LessonPanel::showReplayed()
         m_next->clear();
         return;
     }
-    const auto& steps = m_session.runner().steps();
-    QString said;
-    if (st->step >= 0 && st->step < static_cast<int>(steps.size()))
-        said = steps[static_cast<size_t>(st->step)].directives.narration.join(QLatin1Char(' '));
+    const QString said =
+        m_session.runner().lesson().notes.value(st->line).narration.join(QLatin1Char(' '));
     m_narration->setText(tr("<b>Recorded</b> — %1, line %2: <code>%3</code><br>%4")
                              .arg(st->actor.toHtmlEscaped())
                              .arg(st->line)

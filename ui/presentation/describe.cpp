@@ -1,6 +1,6 @@
 #include "describe.h"
 
-#include "lesson/value.h"
+#include "codegen/pyrepr.h"
 
 #include <QStringList>
 
@@ -25,8 +25,9 @@ QString byteCount(qint64 bytes)
 QString bytes(const QByteArray& sample, qint64 size, int maxChars)
 {
     if (size <= maxChars && sample.size() <= maxChars)
-        return lesson::bytesRepr(sample);
-    return lesson::bytesRepr(sample.left(maxChars)) + QStringLiteral("… (%1)").arg(byteCount(size));
+        return codegen::bytesRepr(sample);
+    return codegen::bytesRepr(sample.left(maxChars)) +
+           QStringLiteral("… (%1)").arg(byteCount(size));
 }
 
 QString call(const Event& event)
@@ -37,8 +38,8 @@ QString call(const Event& event)
     const QString name = callName(event.request.kind);
     auto address = [&a] {
         if (a.port == 0 && a.host.startsWith(QLatin1Char('/')))
-            return lesson::strRepr(a.host);
-        return QStringLiteral("(%1, %2)").arg(lesson::strRepr(a.host)).arg(a.port);
+            return codegen::strRepr(a.host);
+        return QStringLiteral("(%1, %2)").arg(codegen::strRepr(a.host)).arg(a.port);
     };
     switch (event.request.kind) {
     case CallKind::Socket:
@@ -86,7 +87,7 @@ QString call(const Event& event)
     case CallKind::GetAddrInfo:
     case CallKind::GetHostByName:
     case CallKind::GetHostByAddr:
-        return QStringLiteral("%1(%2)").arg(name, lesson::strRepr(a.host));
+        return QStringLiteral("%1(%2)").arg(name, codegen::strRepr(a.host));
     default:
         return name + QStringLiteral("()");
     }

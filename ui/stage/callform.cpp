@@ -1,7 +1,5 @@
 #include "callform.h"
 
-#include "lesson/parser.h"
-
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFormLayout>
@@ -12,6 +10,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cctype>
 
 namespace sockbench {
 
@@ -34,30 +35,95 @@ std::variant<QByteArray, QString> decodePayload(const QString& text, bool hex)
             return QObject::tr("hex bytes come in pairs of digits; one digit is left over");
         return QByteArray::fromHex(digits);
     }
-    // The text is the inside of a Python bytes literal: the lesson parser decodes it, with
-    // every escape Python knows and Python's own complaints. Quotes the user typed are
-    // taken literally.
-    QString inside;
-    int backslashes = 0;
-    for (const QChar c : text) {
-        if (c == QLatin1Char('\'') && backslashes % 2 == 0)
-            inside += QLatin1Char('\\');
-        if (c == QLatin1Char('\n')) {
-            inside += QStringLiteral("\\n");
-            backslashes = 0;
+    // The text is the inside of a Python bytes literal, decoded here with the escapes
+    // Python's bytes literals know (\\ \' \" \n \r \t \a \b \f \v \0-\377 \xHH) and
+    // Python's own complaints; quotes the user typed are taken literally. The statement the
+    // click writes is then run by python3 itself, which has the last word.
+    QByteArray out;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (c.unicode() > 127)
+            return QObject::tr("bytes can only contain ASCII literal characters (%1 is not): "
+                               "write it as \\x escapes, or use hex")
+                .arg(c);
+        if (c != QLatin1Char('\\')) {
+            out += c.toLatin1();
             continue;
         }
-        inside += c;
-        backslashes = c == QLatin1Char('\\') ? backslashes + 1 : 0;
+        if (i + 1 >= text.size())
+            return QObject::tr("the text ends with a lone backslash: write \\\\ for a backslash");
+        const char k = text[++i].toLatin1();
+        static const QByteArray simple("\\'\"nrtabfv");
+        static const QByteArray meant("\\'\"\n\r\t\a\b\f\v");
+        if (const auto at = simple.indexOf(k); at >= 0 && k != 0) {
+            out += meant[at];
+        } else if (k == 'x') {
+            const QString digits = text.mid(i + 1, 2);
+            bool ok =
+                digits.size() == 2 && std::all_of(digits.cbegin(), digits.cend(), [](QChar d) {
+                    return d.unicode() < 128 && std::isxdigit(d.unicode());
+                });
+            const uint value = ok ? digits.toUInt(&ok, 16) : 0;
+            if (!ok)
+                return QObject::tr("invalid \\x escape at position %1: it needs two hex digits "
+                                   "(\\x41 is A)")
+                    .arg(i);
+            out += char(value);
+            i += 2;
+        } else if (k >= '0' && k <= '7') {
+            uint value = uint(k - '0');
+            for (int n = 0; n < 2 && i + 1 < text.size() && text[i + 1] >= QLatin1Char('0') &&
+                            text[i + 1] <= QLatin1Char('7');
+                 ++n)
+                value = value * 8 + uint(text[++i].toLatin1() - '0');
+            out += char(value & 0xff);
+        } else {
+            out += '\\'; // Python keeps an unknown escape as it is
+            out += k;
+        }
     }
-    if (backslashes % 2)
-        return QObject::tr("the text ends with a lone backslash: write \\\\ for a backslash");
-    const QString source = QStringLiteral("x = b'") + inside + QLatin1Char('\'');
-    auto parsed = lesson::parse(source, QString());
-    if (auto* error = std::get_if<lesson::ParseError>(&parsed))
-        return error->message;
-    const lesson::Script& script = std::get<lesson::Script>(parsed);
-    return script.steps.front().stmt->value->bytes;
+    return out;
+}
+
+QString statementProblem(const QString& source)
+{
+    if (source.trimmed().isEmpty())
+        return QObject::tr("the statement is empty");
+    if (source.contains(QLatin1Char('\n')))
+        return QObject::tr("a statement from a click is one line; this one has several");
+    QString open; // the brackets still open, innermost last
+    QChar quote;  // the quote of the string we are in, or none
+    for (qsizetype i = 0; i < source.size(); ++i) {
+        const QChar c = source[i];
+        if (!quote.isNull()) {
+            if (c == QLatin1Char('\\'))
+                ++i; // an escape: the next character is part of the string
+            else if (c == quote)
+                quote = QChar();
+            continue;
+        }
+        if (c == QLatin1Char('#'))
+            break; // a comment to the end of the line
+        if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+        } else if (c == QLatin1Char('(') || c == QLatin1Char('[') || c == QLatin1Char('{')) {
+            open += c;
+        } else if (c == QLatin1Char(')') || c == QLatin1Char(']') || c == QLatin1Char('}')) {
+            const QChar want = c == QLatin1Char(')')   ? QLatin1Char('(')
+                               : c == QLatin1Char(']') ? QLatin1Char('[')
+                                                       : QLatin1Char('{');
+            if (open.isEmpty() || open.back() != want)
+                return QObject::tr("'%1' at column %2 closes a bracket that is not open")
+                    .arg(c)
+                    .arg(i + 1);
+            open.chop(1);
+        }
+    }
+    if (!quote.isNull())
+        return QObject::tr("a string is not closed: it needs its %1 at the end").arg(quote);
+    if (!open.isEmpty())
+        return QObject::tr("'%1' is never closed").arg(open.back());
+    return {};
 }
 
 namespace {

@@ -20,6 +20,11 @@ namespace sockbench {
 // bytes; or a sentence saying what is wrong and where.
 std::variant<QByteArray, QString> decodePayload(const QString& text, bool hex);
 
+// A light check of one statement before it goes to python3: one line, brackets balanced,
+// strings closed. "" when it looks whole, else one sentence. python3 has the last word (a
+// real syntax error comes back from Runner::insertStatement).
+QString statementProblem(const QString& source);
+
 // The arguments of one call on one socket, asked for next to the button that stood for
 // it. Every field says what is wrong with it before anything is sent; Run stays disabled
 // until all of them are fine.

@@ -15,6 +15,7 @@ HostWidget::HostWidget(const QString& actor, QWidget* parent)
     , m_title(new QLabel(this))
     , m_newSocket(new QToolButton(this))
     , m_cards(new QVBoxLayout)
+    , m_threads(new QLabel(this))
 {
     setObjectName(QStringLiteral("host"));
     setAccessibleName(tr("Host %1").arg(actor));
@@ -58,6 +59,13 @@ HostWidget::HostWidget(const QString& actor, QWidget* parent)
     m_newSocket->setMenu(menu);
     header->addWidget(m_newSocket);
     layout->addLayout(header);
+    m_threads->setObjectName(QStringLiteral("hostThreads"));
+    m_threads->setTextFormat(Qt::RichText);
+    m_threads->setWordWrap(true);
+    m_threads->setToolTip(tr("The threads running on this host: where each is, and the call it "
+                             "waits in"));
+    m_threads->hide();
+    layout->addWidget(m_threads);
     m_cards->setSpacing(12);
     layout->addLayout(m_cards);
     layout->addStretch(1);
@@ -82,6 +90,43 @@ void HostWidget::addCard(SocketCard* card, SocketCard* after)
     }
     m_cards->insertWidget(index, card);
     card->setVisible(true);
+}
+
+void HostWidget::setThreads(const QList<program::ThreadView>& threads)
+{
+    using State = program::ThreadView::State;
+    QStringList rows;
+    m_threadRows.clear();
+    for (const program::ThreadView& t : threads) {
+        QString colour = QStringLiteral("#6b7280"); // starting, waiting, finished
+        switch (t.state) {
+        case State::Running:
+            colour = QStringLiteral("#047857");
+            break;
+        case State::Blocked:
+        case State::Sleeping:
+            colour = QStringLiteral("#b45309");
+            break;
+        case State::Failed:
+            colour = QStringLiteral("#b91c1c");
+            break;
+        default:
+            break;
+        }
+        const QString state = t.describe();
+        m_threadRows << QStringLiteral("%1: %2").arg(t.name, state);
+        rows << QStringLiteral("<span style='color:%1'>●</span> <b>%2</b> "
+                               "<span style='color:%1'>%3</span>")
+                    .arg(colour, t.name.toHtmlEscaped(), state.toHtmlEscaped());
+    }
+    m_threads->setText(rows.join(QStringLiteral("<br>")));
+    m_threads->setAccessibleName(m_threadRows.join(QStringLiteral("; ")));
+    m_threads->setVisible(!rows.isEmpty());
+}
+
+QString HostWidget::threadsText() const
+{
+    return m_threadRows.join(QLatin1Char('\n'));
 }
 
 QList<SocketCard*> HostWidget::cards() const

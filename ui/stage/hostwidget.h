@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/call.h"
+#include "program/runner.h"
 
 #include <QFrame>
 
@@ -24,6 +25,10 @@ public:
     void addCard(SocketCard* card, SocketCard* after = nullptr);
     QList<SocketCard*> cards() const;
     QToolButton* newSocketButton() const { return m_newSocket; }
+    // The lines of execution running on this host (its actor's thread, and the threads it
+    // started), one compact row each: name, state, line, the call it is blocked in.
+    void setThreads(const QList<program::ThreadView>& threads);
+    QString threadsText() const; // the rows as plain text, one a line
 
 Q_SIGNALS:
     void newSocketRequested(const QString& actor, sockbench::AddressFamily family,
@@ -34,6 +39,8 @@ private:
     QLabel* m_title;
     QToolButton* m_newSocket;
     QVBoxLayout* m_cards;
+    QLabel* m_threads;
+    QStringList m_threadRows;
 };
 
 } // namespace sockbench

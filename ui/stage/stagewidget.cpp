@@ -79,6 +79,19 @@ QList<HostWidget*> StageWidget::hosts() const
     return out;
 }
 
+void StageWidget::setThreads(const QList<program::ThreadView>& threads,
+                             const std::function<QString(const program::ThreadView&)>& hostOf)
+{
+    QHash<QString, QList<program::ThreadView>> byHost;
+    for (const program::ThreadView& t : threads)
+        byHost[hostOf(t)] << t;
+    for (auto it = byHost.cbegin(); it != byHost.cend(); ++it)
+        if (!it.key().isEmpty())
+            ensureHost(it.key());
+    for (HostWidget* host : std::as_const(m_hosts))
+        host->setThreads(byHost.value(host->actor()));
+}
+
 HostWidget* StageWidget::ensureHost(const QString& actor)
 {
     if (auto* host = m_hosts.value(actor))

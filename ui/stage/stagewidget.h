@@ -1,5 +1,7 @@
 #pragma once
 
+#include "program/runner.h"
+
 #include "presentation/stagemodel.h"
 
 #include <QHash>
@@ -38,6 +40,10 @@ public:
     QToolButton* newHostButton() const { return m_newHost; }
     // Shows every card's name again (the lesson's variables may have changed).
     void refreshNames();
+    // The program's threads, each on the host that shows it (hostOf gives its name; a host
+    // not on the stage yet is added). Hosts without a thread in the list show none.
+    void setThreads(const QList<program::ThreadView>& threads,
+                    const std::function<QString(const program::ThreadView&)>& hostOf);
 
 Q_SIGNALS:
     void callRequested(sockbench::SocketId socket, sockbench::CallKind kind, QWidget* anchor);

@@ -1,6 +1,6 @@
 #include "eventdetails.h"
 
-#include "lesson/value.h"
+#include "codegen/pyrepr.h"
 #include "presentation/describe.h"
 #include "timeline.h"
 
@@ -41,13 +41,13 @@ QString messageFlags(int flags)
 
 QString hostArgument(const CallArgs& a)
 {
-    return a.hostIsNone ? QStringLiteral("None") : lesson::strRepr(a.host);
+    return a.hostIsNone ? QStringLiteral("None") : codegen::strRepr(a.host);
 }
 
 void addAddress(QList<Field>& fields, const CallArgs& a)
 {
     if (a.port == 0 && a.host.startsWith(QLatin1Char('/'))) {
-        fields.append({QStringLiteral("path"), lesson::strRepr(a.host)});
+        fields.append({QStringLiteral("path"), codegen::strRepr(a.host)});
         return;
     }
     fields.append({QStringLiteral("host"), hostArgument(a)});
@@ -66,7 +66,7 @@ void addData(QList<Field>& fields, const Event& e)
     fields.append({QStringLiteral("length"), number(length) + QStringLiteral(" bytes")});
     if (a.repeat != 1)
         fields.append({QStringLiteral("built as"),
-                       QStringLiteral("%1 * %2").arg(lesson::bytesRepr(a.payload)).arg(a.repeat)});
+                       QStringLiteral("%1 * %2").arg(codegen::bytesRepr(a.payload)).arg(a.repeat)});
 }
 
 QString socketType(int type)
@@ -182,7 +182,7 @@ QList<Field> arguments(const Event& e)
     case CallKind::GetAddrInfo:
         fields.append({QStringLiteral("host"), hostArgument(a)});
         fields.append({QStringLiteral("port"),
-                       a.service.isEmpty() ? QStringLiteral("None") : lesson::strRepr(a.service)});
+                       a.service.isEmpty() ? QStringLiteral("None") : codegen::strRepr(a.service)});
         fields.append({QStringLiteral("family"), a.family == AddressFamily::Unspecified
                                                      ? QStringLiteral("0 (any)")
                                                      : familyName(a.family)});
@@ -197,10 +197,10 @@ QList<Field> arguments(const Event& e)
                                                           {AI_ADDRCONFIG, "AI_ADDRCONFIG"}})});
         break;
     case CallKind::GetHostByName:
-        fields.append({QStringLiteral("hostname"), lesson::strRepr(a.host)});
+        fields.append({QStringLiteral("hostname"), codegen::strRepr(a.host)});
         break;
     case CallKind::GetHostByAddr:
-        fields.append({QStringLiteral("ip_address"), lesson::strRepr(a.host)});
+        fields.append({QStringLiteral("ip_address"), codegen::strRepr(a.host)});
         break;
     case CallKind::Accept:
     case CallKind::Close:

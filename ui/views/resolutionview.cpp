@@ -1,6 +1,6 @@
 #include "resolutionview.h"
 
-#include "lesson/value.h"
+#include "codegen/pyrepr.h"
 #include "views/selection.h"
 #include "views/timeline.h"
 
@@ -61,7 +61,7 @@ QString listRepr(const QStringList& items)
 {
     QStringList parts;
     for (const QString& item : items)
-        parts << lesson::strRepr(item);
+        parts << codegen::strRepr(item);
     return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
@@ -81,13 +81,13 @@ QString pythonError(const CallResult& r)
 QString addrInfoCall(const CallArgs& a)
 {
     QStringList parts;
-    parts << (a.hostIsNone ? QStringLiteral("None") : lesson::strRepr(a.host));
+    parts << (a.hostIsNone ? QStringLiteral("None") : codegen::strRepr(a.host));
     bool numeric = !a.service.isEmpty();
     for (const QChar c : a.service)
         numeric = numeric && c.isDigit();
     parts << (a.service.isEmpty() ? QStringLiteral("None")
               : numeric           ? a.service
-                                  : lesson::strRepr(a.service));
+                                  : codegen::strRepr(a.service));
     if (a.family != AddressFamily::Unspecified)
         parts << QStringLiteral("family=") + familyName(a.family);
     if (a.typeFilter)
@@ -287,7 +287,7 @@ void ResolutionView::refresh()
     showHosts(index);
     if (kind == CallKind::GetHostName) {
         m_title->setText(tr("gethostname() returned %1: this machine's own name (event #%2)")
-                             .arg(event.result.ok() ? lesson::strRepr(event.result.text)
+                             .arg(event.result.ok() ? codegen::strRepr(event.result.text)
                                                     : pythonError(event.result),
                                   QString::number(seq)));
     }
@@ -324,7 +324,7 @@ void ResolutionView::showAddrInfo(const Event& event, qsizetype index)
         m_addrInfo->setItem(row, Family, cell(nativeFamilyName(entry.family), &mono));
         m_addrInfo->setItem(row, Type, cell(nativeSocketTypeName(entry.socketType), &mono));
         m_addrInfo->setItem(row, Proto, cell(protoText(entry.protocol), &mono));
-        m_addrInfo->setItem(row, CanonName, cell(lesson::strRepr(entry.canonicalName), &mono));
+        m_addrInfo->setItem(row, CanonName, cell(codegen::strRepr(entry.canonicalName), &mono));
         m_addrInfo->setItem(row, SockAddr, cell(entry.address.toPythonTuple(), &mono));
         const bool used = row == use.entry;
         m_addrInfo->setItem(
@@ -389,7 +389,7 @@ void ResolutionView::showHosts(qsizetype index)
         } else {
             const CallResult& r = e->result;
             rows[HostCall] = QStringLiteral("%1(%2)").arg(callName(e->request.kind),
-                                                          lesson::strRepr(e->request.args.host));
+                                                          codegen::strRepr(e->request.args.host));
             rows[HostEvent] = tr("#%1 (%2)").arg(e->seq).arg(e->actor);
             if (!r.ok()) {
                 rows[HostName] = rows[HostAliases] = rows[HostAddresses] = dash;
@@ -398,15 +398,15 @@ void ResolutionView::showHosts(qsizetype index)
                 rows[HostName] = tr("— (only the address comes back)");
                 rows[HostAliases] = dash;
                 rows[HostAddresses] = listRepr({r.text});
-                rows[HostReturns] = lesson::strRepr(r.text);
+                rows[HostReturns] = codegen::strRepr(r.text);
             } else {
                 const HostEntry& h = r.hostEntry;
-                rows[HostName] = lesson::strRepr(h.name);
+                rows[HostName] = codegen::strRepr(h.name);
                 rows[HostAliases] = listRepr(h.aliases);
                 rows[HostAddresses] = listRepr(h.addresses);
                 rows[HostReturns] =
                     QStringLiteral("(%1, %2, %3)")
-                        .arg(lesson::strRepr(h.name), listRepr(h.aliases), listRepr(h.addresses));
+                        .arg(codegen::strRepr(h.name), listRepr(h.aliases), listRepr(h.addresses));
             }
         }
         for (int row = 0; row < HostRowCount; ++row) {
