@@ -45,7 +45,14 @@ std::variant<program::Lesson, int> load(const QString& nameOrPath)
         err().flush();
         return 2;
     }
-    return std::get<program::Lesson>(described);
+    const auto& lesson = std::get<program::Lesson>(described);
+    const auto peers = peerDeclarations(lesson.peers);
+    if (const auto* problem = std::get_if<QString>(&peers)) {
+        err() << fileName << ": " << *problem << '\n';
+        err().flush();
+        return 2;
+    }
+    return lesson;
 }
 
 QString outcomeName(StepRecord::Kind kind)

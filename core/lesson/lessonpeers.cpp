@@ -9,16 +9,6 @@ namespace sockbench::lesson {
 
 namespace {
 std::variant<QList<PeerDeclaration>, QString>
-declarationsOf(const QList<std::pair<QString, QString>>& extra);
-}
-
-std::variant<QList<PeerDeclaration>, QString> peerDeclarations(const Script& script)
-{
-    return declarationsOf(script.extra);
-}
-
-namespace {
-std::variant<QList<PeerDeclaration>, QString>
 declarationsOf(const QList<std::pair<QString, QString>>& extra)
 {
     static const QRegularExpression form(
@@ -49,6 +39,15 @@ declarationsOf(const QList<std::pair<QString, QString>>& extra)
     return declared;
 }
 } // namespace
+
+std::variant<QList<PeerDeclaration>, QString>
+peerDeclarations(const QList<std::pair<QString, QString>>& headerPeers)
+{
+    QList<std::pair<QString, QString>> extra;
+    for (const auto& [name, kind] : headerPeers)
+        extra.append({QStringLiteral("peer"), name + QStringLiteral(" = ") + kind});
+    return declarationsOf(extra);
+}
 
 LessonPeers::LessonPeers(Workbench& workbench, QObject* parent)
     : QObject(parent)
@@ -90,26 +89,13 @@ services::Peer* LessonPeers::launch(const QString& name, const QString& kind, Ca
     return raw;
 }
 
-QList<CallId> LessonPeers::restart(const Script& script)
-{
-    return restartFrom(script.extra);
-}
-
 QList<CallId> LessonPeers::restart(const QList<std::pair<QString, QString>>& headerPeers)
-{
-    QList<std::pair<QString, QString>> extra;
-    for (const auto& [name, kind] : headerPeers)
-        extra.append({QStringLiteral("peer"), name + QStringLiteral(" = ") + kind});
-    return restartFrom(extra);
-}
-
-QList<CallId> LessonPeers::restartFrom(const QList<std::pair<QString, QString>>& extra)
 {
     stopAll();
     m_declared.clear();
     if (!m_enabled)
         return {};
-    const auto declared = declarationsOf(extra);
+    const auto declared = peerDeclarations(headerPeers);
     if (const auto* why = std::get_if<QString>(&declared)) {
         Q_EMIT problem(*why);
         return {};
@@ -126,22 +112,6 @@ QList<CallId> LessonPeers::restartFrom(const QList<std::pair<QString, QString>>&
             ready << call;
     }
     return ready;
-}
-
-void LessonPeers::bindNames(Namespace& names) const
-{
-    for (const PeerDeclaration& declaration : m_declared) {
-        if (m_outside.contains(declaration.name)) {
-            const Endpoint& address = m_outside[declaration.name];
-            names.insert(declaration.name, addressValue(address, address.family()));
-            continue;
-        }
-        const services::Peer* running = peer(declaration.name);
-        if (running && running->isListening()) {
-            const Endpoint address = running->address();
-            names.insert(declaration.name, addressValue(address, address.family()));
-        }
-    }
 }
 
 QJsonObject LessonPeers::addressNames() const

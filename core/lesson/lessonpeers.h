@@ -1,8 +1,6 @@
 #pragma once
 
-#include "ast.h"
 #include "engine/workbench.h"
-#include "evaluator.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -25,7 +23,9 @@ struct PeerDeclaration {
     QString kind;
 };
 // The lesson's peer lines, or one sentence saying what is wrong with one of them.
-std::variant<QList<PeerDeclaration>, QString> peerDeclarations(const Script& script);
+// From a program's header lines ("# peer: web = course-web" as {web, course-web}).
+std::variant<QList<PeerDeclaration>, QString>
+peerDeclarations(const QList<std::pair<QString, QString>>& headerPeers);
 
 // The built-in peers of the lesson that is loaded. Each starts on a free loopback port
 // when the lesson loads or resets, before its first statement, and is stopped (every
@@ -47,14 +47,11 @@ public:
     void setEnabled(bool enabled) { m_enabled = enabled; }
     // Stops the peers of the last run and starts the script's. Returns the calls whose
     // results mean that every peer listens, or could not (problem() said why).
-    QList<CallId> restart(const Script& script);
     // The same for a program's header lines ("# peer: web = course-web" as {web,
     // course-web}).
     QList<CallId> restart(const QList<std::pair<QString, QString>>& headerPeers);
     // Each peer's name with its address, as the backend binds it: {"web": ["127.0.0.1", 40123]}.
     QJsonObject addressNames() const;
-    // Binds each peer's name to its address tuple: ('127.0.0.1', 43121).
-    void bindNames(Namespace& names) const;
     void stopAll();
 
     QList<services::Peer*> peers() const;
@@ -72,7 +69,6 @@ Q_SIGNALS:
                        const sockbench::Endpoint& address);
 
 private:
-    QList<CallId> restartFrom(const QList<std::pair<QString, QString>>& extra);
     services::Peer* launch(const QString& name, const QString& kind, CallId* ready);
 
     Workbench& m_workbench;

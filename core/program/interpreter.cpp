@@ -86,21 +86,26 @@ QString backendDirectory(QString* error)
             *error = failure;
         return {};
     }
-    QDirIterator it(QStringLiteral(":/python"), QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString from = it.next();
-        if (!it.fileInfo().isFile())
-            continue;
-        const QString to = made->path() + from.mid(QStringLiteral(":/python").size());
-        QDir().mkpath(QFileInfo(to).path());
-        QFile::remove(to);
-        if (!QFile::copy(from, to)) {
-            failure = QStringLiteral("The backend cannot be written to %1.").arg(to);
-            if (error)
-                *error = failure;
-            return {};
+    // The backend itself, and the preludes its exporter puts into exported programs.
+    for (const auto& [from, into] : {std::pair{QStringLiteral(":/python"), QString()},
+                                     std::pair{QStringLiteral(":/export"),
+                                               QStringLiteral("/export")}}) {
+        QDirIterator it(from, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString source = it.next();
+            if (!it.fileInfo().isFile())
+                continue;
+            const QString to = made->path() + into + source.mid(from.size());
+            QDir().mkpath(QFileInfo(to).path());
+            QFile::remove(to);
+            if (!QFile::copy(source, to)) {
+                failure = QStringLiteral("The backend cannot be written to %1.").arg(to);
+                if (error)
+                    *error = failure;
+                return {};
+            }
+            QFile::setPermissions(to, QFile::ReadOwner | QFile::WriteOwner);
         }
-        QFile::setPermissions(to, QFile::ReadOwner | QFile::WriteOwner);
     }
     dir = std::move(made);
     return dir->path();

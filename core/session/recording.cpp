@@ -2,10 +2,6 @@
 
 #include "program/runner.h"
 
-#include "lesson/runner.h"
-#include "lesson/scriptwriter.h"
-#include "program/runner.h"
-
 #include <QCoreApplication>
 #include <QDateTime>
 

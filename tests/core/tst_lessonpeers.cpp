@@ -1,21 +1,28 @@
 // Lessons with built-in peers: "# peer: web = course-web" starts the peer before the first
-// statement, binds the name to its address, and every reset starts it afresh.
+// line runs, binds the name to its address in the program, and every reset starts it afresh.
 
 #include "lesson/lessonpeers.h"
-#include "runnersupport.h"
+#include "program/lesson.h"
+#include "program/runner.h"
 #include "services/peer.h"
+#include "testsupport.h"
+
+#include <QSignalSpy>
 
 using namespace sockbench;
 using namespace sockbench::lesson;
-using namespace sockbench::lesson::test;
+using namespace sockbench::test;
 
 namespace {
+
+constexpr int kWaitMs = 20000;
 
 const char* const kWebLesson = R"(# title: web
 # peer: web = course-web
 import socket
 
 # --- client ---
+print(web)
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(web)
 s.sendall(b'GET /5062CEM.php?lecturer=Ian%20Cornelius \r\n')
@@ -26,18 +33,31 @@ assert rest == b''
 s.close()
 )";
 
-Script parsed(const char* source)
-{
-    auto result = parse(QString::fromUtf8(source), QStringLiteral("lesson.py"));
-    return std::get<Script>(result);
-}
+// A workbench, a runner on it, and what the program printed.
+struct Bench {
+    Workbench workbench;
+    program::Runner runner{workbench};
+    QString printed;
+    QSignalSpy finished{&runner, &program::Runner::finished};
 
-bool readyAfterLoad(Bench& bench)
-{
-    // Without a peer to start the reset is over before load() returns.
-    return bench.runner.mode() != Runner::Mode::Resetting || bench.resetDone.count() ||
-           bench.resetDone.wait(kWaitMs);
-}
+    Bench()
+    {
+        QObject::connect(&runner, &program::Runner::programOutput, &runner,
+                         [this](int, bool, const QString& text) { printed += text; });
+    }
+    void load(const char* source)
+    {
+        auto described = program::describe(QString::fromUtf8(source), QStringLiteral("lesson.py"));
+        QVERIFY(std::holds_alternative<program::Lesson>(described));
+        runner.load({std::get<program::Lesson>(described)});
+    }
+    bool playToEnd()
+    {
+        finished.clear();
+        runner.play();
+        return finished.wait(kWaitMs);
+    }
+};
 
 } // namespace
 
@@ -54,52 +74,48 @@ private Q_SLOTS:
 
 void LessonPeersTest::declarations()
 {
-    auto ok = peerDeclarations(parsed("# title: t\n# peer: web = course-web\n# peer: e=echo\n"
-                                      "import socket\n"));
+    auto ok = peerDeclarations({{"web", "course-web"}, {"e", "echo"}});
     QVERIFY(std::holds_alternative<QList<PeerDeclaration>>(ok));
     const auto& peers = std::get<QList<PeerDeclaration>>(ok);
     QCOMPARE(peers.size(), 2);
     QCOMPARE(peers[0].name, QStringLiteral("web"));
     QCOMPARE(peers[0].kind, QStringLiteral("course-web"));
-    QCOMPARE(peers[1].name, QStringLiteral("e"));
     QCOMPARE(peers[1].kind, QStringLiteral("echo"));
     const struct {
-        const char* source;
+        QList<std::pair<QString, QString>> peers;
         const char* says;
     } refused[] = {
-        {"# peer: web\nimport socket\n", "should read"},
-        {"# peer: 1web = echo\nimport socket\n", "should read"},
-        {"# peer: web = gopher\nimport socket\n", "no built-in peer"},
-        {"# peer: a = echo\n# peer: a = daytime\nimport socket\n", "two peers a"},
+        {{{"1web", "echo"}}, "should read"},
+        {{{"web", "gopher"}}, "no built-in peer"},
+        {{{"a", "echo"}, {"a", "daytime"}}, "two peers a"},
     };
-    // Refused by the parser, at the line that is wrong.
     for (const auto& r : refused) {
-        const auto result = parse(QString::fromUtf8(r.source), QStringLiteral("lesson.py"));
-        QVERIFY2(std::holds_alternative<ParseError>(result), r.source);
-        const QString message = std::get<ParseError>(result).format(QStringLiteral("lesson.py"));
-        const int line = int(QByteArray(r.source).count('\n')) - 1; // the last peer line
-        QVERIFY2(message.startsWith(QStringLiteral("lesson.py:%1:1: ").arg(line)),
-                 qPrintable(message));
-        QVERIFY2(message.contains(QLatin1String(r.says)), qPrintable(message));
+        const auto result = peerDeclarations(r.peers);
+        QVERIFY(std::holds_alternative<QString>(result));
+        QVERIFY2(std::get<QString>(result).contains(QLatin1String(r.says)),
+                 qPrintable(std::get<QString>(result)));
     }
+    // describe() reads the header lines the same way.
+    auto described = program::describe(QStringLiteral("# peer: web = course-web\nimport socket\n"),
+                                       QStringLiteral("lesson.py"));
+    QVERIFY(std::holds_alternative<program::Lesson>(described));
+    QCOMPARE(std::get<program::Lesson>(described).peers,
+             (QList<std::pair<QString, QString>>{{"web", "course-web"}}));
 }
 
 void LessonPeersTest::peerListensBeforeTheFirstStatement()
 {
     Bench bench;
-    LOAD(bench, kWebLesson);
-    QVERIFY(readyAfterLoad(bench));
-    const Value web = bench.runner.names().value(QStringLiteral("web"));
-    QCOMPARE(web.kind, Value::Kind::Tuple);
-    QCOMPARE(web.elements().size(), 2);
-    QCOMPARE(web.elements()[0].text, QStringLiteral("127.0.0.1"));
-    services::Peer* peer = bench.runner.peers().peer(QStringLiteral("web"));
-    QVERIFY(peer && peer->isListening());
-    QCOMPARE(web.elements()[1].integer, qint64(peer->address().port()));
-    QVERIFY(bench.runner.peers().startedAtSeq() > 0);
+    bench.load(kWebLesson);
     QVERIFY(bench.playToEnd());
     QCOMPARE(bench.finished.first().first().toBool(), true);
     QCOMPARE(bench.runner.failures(), 0);
+    services::Peer* peer = bench.runner.peers().peer(QStringLiteral("web"));
+    QVERIFY(peer);
+    // The program saw the peer's address as its global `web`.
+    QCOMPARE(bench.printed,
+             QStringLiteral("('127.0.0.1', %1)\n").arg(peer->address().port()));
+    QVERIFY(bench.runner.peers().startedAtSeq() > 0);
     // The peer's calls are in the trace under its name, from the start the stage replays.
     bool accepted = false;
     bool firstSeen = false;
@@ -117,27 +133,25 @@ void LessonPeersTest::peerListensBeforeTheFirstStatement()
 void LessonPeersTest::resetStartsThePeerAfresh()
 {
     Bench bench;
-    LOAD(bench, kWebLesson);
-    QVERIFY(readyAfterLoad(bench));
+    bench.load(kWebLesson);
     QVERIFY(bench.playToEnd());
     const QList<SocketId> before = bench.runner.peers().peer(QStringLiteral("web"))->sockets();
     QVERIFY(!before.isEmpty());
-    bench.resetDone.clear();
-    bench.finished.clear();
+    bench.printed.clear();
     bench.runner.reset();
-    QVERIFY(readyAfterLoad(bench));
-    // Every socket of the old peer is closed; a new one listens.
-    QVERIFY(waitUntil([&] {
-        return std::none_of(before.begin(), before.end(),
-                            [&](SocketId id) { return bench.workbench.socket(id)->open; });
-    }));
-    services::Peer* again = bench.runner.peers().peer(QStringLiteral("web"));
-    QVERIFY(again && again->isListening());
-    QVERIFY(!before.contains(again->sockets().first()));
-    QCOMPARE(bench.runner.names().value(QStringLiteral("web")).elements()[1].integer,
-             qint64(again->address().port()));
     QVERIFY(bench.playToEnd());
     QCOMPARE(bench.runner.failures(), 0);
+    // Every socket of the old peer is closed; a new one listens, and the program saw it.
+    QVERIFY(waitUntil([&] {
+        return std::none_of(before.begin(), before.end(), [&](SocketId id) {
+            const auto info = bench.workbench.socket(id);
+            return info && info->open;
+        });
+    }));
+    services::Peer* again = bench.runner.peers().peer(QStringLiteral("web"));
+    QVERIFY(again && !before.contains(again->sockets().first()));
+    QCOMPARE(bench.printed,
+             QStringLiteral("('127.0.0.1', %1)\n").arg(again->address().port()));
 }
 
 void LessonPeersTest::outsidePeerInsteadOfBuiltIn()
@@ -150,11 +164,10 @@ void LessonPeersTest::outsidePeerInsteadOfBuiltIn()
     outside->start();
     QVERIFY(listening.count() || listening.wait());
     bench.runner.peers().setOutside(QStringLiteral("web"), outside->address());
-    LOAD(bench, kWebLesson);
-    QVERIFY(readyAfterLoad(bench));
-    QVERIFY(bench.runner.peers().peers().isEmpty()); // nothing of its own was started
     QSignalSpy served(outside.get(), &services::Peer::connectionFinished);
+    bench.load(kWebLesson);
     QVERIFY(bench.playToEnd());
+    QVERIFY(bench.runner.peers().peers().isEmpty()); // nothing of its own was started
     QCOMPARE(bench.runner.failures(), 0);
     QVERIFY(served.count() || served.wait());
 }
@@ -165,7 +178,7 @@ void LessonPeersTest::silentClientGetsTheEnd()
     // for it, then closes: recv() returns b''.
     Bench bench;
     bench.runner.peers().setRequestTimeout(std::chrono::milliseconds(200));
-    LOAD(bench, R"(# peer: web = course-web
+    bench.load(R"(# peer: web = course-web
 import socket
 s = socket.socket()
 s.connect(web)
@@ -173,7 +186,6 @@ data = s.recv(1024)
 assert data == b''
 s.close()
 )");
-    QVERIFY(readyAfterLoad(bench));
     QVERIFY(bench.playToEnd());
     QCOMPARE(bench.runner.failures(), 0);
 }
@@ -181,9 +193,7 @@ s.close()
 void LessonPeersTest::lessonWithoutPeersIsUnchanged()
 {
     Bench bench;
-    LOAD(bench, kExchange);
-    // No peer: the reset was done at once, as before.
-    QCOMPARE(bench.runner.mode(), Runner::Mode::Idle);
+    bench.load("import socket\ns = socket.socket()\ns.close()\n");
     QCOMPARE(bench.runner.peers().startedAtSeq(), quint64(0));
     QVERIFY(bench.runner.peers().peers().isEmpty());
     QVERIFY(bench.playToEnd());

@@ -3,7 +3,9 @@
 // and a process out of descriptors gets EMFILE from the call that ran out, as Python does,
 // never a lane that can not be woken (which used to hang the exit for good).
 
-#include "runnersupport.h"
+#include "testsupport.h"
+#include "program/lesson.h"
+#include "program/runner.h"
 
 #include <QProcess>
 #include <QStandardPaths>
@@ -220,30 +222,33 @@ int outOfDescriptorsChild(int argc, char** argv)
         source +=
             QStringLiteral("s%1 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n").arg(i);
     {
-        lesson::test::Bench bench;
-        if (!bench.load(source)) {
-            err << "the lesson did not parse\n";
+        Workbench workbench;
+        program::Runner runner(workbench);
+        auto described = program::describe(source, QStringLiteral("descriptors.py"));
+        if (std::holds_alternative<program::LoadError>(described)) {
+            err << std::get<program::LoadError>(described).format() << "\n";
             return 1;
         }
-        bench.runner.setStopAtPauses(false);
-        bench.runner.play();
-        const lesson::StepOutcome* failed = nullptr;
+        runner.setStopAtPauses(false);
+        runner.load({std::get<program::Lesson>(described)});
+        runner.play();
+        const program::StepRecord* failed = nullptr;
         waitUntil([&] {
-            for (const lesson::StepOutcome& o : bench.runner.outcomes())
-                if (o.kind == lesson::StepOutcome::Kind::Failed)
-                    failed = &o;
+            for (const program::StepRecord& s : runner.steps())
+                if (s.kind == program::StepRecord::Kind::Failed)
+                    failed = &s;
             return failed != nullptr;
         });
         if (!failed) {
             err << "no statement failed: the lesson never ran out of descriptors\n";
             return 1;
         }
-        QTextStream(stdout) << failed->error.format() << '\n';
+        QTextStream(stdout) << failed->error << '\n';
         // Out of descriptors, every further socket() is refused at once with the errno,
         // whether the socket or its worker's wake-up descriptor was the one missing.
         for (int i = 0; i < 10; ++i) {
-            const auto e = bench.workbench.callAndWait(SocketId{}, calls::socket(),
-                                                       QStringLiteral("test"), kFinishWithin);
+            const auto e = workbench.callAndWait(SocketId{}, calls::socket(),
+                                                 QStringLiteral("test"), kFinishWithin);
             if (!e) {
                 err << "socket() did not finish once descriptors ran out\n";
                 return 1;
