@@ -32,21 +32,24 @@ big = client.send(b'x' * 67108864)
 print('send() took', big, 'bytes of 67108864')
 assert big < 67108864
 # The buffers are full now. A blocking sendall() of 100000 more bytes has to wait until
-# the server reads and makes room. Watch the client block in sendall().
+# the server reads and makes room. It runs in the background, so that you can watch the
+# client block in sendall() while the server reads.
 client.setblocking(True)
+# background
 client.sendall(b'y' * 100000)
+
+# --- server ---
+# Reading makes room, and the blocked sendall() goes on. The server reads until it has
+# every byte the client sent: the 5 of hello, what send() took, and the 100000.
+total = 0
+while total < 5 + big + 100000:
+    data = conn.recv(1048576)
+    total += len(data)
+print('the server read', total, 'bytes')
+
+# --- client ---
 client.close()
 
 # --- server ---
-# Reading makes room, and the blocked sendall() goes on. The server reads until the client
-# closes: recv() returns b'' only after every byte sent before the close has been read.
-total = 0
-while True:
-    data = conn.recv(1048576)
-    if not data:
-        break
-    total += len(data)
-print('the server read', total, 'bytes')
-assert total == 5 + big + 100000
 conn.close()
 server.close()

@@ -24,12 +24,16 @@ private Q_SLOTS:
     {
         BackendProcess backend;
         QString rawOut;
-        connect(&backend, &BackendProcess::rawOutput, this,
-                [&](const QString& text, bool) { rawOut += text; });
+        connect(&backend, &BackendProcess::frameReceived, this,
+                [&](const QJsonObject& m, const QByteArray&) {
+                    if (m.value(QStringLiteral("t")).toString() == QLatin1String("out"))
+                        rawOut += m.value(QStringLiteral("text")).toString();
+                });
         QSignalSpy exited(&backend, &BackendProcess::exited);
         QString error;
         QVERIFY2(backend.start({{"source", "import sys\nprint('hello', 6 * 7)\nsys.exit(3)\n"},
-                                {"filename", "hello.py"}},
+                                {"filename", "hello.py"},
+                                {"mode", "free"}},
                                QString(), &error),
                  qPrintable(error));
         QVERIFY(exited.wait(20000));
@@ -43,7 +47,7 @@ private Q_SLOTS:
         BackendProcess backend;
         QSignalSpy exited(&backend, &BackendProcess::exited);
         QString error;
-        QVERIFY(backend.start({{"source", "while True:\n    pass\n"}, {"filename", "spin.py"}},
+        QVERIFY(backend.start({{"source", "while True:\n    pass\n"}, {"filename", "spin.py"}, {"mode", "free"}},
                               QString(), &error));
         QTest::qWait(100);
         QElapsedTimer timer;
@@ -60,7 +64,7 @@ private Q_SLOTS:
         QSignalSpy exited(&backend, &BackendProcess::exited);
         QString error;
         QVERIFY(backend.start({{"source", "import ctypes\nctypes.string_at(0)\n"},
-                               {"filename", "crash.py"}},
+                               {"filename", "crash.py"}, {"mode", "free"}},
                               QString(), &error));
         QVERIFY(exited.wait(20000));
         QCOMPARE(exited.at(0).at(1).toInt(), SIGSEGV);

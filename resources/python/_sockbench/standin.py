@@ -336,6 +336,12 @@ class socket:
 
     def __del__(self):
         try:
+            self._collected()
+        except Exception:
+            pass  # at interpreter shutdown the module's globals may be gone already
+
+    def _collected(self):
+        try:
             fd = self._sb_fd
         except AttributeError:
             return

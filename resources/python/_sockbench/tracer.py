@@ -13,6 +13,30 @@ _CUT = 200
 _ILLEGAL = (type(sys), type(len), type(lambda: 0), type)
 
 
+_STORES = {"STORE_NAME", "STORE_GLOBAL", "STORE_FAST", "STORE_DEREF", "DELETE_NAME",
+           "DELETE_GLOBAL", "DELETE_FAST", "DELETE_DEREF"}
+_stored_cache = {}
+
+
+def _stored_names(code, line):
+    """The names the instructions of `line` in `code` bind or delete."""
+    by_line = _stored_cache.get(code)
+    if by_line is None:
+        import dis
+        by_line = {}
+        current = None
+        for instruction in dis.get_instructions(code):
+            positions = getattr(instruction, "positions", None)
+            if positions is not None and positions.lineno is not None:
+                current = positions.lineno
+            elif instruction.starts_line is not None:
+                current = instruction.starts_line
+            if instruction.opname in _STORES:
+                by_line.setdefault(current, set()).add(instruction.argval)
+        _stored_cache[code] = by_line
+    return by_line.get(line, ())
+
+
 def short_repr(value):
     try:
         if isinstance(value, (bytes, bytearray, str)) and len(value) > _CUT * 2:
@@ -53,11 +77,16 @@ class Tracer:
             return names
         return {k: v for k, v in frame.f_locals.items() if not k.startswith("__")}
 
-    def _changes(self, frame, previous, now):
+    def _changes(self, frame, previous, now, line=None):
         out = []
+        # Only what the line that ran binds itself: the names its instructions store. Other
+        # threads share the module's globals, and what they bound is theirs to report.
+        stored = _stored_names(frame.f_code, line) if line is not None else None
         for k, v in now.items():
             if previous is None:
                 break
+            if stored is not None and k not in stored:
+                continue
             if k not in previous or previous[k] != id(v):
                 change = [k, short_repr(v)]
                 # A socket of the workbench's: its id, so the stage can call it by this name.
@@ -96,7 +125,7 @@ class Tracer:
                 raise KeyboardInterrupt
             if self.host.mode == "step":
                 now = self._visible(frame)
-                changes = self._changes(frame, self.snapshots.get(key), now)
+                changes = self._changes(frame, self.snapshots.get(key), now, previous)
                 self.host.request({"t": "line", "tid": tid, "line": frame.f_lineno,
                                    "func": frame.f_code.co_name, "changes": changes})
                 # Taken once the line may run: what it binds shows at the next line event.
@@ -109,7 +138,8 @@ class Tracer:
         elif event == "return":
             if self.host.mode == "step" and frame.f_code.co_name == "<module>" and \
                     id(frame) in self.snapshots:
-                changes = self._changes(frame, self.snapshots[id(frame)], self._visible(frame))
+                changes = self._changes(frame, self.snapshots[id(frame)], self._visible(frame),
+                                        self.last_line.get(id(frame)))
                 self.final[threading.get_ident()] = changes
             self.snapshots.pop(id(frame), None)
             self.last_line.pop(id(frame), None)
