@@ -28,7 +28,7 @@ namespace {
 
 // Reads a program or lesson (a file, or a shipped lesson by name or number); on failure
 // prints one line (FILE:LINE:COL: message) and returns the exit status.
-std::variant<program::Lesson, int> load(const QString& nameOrPath)
+std::variant<program::Lesson, int> load(const QString& nameOrPath, QString* name = nullptr)
 {
     QString why;
     const auto file = catalogue::find(nameOrPath, &why);
@@ -37,6 +37,8 @@ std::variant<program::Lesson, int> load(const QString& nameOrPath)
         err().flush();
         return 2;
     }
+    if (name)
+        *name = file->name;
     const QString fileName =
         file->path.startsWith(QLatin1Char(':')) ? QFileInfo(file->path).fileName() : file->path;
     auto described = program::describe(file->source, fileName, file->path);
@@ -86,10 +88,26 @@ public:
         connect(&runner, &program::Runner::programEnded, this, &Transcript::ended);
     }
 
+    // The steps still waiting when the run ends (stuck): the run stops them.
+    void unfinished()
+    {
+        for (StepRecord s : m_runner.steps()) {
+            if (s.settled)
+                continue;
+            s.kind = StepRecord::Kind::Interrupted;
+            s.reason = QStringLiteral("the run ended while it waited");
+            finished(s);
+        }
+    }
+
     void summary(bool passed)
     {
         int ok = 0, expected = 0, failed = 0, interrupted = 0;
         for (const StepRecord& s : m_runner.steps()) {
+            if (!s.settled) {
+                ++interrupted;
+                continue;
+            }
             switch (s.kind) {
             case StepRecord::Kind::Ok:
                 ++ok;
@@ -384,8 +402,9 @@ int runLesson(const QStringList& arguments)
         return 2;
     }
     QList<program::Lesson> programs;
+    QString firstName; // the first program's name, as the lesson list gives it
     for (const QString& target : std::as_const(targets)) {
-        auto loaded = load(target);
+        auto loaded = load(target, programs.isEmpty() ? &firstName : nullptr);
         if (auto* status = std::get_if<int>(&loaded))
             return *status;
         programs << std::get<program::Lesson>(loaded);
@@ -454,14 +473,14 @@ int runLesson(const QStringList& arguments)
         transcript.peer(name, QStringLiteral("outside"), address);
     int status = 1;
     auto end = [&](bool passed) {
+        transcript.unfinished();
         transcript.summary(passed);
         status = passed ? 0 : 1;
         if (!recordTo.isEmpty()) {
             // The whole trace: the programs' calls, their peers', and what the kernel showed.
             QSaveFile output(recordTo);
-            const QByteArray bytes = sessionfile::write(sessionfile::recordRun(
-                runner, QFileInfo(programs.first().fileName).completeBaseName(),
-                workbench.trace().events()));
+            const QByteArray bytes = sessionfile::write(
+                sessionfile::recordRun(runner, firstName, workbench.trace().events()));
             if (!output.open(QIODevice::WriteOnly) || output.write(bytes) < 0 || !output.commit()) {
                 err() << "sockbench run: cannot write " << recordTo << ": " << output.errorString()
                       << '\n';

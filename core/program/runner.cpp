@@ -737,6 +737,8 @@ struct Runner::Impl {
         }
         const auto next = nextThread();
         if (!next) {
+            if (mode == Mode::Stepping && replayTo < 0 && !wantStep)
+                setMode(Mode::Idle); // every thread waits in a call: Step has nothing to give
             checkStuck();
             return;
         }
@@ -756,8 +758,12 @@ struct Runner::Impl {
             grant(*next);
             return;
         }
-        if (mode != Mode::Playing)
+        if (mode != Mode::Playing) {
+            // The step settled: nothing runs until the next Step (the window enables it).
+            if (mode == Mode::Stepping)
+                setMode(Mode::Idle);
             return;
+        }
         const LineNotes notes = programs[next->program].lesson.notes.value(next->line);
         if (runTo >= 0 && next->line == runTo) {
             runTo = -1;

@@ -25,7 +25,7 @@ namespace {
 // The command line and the window say a malformed script's problem the same way the
 // parser does; the test asks the parser rather than copying its words.
 const char kMalformed[] =
-    "# title: Not quite a lesson\nimport socket\nfor i in range(3):\n    pass\n";
+    "# title: Not quite a lesson\nimport socket\nfor i in range(3)\n    pass\n";
 const char kScript[] = "# title: A script opened by its file name\n"
                        "import socket\n"
                        "\n"
@@ -251,11 +251,10 @@ void TestOpening::theCommandLineRefusesWithStatus2AndNoWindow_data()
         << QStringList{QStringLiteral("broken.sockbench")}
         << QStringLiteral("sockbench: broken\\.sockbench: not a Socket Workbench session.*");
     // python3's own FILE:LINE:COL: sentence (program::describe), as `sockbench run` prints it.
-    // ENGINE: the stub's describe() accepts any text, so this row needs the real one.
     const auto described =
         program::describe(QString::fromUtf8(kMalformed), QStringLiteral("malformed.py"));
     const auto* problem = std::get_if<program::LoadError>(&described);
-    QVERIFY2(problem, "describe() accepted a malformed program (the engine stub does)");
+    QVERIFY2(problem, "describe() accepted a malformed program");
     QTest::newRow("not a lesson") << QStringList{QStringLiteral("malformed.py")}
                                   << QRegularExpression::escape(QStringLiteral("sockbench: ") +
                                                                 problem->format());
