@@ -22,6 +22,8 @@ Session::Session(Workbench& workbench, QObject* parent)
     , m_presenter(workbench.trace(), m_model)
     , m_replayer(m_model, m_timeline, m_selection)
 {
+    // The window's programs stay ready for clicks after their last line.
+    m_runner.setKeepAlive(true);
     m_timeline.setSocketNamer([this](SocketId id) { return m_runner.nameOf(id); });
     connect(&m_presenter, &Presenter::presented, this, [this](const Event& event) {
         if (!m_replayer.isActive())
@@ -141,8 +143,9 @@ bool Session::loadShipped(const QString& nameOrNumber, QString* error)
 
 void Session::startExperiment()
 {
-    load(QStringLiteral("# title: My experiment\n"), QString(), QStringLiteral("experiment"),
-         nullptr);
+    // One host, "you": the panels' clicks become its statements.
+    load(QStringLiteral("# title: My experiment\nimport socket\n\n# --- you ---\n"), QString(),
+         QStringLiteral("experiment"), nullptr);
 }
 
 QString Session::scriptText() const
@@ -337,6 +340,7 @@ void Session::leaveReplay()
     m_replayer.stop();
     m_presenter.setSuspended(false);
     m_runner.peers().setEnabled(true);
+    m_runner.setEnabled(true);
     m_timeline.setSocketNamer([this](SocketId id) { return m_runner.nameOf(id); });
 }
 
@@ -403,6 +407,7 @@ bool Session::openRecording(const QString& path, QString* error)
     leaveReplay();
     m_presenter.setSuspended(true);
     m_runner.peers().setEnabled(false);
+    m_runner.setEnabled(false); // no backend either: a replay runs no program
     m_replayer.start(recording, lesson.actors);
     m_name = recording.lessonName;
     m_fileName = path;

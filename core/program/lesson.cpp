@@ -80,6 +80,10 @@ Lesson fromJson(const QJsonObject& o)
     }
     for (const QJsonValue& item : o.value(QStringLiteral("statements")).toArray())
         lesson.statementLines << item.toInt();
+    // A section with nothing in it yet (an experiment's "# --- you ---") is a host too.
+    for (const Section& section : std::as_const(lesson.sections))
+        if (!lesson.actors.contains(section.actor))
+            lesson.actors << section.actor;
     if (lesson.actors.isEmpty())
         lesson.actors << QStringLiteral("main");
     return lesson;

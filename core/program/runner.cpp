@@ -144,6 +144,9 @@ struct Runner::Impl {
     int playInterval = 0;
     bool stopAtPauses = true;
     bool free = false;
+    bool keepAlive = false;
+    bool enabled = true;
+    bool awaitingFirstLines = false; // a reset waits for every program's first line
     bool wantStep = false; // Step was pressed while the last step settled
     bool playAfterReset = false;
     bool callSinceGrant = true; // a socket call began or ended since the last grant
@@ -301,6 +304,8 @@ struct Runner::Impl {
 
     void onExited(int program, int code, int signal)
     {
+        if (hosts[size_t(program)]->ended)
+            return; // said already (its `exit`, kept alive for clicks)
         ProgramView& view = programs[program];
         hosts[size_t(program)]->ended = true;
         view.running = false;
@@ -335,10 +340,36 @@ struct Runner::Impl {
         pump();
     }
 
+    // Whether every program has reached its first line (or ended): only then can Step give
+    // anything, and the reset is over.
+    bool programsReady() const
+    {
+        if (free)
+            return true;
+        for (size_t p = 0; p < hosts.size(); ++p) {
+            if (hosts[p]->ended)
+                continue;
+            bool ready = false;
+            for (const auto& [key, t] : threads)
+                if (key.first == int(p) && t.view.state != ThreadView::State::Starting)
+                    ready = true;
+            if (!ready)
+                return false;
+        }
+        return true;
+    }
+
     // The programs run (paused before their first line): the reset is over.
     void finishReset()
     {
+        if (!programsReady()) {
+            awaitingFirstLines = true;
+            return;
+        }
+        awaitingFirstLines = false;
         if (replayTo >= 0) {
+            // The stage starts again now, and shows the sockets as the replay re-makes them.
+            Q_EMIT q->resetDone();
             setMode(Mode::Stepping);
             pump();
             return;
@@ -515,6 +546,9 @@ struct Runner::Impl {
             news();
         } else if (t == QLatin1String("exit")) {
             view.exitCode = m.value(QStringLiteral("code")).toInt();
+            // Kept alive for clicks: the program has ended all the same.
+            if (keepAlive && !hosts[size_t(program)]->ended)
+                onExited(program, view.exitCode, 0);
         }
         pump();
     }
@@ -720,8 +754,11 @@ struct Runner::Impl {
     // Decides what happens next: called after anything changed.
     void pump()
     {
-        if (mode == Mode::Resetting)
+        if (mode == Mode::Resetting) {
+            if (awaitingFirstLines && programsReady())
+                finishReset();
             return;
+        }
         qint64 retryIn = -1;
         if (!settled(&retryIn)) {
             settleTimer.start(int(std::max<qint64>(retryIn, 1)));
@@ -748,8 +785,7 @@ struct Runner::Impl {
                 return;
             }
             replayTo = -1;
-            setMode(Mode::Stepping);
-            Q_EMIT q->resetDone();
+            setMode(Mode::Idle);
             Q_EMIT q->threadsChanged();
             return;
         }
@@ -939,7 +975,7 @@ bool Runner::atEnd() const
 
 int Runner::insertStatement(const QString& actor, const QString& source, QString* error)
 {
-    if (d->hosts.empty() || d->hosts.front()->ended) {
+    if (d->hosts.empty() || !d->hosts.front()->process->isRunning()) {
         if (error)
             *error = QStringLiteral("1:1: the program has ended; press Reset to run it again");
         return -1;
@@ -1006,6 +1042,28 @@ void Runner::setFree(bool free)
     d->free = free;
 }
 
+void Runner::setKeepAlive(bool keep)
+{
+    d->keepAlive = keep;
+}
+
+void Runner::setEnabled(bool enabled)
+{
+    if (d->enabled == enabled)
+        return;
+    d->enabled = enabled;
+    if (enabled) {
+        reset();
+    } else {
+        d->setMode(Mode::Resetting);
+        d->stopAll();
+        d->threads.clear();
+        d->steps.clear();
+        d->setMode(Mode::Idle);
+        Q_EMIT threadsChanged();
+    }
+}
+
 lesson::LessonPeers& Runner::peers()
 {
     return *d->peers;
@@ -1060,6 +1118,13 @@ void Runner::reset()
     d->playTimer.stop();
     d->settleTimer.stop();
     d->stopAll();
+    if (!d->enabled) {
+        d->threads.clear();
+        d->steps.clear();
+        d->setMode(Mode::Idle);
+        Q_EMIT resetDone();
+        return;
+    }
     d->startAll();
     if (d->peersReady.isEmpty())
         d->finishReset();

@@ -132,6 +132,12 @@ public:
     // Free running: the programs run as python3 runs them, with no stop at any line (the
     // headless `run --free` and the benchmarks). Takes effect at the next reset.
     void setFree(bool free);
+    // The window: a program that has ended stays ready for clicked statements (its
+    // backend lives on until the next reset). Takes effect at the next reset.
+    void setKeepAlive(bool keep);
+    // Off while a recording replays: load() remembers the programs but starts nothing, and
+    // no backend runs until it is on again (then a reset starts them).
+    void setEnabled(bool enabled);
     lesson::LessonPeers& peers();
 
 public Q_SLOTS:

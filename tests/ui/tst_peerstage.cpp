@@ -216,6 +216,8 @@ void PeerStageTest::peersMenuStartsAPeer()
     QCOMPARE(offered, QStringList({QStringLiteral("course-web"), QStringLiteral("daytime"),
                                    QStringLiteral("echo"), QStringLiteral("patient-receiver"),
                                    QStringLiteral("udp-echo")}));
+    // Once the lesson stands at its first line (its reset over), as a person would click.
+    QTRY_VERIFY_WITH_TIMEOUT(window.stepAction()->isEnabled(), kWaitMs);
     window.findChild<QAction*>(QStringLiteral("startPeer_echo"))->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(window.stage()->host(QStringLiteral("echo")), kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(

@@ -155,7 +155,7 @@ inline void stepLesson(WindowUnderTest& f, int steps)
 {
     for (int i = 0; i < steps && !f.runner().atEnd(); ++i) {
         QVERIFY(f.settle());
-        QVERIFY(f.window.stepAction()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(f.window.stepAction()->isEnabled(), kWaitMs);
         f.window.stepAction()->trigger();
     }
     QVERIFY(f.settle());

@@ -67,11 +67,11 @@ Console::Console(Session& session, QWidget* parent)
             color = QStringLiteral("#b91c1c");
             break;
         }
-        // The thread, when it is not the actor's own (a thread the program started).
-        const QString host = m_session.hostOf(r.program, r.actor);
+        // The actor, as the headless transcript names it, and the thread when it is not
+        // the actor's own (a thread the program started).
         const QString who = r.thread.isEmpty() || r.thread == r.actor
-                                ? host
-                                : QStringLiteral("%1/%2").arg(host, r.thread);
+                                ? r.actor
+                                : QStringLiteral("%1/%2").arg(r.actor, r.thread);
         const QString text = QStringLiteral("%1 %2  %3  %4")
                                  .arg(who, -8)
                                  .arg(r.line, 4)

@@ -436,6 +436,10 @@ class Program:
         self._join_others()
         self.flush()
         self.send({"t": "exit", "code": code})
+        if self.load.get("stay"):
+            # The window's free play: statements clicked after the program's end still run
+            # (each in a thread of its own, through `exec`) until the workbench ends us.
+            threading.Event().wait()
         return code
 
     def _run_main(self, code):
