@@ -144,7 +144,7 @@ bool Session::loadShipped(const QString& nameOrNumber, QString* error)
 void Session::startExperiment()
 {
     // One host, "you": the panels' clicks become its statements.
-    load(QStringLiteral("# title: My experiment\nimport socket\n\n# --- you ---\n"), QString(),
+    load(QStringLiteral("# title: My experiment\n\n# --- you ---\n"), QString(),
          QStringLiteral("experiment"), nullptr);
 }
 

@@ -87,9 +87,9 @@ QString backendDirectory(QString* error)
         return {};
     }
     // The backend itself, and the preludes its exporter puts into exported programs.
-    for (const auto& [from, into] : {std::pair{QStringLiteral(":/python"), QString()},
-                                     std::pair{QStringLiteral(":/export"),
-                                               QStringLiteral("/export")}}) {
+    for (const auto& [from, into] :
+         {std::pair{QStringLiteral(":/python"), QString()},
+          std::pair{QStringLiteral(":/export"), QStringLiteral("/export")}}) {
         QDirIterator it(from, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString source = it.next();

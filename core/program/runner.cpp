@@ -147,7 +147,8 @@ struct Runner::Impl {
     bool keepAlive = false;
     bool enabled = true;
     bool awaitingFirstLines = false; // a reset waits for every program's first line
-    bool wantStep = false; // Step was pressed while the last step settled
+    QList<QJsonObject> pendingExecs; // clicks made while the programs were starting
+    bool wantStep = false;           // Step was pressed while the last step settled
     bool playAfterReset = false;
     bool callSinceGrant = true; // a socket call began or ended since the last grant
     int runTo = -1;
@@ -367,6 +368,8 @@ struct Runner::Impl {
             return;
         }
         awaitingFirstLines = false;
+        for (const QJsonObject& exec : std::exchange(pendingExecs, {}))
+            hosts.front()->process->send(exec);
         if (replayTo >= 0) {
             // The stage starts again now, and shows the sockets as the replay re-makes them.
             Q_EMIT q->resetDone();
@@ -431,7 +434,9 @@ struct Runner::Impl {
             th.view.actor = m.value(QStringLiteral("actor")).toString();
             th.view.state = ThreadView::State::Starting;
             const QJsonValue parent = m.value(QStringLiteral("parent"));
-            if (!parent.isNull() && !parent.isUndefined()) {
+            if (th.view.name.startsWith(QLatin1String("click-"))) {
+                th.home = -1; // a click is the student's own action: it runs at once
+            } else if (!parent.isNull() && !parent.isUndefined()) {
                 auto it = threads.find({program, qint64(parent.toDouble())});
                 th.home = it != threads.end() ? it->second.home : storyboardOffset(program);
             } else {
@@ -466,7 +471,8 @@ struct Runner::Impl {
             th.lineId = m.value(QStringLiteral("id"));
             // Its place in the storyboard: the section of its own actor that holds the line.
             const int section = view.lesson.sectionAt(th.view.line);
-            if (section >= 0 && view.lesson.sections[section].actor == th.view.actor)
+            if (th.home >= 0 && section >= 0 &&
+                view.lesson.sections[section].actor == th.view.actor)
                 th.home = storyboardOffset(program) + section;
             news();
             Q_EMIT q->threadsChanged();
@@ -710,6 +716,12 @@ struct Runner::Impl {
         for (const auto& host : hosts)
             if (!host->ended)
                 return false;
+        // A program kept alive for clicks runs the clicked statements after its end.
+        for (const auto& [key, t] : threads)
+            if (t.view.state != ThreadView::State::Finished &&
+                t.view.state != ThreadView::State::Failed &&
+                hosts[size_t(key.first)]->process->isRunning())
+                return false;
         return true;
     }
 
@@ -789,7 +801,7 @@ struct Runner::Impl {
             Q_EMIT q->threadsChanged();
             return;
         }
-        if (wantStep) {
+        if (wantStep || next->thread.startsWith(QLatin1String("click-"))) {
             wantStep = false;
             grant(*next);
             return;
@@ -1000,15 +1012,16 @@ int Runner::insertStatement(const QString& actor, const QString& source, QString
     view.lesson.sections.last().lastLine = line;
     view.lesson.statementLines << line;
     static int clicks = 0;
-    d->hosts.front()->process->send(
-        {{QStringLiteral("t"), QStringLiteral("exec")},
-         {QStringLiteral("thread"), QStringLiteral("click-%1").arg(++clicks)},
-         {QStringLiteral("actor"), actor},
-         {QStringLiteral("line"), line},
-         {QStringLiteral("source"), source.trimmed()}});
-    d->wantStep = true;
-    if (d->mode == Mode::Idle || d->mode == Mode::Finished)
-        d->setMode(Mode::Stepping);
+    const QJsonObject exec{{QStringLiteral("t"), QStringLiteral("exec")},
+                           {QStringLiteral("thread"), QStringLiteral("click-%1").arg(++clicks)},
+                           {QStringLiteral("actor"), actor},
+                           {QStringLiteral("line"), line},
+                           {QStringLiteral("source"), source.trimmed()}};
+    // Clicked while the programs start: it runs once they stand at their first lines.
+    if (d->mode == Mode::Resetting)
+        d->pendingExecs << exec;
+    else
+        d->hosts.front()->process->send(exec);
     return line;
 }
 
@@ -1113,6 +1126,7 @@ void Runner::runToLine(int line)
 void Runner::reset()
 {
     d->setMode(Mode::Resetting);
+    d->pendingExecs.clear();
     d->wantStep = false;
     d->playAfterReset = false;
     d->playTimer.stop();

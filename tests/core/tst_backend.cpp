@@ -3,8 +3,8 @@
 #include "program/backendprocess.h"
 #include "program/interpreter.h"
 
-#include <QSignalSpy>
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <csignal>
@@ -47,8 +47,9 @@ private Q_SLOTS:
         BackendProcess backend;
         QSignalSpy exited(&backend, &BackendProcess::exited);
         QString error;
-        QVERIFY(backend.start({{"source", "while True:\n    pass\n"}, {"filename", "spin.py"}, {"mode", "free"}},
-                              QString(), &error));
+        QVERIFY(backend.start(
+            {{"source", "while True:\n    pass\n"}, {"filename", "spin.py"}, {"mode", "free"}},
+            QString(), &error));
         QTest::qWait(100);
         QElapsedTimer timer;
         timer.start();
@@ -64,7 +65,8 @@ private Q_SLOTS:
         QSignalSpy exited(&backend, &BackendProcess::exited);
         QString error;
         QVERIFY(backend.start({{"source", "import ctypes\nctypes.string_at(0)\n"},
-                               {"filename", "crash.py"}, {"mode", "free"}},
+                               {"filename", "crash.py"},
+                               {"mode", "free"}},
                               QString(), &error));
         QVERIFY(exited.wait(20000));
         QCOMPARE(exited.at(0).at(1).toInt(), SIGSEGV);

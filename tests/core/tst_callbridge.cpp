@@ -236,7 +236,8 @@ print('END')
         bridge.closeAll();
         QTRY_VERIFY_WITH_TIMEOUT(bridge.sockets().isEmpty(), 5000);
         backend.kill();
-        QTRY_VERIFY_WITH_TIMEOUT(!exited.isEmpty(), 5000); // it may have ended already: recv() raised
+        QTRY_VERIFY_WITH_TIMEOUT(!exited.isEmpty(),
+                                 5000); // it may have ended already: recv() raised
         for (const auto& info : bench.sockets())
             QVERIFY(!info.open);
     }

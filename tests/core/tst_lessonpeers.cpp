@@ -113,8 +113,7 @@ void LessonPeersTest::peerListensBeforeTheFirstStatement()
     services::Peer* peer = bench.runner.peers().peer(QStringLiteral("web"));
     QVERIFY(peer);
     // The program saw the peer's address as its global `web`.
-    QCOMPARE(bench.printed,
-             QStringLiteral("('127.0.0.1', %1)\n").arg(peer->address().port()));
+    QCOMPARE(bench.printed, QStringLiteral("('127.0.0.1', %1)\n").arg(peer->address().port()));
     QVERIFY(bench.runner.peers().startedAtSeq() > 0);
     // The peer's calls are in the trace under its name, from the start the stage replays.
     bool accepted = false;
@@ -150,8 +149,7 @@ void LessonPeersTest::resetStartsThePeerAfresh()
     }));
     services::Peer* again = bench.runner.peers().peer(QStringLiteral("web"));
     QVERIFY(again && !before.contains(again->sockets().first()));
-    QCOMPARE(bench.printed,
-             QStringLiteral("('127.0.0.1', %1)\n").arg(again->address().port()));
+    QCOMPARE(bench.printed, QStringLiteral("('127.0.0.1', %1)\n").arg(again->address().port()));
 }
 
 void LessonPeersTest::outsidePeerInsteadOfBuiltIn()

@@ -122,7 +122,8 @@ private Q_SLOTS:
     void aProgramThatDiesIsReportedAndTheRunnerGoesOn()
     {
         for (const auto& [source, expected] :
-             {std::pair{QStringLiteral("import os\nos._exit(3)\n"), QStringLiteral("exited with 3")},
+             {std::pair{QStringLiteral("import os\nos._exit(3)\n"),
+                        QStringLiteral("exited with 3")},
               std::pair{QStringLiteral("import ctypes\nctypes.string_at(0)\n"),
                         QStringLiteral("SIGSEGV")}}) {
             Workbench workbench;

@@ -3,9 +3,9 @@
 // and a process out of descriptors gets EMFILE from the call that ran out, as Python does,
 // never a lane that can not be woken (which used to hang the exit for good).
 
-#include "testsupport.h"
 #include "program/lesson.h"
 #include "program/runner.h"
+#include "testsupport.h"
 
 #include <QProcess>
 #include <QStandardPaths>

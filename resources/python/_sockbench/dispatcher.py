@@ -20,13 +20,20 @@ class Dispatcher:
         self._next_id = 1
         self._waiting = {}  # id -> [event, reply]
         self._handlers = {}
+        self._early = []  # messages that came before their handler was registered
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="sockbench-dispatcher",
                                         daemon=True)
 
     def on(self, kind, handler):
-        """handler(message, blob, fds), called on the dispatcher thread."""
-        self._handlers[kind] = handler
+        """handler(message, blob, fds), called on the dispatcher thread. Messages of that
+        kind that came before it was registered are handed to it now, in order."""
+        with self._lock:
+            self._handlers[kind] = handler
+            early = [m for m in self._early if m[0].get("t") == kind]
+            self._early = [m for m in self._early if m[0].get("t") != kind]
+        for message, blob, fds in early:
+            handler(message, blob, fds)
 
     def start(self):
         self._thread.start()
@@ -64,7 +71,10 @@ class Dispatcher:
                     slot[1] = (message, blob, fds)
                     slot[0].set()
                     continue
-                handler = self._handlers.get(message.get("t"))
+                with self._lock:
+                    handler = self._handlers.get(message.get("t"))
+                    if handler is None:
+                        self._early.append((message, blob, fds))
                 if handler is not None:
                     handler(message, blob, fds)
         except Closed:

@@ -424,7 +424,7 @@ class Program:
             threads = []
             for actor in d.actors:
                 t = threading.Thread(target=self._actor_body,
-                                     args=([self._compile(by_actor[actor])], actor),
+                                     args=([self._compile(by_actor.get(actor, []))], actor),
                                      name=actor)
                 t._sockbench_actor = actor
                 threads.append(t)
