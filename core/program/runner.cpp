@@ -136,6 +136,7 @@ struct Runner::Impl {
     std::map<std::pair<int, qint64>, Thread> threads;
     quint64 nextOrder = 0;
     QHash<CallId, std::pair<int, qint64>> callOwner;
+    QSet<CallId> endedEarly; // calls whose end arrived before their start
     QSet<SocketId> sockets;
     QHash<SocketId, QString> socketNames;
     QHash<SocketId, bool> hasTimeout;
@@ -198,6 +199,7 @@ struct Runner::Impl {
         threads.clear();
         steps.clear();
         callOwner.clear();
+        endedEarly.clear();
         failures = 0;
         stuckSaid = false;
         hosts.clear();
@@ -561,6 +563,13 @@ struct Runner::Impl {
 
     void onCallStarted(int program, qint64 tid, CallId call, const QString& text)
     {
+        // The call may end on its worker before the reader thread says it began: then its
+        // end came first, and it must not be taken for a call still running.
+        if (endedEarly.remove(call)) {
+            callSinceGrant = true;
+            news();
+            return;
+        }
         Thread& th = thread(program, tid);
         callOwner.insert(call, {program, tid});
         callSinceGrant = true;
@@ -615,7 +624,8 @@ struct Runner::Impl {
 
     void onCallEnded(int program, qint64 tid, CallId call)
     {
-        callOwner.remove(call);
+        if (!callOwner.remove(call))
+            endedEarly.insert(call);
         callSinceGrant = true;
         auto it = threads.find({program, tid});
         if (it == threads.end())

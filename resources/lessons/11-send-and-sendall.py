@@ -22,15 +22,15 @@ conn, addr = server.accept()
 # A small message fits at once: send() returns its full length.
 count = client.send(b'hello')
 assert count == 5
-# Now a non-blocking socket and 64 MiB at once. The server does not read, so the kernel
+# Now a non-blocking socket and 16 MiB at once. The server does not read, so the kernel
 # takes only what fits in its buffers: the sender's send queue and the receiver's receive
 # queue, a few MiB on loopback. That number is the kernel's own answer.
 client.setblocking(False)
 # pause
-# How many of the 67108864 bytes will send() take?
-big = client.send(b'x' * 67108864)
-print('send() took', big, 'bytes of 67108864')
-assert big < 67108864
+# How many of the 16777216 bytes will send() take?
+big = client.send(b'x' * 16777216)
+print('send() took', big, 'bytes of 16777216')
+assert big < 16777216
 # The buffers are full now. A blocking sendall() of 100000 more bytes has to wait until
 # the server reads and makes room. It runs in the background, so that you can watch the
 # client block in sendall() while the server reads.
