@@ -169,6 +169,15 @@ void Lane::drainWake()
     [[maybe_unused]] const auto read = ::read(m_wakeFd, &value, sizeof value);
 }
 
+int Lane::parkedOn(CallId call) const
+{
+    if (m_running.load() != call.value)
+        return 0;
+    const int events = m_parkedOn.load();
+    // The call may have ended (and another begun) while we looked.
+    return m_running.load() == call.value ? events : 0;
+}
+
 bool Lane::interruptRequested() const
 {
     return m_stop.load() || (m_running.load() != 0 && m_interruptTarget.load() == m_running.load());
@@ -220,7 +229,9 @@ WaitOutcome Lane::Context::wait(int fd, short events, Deadline deadline)
                 static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
         }
         pollfd fds[2] = {{m_lane.m_wakeFd, POLLIN, 0}, {fd, events, 0}};
+        m_lane.m_parkedOn.store(fd >= 0 ? int(events) : kWaitsForDeadline);
         const int n = ::poll(fds, fd >= 0 ? 2 : 1, timeoutMs);
+        m_lane.m_parkedOn.store(0);
         if (n < 0) {
             if (errno == EINTR)
                 continue;

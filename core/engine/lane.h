@@ -85,6 +85,11 @@ public:
     bool isFinished() const { return m_finished.load(); }
     void join();
     CallId runningCall() const { return CallId{m_running.load()}; }
+    // What the call waits for while it is parked in a wait: the poll events on its socket,
+    // kWaitsForDeadline when it waits on a deadline only, 0 when it is not parked (queued,
+    // running, finished, or another call).
+    static constexpr int kWaitsForDeadline = -1;
+    int parkedOn(CallId call) const;
     bool hasWork() const;
 
 private:
@@ -100,6 +105,7 @@ private:
     std::condition_variable m_work; // an idle lane waits here
     std::deque<Job> m_queue;
     std::atomic<quint64> m_running{0};
+    std::atomic<int> m_parkedOn{0}; // see parkedOn()
     std::atomic<quint64> m_interruptTarget{0};
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_retire{false};

@@ -184,6 +184,21 @@ bool SocketEntry::interrupt(CallId call)
     return false;
 }
 
+int SocketEntry::parkedOn(CallId call) const
+{
+    std::vector<std::shared_ptr<Lane>> lanes;
+    {
+        const std::lock_guard lock(m_mutex);
+        for (const auto& lane : m_lanes)
+            if (lane)
+                lanes.push_back(lane);
+    }
+    for (const auto& lane : lanes)
+        if (const int events = lane->parkedOn(call))
+            return events;
+    return 0;
+}
+
 void SocketEntry::interruptAll()
 {
     std::vector<std::shared_ptr<Lane>> lanes;

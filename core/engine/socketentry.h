@@ -44,6 +44,8 @@ public:
     void post(LaneKind which, Lane::Job job);
     // The lane's running or queued call, if any.
     bool interrupt(CallId call);
+    // What the call waits for, if one of this socket's lanes has it parked (Lane::parkedOn).
+    int parkedOn(CallId call) const;
     void interruptAll();
     bool hasWork() const;
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <future>
+#include <poll.h>
 #include <unistd.h>
 
 namespace sockbench {
@@ -423,6 +424,32 @@ void Workbench::finishWithoutRunning(SocketId socket, CallId id, const Call& cal
     job.run = [this, event, done](Lane::Context&) { finish(event, done); };
     job.fail = [this, event, done](const CallResult&) { finish(event, done); };
     delivery->post(std::move(job));
+}
+
+bool Workbench::stillParked(CallId call) const
+{
+    std::shared_ptr<SocketEntry> target;
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto it = m_pending.constFind(call);
+        if (it == m_pending.cend())
+            return false;
+        if (it->lane == LaneKind::Resolver)
+            return true; // the resolver waits on no socket of ours
+        target = m_sockets.value(it->socket);
+    }
+    if (!target)
+        return false;
+    const int events = target->parkedOn(call);
+    if (events == 0)
+        return false;
+    if (events == Lane::kWaitsForDeadline)
+        return true;
+    const SocketEntry::Use use(*target);
+    if (!use)
+        return false; // closing: the call is being interrupted
+    pollfd fd{use->fd(), short(events), 0};
+    return ::poll(&fd, 1, 0) == 0;
 }
 
 bool Workbench::interrupt(CallId call)

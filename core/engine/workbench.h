@@ -27,7 +27,8 @@ class SocketEntry;
 // optional completion). No other code touches a socket.
 //
 // Threads: submit(), interrupt() and the queries are safe from any thread and never make
-// a system call on a workbench socket. Destroying the workbench interrupts every blocked
+// a system call on a workbench socket (but stillParked(): one poll that never waits).
+// Destroying the workbench interrupts every blocked
 // call, joins every worker and closes every descriptor it opened. Completions may go on
 // submitting while it does (a peer closes its sockets, an accept() hands over a new one):
 // from the moment destruction begins such calls finish at once as Interrupted ("the
@@ -91,6 +92,12 @@ public:
     std::optional<SocketInfo> socket(SocketId id) const;
     // Calls submitted and not yet finished.
     QList<CallId> pendingCalls() const;
+    // Whether a call is parked in a wait that nothing has answered yet: it waits on its
+    // socket and the kernel has no readiness for it (asked with a poll that never waits),
+    // or it waits on a deadline only. False while it is about to move: queued, running,
+    // woken, its socket ready, or finished (its end is on its way). For deciding that a
+    // run is settled: a call the kernel has already answered is not "blocked".
+    bool stillParked(CallId call) const;
 
     // Submits and waits for the result on the calling thread. For tools and tests only:
     // never on the UI thread. nullopt if the wait timed out (the call goes on).

@@ -106,6 +106,7 @@ public:
     std::unique_ptr<CallBridge> bridge;
     std::mutex mutex; // guards actors (read by the bridge on the reader thread)
     QHash<qint64, QString> actors;
+    QStringList sections; // the section threads the backend said it starts
     bool ended = false;
 
     QString actorOf(qint64 tid)
@@ -125,18 +126,22 @@ struct Runner::Impl {
 
     struct Thread {
         ThreadView view;
-        int home = 0;        // storyboard position of the line it waits at
-        quint64 order = 0;   // when it began, for ties
-        QJsonValue lineId;   // the `line` request waiting for its go
-        QElapsedTimer since; // since it was given its line, or its call began
-        int step = -1;       // the step it runs
-        bool busy = false;   // kBusyAfterMs passed without news
-        SocketId blockedOn;  // the socket its blocked call waits on
+        int home = 0;         // storyboard position of the line it waits at
+        quint64 order = 0;    // when it began, for ties
+        QJsonValue lineId;    // the `line` request waiting for its go
+        QElapsedTimer since;  // since it was given its line, or its call began
+        int step = -1;        // the step it runs
+        bool busy = false;    // kBusyAfterMs passed without news
+        SocketId blockedOn;   // the socket its blocked call waits on
+        bool section = false; // a lesson section's own thread (not a click, not started)
     };
     std::map<std::pair<int, qint64>, Thread> threads;
     quint64 nextOrder = 0;
     QHash<CallId, std::pair<int, qint64>> callOwner;
     QSet<CallId> endedEarly; // calls whose end arrived before their start
+    // Calls that blocked before their start arrived: the workbench's worker and the bridge's
+    // reader say so on different threads, in either order.
+    QHash<CallId, SocketId> blockedEarly;
     QSet<SocketId> sockets;
     QHash<SocketId, QString> socketNames;
     QHash<SocketId, bool> hasTimeout;
@@ -200,6 +205,7 @@ struct Runner::Impl {
         steps.clear();
         callOwner.clear();
         endedEarly.clear();
+        blockedEarly.clear();
         failures = 0;
         stuckSaid = false;
         hosts.clear();
@@ -358,6 +364,19 @@ struct Runner::Impl {
                     ready = true;
             if (!ready)
                 return false;
+            // A lesson's sections start as threads all at once, in no fixed order: the
+            // storyboard can only choose once each stands at its first line (or has ended).
+            // Until then a later section could be taken for the next.
+            for (const QString& actor : std::as_const(hosts[p]->sections)) {
+                const bool arrived =
+                    std::any_of(threads.begin(), threads.end(), [&](const auto& e) {
+                        return e.first.first == int(p) && e.second.section &&
+                               e.second.view.actor == actor &&
+                               e.second.view.state != ThreadView::State::Starting;
+                    });
+                if (!arrived)
+                    return false;
+            }
         }
         return true;
     }
@@ -442,6 +461,7 @@ struct Runner::Impl {
                 auto it = threads.find({program, qint64(parent.toDouble())});
                 th.home = it != threads.end() ? it->second.home : storyboardOffset(program);
             } else {
+                th.section = true;
                 const int section = [&] {
                     for (int s = 0; s < view.lesson.sections.size(); ++s)
                         if (view.lesson.sections[s].actor == th.view.actor)
@@ -531,6 +551,10 @@ struct Runner::Impl {
             }
             news();
             Q_EMIT q->threadsChanged();
+        } else if (t == QLatin1String("sections")) {
+            for (const QJsonValue& actor : m.value(QStringLiteral("actors")).toArray())
+                hosts[size_t(program)]->sections << actor.toString();
+            news();
         } else if (t == QLatin1String("end")) {
             Thread& th = thread(program, tid);
             if (th.view.state != ThreadView::State::Failed)
@@ -579,13 +603,23 @@ struct Runner::Impl {
         if (th.step >= 0)
             steps[size_t(th.step)].calls << call;
         news();
+        if (const auto early = blockedEarly.find(call); early != blockedEarly.end()) {
+            const SocketId socket = early.value();
+            blockedEarly.erase(early);
+            onCallBlocked(call, socket);
+        }
     }
 
     void onCallBlocked(CallId call, SocketId socket)
     {
         auto owner = callOwner.find(call);
-        if (owner == callOwner.end())
+        if (owner == callOwner.end()) {
+            // Perhaps one of ours whose start is still on its way (a peer's call otherwise:
+            // those are few, and forgotten at the next reset).
+            if (!endedEarly.contains(call))
+                blockedEarly.insert(call, socket);
             return;
+        }
         // A call counts as blocked once it has waited kBlockedAfterMs: a connect() on loopback
         // waits some microseconds for the kernel's handshake, and is not "blocked" for that.
         if (auto it = threads.find(owner.value()); it != threads.end() &&
@@ -626,6 +660,7 @@ struct Runner::Impl {
     {
         if (!callOwner.remove(call))
             endedEarly.insert(call);
+        blockedEarly.remove(call);
         callSinceGrant = true;
         auto it = threads.find({program, tid});
         if (it == threads.end())
@@ -702,6 +737,16 @@ struct Runner::Impl {
         for (const auto& host : hosts)
             if (!host->ended && host->process->isRunning() && threads.empty())
                 retry = std::max<qint64>(retry, 5); // not begun yet
+        // A blocked call the kernel has already answered (its socket is ready: the data,
+        // the FIN, the connection is there) is about to return, however long its thread
+        // takes to be scheduled on a busy machine: what it does comes next.
+        if (retry < 0 && anyBlocked)
+            for (const auto& [key, t] : threads)
+                if (t.view.state == ThreadView::State::Blocked && t.view.callId.isValid() &&
+                    !workbench.stillParked(t.view.callId)) {
+                    retry = 2;
+                    break;
+                }
         *retryIn = retry;
         return retry < 0;
     }

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void blockedCallDoesNotDelayOtherSockets();
     void oneDirectionKeepsItsOrder();
     void callsWaitForEarlierControlCalls();
+    void stillParkedUntilTheKernelAnswers();
     void interruptAccept();
     void interruptRecv();
     void interruptRecvFromUdp();
@@ -115,6 +116,32 @@ void TestWorkbenchThreads::fullDuplexSendWhileRecvBlocked()
     QCOMPARE(recv.event().result.data, QByteArray("from the client"));
     QCOMPARE(recv.event().lane, LaneKind::Read);
     QCOMPARE(sent.lane, LaneKind::Write);
+}
+
+void TestWorkbenchThreads::stillParkedUntilTheKernelAnswers()
+{
+    // What the program runner asks before it calls a run settled: a blocked call with
+    // nothing to read is parked; once it has returned it is not. Unknown calls are not.
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    const Pending recv = start(bench, c.server, calls::recv(10));
+    WAIT_BLOCKED(bench, recv);
+    QVERIFY(waitUntil([&] { return bench.stillParked(recv.call); }));
+    // Still parked a while later: nothing arrived, and asking changes nothing.
+    QVERIFY(bench.stillParked(recv.call));
+    QVERIFY(!recv.finished());
+    const Pending accept = start(bench, c.listener, calls::accept());
+    WAIT_BLOCKED(bench, accept);
+    QVERIFY(waitUntil([&] { return bench.stillParked(accept.call); }));
+
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("x")));
+    WAIT_FINISHED(recv);
+    QVERIFY(!bench.stillParked(recv.call));
+    QVERIFY(bench.stillParked(accept.call)); // the other socket's call is untouched
+    QVERIFY(!bench.stillParked(CallId{987654}));
+    QVERIFY(bench.interrupt(accept.call));
+    WAIT_FINISHED(accept);
+    QVERIFY(!bench.stillParked(accept.call));
 }
 
 void TestWorkbenchThreads::blockedCallDoesNotDelayOtherSockets()

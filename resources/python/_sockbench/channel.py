@@ -55,7 +55,7 @@ class Channel:
         """One frame: (message dict, blob bytes, list of descriptors)."""
         fds = array.array("i")
         try:
-            data, ancdata, _flags, _addr = self._sock.recvmsg(
+            data, ancdata, flags, _addr = self._sock.recvmsg(
                 _HEADER.size, _real.CMSG_SPACE(_MAX_FDS * fds.itemsize))
         except OSError as e:
             raise Closed(str(e)) from None
@@ -70,4 +70,8 @@ class Channel:
         text_len, blob_len = _HEADER.unpack(data)
         message = json.loads(self._read_exact(text_len).decode("utf-8")) if text_len else {}
         blob = self._read_exact(blob_len) if blob_len else b""
+        if flags & _real.MSG_CTRUNC:
+            # This process is out of descriptors: the kernel dropped the ones it could not
+            # install. Whoever expected one answers as python3 would here: EMFILE.
+            message["fds_lost"] = True
         return message, blob, list(fds)

@@ -428,6 +428,8 @@ class Program:
                                      name=actor)
                 t._sockbench_actor = actor
                 threads.append(t)
+            # The workbench waits for each of these at its first line before it chooses.
+            self.send({"t": "sections", "actors": [t._sockbench_actor for t in threads]})
             for t in threads:
                 t.start()
             for t in threads:

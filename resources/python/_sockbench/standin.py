@@ -118,6 +118,22 @@ def _request(message, blob=b""):
     return _dispatcher.request(message, blob)
 
 
+def _take_descriptor(reply, fds):
+    """Raises what the reply says went wrong. A new socket whose descriptor could not be
+    installed here (this process is out of them) is closed in the workbench, and the call
+    fails as it would in python3 out of descriptors."""
+    try:
+        _raise_for(reply)
+        if not fds:
+            if reply.get("sock"):
+                _send_unanswered({"op": "close", "sock": reply["sock"]})
+            raise OSError(_errno.EMFILE, _os.strerror(_errno.EMFILE))
+    except BaseException:
+        for fd in fds:
+            _os.close(fd)
+        raise
+
+
 def _send_unanswered(message):
     """A call whose answer nobody waits for (a socket closed by the garbage collector:
     the collector may run on the dispatcher's own thread)."""
@@ -249,12 +265,7 @@ class socket:
         type &= ~(_real.SOCK_NONBLOCK | _real.SOCK_CLOEXEC)
         reply, _blob, fds = _request({"op": "socket", "family": family, "type": type,
                                       "proto": proto})
-        try:
-            _raise_for(reply)
-        except BaseException:
-            for fd in fds:
-                _os.close(fd)
-            raise
+        _take_descriptor(reply, fds)
         self._sb_family, self._sb_type, self._sb_proto = family, type, proto
         shared = _Shared(reply["sock"], family, type, proto)
         self._hold(shared, fds[0] if fds else -1)
@@ -451,12 +462,7 @@ class socket:
     def _accept(self):
         self._check("_accept")
         reply, _b, fds = self._call("accept")
-        try:
-            _raise_for(reply)
-        except BaseException:
-            for fd in fds:
-                _os.close(fd)
-            raise
+        _take_descriptor(reply, fds)
         shared = _Shared(reply["sock"], self._sb_family, self._sb_type, self._sb_proto)
         fd = fds[0]
         with _lock:
