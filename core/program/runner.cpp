@@ -16,6 +16,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <tuple>
 
 namespace sockbench::program {
 
@@ -116,6 +117,10 @@ public:
     }
 };
 
+// What the stand-in's InterruptedError says for a call the workbench interrupted
+// (resources/python/_sockbench/standin.py).
+constexpr char kInterruptedByTheWorkbench[] = "interrupted by the workbench";
+
 struct Runner::Impl {
     Runner* q;
     Workbench& workbench;
@@ -126,14 +131,15 @@ struct Runner::Impl {
 
     struct Thread {
         ThreadView view;
-        int home = 0;         // storyboard position of the line it waits at
-        quint64 order = 0;    // when it began, for ties
-        QJsonValue lineId;    // the `line` request waiting for its go
-        QElapsedTimer since;  // since it was given its line, or its call began
-        int step = -1;        // the step it runs
-        bool busy = false;    // kBusyAfterMs passed without news
-        SocketId blockedOn;   // the socket its blocked call waits on
-        bool section = false; // a lesson section's own thread (not a click, not started)
+        int home = 0;            // storyboard position of the line it waits at
+        quint64 order = 0;       // when it began, for ties
+        QJsonValue lineId;       // the `line` request waiting for its go
+        QElapsedTimer since;     // since it was given its line, or its call began
+        int step = -1;           // the step it runs
+        bool busy = false;       // kBusyAfterMs passed without news
+        SocketId blockedOn;      // the socket its blocked call waits on
+        bool section = false;    // a lesson section's own thread (not a click, not started)
+        bool background = false; // a `# background` statement's: runs before its starter
     };
     std::map<std::pair<int, qint64>, Thread> threads;
     quint64 nextOrder = 0;
@@ -145,6 +151,7 @@ struct Runner::Impl {
     QSet<SocketId> sockets;
     QHash<SocketId, QString> socketNames;
     QHash<SocketId, bool> hasTimeout;
+    QHash<QString, int> clickLines; // a clicked statement's thread -> its line, while it runs
 
     Mode mode = Mode::Idle;
     int playInterval = 0;
@@ -158,7 +165,16 @@ struct Runner::Impl {
     bool playAfterReset = false;
     bool callSinceGrant = true; // a socket call began or ended since the last grant
     int runTo = -1;
-    int replayTo = -1; // step back: re-make silently up to this many steps
+    int replayTo = -1;              // step back: re-make silently up to this many steps
+    std::vector<StepRecord> remade; // the steps being re-made, as they went the first time
+    // The clicks among them, by the step they began at: re-made as clicks (each through
+    // `exec` at its moment, in a thread of its own), not as the section's statements.
+    struct Click {
+        int step = 0;
+        QJsonObject exec;
+        bool sent = false;
+    };
+    std::vector<Click> clicksToRemake;
     int failures = 0;
     quint64 generation = 0;
     QElapsedTimer lastNews; // any thread changed state
@@ -202,6 +218,7 @@ struct Runner::Impl {
     {
         ++generation;
         threads.clear();
+        clickLines.clear();
         steps.clear();
         callOwner.clear();
         endedEarly.clear();
@@ -278,6 +295,14 @@ struct Runner::Impl {
                 {QStringLiteral("filename"), view.lesson.fileName},
                 {QStringLiteral("mode"), free ? QStringLiteral("free") : QStringLiteral("step")},
                 {QStringLiteral("names"), names}};
+            if (keepAlive)
+                load.insert(QStringLiteral("stay"), true); // clicks still run after the end
+            if (i == 0 && !clicksToRemake.empty()) {
+                QJsonArray clicked;
+                for (const Click& c : clicksToRemake)
+                    clicked << c.exec.value(QStringLiteral("line"));
+                load.insert(QStringLiteral("clicked"), clicked);
+            }
             QString workingDirectory;
             if (!view.lesson.path.isEmpty() && !view.lesson.path.startsWith(QLatin1Char(':'))) {
                 load.insert(QStringLiteral("path"), QFileInfo(view.lesson.path).absoluteFilePath());
@@ -441,6 +466,43 @@ struct Runner::Impl {
             Q_EMIT q->stepFinished(s);
     }
 
+    // A clicked statement still running when the next click comes (an accept() waiting
+    // for its client) would hold up the statements after it once the script is saved and
+    // run: it is marked to run in the background, as it did here. Its line keeps its
+    // number, so the lines of threads still running stay right.
+    void markClicksStillRunning(ProgramView& view)
+    {
+        for (const auto& [key, t] : threads) {
+            if (key.first != 0 || t.view.state == ThreadView::State::Finished ||
+                t.view.state == ThreadView::State::Failed)
+                continue;
+            const int line = clickLines.take(t.view.name);
+            if (line <= 0)
+                continue;
+            QStringList lines = view.lesson.source.split(QLatin1Char('\n'));
+            if (line > lines.size() || lines[line - 1].contains(QLatin1Char('#')))
+                continue; // a '#' may be in a string: leave such a line alone
+            lines[line - 1] += QStringLiteral("  # background");
+            view.lesson.source = lines.join(QLatin1Char('\n'));
+            view.lesson.notes[line].background = true;
+        }
+    }
+
+    // What the thread's step bound ("changes" of a line or end frame), kept on the step;
+    // a socket bound to a name is known by that name from now on.
+    void noteChanges(const Thread& th, const QJsonObject& m)
+    {
+        if (th.step < 0)
+            return;
+        StepRecord& s = steps[size_t(th.step)];
+        for (const QJsonValue& change : m.value(QStringLiteral("changes")).toArray()) {
+            const QJsonArray c = change.toArray();
+            s.changes << QStringLiteral("%1 = %2").arg(c.at(0).toString(), c.at(1).toString());
+            if (c.size() > 2 && c.at(2).isDouble())
+                socketNames.insert(SocketId{quint32(c.at(2).toDouble())}, c.at(0).toString());
+        }
+    }
+
     void onFrame(int program, const QJsonObject& m)
     {
         if (qEnvironmentVariableIsSet("SOCKBENCH_DEBUG_RUNNER"))
@@ -460,6 +522,7 @@ struct Runner::Impl {
             } else if (!parent.isNull() && !parent.isUndefined()) {
                 auto it = threads.find({program, qint64(parent.toDouble())});
                 th.home = it != threads.end() ? it->second.home : storyboardOffset(program);
+                th.background = m.value(QStringLiteral("background")).toBool();
             } else {
                 th.section = true;
                 const int section = [&] {
@@ -475,15 +538,7 @@ struct Runner::Impl {
         } else if (t == QLatin1String("line")) {
             Thread& th = thread(program, tid);
             if (th.step >= 0) {
-                StepRecord& s = steps[size_t(th.step)];
-                for (const QJsonValue& change : m.value(QStringLiteral("changes")).toArray()) {
-                    const QJsonArray c = change.toArray();
-                    s.changes << QStringLiteral("%1 = %2").arg(c.at(0).toString(),
-                                                               c.at(1).toString());
-                    if (c.size() > 2 && c.at(2).isDouble())
-                        socketNames.insert(SocketId{quint32(c.at(2).toDouble())},
-                                           c.at(0).toString());
-                }
+                noteChanges(th, m);
                 settleStep(th, StepRecord::Kind::Ok);
             }
             th.view.line = m.value(QStringLiteral("line")).toInt();
@@ -540,11 +595,17 @@ struct Runner::Impl {
                 s.traceback = m.value(QStringLiteral("traceback")).toString();
                 const int number = m.value(QStringLiteral("errno")).toInt();
                 s.errorName = number > 0 ? QString::fromLatin1(strerrorname_np(number)) : type;
+                // A call the student (or Reset, or Quit) interrupted ends its statement as
+                // interrupted: the stand-in raises InterruptedError for it, and nothing else.
                 // A statement a click added reports what it raised; in a program, an
                 // exception nobody caught ends its thread, and the run has failed.
-                s.kind = th.view.name.startsWith(QLatin1String("click-"))
-                             ? StepRecord::Kind::Raised
-                             : StepRecord::Kind::Failed;
+                if (type == QLatin1String("InterruptedError") &&
+                    message.contains(QLatin1String(kInterruptedByTheWorkbench)))
+                    s.kind = StepRecord::Kind::Interrupted;
+                else
+                    s.kind = th.view.name.startsWith(QLatin1String("click-"))
+                                 ? StepRecord::Kind::Raised
+                                 : StepRecord::Kind::Failed;
                 settleStep(th, s.kind);
             } else {
                 ++failures;
@@ -557,6 +618,7 @@ struct Runner::Impl {
             news();
         } else if (t == QLatin1String("end")) {
             Thread& th = thread(program, tid);
+            noteChanges(th, m); // what its last line bound, which no later line reports
             if (th.view.state != ThreadView::State::Failed)
                 th.view.state = ThreadView::State::Finished;
             settleStep(th, StepRecord::Kind::Ok);
@@ -649,6 +711,12 @@ struct Runner::Impl {
             return;
         th.view.state = ThreadView::State::Blocked;
         th.blockedOn = socket;
+        // Re-making the run for a step back: a call the student interrupted the first time
+        // is interrupted again, or the replay would wait in it for ever.
+        if (replayTo >= 0 && th.step >= 0 && size_t(th.step) < remade.size() &&
+            remade[size_t(th.step)].kind == StepRecord::Kind::Interrupted &&
+            remade[size_t(th.step)].line == th.view.line)
+            workbench.interrupt(call);
         news();
         if (th.step >= 0 && replayTo < 0)
             Q_EMIT q->stepBlocked(th.step, call);
@@ -757,7 +825,13 @@ struct Runner::Impl {
         for (const auto& [key, t] : threads) {
             if (t.view.state != ThreadView::State::Waiting)
                 continue;
-            if (!best || t.home < best->home || (t.home == best->home && t.order < best->order))
+            // Earliest place first; at the same place a `# background` statement runs before
+            // the actor that started it goes on (that is what the directive is for); then
+            // the older thread.
+            const auto rank = [](const Thread& x) {
+                return std::make_tuple(x.home, x.background ? 0 : 1, x.order);
+            };
+            if (!best || rank(t) < rank(*best))
                 best = &t;
         }
         if (!best)
@@ -774,7 +848,7 @@ struct Runner::Impl {
         // A program kept alive for clicks runs the clicked statements after its end.
         for (const auto& [key, t] : threads)
             if (t.view.state != ThreadView::State::Finished &&
-                t.view.state != ThreadView::State::Failed &&
+                t.view.state != ThreadView::State::Failed && size_t(key.first) < hosts.size() &&
                 hosts[size_t(key.first)]->process->isRunning())
                 return false;
         return true;
@@ -831,6 +905,16 @@ struct Runner::Impl {
             settleTimer.start(int(std::max<qint64>(retryIn, 1)));
             return;
         }
+        // Re-making for a step back: a click made at this point of the first run is made
+        // again now (before anything else is granted, even once the program has ended).
+        if (replayTo >= 0)
+            for (Click& c : clicksToRemake) {
+                if (c.step != int(steps.size()) || c.sent || hosts.empty())
+                    continue;
+                c.sent = true;
+                hosts.front()->process->send(c.exec);
+                return; // its thread's first line comes next, and pumps again
+            }
         if (allEnded()) {
             if (mode != Mode::Finished) {
                 replayTo = -1;
@@ -851,6 +935,7 @@ struct Runner::Impl {
                 grant(*next);
                 return;
             }
+            clicksToRemake.clear();
             replayTo = -1;
             setMode(Mode::Idle);
             Q_EMIT q->threadsChanged();
@@ -963,6 +1048,7 @@ Runner::~Runner()
 void Runner::load(const QList<Lesson>& programs)
 {
     d->stopAll();
+    d->threads.clear(); // they were the old programs' threads
     d->programs.clear();
     for (const Lesson& lesson : programs) {
         ProgramView view;
@@ -1048,6 +1134,7 @@ int Runner::insertStatement(const QString& actor, const QString& source, QString
         return -1;
     }
     ProgramView& view = d->programs.first();
+    d->markClicksStillRunning(view);
     QString text = view.lesson.source;
     if (!text.isEmpty() && !text.endsWith(QLatin1Char('\n')))
         text += QLatin1Char('\n');
@@ -1067,8 +1154,10 @@ int Runner::insertStatement(const QString& actor, const QString& source, QString
     view.lesson.sections.last().lastLine = line;
     view.lesson.statementLines << line;
     static int clicks = 0;
+    const QString thread = QStringLiteral("click-%1").arg(++clicks);
+    d->clickLines.insert(thread, line);
     const QJsonObject exec{{QStringLiteral("t"), QStringLiteral("exec")},
-                           {QStringLiteral("thread"), QStringLiteral("click-%1").arg(++clicks)},
+                           {QStringLiteral("thread"), thread},
                            {QStringLiteral("actor"), actor},
                            {QStringLiteral("line"), line},
                            {QStringLiteral("source"), source.trimmed()}};
@@ -1168,8 +1257,11 @@ void Runner::pause()
     d->playTimer.stop();
     d->runTo = -1;
     d->wantStep = false;
-    if (d->mode == Mode::Playing)
+    if (d->mode == Mode::Playing) {
+        // The step in flight (if any) settles, then the runner is Idle: pump() says when.
         d->setMode(Mode::Stepping);
+        d->pump();
+    }
 }
 
 void Runner::runToLine(int line)
@@ -1205,6 +1297,22 @@ void Runner::stepBack()
     if (target < 0)
         return;
     d->replayTo = target;
+    d->remade = d->steps;
+    d->clicksToRemake.clear();
+    QSet<QString> seen; // by name: python3 reuses the ident of a thread that ended
+    for (const StepRecord& s : d->remade) {
+        if (s.index >= target || s.program != 0 || !s.thread.startsWith(QLatin1String("click-")) ||
+            seen.contains(s.thread))
+            continue;
+        seen.insert(s.thread);
+        d->clicksToRemake.push_back({s.index,
+                                     {{QStringLiteral("t"), QStringLiteral("exec")},
+                                      {QStringLiteral("thread"), s.thread},
+                                      {QStringLiteral("actor"), s.actor},
+                                      {QStringLiteral("line"), s.line},
+                                      {QStringLiteral("source"), s.source.trimmed()}},
+                                     false});
+    }
     reset();
 }
 

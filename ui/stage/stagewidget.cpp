@@ -100,6 +100,9 @@ HostWidget* StageWidget::ensureHost(const QString& actor)
     host->newSocketButton()->setVisible(!isOutsideHost(actor)); // not ours to make sockets on
     connect(host, &HostWidget::newSocketRequested, this, &StageWidget::newSocketRequested);
     m_row->insertWidget(m_row->indexOf(m_newHost), host);
+    // Shown now, not at the layout's queued show: a host made while the window is busy
+    // (a program loading) must be there for the first socket it gets.
+    host->show();
     m_hosts.insert(actor, host);
     m_overlay->raise();
     return host;

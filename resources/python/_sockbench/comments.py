@@ -317,10 +317,15 @@ def describe(source, filename="<program>"):
     d.tree = tree
 
     comments = {}  # line -> (col, text): full-line comments only
+    trailing = {}  # line -> col: a `# background` after code on its line
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == tokenize.COMMENT and not tok.line[:tok.start[1]].strip():
+            if tok.type != tokenize.COMMENT:
+                continue
+            if not tok.line[:tok.start[1]].strip():
                 comments[tok.start[0]] = (tok.start[1], tok.string)
+            elif _BACKGROUND.match(tok.string):
+                trailing[tok.start[0]] = tok.start[1]
     except (tokenize.TokenError, IndentationError, SyntaxError):
         pass
 
@@ -340,6 +345,10 @@ def describe(source, filename="<program>"):
         if node is not None:
             first, last = n, node.end_lineno
             t.statement(node, first, last)
+            if first in trailing:
+                # `statement  # background`: the same as the directive above it.
+                d.notes[first]["background"] = True
+                del trailing[first]
             for inner in range(first + 1, last + 1):
                 if inner in comments:
                     col, text = comments[inner]
@@ -353,6 +362,9 @@ def describe(source, filename="<program>"):
             t.blank()
         n += 1
     t.finish()
+    for line, col in sorted(trailing.items()):
+        raise Refusal(line, col + 1, "`# background` after code must end the first line of a "
+                                     "top-level statement, which it sends to a thread of its own")
 
     # Sections: the part before the first marker (if it holds a statement), then one per
     # marker, each up to the line before the next.

@@ -218,6 +218,11 @@ class Program:
                        "traceback": "".join(traceback.format_exception_only(SyntaxError, e))})
             return
         self._remember_lines(line, source)
+        # A click's statement names the socket module; the program may not have reached its
+        # own `import socket` yet (clicked before the first step). Same module either way.
+        if "socket" not in self.namespace:
+            import socket
+            self.namespace["socket"] = socket
         thread = threading.Thread(target=self._actor_body, args=([code], actor),
                                   name=name, daemon=True)
         thread._sockbench_actor = actor
@@ -238,11 +243,14 @@ class Program:
         lines[line - 1:line - 1 + len(new)] = new
         linecache.cache[self.filename] = (sum(map(len, lines)), None, lines, self.filename)
 
-    def _report_thread(self, name, actor, parent):
+    def _report_thread(self, name, actor, parent, background=False):
         tid = threading.get_ident()
         with self.lock:
             self.threads[tid] = {"actor": actor, "name": name}
-        self.send({"t": "thread", "tid": tid, "name": name, "actor": actor, "parent": parent})
+        message = {"t": "thread", "tid": tid, "name": name, "actor": actor, "parent": parent}
+        if background:
+            message["background"] = True
+        self.send(message)
 
     def _report_end(self):
         tid = threading.get_ident()
@@ -376,6 +384,7 @@ class Program:
         thread = threading.Thread(target=self._run_background, args=(code,), name=name)
         thread._sockbench_actor = actor
         thread._sockbench_parent = threading.get_ident()
+        thread._sockbench_background = True
         _original_start(thread)
 
     def _run_background(self, code):
@@ -410,7 +419,10 @@ class Program:
 
         # Statements, wrapped where an `# expect:` asks, grouped by actor.
         by_actor = {}
+        clicked = set(self.load.get("clicked") or ())
         for actor, node, note in d.steps:
+            if comments.first_line(node) in clicked:
+                continue  # re-made as the click it was, through `exec`
             if note["expect"]:
                 node = self.wrap_expect(node, note["expect"])
             if note.get("background"):
@@ -503,7 +515,8 @@ class Program:
             parent = getattr(thread, "_sockbench_parent", False)
             if parent is False:  # the backend's own thread, or an actor's
                 return _original_bootstrap_inner(thread)
-            program._report_thread(thread.name, thread._sockbench_actor, parent)
+            program._report_thread(thread.name, thread._sockbench_actor, parent,
+                                   getattr(thread, "_sockbench_background", False))
             sys.settrace(program.tracer.trace_calls)
             try:
                 return _original_bootstrap_inner(thread)

@@ -38,11 +38,13 @@ def _stored_names(code, line):
 
 
 def short_repr(value):
+    from .standin import quietly  # a socket's repr asks its addresses: not the program's calls
     try:
         if isinstance(value, (bytes, bytearray, str)) and len(value) > _CUT * 2:
             text = repr(value[:_CUT])
         else:
-            text = repr(value)
+            with quietly():
+                text = repr(value)
     except BaseException as e:  # a repr that raises must not stop the program
         text = "<%s object (repr raised %s)>" % (type(value).__name__, type(e).__name__)
     if len(text) > _CUT:
