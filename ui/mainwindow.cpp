@@ -132,6 +132,9 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     connect(m_session, &Session::loaded, m_replayBar, &ReplayBar::refresh);
     auto& runner = m_session->runner();
     connect(&runner, &program::Runner::modeChanged, this, &MainWindow::updateControls);
+    // Step is there once a thread stands at a line: that can come after the mode changed
+    // (a blocked call returns, and its thread reaches its next line).
+    connect(&runner, &program::Runner::threadsChanged, this, &MainWindow::updateControls);
     // Step follows next(): it changes as threads block, settle and end, not only with the mode.
     connect(&runner, &program::Runner::threadsChanged, this, &MainWindow::updateControls);
     connect(&runner, &program::Runner::stepIssued, this, &MainWindow::updateControls);
