@@ -119,7 +119,18 @@ public:
 
 // What the stand-in's InterruptedError says for a call the workbench interrupted
 // (resources/python/_sockbench/standin.py).
-constexpr char kInterruptedByTheWorkbench[] = "interrupted by the workbench";
+static constexpr char kInterruptedByTheWorkbench[] = "interrupted by the workbench";
+
+// A statement clicked in free play, run in the program's namespace on a thread of its own.
+static QJsonObject execMessage(const QString& thread, const QString& actor, int line,
+                               const QString& source)
+{
+    return {{QStringLiteral("t"), QStringLiteral("exec")},
+            {QStringLiteral("thread"), thread},
+            {QStringLiteral("actor"), actor},
+            {QStringLiteral("line"), line},
+            {QStringLiteral("source"), source.trimmed()}};
+}
 
 struct Runner::Impl {
     Runner* q;
@@ -936,6 +947,7 @@ struct Runner::Impl {
                 return;
             }
             clicksToRemake.clear();
+            remade.clear(); // the re-made run is the run now
             replayTo = -1;
             setMode(Mode::Idle);
             Q_EMIT q->threadsChanged();
@@ -1156,11 +1168,7 @@ int Runner::insertStatement(const QString& actor, const QString& source, QString
     static int clicks = 0;
     const QString thread = QStringLiteral("click-%1").arg(++clicks);
     d->clickLines.insert(thread, line);
-    const QJsonObject exec{{QStringLiteral("t"), QStringLiteral("exec")},
-                           {QStringLiteral("thread"), thread},
-                           {QStringLiteral("actor"), actor},
-                           {QStringLiteral("line"), line},
-                           {QStringLiteral("source"), source.trimmed()}};
+    const QJsonObject exec = execMessage(thread, actor, line, source);
     // Clicked while the programs start: it runs once they stand at their first lines.
     if (d->mode == Mode::Resetting)
         d->pendingExecs << exec;
@@ -1305,13 +1313,8 @@ void Runner::stepBack()
             seen.contains(s.thread))
             continue;
         seen.insert(s.thread);
-        d->clicksToRemake.push_back({s.index,
-                                     {{QStringLiteral("t"), QStringLiteral("exec")},
-                                      {QStringLiteral("thread"), s.thread},
-                                      {QStringLiteral("actor"), s.actor},
-                                      {QStringLiteral("line"), s.line},
-                                      {QStringLiteral("source"), s.source.trimmed()}},
-                                     false});
+        d->clicksToRemake.push_back(
+            {s.index, execMessage(s.thread, s.actor, s.line, s.source), false});
     }
     reset();
 }
