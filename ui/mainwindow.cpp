@@ -219,7 +219,8 @@ void MainWindow::buildToolbar()
     bar->addSeparator();
 
     m_stepBack = bar->addAction(tr("◀ Back"), this, &MainWindow::stepBack);
-    m_stepBack->setToolTip(tr("Step back: start again and replay up to the statement before (←)"));
+    m_stepBack->setToolTip(tr(
+        "Step back: show the moment before the last step, at once; Step goes on from there (←)"));
     m_step = bar->addAction(tr("Step ▶"), this, &MainWindow::stepForward);
     m_step->setToolTip(tr("Run the next statement (Space or →)"));
     m_play = bar->addAction(tr("Play ▶▶"));

@@ -44,6 +44,9 @@ Session::Session(Workbench& workbench, QObject* parent)
             }
     });
     connect(&m_runner, &program::Runner::resetDone, this, &Session::resetStage);
+    connect(&m_runner, &program::Runner::rewound, this,
+            [this](int, quint64 traceSeq) { showRewound(traceSeq); });
+    connect(&m_runner, &program::Runner::remade, this, &Session::showRemade);
     connect(&m_runner, &program::Runner::stepFinished, this, [this] {
         const auto waiting = std::exchange(m_waitingClicks, {});
         for (const auto& [socket, call] : waiting) {
@@ -58,6 +61,10 @@ void Session::resetStage()
 {
     if (m_replayer.isActive())
         return; // the stage shows the recording; the live side only finished closing
+    if (std::exchange(m_rewound, false)) {
+        m_liveEvents.clear();
+        m_presenter.setSuspended(false);
+    }
     // The sockets of the old run are closed; the stage starts again empty, from here on -
     // or from the start of the lesson's peers, which listen before its first statement.
     m_presenter.restart(m_runner.peers().startedAtSeq());
@@ -65,6 +72,11 @@ void Session::resetStage()
     m_selection.clear();
     m_followed = 0;
     m_timeline.start();
+    addHosts();
+}
+
+void Session::addHosts()
+{
     // Each program is a host; inside a program, each `# --- name ---` section's actor has
     // its own. A program without sections is drawn as its host (its file's name).
     for (int i = 0; i < m_runner.programs().size(); ++i)
@@ -76,6 +88,58 @@ void Session::resetStage()
         }
     if (m_model.actors().isEmpty())
         m_model.addActor(QStringLiteral("you")); // an empty experiment: somewhere to start
+}
+
+void Session::showRewound(quint64 traceSeq)
+{
+    if (!m_rewound) {
+        // Everything the run did so far, not only what the pace has shown yet.
+        m_presenter.catchUp();
+        QCoreApplication::sendPostedEvents(&m_timeline);
+        m_liveEvents.clear();
+        for (qsizetype i = 0; i < m_timeline.size(); ++i)
+            m_liveEvents << m_timeline.at(i);
+        m_presenter.setSuspended(true);
+        m_rewound = true;
+    }
+    QList<Event> shown;
+    for (const Event& e : std::as_const(m_liveEvents))
+        if (e.seq <= traceSeq)
+            shown << e;
+    m_model.clear();
+    addHosts();
+    m_model.setAnimated(false);
+    for (const Event& e : std::as_const(shown))
+        m_model.apply(e);
+    m_model.setAnimated(true);
+    m_timeline.setEvents(shown);
+    // The inspector shows the newest call of that moment, as it did then.
+    m_followed = 0;
+    for (qsizetype i = shown.size() - 1; i >= 0; --i)
+        if (shown[i].kind != EventKind::Observation && shown[i].actor != QLatin1String("reset") &&
+            !m_runner.peers().peer(shown[i].actor)) {
+            m_followed = shown[i].seq;
+            break;
+        }
+    if (m_followed != 0)
+        m_selection.select(m_followed);
+    else
+        m_selection.clear();
+}
+
+void Session::showRemade()
+{
+    if (!std::exchange(m_rewound, false))
+        return;
+    m_liveEvents.clear();
+    m_model.clear();
+    m_selection.clear();
+    m_followed = 0;
+    m_timeline.start();
+    addHosts();
+    m_model.setAnimated(false);
+    m_presenter.resumeFrom(m_runner.runStartSeq());
+    m_model.setAnimated(true);
 }
 
 bool Session::load(const QString& source, const QString& fileName, const QString& name,

@@ -82,6 +82,12 @@ Q_SIGNALS:
 
 private:
     void resetStage();
+    void addHosts();
+    // Stepped back: the stage, the closer views and the inspector show the trace up to
+    // traceSeq, at once; the live run's later events are kept aside (m_liveEvents).
+    void showRewound(quint64 traceSeq);
+    // The run was re-made up to the moment shown: the stage is the new run's trace.
+    void showRemade();
     void leaveReplay();
     // Names in use: every identifier in the programs' text, and those given to statements
     // still on their way (two quick clicks must not both get s1).
@@ -96,6 +102,8 @@ private:
     EventSelection m_selection;
     Replayer m_replayer;
     quint64 m_followed = 0; // the newest call, selected for the student (0: none yet)
+    bool m_rewound = false;
+    QList<Event> m_liveEvents; // stepped back: what the stage had shown of the run
     QString m_name;
     QString m_fileName;
     bool m_modified = false;

@@ -139,6 +139,22 @@ struct Runner::Impl {
     QList<ProgramView> programs;
     std::vector<std::unique_ptr<ProgramHost>> hosts;
     std::vector<StepRecord> steps;
+    // Parallel to steps: the threads as they stood just before each step began, and how many
+    // steps had begun when each settled (-1: not yet). A step back shows them.
+    std::vector<QList<ThreadView>> threadsBefore;
+    std::vector<int> settledAfter;
+
+    // Stepped back: the moment before step `shown` of `history` is what the runner shows;
+    // -1 live. The history is the run as it was when Back was first pressed.
+    int shown = -1;
+    std::vector<StepRecord> history;
+    std::vector<QList<ThreadView>> historyThreads;
+    std::vector<int> historySettled;
+    std::vector<StepRecord> shownSteps; // history's first `shown` steps, as they stood then
+    // Each clicked statement's program as it was before the click: a click made at an
+    // earlier moment drops the clicks that came after it, and their lines.
+    QHash<QString, Lesson> lessonBeforeClick;
+    quint64 runStart = 0; // the trace's first event of this run
 
     struct Thread {
         ThreadView view;
@@ -174,6 +190,7 @@ struct Runner::Impl {
     QList<QJsonObject> pendingExecs; // clicks made while the programs were starting
     bool wantStep = false;           // Step was pressed while the last step settled
     bool playAfterReset = false;
+    bool playAfterRemake = false;
     bool callSinceGrant = true; // a socket call began or ended since the last grant
     int runTo = -1;
     int replayTo = -1;              // step back: re-make silently up to this many steps
@@ -217,6 +234,10 @@ struct Runner::Impl {
         Q_EMIT q->modeChanged(m);
     }
 
+    // Stepped back, or re-making the run: the window shows a recorded moment, and what
+    // the live run does meanwhile is not news to it.
+    bool silent() const { return replayTo >= 0 || shown >= 0; }
+
     void news()
     {
         lastNews.restart();
@@ -231,6 +252,9 @@ struct Runner::Impl {
         threads.clear();
         clickLines.clear();
         steps.clear();
+        threadsBefore.clear();
+        settledAfter.clear();
+        runStart = workbench.trace().lastSeq() + 1;
         callOwner.clear();
         endedEarly.clear();
         blockedEarly.clear();
@@ -291,8 +315,8 @@ struct Runner::Impl {
                              });
             QObject::connect(host->process.get(), &BackendProcess::rawOutput, q,
                              [this, i, gen](const QString& text, bool isError) {
-                                 if (gen != generation)
-                                     return;
+                                 if (gen != generation || silent())
+                                     return; // a re-made run's output was seen the first time
                                  Q_EMIT q->programOutput(i, isError, text);
                                  Q_EMIT q->printed(programs[i].host, text);
                              });
@@ -308,10 +332,15 @@ struct Runner::Impl {
                 {QStringLiteral("names"), names}};
             if (keepAlive)
                 load.insert(QStringLiteral("stay"), true); // clicks still run after the end
-            if (i == 0 && !clicksToRemake.empty()) {
+            // Clicked lines run when they were clicked (each in a thread of its own), never as
+            // their section's statements: those of a re-made run, and those clicked while the
+            // programs were starting.
+            if (i == 0 && (!clicksToRemake.empty() || !pendingExecs.isEmpty())) {
                 QJsonArray clicked;
                 for (const Click& c : clicksToRemake)
                     clicked << c.exec.value(QStringLiteral("line"));
+                for (const QJsonObject& exec : std::as_const(pendingExecs))
+                    clicked << exec.value(QStringLiteral("line"));
                 load.insert(QStringLiteral("clicked"), clicked);
             }
             QString workingDirectory;
@@ -381,7 +410,8 @@ struct Runner::Impl {
         }
         news();
         Q_EMIT q->threadsChanged();
-        Q_EMIT q->programEnded(program, view.ended);
+        if (!silent())
+            Q_EMIT q->programEnded(program, view.ended);
         pump();
     }
 
@@ -425,15 +455,15 @@ struct Runner::Impl {
             return;
         }
         awaitingFirstLines = false;
-        for (const QJsonObject& exec : std::exchange(pendingExecs, {}))
-            hosts.front()->process->send(exec);
         if (replayTo >= 0) {
-            // The stage starts again now, and shows the sockets as the replay re-makes them.
-            Q_EMIT q->resetDone();
+            // A silent re-make: the window goes on showing the moment it re-makes, and the
+            // clicks made meanwhile run once the run is there.
             setMode(Mode::Stepping);
             pump();
             return;
         }
+        for (const QJsonObject& exec : std::exchange(pendingExecs, {}))
+            hosts.front()->process->send(exec);
         setMode(playAfterReset ? Mode::Playing : Mode::Idle);
         playAfterReset = false;
         Q_EMIT q->resetDone();
@@ -467,13 +497,14 @@ struct Runner::Impl {
         if (s.settled)
             return;
         s.settled = true;
+        settledAfter[size_t(s.index)] = int(steps.size());
         if (s.kind == StepRecord::Kind::Ok)
             s.kind = kind;
         if (!reason.isEmpty() && s.reason.isEmpty())
             s.reason = reason;
         if (s.kind == StepRecord::Kind::Failed)
             ++failures;
-        if (replayTo < 0)
+        if (!silent())
             Q_EMIT q->stepFinished(s);
     }
 
@@ -565,8 +596,15 @@ struct Runner::Impl {
             news();
             Q_EMIT q->threadsChanged();
         } else if (t == QLatin1String("out")) {
-            const QString actor = thread(program, tid).view.actor;
+            Thread& th = thread(program, tid);
+            const QString actor = th.view.actor;
             const QString text = m.value(QStringLiteral("text")).toString();
+            if (th.step >= 0)
+                steps[size_t(th.step)].output += text;
+            if (silent()) {
+                pump();
+                return; // printed the first time
+            }
             Q_EMIT q->programOutput(
                 program, m.value(QStringLiteral("stream")).toString() == QLatin1String("stderr"),
                 text);
@@ -729,7 +767,7 @@ struct Runner::Impl {
             remade[size_t(th.step)].line == th.view.line)
             workbench.interrupt(call);
         news();
-        if (th.step >= 0 && replayTo < 0)
+        if (th.step >= 0 && !silent())
             Q_EMIT q->stepBlocked(th.step, call);
         Q_EMIT q->threadsChanged();
         pump();
@@ -851,6 +889,22 @@ struct Runner::Impl {
                     best->view.line};
     }
 
+    // Every thread there is now, programs' in order, then by start.
+    QList<ThreadView> liveThreads() const
+    {
+        std::vector<const Thread*> ordered;
+        for (const auto& [key, t] : threads)
+            ordered.push_back(&t);
+        std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) {
+            return a->view.program != b->view.program ? a->view.program < b->view.program
+                                                      : a->order < b->order;
+        });
+        QList<ThreadView> out;
+        for (const auto* t : ordered)
+            out << t->view;
+        return out;
+    }
+
     bool allEnded() const
     {
         for (const auto& host : hosts)
@@ -879,8 +933,11 @@ struct Runner::Impl {
             qInfo("grant %s line %d | %s", qPrintable(th.view.name), th.view.line,
                   qPrintable(state.join(QStringLiteral(", "))));
         }
+        threadsBefore.push_back(liveThreads());
+        settledAfter.push_back(-1);
         StepRecord s;
         s.index = int(steps.size());
+        s.traceSeq = workbench.trace().lastSeq();
         s.program = next.program;
         s.tid = next.tid;
         s.thread = th.view.name;
@@ -897,7 +954,7 @@ struct Runner::Impl {
         news();
         hosts[size_t(next.program)]->process->send(
             {{QStringLiteral("t"), QStringLiteral("go")}, {QStringLiteral("id"), id}});
-        if (replayTo < 0) {
+        if (!silent()) {
             Q_EMIT q->stepIssued(s.index);
             Q_EMIT q->threadsChanged();
         }
@@ -911,24 +968,37 @@ struct Runner::Impl {
                 finishReset();
             return;
         }
+        if (shown >= 0 && replayTo < 0)
+            return; // stepped back: the live run waits, it is re-made when the student goes on
         qint64 retryIn = -1;
         if (!settled(&retryIn)) {
             settleTimer.start(int(std::max<qint64>(retryIn, 1)));
             return;
         }
-        // Re-making for a step back: a click made at this point of the first run is made
-        // again now (before anything else is granted, even once the program has ended).
-        if (replayTo >= 0)
-            for (Click& c : clicksToRemake) {
-                if (c.step != int(steps.size()) || c.sent || hosts.empty())
-                    continue;
-                c.sent = true;
-                hosts.front()->process->send(c.exec);
-                return; // its thread's first line comes next, and pumps again
+        // A run re-made for a step back: a click made at this point of the first run is made
+        // again now (before anything else is granted, even once the program has ended), in
+        // the re-make and in the steps that go on from it.
+        for (Click& c : clicksToRemake) {
+            if (c.step != int(steps.size()) || c.sent || hosts.empty())
+                continue;
+            c.sent = true;
+            hosts.front()->process->send(c.exec);
+            return; // its thread's first line comes next, and pumps again
+        }
+        if (replayTo >= 0) {
+            const auto next = nextThread();
+            // There, or as far as the run goes: it ended, or nothing can wake it.
+            if (int(steps.size()) >= replayTo || allEnded() ||
+                (!next && !stuckExplanation().isEmpty())) {
+                finishRemake();
+                return;
             }
+            if (next)
+                grant(*next);
+            return; // else a timeout or a sleep moves it, as it did the first time
+        }
         if (allEnded()) {
             if (mode != Mode::Finished) {
-                replayTo = -1;
                 setMode(Mode::Finished);
                 Q_EMIT q->finished(failures == 0);
             }
@@ -936,21 +1006,9 @@ struct Runner::Impl {
         }
         const auto next = nextThread();
         if (!next) {
-            if (mode == Mode::Stepping && replayTo < 0 && !wantStep)
+            if (mode == Mode::Stepping && !wantStep)
                 setMode(Mode::Idle); // every thread waits in a call: Step has nothing to give
             checkStuck();
-            return;
-        }
-        if (replayTo >= 0) {
-            if (int(steps.size()) < replayTo) {
-                grant(*next);
-                return;
-            }
-            clicksToRemake.clear();
-            remade.clear(); // the re-made run is the run now
-            replayTo = -1;
-            setMode(Mode::Idle);
-            Q_EMIT q->threadsChanged();
             return;
         }
         if (wantStep || next->thread.startsWith(QLatin1String("click-"))) {
@@ -999,6 +1057,17 @@ struct Runner::Impl {
     {
         if (stuckSaid)
             return;
+        const QString explanation = stuckExplanation();
+        if (explanation.isEmpty())
+            return;
+        stuckSaid = true;
+        Q_EMIT q->stuck(explanation);
+    }
+
+    // What holds every thread when nothing can wake any of them (no timeout pending, no
+    // sleep, no peer alive); "" when something still can.
+    QString stuckExplanation() const
+    {
         QStringList waiting;
         for (const auto& [key, t] : threads) {
             switch (t.view.state) {
@@ -1007,21 +1076,118 @@ struct Runner::Impl {
                 continue;
             case ThreadView::State::Blocked: {
                 if (hasTimeout.value(t.blockedOn, false))
-                    return; // a timeout will end it
+                    return {}; // a timeout will end it
                 waiting << QStringLiteral("%1 waits in %2 at line %3")
                                .arg(t.view.name, t.view.call)
                                .arg(t.view.line);
                 break;
             }
             default:
-                return; // sleeping, running elsewhere: time will move it
+                return {}; // sleeping, running elsewhere: time will move it
             }
         }
         if (waiting.isEmpty() || !peers->peers().isEmpty())
-            return;
-        stuckSaid = true;
-        Q_EMIT q->stuck(QStringLiteral("Every thread waits and nothing can wake any of them: %1.")
-                            .arg(waiting.join(QStringLiteral("; "))));
+            return {};
+        return QStringLiteral("Every thread waits and nothing can wake any of them: %1.")
+            .arg(waiting.join(QStringLiteral("; ")));
+    }
+
+    // --- stepping back -----------------------------------------------------------------
+
+    // Shows the moment before history's step `step`, at once: the steps up to it as they
+    // stood then, and the threads as they were.
+    void showMoment(int step)
+    {
+        shown = step;
+        shownSteps.assign(history.begin(), history.begin() + step);
+        for (StepRecord& r : shownSteps) {
+            const int after = historySettled[size_t(r.index)];
+            if (after >= 0 && after <= step)
+                continue;
+            // Still running at that moment (a call that waited): its end is later.
+            r.settled = false;
+            r.kind = StepRecord::Kind::Ok;
+            r.error.clear();
+            r.errorName.clear();
+            r.traceback.clear();
+            r.reason.clear();
+        }
+        setMode(Mode::Idle);
+        Q_EMIT q->rewound(step, history[size_t(step)].traceSeq);
+        Q_EMIT q->threadsChanged();
+    }
+
+    // Re-makes the run up to the moment shown, silently; then wantStep, playAfterRemake or
+    // runTo go on from there (finishRemake).
+    void beginRemake()
+    {
+        replayTo = shown;
+        remade = history;
+        // Every click of the recorded run, at the step it began with: those before the moment
+        // are made again in the re-make, those after it when the steps that go on reach them.
+        std::vector<Click> clicks;
+        QSet<QString> seen; // by name: python3 reuses the ident of a thread that ended
+        for (const StepRecord& s : history) {
+            if (s.program != 0 || !s.thread.startsWith(QLatin1String("click-")) ||
+                seen.contains(s.thread))
+                continue;
+            seen.insert(s.thread);
+            clicks.push_back({s.index, execMessage(s.thread, s.actor, s.line, s.source), false});
+        }
+        for (const Click& c : clicksToRemake) // still to come when Back was pressed
+            if (!c.sent && c.step >= int(history.size()))
+                clicks.push_back({c.step, c.exec, false});
+        clicksToRemake = std::move(clicks);
+        setMode(Mode::Resetting);
+        settleTimer.stop();
+        playTimer.stop();
+        stopAll();
+        startAll();
+        if (peersReady.isEmpty())
+            finishReset();
+    }
+
+    void finishRemake()
+    {
+        replayTo = -1;
+        remade.clear();
+        shown = -1;
+        history.clear();
+        historyThreads.clear();
+        historySettled.clear();
+        shownSteps.clear();
+        Q_EMIT q->remade();
+        Q_EMIT q->threadsChanged();
+        for (const QJsonObject& exec : std::exchange(pendingExecs, {}))
+            hosts.front()->process->send(exec);
+        if (playAfterRemake) {
+            playAfterRemake = false;
+            setMode(Mode::Playing);
+        } else if (wantStep) {
+            setMode(Mode::Stepping);
+        } else {
+            setMode(Mode::Idle);
+        }
+        pump();
+    }
+
+    // A click at an earlier moment starts a new future: the clicks that came after that
+    // moment, and their lines, are gone from the program.
+    void dropClicksAfter(int step)
+    {
+        for (const StepRecord& s : history) {
+            if (s.index < step || s.program != 0 || !s.thread.startsWith(QLatin1String("click-")))
+                continue;
+            if (const auto it = lessonBeforeClick.constFind(s.thread);
+                it != lessonBeforeClick.cend()) {
+                programs.first().lesson = *it;
+                break;
+            }
+        }
+        history.resize(size_t(step)); // (the threads shown stay: historyThreads)
+        clicksToRemake.erase(std::remove_if(clicksToRemake.begin(), clicksToRemake.end(),
+                                            [step](const Click& c) { return c.step >= step; }),
+                             clicksToRemake.end());
     }
 };
 
@@ -1070,7 +1236,7 @@ void Runner::load(const QList<Lesson>& programs)
                         : QFileInfo(lesson.fileName).completeBaseName();
         d->programs << view;
     }
-    d->replayTo = -1;
+    d->lessonBeforeClick.clear();
     reset();
 }
 
@@ -1102,50 +1268,80 @@ int Runner::failures() const
 
 const std::vector<StepRecord>& Runner::steps() const
 {
-    return d->steps;
+    return d->shown >= 0 ? d->shownSteps : d->steps;
 }
 
 int Runner::stepCount() const
 {
-    return int(d->steps.size());
+    return int(steps().size());
 }
 
 QList<ThreadView> Runner::threads() const
 {
-    std::vector<const Impl::Thread*> ordered;
-    for (const auto& [key, t] : d->threads)
-        ordered.push_back(&t);
-    std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) {
-        return a->view.program != b->view.program ? a->view.program < b->view.program
-                                                  : a->order < b->order;
-    });
-    QList<ThreadView> out;
-    for (const auto* t : ordered)
-        out << t->view;
-    return out;
+    if (d->shown >= 0)
+        return d->historyThreads[size_t(d->shown)];
+    return d->liveThreads();
 }
 
 std::optional<Runner::Next> Runner::next() const
 {
+    if (d->shown >= 0) {
+        // The step that came next at the moment shown; nothing while the re-make runs.
+        if (d->replayTo >= 0)
+            return std::nullopt;
+        const StepRecord& s = d->history[size_t(d->shown)];
+        return Next{s.program, s.tid, s.thread, s.actor, s.line};
+    }
     qint64 retry = -1;
     if (d->mode == Mode::Resetting || !d->settled(&retry))
         return std::nullopt;
     return d->nextThread();
 }
 
+bool Runner::isRewound() const
+{
+    return d->shown >= 0;
+}
+
+int Runner::runLength() const
+{
+    return d->shown >= 0 ? int(d->history.size()) : int(d->steps.size());
+}
+
+bool Runner::isRemaking() const
+{
+    return d->replayTo >= 0;
+}
+
+quint64 Runner::runStartSeq() const
+{
+    return d->runStart;
+}
+
 bool Runner::atEnd() const
 {
+    if (d->shown >= 0)
+        return false; // the moment shown is before the end
     return d->allEnded();
 }
 
 int Runner::insertStatement(const QString& actor, const QString& source, QString* error)
 {
-    if (d->hosts.empty() || !d->hosts.front()->process->isRunning()) {
+    if (d->shown >= 0) {
+        // Clicked at an earlier moment: the run is re-made up to there and the click runs
+        // then; what came after that moment is another future, and goes.
+        d->dropClicksAfter(d->shown);
+        d->wantStep = false;
+        d->playAfterRemake = false;
+        d->runTo = -1;
+        d->beginRemake();
+    } else if (d->hosts.empty() || !d->hosts.front()->process->isRunning()) {
         if (error)
             *error = QStringLiteral("1:1: the program has ended; press Reset to run it again");
         return -1;
     }
     ProgramView& view = d->programs.first();
+    const Lesson before = view.lesson;
     d->markClicksStillRunning(view);
     QString text = view.lesson.source;
     if (!text.isEmpty() && !text.endsWith(QLatin1Char('\n')))
@@ -1168,9 +1364,11 @@ int Runner::insertStatement(const QString& actor, const QString& source, QString
     static int clicks = 0;
     const QString thread = QStringLiteral("click-%1").arg(++clicks);
     d->clickLines.insert(thread, line);
+    d->lessonBeforeClick.insert(thread, before);
     const QJsonObject exec = execMessage(thread, actor, line, source);
-    // Clicked while the programs start: it runs once they stand at their first lines.
-    if (d->mode == Mode::Resetting)
+    // Clicked while the programs start, or while the run is re-made: it runs once they
+    // stand at their first lines, or once the run is at the moment it was clicked.
+    if (d->mode == Mode::Resetting || d->replayTo >= 0)
         d->pendingExecs << exec;
     else
         d->hosts.front()->process->send(exec);
@@ -1224,6 +1422,8 @@ void Runner::setEnabled(bool enabled)
         d->stopAll();
         d->threads.clear();
         d->steps.clear();
+        d->shown = -1;
+        d->replayTo = -1;
         d->setMode(Mode::Idle);
         Q_EMIT threadsChanged();
     }
@@ -1236,8 +1436,13 @@ lesson::LessonPeers& Runner::peers()
 
 void Runner::step()
 {
-    if (d->mode == Mode::Resetting) {
-        d->wantStep = true; // taken once the reset is over
+    if (d->replayTo >= 0 || d->mode == Mode::Resetting) {
+        d->wantStep = true; // taken once the reset, or the re-make, is over
+        return;
+    }
+    if (d->shown >= 0) {
+        d->wantStep = true;
+        d->beginRemake();
         return;
     }
     if (d->mode == Mode::Finished)
@@ -1250,6 +1455,15 @@ void Runner::step()
 
 void Runner::play()
 {
+    if (d->replayTo >= 0) {
+        d->playAfterRemake = true;
+        return;
+    }
+    if (d->shown >= 0) {
+        d->playAfterRemake = true;
+        d->beginRemake();
+        return;
+    }
     if (d->mode == Mode::Resetting) {
         d->playAfterReset = true; // the peers are starting: play once they listen
         return;
@@ -1265,6 +1479,7 @@ void Runner::pause()
     d->playTimer.stop();
     d->runTo = -1;
     d->wantStep = false;
+    d->playAfterRemake = false;
     if (d->mode == Mode::Playing) {
         // The step in flight (if any) settles, then the runner is Idle: pump() says when.
         d->setMode(Mode::Stepping);
@@ -1284,6 +1499,15 @@ void Runner::reset()
     d->pendingExecs.clear();
     d->wantStep = false;
     d->playAfterReset = false;
+    d->playAfterRemake = false;
+    d->replayTo = -1;
+    d->remade.clear();
+    d->clicksToRemake.clear();
+    d->shown = -1;
+    d->history.clear();
+    d->historyThreads.clear();
+    d->historySettled.clear();
+    d->shownSteps.clear();
     d->playTimer.stop();
     d->settleTimer.stop();
     d->stopAll();
@@ -1301,22 +1525,28 @@ void Runner::reset()
 
 void Runner::stepBack()
 {
-    const int target = stepCount() - 1;
-    if (target < 0)
+    if (d->shown < 0) {
+        if (d->steps.empty() || (d->mode == Mode::Resetting && d->replayTo < 0))
+            return;
+        // The run as it is now is the history the window walks back through.
+        pause();
+        d->history = d->steps;
+        d->historyThreads = d->threadsBefore;
+        d->historySettled = d->settledAfter;
+        d->showMoment(int(d->steps.size()) - 1);
         return;
-    d->replayTo = target;
-    d->remade = d->steps;
-    d->clicksToRemake.clear();
-    QSet<QString> seen; // by name: python3 reuses the ident of a thread that ended
-    for (const StepRecord& s : d->remade) {
-        if (s.index >= target || s.program != 0 || !s.thread.startsWith(QLatin1String("click-")) ||
-            seen.contains(s.thread))
-            continue;
-        seen.insert(s.thread);
-        d->clicksToRemake.push_back(
-            {s.index, execMessage(s.thread, s.actor, s.line, s.source), false});
     }
-    reset();
+    if (d->shown == 0 || !d->pendingExecs.isEmpty())
+        return; // (a click made back there waits for its re-make: it goes first)
+    d->wantStep = false;
+    d->playAfterRemake = false;
+    d->runTo = -1;
+    d->showMoment(d->shown - 1);
+    // A re-make already past the moment shown now starts again (it stops there).
+    if (d->replayTo >= 0 && int(d->steps.size()) > d->shown)
+        d->beginRemake();
+    else if (d->replayTo >= 0)
+        d->replayTo = d->shown;
 }
 
 } // namespace sockbench::program

@@ -63,12 +63,14 @@ struct StepRecord {
     QString source;       // the line's text (the statement's first line), stripped
     bool settled = false; // its thread came back (next line, blocked, ended)
     Kind kind = Kind::Ok;
-    QStringList changes; // "port = 54027": what the line bound, as repr()
-    QList<CallId> calls; // socket calls it made, in order
-    QString error;       // "OSError: [Errno 98] Address already in use"
-    QString errorName;   // "EADDRINUSE", "TimeoutError", ... (for expectations)
-    QString traceback;   // Failed: Python's whole traceback
-    QString reason;      // Failed: one sentence, when not an exception ("expected ...")
+    QStringList changes;  // "port = 54027": what the line bound, as repr()
+    QList<CallId> calls;  // socket calls it made, in order
+    QString error;        // "OSError: [Errno 98] Address already in use"
+    QString errorName;    // "EADDRINUSE", "TimeoutError", ... (for expectations)
+    QString traceback;    // Failed: Python's whole traceback
+    QString reason;       // Failed: one sentence, when not an exception ("expected ...")
+    QString output;       // what its thread print()ed while it ran
+    quint64 traceSeq = 0; // the trace's newest event when it began: the moment before it
     bool ok() const { return kind != Kind::Failed; }
 };
 
@@ -103,10 +105,22 @@ public:
     bool isFinished() const;
     int failures() const;
     // The steps taken since the last reset, in order; the last may still be running.
+    // Stepped back, the steps up to the moment shown, as they stood then.
     const std::vector<StepRecord>& steps() const;
     int stepCount() const;
-    // Every thread there is now, programs' in order, then by start.
+    // Every thread there is now, programs' in order, then by start (stepped back: as they
+    // were at the moment shown).
     QList<ThreadView> threads() const;
+    // Stepped back: the moment before step stepCount() of the run is shown, at once, from
+    // what the run recorded; the programs themselves stay where they are. Going on from
+    // there (Step, Play, Run to line, a click) first re-makes the run up to that moment,
+    // silently, then goes on live. runLength() is how many steps the run took.
+    bool isRewound() const;
+    int runLength() const;
+    // True while that silent re-make runs.
+    bool isRemaking() const;
+    // The trace's first event of the current run (its peers' and its programs').
+    quint64 runStartSeq() const;
     // The step Step would take now: the thread that has the turn and its line; nullopt
     // when none can (all blocked, or still settling, or the end).
     struct Next {
@@ -146,7 +160,7 @@ public Q_SLOTS:
     void pause();
     void runToLine(int line);
     void reset();    // ends every backend within 100 ms, closes their sockets, starts again
-    void stepBack(); // to the previous step: re-made silently up to there
+    void stepBack(); // shows the moment before the last step shown, at once
 
 Q_SIGNALS:
     void stepIssued(int index);
@@ -163,6 +177,12 @@ Q_SIGNALS:
     void programEnded(int program, const QString& how);
     void finished(bool success);
     void resetDone();
+    // Stepped back: the window shows the moment before step `step`, which is the trace up
+    // to and including the event traceSeq.
+    void rewound(int step, quint64 traceSeq);
+    // The re-make is over: the live run stands at the moment that was shown, and the stage
+    // is the trace from runStartSeq() on.
+    void remade();
 
 private:
     struct Impl;

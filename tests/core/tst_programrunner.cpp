@@ -68,17 +68,43 @@ private Q_SLOTS:
         Workbench workbench;
         Runner runner(workbench);
         runner.load({describeOrFail(QStringLiteral("for i in range(5):\n"
-                                                   "    x = i * 10\n"))});
+                                                   "    x = i * 10\n"
+                                                   "    print(x)\n"))});
         QVERIFY(QTest::qWaitFor([&] { return runner.next().has_value(); }, kWaitMs));
-        for (int k = 0; k < 6; ++k) // 1 2 1 2 1 2: three passes begun
+        for (int k = 0; k < 9; ++k) // 1 2 3 1 2 3 1 2 3: three passes
             QVERIFY(stepAndSettle(runner));
-        QCOMPARE(runner.stepCount(), 6);
+        QCOMPARE(runner.stepCount(), 9);
+        const std::vector<StepRecord> original = runner.steps();
+
+        // Back shows the moment before the last step at once, from what the run recorded:
+        // no waiting, no new run.
+        QSignalSpy remade(&runner, &Runner::remade);
         runner.stepBack();
-        QVERIFY(QTest::qWaitFor(
-            [&] { return runner.stepCount() == 5 && runner.mode() == Runner::Mode::Idle; },
-            kWaitMs));
-        QVERIFY(runner.steps().back().changes.contains(QStringLiteral("i = 2")));
-        QCOMPARE(runner.next()->line, 2);
+        QVERIFY(runner.isRewound());
+        QCOMPARE(runner.stepCount(), 8);
+        QCOMPARE(runner.runLength(), 9);
+        QVERIFY(runner.steps().back().changes.contains(QStringLiteral("x = 20")));
+        QCOMPARE(runner.next()->line, 3);
+        runner.stepBack();
+        runner.stepBack();
+        runner.stepBack(); // the third pass's first line is next: the second pass is shown
+        QCOMPARE(runner.stepCount(), 5);
+        QCOMPARE(runner.next()->line, 3);
+        QVERIFY(runner.steps().back().changes.contains(QStringLiteral("x = 10")));
+        QCOMPARE(runner.steps().back().output, QString());
+        QCOMPARE(remade.count(), 0);
+
+        // Going on from there re-makes the run up to the moment, then takes the step.
+        QVERIFY(stepAndSettle(runner));
+        QCOMPARE(remade.count(), 1);
+        QVERIFY(!runner.isRewound());
+        QCOMPARE(runner.stepCount(), 6);
+        for (int k = 0; k < 6; ++k) {
+            QCOMPARE(runner.steps()[size_t(k)].line, original[size_t(k)].line);
+            QCOMPARE(runner.steps()[size_t(k)].changes, original[size_t(k)].changes);
+        }
+        QCOMPARE(runner.steps()[5].output, QStringLiteral("10\n"));
+        QCOMPARE(runner.next()->line, 1);
     }
 
     void aThreadTheProgramStartsAppearsOnItsHost()

@@ -198,6 +198,7 @@ private Q_SLOTS:
     void newHostRefusesATakenOrInvalidName();
     void openingWhatIsNoLessonSaysWhyInAMessage();
     void stepBackOverAnInterruptedCall();
+    void aClickAtAnEarlierMomentStartsAnotherFuture();
 
 private:
     QTemporaryDir m_dir;
@@ -420,8 +421,46 @@ void TestActions::stepBackOverAnInterruptedCall()
     QVERIFY(f.pressed.contains(QStringLiteral("interrupt"))); // accept() blocked, was interrupted
     const int at = f.runner().stepCount();
     f.window.stepBackAction()->trigger();
+    QCOMPARE(f.runner().stepCount(), at - 1); // at once, from the record
+    f.window.stepBackAction()->trigger();
+    // Going on re-makes the run up to there: the re-make interrupts accept() again, as the
+    // student did, or it would wait in it for ever.
+    f.window.stepAction()->trigger();
     QVERIFY(f.settle());
+    QVERIFY(!f.runner().isRewound());
     QCOMPARE(f.runner().stepCount(), at - 1);
+}
+
+void TestActions::aClickAtAnEarlierMomentStartsAnotherFuture()
+{
+    // Python Tutor's slider, with a live kernel behind it: Back shows the moment before
+    // listen(); a click there re-makes the run up to that moment and runs the click, and the
+    // listen() that came after is another future, gone from the script.
+    WindowUnderTest f;
+    CHECKED(pick(f, QStringLiteral("experiment")));
+    SocketCard* card = newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
+    QVERIFY(card);
+    QVERIFY(f.settle());
+    for (const CallKind kind : {CallKind::Bind, CallKind::Listen})
+        CHECKED(press(f, card, card->callButton(kind)));
+    QVERIFY(f.session().scriptText().contains(QStringLiteral(".listen(")));
+    const int at = f.runner().stepCount();
+    f.window.stepBackAction()->trigger();
+    QCOMPARE(f.runner().stepCount(), at - 1);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // the old cards
+    const auto cards = f.window.stage()->findChildren<SocketCard*>();
+    QCOMPARE(cards.size(), 1);
+    const SocketView* shown = f.session().model().socket(cards.first()->socketId());
+    QVERIFY(shown);
+    QCOMPARE(shown->state, TeachingState::Bound); // as it was before listen()
+    CHECKED(press(f, cards.first(), cards.first()->callButton(CallKind::Close)));
+    QVERIFY(!f.runner().isRewound());
+    const QString script = f.session().scriptText();
+    QVERIFY2(!script.contains(QStringLiteral(".listen(")), qPrintable(script));
+    QVERIFY2(script.contains(QStringLiteral(".close()")), qPrintable(script));
+    QCOMPARE(f.runner().stepCount(), at); // bind's moment, then close() instead of listen()
+    QCOMPARE(f.runner().steps().back().source.section(QLatin1Char('.'), 1),
+             QStringLiteral("close()"));
 }
 
 QTEST_MAIN(TestActions)

@@ -166,6 +166,22 @@ void TestWindow::theCodeKeepsThePredictionForLater()
                              kWaitMs);
 }
 
+namespace {
+
+// What the stage shows, socket by socket, in the order they appeared (ids differ between runs).
+QStringList stagePicture(Session& session)
+{
+    QStringList picture;
+    for (const SocketId id : session.model().sockets())
+        if (const SocketView* v = session.model().socket(id))
+            picture << QStringLiteral("%1 %2 %3")
+                           .arg(v->actor, teachingStateName(v->state),
+                                v->isBlocked() ? QStringLiteral("blocked") : QString());
+    return picture;
+}
+
+} // namespace
+
 void TestWindow::stepBackAndReset()
 {
     Workbench bench;
@@ -175,17 +191,35 @@ void TestWindow::stepBackAndReset()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto& runner = window.session().runner();
-    for (int i = 0; i < 5; ++i) {
+    auto* code = window.findChild<CodeView*>();
+    QVERIFY(code);
+    // The picture after each step, as the student saw it going forward.
+    QList<QStringList> pictures;
+    for (int i = 0; i < 6; ++i) {
         QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+        QCoreApplication::processEvents();
+        pictures << stagePicture(window.session());
         QTest::keyClick(&window, Qt::Key_Right);
     }
-    QTRY_COMPARE_WITH_TIMEOUT(runner.stepCount(), 5, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(runner.stepCount(), 6, kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+    const int lineOfStep5 = runner.steps()[5].line;
+    // Back is instant: the moment before the last step, as it was, with no new run.
     QTest::keyClick(&window, Qt::Key_Left);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        runner.stepCount() == 4 && runner.mode() == program::Runner::Mode::Idle, kWaitMs);
-    // The replay made the sockets again: the server is bound and its card says so.
-    QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->findChildren<SocketCard*>().isEmpty(), kWaitMs);
+    QVERIFY(runner.isRewound());
+    QCOMPARE(runner.stepCount(), 5);
+    QCOMPARE(stagePicture(window.session()), pictures[5]);
+    QCOMPARE(runner.next()->line, lineOfStep5);
+    QTest::keyClick(&window, Qt::Key_Left);
+    QCOMPARE(runner.stepCount(), 4);
+    QCOMPARE(stagePicture(window.session()), pictures[4]);
+    // Going on re-makes the run up to there, then steps: the stage is the new run's.
+    QTest::keyClick(&window, Qt::Key_Right);
+    QTRY_VERIFY_WITH_TIMEOUT(!runner.isRewound() && runner.stepCount() == 5 &&
+                                 runner.mode() == program::Runner::Mode::Idle,
+                             kWaitMs);
+    window.session().presenter().catchUp();
+    QTRY_COMPARE_WITH_TIMEOUT(stagePicture(window.session()), pictures[5], kWaitMs);
     QTest::keyClick(&window, Qt::Key_R);
     QTRY_VERIFY_WITH_TIMEOUT(
         runner.stepCount() == 0 && runner.mode() == program::Runner::Mode::Idle, kWaitMs);

@@ -40,52 +40,11 @@ Console::Console(Session& session, QWidget* parent)
     setAccessibleName(tr("Console: the transcript and print() output"));
     setPlaceholderText(tr("Each statement's outcome and every print() appear here."));
     auto& runner = session.runner();
-    connect(&runner, &program::Runner::stepFinished, this, [this](const StepRecord& r) {
-        QString outcome;
-        QString color;
-        switch (r.kind) {
-        case StepRecord::Kind::Ok:
-            outcome = r.changes.isEmpty()
-                          ? QString()
-                          : QStringLiteral("-> ") + r.changes.join(QStringLiteral(", "));
-            break;
-        case StepRecord::Kind::ExpectedError:
-            outcome = QStringLiteral("-> raised %1 (expected)").arg(r.error);
-            color = QStringLiteral("#92400e");
-            break;
-        case StepRecord::Kind::Failed:
-            outcome = QStringLiteral("!! FAILED: ") + (r.error.isEmpty() ? r.reason : r.error);
-            color = QStringLiteral("#b91c1c");
-            break;
-        case StepRecord::Kind::Interrupted:
-            outcome = QStringLiteral("!! interrupted") +
-                      (r.reason.isEmpty() ? QString() : QStringLiteral(": ") + r.reason);
-            color = QStringLiteral("#b45309");
-            break;
-        case StepRecord::Kind::Raised:
-            outcome = QStringLiteral("-> raised %1").arg(r.error);
-            color = QStringLiteral("#b91c1c");
-            break;
-        }
-        // The actor, as the headless transcript names it, and the thread when it is not
-        // the actor's own (a thread the program started).
-        const QString who = r.thread.isEmpty() || r.thread == r.actor
-                                ? r.actor
-                                : QStringLiteral("%1/%2").arg(r.actor, r.thread);
-        const QString text = QStringLiteral("%1 %2  %3  %4")
-                                 .arg(who, -8)
-                                 .arg(r.line, 4)
-                                 .arg(r.source.section(QLatin1Char('\n'), 0, 0), outcome);
-        m_transcript << text;
-        line(text, color);
-        if (const QString why = explanationOf(r); !why.isEmpty() && !r.error.isEmpty())
-            line(QStringLiteral("%1        %2").arg(QString(), -8).arg(why),
-                 QStringLiteral("#6b7280"));
-        // An uncaught exception: Python's whole traceback, as python3 prints it.
-        if (r.kind == StepRecord::Kind::Failed && !r.traceback.isEmpty())
-            for (const QString& l : r.traceback.trimmed().split(QLatin1Char('\n')))
-                line(QStringLiteral("   ") + l, QStringLiteral("#b91c1c"));
-    });
+    connect(&runner, &program::Runner::stepFinished, this, &Console::showStep);
+    // Stepped back, or the run re-made up to there: the transcript of the steps up to the
+    // moment shown, with what they printed.
+    connect(&runner, &program::Runner::rewound, this, &Console::showSteps);
+    connect(&runner, &program::Runner::remade, this, &Console::showSteps);
     connect(&runner, &program::Runner::stepBlocked, this, [this](int index, CallId) {
         const auto& steps = m_session.runner().steps();
         if (index < 0 || index >= static_cast<int>(steps.size()))
@@ -102,15 +61,7 @@ Console::Console(Session& session, QWidget* parent)
                       state.isEmpty() ? tr("blocked") : state),
              QStringLiteral("#b45309"));
     });
-    connect(&runner, &program::Runner::printed, this,
-            [this](const QString& actor, const QString& text) {
-                QString printed = text;
-                if (printed.endsWith(QLatin1Char('\n')))
-                    printed.chop(1); // print()'s own newline
-                for (const QString& l : printed.split(QLatin1Char('\n')))
-                    line(QStringLiteral("%1 print %2").arg(actor, -8).arg(l),
-                         QStringLiteral("#1d4ed8"));
-            });
+    connect(&runner, &program::Runner::printed, this, &Console::showPrinted);
     connect(&runner, &program::Runner::stuck, this, [this](const QString& message) {
         line(QStringLiteral("!! ") + message, QStringLiteral("#b91c1c"));
     });
@@ -144,6 +95,80 @@ Console::Console(Session& session, QWidget* parent)
         m_transcript.clear();
         line(tr("— reset: every socket the lesson opened is closed —"), QStringLiteral("#6b7280"));
     });
+}
+
+void Console::showStep(const StepRecord& r)
+{
+    QString outcome;
+    QString color;
+    switch (r.kind) {
+    case StepRecord::Kind::Ok:
+        outcome = r.changes.isEmpty()
+                      ? QString()
+                      : QStringLiteral("-> ") + r.changes.join(QStringLiteral(", "));
+        break;
+    case StepRecord::Kind::ExpectedError:
+        outcome = QStringLiteral("-> raised %1 (expected)").arg(r.error);
+        color = QStringLiteral("#92400e");
+        break;
+    case StepRecord::Kind::Failed:
+        outcome = QStringLiteral("!! FAILED: ") + (r.error.isEmpty() ? r.reason : r.error);
+        color = QStringLiteral("#b91c1c");
+        break;
+    case StepRecord::Kind::Interrupted:
+        outcome = QStringLiteral("!! interrupted") +
+                  (r.reason.isEmpty() ? QString() : QStringLiteral(": ") + r.reason);
+        color = QStringLiteral("#b45309");
+        break;
+    case StepRecord::Kind::Raised:
+        outcome = QStringLiteral("-> raised %1").arg(r.error);
+        color = QStringLiteral("#b91c1c");
+        break;
+    }
+    // The actor, as the headless transcript names it, and the thread when it is not
+    // the actor's own (a thread the program started).
+    const QString who = r.thread.isEmpty() || r.thread == r.actor
+                            ? r.actor
+                            : QStringLiteral("%1/%2").arg(r.actor, r.thread);
+    const QString text = QStringLiteral("%1 %2  %3  %4")
+                             .arg(who, -8)
+                             .arg(r.line, 4)
+                             .arg(r.source.section(QLatin1Char('\n'), 0, 0), outcome);
+    m_transcript << text;
+    line(text, color);
+    if (const QString why = explanationOf(r); !why.isEmpty() && !r.error.isEmpty())
+        line(QStringLiteral("%1        %2").arg(QString(), -8).arg(why), QStringLiteral("#6b7280"));
+    // An uncaught exception: Python's whole traceback, as python3 prints it.
+    if (r.kind == StepRecord::Kind::Failed && !r.traceback.isEmpty())
+        for (const QString& l : r.traceback.trimmed().split(QLatin1Char('\n')))
+            line(QStringLiteral("   ") + l, QStringLiteral("#b91c1c"));
+}
+
+void Console::showSteps()
+{
+    clear();
+    m_transcript.clear();
+    const auto& runner = m_session.runner();
+    if (runner.isRewound())
+        line(tr("— stepped back: the steps up to step %1 of %2 —")
+                 .arg(runner.stepCount())
+                 .arg(runner.runLength()),
+             QStringLiteral("#6b7280"));
+    for (const StepRecord& r : runner.steps()) {
+        if (!r.output.isEmpty())
+            showPrinted(r.actor, r.output);
+        if (r.settled)
+            showStep(r);
+    }
+}
+
+void Console::showPrinted(const QString& actor, const QString& text)
+{
+    QString printed = text;
+    if (printed.endsWith(QLatin1Char('\n')))
+        printed.chop(1); // print()'s own newline
+    for (const QString& l : printed.split(QLatin1Char('\n')))
+        line(QStringLiteral("%1 print %2").arg(actor, -8).arg(l), QStringLiteral("#1d4ed8"));
 }
 
 void Console::line(const QString& text, const QString& color)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "program/runner.h"
+
 #include <QPlainTextEdit>
 
 namespace sockbench {
@@ -15,6 +17,9 @@ public:
     QStringList transcript() const { return m_transcript; }
 
 private:
+    void showStep(const program::StepRecord& step);
+    void showSteps();
+    void showPrinted(const QString& actor, const QString& text);
     void line(const QString& text, const QString& color = {});
     Session& m_session;
     QStringList m_transcript;

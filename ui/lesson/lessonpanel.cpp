@@ -81,9 +81,14 @@ void LessonPanel::refresh()
     const int count = runner.stepCount();
     const auto next = runner.next();
     // Steps are line events: a loop's lines count once per pass, so there is no "of M".
-    m_position->setText(lesson.statementLines.isEmpty()
-                            ? tr("An empty script: create a socket on a host to begin")
-                            : tr("Step %1").arg(count));
+    m_position->setText(
+        lesson.statementLines.isEmpty() ? tr("An empty script: create a socket on a host to begin")
+        : runner.isRemaking()
+            ? tr("Step %1 of %2 — going on from here…").arg(count).arg(runner.runLength())
+        : runner.isRewound() ? tr("Step %1 of %2 — stepped back: Step goes on from here")
+                                   .arg(count)
+                                   .arg(runner.runLength())
+                             : tr("Step %1").arg(count));
     // What the last step did: what it bound, the error it raised, the calls it made.
     QString before;
     if (count > 0) {

@@ -52,6 +52,22 @@ void Presenter::setSuspended(bool suspended)
     }
 }
 
+void Presenter::resumeFrom(quint64 fromSeq)
+{
+    m_suspended = false;
+    m_dwell.stop();
+    m_pending.clear();
+    const QList<Event> past = m_trace.events(fromSeq);
+    m_nextSeq = past.isEmpty() ? fromSeq : past.last().seq + 1;
+    for (const Event& event : past) {
+        m_model.apply(event);
+        Q_EMIT presented(event);
+    }
+    m_currentDwell = 0;
+    Q_EMIT lagChanged();
+    Q_EMIT caughtUp();
+}
+
 void Presenter::fetch()
 {
     const QList<Event> fresh = m_trace.events(m_nextSeq);

@@ -40,6 +40,9 @@ public:
     // While a recording replays, the stage is not the live trace's: events that still
     // arrive (the old lesson's sockets closing) are skipped, not shown.
     void setSuspended(bool suspended);
+    // Shows every event of the trace from fromSeq on at once, and presents what comes after
+    // at the pace again (a run re-made silently for a step back is there, all of it).
+    void resumeFrom(quint64 fromSeq);
 
 public Q_SLOTS:
     void catchUp();
