@@ -459,24 +459,34 @@ bool Session::openRecording(const QString& path, QString* error)
         return false;
     }
     auto& recording = std::get<sessionfile::RecordedSession>(read);
-    auto described = program::describe(recording.script, path, path);
-    if (auto* problem = std::get_if<program::LoadError>(&described)) {
-        if (error)
-            *error = tr("%1 (the script inside the session file)").arg(problem->format());
-        return false;
+    // The programs it ran: one script, or (version 2) several side by side.
+    QList<sessionfile::RecordedProgram> scripts = recording.programs;
+    if (scripts.isEmpty())
+        scripts << sessionfile::RecordedProgram{path, recording.script};
+    QList<program::Lesson> lessons;
+    QStringList actors;
+    for (const sessionfile::RecordedProgram& p : std::as_const(scripts)) {
+        auto described = program::describe(p.script, p.fileName, path);
+        if (auto* problem = std::get_if<program::LoadError>(&described)) {
+            if (error)
+                *error =
+                    tr("%1 (a script inside the session file %2)").arg(problem->format(), path);
+            return false;
+        }
+        lessons << std::get<program::Lesson>(described);
+        actors << lessons.last().actors;
     }
-    const auto& lesson = std::get<program::Lesson>(described);
     // From here on nothing live touches the stage, and nothing starts a socket: the old
     // lesson's sockets close, its peers stop, and the recording is all there is.
     leaveReplay();
     m_presenter.setSuspended(true);
     m_runner.peers().setEnabled(false);
     m_runner.setEnabled(false); // no backend either: a replay runs no program
-    m_replayer.start(recording, lesson.actors);
+    m_replayer.start(recording, actors);
     m_name = recording.lessonName;
     m_fileName = path;
     m_modified = false;
-    m_runner.load({lesson});
+    m_runner.load(lessons);
     Q_EMIT loaded();
     Q_EMIT scriptChanged();
     return true;
@@ -487,7 +497,18 @@ void Session::runRecordingLive()
     if (!m_replayer.isActive())
         return;
     const sessionfile::RecordedSession recording = m_replayer.session();
-    load(recording.script, m_fileName, recording.lessonName, nullptr);
+    if (recording.programs.size() < 2) {
+        load(recording.script, m_fileName, recording.lessonName, nullptr);
+        return;
+    }
+    QList<program::Lesson> lessons;
+    for (const sessionfile::RecordedProgram& p : recording.programs) {
+        auto described = program::describe(p.script, p.fileName, m_fileName);
+        if (!std::holds_alternative<program::Lesson>(described))
+            return; // read already: openRecording described every one
+        lessons << std::get<program::Lesson>(described);
+    }
+    loadPrograms(lessons, recording.lessonName);
 }
 
 void Session::interrupt(CallId call)

@@ -18,6 +18,7 @@ inline constexpr qsizetype kMaxText = 4096;               // any other text of a
 inline constexpr qsizetype kMaxListItems = 1024;          // aliases, addresses, getaddrinfo rows
 inline constexpr qsizetype kMaxScript = 4 << 20;          // the script, in characters
 inline constexpr qsizetype kMaxStatementText = 64 * 1024; // a statement's source or value
+inline constexpr qsizetype kMaxPrograms = 64;             // programs side by side
 } // namespace limits
 
 QJsonObject toJson(const Event& event);

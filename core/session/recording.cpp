@@ -35,9 +35,12 @@ RecordedSession recordRun(const program::Runner& runner, const QString& lessonNa
     RecordedSession s;
     s.lessonName = lessonName;
     s.title = runner.lesson().title;
-    // The first program's text as it stands, the clicks' statements included. (Several
-    // programs side by side: only the first is recorded until the format holds a list.)
+    // The first program's text as it stands, the clicks' statements included; every
+    // program when several ran side by side.
     s.script = runner.lesson().source;
+    if (runner.programs().size() > 1)
+        for (const program::ProgramView& p : runner.programs())
+            s.programs << RecordedProgram{p.lesson.fileName, p.lesson.source};
     s.savedBy = QStringLiteral("Socket Workbench %1").arg(QCoreApplication::applicationVersion());
     s.savedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     s.events = events;
@@ -59,7 +62,10 @@ RecordedSession recordRun(const program::Runner& runner, const QString& lessonNa
                                           : !r.reason.isEmpty()
                                               ? r.reason
                                               : r.changes.join(QStringLiteral(", ")),
-                                          r.calls};
+                                          r.calls,
+                                          r.program,
+                                          r.thread,
+                                          r.traceSeq};
     return s;
 }
 

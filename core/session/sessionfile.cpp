@@ -41,6 +41,13 @@ QByteArray write(const RecordedSession& s)
     root.insert(QStringLiteral("lesson"), s.lessonName);
     root.insert(QStringLiteral("title"), s.title);
     root.insert(QStringLiteral("script"), s.script);
+    if (s.programs.size() > 1) {
+        QJsonArray programs;
+        for (const RecordedProgram& p : s.programs)
+            programs.append(QJsonObject{{QStringLiteral("file"), p.fileName},
+                                        {QStringLiteral("script"), p.script}});
+        root.insert(QStringLiteral("programs"), programs);
+    }
     QJsonArray sockets;
     QList<SocketId> ids = s.socketNames.keys();
     std::sort(ids.begin(), ids.end());
@@ -53,13 +60,17 @@ QByteArray write(const RecordedSession& s)
         QJsonArray calls;
         for (const CallId c : st.calls)
             calls.append(double(c.value));
-        statements.append(QJsonObject{{QStringLiteral("step"), st.step},
-                                      {QStringLiteral("line"), st.line},
-                                      {QStringLiteral("actor"), st.actor},
-                                      {QStringLiteral("source"), st.source},
-                                      {QStringLiteral("outcome"), st.outcome},
-                                      {QStringLiteral("value"), st.value},
-                                      {QStringLiteral("calls"), calls}});
+        QJsonObject o{
+            {QStringLiteral("step"), st.step},       {QStringLiteral("line"), st.line},
+            {QStringLiteral("actor"), st.actor},     {QStringLiteral("source"), st.source},
+            {QStringLiteral("outcome"), st.outcome}, {QStringLiteral("value"), st.value},
+            {QStringLiteral("calls"), calls}};
+        if (st.program != 0)
+            o.insert(QStringLiteral("program"), st.program);
+        if (!st.thread.isEmpty())
+            o.insert(QStringLiteral("thread"), st.thread);
+        o.insert(QStringLiteral("before_seq"), double(st.beforeSeq));
+        statements.append(o);
     }
     root.insert(QStringLiteral("statements"), statements);
     if (s.droppedEvents)
@@ -120,6 +131,7 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
     };
     namespace limits = eventjson::limits;
     RecordedSession s;
+    s.version = version.toInt();
     s.lessonName = root.value(QStringLiteral("lesson")).toString();
     s.title = root.value(QStringLiteral("title")).toString();
     s.savedBy = root.value(QStringLiteral("saved_by")).toString();
@@ -137,6 +149,26 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
     if (const QString why = tooLong(QStringLiteral("\"script\""), s.script, limits::kMaxScript);
         !why.isEmpty())
         return refuse(why);
+    const QJsonValue programs = root.value(QStringLiteral("programs"));
+    if (!programs.isUndefined() &&
+        (!programs.isArray() || programs.toArray().size() > limits::kMaxPrograms))
+        return refuse(QStringLiteral("\"programs\" must be a list of at most %1 programs")
+                          .arg(limits::kMaxPrograms));
+    for (const QJsonValue& v : programs.toArray()) {
+        const QJsonObject o = v.toObject();
+        if (!v.isObject() || !o.value(QStringLiteral("script")).isString() ||
+            !o.value(QStringLiteral("file")).isString())
+            return refuse(QStringLiteral("every entry of \"programs\" is {\"file\": \"...\", "
+                                         "\"script\": \"...\"}"));
+        RecordedProgram p{o.value(QStringLiteral("file")).toString(),
+                          o.value(QStringLiteral("script")).toString()};
+        for (const QString& why :
+             {tooLong(QStringLiteral("a program's \"file\""), p.fileName, limits::kMaxName),
+              tooLong(QStringLiteral("a program's \"script\""), p.script, limits::kMaxScript)})
+            if (!why.isEmpty())
+                return refuse(why);
+        s.programs << p;
+    }
     const double dropped = root.value(QStringLiteral("dropped_events")).toDouble(0);
     if (!(dropped >= 0 && dropped <= 9007199254740992.0) || dropped != std::trunc(dropped))
         return refuse(QStringLiteral("\"dropped_events\" must be a whole number from 0"));
@@ -184,8 +216,23 @@ std::variant<RecordedSession, QString> read(const QByteArray& data, const QStrin
         st.source = o.value(QStringLiteral("source")).toString();
         st.outcome = o.value(QStringLiteral("outcome")).toString();
         st.value = o.value(QStringLiteral("value")).toString();
+        st.thread = o.value(QStringLiteral("thread")).toString();
+        const double program = o.value(QStringLiteral("program")).toDouble(0);
+        if (!(program >= 0 && program < std::max<qsizetype>(1, s.programs.size())) ||
+            program != std::trunc(program))
+            return refuse(QStringLiteral("statement %1: its \"program\" is not one of the "
+                                         "file's programs")
+                              .arg(index));
+        st.program = int(program);
+        const double before = o.value(QStringLiteral("before_seq")).toDouble(0);
+        if (!(before >= 0 && before <= 9007199254740992.0) || before != std::trunc(before))
+            return refuse(QStringLiteral("statement %1: its \"before_seq\" must be a whole "
+                                         "number from 0")
+                              .arg(index));
+        st.beforeSeq = quint64(before);
         for (const QString& why :
              {tooLong(QStringLiteral("its \"actor\""), st.actor, limits::kMaxName),
+              tooLong(QStringLiteral("its \"thread\""), st.thread, limits::kMaxName),
               tooLong(QStringLiteral("its \"source\""), st.source, limits::kMaxStatementText),
               tooLong(QStringLiteral("its \"outcome\""), st.outcome, limits::kMaxName),
               tooLong(QStringLiteral("its \"value\""), st.value, limits::kMaxStatementText)})

@@ -14,7 +14,9 @@
 // docs/session-format.md; reading never trusts the file.
 namespace sockbench::sessionfile {
 
-inline constexpr int kFormatVersion = 1;
+// 2: a statement is one line event of one thread (its program, thread and the moment it began,
+// `before_seq`), and several programs side by side are all recorded ("programs").
+inline constexpr int kFormatVersion = 2;
 inline constexpr char kFormatName[] = "sockbench-session";
 inline constexpr char kSuffix[] = "sockbench"; // lesson-01.sockbench
 // Larger files are refused before they are read: the trace a window can hold (64 MiB of
@@ -30,12 +32,25 @@ struct RecordedStatement {
     QString outcome; // StepOutcome kind name: "ok", "expected error", "failed", ...
     QString value;   // repr of the value, or the error
     QList<CallId> calls;
+    // Version 2: the program (index into programs) and thread that ran it, and the newest
+    // event when it began (0: a version 1 file, which steps by call instead).
+    int program = 0;
+    QString thread;
+    quint64 beforeSeq = 0;
+};
+
+// One program of several run side by side (version 2).
+struct RecordedProgram {
+    QString fileName; // "server.py"
+    QString script;
 };
 
 struct RecordedSession {
-    QString lessonName; // "first-connection", "experiment"
+    int version = kFormatVersion; // of the file it was read from
+    QString lessonName;           // "first-connection", "experiment"
     QString title;
-    QString script; // the Python text, as the code view showed it
+    QString script; // the (first) program's Python text, as the code view showed it
+    QList<RecordedProgram> programs; // every program, the first's script included (version 2)
     QString savedBy;
     QString savedAt; // ISO 8601, UTC
     QHash<SocketId, QString> socketNames;

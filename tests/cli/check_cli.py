@@ -221,7 +221,7 @@ def case_record():
         with open(path, encoding='utf-8') as f:
             session = json.load(f)
         equal(session['format'], 'sockbench-session', 'format')
-        equal(session['version'], 1, 'version')
+        equal(session['version'], 2, 'version')
         check('server.accept()' in session['script'], 'the script is in the file')
         kinds = [e['request']['call'] for e in session['events'] if e['kind'] == 'finished']
         for call in ('socket', 'bind', 'listen', 'accept', 'connect', 'sendall', 'recv', 'close'):
@@ -232,6 +232,10 @@ def case_record():
         check({'server', 'client', 'conn'} <= names, 'socket names recorded: %r' % names)
         lines = {st['line'] for st in session['statements']}
         check(len(lines) >= 8, 'statements recorded with their lines')
+        # Each step is a line event of a thread, with the moment it began.
+        moments = [st['before_seq'] for st in session['statements']]
+        equal(moments, sorted(moments), 'steps in the order they began')
+        check(all(st.get('thread') for st in session['statements']), 'each step names its thread')
         # A file that cannot be written: one sentence and exit 2, after the run.
         bad = run('run', '1', '--record', os.path.join(work, 'missing', 'x.sockbench'))
         equal(bad.returncode, 2, 'exit status when the recording cannot be written')

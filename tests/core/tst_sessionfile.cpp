@@ -23,6 +23,8 @@ private Q_SLOTS:
     void brokenFilesAreRefused();
     void truncatedFileSaysWhere();
     void aRunIsRecordedWithTheProgramAsItStands();
+    void aVersion1FileStillOpens();
+    void severalProgramsAreAllRecorded();
 
 private:
     sessionfile::RecordedSession recorded();
@@ -65,7 +67,10 @@ sessionfile::RecordedSession SessionFileTest::recorded()
                                                    QStringLiteral("s = socket.socket()"),
                                                    QStringLiteral("ok"),
                                                    QStringLiteral("<socket>"),
-                                                   {CallId{1}}};
+                                                   {CallId{1}},
+                                                   0,
+                                                   QStringLiteral("you"),
+                                                   3};
     s.events = m_events;
     return s;
 }
@@ -84,6 +89,8 @@ void SessionFileTest::realExchangeRoundTrips()
     QCOMPARE(back.statements.size(), 1);
     QCOMPARE(back.statements[0].line, 2);
     QCOMPARE(back.statements[0].calls, QList<CallId>{CallId{1}});
+    QCOMPARE(back.statements[0].thread, QStringLiteral("you"));
+    QCOMPARE(back.statements[0].beforeSeq, quint64(3));
     QCOMPARE(back.events.size(), original.events.size());
     for (qsizetype i = 0; i < back.events.size(); ++i) {
         const QJsonObject a = eventjson::toJson(original.events[i]);
@@ -159,10 +166,10 @@ void SessionFileTest::brokenFilesAreRefused_data()
                               << QStringLiteral("not a readable session file: illegal value");
     QTest::newRow("a lesson script, not a session")
         << QByteArray("{\"script\": \"x\"}") << QStringLiteral("not a Socket Workbench session");
-    QTest::newRow("newer version") << edited("\"version\": 1", "\"version\": 2")
+    QTest::newRow("newer version") << edited("\"version\": 2", "\"version\": 3")
                                    << QStringLiteral("saved by a newer Socket Workbench (session "
-                                                     "format version 2); this one reads version 1");
-    QTest::newRow("version zero") << edited("\"version\": 1", "\"version\": 0")
+                                                     "format version 3); this one reads version 2");
+    QTest::newRow("version zero") << edited("\"version\": 2", "\"version\": 0")
                                   << QStringLiteral("\"version\" must be a whole number from 1");
     QTest::newRow("no events") << edited("\"events\"", "\"evens\"")
                                << QStringLiteral("no \"events\" list");
@@ -186,6 +193,15 @@ void SessionFileTest::brokenFilesAreRefused_data()
     QTest::newRow("negative dropped events")
         << edited("\"events\": [", "\"dropped_events\": -5, \"events\": [")
         << QStringLiteral("\"dropped_events\" must be a whole number from 0");
+    QTest::newRow("a step's moment that is no number")
+        << edited("\"before_seq\": 3", "\"before_seq\": -3")
+        << QStringLiteral("statement 1: its \"before_seq\" must be a whole number from 0");
+    QTest::newRow("a step of a program the file does not hold")
+        << edited("\"before_seq\": 3", "\"before_seq\": 3, \"program\": 4")
+        << QStringLiteral("statement 1: its \"program\" is not one of the file's programs");
+    QTest::newRow("programs that are not a list")
+        << edited("\"sockets\": [", "\"programs\": 7, \"sockets\": [")
+        << QStringLiteral("\"programs\" must be a list");
     QTest::newRow("a string for a number") << edited("\"seq\": 2,", "\"seq\": \"two\",")
                                            << QStringLiteral("\"seq\" must be a whole number");
 
@@ -271,6 +287,42 @@ void SessionFileTest::aRunIsRecordedWithTheProgramAsItStands()
     auto back = sessionfile::read(sessionfile::write(s), QStringLiteral("recorded.sockbench"));
     QVERIFY(std::holds_alternative<sessionfile::RecordedSession>(back));
     QCOMPARE(std::get<sessionfile::RecordedSession>(back).script, s.script);
+}
+
+void SessionFileTest::aVersion1FileStillOpens()
+{
+    // Written before a step was a line event: no thread, no moment; it opens, and replays by
+    // call as it always did (beforeSeq 0).
+    auto v1 = recorded();
+    v1.statements[0].thread.clear();
+    v1.statements[0].beforeSeq = 0;
+    QByteArray bytes = sessionfile::write(v1);
+    QVERIFY(bytes.contains("\"version\": 2"));
+    bytes.replace("\"version\": 2", "\"version\": 1");
+    const auto read = sessionfile::read(bytes, QStringLiteral("old.sockbench"));
+    if (const auto* why = std::get_if<QString>(&read))
+        QFAIL(qPrintable(*why));
+    const auto& back = std::get<sessionfile::RecordedSession>(read);
+    QCOMPARE(back.statements.size(), 1);
+    QCOMPARE(back.statements[0].beforeSeq, quint64(0));
+    QCOMPARE(back.statements[0].line, 2);
+}
+
+void SessionFileTest::severalProgramsAreAllRecorded()
+{
+    auto s = recorded();
+    s.programs << sessionfile::RecordedProgram{QStringLiteral("server.py"), s.script}
+               << sessionfile::RecordedProgram{QStringLiteral("client.py"),
+                                               QStringLiteral("import socket\n")};
+    s.statements[0].program = 1;
+    const auto read = sessionfile::read(sessionfile::write(s), QStringLiteral("two.sockbench"));
+    if (const auto* why = std::get_if<QString>(&read))
+        QFAIL(qPrintable(*why));
+    const auto& back = std::get<sessionfile::RecordedSession>(read);
+    QCOMPARE(back.programs.size(), 2);
+    QCOMPARE(back.programs[1].fileName, QStringLiteral("client.py"));
+    QCOMPARE(back.programs[1].script, QStringLiteral("import socket\n"));
+    QCOMPARE(back.statements[0].program, 1);
 }
 
 QTEST_GUILESS_MAIN(SessionFileTest)

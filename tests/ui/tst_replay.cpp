@@ -186,30 +186,43 @@ void TestReplay::savedSessionReplaysWithoutASocket()
     QVERIFY(replay.isActive());
     QVERIFY(window.replayBar()->isVisible());
     QVERIFY(window.closerDock()->isVisible());
-    QCOMPARE(replay.position(), 0);
     QCOMPARE(replay.total(), int(recorded.events.size()));
-
-    // → steps through the recording; each step ends on a finished call, and the stage
-    // shows exactly what those events make.
     const auto& events = replay.session().events;
+    const auto& statements = replay.session().statements;
+    // It steps as the live window did: one line event a step, from where the run began (a
+    // peer already listening).
+    QVERIFY(replay.bySteps());
+    QCOMPARE(replay.steps(), int(statements.size()));
+    QCOMPARE(replay.step(), 0);
+    const auto shownBefore = [&](quint64 seq) {
+        return int(std::count_if(events.begin(), events.end(),
+                                 [seq](const Event& e) { return e.seq <= seq; }));
+    };
+    QCOMPARE(replay.position(), shownBefore(statements[0].beforeSeq));
+
+    // → steps through the recording, a line event at a time; the stage shows exactly what
+    // the events up to the next step's moment make.
     int steps = 0;
     while (!replay.atEnd() && steps < 10000) {
         const int before = replay.position();
         QTest::keyClick(&window, Qt::Key_Right);
         ++steps;
-        QVERIFY(replay.position() > before);
-        // Each step ends on a call that finished or began to wait, with any kernel
-        // observations right after it.
+        QCOMPARE(replay.step(), steps);
+        QCOMPARE(replay.position(), steps < replay.steps()
+                                        ? shownBefore(statements[steps].beforeSeq)
+                                        : replay.total());
+        QVERIFY(replay.position() >= before);
+        QCOMPARE(picture(window.session().model()), pictureAfter(events, replay.position()));
+        // The inspector looks at the newest call shown, not at the kernel's observations.
         int called = replay.position() - 1;
         while (called > 0 && events[called].kind == EventKind::Observation)
             --called;
-        QVERIFY(events[called].kind != EventKind::Observation);
-        QCOMPARE(picture(window.session().model()), pictureAfter(events, replay.position()));
-        // The inspector looks at that call, not at the kernel's observations after it.
-        QCOMPARE(window.session().selection().seq(), events[called].seq);
+        if (called >= 0 && events[called].kind != EventKind::Observation)
+            QCOMPARE(window.session().selection().seq(), events[called].seq);
         QCOMPARE(window.replayBar()->slider()->value(), replay.position());
     }
     QVERIFY(replay.atEnd());
+    QCOMPARE(steps, int(statements.size()));
     QVERIFY(!window.stepAction()->isEnabled());
     // At the end: the same picture, the same events, the same names as when it was saved.
     QCOMPARE(picture(window.session().model()), recorded.picture);
@@ -217,22 +230,19 @@ void TestReplay::savedSessionReplaysWithoutASocket()
     for (auto it = recorded.names.cbegin(); it != recorded.names.cend(); ++it)
         QCOMPARE(window.session().timeline().socketName(it.key()), it.value());
     QCOMPARE(closerViews(window), recorded.views);
-    // The console tells what the recorded statements did: each that made a call, once.
-    const auto& statements = replay.session().statements;
-    const auto withCalls = std::count_if(statements.begin(), statements.end(),
-                                         [](const auto& st) { return !st.calls.isEmpty(); });
-    QVERIFY(withCalls > 0);
-    QCOMPARE(window.console()->transcript().size(), qsizetype(withCalls));
+    // The console tells what each recorded step did, once.
+    QCOMPARE(window.console()->transcript().size(), statements.size());
 
     // ← goes back one step at a time, to the start.
-    while (replay.position() > 0 && steps-- > 0) {
-        const int before = replay.position();
+    while (replay.step() > 0 && steps-- > 0) {
+        const int before = replay.step();
         QTest::keyClick(&window, Qt::Key_Left);
-        QVERIFY(replay.position() < before);
+        QCOMPARE(replay.step(), before - 1);
         QCOMPARE(picture(window.session().model()), pictureAfter(events, replay.position()));
         QCOMPARE(window.session().timeline().size(), qsizetype(replay.position()));
     }
-    QCOMPARE(replay.position(), 0);
+    QCOMPARE(replay.step(), 0);
+    QCOMPARE(replay.position(), shownBefore(statements[0].beforeSeq));
 
     // The panels make no calls during a replay: they say so instead.
     const QString host = window.session().model().actors().value(0);
@@ -285,7 +295,7 @@ void TestReplay::brokenFilesAreRefusedInTheWindow_data()
     QTest::newRow("script that is not a lesson")
         << QByteArray("{\"format\": \"sockbench-session\", \"version\": 1, \"script\": "
                       "\"while True\\n    pass\\n\", \"events\": []}")
-        << QStringLiteral("the script inside the session file");
+        << QStringLiteral("a script inside the session file");
 }
 
 void TestReplay::brokenFilesAreRefusedInTheWindow()

@@ -156,13 +156,18 @@ void LessonPanel::showReplayed()
     // A recording: what the statement behind the event shown last said and did.
     const Replayer& replayer = m_session.replayer();
     m_position->setText(
-        tr("Recorded session · event %1 of %2").arg(replayer.position()).arg(replayer.total()));
+        replayer.bySteps()
+            ? tr("Recorded session · step %1 of %2").arg(replayer.step()).arg(replayer.steps())
+            : tr("Recorded session · event %1 of %2")
+                  .arg(replayer.position())
+                  .arg(replayer.total()));
     m_outcome->clear();
     const auto* st = replayer.currentStatement();
     if (!st) {
-        m_narration->setText(replayer.position() == 0
+        m_narration->setText(replayer.position() == 0 ||
+                                     (replayer.bySteps() && replayer.step() == 0)
                                  ? tr("The recording is at its start. Step (→) to see what "
-                                      "happened, one call at a time.")
+                                      "happened, one step at a time.")
                                  : tr("Events no statement made (a built-in peer, the kernel)."));
         m_next->clear();
         return;

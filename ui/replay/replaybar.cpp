@@ -74,7 +74,13 @@ void ReplayBar::refresh()
         m_slider->setRange(0, m_replayer.total());
         m_slider->setValue(m_replayer.position());
     }
-    QString where = tr("Event %1 of %2").arg(m_replayer.position()).arg(m_replayer.total());
+    QString where = m_replayer.bySteps()
+                        ? tr("Step %1 of %2 · event %3 of %4")
+                              .arg(m_replayer.step())
+                              .arg(m_replayer.steps())
+                              .arg(m_replayer.position())
+                              .arg(m_replayer.total())
+                        : tr("Event %1 of %2").arg(m_replayer.position()).arg(m_replayer.total());
     if (const auto* st = m_replayer.currentStatement())
         where += tr(" · %1, line %2: <code>%3</code> → %4")
                      .arg(st->actor.toHtmlEscaped())

@@ -61,10 +61,23 @@ void Replayer::start(const sessionfile::RecordedSession& session, const QStringL
             m_statementEnds.push_back({end, int(k)});
     }
     std::sort(m_statementEnds.begin(), m_statementEnds.end());
+    // Version 2: each statement is a line event, with the moment it began.
+    m_statementBefore.clear();
+    const bool lineEvents = m_session.version >= 2 && !m_session.statements.isEmpty();
+    if (lineEvents) {
+        int at = 0;
+        for (const sessionfile::RecordedStatement& st : std::as_const(m_session.statements)) {
+            while (at < total() && m_session.events[at].seq <= st.beforeSeq)
+                ++at;
+            m_statementBefore.push_back(at);
+        }
+    }
+    m_step = 0;
     const auto names = m_session.socketNames;
     m_timeline.setSocketNamer([names](SocketId id) { return names.value(id); });
     m_active = true;
-    rebuild(0);
+    // By steps, the recording opens where the run began: the peers already listening.
+    rebuild(bySteps() ? positionOfStep(0) : 0);
 }
 
 void Replayer::stop()
@@ -74,13 +87,34 @@ void Replayer::stop()
     m_session = {};
     m_statementOfCall.clear();
     m_statementEnds.clear();
+    m_statementBefore.clear();
     m_finishedAt.clear();
     m_socketFacts.clear();
     m_position = 0;
+    m_step = 0;
+}
+
+int Replayer::positionOfStep(int step) const
+{
+    // The moment after `step` statements ran: the events until the next one began; after
+    // the last, every event.
+    return step < int(m_statementBefore.size()) ? m_statementBefore[size_t(step)] : total();
+}
+
+void Replayer::showStep(int step)
+{
+    m_step = std::clamp(step, 0, int(m_statementBefore.size()));
+    const int to = positionOfStep(m_step);
+    if (to >= m_position)
+        show(m_position, to);
+    else
+        rebuild(to);
 }
 
 const sessionfile::RecordedStatement* Replayer::currentStatement() const
 {
+    if (bySteps()) // the step that ran last
+        return m_step > 0 ? &m_session.statements[m_step - 1] : nullptr;
     for (int i = m_position - 1; i >= 0; --i) {
         const Event& e = m_session.events[i];
         if (const auto it = m_statementOfCall.constFind(e.call); it != m_statementOfCall.cend())
@@ -103,6 +137,11 @@ std::pair<qint64, AddressFamily> Replayer::socketFacts(SocketId socket) const
 QList<const sessionfile::RecordedStatement*> Replayer::statementsShown() const
 {
     QList<const sessionfile::RecordedStatement*> shown;
+    if (bySteps()) {
+        for (int k = 0; k < m_step; ++k)
+            shown << &m_session.statements[k];
+        return shown;
+    }
     for (const auto& [end, statement] : m_statementEnds) {
         if (end >= m_position)
             break;
@@ -130,12 +169,19 @@ void Replayer::stepForward()
 {
     if (!m_active || atEnd())
         return;
+    if (bySteps())
+        return showStep(m_step + 1);
     const int to = stepEnd(m_position);
     show(m_position, to);
 }
 
 void Replayer::stepBack()
 {
+    if (bySteps()) {
+        if (m_active && m_step > 0)
+            showStep(m_step - 1);
+        return;
+    }
     if (!m_active || m_position == 0)
         return;
     // The step before this one: walk forward from the start to the last step end short of
@@ -155,18 +201,35 @@ void Replayer::seek(int position)
     if (!m_active)
         return;
     position = std::clamp(position, 0, total());
+    if (bySteps()) {
+        // The last step whose moment is at or before the position picked.
+        int step = 0;
+        while (step < steps() && positionOfStep(step + 1) <= position)
+            ++step;
+        m_step = step;
+    }
     if (position >= m_position)
         show(m_position, position);
     else
         rebuild(position);
 }
 
+void Replayer::rewind()
+{
+    if (bySteps())
+        showStep(0);
+    else
+        seek(0);
+}
+
 void Replayer::play()
 {
     if (!m_active)
         return;
-    if (atEnd())
-        rebuild(0);
+    if (atEnd()) {
+        m_step = 0;
+        rebuild(bySteps() ? positionOfStep(0) : 0);
+    }
     m_play.start();
     Q_EMIT playingChanged(true);
 }

@@ -32,7 +32,17 @@ public:
     const sessionfile::RecordedSession& session() const { return m_session; }
     int position() const { return m_position; } // events shown
     int total() const { return int(m_session.events.size()); }
-    bool atEnd() const { return m_position >= total(); }
+    bool atEnd() const
+    {
+        return m_position >= total() && (!bySteps() || m_step >= int(m_statementBefore.size()));
+    }
+    // A recording whose statements are line events (format version 2) steps by them, as the
+    // live window did: "step N of M" is the same number there and here. Older ones step by
+    // call (and so does one with no statement). step(): the statements run at the moment
+    // shown.
+    bool bySteps() const { return !m_statementBefore.empty(); }
+    int step() const { return m_step; }
+    int steps() const { return int(m_statementBefore.size()); }
     // The statement that made the last event shown, if the file knows it.
     const sessionfile::RecordedStatement* currentStatement() const;
     // The finished event of a recorded call (nullptr if it never finished), and what the
@@ -50,7 +60,7 @@ public Q_SLOTS:
     void seek(int position); // shows exactly the first position events
     void play();
     void pause();
-    void rewind() { seek(0); }
+    void rewind();
 
 Q_SIGNALS:
     void moved(int position, int total);
@@ -72,6 +82,11 @@ private:
     QHash<SocketId, std::pair<qint64, AddressFamily>> m_socketFacts;
     // (event index where the statement is over, statement index), in event order.
     std::vector<std::pair<int, int>> m_statementEnds;
+    // By steps: how many events were shown when each statement began (non-decreasing).
+    std::vector<int> m_statementBefore;
+    int m_step = 0;
+    int positionOfStep(int step) const;
+    void showStep(int step);
     int m_position = 0;
     bool m_active = false;
     bool m_moving = false; // the replayer itself is selecting: do not follow that
