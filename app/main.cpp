@@ -123,18 +123,23 @@ int main(int argc, char* argv[])
     parser.addOptions({lessonOption, closerOption, screenshotOption, stepOption, sizeOption});
     parser.addPositionalArgument(
         QStringLiteral("FILE"),
-        QStringLiteral("A recorded session (.sockbench) to replay, or a script (.py) to open as "
-                       "a lesson."),
-        QStringLiteral("[FILE]"));
+        QStringLiteral("A recorded session (.sockbench) to replay, or one or more scripts (.py) "
+                       "to open side by side, each a host."),
+        QStringLiteral("[FILE...]"));
     parser.process(app);
 
-    // One file at most, and not as well as --lesson: which one would the window show?
+    // Several scripts run side by side (a server and its client); a session replays alone;
+    // and not as well as --lesson: which one would the window show?
     const QStringList files = parser.positionalArguments();
-    if (files.size() > 1) {
-        std::fprintf(stderr, "sockbench: one file at a time, not %d (%s, ...)\n", int(files.size()),
-                     qPrintable(files.first()));
-        return 2;
-    }
+    if (files.size() > 1)
+        for (const QString& file : files)
+            if (!file.endsWith(QLatin1String(".py"), Qt::CaseInsensitive)) {
+                std::fprintf(stderr,
+                             "sockbench: %s: only scripts (.py) open side by side; open a "
+                             "recorded session on its own\n",
+                             qPrintable(file));
+                return 2;
+            }
     if (!files.isEmpty() && parser.isSet(lessonOption)) {
         std::fprintf(stderr, "sockbench: %s: give a file or --lesson, not both\n",
                      qPrintable(files.first()));
@@ -147,8 +152,11 @@ int main(int argc, char* argv[])
     // A file opens as File › Open would open it; without one, the chosen or the first lesson.
     // Either way nothing is shown until it has opened.
     QString error;
+    // A screenshot asks no question: the command line that asked for it has said what to run.
+    if (parser.isSet(screenshotOption))
+        window.setAskBeforeRunning(false);
     const bool opened =
-        !files.isEmpty() ? window.openFile(files.first(), &error)
+        !files.isEmpty() ? window.openFiles(files, &error)
                          : window.openLesson(parser.isSet(lessonOption) ? parser.value(lessonOption)
                                                                         : QStringLiteral("1"),
                                              &error);

@@ -128,7 +128,7 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     connect(&m_session->replayer(), &Replayer::moved, this, &MainWindow::updateLive);
     connect(m_session, &Session::loaded, this, &MainWindow::updateLive);
     connect(&m_session->replayer(), &Replayer::playingChanged, this, &MainWindow::updateControls);
-    connect(m_replayBar, &ReplayBar::runLiveRequested, m_session, &Session::runRecordingLive);
+    connect(m_replayBar, &ReplayBar::runLiveRequested, this, &MainWindow::runRecordingLive);
     connect(m_session, &Session::loaded, m_replayBar, &ReplayBar::refresh);
     auto& runner = m_session->runner();
     connect(&runner, &program::Runner::modeChanged, this, &MainWindow::updateControls);
@@ -170,7 +170,9 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
         const int index = m_lessonPicker->findData(m_session->lessonName());
         const QSignalBlocker block(m_lessonPicker);
         m_lessonPicker->setCurrentIndex(index);
-        const QString title = m_session->runner().lesson().title.isEmpty()
+        // Several programs side by side are named by their files ("server + client").
+        const QString title = m_session->runner().lesson().title.isEmpty() ||
+                                      m_session->runner().programs().size() > 1
                                   ? m_session->lessonName()
                                   : m_session->runner().lesson().title;
         // A replay says so, and which file it is: the same lesson may be open live too.
@@ -390,7 +392,20 @@ bool MainWindow::openLesson(const QString& nameOrPath, QString* error)
     if (nameOrPath.endsWith(QLatin1Char('.') + QLatin1String(sessionfile::kSuffix)))
         return openSession(nameOrPath, error);
     QString why;
-    const bool ok = m_session->loadShipped(nameOrPath, &why);
+    const auto file = lesson::catalogue::find(nameOrPath, &why);
+    bool ok = false;
+    if (file && file->path.startsWith(QLatin1Char(':'))) {
+        ok = m_session->load(file->source, file->path, file->name, &why);
+    } else if (file) {
+        // A file of the student's own: checked as a program first, then run once they agree.
+        auto described = program::describe(file->source, file->path, file->path);
+        if (auto* problem = std::get_if<program::LoadError>(&described)) {
+            why = problem->format();
+        } else if (mayRun({{file->path, file->source}}, &why)) {
+            m_session->loadLesson(std::get<program::Lesson>(described), file->path, file->name);
+            ok = true;
+        }
+    }
     if (!ok) {
         say(why);
         if (error)

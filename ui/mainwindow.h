@@ -61,6 +61,13 @@ public:
     // read or parsed, is refused with one sentence that starts with the path ("PATH: why",
     // or "PATH:LINE:COL: why" for a script that is not a valid lesson).
     bool openFile(const QString& path, QString* error = nullptr);
+    // Several scripts side by side, each a host (a server and its client); or one file as
+    // openFile() opens it. False with one sentence, as openFile().
+    bool openFiles(const QStringList& paths, QString* error = nullptr);
+    // A program the workbench did not ship runs with the student's rights, as `python3
+    // file.py` would: the window says so and runs it only when they agree (or trusted it
+    // as it is now). The command line's --screenshot has agreed already: off there.
+    void setAskBeforeRunning(bool ask) { m_askBeforeRunning = ask; }
     // Runs a call as if its panel were filled in and Run pressed (the form's validation is
     // the panel's business; tests drive both).
     void runCall(SocketId socket, const Call& call);
@@ -82,6 +89,10 @@ private:
     void saveAs();
     void saveSessionAs();
     void chooseAndOpen(); // File › Open: asks for a file, then openFile()
+    // Whether these programs may run (see setAskBeforeRunning): each as it is now, by name
+    // and text. A refusal is said, "PATH: not run: ...", in *error.
+    bool mayRun(const QList<std::pair<QString, QString>>& programs, QString* error);
+    void runRecordingLive();
     // The toolbar's and the keys' step, back, play and reset: the lesson's, or the
     // recording's while one replays.
     void stepForward();
@@ -92,6 +103,7 @@ private:
     void newHost();
     void startPeer(const QString& kind); // the Peers menu: a built-in peer, until the reset
 
+    bool m_askBeforeRunning = true;
     Session* m_session;
     StageWidget* m_stage;
     LessonPanel* m_lessonPanel;

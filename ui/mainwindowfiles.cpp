@@ -3,16 +3,21 @@
 
 #include "mainwindow.h"
 
+#include "lesson/catalogue.h"
 #include "program/lesson.h"
 #include "session.h"
 #include "views/closerviews.h"
 
+#include <QCheckBox>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
 
 namespace sockbench {
 
@@ -49,23 +54,130 @@ void MainWindow::chooseAndOpen()
     if (paths.isEmpty())
         return;
     QString error;
-    if (paths.size() > 1) {
-        for (const QString& path : paths)
-            if (!path.endsWith(QLatin1String(".py"), Qt::CaseInsensitive)) {
-                QMessageBox::warning(this, tr("Not opened"),
-                                     tr("%1: only Python scripts run side by side; open a "
-                                        "recorded session on its own")
-                                         .arg(path));
-                return;
-            }
-        if (!m_session->loadFiles(paths, &error)) {
-            say(error);
-            QMessageBox::warning(this, tr("Not opened"), error);
-        }
-        return;
-    }
-    if (!openFile(paths.first(), &error))
+    if (!openFiles(paths, &error) && !error.contains(QLatin1String(": not run: ")))
         QMessageBox::warning(this, tr("Not opened"), error);
+}
+
+bool MainWindow::openFiles(const QStringList& paths, QString* error)
+{
+    if (paths.size() == 1)
+        return openFile(paths.first(), error);
+    const auto refuse = [&](const QString& sentence) {
+        say(sentence);
+        if (error)
+            *error = sentence;
+        return false;
+    };
+    if (paths.isEmpty())
+        return refuse(tr("no file to open"));
+    for (const QString& path : paths)
+        if (!path.endsWith(QLatin1String(".py"), Qt::CaseInsensitive))
+            return refuse(tr("%1: only Python scripts run side by side; open a recorded "
+                             "session on its own")
+                              .arg(path));
+    // Read and checked first (a file that is no program is refused as it is); then asked.
+    QList<program::Lesson> lessons;
+    QString why;
+    if (!Session::describeFiles(paths, &lessons, &why))
+        return refuse(why);
+    QList<std::pair<QString, QString>> programs;
+    for (const program::Lesson& lesson : std::as_const(lessons))
+        programs.push_back({lesson.path, lesson.source});
+    if (!mayRun(programs, error))
+        return false;
+    m_session->loadFiles(paths, lessons);
+    return true;
+}
+
+namespace {
+
+// A shipped lesson's text, exactly: it asks nothing (the workbench's own program).
+bool isShippedProgram(const QString& source)
+{
+    static const QSet<QString> shipped = [] {
+        QSet<QString> sources;
+        for (const lesson::LessonFile& l : lesson::catalogue::shipped())
+            sources.insert(l.source);
+        return sources;
+    }();
+    return shipped.contains(source);
+}
+
+QString trustKey(const QString& path, const QString& source)
+{
+    // Trusted as it is: by name and text, so an edited file asks again.
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(QFileInfo(path).fileName().toUtf8());
+    hash.addData(QByteArrayView("\0", 1));
+    hash.addData(source.toUtf8());
+    return QStringLiteral("trustedPrograms/") + QString::fromLatin1(hash.result().toHex());
+}
+
+} // namespace
+
+bool MainWindow::mayRun(const QList<std::pair<QString, QString>>& programs, QString* error)
+{
+    QSettings settings;
+    QStringList names, keys;
+    for (const auto& [path, source] : programs) {
+        if (isShippedProgram(source) || settings.value(trustKey(path, source)).toBool())
+            continue;
+        names << QFileInfo(path).fileName();
+        keys << trustKey(path, source);
+    }
+    if (names.isEmpty() || !m_askBeforeRunning)
+        return true;
+    const QString list = names.join(QStringLiteral(", ")).toHtmlEscaped();
+    QMessageBox box(QMessageBox::Warning, tr("Run a program from outside Socket Workbench?"),
+                    tr("<p><b>%1</b> did not come with Socket Workbench.</p>"
+                       "<p>It runs on your <code>python3</code> with your rights, exactly as "
+                       "<code>python3 %2</code> would in a terminal: it can read, change and "
+                       "delete your files and use the network. The workbench shows its socket "
+                       "calls; it does not fence it in.</p>"
+                       "<p>Run it only if you know what it does.</p>",
+                       nullptr, int(names.size()))
+                        .arg(list, names.first().toHtmlEscaped()),
+                    QMessageBox::NoButton, this);
+    box.setObjectName(QStringLiteral("runUnshippedProgram"));
+    QPushButton* run = box.addButton(tr("Run it"), QMessageBox::AcceptRole);
+    run->setObjectName(QStringLiteral("runIt"));
+    QPushButton* keep = box.addButton(tr("Don't run it"), QMessageBox::RejectRole);
+    box.setDefaultButton(keep);
+    box.setEscapeButton(keep);
+    auto* remember = new QCheckBox(
+        tr("Don't ask again for %1 while it stays as it is now", nullptr, int(names.size()))
+            .arg(names.join(QStringLiteral(", "))),
+        &box);
+    box.setCheckBox(remember);
+    box.exec();
+    if (box.clickedButton() != run) {
+        const QString sentence =
+            tr("%1: not run: you chose not to run a program that did not come with Socket "
+               "Workbench")
+                .arg(programs.size() == 1 ? programs.first().first
+                                          : names.join(QStringLiteral(", ")));
+        say(sentence);
+        if (error)
+            *error = sentence;
+        return false;
+    }
+    if (remember->isChecked())
+        for (const QString& key : std::as_const(keys))
+            settings.setValue(key, true);
+    return true;
+}
+
+void MainWindow::runRecordingLive()
+{
+    // A recording's script may come from anywhere: running it live asks as a file would.
+    const auto& recording = m_session->replayer().session();
+    QList<std::pair<QString, QString>> programs;
+    for (const auto& p : recording.programs)
+        programs.push_back({p.fileName, p.script});
+    if (programs.isEmpty())
+        programs.push_back({m_session->fileName(), recording.script});
+    if (mayRun(programs, nullptr))
+        m_session->runRecordingLive();
 }
 
 bool MainWindow::openFile(const QString& path, QString* error)

@@ -152,9 +152,15 @@ bool Session::load(const QString& source, const QString& fileName, const QString
             *error = problem->format();
         return false;
     }
-    m_fileName = fileName;
-    loadPrograms({std::get<program::Lesson>(described)}, name);
+    loadLesson(std::get<program::Lesson>(described), fileName, name);
     return true;
+}
+
+void Session::loadLesson(const program::Lesson& lesson, const QString& fileName,
+                         const QString& name)
+{
+    m_fileName = fileName;
+    loadPrograms({lesson}, name);
 }
 
 void Session::loadPrograms(const QList<program::Lesson>& programs, const QString& name)
@@ -169,10 +175,9 @@ void Session::loadPrograms(const QList<program::Lesson>& programs, const QString
     Q_EMIT scriptChanged();
 }
 
-bool Session::loadFiles(const QStringList& paths, QString* error)
+bool Session::describeFiles(const QStringList& paths, QList<program::Lesson>* programs,
+                            QString* error)
 {
-    QList<program::Lesson> programs;
-    QStringList names;
     for (const QString& path : paths) {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
@@ -187,14 +192,27 @@ bool Session::loadFiles(const QStringList& paths, QString* error)
                 *error = problem->format();
             return false;
         }
-        programs << std::get<program::Lesson>(described);
-        names << QFileInfo(path).completeBaseName();
+        *programs << std::get<program::Lesson>(described);
     }
-    if (programs.isEmpty())
+    return !programs->isEmpty();
+}
+
+bool Session::loadFiles(const QStringList& paths, QString* error)
+{
+    QList<program::Lesson> programs;
+    if (!describeFiles(paths, &programs, error))
         return false;
+    loadFiles(paths, programs);
+    return true;
+}
+
+void Session::loadFiles(const QStringList& paths, const QList<program::Lesson>& programs)
+{
+    QStringList names;
+    for (const QString& path : paths)
+        names << QFileInfo(path).completeBaseName();
     m_fileName = paths.first();
     loadPrograms(programs, names.join(QStringLiteral(" + ")));
-    return true;
 }
 
 bool Session::loadShipped(const QString& nameOrNumber, QString* error)

@@ -52,6 +52,13 @@ public:
     // Reads and describes each .py file, then runs them side by side; false and *error
     // ("PATH: why" or python3's "FILE:LINE:COL: message") for the first that cannot be.
     bool loadFiles(const QStringList& paths, QString* error);
+    // The same, described already (describeFiles).
+    void loadFiles(const QStringList& paths, const QList<program::Lesson>& programs);
+    // The reading and describing of loadFiles alone: nothing runs.
+    static bool describeFiles(const QStringList& paths, QList<program::Lesson>* programs,
+                              QString* error);
+    // A program described already, from fileName ("" for an experiment), as `name`.
+    void loadLesson(const program::Lesson& lesson, const QString& fileName, const QString& name);
     bool loadShipped(const QString& nameOrNumber, QString* error);
     // Starts an empty experiment with one host, "you".
     void startExperiment();

@@ -97,7 +97,11 @@ void trigger(WindowUnderTest& f, QAction* action, const QString& files, const QS
     } else if (name == QLatin1String("open")) {
         f.dialogs.openPath = script;
         action->trigger();
-        CHECKED(dialogOpened(QStringLiteral("open")));
+        // The file, then the question a program from outside asks before it runs.
+        QCOMPARE(f.dialogs.seen.size(), seen + 2);
+        QCOMPARE(f.dialogs.seen[seen].kind, QStringLiteral("open"));
+        QCOMPARE(f.dialogs.seen.last().kind, QStringLiteral("question"));
+        QVERIFY(f.dialogs.seen.last().text.contains(QFileInfo(script).fileName()));
         QCOMPARE(f.session().lessonName(), QFileInfo(script).completeBaseName());
         QVERIFY(!f.replaying());
         QVERIFY(f.settle());

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void initTestCase();
     void aSessionFileReplays();
     void aScriptOpensAsALesson();
+    void aProgramFromOutsideRunsOnlyWhenTheStudentSaysSo();
     void whatCannotBeOpenedIsRefusedInOneSentence_data();
     void whatCannotBeOpenedIsRefusedInOneSentence();
     void theCommandLineOpensTheFile_data();
@@ -91,6 +92,7 @@ void TestOpening::initTestCase()
 
     write(QStringLiteral("script.py"), kScript);
     write(QStringLiteral("malformed.py"), kMalformed);
+    write(QStringLiteral("client.py"), "import socket\nc = socket.socket()\nc.close()\n");
     write(QStringLiteral("notes.txt"), "import socket\n");
     write(QStringLiteral("broken.sockbench"), "{\"format\": \"something else\"}");
     QVERIFY(QDir(m_dir.path()).mkdir(QStringLiteral("folder.py")));
@@ -146,7 +148,9 @@ void TestOpening::aScriptOpensAsALesson()
     Workbench bench;
     MainWindow window(bench);
     QString error;
+    RunQuestion yes(true);
     QVERIFY2(window.openFile(path(QStringLiteral("script.py")), &error), qPrintable(error));
+    QVERIFY(!yes.asked.isEmpty());
     QVERIFY(!window.session().replayer().isActive());
     QCOMPARE(window.session().lessonName(), QStringLiteral("script"));
     QVERIFY2(window.windowTitle().startsWith(QStringLiteral("A script opened by its file name")),
@@ -211,6 +215,9 @@ void TestOpening::theCommandLineOpensTheFile_data()
     QTest::newRow("script") << QStringList{QStringLiteral("script.py")}
                             << QStringLiteral("A script opened by its file name")
                             << QStringLiteral("Socket Workbench");
+    QTest::newRow("two scripts side by side")
+        << QStringList{QStringLiteral("script.py"), QStringLiteral("client.py")}
+        << QStringLiteral("script + client") << QStringLiteral("Socket Workbench");
     QTest::newRow("no file: the first lesson")
         << QStringList{} << first->title << QStringLiteral("Socket Workbench");
 }
@@ -258,9 +265,10 @@ void TestOpening::theCommandLineRefusesWithStatus2AndNoWindow_data()
     QTest::newRow("not a lesson") << QStringList{QStringLiteral("malformed.py")}
                                   << QRegularExpression::escape(QStringLiteral("sockbench: ") +
                                                                 problem->format());
-    QTest::newRow("two files") << QStringList{QStringLiteral("script.py"),
-                                              QStringLiteral("exchange.sockbench")}
-                               << QStringLiteral("sockbench: one file at a time.*");
+    QTest::newRow("a script and a session")
+        << QStringList{QStringLiteral("script.py"), QStringLiteral("exchange.sockbench")}
+        << QStringLiteral("sockbench: exchange\\.sockbench: only scripts \\(\\.py\\) open side by "
+                          "side; open a recorded session on its own");
     QTest::newRow("a file and --lesson")
         << QStringList{QStringLiteral("--lesson"), QStringLiteral("2"), QStringLiteral("script.py")}
         << QStringLiteral("sockbench: script\\.py: give a file or --lesson, not both");
@@ -292,6 +300,51 @@ void TestOpening::helpSaysSo()
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.out.contains(QStringLiteral("sockbench FILE.sockbench | FILE.py")),
              qPrintable(run.out));
+}
+
+void TestOpening::aProgramFromOutsideRunsOnlyWhenTheStudentSaysSo()
+{
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("1")));
+    const QString shipped = window.session().lessonName();
+    const QString script = path(QStringLiteral("outside.py"));
+    write(QStringLiteral("outside.py"), kScript);
+    QString error;
+    {
+        // Refused: nothing of it runs, and the lesson open before stays.
+        RunQuestion no(false);
+        QVERIFY(!window.openFile(script, &error));
+        QVERIFY2(no.asked.contains(QStringLiteral("outside.py")), qPrintable(no.asked));
+        QVERIFY2(no.asked.contains(QStringLiteral("your rights")), qPrintable(no.asked));
+        QVERIFY2(error.startsWith(script + QStringLiteral(": not run: ")), qPrintable(error));
+        QCOMPARE(window.session().lessonName(), shipped);
+    }
+    {
+        // Agreed, and trusted as it is now.
+        RunQuestion yes(true, true);
+        QVERIFY2(window.openFile(script, &error), qPrintable(error));
+        QVERIFY(!yes.asked.isEmpty());
+        QCOMPARE(window.session().lessonName(), QStringLiteral("outside"));
+    }
+    {
+        RunQuestion none(false);
+        QVERIFY2(window.openFile(script, &error), qPrintable(error));
+        QVERIFY2(none.asked.isEmpty(), "asked again about a program trusted as it is");
+    }
+    {
+        // Changed since: it asks again.
+        write(QStringLiteral("outside.py"), kScript + QByteArray("# changed\n"));
+        RunQuestion no(false);
+        QVERIFY(!window.openFile(script, &error));
+        QVERIFY(!no.asked.isEmpty());
+    }
+    {
+        // A shipped lesson never asks.
+        RunQuestion none(false);
+        QVERIFY(window.openLesson(QStringLiteral("2"), &error));
+        QVERIFY(none.asked.isEmpty());
+    }
 }
 
 QTEST_MAIN(TestOpening)

@@ -171,7 +171,9 @@ void TestStage::tcpExchangeByClicking()
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(script.toUtf8());
     }
+    RunQuestion yes(true); // the student's own program: the window asks before it runs
     QVERIFY(f.window.openLesson(path));
+    QVERIFY(!yes.asked.isEmpty());
     auto& runner = f.window.session().runner();
     QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     runner.setPlayInterval(0);

@@ -13,10 +13,13 @@
 #include "stage/stagewidget.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTimer>
 #include <QToolButton>
 #include <QtTest>
 
@@ -99,5 +102,33 @@ inline bool click(SocketCard* card, CallKind kind)
 {
     return click(card, kind, [](CallForm*) {});
 }
+
+// Answers the question the window asks before it runs a program it did not ship, as the
+// student would: "Run it" or "Don't run it", perhaps with "Don't ask again" ticked. What it
+// asked is kept (empty: it never asked).
+class RunQuestion {
+public:
+    explicit RunQuestion(bool run, bool remember = false)
+    {
+        m_timer.setInterval(5);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this, run, remember] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box || box->objectName() != QLatin1String("runUnshippedProgram"))
+                return;
+            asked = box->text();
+            if (remember && box->checkBox())
+                box->checkBox()->setChecked(true);
+            auto* button = run ? box->findChild<QPushButton*>(QStringLiteral("runIt"))
+                               : qobject_cast<QPushButton*>(box->escapeButton());
+            if (button)
+                button->click();
+        });
+        m_timer.start();
+    }
+    QString asked;
+
+private:
+    QTimer m_timer;
+};
 
 } // namespace sockbench::uitest
