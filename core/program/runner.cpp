@@ -648,6 +648,11 @@ struct Runner::Impl {
                 // interrupted: the stand-in raises InterruptedError for it, and nothing else.
                 // A statement a click added reports what it raised; in a program, an
                 // exception nobody caught ends its thread, and the run has failed.
+                if (type == QLatin1String("MemoryError"))
+                    s.reason =
+                        QStringLiteral("MemoryError: the program asked for more than the %1 GiB of "
+                                       "memory the workbench allows one program")
+                            .arg(BackendProcess::kMemoryLimit >> 30);
                 if (type == QLatin1String("InterruptedError") &&
                     message.contains(QLatin1String(kInterruptedByTheWorkbench)))
                     s.kind = StepRecord::Kind::Interrupted;

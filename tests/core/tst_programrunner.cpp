@@ -2,6 +2,7 @@
 // sockets. What a teacher and a student rely on: a loop's passes are steps, stepping back
 // lands on the previous pass, threads a program starts appear, Reset always works, and a
 // program that dies takes nothing else with it.
+#include "program/backendprocess.h"
 #include "program/lesson.h"
 #include "program/runner.h"
 
@@ -128,6 +129,23 @@ private Q_SLOTS:
         QVERIFY(finished.wait(kWaitMs));
         QVERIFY(seen);
         QVERIFY(finished.at(0).at(0).toBool());
+    }
+
+    void aHugeAllocationIsStoppedAtTheCapWithASentence()
+    {
+        Workbench workbench;
+        Runner runner(workbench);
+        runner.load({describeOrFail(QStringLiteral("x = bytearray(%1)\n")
+                                        .arg(BackendProcess::kMemoryLimit + (qint64(1) << 30)))});
+        QSignalSpy finished(&runner, &Runner::finished);
+        runner.play();
+        QVERIFY(finished.wait(kWaitMs));
+        QVERIFY(!finished.at(0).at(0).toBool());
+        QCOMPARE(runner.stepCount(), 1);
+        QCOMPARE(runner.steps().back().errorName, QStringLiteral("MemoryError"));
+        QVERIFY2(
+            runner.steps().back().reason.contains(QStringLiteral("memory the workbench allows")),
+            qPrintable(runner.steps().back().reason));
     }
 
     void resetStopsAnEndlessLoopAtOnce()

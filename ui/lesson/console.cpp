@@ -112,7 +112,7 @@ void Console::showStep(const StepRecord& r)
         color = QStringLiteral("#92400e");
         break;
     case StepRecord::Kind::Failed:
-        outcome = QStringLiteral("!! FAILED: ") + (r.error.isEmpty() ? r.reason : r.error);
+        outcome = QStringLiteral("!! FAILED: ") + (r.reason.isEmpty() ? r.error : r.reason);
         color = QStringLiteral("#b91c1c");
         break;
     case StepRecord::Kind::Interrupted:
