@@ -47,13 +47,19 @@ Lane::~Lane()
 
 void Lane::post(Job job)
 {
+    bool behindAWait = false;
     {
         const std::lock_guard lock(m_mutex);
         if (!m_stop.load() && !m_finished.load()) {
+            behindAWait = m_running.load() != 0 && m_runningWaited.load() && job.onFirstWait;
             m_queue.push_back(std::move(job));
             job = {};
         }
     }
+    // Queued behind a call that waits, it waits too: the lane's thread says so (the
+    // caller may hold its socket's lock, which saying so takes).
+    if (behindAWait)
+        wake();
     if (job.fail)
         job.fail(CallResult::interrupted(QStringLiteral("the socket's worker has stopped")));
     else
@@ -169,10 +175,29 @@ void Lane::drainWake()
     [[maybe_unused]] const auto read = ::read(m_wakeFd, &value, sizeof value);
 }
 
+void Lane::sayQueuedBlocked()
+{
+    std::vector<std::function<void()>> blocked;
+    {
+        const std::lock_guard lock(m_mutex);
+        for (Job& job : m_queue)
+            if (!job.saidBlocked && job.onFirstWait) {
+                job.saidBlocked = true;
+                blocked.push_back(job.onFirstWait);
+            }
+    }
+    for (const auto& say : blocked)
+        say();
+}
+
 int Lane::parkedOn(CallId call) const
 {
-    if (m_running.load() != call.value)
-        return 0;
+    if (m_running.load() != call.value) {
+        const std::lock_guard lock(m_mutex);
+        const bool queued = std::any_of(m_queue.begin(), m_queue.end(),
+                                        [call](const Job& job) { return job.call == call; });
+        return queued && m_runningWaited.load() ? m_parkedOn.load() : 0;
+    }
     const int events = m_parkedOn.load();
     // The call may have ended (and another begun) while we looked.
     return m_running.load() == call.value ? events : 0;
@@ -198,10 +223,12 @@ void Lane::loop()
             job = std::move(m_queue.front());
             m_queue.pop_front();
             m_interruptTarget.store(0);
+            m_runningWaited.store(false);
             m_running.store(job.call.value);
         }
-        Context context(*this, job.call, std::move(job.onFirstWait));
+        Context context(*this, job.call, std::move(job.onFirstWait), job.saidBlocked);
         job.run(context);
+        m_runningWaited.store(false);
         m_running.store(0);
     }
 }
@@ -213,12 +240,14 @@ WaitOutcome Lane::Context::wait(int fd, short events, Deadline deadline)
         if (m_onFirstWait)
             m_onFirstWait();
     }
+    m_lane.m_runningWaited.store(true); // the calls queued behind this one wait as long
     // A lane that waits on nothing has no way to be woken from poll(): it never polls.
     if (m_lane.m_wakeFd < 0)
         return WaitOutcome::Interrupted;
     for (;;) {
         if (m_lane.interruptRequested())
             return WaitOutcome::Interrupted;
+        m_lane.sayQueuedBlocked(); // calls posted behind this one since it began to wait
         int timeoutMs = -1;
         if (deadline) {
             const auto left = *deadline - Clock::now();

@@ -39,10 +39,11 @@ public:
 
     private:
         friend class Lane;
-        Context(Lane& lane, CallId call, std::function<void()> onFirstWait)
+        Context(Lane& lane, CallId call, std::function<void()> onFirstWait, bool waited)
             : m_lane(lane)
             , m_call(call)
             , m_onFirstWait(std::move(onFirstWait))
+            , m_waited(waited)
         {
         }
         Lane& m_lane;
@@ -60,6 +61,8 @@ public:
         // close(): on a socket already closed, succeed (Python's close() twice is fine)
         // instead of failing with EBADF.
         bool okIfClosed = false;
+        // The lane's: onFirstWait has fired while it was queued (see below).
+        bool saidBlocked = false;
     };
 
     // The running lane, or nullptr with *error set to the errno that stopped it: EMFILE or
@@ -86,8 +89,11 @@ public:
     void join();
     CallId runningCall() const { return CallId{m_running.load()}; }
     // What the call waits for while it is parked in a wait: the poll events on its socket,
-    // kWaitsForDeadline when it waits on a deadline only, 0 when it is not parked (queued,
-    // running, finished, or another call).
+    // kWaitsForDeadline when it waits on a deadline only, 0 when it is not parked (running,
+    // finished, or another call). A call queued behind one that waits is parked too, on
+    // what that one waits for: two threads may wait in recv() on one socket, as in Python,
+    // and the second waits (and counts as blocked: its onFirstWait fires) until the first
+    // has its bytes and the second gets its turn in the kernel.
     static constexpr int kWaitsForDeadline = -1;
     int parkedOn(CallId call) const;
     bool hasWork() const;
@@ -105,7 +111,9 @@ private:
     std::condition_variable m_work; // an idle lane waits here
     std::deque<Job> m_queue;
     std::atomic<quint64> m_running{0};
-    std::atomic<int> m_parkedOn{0}; // see parkedOn()
+    std::atomic<int> m_parkedOn{0};           // see parkedOn()
+    std::atomic<bool> m_runningWaited{false}; // the running job has waited at least once
+    void sayQueuedBlocked();
     std::atomic<quint64> m_interruptTarget{0};
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_retire{false};

@@ -69,6 +69,7 @@ private Q_SLOTS:
     void oneDirectionKeepsItsOrder();
     void callsWaitForEarlierControlCalls();
     void stillParkedUntilTheKernelAnswers();
+    void twoRecvsOnOneSocketBothWait();
     void interruptAccept();
     void interruptRecv();
     void interruptRecvFromUdp();
@@ -142,6 +143,34 @@ void TestWorkbenchThreads::stillParkedUntilTheKernelAnswers()
     QVERIFY(bench.interrupt(accept.call));
     WAIT_FINISHED(accept);
     QVERIFY(!bench.stillParked(accept.call));
+}
+
+void TestWorkbenchThreads::twoRecvsOnOneSocketBothWait()
+{
+    // Two Python threads in recv() on one socket both wait in the kernel: the second is
+    // blocked (and parked) as the first is, and each message wakes one of them.
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    const Pending first = start(bench, c.server, calls::recv(10));
+    WAIT_BLOCKED(bench, first);
+    const Pending second = start(bench, c.server, calls::recv(10));
+    WAIT_BLOCKED(bench, second);
+    QVERIFY(waitUntil([&] { return bench.stillParked(first.call); }));
+    QVERIFY(bench.stillParked(second.call));
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("one")));
+    WAIT_FINISHED(first);
+    QCOMPARE(first.event().result.data, QByteArray("one"));
+    QVERIFY(waitUntil([&] { return bench.stillParked(second.call); }));
+    QVERIFY(!second.finished());
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("two")));
+    WAIT_FINISHED(second);
+    QCOMPARE(second.event().result.data, QByteArray("two"));
+    // One blocked event each, as a call that waits has.
+    int blocked = 0;
+    for (const Event& e : bench.trace().events(1))
+        if (e.kind == EventKind::CallBlocked && (e.call == first.call || e.call == second.call))
+            ++blocked;
+    QCOMPARE(blocked, 2);
 }
 
 void TestWorkbenchThreads::blockedCallDoesNotDelayOtherSockets()

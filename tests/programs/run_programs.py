@@ -85,6 +85,7 @@ PROGRAMS = [
             TCP_BASICS + ['setsockopt', 'shutdown']),
     Program('timeouts', ['timeouts.py'], ['settimeout', 'setblocking', SEND, RECV, 'close'],
             errors=[(RECV, 'EAGAIN')]),
+    Program('two-readers', ['two_readers.py'], TCP_BASICS),
 ]
 
 
