@@ -153,9 +153,9 @@ qint64 BackendProcess::pid() const
     return m_process ? m_process->processId() : 0;
 }
 
-bool BackendProcess::send(const QJsonObject& message, const QByteArray& blob, int fd)
+bool BackendProcess::send(const QJsonObject& message, const QByteArray& blob, const QList<int>& fds)
 {
-    return m_channel && m_channel->send(message, blob, fd);
+    return m_channel && m_channel->send(message, blob, fds);
 }
 
 } // namespace sockbench::program

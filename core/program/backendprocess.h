@@ -42,7 +42,7 @@ public:
     bool isRunning() const;
     qint64 pid() const;
     Channel* channel() const { return m_channel.get(); }
-    bool send(const QJsonObject& message, const QByteArray& blob = {}, int fd = -1);
+    bool send(const QJsonObject& message, const QByteArray& blob = {}, const QList<int>& fds = {});
 
 Q_SIGNALS:
     void frameReceived(const QJsonObject& message, const QByteArray& blob);

@@ -145,6 +145,10 @@ QJsonObject resultJson(const Event& e, QByteArray* blob)
     case CallKind::Socket:
         out.insert(QStringLiteral("sock"), qint64(r.newSocket.value));
         break;
+    case CallKind::SocketPair:
+        out.insert(QStringLiteral("sock"), qint64(r.newSocket.value));
+        out.insert(QStringLiteral("sock2"), qint64(r.pairedSocket.value));
+        break;
     case CallKind::Accept:
         out.insert(QStringLiteral("sock"), qint64(r.newSocket.value));
         out.insert(QStringLiteral("addr"), addressJson(r.address));
@@ -234,10 +238,10 @@ struct CallBridge::Shared {
     std::recursive_mutex lifeMutex;
     CallBridge* owner = nullptr;
     BackendProcess* backend = nullptr;
-    bool send(const QJsonObject& message, const QByteArray& blob = {}, int fd = -1)
+    bool send(const QJsonObject& message, const QByteArray& blob = {}, const QList<int>& fds = {})
     {
         // The backend makes its channel in start(), before any frame can arrive.
-        return backend && backend->send(message, blob, fd);
+        return backend && backend->send(message, blob, fds);
     }
     // guards calls and sockets; recursive so that a receiver connected directly to
     // callStarted may ask threadOf() from inside the emission
@@ -314,7 +318,8 @@ bool CallBridge::handleFrame(Channel::Frame& frame)
     CallArgs& a = call.args;
     a.flags = int(m.value(QStringLiteral("flags")).toInteger());
     switch (*kind) {
-    case CallKind::Socket: {
+    case CallKind::Socket:
+    case CallKind::SocketPair: {
         const auto f = fromNativeFamily(int(m.value(QStringLiteral("family")).toInteger()));
         if (!f || *f == AddressFamily::Unspecified) {
             reply(m, errorReply(EAFNOSUPPORT));
@@ -419,39 +424,52 @@ bool CallBridge::handleFrame(Channel::Frame& frame)
         if (!s)
             return;
         qint64 callerTid = 0;
-        const bool made = (callKind == CallKind::Socket || callKind == CallKind::Accept) &&
+        const bool made = (callKind == CallKind::Socket || callKind == CallKind::Accept ||
+                           callKind == CallKind::SocketPair) &&
                           e.result.ok() && e.result.newSocket.isValid();
+        QList<SocketId> madeSockets;
+        if (made)
+            madeSockets << e.result.newSocket;
+        if (made && e.result.pairedSocket.isValid())
+            madeSockets << e.result.pairedSocket;
         {
             // Waits for handleFrame() to have recorded the call and said it started.
             const std::lock_guard lock(s->callsMutex);
             callerTid = s->calls.take(e.call);
-            if (made)
-                s->sockets.insert(e.result.newSocket);
+            for (const SocketId fresh : std::as_const(madeSockets))
+                s->sockets.insert(fresh);
             if (callKind == CallKind::Close)
                 s->sockets.remove(e.socket);
         }
         QByteArray blob;
         QJsonObject answer = resultJson(e, &blob);
-        int fd = -1;
-        if (made) {
-            fd = s->workbench->duplicateDescriptor(e.result.newSocket);
+        QList<int> fds;
+        for (const SocketId fresh : std::as_const(madeSockets)) {
+            const int fd = s->workbench->duplicateDescriptor(fresh);
             if (fd < 0) {
+                // Out of descriptors: every socket the call made goes, as python3's would.
                 const int error = errno;
                 answer = errorReply(error);
-                s->workbench->submit(e.result.newSocket, calls::close(), e.actor);
-            } else {
-                answer.insert(QStringLiteral("fd"), true);
+                for (const int taken : std::as_const(fds))
+                    ::close(taken);
+                fds.clear();
+                for (const SocketId gone : std::as_const(madeSockets))
+                    s->workbench->submit(gone, calls::close(), e.actor);
+                break;
             }
+            fds << fd;
         }
+        if (!fds.isEmpty())
+            answer.insert(QStringLiteral("fd"), true);
         answer.insert(kT, QStringLiteral("ret"));
         answer.insert(QStringLiteral("id"), id);
         {
             const std::lock_guard lock(s->lifeMutex);
             if (s->owner)
                 Q_EMIT s->owner->callEnded(callerTid, e.call, e);
-            s->send(answer, blob, fd);
+            s->send(answer, blob, fds);
         }
-        if (fd >= 0)
+        for (const int fd : std::as_const(fds))
             ::close(fd);
     };
 

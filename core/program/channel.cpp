@@ -58,7 +58,7 @@ void Channel::shutdown()
     ::shutdown(m_fd, SHUT_RDWR);
 }
 
-bool Channel::send(const QJsonObject& message, const QByteArray& blob, int fd)
+bool Channel::send(const QJsonObject& message, const QByteArray& blob, const QList<int>& fds)
 {
     const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
     char header[8];
@@ -66,21 +66,22 @@ bool Channel::send(const QJsonObject& message, const QByteArray& blob, int fd)
     putU32(header + 4, quint32(blob.size()));
 
     std::lock_guard lock(m_writeMutex);
-    if (fd >= 0) {
-        // The descriptor rides on the header alone, so that the reader's first recvmsg()
-        // of exactly eight bytes takes it.
+    if (!fds.isEmpty()) {
+        // The descriptors ride on the header alone, so that the reader's first recvmsg()
+        // of exactly eight bytes takes them.
+        Q_ASSERT(fds.size() <= 2);
         iovec iov{header, sizeof header};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
         msghdr msg{};
         msg.msg_iov = &iov;
         msg.msg_iovlen = 1;
         msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
+        msg.msg_controllen = CMSG_SPACE(size_t(fds.size()) * sizeof(int));
         cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
         cmsg->cmsg_level = SOL_SOCKET;
         cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+        cmsg->cmsg_len = CMSG_LEN(size_t(fds.size()) * sizeof(int));
+        std::memcpy(CMSG_DATA(cmsg), fds.constData(), size_t(fds.size()) * sizeof(int));
         ssize_t n;
         do
             n = ::sendmsg(m_fd, &msg, MSG_NOSIGNAL);

@@ -29,7 +29,8 @@ public:
     Channel& operator=(const Channel&) = delete;
 
     // false once the backend is gone. fd (if >= 0) is passed along, not taken.
-    bool send(const QJsonObject& message, const QByteArray& blob = {}, int fd = -1);
+    // Descriptors ride along (SCM_RIGHTS): a new socket's, or socketpair()'s two.
+    bool send(const QJsonObject& message, const QByteArray& blob = {}, const QList<int>& fds = {});
     // The next frame, waiting for it; nullopt when the backend closed its end (or died).
     std::optional<Frame> receive();
     // Makes receive() return nullopt and every later send() fail.

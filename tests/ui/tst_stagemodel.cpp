@@ -13,6 +13,7 @@ class TestStageModel : public QObject {
 private Q_SLOTS:
     void closeReleasesWhatNoConnectionKeeps();
     void acceptedSocketShowsItsKernelState();
+    void aSocketPairIsTwoConnectedEnds();
 };
 
 void TestStageModel::closeReleasesWhatNoConnectionKeeps()
@@ -62,6 +63,30 @@ void TestStageModel::acceptedSocketShowsItsKernelState()
     QVERIFY(accepted->kernel.valid);
     QCOMPARE(accepted->kernel.tcpState, TcpState::Established);
     QCOMPARE(accepted->kernel.recvQueue, 0);
+}
+
+void TestStageModel::aSocketPairIsTwoConnectedEnds()
+{
+    // socketpair() makes two sockets joined from the start, with no address to match them
+    // by: both are on the stage, connected, each the other's peer, and bytes go between them.
+    Workbench bench;
+    StageModel model;
+    const Event made =
+        RUN(bench, SocketId{}, calls::socketpair(AddressFamily::Unix, SocketType::Stream, 0));
+    QVERIFY(made.result.ok());
+    const SocketId a = made.result.newSocket, b = made.result.pairedSocket;
+    QVERIFY(a.isValid() && b.isValid());
+    QVERIFY(RUN(bench, a, calls::sendAll("hi")).result.ok());
+    QSignalSpy bytes(&model, &StageModel::bytesSent);
+    for (const Event& e : bench.trace().events())
+        model.apply(e);
+    QVERIFY(model.socket(a) && model.socket(b));
+    QCOMPARE(model.socket(a)->state, TeachingState::Connected);
+    QCOMPARE(model.socket(b)->state, TeachingState::Connected);
+    QCOMPARE(model.peerOf(a), b);
+    QCOMPARE(model.peerOf(b), a);
+    QCOMPARE(bytes.size(), 1);
+    QCOMPARE(bytes.at(0).at(1).value<SocketId>(), b);
 }
 
 QTEST_MAIN(TestStageModel)

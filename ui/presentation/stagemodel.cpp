@@ -137,6 +137,10 @@ SocketId StageModel::peerOf(SocketId id) const
     const SocketView* s = socket(id);
     if (!s || s->state == TeachingState::Closed)
         return {};
+    if (s->pairedWith.isValid()) {
+        const SocketView* other = socket(s->pairedWith);
+        return other && other->state != TeachingState::Closed ? other->id : SocketId{};
+    }
     if (s->type == SocketType::Stream) {
         if (!s->peer.isValid())
             return {};
@@ -176,6 +180,29 @@ void StageModel::apply(const Event& event)
         view.lastResult = describe::result(event);
         Q_EMIT socketAdded(event.socket);
         Q_EMIT acted(event.socket);
+        return;
+    }
+    if (event.kind == EventKind::CallFinished && event.request.kind == CallKind::SocketPair) {
+        // Two sockets, connected to each other from the start.
+        if (!event.result.ok() || m_sockets.contains(event.result.newSocket) ||
+            m_sockets.contains(event.result.pairedSocket))
+            return;
+        const SocketId ends[2] = {event.result.newSocket, event.result.pairedSocket};
+        for (int i = 0; i < 2; ++i) {
+            SocketView& view =
+                add(ends[i], event.actor, event.request.args.family, event.request.args.type);
+            view.pairedWith = ends[1 - i];
+            view.state = TeachingState::Connected;
+            view.lastKind = CallKind::SocketPair;
+            view.lastCall = describe::call(event);
+            view.lastResult = describe::result(event);
+            if (i == 0)
+                view.kernel = event.kernel;
+        }
+        for (const SocketId id : ends) {
+            Q_EMIT socketAdded(id);
+            Q_EMIT acted(id);
+        }
         return;
     }
     const auto it = m_sockets.find(event.socket);

@@ -32,6 +32,7 @@ struct SocketView {
     AddressFamily family = AddressFamily::Inet4;
     SocketType type = SocketType::Stream;
     SocketId acceptedFrom;
+    SocketId pairedWith; // socketpair(): the other end (unnamed ends have no address to match)
     qint64 fd = -1;
     Endpoint local;
     Endpoint peer;
