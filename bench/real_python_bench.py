@@ -5,7 +5,7 @@ usage: real_python_bench.py SOCKBENCH_CLI [--runs N]
 
 bench/python/pingpong.py (10,000 rounds of a 1-byte ping-pong) and bench/python/bulk.py
 (256 MiB sendall()/recv() in 1 MiB chunks) each run under plain python3 (A) and under
-`sockbench-cli run --output-dir DIR FILE` (B), interleaved A, B, A, B, ... so that both
+`sockbench-cli run --free --output-dir DIR FILE` (B: no stop at any line), interleaved A, B, A, B, ... so that both
 see the same machine; the median of N runs (3 by default) of each is compared. The time
 is the whole process's wall-clock time, start-up included; the programs print no time.
 A run whose output is not the expected one counts as a failure and stops the benchmark.
@@ -62,7 +62,7 @@ def under_workbench(cli, path):
             with open(name, 'rb') as f:
                 return f.read()
 
-        return timed([cli, 'run', '--output-dir', out, path], output)
+        return timed([cli, 'run', '--free', '--output-dir', out, path], output)
 
 
 def measure(cli, name, runs):

@@ -1,0 +1,278 @@
+// The storyboard: which thread runs its next line, and when a run is settled (runnerimpl.h).
+
+#include "runnerimpl.h"
+
+#include <tuple>
+
+namespace sockbench::program {
+
+namespace {
+
+QString lineText(const QString& source, int line)
+{
+    if (line <= 0)
+        return {};
+    const QStringList lines = source.split(QLatin1Char('\n'));
+    return line <= lines.size() ? lines[line - 1].trimmed() : QString();
+}
+
+} // namespace
+
+bool Runner::Impl::settled(qint64* retryIn) const
+{
+    qint64 retry = -1;
+    bool anyBlocked = false;
+    for (const auto& [key, t] : threads) {
+        switch (t.view.state) {
+        case ThreadView::State::Waiting:
+        case ThreadView::State::Finished:
+        case ThreadView::State::Failed:
+            break;
+        case ThreadView::State::Blocked:
+        case ThreadView::State::Sleeping:
+            anyBlocked = true;
+            break;
+        case ThreadView::State::Starting:
+        case ThreadView::State::Running: {
+            if (t.view.callId.isValid())
+                return *retryIn = 50, false; // its end, or its block, will say
+            const qint64 left = kBusyAfterMs - t.since.elapsed();
+            if (left > 0) {
+                retry = retry < 0 ? left : std::min(retry, left);
+            } else {
+                anyBlocked = true;
+            }
+            break;
+        }
+        }
+    }
+    // Only a socket call can wake a call blocked in the kernel: a step that made none
+    // needs no quiet period.
+    if (retry < 0 && anyBlocked && callSinceGrant && lastNews.elapsed() < kQuietMs)
+        retry = kQuietMs - lastNews.elapsed();
+    for (const auto& host : hosts)
+        if (!host->ended && host->process->isRunning() && threads.empty())
+            retry = std::max<qint64>(retry, 5); // not begun yet
+    // A blocked call the kernel has already answered (its socket is ready: the data,
+    // the FIN, the connection is there) is about to return, however long its thread
+    // takes to be scheduled on a busy machine: what it does comes next.
+    if (retry < 0 && anyBlocked)
+        for (const auto& [key, t] : threads)
+            if (t.view.state == ThreadView::State::Blocked && t.view.callId.isValid() &&
+                !workbench.stillParked(t.view.callId)) {
+                retry = 2;
+                break;
+            }
+    *retryIn = retry;
+    return retry < 0;
+}
+
+std::optional<Runner::Next> Runner::Impl::nextThread() const
+{
+    const Thread* best = nullptr;
+    for (const auto& [key, t] : threads) {
+        if (t.view.state != ThreadView::State::Waiting)
+            continue;
+        // Earliest place first; at the same place a `# background` statement runs before
+        // the actor that started it goes on (that is what the directive is for); then
+        // the older thread.
+        const auto rank = [](const Thread& x) {
+            return std::make_tuple(x.home, x.background ? 0 : 1, x.order);
+        };
+        if (!best || rank(t) < rank(*best))
+            best = &t;
+    }
+    if (!best)
+        return std::nullopt;
+    return Next{best->view.program, best->view.tid, best->view.name, best->view.actor,
+                best->view.line};
+}
+
+QList<ThreadView> Runner::Impl::liveThreads() const
+{
+    std::vector<const Thread*> ordered;
+    for (const auto& [key, t] : threads)
+        ordered.push_back(&t);
+    std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) {
+        return a->view.program != b->view.program ? a->view.program < b->view.program
+                                                  : a->order < b->order;
+    });
+    QList<ThreadView> out;
+    for (const auto* t : ordered)
+        out << t->view;
+    return out;
+}
+
+bool Runner::Impl::allEnded() const
+{
+    for (const auto& host : hosts)
+        if (!host->ended)
+            return false;
+    // A program kept alive for clicks runs the clicked statements after its end.
+    for (const auto& [key, t] : threads)
+        if (t.view.state != ThreadView::State::Finished &&
+            t.view.state != ThreadView::State::Failed && size_t(key.first) < hosts.size() &&
+            hosts[size_t(key.first)]->process->isRunning())
+            return false;
+    return true;
+}
+
+void Runner::Impl::grant(const Next& next)
+{
+    Thread& th = threads.at({next.program, next.tid});
+    threadsBefore.push_back(liveThreads());
+    settledAfter.push_back(-1);
+    StepRecord s;
+    s.index = int(steps.size());
+    s.traceSeq = workbench.trace().lastSeq();
+    s.program = next.program;
+    s.tid = next.tid;
+    s.thread = th.view.name;
+    s.actor = th.view.actor;
+    s.line = th.view.line;
+    s.source = lineText(programs[next.program].lesson.source, s.line);
+    steps.push_back(s);
+    th.step = s.index;
+    th.interrupted = false;
+    callSinceGrant = false;
+    th.view.state = ThreadView::State::Running;
+    th.since.restart();
+    const QJsonValue id = th.lineId;
+    th.lineId = QJsonValue();
+    news();
+    hosts[size_t(next.program)]->process->send(
+        {{QStringLiteral("t"), QStringLiteral("go")}, {QStringLiteral("id"), id}});
+    if (!silent()) {
+        Q_EMIT q->stepIssued(s.index);
+        Q_EMIT q->threadsChanged();
+    }
+}
+
+void Runner::Impl::pump()
+{
+    if (mode == Mode::Resetting) {
+        if (awaitingFirstLines && programsReady())
+            finishReset();
+        return;
+    }
+    if (shown >= 0 && replayTo < 0)
+        return; // stepped back: the live run waits, it is re-made when the student goes on
+    qint64 retryIn = -1;
+    if (!settled(&retryIn)) {
+        settleTimer.start(int(std::max<qint64>(retryIn, 1)));
+        return;
+    }
+    // A run re-made for a step back: a click made at this point of the first run is made
+    // again now (before anything else is granted, even once the program has ended), in
+    // the re-make and in the steps that go on from it.
+    for (Click& c : clicksToRemake) {
+        if (c.step != int(steps.size()) || c.sent || hosts.empty())
+            continue;
+        c.sent = true;
+        hosts.front()->process->send(c.exec);
+        return; // its thread's first line comes next, and pumps again
+    }
+    if (replayTo >= 0) {
+        const auto next = nextThread();
+        // There, or as far as the run goes: it ended, or nothing can wake it.
+        if (int(steps.size()) >= replayTo || allEnded() ||
+            (!next && !stuckExplanation().isEmpty())) {
+            finishRemake();
+            return;
+        }
+        if (next)
+            grant(*next);
+        return; // else a timeout or a sleep moves it, as it did the first time
+    }
+    if (allEnded()) {
+        if (mode != Mode::Finished) {
+            setMode(Mode::Finished);
+            Q_EMIT q->finished(failures == 0);
+        }
+        return;
+    }
+    const auto next = nextThread();
+    if (!next) {
+        if (mode == Mode::Stepping && !wantStep)
+            setMode(Mode::Idle); // every thread waits in a call: Step has nothing to give
+        checkStuck();
+        return;
+    }
+    if (wantStep || next->thread.startsWith(QLatin1String("click-"))) {
+        wantStep = false;
+        grant(*next);
+        return;
+    }
+    if (mode != Mode::Playing) {
+        // The step settled: nothing runs until the next Step (the window enables it).
+        if (mode == Mode::Stepping)
+            setMode(Mode::Idle);
+        return;
+    }
+    const LineNotes notes = programs[next->program].lesson.notes.value(next->line);
+    if (runTo >= 0 && next->line == runTo) {
+        runTo = -1;
+        setMode(Mode::Stepping);
+        return;
+    }
+    if (stopAtPauses && notes.pause && !steps.empty() && !pausedHere(*next)) {
+        setMode(Mode::Stepping);
+        Q_EMIT q->pausedAt(next->line);
+        return;
+    }
+    if (playInterval > 0) {
+        if (!playTimer.isActive())
+            playTimer.start(playInterval);
+        return;
+    }
+    grant(*next);
+}
+
+bool Runner::Impl::pausedHere(const Next& next)
+{
+    // Play stops before a "# pause" line once; pressing Play again goes on from there.
+    if (pausedAtLine == next.line && pausedAtStep == steps.size())
+        return true;
+    pausedAtLine = next.line;
+    pausedAtStep = steps.size();
+    return false;
+}
+
+void Runner::Impl::checkStuck()
+{
+    if (stuckSaid)
+        return;
+    const QString explanation = stuckExplanation();
+    if (explanation.isEmpty())
+        return;
+    stuckSaid = true;
+    Q_EMIT q->stuck(explanation);
+}
+
+QString Runner::Impl::stuckExplanation() const
+{
+    QStringList waiting;
+    for (const auto& [key, t] : threads) {
+        switch (t.view.state) {
+        case ThreadView::State::Finished:
+        case ThreadView::State::Failed:
+            continue;
+        case ThreadView::State::Blocked: {
+            if (hasTimeout.value(t.blockedOn, false))
+                return {}; // a timeout will end it
+            waiting << QStringLiteral("%1 waits in %2 at line %3")
+                           .arg(t.view.name, t.view.call)
+                           .arg(t.view.line);
+            break;
+        }
+        default:
+            return {}; // sleeping, running elsewhere: time will move it
+        }
+    }
+    if (waiting.isEmpty() || !peers->peers().isEmpty())
+        return {};
+    return QStringLiteral("Every thread waits and nothing can wake any of them: %1.")
+        .arg(waiting.join(QStringLiteral("; ")));
+}
+
+} // namespace sockbench::program
