@@ -160,6 +160,8 @@ void Console::showSteps()
         if (r.settled)
             showStep(r);
     }
+    moveCursor(QTextCursor::End); // the moment shown is the newest line
+    ensureCursorVisible();
 }
 
 void Console::showPrinted(const QString& actor, const QString& text)

@@ -1,6 +1,7 @@
 #include "presenter.h"
 
 #include "stagemodel.h"
+#include <QSet>
 
 namespace sockbench {
 
@@ -59,7 +60,19 @@ void Presenter::resumeFrom(quint64 fromSeq)
     m_pending.clear();
     const QList<Event> past = m_trace.events(fromSeq);
     m_nextSeq = past.isEmpty() ? fromSeq : past.last().seq + 1;
+    // Only the sockets made from there on: the old run's, closing meanwhile, are gone.
+    QSet<SocketId> made;
     for (const Event& event : past) {
+        if (event.kind == EventKind::CallFinished && event.result.ok() &&
+            (event.request.kind == CallKind::Socket || event.request.kind == CallKind::Accept ||
+             event.request.kind == CallKind::SocketPair)) {
+            made.insert(event.result.newSocket);
+            if (event.result.pairedSocket.isValid())
+                made.insert(event.result.pairedSocket);
+        }
+        if (event.socket.isValid() && !made.contains(event.socket) &&
+            !(event.request.kind == CallKind::Socket || event.request.kind == CallKind::SocketPair))
+            continue;
         m_model.apply(event);
         Q_EMIT presented(event);
     }
