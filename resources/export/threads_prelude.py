@@ -87,6 +87,31 @@ def _blocked(j):
     return elapsed >= _GRACE
 
 
+# Waits that end by themselves: poll() and epoll_wait() with a timeout (a socket with
+# settimeout() waits in poll()), ppoll()/pselect6()/select() given a time. An actor waiting
+# in one of them is not stuck: its timeout will wake it.
+_TIMEOUT_ARG = {7: (2, 'ms'), 232: (3, 'ms'), 281: (3, 'ms'),
+                271: (2, 'ptr'), 270: (4, 'ptr'), 23: (4, 'ptr')}
+
+
+def _timed(j):
+    if not (_PROC and j in _tids):
+        return False
+    try:
+        with open('/proc/self/task/%d/syscall' % _tids[j]) as f:
+            fields = f.read().split()
+        call = int(fields[0])
+        if call not in _TIMEOUT_ARG:
+            return False
+        index, kind = _TIMEOUT_ARG[call]
+        value = int(fields[1 + index], 16)
+    except (OSError, IndexError, ValueError):
+        return False
+    if kind == 'ptr':
+        return value != 0
+    return value < 0x7fffffff  # -1 (for ever) reads as all ones
+
+
 def _value(k, value):
     _values[k] = repr(value)
 
@@ -164,7 +189,7 @@ def _run(actors):
             startable = [k for k in range(len(_STEPS)) if k not in _started
                          and _STEPS[k][0] not in _stopped and _STEPS[k][0] not in _running]
             if (_running and not startable
-                    and all(_blocked(k) for k in _running.values())
+                    and all(_blocked(k) and not _timed(k) for k in _running.values())
                     and now - _state['progress'] >= _QUIET):
                 stuck = True
                 break

@@ -321,6 +321,18 @@ class Describe(unittest.TestCase):
                                  if not lines[n - 1].startswith("#"))
                     self.assertTrue(d["notes"][str(below)]["pause"], (path, k))
 
+    def test_a_summary_line_may_begin_with_a_word_and_a_colon(self):
+        # Lesson 22's summary was cut at "...a built-in peer of the" because its next line
+        # began "workbench: it serves", which read as a header field.
+        source = ("# title: T\n# The server is a built-in peer of the\n"
+                  "# workbench: it serves the page.\n# level: beginner\n#\nimport socket\n")
+        status, d = describe("-", "--name", "x.py", stdin=source)
+        self.assertEqual(status, 0, d)
+        self.assertEqual(d["summary"],
+                         "The server is a built-in peer of the workbench: it serves the page.")
+        self.assertEqual(d["level"], "beginner")
+        self.assertEqual(d["extra"], [])
+
     def test_header_narration_and_sections(self):
         source = ("#!/usr/bin/env python3\n# title: T\n# The summary,\n# in two lines.\n"
                   "# level: beginner\n# topics: a, b\n# peer: web = course-web\n#\n"

@@ -189,6 +189,11 @@ class _Tracker:
             self.block.append(c)
             return
         m = _FIELD.match(c.text)
+        # A summary line may begin with a word and a colon ("workbench: it serves..."):
+        # within the summary only the known fields are fields.
+        if m and self.summary and not self.summary_ended and \
+                m.group(1).lower() not in ("title", "level", "topics", "peer"):
+            m = None
         if m:
             key, value = m.group(1), (m.group(2) or "").strip()
             if key in ("title", "level", "topics") and key in self.keys:
