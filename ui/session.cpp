@@ -343,8 +343,10 @@ QString Session::callOn(SocketId socket, const Call& call, QString* error)
     }
     const SocketView* view = m_model.socket(socket);
     const QString name = m_runner.nameOf(socket);
-    if (view && name.isEmpty() && m_runner.mode() == program::Runner::Mode::Stepping) {
-        // The stage can show a socket a moment before its statement has assigned it.
+    if (view && name.isEmpty() &&
+        (m_runner.nameComing(socket) || m_runner.mode() == program::Runner::Mode::Stepping)) {
+        // The stage can show a socket a moment before its statement has assigned it: the
+        // click runs once that statement has finished.
         m_waitingClicks.append({socket, call});
         return {};
     }

@@ -26,6 +26,13 @@ using program::StepRecord;
 
 namespace {
 
+// The actor, and the thread when it is not the actor's own ("server/Thread-1 (handle)").
+QString threadLabel(const program::StepRecord& s)
+{
+    return s.thread == s.actor || s.thread.isEmpty() ? s.actor
+                                                     : s.actor + QLatin1Char('/') + s.thread;
+}
+
 // Reads a program or lesson (a file, or a shipped lesson by name or number); on failure
 // prints one line (FILE:LINE:COL: message) and returns the exit status.
 std::variant<program::Lesson, int> load(const QString& nameOrPath, QString* name = nullptr)
@@ -229,9 +236,7 @@ private:
             outcome = QStringLiteral("-> raised %1").arg(s.error);
             break;
         }
-        const QString thread = s.thread == s.actor || s.thread.isEmpty()
-                                   ? s.actor
-                                   : s.actor + QLatin1Char('/') + s.thread;
+        const QString thread = threadLabel(s);
         out() << prefix(thread, s.line) << s.source << (outcome.isEmpty() ? "" : "  ") << outcome
               << '\n';
         out().flush();
@@ -254,7 +259,8 @@ private:
         }
         if (m_quiet)
             return;
-        out() << prefix(s.actor, s.line) << s.source << "  .. " << state << '\n';
+        const QString thread = threadLabel(s);
+        out() << prefix(thread, s.line) << s.source << "  .. " << state << '\n';
         out().flush();
     }
 

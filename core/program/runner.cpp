@@ -236,6 +236,13 @@ QString Runner::nameOf(SocketId socket) const
     return d->socketNames.value(socket);
 }
 
+bool Runner::nameComing(SocketId socket) const
+{
+    const auto it = d->madeByStep.constFind(socket);
+    return it != d->madeByStep.cend() && size_t(*it) < d->steps.size() &&
+           !d->steps[size_t(*it)].settled && !d->socketNames.contains(socket);
+}
+
 QSet<SocketId> Runner::sockets() const
 {
     return d->sockets;

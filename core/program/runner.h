@@ -138,6 +138,8 @@ public:
     int insertStatement(const QString& actor, const QString& source, QString* error = nullptr);
     // The program's name for a socket ("server", "conn"): the global or local that holds it.
     QString nameOf(SocketId socket) const;
+    // The statement that made the socket is still running: its name is on its way.
+    bool nameComing(SocketId socket) const;
     QSet<SocketId> sockets() const;
 
     void setPlayInterval(int milliseconds);

@@ -327,9 +327,22 @@ void Runner::Impl::onCallEnded(int program, qint64 tid, CallId call, bool interr
 
 void Runner::Impl::noteSockets(const Event& event)
 {
-    if (event.request.kind == CallKind::Socket || event.request.kind == CallKind::Accept) {
-        if (event.result.ok() && event.result.newSocket.isValid())
-            sockets.insert(event.result.newSocket);
+    if (event.request.kind == CallKind::Socket || event.request.kind == CallKind::Accept ||
+        event.request.kind == CallKind::SocketPair) {
+        if (!event.result.ok() || !event.result.newSocket.isValid())
+            return;
+        // The step that made it names it (its changes), once it has settled.
+        int step = -1;
+        if (const auto owner = callOwner.constFind(event.call); owner != callOwner.cend())
+            if (const auto t = threads.find(owner.value()); t != threads.end())
+                step = t->second.step;
+        for (const SocketId made : {event.result.newSocket, event.result.pairedSocket}) {
+            if (!made.isValid())
+                continue;
+            sockets.insert(made);
+            if (step >= 0)
+                madeByStep.insert(made, step);
+        }
     } else if (event.request.kind == CallKind::SetTimeout) {
         hasTimeout.insert(event.socket, event.request.args.timeout.has_value());
     } else if (event.request.kind == CallKind::Close && event.result.ok()) {

@@ -107,6 +107,7 @@ struct Runner::Impl {
     QHash<CallId, SocketId> blockedEarly;
     QSet<SocketId> sockets;
     QHash<SocketId, QString> socketNames;
+    QHash<SocketId, int> madeByStep; // the step whose call made the socket
     QHash<SocketId, bool> hasTimeout;
     QHash<QString, int> clickLines; // a clicked statement's thread -> its line, while it runs
 
