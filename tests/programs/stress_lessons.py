@@ -111,6 +111,12 @@ def normalize(stdout, strict=False, either_way=()):
                 and PORT_SOURCE.search(str(record.get('source', '')))):
             # port = server.getsockname()[1] -> 41234: a port, though no address shows it.
             ports.setdefault(record['value'], 'PORT%d' % (len(ports) + 1))
+        if isinstance(record, dict) and PORT_SOURCE.search(str(record.get('source', ''))):
+            # The same as what the line bound: "port = 41234".
+            for change in record.get('changes') or []:
+                value = str(change).partition(' = ')[2]
+                if value.isdigit():
+                    ports.setdefault(value, 'PORT%d' % (len(ports) + 1))
         for text in strings(record):
             found = []
             for place in PORT_PLACES + [ABSTRACT]:
@@ -129,6 +135,10 @@ def normalize(stdout, strict=False, either_way=()):
         if key in ('value', 'text') and value.strip() in ports:
             return value.replace(value.strip(), ports[value.strip()])
         value = DESCRIPTOR.sub('fd=N', value)
+        # A change that bound a port: "port = 41234".
+        name, sep, bound = value.partition(' = ')
+        if sep and bound in ports:
+            value = name + sep + ports[bound]
         for place in PORT_PLACES + [ABSTRACT]:
             value = place.sub(lambda m: m.group(1) + ports.get(m.group(2), m.group(2)), value)
         return value
