@@ -413,6 +413,18 @@ class Export(unittest.TestCase):
                     out, err = p.communicate(timeout=120)
                     self.assertEqual(p.returncode, 0, (script, err))
 
+    def test_an_unrolled_with_block_is_said_so(self):
+        # Lesson 23's narration says the with block closes the socket by itself; the export
+        # writes the block out, and says so beside it.
+        lesson = next(p for p in LESSONS if os.path.basename(p).startswith("23-"))
+        for mode in ("per-actor", "threads"):
+            with tempfile.TemporaryDirectory() as tmp:
+                made = subprocess.run([sys.executable, BOOT, "--export", mode, lesson, tmp],
+                                      capture_output=True, text=True, check=True).stdout.split()
+                text = "".join(open(p).read() for p in made)
+                self.assertIn("writes the with block out", text, mode)
+                self.assertIn("t.close()", text, mode)
+
     @unittest.skipUnless(os.environ.get("SOCKBENCH_CLI"), "SOCKBENCH_CLI not set")
     def test_threads_exports_equal_the_cpp_exporters(self):
         cli = os.environ["SOCKBENCH_CLI"]

@@ -88,6 +88,10 @@ def flatten(source, d):
                                 value=node.items[0].context_expr, lineno=node.lineno,
                                 col_offset=0)
             first = source.splitlines()[node.lineno - 1].strip()
+            # The lesson's words may speak of the block: say how the export writes it.
+            note = dict(note, lines=list(note.get("lines", [])) + [
+                "(This script writes the with block out: its statements one by one, then "
+                "%s.close(), which the block's end did.)" % name])
             steps.append(Step(actor, header, "%s = %s" % (
                 name, _segment(source, node.items[0].context_expr)), first, note, line,
                 lane=lane))
