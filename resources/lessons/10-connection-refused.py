@@ -1,9 +1,11 @@
 # title: connect(), connect_ex() and a refused connection
 # connect() raises an exception when it fails; connect_ex() returns the error number
 # instead (0 means connected). When nothing listens on the port, the kernel on the other
-# side answers the SYN with a reset, and you get ECONNREFUSED.
+# side answers the SYN (the first segment of TCP's handshake: "may I connect?") with a
+# reset (RST: "no such connection here"), and you get ECONNREFUSED.
 # level: beginner
 # topics: connect, connect_ex, ECONNREFUSED, errno
+import errno
 import socket
 
 # --- you ---
@@ -17,10 +19,25 @@ client = socket.socket()
 # expect: ECONNREFUSED
 client.connect(('127.0.0.1', port))
 client.close()
-# connect_ex() does not raise: it returns the errno. 111 is ECONNREFUSED on Linux.
+# A program handles the refusal with try/except: the exception carries the errno.
+retry = socket.socket()
+try:
+    retry.connect(('127.0.0.1', port))
+except OSError as e:
+    print('refused:', e.errno == errno.ECONNREFUSED, type(e).__name__)
+finally:
+    retry.close()
+# connect_ex() does not raise for a failed connection: it returns the errno (111 is
+# ECONNREFUSED on Linux; errno.ECONNREFUSED says it on any system).
 quiet = socket.socket()
 result = quiet.connect_ex(('127.0.0.1', port))
-assert result == 111
+assert result == errno.ECONNREFUSED
+# Only the connection attempt's error comes back as a number. An argument Python cannot
+# use still raises, before any connection is tried.
+# expect: OverflowError
+quiet.connect_ex(('127.0.0.1', 70000))
+# expect: TypeError
+quiet.connect_ex('127.0.0.1')
 quiet.close()
 # Now make the placeholder listen, and try again.
 placeholder.listen(1)
