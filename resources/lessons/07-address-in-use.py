@@ -1,8 +1,10 @@
 # title: Binding a port twice: EADDRINUSE
 # Two sockets cannot listen on the same address and port: the second bind() fails with
-# EADDRINUSE, and Python raises OSError. Each address-and-port pair has one owner.
+# EADDRINUSE, and Python raises OSError. Each address-and-port pair has one owner - with
+# one exception on Linux, shown at the end: two sockets that both set SO_REUSEADDR may bind
+# the same pair while neither listens, and then only one of them can listen().
 # level: beginner
-# topics: bind, EADDRINUSE, getsockname
+# topics: bind, EADDRINUSE, getsockname, SO_REUSEADDR
 import socket
 
 # --- first ---
@@ -30,3 +32,29 @@ first.close()
 again = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 again.bind(('127.0.0.1', port))
 again.close()
+
+# --- first ---
+# The exception. Both sockets set SO_REUSEADDR before bind(), and neither listens yet.
+shared_a = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+shared_a.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+shared_a.bind(('127.0.0.1', 0))
+shared_port = shared_a.getsockname()[1]
+
+# --- second ---
+shared_b = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+shared_b.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+# pause
+# The same address and port again, with SO_REUSEADDR on both and nobody listening. Predict.
+shared_b.bind(('127.0.0.1', shared_port))
+
+# --- first ---
+shared_a.listen(1)
+
+# --- second ---
+# Only one of them may listen: the refusal comes at listen() now.
+# expect: EADDRINUSE
+shared_b.listen(1)
+shared_b.close()
+
+# --- first ---
+shared_a.close()
