@@ -11,8 +11,10 @@ import socket
 message = b'GET /5062CEM.php\r\n'
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(web)
-# A plain recv() would wait for ever here. A timeout of one second keeps the lesson
-# moving: settimeout(1.0) makes recv() give up after one second.
+# A plain recv() would wait here until the server gives up: this course-web closes a
+# connection that sends no request within 10 seconds, and recv() then returns b''. A server
+# that never gives up would leave it waiting for ever. A timeout of one second keeps the
+# lesson moving: settimeout(1.0) makes recv() give up after one second.
 s.settimeout(1.0)
 # pause
 # The course's next line is data = s.recv(1024). The request was never sent. What does
@@ -38,9 +40,9 @@ t.connect(web)
 page = t.recv(1024)
 
 # --- writer ---
-# In a program with one thread, nothing else could happen now, for ever. A second thread
-# can still send on the same socket while the first waits in recv(): a socket is full
-# duplex.
+# In a program with one thread, nothing else could happen now, until the server gave up
+# (10 seconds here). A second thread can still send on the same socket while the first
+# waits in recv(): a socket is full duplex.
 t.sendall(b'GET /5062CEM.php\r\n')
 
 # --- reader ---

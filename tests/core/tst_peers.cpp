@@ -1,6 +1,7 @@
 // The built-in peers, driven through the workbench and talked to by real clients outside
 // it (plain POSIX sockets in this process, each in a thread of its own where it matters).
 
+#include "lesson/catalogue.h"
 #include "outsideclient.h"
 #include "pythonoracle.h"
 #include "services/peer.h"
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void browserRequest();
     void notFoundAndBadRequest();
     void silentClientClosedAfterTheWait();
+    void lesson25SaysHowLongTheWebPeerWaits();
     void manyClientsAtOnce();
     void callsAreTheActorsInTheTrace();
     void echo();
@@ -291,6 +293,17 @@ void PeersTest::notFoundAndBadRequest()
     QVERIFY(flood.sendAll(QByteArray(web::kMaxHead + 100, 'x')));
     QVERIFY(flood.readToEnd(&closed).startsWith("HTTP/1.1 400 Bad Request\r\n"));
     QVERIFY(closed);
+}
+
+void PeersTest::lesson25SaysHowLongTheWebPeerWaits()
+{
+    // Lesson 25 tells what a plain recv() before the request does against course-web: it
+    // returns b'' once the peer gives up. The number it gives is the peer's own.
+    const auto lesson = lesson::catalogue::find(QStringLiteral("25"));
+    QVERIFY(lesson);
+    const qint64 seconds = PeerOptions().requestTimeout.count() / 1000;
+    QVERIFY(lesson->source.contains(QStringLiteral("within %1 seconds").arg(seconds)));
+    QVERIFY(lesson->source.contains(QStringLiteral("(%1 seconds here)").arg(seconds)));
 }
 
 void PeersTest::silentClientClosedAfterTheWait()
