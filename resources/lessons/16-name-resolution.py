@@ -16,6 +16,16 @@ assert family == socket.AF_INET
 assert socktype == socket.SOCK_STREAM
 assert proto == socket.IPPROTO_TCP
 assert sockaddr == ('127.0.0.1', 80)
+# canonname is the empty string: the resolver fills it in only when asked, with the flag
+# AI_CANONNAME, and then only in the first entry (the host's canonical name).
+assert canonname == ''
+named = socket.getaddrinfo('localhost', 80, socket.AF_INET, socket.SOCK_STREAM, 0,
+                           socket.AI_CANONNAME)
+print('canonical name:', named[0][3])
+assert named[0][3] != ''
+# The port may be None: the entries then carry port 0, for a program that only wants the
+# addresses (or will bind and let the kernel choose).
+assert socket.getaddrinfo('localhost', None, socket.AF_INET, socket.SOCK_STREAM)[0][4] == ('127.0.0.1', 0)
 # Without a type you get stream, datagram and raw entries for the same address.
 every = socket.getaddrinfo('127.0.0.1', 80)
 print(len(every), 'entries')
