@@ -4,6 +4,7 @@
 # address through the mapped form ::ffff:127.0.0.1.
 # level: intermediate
 # topics: IPv4, IPv6, inet_aton, inet_pton, 32-bit form, mapped addresses, AF_INET6
+import ipaddress
 import socket
 
 # --- you ---
@@ -12,11 +13,21 @@ packed = socket.inet_aton('127.0.0.1')
 assert packed == b'\x7f\x00\x00\x01'
 # The same four bytes as one 32-bit number, in hex: 0x7f000001.
 assert hex(2130706433) == '0x7f000001'
-# The 32-bit form works as a host wherever the dotted one does.
+# The 32-bit form works as a host where the C library's inet_aton() reads it: bind(),
+# connect() and gethostbyname() all take it.
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.bind(('0x7F000001', 0))
 assert s.getsockname()[0] == '127.0.0.1'
 s.close()
+assert socket.gethostbyname('0x7F000001') == '127.0.0.1'
+assert socket.inet_aton('0x7F000001') == packed
+# Not everywhere: inet_pton() (and Python's ipaddress module) accept the dotted form only.
+# expect: OSError
+socket.inet_pton(socket.AF_INET, '0x7F000001')
+try:
+    ipaddress.ip_address('0x7F000001')
+except ValueError as e:
+    print('ipaddress:', e)
 # IPv6: ::1 is short for 0000:0000:0000:0000:0000:0000:0000:0001.
 assert socket.inet_pton(socket.AF_INET6, '::1') == b'\x00' * 15 + b'\x01'
 # 127.0.0.1 inside IPv6, the course's example: 0000:0000:0000:0000:0000:ffff:7f00:0001.
