@@ -43,6 +43,19 @@ assert server.recv(1024) == b'next'
 server.close()
 
 # --- client ---
-# UDP never hears that nobody listens any more: sendto() still "succeeds".
+# Nobody listens on the port any more. An unconnected socket's sendto() still "succeeds":
+# the kernel sends the datagram, and the ICMP "port unreachable" that comes back has no
+# connected socket to tell.
 client.sendto(b'anyone there?', ('127.0.0.1', port))
 client.close()
+# A connected UDP socket does hear it: connect() gives it one peer, and the kernel reports
+# that peer's ICMP error at the next call on the socket.
+asker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+asker.connect(('127.0.0.1', port))
+asker.send(b'anyone there?')
+asker.settimeout(1)
+# pause
+# The datagram went nowhere. What does the next recv() say?
+# expect: ECONNREFUSED
+asker.recv(100)
+asker.close()
