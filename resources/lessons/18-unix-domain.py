@@ -3,8 +3,11 @@
 # from one process to another, without the network stack, so there is no TCP state -
 # but the calls are the same: bind, listen, accept, connect, send, recv.
 # level: intermediate
-# topics: AF_UNIX, abstract names, autobind, local sockets
+# topics: AF_UNIX, abstract names, autobind, local sockets, socket files
+import os
 import socket
+import stat
+import tempfile
 
 # --- server ---
 server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -39,3 +42,26 @@ client.close()
 assert conn.recv(100) == b''
 conn.close()
 server.close()
+# A path name instead: bind() makes a file there, of a kind of its own - a socket file. It
+# is not a named pipe (a FIFO, made by mkfifo), as it is sometimes called: only connect()
+# reaches it, and open() cannot read it.
+folder = tempfile.mkdtemp()
+path = os.path.join(folder, 'demo.sock')
+named = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+named.bind(path)
+mode = os.stat(path).st_mode
+print('socket file:', stat.S_ISSOCK(mode), ' named pipe:', stat.S_ISFIFO(mode))
+named.close()
+# pause
+# The socket is closed. Is its file gone?
+assert os.path.exists(path)
+# It stays, and while it is there nobody can bind that path again.
+again = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+# expect: EADDRINUSE
+again.bind(path)
+# Removing the file is the program's job: a server unlinks its path before binding it.
+os.unlink(path)
+again.bind(path)
+again.close()
+os.unlink(path)
+os.rmdir(folder)

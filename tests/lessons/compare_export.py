@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 cli, lesson, workdir = sys.argv[1:4]
 backend = sys.argv[sys.argv.index('--backend') + 1] if '--backend' in sys.argv else None
@@ -33,14 +34,18 @@ def records(command):
     return run.returncode, steps, run.stderr
 
 
+TEMPORARY = re.compile(re.escape(tempfile.gettempdir()) + r"/tmp[\w-]+")
+
+
 def normal(value):
     value = re.sub(r"<socket\.socket [^>]*>", '<socket>', value)
+    value = TEMPORARY.sub('TMPDIR', value)  # tempfile.mkdtemp(): a new name every run
     value = re.sub(r"(\('[^']*', )\d+", r'\1PORT', value)
     return value
 
 
-# Values that differ from run to run by design: ports, descriptors, the host's name, and
-# how much a send() could hand the kernel at that moment.
+# Values that differ from run to run by design: ports, descriptors, the host's name, and how
+# much a send() could hand the kernel at that moment.
 VARYING = ('getsockname', 'getpeername', 'fileno', 'gethostname', 'gethostbyaddr', '.send(')
 
 status, ours, err = records([cli, 'run', lesson, '--json'])

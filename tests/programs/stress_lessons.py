@@ -27,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LESSONS = os.path.normpath(os.path.join(HERE, '..', '..', 'resources', 'lessons'))
@@ -41,6 +42,7 @@ PORT_PLACES = [
     re.compile(r'(\bport\s+)(\d+)'),
 ]
 DESCRIPTOR = re.compile(r'\bfd=-?\d+')
+TEMPORARY = re.compile(re.escape(tempfile.gettempdir()) + r'/tmp[\w-]+')
 # An AF_UNIX autobind name, the kernel's choice like a port: b'\x00c18f5'.
 ABSTRACT = re.compile(r'(\\x00)([0-9a-f]{5})\b')
 # A statement whose value is a bare number that is a port.
@@ -135,6 +137,7 @@ def normalize(stdout, strict=False, either_way=()):
         if key in ('value', 'text') and value.strip() in ports:
             return value.replace(value.strip(), ports[value.strip()])
         value = DESCRIPTOR.sub('fd=N', value)
+        value = TEMPORARY.sub('TMPDIR', value)  # tempfile.mkdtemp(): a new name every run
         # A change that bound a port: "port = 41234".
         name, sep, bound = value.partition(' = ')
         if sep and bound in ports:
