@@ -1,9 +1,11 @@
 # title: Ports: well-known, registered, dynamic
-# A port is a 16-bit number, 0 to 65535, split in three ranges: well-known (0-1023),
-# registered (1024-49151) and dynamic (49152-65535). Only the administrator may bind a
-# well-known port; everyone else gets EACCES.
+# A port is a 16-bit number, 0 to 65535, in three classes by convention: well-known
+# (0-1023), registered (1024-49151) and dynamic (49152-65535). What the kernel does with
+# them is set by two of its own settings, which this lesson reads: where it picks a port
+# for you, and below which port bind() needs the administrator. connect() needs no rights.
 # level: beginner
-# topics: ports, port classes, bind, EACCES, ephemeral ports
+# topics: ports, port classes, bind, connect, EACCES, ephemeral ports
+import os
 import socket
 
 # --- you ---
@@ -12,20 +14,36 @@ s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.bind(('127.0.0.1', 0))
 chosen = s.getsockname()[1]
 print('the kernel chose port', chosen)
-# Linux picks these "ephemeral" ports from 32768 to 60999 (see
-# /proc/sys/net/ipv4/ip_local_port_range), so they can land in the registered range as
-# well as the dynamic one. The card shows which class this one is in.
-assert chosen >= 1024
+# It chooses from its "ephemeral" range, a setting of its own - not from a class of ports.
+# So the port it picks may be registered or dynamic, whichever the range covers.
+with open('/proc/sys/net/ipv4/ip_local_port_range') as f:
+    low, high = (int(n) for n in f.read().split())
+print('this kernel picks ports from', low, 'to', high)
+assert low <= chosen <= high
 s.close()
-# A registered port, picked by the kernel, is fine for anyone. Now a well-known one:
+# Which ports need the administrator is a setting too: binding below
+# ip_unprivileged_port_start (1024 unless someone changed it) needs root, or the
+# CAP_NET_BIND_SERVICE capability.
+with open('/proc/sys/net/ipv4/ip_unprivileged_port_start') as f:
+    unprivileged = int(f.read())
+print('binding a port below', unprivileged, 'needs the administrator')
+print('you run as', 'root: port 1 will bind' if os.geteuid() == 0
+      else 'a normal user: port 1 gives EACCES (PermissionError)')
 privileged = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 # pause
-# Port 1 is well-known. Will the kernel let you bind it? As a normal user: EACCES
-# (PermissionError). As root (the administrator): it works - unless another program
-# holds port 1 at that very moment (EADDRINUSE). The workbench runs as you.
+# Port 1 is well-known. Will the kernel let you bind it? As a normal user: EACCES. As
+# root: it works - unless another program holds port 1 at that very moment (EADDRINUSE).
+# The workbench runs as you.
 # expect: EACCES or EADDRINUSE or ok
 privileged.bind(('127.0.0.1', 1))
 privileged.close()
+# The rule is about bind() only: anyone may connect() to a low port (a browser connects to
+# port 80 with no rights at all). Nothing listens on port 1 here, so the answer is a
+# refusal from the other side, not a permission error.
+visitor = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+# expect: ECONNREFUSED or ok
+visitor.connect(('127.0.0.1', 1))
+visitor.close()
 # Ports outside 0-65535 never reach the kernel: Python refuses them itself.
 wrong = socket.socket()
 # expect: OverflowError

@@ -7,6 +7,7 @@ test on the same program, is the oracle for output, tracebacks and exit codes.
 Run: python3 -m unittest tests/backend/test_program.py   (or the file directly).
 Set SOCKBENCH_CLI to the built sockbench-cli to compare the exports with the C++ exporter's.
 """
+import errno
 import glob
 import json
 import os
@@ -332,6 +333,35 @@ class Describe(unittest.TestCase):
                          "The server is a built-in peer of the workbench: it serves the page.")
         self.assertEqual(d["level"], "beginner")
         self.assertEqual(d["extra"], [])
+
+    def test_lesson_05s_rule_holds_for_a_normal_user(self):
+        # Lesson 05: below ip_unprivileged_port_start bind() needs the administrator,
+        # connect() needs nothing. Checked as a normal user (root drops to nobody here),
+        # against this kernel's own setting.
+        with open("/proc/sys/net/ipv4/ip_unprivileged_port_start") as f:
+            start = int(f.read())
+        probe = ("import socket\n"
+                 "b = socket.socket()\n"
+                 "try:\n    b.bind(('127.0.0.1', 1)); print('bind ok')\n"
+                 "except OSError as e:\n    print('bind', e.errno)\n"
+                 "c = socket.socket()\n"
+                 "print('connect', c.connect_ex(('127.0.0.1', 1)))\n")
+        def drop():
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+        # Debian's python3 where there is one: nobody may not reach a python in root's home.
+        python = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
+        run = subprocess.run([python, "-c", probe], capture_output=True, text=True,
+                             preexec_fn=drop, cwd="/")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        lines = run.stdout.split("\n")
+        self.assertEqual(lines[0], "bind %d" % errno.EACCES if start > 1 else "bind ok")
+        self.assertIn(lines[1], ("connect %d" % errno.ECONNREFUSED, "connect 0"))
+        lesson = next(p for p in LESSONS if os.path.basename(p).startswith("05-"))
+        text = open(lesson).read()
+        self.assertIn("ip_unprivileged_port_start", text)
+        self.assertIn("connect() needs no rights", text)
 
     def test_header_narration_and_sections(self):
         source = ("#!/usr/bin/env python3\n# title: T\n# The summary,\n# in two lines.\n"
