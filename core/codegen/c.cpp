@@ -192,6 +192,16 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
                        .arg(a.lingerSeconds)
                        .arg(fd) +
                    returned(e, QStringLiteral("0"));
+        if (!a.payload.isEmpty()) {
+            QStringList bytes;
+            for (const char b : a.payload)
+                bytes << QStringLiteral("0x%1").arg(uint(quint8(b)), 2, 16, QLatin1Char('0'));
+            return QStringLiteral("unsigned char value[] = { %1 };\nsetsockopt(%2, %3, %4, value, "
+                                  "sizeof value);")
+                       .arg(bytes.join(QStringLiteral(", ")), fd, optionLevelName(a),
+                            optionName(a)) +
+                   returned(e, QStringLiteral("0"));
+        }
         return QStringLiteral("int value = %1;\nsetsockopt(%2, %3, %4, &value, sizeof value);")
                    .arg(a.value)
                    .arg(fd, optionLevelName(a), optionName(a)) +

@@ -120,7 +120,7 @@ QString socketCall(const QString& socket, const Call& call, AddressFamily family
             return method(optionConstant(a) + QStringLiteral(", ") +
                           bytesRepr(QByteArray(reinterpret_cast<const char*>(parts), 8)));
         }
-        return method(optionConstant(a) + QStringLiteral(", %1").arg(a.value));
+        return method(optionConstant(a) + QStringLiteral(", ") + optionValueText(a));
     case CallKind::GetSockOpt:
         return method(optionConstant(a));
     case CallKind::SetBlocking:

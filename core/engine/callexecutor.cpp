@@ -114,8 +114,8 @@ Execution run(PosixSocket& socket, const Call& call, BlockingWait& wait)
     };
     switch (call.kind) {
     case CallKind::SetSockOpt:
-        out.result =
-            socket.setOption(a.option, a.value, a.lingerSeconds, a.optionLevel, a.optionNumber);
+        out.result = socket.setOption(a.option, a.value, a.lingerSeconds, a.optionLevel,
+                                      a.optionNumber, a.payload);
         break;
     case CallKind::GetSockOpt:
         out.result = socket.getOption(a.option, a.optionLevel, a.optionNumber);

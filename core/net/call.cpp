@@ -1,5 +1,7 @@
 #include "call.h"
 
+#include "codegen/pyrepr.h"
+
 #include <array>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -170,6 +172,12 @@ const IntegerOption kIntegerOptions[] = {
     {IPPROTO_IP, IP_TOS, "IPPROTO_IP", "IP_TOS"},
     {IPPROTO_IP, IP_MULTICAST_TTL, "IPPROTO_IP", "IP_MULTICAST_TTL"},
     {IPPROTO_IP, IP_MULTICAST_LOOP, "IPPROTO_IP", "IP_MULTICAST_LOOP"},
+    {IPPROTO_IP, IP_MULTICAST_IF, "IPPROTO_IP", "IP_MULTICAST_IF"},
+    {IPPROTO_IP, IP_ADD_MEMBERSHIP, "IPPROTO_IP", "IP_ADD_MEMBERSHIP"},
+    {IPPROTO_IP, IP_DROP_MEMBERSHIP, "IPPROTO_IP", "IP_DROP_MEMBERSHIP"},
+    {IPPROTO_IPV6, IPV6_JOIN_GROUP, "IPPROTO_IPV6", "IPV6_JOIN_GROUP"},
+    {IPPROTO_IPV6, IPV6_LEAVE_GROUP, "IPPROTO_IPV6", "IPV6_LEAVE_GROUP"},
+    {IPPROTO_IPV6, IPV6_MULTICAST_IF, "IPPROTO_IPV6", "IPV6_MULTICAST_IF"},
     {IPPROTO_IPV6, IPV6_V6ONLY, "IPPROTO_IPV6", "IPV6_V6ONLY"},
     {IPPROTO_IPV6, IPV6_UNICAST_HOPS, "IPPROTO_IPV6", "IPV6_UNICAST_HOPS"},
 };
@@ -209,6 +217,13 @@ QString optionLevelName(const CallArgs& args)
     if (args.option != SocketOption::Integer)
         return optionLevelName(args.option);
     return levelText(args.optionLevel);
+}
+
+QString optionValueText(const CallArgs& args)
+{
+    if (!args.payload.isEmpty())
+        return codegen::bytesRepr(args.payload);
+    return QString::number(args.value);
 }
 
 std::optional<SocketOption> optionFromName(const QString& name)

@@ -79,6 +79,8 @@ struct CallArgs;
 // name when it is a well-known one ("IPV6_V6ONLY", "IPPROTO_IPV6"), else its number.
 QString optionName(const CallArgs& args);
 QString optionLevelName(const CallArgs& args);
+// The value a setsockopt() call sets, as Python writes it: 1, or b'\xef\x01\x02\x03...'.
+QString optionValueText(const CallArgs& args);
 
 // What the program asked for, as the program said it: host text is resolved on the
 // worker, exactly where Python's socket module resolves it.
@@ -106,7 +108,9 @@ struct CallArgs {
     qint64 value = 0;         // integer options; SO_LINGER: l_onoff
     qint64 lingerSeconds = 0; // SO_LINGER: l_linger
     // send / sendall / sendto: payload repeated `repeat` times (b'x' * 1000 is one byte
-    // repeated 1000 times; a 1 GiB transfer never needs 1 GiB of memory)
+    // repeated 1000 times; a 1 GiB transfer never needs 1 GiB of memory).
+    // setsockopt: a value that is not a C int (struct ip_mreq, struct timeval, ...), as the
+    // bytes the program passed; empty when the value is `value`.
     QByteArray payload;
     qint64 repeat = 1;
     qint64 payloadLength() const { return payload.size() * std::max<qint64>(repeat, 0); }

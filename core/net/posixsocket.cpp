@@ -584,11 +584,14 @@ CallResult PosixSocket::peerAddress() const
 }
 
 CallResult PosixSocket::setOption(SocketOption option, qint64 value, qint64 lingerSeconds,
-                                  int level, int number)
+                                  int level, int number, const QByteArray& raw)
 {
     const auto native = nativeOption(option, level, number);
     int rc = 0;
-    if (option == SocketOption::Linger) {
+    if (!raw.isEmpty()) {
+        rc = ::setsockopt(m_fd, native.level, native.name, raw.constData(),
+                          static_cast<socklen_t>(raw.size()));
+    } else if (option == SocketOption::Linger) {
         linger l{};
         l.l_onoff = static_cast<int>(value);
         l.l_linger = static_cast<int>(lingerSeconds);

@@ -80,9 +80,10 @@ public:
     CallResult close();
     CallResult localAddress() const;
     CallResult peerAddress() const;
-    // SocketOption::Integer takes its level and number from the last two arguments.
+    // SocketOption::Integer takes its level and number from `level` and `number`; with
+    // `raw` bytes (a struct such as ip_mreq) those are the value, as the program gave them.
     CallResult setOption(SocketOption option, qint64 value, qint64 lingerSeconds, int level = 0,
-                         int number = 0);
+                         int number = 0, const QByteArray& raw = {});
     CallResult getOption(SocketOption option, int level = 0, int number = 0) const;
 
     // Largest recv size and payload accepted per call: a clear error beyond it, never an

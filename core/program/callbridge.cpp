@@ -378,6 +378,9 @@ bool CallBridge::handleFrame(Channel::Frame& frame)
         a.optionNumber = int(number);
         a.value = m.value(QStringLiteral("value")).toInteger();
         a.lingerSeconds = m.value(QStringLiteral("linger")).toInteger();
+        // A struct value (ip_mreq for IP_ADD_MEMBERSHIP, ...) comes as its bytes.
+        if (*kind == CallKind::SetSockOpt)
+            a.payload = frame.blob;
         break;
     }
     case CallKind::SetBlocking:
@@ -567,7 +570,8 @@ QString CallBridge::describe(const Call& call, AddressFamily family)
         args = QString::number(a.how);
         break;
     case CallKind::SetSockOpt:
-        args = QStringLiteral("%1, %2, %3").arg(optionLevelName(a), optionName(a)).arg(a.value);
+        args =
+            QStringLiteral("%1, %2, %3").arg(optionLevelName(a), optionName(a), optionValueText(a));
         break;
     case CallKind::GetSockOpt:
         args = QStringLiteral("%1, %2").arg(optionLevelName(a), optionName(a));

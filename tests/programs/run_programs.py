@@ -86,6 +86,9 @@ PROGRAMS = [
     Program('timeouts', ['timeouts.py'], ['settimeout', 'setblocking', SEND, RECV, 'close'],
             errors=[(RECV, 'EAGAIN')]),
     Program('two-readers', ['two_readers.py'], TCP_BASICS),
+    Program('multicast', ['multicast.py'], ['socket', 'bind', 'setsockopt', 'sendto',
+                                            'recvfrom', 'accept', 'close'],
+            errors=[('accept', 'EINVAL')]),
 ]
 
 

@@ -75,7 +75,7 @@ QString call(const Event& event)
                                           : QString::number(a.how));
     }
     case CallKind::SetSockOpt:
-        return QStringLiteral("setsockopt(%1, %2)").arg(optionName(a)).arg(a.value);
+        return QStringLiteral("setsockopt(%1, %2)").arg(optionName(a), optionValueText(a));
     case CallKind::GetSockOpt:
         return QStringLiteral("getsockopt(%1)").arg(optionName(a));
     case CallKind::SetTimeout:

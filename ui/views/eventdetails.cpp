@@ -119,7 +119,7 @@ QList<Field> arguments(const Event& e)
             fields.append(
                 {QStringLiteral("l_linger"), QStringLiteral("%1 s").arg(a.lingerSeconds)});
         } else {
-            fields.append({QStringLiteral("value"), QString::number(a.value)});
+            fields.append({QStringLiteral("value"), optionValueText(a)});
         }
         break;
     case CallKind::GetSockOpt:

@@ -577,6 +577,7 @@ class socket:
         self._check("setsockopt", level, optname, value, *optlen)
         level, optname = _index(level), _index(optname)
         fields = {"level": level, "option": optname}
+        blob = b""
         if value is None:
             raw = b"\0" * _index(optlen[0])
         else:
@@ -590,12 +591,13 @@ class socket:
                 fields["value"], fields["linger"] = _struct.unpack("ii", raw[:8])
             elif len(raw) == 4:
                 fields["value"] = _struct.unpack("i", raw)[0]
-            elif len(raw) < 4:
+            elif not raw:
                 raise OSError(_errno.EINVAL, _os.strerror(_errno.EINVAL))
             else:
-                # A struct value (ip_mreq, timeval, ...): the workbench passes ints only.
-                raise OSError(_errno.ENOPROTOOPT, _os.strerror(_errno.ENOPROTOOPT))
-        reply, _b, _f = self._call("setsockopt", **fields)
+                # A struct value (ip_mreq, timeval, ...), or a short one the kernel judges:
+                # its bytes go to setsockopt() as they are, as CPython passes them.
+                blob = raw
+        reply, _b, _f = self._call("setsockopt", blob, **fields)
         _raise_for(reply)
 
     def getsockopt(self, level, optname, *buflen):
@@ -614,6 +616,31 @@ class socket:
 
     def __getstate__(self):
         raise TypeError(f"cannot pickle {self.__class__.__name__!r} object")
+
+
+def _with_cpythons_arity(name, method):
+    """A call with the wrong number of arguments raises CPython's own TypeError, asked of the
+    checker ("socket.bind() takes exactly one argument (2 given)"), not the one Python words
+    for this method. Free on a good call: only a TypeError raised by the call itself, before
+    the method's first line, is asked about."""
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except TypeError as e:
+            if e.__traceback__ is not None and e.__traceback__.tb_next is None:
+                self._check(name, *args, **kwargs)
+            raise
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = method.__doc__
+    return call
+
+
+for _name in ("settimeout", "gettimeout", "setblocking", "getblocking", "bind", "connect",
+              "connect_ex", "listen", "shutdown", "getsockname", "getpeername", "send",
+              "sendall", "sendto", "recv", "recvfrom", "recv_into", "recvfrom_into",
+              "setsockopt", "getsockopt", "fileno", "close", "detach"):
+    setattr(socket, _name, _with_cpythons_arity(_name, getattr(socket, _name)))
+del _name
 
 
 # --- module functions -----------------------------------------------------------------
