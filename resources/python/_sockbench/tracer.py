@@ -89,7 +89,9 @@ class Tracer:
                 break
             if stored is not None and k not in stored:
                 continue
-            if k not in previous or previous[k] != id(v):
+            # A name the line stores is shown even when the value is the same object
+            # (data = s.recv(10) returning b'' again): the student sees what the line did.
+            if k not in previous or previous[k] != id(v) or stored:
                 change = [k, short_repr(v)]
                 # A socket of the workbench's: its id, so the stage can call it by this name.
                 shared = getattr(v, "_sb_shared", None) if hasattr(type(v), "_sb_shared") else None
