@@ -173,11 +173,20 @@ def _serve_daytime(conn):
         conn.sendall(_peer_time.ctime().encode() + b'\r\n')
 
 
+# The threads serving a connection, by native id. Lesson actors that all wait are not stuck
+# while one of these waits with a deadline: course-web closes on a silent client at 10 s.
+_peer_serving = set()
+
+
 def _quietly(serve, conn):
+    me = _peer_threading.get_native_id()
+    _peer_serving.add(me)
     try:
         serve(conn)
     except OSError:
         pass
+    finally:
+        _peer_serving.discard(me)
 
 
 def _accept_loop(server, serve):
