@@ -17,15 +17,23 @@ conn, addr = server.accept()
 
 # --- client ---
 client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-# The client asks the server's socket which port the kernel gave it.
+# The client asks the server's socket which port the kernel gave it. connect() starts
+# TCP's handshake, three segments the two kernels exchange: a SYN from the client ("may
+# I connect?"), a SYN-ACK back ("yes, and may I?"), an ACK ("yes"). Then both ends are
+# ESTABLISHED: watch the chips on the wire and the state on each card.
 client.connect(('localhost', server.getsockname()[1]))
 client.sendall(b'hello')
 
 # --- server ---
 data = conn.recv(1024)
 assert data == b'hello'
+# close() sends a FIN: the segment that says "no more data from me". The server closed
+# first, so the client's card turns CLOSE_WAIT: its kernel got the FIN and waits for
+# this program to close its end too.
 conn.close()
 server.close()
 
 # --- client ---
+# The client closes as well. Its FIN ends the connection; the server's side, which closed
+# first, lingers a while in TIME_WAIT (lesson 08 tells why).
 client.close()

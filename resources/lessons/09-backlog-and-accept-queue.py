@@ -3,7 +3,7 @@
 # the listener's accept queue until the program calls accept(). The backlog you pass to
 # listen() limits that queue; when it is full, new clients are left waiting.
 # level: intermediate
-# topics: listen, backlog, accept queue, SYN_SENT, settimeout, timeout
+# topics: listen, backlog, accept queue, SYN_SENT, settimeout, timeout, somaxconn
 import socket
 
 # --- server ---
@@ -25,8 +25,8 @@ second.connect(('127.0.0.1', port))
 
 # --- third ---
 third = socket.socket()
-# The queue is full now. The kernel drops this client's SYN, and the client keeps
-# retrying. Half a second is all it gets here.
+# The queue is full now. The kernel drops this client's SYN (the handshake's first
+# segment), and the client's kernel keeps sending it again. Half a second is all it gets here.
 third.settimeout(0.5)
 # pause
 # Will the third client get in? Watch its TCP state: SYN_SENT.
@@ -49,3 +49,38 @@ first.close()
 
 # --- second ---
 second.close()
+
+# --- server ---
+# The course gives listen() a limit of 5. That was the old BSD ceiling on the backlog.
+# Linux takes any number and quietly uses at most net.core.somaxconn, read here from the
+# kernel's own settings.
+with open('/proc/sys/net/core/somaxconn') as setting:
+    somaxconn = int(setting.read())
+print('somaxconn:', somaxconn)
+crowded = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+crowded.bind(('127.0.0.1', 0))
+crowded.listen(5)
+crowded_port = crowded.getsockname()[1]
+
+# --- crowd ---
+# Clients arrive one after another and nobody accepts. Each gets half a second.
+waiting = []
+# pause
+# With listen(5), how many get in before one is left in SYN_SENT?
+for n in range(10):
+    client = socket.socket()
+    client.settimeout(0.5)
+    try:
+        client.connect(('127.0.0.1', crowded_port))
+    except socket.timeout:
+        client.close()
+        break
+    waiting.append(client)
+# backlog + 1, as with listen(1) above: six connections wait in the queue, and the
+# seventh client's handshake never completes.
+assert len(waiting) == 5 + 1
+for client in waiting:
+    client.close()
+
+# --- server ---
+crowded.close()
