@@ -210,9 +210,15 @@ void TestStage::udpByClicking()
                               qPrintable(f.script() + f.window.console()->toPlainText()), kWaitMs);
     // Two datagrams stay two: each recvfrom() takes exactly one.
     QVERIFY(click(b, CallKind::RecvFrom));
-    QTRY_VERIFY_WITH_TIMEOUT(b->lastResultText().contains(QStringLiteral("b'one'")), kWaitMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(b->lastResultText().contains(QStringLiteral("b'one'")),
+                              qPrintable(b->lastResultText() + QLatin1Char('\n') + f.script() +
+                                         f.window.console()->toPlainText()),
+                              kWaitMs);
     QVERIFY(click(b, CallKind::RecvFrom));
-    QTRY_VERIFY_WITH_TIMEOUT(b->lastResultText().contains(QStringLiteral("b'two'")), kWaitMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(b->lastResultText().contains(QStringLiteral("b'two'")),
+                              qPrintable(b->lastResultText() + QLatin1Char('\n') + f.script() +
+                                         f.window.console()->toPlainText()),
+                              kWaitMs);
     QCOMPARE(f.view(b)->datagramsReceived, 2);
     QVERIFY(f.script().contains(QStringLiteral("data1, addr1 = u2.recvfrom(1024)")));
     QVERIFY(f.script().contains(

@@ -7,6 +7,7 @@
 #include "socketcard.h"
 #include "wireoverlay.h"
 
+#include <QCoreApplication>
 #include <QEvent>
 #include <QTimer>
 #include <QToolButton>
@@ -51,6 +52,7 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     // the next frame (a card already in view stays put, and so does the student's scroll).
     connect(&model, &StageModel::acted, this, [this](SocketId socket) {
         m_acted = socket;
+        m_followTries = 0;
         if (!m_frame->isActive())
             m_frame->start();
     });
@@ -143,9 +145,29 @@ void StageWidget::flush()
             card->display(*view, m_nameOf ? m_nameOf(socket) : QString());
     }
     updateWires();
-    if (SocketCard* card = m_cards.value(std::exchange(m_acted, SocketId{}));
-        card && card->isVisible())
-        ensureWidgetVisible(card, 16, 16);
+    follow();
+}
+
+void StageWidget::follow()
+{
+    if (!m_acted.isValid())
+        return;
+    SocketCard* card = m_cards.value(m_acted);
+    if (!card) {
+        m_acted = {};
+        return;
+    }
+    // A card added this frame has no place yet: lay out what is pending first, or the view
+    // scrolls to where the card is not. A card not shown yet is followed at a later frame.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    if (!card->isVisible()) {
+        if (++m_followTries < kFollowFrames && !m_frame->isActive())
+            m_frame->start();
+        return;
+    }
+    m_acted = {};
+    m_followTries = 0;
+    ensureWidgetVisible(card, 16, 16);
 }
 
 void StageWidget::refreshNames()

@@ -61,6 +61,7 @@ private:
     void addSocket(SocketId socket);
     void updateSocket(SocketId socket);
     void flush();
+    void follow(); // scrolls m_acted's card into view once it is laid out and shown
     void updateWires();
     void clear();
     QRect cardRect(SocketId socket) const;
@@ -79,6 +80,8 @@ private:
     // card is laid out once a frame.
     QSet<SocketId> m_dirty;
     SocketId m_acted; // the socket the newest call acted on, to scroll into view
+    int m_followTries = 0;
+    static constexpr int kFollowFrames = 30; // about half a second of frames
     QTimer* m_frame;
 };
 
