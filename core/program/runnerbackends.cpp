@@ -177,6 +177,7 @@ void Runner::Impl::stopAll()
     }
     sockets.clear();
     socketNames.clear();
+    namedAtModuleLevel.clear();
     madeByStep.clear();
     hasTimeout.clear();
     hosts.clear(); // joins the readers

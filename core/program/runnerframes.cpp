@@ -66,11 +66,21 @@ void Runner::Impl::noteChanges(const Thread& th, const QJsonObject& m)
     if (th.step < 0)
         return;
     StepRecord& s = steps[size_t(th.step)];
+    // An `end` reports a module frame's last line; a `line` names its frame's function.
+    const bool moduleLevel =
+        !m.contains(QStringLiteral("func")) ||
+        m.value(QStringLiteral("func")).toString() == QLatin1String("<module>");
     for (const QJsonValue& change : m.value(QStringLiteral("changes")).toArray()) {
         const QJsonArray c = change.toArray();
         s.changes << QStringLiteral("%1 = %2").arg(c.at(0).toString(), c.at(1).toString());
-        if (c.size() > 2 && c.at(2).isDouble())
-            socketNames.insert(SocketId{quint32(c.at(2).toDouble())}, c.at(0).toString());
+        if (c.size() <= 2 || !c.at(2).isDouble())
+            continue;
+        const SocketId socket{quint32(c.at(2).toDouble())};
+        if (namedAtModuleLevel.contains(socket) || (!moduleLevel && socketNames.contains(socket)))
+            continue;
+        socketNames.insert(socket, c.at(0).toString());
+        if (moduleLevel)
+            namedAtModuleLevel.insert(socket);
     }
 }
 

@@ -106,7 +106,11 @@ struct Runner::Impl {
     // reader say so on different threads, in either order.
     QHash<CallId, SocketId> blockedEarly;
     QSet<SocketId> sockets;
+    // A socket's name on the stage: the first module-level name it was given (server stays
+    // server when a loop's `for sock in readable:` passes over it), or a function's local
+    // name until a module-level one comes.
     QHash<SocketId, QString> socketNames;
+    QSet<SocketId> namedAtModuleLevel;
     QHash<SocketId, int> madeByStep; // the step whose call made the socket
     QHash<SocketId, bool> hasTimeout;
     QHash<QString, int> clickLines; // a clicked statement's thread -> its line, while it runs

@@ -64,6 +64,34 @@ private Q_SLOTS:
         QVERIFY(runner.steps()[0].changes.contains(QStringLiteral("total = 0")));
     }
 
+    void aSocketKeepsItsFirstModuleLevelName()
+    {
+        // The stage names a card after the program's variable. A loop variable passing over
+        // the listener (for sock in readable:) must not rename it, and a function's local
+        // name gives way to the module-level name the socket is kept under.
+        Workbench workbench;
+        Runner runner(workbench);
+        runner.load({describeOrFail(QStringLiteral("import socket\n"
+                                                   "def make():\n"
+                                                   "    made = socket.socket()\n"
+                                                   "    return made\n"
+                                                   "server = make()\n"
+                                                   "other = socket.socket()\n"
+                                                   "for sock in [server, other]:\n"
+                                                   "    pass\n"
+                                                   "alias = other\n"
+                                                   "server.close()\n"
+                                                   "other.close()\n"))});
+        QVERIFY(QTest::qWaitFor([&] { return runner.next().has_value(); }, kWaitMs));
+        while (runner.next() && runner.next()->line != 10)
+            QVERIFY(stepAndSettle(runner));
+        QStringList names;
+        for (const SocketId socket : runner.sockets())
+            names << runner.nameOf(socket);
+        names.sort();
+        QCOMPARE(names, (QStringList{QStringLiteral("other"), QStringLiteral("server")}));
+    }
+
     void stepBackInsideALoopLandsOnThePreviousPass()
     {
         Workbench workbench;
