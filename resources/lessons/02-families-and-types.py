@@ -3,7 +3,7 @@
 # and one type (a reliable byte stream, or separate datagrams). The two numbers you give
 # socket() decide which protocol the kernel uses underneath.
 # level: beginner
-# topics: socket, AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM
+# topics: socket, AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET
 import socket
 
 # --- you ---
@@ -22,6 +22,19 @@ udp6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 # from process to process without the network stack.
 local_stream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 local_dgram = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+# The course names three families and two types, the ones this course uses. The kernel
+# has more. Python names every family this system knows (AF_PACKET for whole network
+# frames, AF_NETLINK to talk to the kernel itself, AF_BLUETOOTH, ...): count them.
+families = sorted(name for name in dir(socket) if name.startswith('AF_'))
+print(len(families), 'families, among them', families[:6])
+assert len(families) > 3
+# More types too: SOCK_SEQPACKET, a connection that keeps message boundaries (Unix
+# sockets use it), and SOCK_RAW, whole IP packets you build yourself (only the
+# administrator may make one). Ask the resolver how to reach a port with no type given:
+# its answers include a raw socket.
+kinds = {answer[1] for answer in socket.getaddrinfo('127.0.0.1', 80)}
+assert socket.SOCK_RAW in kinds
+print(sorted(kind.name for kind in kinds))
 # Without arguments you get the default: AF_INET and SOCK_STREAM.
 default = socket.socket()
 assert default.family == socket.AF_INET

@@ -51,6 +51,14 @@ class Stepping(unittest.TestCase):
         self.assertEqual(r.out(), "3\n")
         self.assertEqual(r.exit_code(), 0)
 
+    def test_a_comprehension_is_one_step(self):
+        source = ("names = sorted(n for n in dir(str) if n.startswith('is'))\n"
+                  "squares = [i * i for i in range(50)]\n"
+                  "pick = max(range(9), key=lambda k: -k)\n"
+                  "end = None\n")
+        r = Run(source)
+        self.assertEqual([line for _a, line, _c in r.lines], [1, 2, 3, 4])
+
     def test_changes_are_what_the_previous_line_bound(self):
         source = ("x = 1\ny = 'a' * 1000\ndef f(n):\n    m = n * 2\n    return m\n"
                   "z = f(4)\nx = x\nend = None\n")

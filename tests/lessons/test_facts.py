@@ -97,6 +97,19 @@ class Facts(unittest.TestCase):
         self.assertIn(got, claimed, "%s: python3 got %s for %r, the lesson says %s"
                       % (os.path.basename(lesson.path), got, statement, claimed))
 
+    def test_02_more_families_and_types_than_the_course_names(self):
+        r = experiment("""
+value('families', len([n for n in dir(socket) if n.startswith('AF_')]))
+value('raw', socket.SOCK_RAW in {a[1] for a in socket.getaddrinfo('127.0.0.1', 80)})
+value('seqpacket', hasattr(socket, 'SOCK_SEQPACKET'))
+""")
+        self.assertGreater(int(r["families"]), 3)
+        self.assertEqual((r["raw"], r["seqpacket"]), ("True", "True"))
+        lesson = Lesson("02")
+        self.assertIn("assert len(families) > 3", lesson.text)
+        self.assertIn("assert socket.SOCK_RAW in kinds", lesson.text)
+        lesson.says("SOCK_SEQPACKET")
+
     def test_05_the_kernel_picks_from_its_ephemeral_range(self):
         r = experiment("""
 low, high = map(int, open('/proc/sys/net/ipv4/ip_local_port_range').read().split())

@@ -10,6 +10,10 @@ import sys
 import threading
 
 _CUT = 200
+# Frames of one expression: a comprehension's or a lambda's lines are the line that holds
+# them, run once more per item. They are not steps (lesson 02's sorted(name for name in
+# dir(socket) ...) would be hundreds); an interrupt still lands in them.
+_EXPRESSIONS = {"<genexpr>", "<listcomp>", "<setcomp>", "<dictcomp>", "<lambda>"}
 _ILLEGAL = (type(sys), type(len), type(lambda: 0), type)
 
 
@@ -127,6 +131,8 @@ class Tracer:
                     self.interrupts.discard(tid)
                 self.host.interrupted(frame)
                 raise KeyboardInterrupt
+            if frame.f_code.co_name in _EXPRESSIONS:
+                return self.trace_lines
             if self.host.mode == "step":
                 now = self._visible(frame)
                 changes = self._changes(frame, self.snapshots.get(key), now, previous)
