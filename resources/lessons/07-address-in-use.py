@@ -5,6 +5,7 @@
 # the same pair while neither listens, and then only one of them can listen().
 # level: beginner
 # topics: bind, EADDRINUSE, getsockname, SO_REUSEADDR
+import errno
 import socket
 
 # --- first ---
@@ -19,8 +20,16 @@ second = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 # The same address and port as first. What does the kernel say?
 # expect: EADDRINUSE
 second.bind(('127.0.0.1', port))
-# The socket is still usable: bind it somewhere else.
-second.bind(('127.0.0.1', 0))
+# A server that must not stop there catches the error and decides: here, it takes any
+# free port instead. OSError carries the kernel's errno; errno.EADDRINUSE names it.
+try:
+    second.bind(('127.0.0.1', port))
+except OSError as error:
+    if error.errno != errno.EADDRINUSE:
+        raise
+    print('port', port, 'is taken:', error.strerror)
+    # The socket is still usable: bind it somewhere else.
+    second.bind(('127.0.0.1', 0))
 assert second.getsockname()[1] != port
 second.close()
 

@@ -55,3 +55,9 @@ print(socket.gethostname())
 # on the spot, with socket.gaierror: no octet of an IPv4 address goes above 255.
 # expect: EAI_NONAME
 socket.getaddrinfo('300.1.2.3', 80, 0, 0, 0, socket.AI_NUMERICHOST)
+# In a program: socket.gaierror (an OSError) carries the resolver's own code, not an errno.
+try:
+    socket.getaddrinfo('300.1.2.3', 80, 0, 0, 0, socket.AI_NUMERICHOST)
+except socket.gaierror as error:
+    assert error.errno == socket.EAI_NONAME
+    print(error)

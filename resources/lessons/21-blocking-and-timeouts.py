@@ -4,6 +4,7 @@
 # call that would have to wait raises BlockingIOError (EAGAIN) at once.
 # level: intermediate
 # topics: settimeout, setblocking, timeout, EAGAIN, gettimeout
+import errno
 import socket
 
 # --- listener ---
@@ -18,11 +19,26 @@ assert lonely.gettimeout() == 0.2
 # Nothing will arrive. What happens after 0.2 seconds?
 # expect: timeout
 lonely.recvfrom(100)
+# socket.timeout, an OSError. A program waits a little at a time and does something else
+# in between, catching the timeout each round.
+rounds = 0
+while rounds < 3:
+    try:
+        data, sender = lonely.recvfrom(100)
+        break
+    except socket.timeout:
+        rounds += 1
+print('nothing after', rounds, 'rounds of 0.2 s')
 # Non-blocking: the answer comes at once, without waiting.
 lonely.setblocking(False)
 assert lonely.gettimeout() == 0.0
 # expect: EAGAIN
 lonely.recvfrom(100)
+# EAGAIN is BlockingIOError, an OSError too: "nothing yet, try again later".
+try:
+    lonely.recvfrom(100)
+except BlockingIOError as error:
+    assert error.errno == errno.EAGAIN
 lonely.close()
 
 # --- server ---
