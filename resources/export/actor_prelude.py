@@ -41,24 +41,44 @@ def _fetch(key, wait=60.0):
 _EAI = {getattr(_socket, n): n for n in dir(_socket) if n.startswith('EAI_')}
 
 
+def _waiting(j):
+    """Step j started and has not finished for longer than _GRACE (a blocked accept() or
+    recv(), say)."""
+    if _os.path.exists(_os.path.join(_SHARE, 'done-%d' % j)):
+        return False
+    try:
+        return _time.time() - _os.path.getmtime(_os.path.join(_SHARE, 'started-%d' % j)) >= _GRACE
+    except OSError:
+        return False
+
+
 def _turn(k, after, wait=60.0):
-    """Step k starts in the lesson's order: once each step of the other scripts that comes
-    just before it has finished, or has been waiting longer than _GRACE (a blocked accept()
-    or recv(), say)."""
+    """Step k starts in the lesson's order: once each other script's latest step before it
+    (after: {script: step}) has finished or waits, or that script waits in an earlier step
+    still (a server's select() loop, with its close() after the clients' steps)."""
     deadline = _time.monotonic() + wait
-    for j in after:
+    for actor, j in after.items():
         done = _os.path.join(_SHARE, 'done-%d' % j)
-        started = _os.path.join(_SHARE, 'started-%d' % j)
-        while not _os.path.exists(done):
+        while not _os.path.exists(done) and not _waiting(j):
             try:
-                if _time.time() - _os.path.getmtime(started) >= _GRACE:
-                    break
-            except OSError:
-                pass
+                with open(_os.path.join(_SHARE, 'at-' + actor)) as f:
+                    at = int(f.read() or -1)
+            except (OSError, ValueError):
+                at = -1
+            if 0 <= at < j and _waiting(at):
+                break
             if _time.monotonic() > deadline:
                 raise TimeoutError('step %d never came: start the scripts in the lesson order' % j)
             _time.sleep(0.01)
     _mark('started-%d' % k)
+    _publish_text('at-' + _ACTOR, str(k))
+
+
+def _publish_text(key, text):
+    path = _os.path.join(_SHARE, key)
+    with open(path + '.part', 'w') as f:
+        f.write(text)
+    _os.replace(path + '.part', path)
 
 
 def _mark(key):

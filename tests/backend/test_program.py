@@ -452,6 +452,32 @@ class Export(unittest.TestCase):
                     out, err = p.communicate(timeout=120)
                     self.assertEqual(p.returncode, 0, (script, err))
 
+    def test_per_actor_scripts_go_on_while_another_waits_in_a_loop(self):
+        # The server's loop waits for the client, and the server's close() comes after the
+        # client's steps in the lesson: the client's turn must not wait for that close().
+        source = ("# title: T\nimport select\nimport socket\n\n# --- server ---\n"
+                  "server = socket.create_server(('127.0.0.1', 0))\n"
+                  "port = server.getsockname()[1]\n\n# --- client ---\n"
+                  "client = socket.create_connection(('127.0.0.1', port))\n\n"
+                  "# --- server ---\nconn, addr = server.accept()\nwhile True:\n"
+                  "    ready, _w, _x = select.select([conn], [], [])\n"
+                  "    if not conn.recv(100):\n        break\n"
+                  "conn.close()\nserver.close()\n\n# --- client ---\n"
+                  "client.sendall(b'x')\nclient.close()\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "loop.py")
+            with open(path, "w") as f:
+                f.write(source)
+            out = os.path.join(tmp, "out")
+            made = subprocess.run([sys.executable, BOOT, "--export", "per-actor", path, out],
+                                  capture_output=True, text=True, check=True).stdout.split()
+            env = dict(os.environ, SOCKBENCH_SHARE=os.path.join(tmp, "share"))
+            runs = [subprocess.Popen([sys.executable, p], env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True) for p in made]
+            for p, script in zip(runs, made):
+                _out, err = p.communicate(timeout=30)
+                self.assertEqual(p.returncode, 0, (script, err))
+
     def test_an_unrolled_with_block_is_said_so(self):
         # Lesson 23's narration says the with block closes the socket by itself; the export
         # writes the block out, and says so beside it.

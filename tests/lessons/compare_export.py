@@ -31,7 +31,8 @@ def records(command):
         record = json.loads(line)
         if record.get('type') == 'step':
             steps.append(record)
-    return run.returncode, steps, run.stderr
+    # What went wrong is in the records as often as on stderr: keep the last ones.
+    return run.returncode, steps, run.stderr + '\n'.join(run.stdout.splitlines()[-6:])
 
 
 TEMPORARY = re.compile(re.escape(tempfile.gettempdir()) + r"/tmp[\w-]+")

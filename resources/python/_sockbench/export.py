@@ -405,7 +405,7 @@ def per_actor(source, d, name):
             "# lesson's scripts in its order, each in a terminal of its own: %s.\n")
             % (actor, ", ".join(file_names)))
         text += "\n" + "\n".join(imports) + "\n"
-        text += "\n_LESSON = %r\n" % ("sockbench-" + name)
+        text += "\n_LESSON = %r\n_ACTOR = %r\n" % ("sockbench-" + name, actor)
         reads = set()
         for k, s in enumerate(steps):
             if executor[k] == actor:
@@ -439,7 +439,8 @@ def per_actor(source, d, name):
                 text += "# (the %s's statement: it uses this script's socket)\n" % s.actor
             for line in s.note["lines"]:
                 text += "# %s\n" % line
-            text += "_turn(%d, [%s])\n" % (k, ", ".join(str(j) for j in sorted(after.values())))
+            text += "_turn(%d, {%s})\n" % (k, ", ".join("%r: %d" % (a, j) for a, j in
+                                                        sorted(after.items(), key=lambda e: e[1])))
             body = rewritten.get(k, s.text.rstrip())
             if k in refused:
                 body = "raise NotImplementedError(%r)" % refused[k]
