@@ -443,7 +443,7 @@ void MainWindow::openCallForm(SocketId socket, CallKind kind, QWidget* anchor)
             const SocketView* other = m_session->model().socket(id);
             const bool fits =
                 other->family == view->family && other->type == view->type && id != socket &&
-                (view->type == SocketType::Stream ? other->state == TeachingState::Listening
+                (isConnectionOriented(view->type) ? other->state == TeachingState::Listening
                                                   : other->state == TeachingState::Bound);
             if (!fits || !other->local.isValid())
                 continue;

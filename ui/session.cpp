@@ -316,7 +316,7 @@ QString Session::createSocket(const QString& actor, AddressFamily family, Socket
         m_runner.insertStatement(actor, QStringLiteral("import socket"), error) < 0)
         return {};
     const QString name =
-        reserve(type == SocketType::Stream ? QStringLiteral("s") : QStringLiteral("u"));
+        reserve(isConnectionOriented(type) ? QStringLiteral("s") : QStringLiteral("u"));
     const QString statement = codegen::python::createSocket(name, family, type);
     if (const QString problem = statementProblem(statement); !problem.isEmpty()) {
         if (error)

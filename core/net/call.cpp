@@ -110,8 +110,28 @@ bool isDataCall(CallKind kind)
 
 QString socketTypeName(SocketType type)
 {
-    return type == SocketType::Stream ? QStringLiteral("SOCK_STREAM")
-                                      : QStringLiteral("SOCK_DGRAM");
+    switch (type) {
+    case SocketType::Stream:
+        return QStringLiteral("SOCK_STREAM");
+    case SocketType::Datagram:
+        return QStringLiteral("SOCK_DGRAM");
+    case SocketType::SeqPacket:
+        return QStringLiteral("SOCK_SEQPACKET");
+    }
+    return {};
+}
+
+int toNativeSocketType(SocketType type)
+{
+    switch (type) {
+    case SocketType::Stream:
+        return SOCK_STREAM;
+    case SocketType::Datagram:
+        return SOCK_DGRAM;
+    case SocketType::SeqPacket:
+        return SOCK_SEQPACKET;
+    }
+    return SOCK_STREAM;
 }
 
 QString nativeSocketTypeName(int type)
@@ -123,6 +143,8 @@ QString nativeSocketTypeName(int type)
         return QStringLiteral("SOCK_DGRAM");
     case SOCK_RAW:
         return QStringLiteral("SOCK_RAW");
+    case SOCK_SEQPACKET:
+        return QStringLiteral("SOCK_SEQPACKET");
     default:
         return QString::number(type);
     }

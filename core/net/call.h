@@ -49,8 +49,16 @@ std::optional<CallKind> callKindFromName(const QString& name);
 bool isModuleCall(CallKind kind);
 bool isDataCall(CallKind kind); // moves payload bytes: send*, recv*
 
-enum class SocketType : quint8 { Stream, Datagram };
-QString socketTypeName(SocketType type); // "SOCK_STREAM", "SOCK_DGRAM"
+// SeqPacket: a connection (listen, accept, connect) that keeps each message whole, as a
+// datagram does; Linux offers it for AF_UNIX.
+enum class SocketType : quint8 { Stream, Datagram, SeqPacket };
+QString socketTypeName(SocketType type); // "SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET"
+// Stream and SeqPacket sockets connect (listen, accept, connect, a peer); datagrams do not.
+inline bool isConnectionOriented(SocketType type)
+{
+    return type != SocketType::Datagram;
+}
+int toNativeSocketType(SocketType type); // SOCK_STREAM, ...
 // A SOCK_* number as the system gives it (getaddrinfo's entries): its name, or the number.
 QString nativeSocketTypeName(int type);
 

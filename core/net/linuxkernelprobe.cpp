@@ -99,7 +99,7 @@ public:
                     s.backlog = static_cast<qint32>(info.tcpi_sacked);
                 }
             }
-        } else if (type == SocketType::Stream) {
+        } else if (isConnectionOriented(type)) {
             int accepting = 0;
             socklen_t length = sizeof accepting;
             if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0)

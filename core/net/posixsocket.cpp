@@ -166,8 +166,7 @@ CallResult PosixSocket::create(AddressFamily family, SocketType type, int proto,
     if (family == AddressFamily::Unspecified)
         return CallResult::invalid(
             QStringLiteral("socket(): choose an address family: AF_INET, AF_INET6 or AF_UNIX"));
-    const int nativeType =
-        (type == SocketType::Stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK;
+    const int nativeType = toNativeSocketType(type) | SOCK_CLOEXEC | SOCK_NONBLOCK;
     const int created = ::socket(toNativeFamily(family), nativeType, proto);
     if (created < 0)
         return CallResult::fromErrno(errno);
@@ -179,8 +178,7 @@ CallResult PosixSocket::create(AddressFamily family, SocketType type, int proto,
 
 CallResult PosixSocket::createPair(AddressFamily family, SocketType type, int proto, int fds[2])
 {
-    const int nativeType =
-        (type == SocketType::Stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK;
+    const int nativeType = toNativeSocketType(type) | SOCK_CLOEXEC | SOCK_NONBLOCK;
     // Linux makes pairs of AF_UNIX only; any other family says EOPNOTSUPP, as in Python.
     if (::socketpair(toNativeFamily(family), nativeType, proto, fds) != 0)
         return CallResult::fromErrno(errno);

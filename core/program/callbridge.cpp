@@ -326,14 +326,16 @@ bool CallBridge::handleFrame(Channel::Frame& frame)
             return true;
         }
         const qint64 type = m.value(QStringLiteral("type")).toInteger();
-        if (type != SOCK_STREAM && type != SOCK_DGRAM) {
-            // The workbench makes stream and datagram sockets only.
+        if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) {
+            // The workbench makes stream, datagram and seqpacket sockets only.
             reply(m, errorReply(ESOCKTNOSUPPORT));
             return true;
         }
         a.family = *f;
         family = *f;
-        a.type = type == SOCK_STREAM ? SocketType::Stream : SocketType::Datagram;
+        a.type = type == SOCK_STREAM  ? SocketType::Stream
+                 : type == SOCK_DGRAM ? SocketType::Datagram
+                                      : SocketType::SeqPacket;
         a.proto = int(m.value(QStringLiteral("proto")).toInteger());
         break;
     }

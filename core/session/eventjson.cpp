@@ -224,7 +224,7 @@ CallArgs argsFromJson(Reader& r)
 {
     CallArgs a;
     a.family = r.named("family", 4, familyName, a.family);
-    a.type = r.named("type", 2, socketTypeName, a.type);
+    a.type = r.named("type", 3, socketTypeName, a.type);
     a.proto = int(r.integer("proto"));
     a.host = r.text("host");
     a.hostIsNone = r.flag("host_is_none");

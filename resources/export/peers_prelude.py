@@ -120,9 +120,15 @@ def _web_answer(data):
     return _full(status, body, allow, head_only=method == b'HEAD' and status == 200)
 
 
+# The course-web connections being served. Each ends by a deadline of its own, so lesson
+# actors that all wait are not stuck while one is open: course-web will close on them.
+_peer_deadlines = set()
+
+
 def _serve_course_web(conn):
     deadline = _peer_time.monotonic() + _PEER_TIMEOUT
     data, answer = b'', None
+    _peer_deadlines.add(conn)
     try:
         while answer is None:
             left = deadline - _peer_time.monotonic()
@@ -146,6 +152,7 @@ def _serve_course_web(conn):
         pass
     finally:
         conn.close()
+        _peer_deadlines.discard(conn)
 
 
 def _serve_echo(conn):
@@ -173,20 +180,11 @@ def _serve_daytime(conn):
         conn.sendall(_peer_time.ctime().encode() + b'\r\n')
 
 
-# The threads serving a connection, by native id. Lesson actors that all wait are not stuck
-# while one of these waits with a deadline: course-web closes on a silent client at 10 s.
-_peer_serving = set()
-
-
 def _quietly(serve, conn):
-    me = _peer_threading.get_native_id()
-    _peer_serving.add(me)
     try:
         serve(conn)
     except OSError:
         pass
-    finally:
-        _peer_serving.discard(me)
 
 
 def _accept_loop(server, serve):

@@ -192,9 +192,8 @@ def _run(actors):
                          and _STEPS[k][0] not in _stopped and _STEPS[k][0] not in _running]
             if (_running and not startable
                     and all(_blocked(k) and not _timed(k) for k in _running.values())
-                    # a built-in peer waiting with a deadline will act: course-web's 10 s
-                    and not (_PROC and any(_timed_thread(t)
-                                           for t in list(globals().get('_peer_serving', ()))))
+                    # a built-in peer with a deadline will act: course-web's 10 s
+                    and not globals().get('_peer_deadlines')
                     and now - _state['progress'] >= _QUIET):
                 stuck = True
                 break

@@ -35,6 +35,18 @@ assert len(families) > 3
 kinds = {answer[1] for answer in socket.getaddrinfo('127.0.0.1', 80)}
 assert socket.SOCK_RAW in kinds
 print(sorted(kind.name for kind in kinds))
+# A SOCK_SEQPACKET pair, connected to each other from the start: socketpair().
+left, right = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+left.send(b'one')
+left.send(b'two')
+# pause
+# Two sends. On a stream one recv(100) could take both, b'onetwo'. What does this one take?
+first = right.recv(100)
+# Only b'one': each message stays whole and separate, as datagrams do, on a connection.
+assert first == b'one'
+assert right.recv(100) == b'two'
+left.close()
+right.close()
 # Without arguments you get the default: AF_INET and SOCK_STREAM.
 default = socket.socket()
 assert default.family == socket.AF_INET

@@ -51,6 +51,12 @@ class Stepping(unittest.TestCase):
         self.assertEqual(r.out(), "3\n")
         self.assertEqual(r.exit_code(), 0)
 
+    def test_statements_sharing_a_line_all_run_as_one_step(self):
+        source = "x = 1; y = x + 1\nimport math; z = math.floor(2.5)\nprint(x, y, z)\n"
+        r = Run(source)
+        self.assertEqual([line for _a, line, _c in r.lines], [1, 2, 3])
+        self.assertEqual(r.out(), "1 2 2\n")
+
     def test_a_comprehension_is_one_step(self):
         source = ("names = sorted(n for n in dir(str) if n.startswith('is'))\n"
                   "squares = [i * i for i in range(50)]\n"

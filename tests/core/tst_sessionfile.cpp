@@ -10,6 +10,8 @@
 
 #include <QJsonDocument>
 
+#include <netinet/in.h>
+
 using namespace sockbench;
 using namespace sockbench::test;
 
@@ -19,6 +21,7 @@ private Q_SLOTS:
     void initTestCase();
     void realExchangeRoundTrips();
     void everyAddressFamilyRoundTrips();
+    void everySocketTypeAndAStructOptionRoundTrip();
     void brokenFilesAreRefused_data();
     void brokenFilesAreRefused();
     void truncatedFileSaysWhere();
@@ -148,6 +151,36 @@ void SessionFileTest::everyAddressFamilyRoundTrips()
         QCOMPARE(back->flowInfo(), e.flowInfo());
         QCOMPARE(back->scopeId(), e.scopeId());
     }
+}
+
+void SessionFileTest::everySocketTypeAndAStructOptionRoundTrip()
+{
+    for (const SocketType type :
+         {SocketType::Stream, SocketType::Datagram, SocketType::SeqPacket}) {
+        Event e;
+        e.seq = 1;
+        e.request.kind = CallKind::Socket;
+        e.request.args.family = AddressFamily::Unix;
+        e.request.args.type = type;
+        QString why;
+        const auto back = eventjson::fromJson(eventjson::toJson(e), &why);
+        QVERIFY2(back, qPrintable(why));
+        QCOMPARE(int(back->request.args.type), int(type));
+    }
+    // IP_ADD_MEMBERSHIP's value is a struct ip_mreq: its 8 bytes are kept as they were given.
+    Event e;
+    e.seq = 1;
+    e.request.kind = CallKind::SetSockOpt;
+    e.request.args.option = SocketOption::Integer;
+    e.request.args.optionLevel = IPPROTO_IP;
+    e.request.args.optionNumber = IP_ADD_MEMBERSHIP;
+    e.request.args.payload = QByteArray("\xef\x01\x02\x03\x7f\x00\x00\x01", 8);
+    QString why;
+    const auto back = eventjson::fromJson(eventjson::toJson(e), &why);
+    QVERIFY2(back, qPrintable(why));
+    QCOMPARE(back->request.args.payload, e.request.args.payload);
+    QCOMPARE(optionValueText(back->request.args),
+             QStringLiteral("b'\\xef\\x01\\x02\\x03\\x7f\\x00\\x00\\x01'"));
 }
 
 void SessionFileTest::brokenFilesAreRefused_data()

@@ -89,6 +89,8 @@ PROGRAMS = [
     Program('multicast', ['multicast.py'], ['socket', 'bind', 'setsockopt', 'sendto',
                                             'recvfrom', 'accept', 'close'],
             errors=[('accept', 'EINVAL')]),
+    Program('seqpacket', ['seqpacket.py'], ['socketpair', 'socket', 'bind', 'listen', 'accept',
+                                            'connect', SEND, RECV, 'close']),
 ]
 
 

@@ -30,7 +30,7 @@ QString teachingStateName(TeachingState state)
 
 QList<CallKind> suggestedCalls(const SocketView& s)
 {
-    const bool stream = s.type == SocketType::Stream;
+    const bool stream = isConnectionOriented(s.type);
     switch (s.state) {
     case TeachingState::Created:
         return stream ? QList<CallKind>{CallKind::Bind, CallKind::Connect}
@@ -141,7 +141,7 @@ SocketId StageModel::peerOf(SocketId id) const
         const SocketView* other = socket(s->pairedWith);
         return other && other->state != TeachingState::Closed ? other->id : SocketId{};
     }
-    if (s->type == SocketType::Stream) {
+    if (isConnectionOriented(s->type)) {
         if (!s->peer.isValid())
             return {};
         for (const SocketView& other : m_sockets)
@@ -240,7 +240,7 @@ void StageModel::apply(const Event& event)
 bool StageModel::mayStillBeOurs(const SocketView& s) const
 {
     for (const SocketView& other : m_sockets) {
-        if (other.outside || other.id == s.id || other.type != SocketType::Stream ||
+        if (other.outside || other.id == s.id || !isConnectionOriented(other.type) ||
             other.state == TeachingState::Closed)
             continue;
         if (!s.acceptedFrom.isValid()) {

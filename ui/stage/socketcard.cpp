@@ -51,11 +51,14 @@ QString chip(const QString& text, const QColor& color)
 QString transport(const SocketView& v)
 {
     if (v.family == AddressFamily::Unix)
-        return v.type == SocketType::Stream ? QStringLiteral("Unix stream")
-                                            : QStringLiteral("Unix datagram");
+        return v.type == SocketType::Stream     ? QStringLiteral("Unix stream")
+               : v.type == SocketType::Datagram ? QStringLiteral("Unix datagram")
+                                                : QStringLiteral("Unix seqpacket");
     const QString ip =
         v.family == AddressFamily::Inet6 ? QStringLiteral("IPv6") : QStringLiteral("IPv4");
-    return (v.type == SocketType::Stream ? QStringLiteral("TCP · ") : QStringLiteral("UDP · ")) +
+    return (v.type == SocketType::Stream     ? QStringLiteral("TCP · ")
+            : v.type == SocketType::Datagram ? QStringLiteral("UDP · ")
+                                             : QStringLiteral("SEQPACKET · ")) +
            ip;
 }
 
@@ -306,12 +309,12 @@ void SocketCard::display(const SocketView& view, const QString& name)
                          .arg(tcpStateName(view.kernel.tcpState)));
     m_local->setText(tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel)));
     m_peer->setText(tr("<b>peer</b>&nbsp; %1").arg(addressLine(view.peer, false)));
-    m_peer->setVisible(view.peer.isValid() || view.type == SocketType::Stream);
+    m_peer->setVisible(view.peer.isValid() || isConnectionOriented(view.type));
 
     const bool listening = view.kernel.acceptQueue >= 0;
     m_acceptQueue->setVisible(listening);
     m_recvQueue->setVisible(!listening);
-    m_sendQueue->setVisible(!listening && view.type == SocketType::Stream);
+    m_sendQueue->setVisible(!listening && isConnectionOriented(view.type));
     if (listening)
         m_acceptQueue->setValue(view.kernel.acceptQueue, view.kernel.backlog);
     if (view.state == TeachingState::Closed) {
@@ -339,7 +342,7 @@ void SocketCard::display(const SocketView& view, const QString& name)
     showExplanation(view);
 
     const QList<CallKind> suggested = suggestedCalls(view);
-    const bool stream = view.type == SocketType::Stream;
+    const bool stream = isConnectionOriented(view.type);
     for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it) {
         const CallKind kind = it.key();
         QToolButton* button = it.value();

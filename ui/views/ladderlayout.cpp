@@ -247,7 +247,7 @@ int LadderLayout::connectingClient(int listener) const
         return -1;
     for (int i = 0; i < int(m_state.size()); ++i) {
         const SocketState& c = m_state[size_t(i)];
-        if (c.connecting && !c.handshakeDrawn && c.type == SocketType::Stream &&
+        if (c.connecting && !c.handshakeDrawn && isConnectionOriented(c.type) &&
             reaches(l.local, c.connectTo))
             return i;
     }
@@ -352,7 +352,7 @@ void LadderLayout::layoutEvent(const Event& e, const Timeline& timeline)
         s.type = e.request.args.type;
     else if (isStreamCall(kind))
         s.type = SocketType::Stream;
-    const bool stream = s.type == SocketType::Stream;
+    const bool stream = isConnectionOriented(s.type);
 
     // A successful TCP connect() proves the three-way handshake took place; a refused one
     // proves a SYN went out and a RST came back. They get rows of their own above it.
@@ -393,9 +393,10 @@ void LadderLayout::layoutEvent(const Event& e, const Timeline& timeline)
         break;
     case CallKind::Accept:
         if (r.ok() && r.newSocket.isValid()) {
+            const SocketType listenerType = s.type;
             const int n = ensureLifeline(r.newSocket, actor, row);
             SocketState& accepted = m_state[size_t(n)];
-            accepted.type = SocketType::Stream;
+            accepted.type = listenerType;
             accepted.connected = true;
             accepted.peer = r.address;
             if (r.acceptedLocal.isValid())

@@ -338,6 +338,18 @@ def describe(source, filename="<program>"):
     span_of = {}  # line -> the top-level statement whose span holds it
     for node in tree.body:
         first, last = first_line(node), node.end_lineno
+        if first in starts:
+            # Statements that share a line (x = 1; y = x + 1) are one step: they run
+            # together under an `if True:` the compiler leaves out (no line of its own).
+            group = starts[first]
+            if not getattr(group, "_sockbench_group", False):
+                group = ast.If(test=ast.Constant(True), body=[group], orelse=[])
+                ast.copy_location(group, starts[first])
+                group._sockbench_group = True
+            group.body.append(node)
+            group.end_lineno, group.end_col_offset = node.end_lineno, node.end_col_offset
+            node = group
+            last = max(last, node.end_lineno)
         starts[first] = node
         for n in range(first, last + 1):
             span_of[n] = node
