@@ -3,7 +3,7 @@
 # you gave it. sendall() keeps calling send() until every byte is taken (or an error
 # happens). Both only hand the bytes to the kernel: arriving is another matter.
 # level: intermediate
-# topics: send, sendall, setblocking, EAGAIN, send queue
+# topics: send, sendall, setblocking, EAGAIN, send queue, MSG_WAITALL
 import socket
 
 # --- server ---
@@ -39,13 +39,13 @@ client.setblocking(True)
 client.sendall(b'y' * 100000)
 
 # --- server ---
-# Reading makes room, and the blocked sendall() goes on. The server reads until it has
-# every byte the client sent: the 5 of hello, what send() took, and the 100000.
-total = 0
-while total < 5 + big + 100000:
-    data = conn.recv(1048576)
-    total += len(data)
-print('the server read', total, 'bytes')
+# Reading makes room, and the blocked sendall() goes on. The server wants every byte the
+# client sent: the 5 of hello, what send() took, and the 100000.
+# A loop of recv() calls would get them in pieces whose sizes depend on timing. The flag
+# MSG_WAITALL asks one recv() to wait until it has all it asked for (or the end comes).
+data = conn.recv(5 + big + 100000, socket.MSG_WAITALL)
+assert len(data) == 5 + big + 100000
+print('the server read', len(data), 'bytes')
 
 # --- client ---
 client.close()
