@@ -9,6 +9,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
+#include <QScreen>
+#include <QSettings>
 #include <QTimer>
 
 #include <cerrno>
@@ -65,6 +67,21 @@ bool displayMissing(int argc, char* argv[])
     const char* display = std::getenv("DISPLAY");
     const char* wayland = std::getenv("WAYLAND_DISPLAY");
     return !(display && *display) && !(wayland && *wayland);
+}
+
+constexpr const char* kGeometryKey = "window/geometry";
+
+// The window opens as the student left it, else at 1440x900 - never larger than the screen
+// it opens on: a 1280x720 classroom projector shows all of it.
+void fitToScreen(QWidget& window)
+{
+    const QScreen* screen = window.screen() ? window.screen() : QGuiApplication::primaryScreen();
+    const QSize available = screen ? screen->availableGeometry().size() : QSize(1440, 900);
+    if (!window.restoreGeometry(QSettings().value(QLatin1String(kGeometryKey)).toByteArray()))
+        window.resize(QSize(1440, 900));
+    window.resize(window.size().boundedTo(available));
+    if (screen && !screen->availableGeometry().contains(window.geometry()))
+        window.move(screen->availableGeometry().topLeft());
 }
 
 } // namespace
@@ -190,6 +207,10 @@ int main(int argc, char* argv[])
     }
     if (size.isValid())
         window.resize(size);
+    else
+        fitToScreen(window);
     window.show();
-    return app.exec();
+    const int status = app.exec();
+    QSettings().setValue(QLatin1String(kGeometryKey), window.saveGeometry());
+    return status;
 }
