@@ -2,6 +2,7 @@
 
 #include <QFile>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <linux/inet_diag.h>
@@ -78,6 +79,25 @@ class LinuxKernelProbe final : public KernelProbe {
 public:
     QString name() const override { return QStringLiteral("Linux TCP_INFO + SIOCINQ/SIOCOUTQ"); }
 
+    // SIOCOUTQ (write_seq - snd_una) as bytes of data: less the SYN or FIN it still
+    // counts; unknown (-1) where there is no connection to send on.
+    static qint32 sendQueueBytes(TcpState state, int sequence)
+    {
+        switch (state) {
+        case TcpState::SynSent:
+        case TcpState::SynRecv:
+        case TcpState::FinWait1:
+        case TcpState::Closing:
+        case TcpState::LastAck:
+            return std::max(sequence - 1, 0);
+        case TcpState::Close:
+        case TcpState::None:
+            return -1;
+        default:
+            return sequence;
+        }
+    }
+
     KernelSnapshot probe(int fd, AddressFamily family, SocketType type) const override
     {
         KernelSnapshot s;
@@ -110,8 +130,12 @@ public:
             int value = 0;
             if (::ioctl(fd, SIOCINQ, &value) == 0)
                 s.recvQueue = value;
-            if (::ioctl(fd, SIOCOUTQ, &value) == 0)
-                s.sendQueue = value;
+            // SIOCOUTQ counts bytes only on TCP, and there it counts sequence numbers: an
+            // unacknowledged SYN or FIN is one of them, and on a socket with no connection
+            // (CLOSE, after a refusal) the number is left over. On AF_UNIX it is memory
+            // (768 for a 19-byte send). Neither is shown as bytes waiting.
+            if (tcp && ::ioctl(fd, SIOCOUTQ, &value) == 0)
+                s.sendQueue = sendQueueBytes(s.tcpState, value);
         }
         return s;
     }

@@ -128,6 +128,7 @@ private Q_SLOTS:
     void arrivingDataIsObservedWithoutACall();
     void udpQueueShowsTheNextDatagram();
     void unixSocketsHaveQueuesButNoTcpState();
+    void sendQueueCountsDataNotTheSynNorAnEndedAttempt();
     void observationsAreCoalescedDuringBulk();
     void closedConnectionLookupAgreesWithTheKernelTable_data();
     void closedConnectionLookupAgreesWithTheKernelTable();
@@ -266,6 +267,34 @@ void TestKernelWatch::unixSocketsHaveQueuesButNoTcpState()
     const Event e = RUN(bench, c.server, calls::recv(10));
     QCOMPARE(e.kernel.tcpState, TcpState::None);
     QCOMPARE(e.kernel.recvQueue, 0);
+    // SIOCOUTQ on AF_UNIX is memory, not bytes waiting (768 for these 3): not reported.
+    QCOMPARE(RUN(bench, c.client, calls::getsockname()).kernel.sendQueue, -1);
+}
+
+void TestKernelWatch::sendQueueCountsDataNotTheSynNorAnEndedAttempt()
+{
+    // A SYN the listener's full queue drops leaves the client in SYN_SENT, its SYN counted by
+    // SIOCOUTQ as one unacknowledged sequence number: no byte of data waits.
+    Workbench bench;
+    const SocketId listener = makeSocket(bench);
+    EXPECT_OK(RUN(bench, listener, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    EXPECT_OK(RUN(bench, listener, calls::listen(0)));
+    const quint16 port = RUN(bench, listener, calls::getsockname()).result.address.port();
+    const SocketId first = makeSocket(bench);
+    EXPECT_OK(RUN(bench, first, calls::connect(QStringLiteral("127.0.0.1"), port)));
+    const SocketId second = makeSocket(bench);
+    EXPECT_OK(RUN(bench, second, calls::setblocking(false)));
+    const Event started = RUN(bench, second, calls::connect(QStringLiteral("127.0.0.1"), port));
+    QCOMPARE(started.result.errorName(), QStringLiteral("EINPROGRESS"));
+    const Event probed = RUN(bench, second, calls::getsockname());
+    QCOMPARE(probed.kernel.tcpState, TcpState::SynSent);
+    QCOMPARE(probed.kernel.sendQueue, 0);
+    // A refused attempt leaves no connection: nothing to count.
+    EXPECT_OK(RUN(bench, listener, calls::close()));
+    const SocketId refused = makeSocket(bench);
+    const Event no = RUN(bench, refused, calls::connect(QStringLiteral("127.0.0.1"), port));
+    QCOMPARE(no.result.errorName(), QStringLiteral("ECONNREFUSED"));
+    QCOMPARE(RUN(bench, refused, calls::getsockname()).kernel.sendQueue, -1);
 }
 
 void TestKernelWatch::observationsAreCoalescedDuringBulk()
