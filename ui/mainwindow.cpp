@@ -11,8 +11,10 @@
 #include "session.h"
 #include "stage/callform.h"
 #include "stage/stagewidget.h"
+#include "theme.h"
 #include "views/closerviews.h"
 
+#include <QAbstractItemView>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -29,7 +31,7 @@
 #include <QSlider>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -88,17 +90,31 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     stageLayout->setSpacing(4);
     stageLayout->addWidget(m_replayBar);
     stageLayout->addWidget(m_stage, 1);
-    m_vertical = new QSplitter(Qt::Vertical, this);
-    m_vertical->addWidget(stageArea);
-    m_bottom = new QSplitter(Qt::Horizontal, this);
-    m_tabs = new QTabWidget(this);
-    m_vertical->addWidget(m_bottom);
-    m_vertical->addWidget(m_tabs);
-    m_vertical->setStretchFactor(0, 3);
-    m_vertical->setStretchFactor(1, 2);
-    m_vertical->setStretchFactor(2, 2);
-    setCentralWidget(m_vertical);
-    arrangePanels();
+    // As in Python Tutor, the code is always beside the picture, with what the program
+    // printed under it; the narration is under the stage it talks about. Nothing is a tab
+    // behind something else, at 1280x720 as at 1920x1080.
+    m_columns = new QSplitter(Qt::Horizontal, this);
+    m_columns->setObjectName(QStringLiteral("columns"));
+    m_columns->setChildrenCollapsible(false);
+    auto* codeColumn = new QSplitter(Qt::Vertical, m_columns);
+    codeColumn->setObjectName(QStringLiteral("codeColumn"));
+    codeColumn->addWidget(m_codeView);
+    codeColumn->addWidget(m_console);
+    codeColumn->setStretchFactor(0, 3);
+    codeColumn->setStretchFactor(1, 1);
+    codeColumn->setChildrenCollapsible(false);
+    auto* pictureColumn = m_pictureColumn = new QSplitter(Qt::Vertical, m_columns);
+    pictureColumn->setObjectName(QStringLiteral("pictureColumn"));
+    pictureColumn->addWidget(stageArea);
+    pictureColumn->addWidget(m_lessonPanel);
+    pictureColumn->setStretchFactor(0, 3);
+    pictureColumn->setStretchFactor(1, 1);
+    pictureColumn->setChildrenCollapsible(false);
+    m_columns->addWidget(codeColumn);
+    m_columns->addWidget(pictureColumn);
+    m_columns->setStretchFactor(0, 1);
+    m_columns->setStretchFactor(1, 2);
+    setCentralWidget(m_columns);
 
     // "Look closer": ladder, event log, inspector and friends, beside the stage.
     m_closerDock = new QDockWidget(tr("Look closer"), this);
@@ -184,8 +200,25 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
         updateControls();
     });
 
+    // After the narration changed, once its labels have their new text.
+    auto* narrationFit = new QTimer(this);
+    narrationFit->setSingleShot(true);
+    narrationFit->setInterval(0);
+    connect(narrationFit, &QTimer::timeout, this, &MainWindow::fitNarration);
+    const auto refit = [narrationFit] { narrationFit->start(); };
+    connect(&runner, &program::Runner::stepFinished, this, refit);
+    connect(&runner, &program::Runner::stepIssued, this, refit);
+    connect(&runner, &program::Runner::modeChanged, this, refit);
+    connect(&runner, &program::Runner::threadsChanged, this, refit);
+    connect(&m_session->replayer(), &Replayer::moved, this, refit);
+    connect(m_session, &Session::loaded, this, refit);
+
     QSettings settings;
-    m_baseFontSize = QApplication::font().pointSizeF();
+    // The size before any zoom, once for the application: a second window (or the one a
+    // test opens after a zoom) must not take a zoomed size for its base.
+    if (!qApp->property("sockbenchBasePointSize").isValid())
+        qApp->setProperty("sockbenchBasePointSize", QApplication::font().pointSizeF());
+    m_baseFontSize = qApp->property("sockbenchBasePointSize").toDouble();
     setZoom(settings.value(QStringLiteral("zoom"), 1.0).toDouble());
     const int speedIndex = settings.value(QStringLiteral("speed"), 3).toInt();
     m_speed->setValue(speedIndex);
@@ -204,7 +237,11 @@ void MainWindow::buildToolbar()
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_lessonPicker->setAccessibleName(tr("Lesson"));
     m_lessonPicker->setToolTip(tr("Pick a lesson; it opens ready to step"));
-    m_lessonPicker->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // As wide as a usual title, not the longest one: the toolbar fits a 1280-wide projector.
+    // The list that drops down shows every title whole.
+    m_lessonPicker->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_lessonPicker->setMinimumContentsLength(26);
+    m_lessonPicker->view()->setMinimumWidth(m_lessonPicker->fontMetrics().averageCharWidth() * 60);
     for (const auto& lesson : lesson::catalogue::shipped()) {
         const QString number = QFileInfo(lesson.path).fileName().section(QLatin1Char('-'), 0, 0);
         m_lessonPicker->addItem(QStringLiteral("%1 · %2").arg(number, lesson.title), lesson.name);
@@ -269,6 +306,9 @@ void MainWindow::buildToolbar()
     m_catchUp->setAccessibleName(tr("Catch up with reality"));
     connect(m_catchUp, &QToolButton::clicked, &m_session->presenter(), &Presenter::catchUp);
     bar->addWidget(m_catchUp);
+    bar->addSeparator();
+    // New host is the stage's, on the toolbar: the stage's room is for hosts.
+    bar->addWidget(m_stage->newHostButton());
 
     // The projector's keys: Space and → step, ← steps back, R resets. A text field that
     // has the focus keeps its keys.
@@ -341,42 +381,43 @@ void MainWindow::buildMenus()
     connect(zoomIn, &QShortcut::activated, this, [this] { setZoom(m_zoom * 1.15); });
 }
 
-void MainWindow::arrangePanels()
+void MainWindow::showEvent(QShowEvent* event)
 {
-    // Wide screens show narration, code and console side by side; small ones fold them
-    // into tabs so that each keeps a readable size.
-    const bool tabbed = width() < 1500;
-    if (tabbed == m_tabbed && (m_bottom->count() + m_tabs->count()) > 0)
+    QMainWindow::showEvent(event);
+    if (m_arranged)
         return;
-    m_tabbed = tabbed;
-    const QList<std::pair<QWidget*, QString>> panels = {{m_lessonPanel, tr("Narration")},
-                                                        {m_codeView, tr("Code (Python · C)")},
-                                                        {m_console, tr("Console")}};
-    for (const auto& [panel, title] : panels) {
-        if (tabbed) {
-            m_tabs->addTab(panel, title);
-        } else {
-            m_bottom->addWidget(panel);
-            panel->show(); // a page the tab widget had hidden stays hidden otherwise
-        }
-    }
-    m_bottom->setVisible(!tabbed);
-    m_tabs->setVisible(tabbed);
-    // The stage gets three fifths of the height, the panels below the rest.
-    const int height = std::max(m_vertical->height(), 400);
-    m_vertical->setSizes(
-        {height * 3 / 5, tabbed ? 0 : height * 2 / 5, tabbed ? height * 2 / 5 : 0});
-    if (!tabbed) {
-        m_bottom->setStretchFactor(0, 2);
-        m_bottom->setStretchFactor(1, 3);
-        m_bottom->setStretchFactor(2, 2);
-    }
+    m_arranged = true;
+    // A third of the width for the code (enough for a line of the course's programs at
+    // 1280), the rest for the stage; the narration under it gets a quarter of the height.
+    const int width = m_columns->width();
+    const int code = std::clamp(width * 35 / 100, 360, 680);
+    m_columns->setSizes({code, width - code});
+    fitNarration();
+    auto* codeColumn = m_columns->findChild<QSplitter*>(QStringLiteral("codeColumn"));
+    const int output = std::clamp(codeColumn->height() / 5, 90, 240);
+    codeColumn->setSizes({codeColumn->height() - output, output});
 }
 
 void MainWindow::resizeEvent(QResizeEvent* event)
 {
     QMainWindow::resizeEvent(event);
-    arrangePanels();
+    if (m_arranged)
+        fitNarration();
+}
+
+void MainWindow::fitNarration()
+{
+    // The narration gets the height its words need at this step (between a fifth and not
+    // quite half of the column), the stage the rest: nothing said is cut off, and the
+    // stage is as large as it can be.
+    const int height = m_pictureColumn->height();
+    if (height <= 0)
+        return;
+    const int wanted = m_lessonPanel->heightForWidth(m_lessonPanel->width()) + 4;
+    const int narration = std::clamp(wanted, height / 5, height * 45 / 100);
+    const QList<int> sizes{height - narration, narration};
+    if (m_pictureColumn->sizes() != sizes)
+        m_pictureColumn->setSizes(sizes);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -550,7 +591,9 @@ void MainWindow::setZoom(double zoom)
     m_zoom = std::clamp(zoom, 0.6, 3.0);
     QFont font = QApplication::font();
     font.setPointSizeF((m_baseFontSize > 0 ? m_baseFontSize : 10) * m_zoom);
-    QApplication::setFont(font);
+    QApplication::setFont(font); // menus, dialogs, tooltips and call forms
+    // Every pane at once, now: narration, code, console, toolbar, stage and Look closer.
+    setFontSize(this, font.pointSizeF());
     QSettings().setValue(QStringLiteral("zoom"), m_zoom);
 }
 

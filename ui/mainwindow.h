@@ -10,7 +10,6 @@ class QDockWidget;
 class QLabel;
 class QSlider;
 class QSplitter;
-class QTabWidget;
 class QToolButton;
 
 namespace sockbench {
@@ -75,13 +74,14 @@ public:
     double zoom() const { return m_zoom; }
 
 protected:
-    void resizeEvent(QResizeEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void buildToolbar();
     void buildMenus();
-    void arrangePanels();
+    void fitNarration();
     void openCallForm(SocketId socket, CallKind kind, QWidget* anchor);
     void updateControls();
     void updateLive();
@@ -104,6 +104,7 @@ private:
     void startPeer(const QString& kind); // the Peers menu: a built-in peer, until the reset
 
     bool m_askBeforeRunning = true;
+    bool m_arranged = false; // the columns got their first sizes
     Session* m_session;
     StageWidget* m_stage;
     LessonPanel* m_lessonPanel;
@@ -112,10 +113,8 @@ private:
     CloserViews* m_closer;
     QDockWidget* m_closerDock;
     ReplayBar* m_replayBar;
-    QSplitter* m_vertical;
-    QSplitter* m_bottom;
-    QTabWidget* m_tabs;
-    bool m_tabbed = false;
+    QSplitter* m_columns;       // the code and its output, beside the stage and its narration
+    QSplitter* m_pictureColumn; // the stage over its narration
     QComboBox* m_lessonPicker;
     QAction* m_stepBack;
     QAction* m_step;

@@ -4,8 +4,16 @@
 #include <QFontDatabase>
 #include <QPalette>
 #include <QStyleFactory>
+#include <QWidget>
 
 namespace sockbench {
+
+namespace {
+
+constexpr const char* kScale = "sockbenchFontScale";
+constexpr const char* kBold = "sockbenchFontBold";
+
+} // namespace
 
 void applyTheme(QApplication& app)
 {
@@ -30,6 +38,37 @@ void applyTheme(QApplication& app)
         #callForm { background: white; border: 2px solid #2563eb; border-radius: 6px; }
         #lessonPanel { background: white; }
     )"));
+}
+
+void setFontSize(QWidget* root, double pointSize)
+{
+    // Each widget's own font, resized: its family and weight stay (the code's monospace,
+    // a bold label), and a widget given a relative size keeps its proportion.
+    QList<QWidget*> widgets{root};
+    widgets += root->findChildren<QWidget*>();
+    for (QWidget* widget : std::as_const(widgets)) {
+        if (widget->isWindow() && widget != root)
+            continue;
+        const QVariant scale = widget->property(kScale);
+        QFont font = widget->font();
+        font.setPointSizeF(pointSize * (scale.isValid() ? scale.toDouble() : 1.0));
+        if (widget->property(kBold).toBool())
+            font.setBold(true);
+        if (font != widget->font() || !widget->testAttribute(Qt::WA_SetFont))
+            widget->setFont(font);
+    }
+}
+
+void setRelativeFont(QWidget* widget, double scale, bool bold)
+{
+    widget->setProperty(kScale, scale);
+    widget->setProperty(kBold, bold);
+    const QWidget* parent = widget->parentWidget();
+    QFont font = parent ? parent->font() : QApplication::font();
+    font.setPointSizeF(font.pointSizeF() * scale);
+    if (bold)
+        font.setBold(true);
+    widget->setFont(font);
 }
 
 } // namespace sockbench

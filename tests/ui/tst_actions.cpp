@@ -258,11 +258,13 @@ void TestActions::freePlay()
     CHECKED(stepPastTheClicks(f));
     QTRY_COMPARE_WITH_TIMEOUT(f.window.stage()->findChildren<SocketCard*>().size(), 6, kWaitMs);
     CHECKED(pressEveryCardButton(f));
-    // Every lifecycle call and every entry of More was pressed, and a blocked one interrupted.
+    // Every lifecycle call and every entry of More was pressed, and a blocked one interrupted:
+    // each by its button, or by its entry in More on a card too compact for every button.
     for (const CallKind kind :
          {CallKind::Bind, CallKind::Listen, CallKind::Accept, CallKind::Connect, CallKind::SendTo,
           CallKind::RecvFrom, CallKind::Send, CallKind::Recv, CallKind::Shutdown, CallKind::Close})
-        QVERIFY2(f.pressed.contains(QStringLiteral("call_") + callName(kind)),
+        QVERIFY2(f.pressed.contains(QStringLiteral("call_") + callName(kind)) ||
+                     f.pressed.contains(callName(kind) + QStringLiteral("()")),
                  qPrintable(callName(kind)));
     QVERIFY(f.pressed.contains(QStringLiteral("interrupt")));
     CHECKED(triggerEveryWindowAction(f, m_dir.path(), m_script));

@@ -78,10 +78,14 @@ inline void setNumber(CallForm* form, const QString& field, int value)
 // Clicks the call's button on the card; a form that opens is filled in by fill() and run.
 template <typename Fill> bool click(SocketCard* card, CallKind kind, Fill fill)
 {
+    // The button, or on a compact card the same call in More, as the student would.
     QToolButton* button = card->callButton(kind);
-    if (!button || !button->isVisible())
+    if (button && button->isVisible())
+        QTest::mouseClick(button, Qt::LeftButton);
+    else if (QAction* entry = card->menuCall(kind); entry && entry->isVisible())
+        entry->trigger();
+    else
         return false;
-    QTest::mouseClick(button, Qt::LeftButton);
     const bool needsForm = kind != CallKind::Accept && kind != CallKind::Close &&
                            kind != CallKind::GetSockName && kind != CallKind::GetPeerName;
     if (!needsForm)

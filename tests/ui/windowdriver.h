@@ -272,12 +272,22 @@ inline QList<QObject*> callControls(SocketCard* card)
         else
             controls << button;
     }
+    // More: every call without a button of its own (on a compact card, the lifecycle calls
+    // too), as the menu shows them.
+    QObject* closeEntry = nullptr;
     if (card->moreButton()->isVisibleTo(card))
-        for (QAction* action : card->moreButton()->menu()->actions())
-            if (!action->isSeparator())
+        for (QAction* action : card->moreButton()->menu()->actions()) {
+            if (action->isSeparator() || !action->isVisible())
+                continue;
+            if (action == card->menuCall(CallKind::Close))
+                closeEntry = action;
+            else
                 controls << action;
+        }
     if (close)
         controls << close;
+    if (closeEntry)
+        controls << closeEntry;
     return controls;
 }
 

@@ -2,6 +2,7 @@
 
 #include "codegen/c.h"
 #include "engine/workbench.h"
+#include "scriptedit.h"
 #include "session.h"
 
 #include <QFontDatabase>
@@ -22,7 +23,7 @@ CodeView::CodeView(Session& session, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
     , m_programs(new QTabBar(this))
-    , m_script(new QPlainTextEdit(this))
+    , m_script(new ScriptEdit(this))
     , m_threads(new QLabel(this))
     , m_c(new QPlainTextEdit(this))
     , m_edit(new QPushButton(tr("Edit the script"), this))
@@ -33,11 +34,11 @@ CodeView::CodeView(Session& session, QWidget* parent)
     // sets for the projector reaches the code too.
     const QString mono = QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }")
                              .arg(QFontDatabase::systemFont(QFontDatabase::FixedFont).family());
-    for (QPlainTextEdit* edit : {m_script, m_c}) {
+    for (QPlainTextEdit* edit : {static_cast<QPlainTextEdit*>(m_script), m_c}) {
         edit->setReadOnly(true);
         edit->setStyleSheet(mono);
-        edit->setLineWrapMode(QPlainTextEdit::NoWrap);
     }
+    m_c->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_script->setAccessibleName(tr("The script in Python"));
     m_script->setToolTip(
         tr("The program as Python. The line about to run is lit blue; the line a thread "
@@ -50,36 +51,35 @@ CodeView::CodeView(Session& session, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto* split = new QSplitter(Qt::Horizontal, this);
+    // The Python over the C it made: the column beside the stage is narrow, and a line of
+    // code is read whole or not at all.
+    auto* split = new QSplitter(Qt::Vertical, this);
     auto* left = new QWidget(split);
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
-    auto* pyTitle = new QLabel(tr("<b>Python</b>"), left);
-    leftLayout->addWidget(pyTitle);
+    // The title and Edit on one row: every other line of the column is code.
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(new QLabel(tr("<b>Python</b>"), left));
+    titleRow->addStretch(1);
+    m_edit->setToolTip(tr("Change the script by hand, then run it from the start"));
+    m_edit->setAccessibleName(tr("Edit the script"));
+    titleRow->addWidget(m_edit);
+    leftLayout->addLayout(titleRow);
     // One tab per program when several run side by side (a server and a client).
     m_programs->setObjectName(QStringLiteral("programTabs"));
     m_programs->setAccessibleName(tr("Programs"));
     m_programs->setDocumentMode(true);
     m_programs->hide();
     leftLayout->addWidget(m_programs);
-    // Each thread's state in words: the blocked call the amber line cannot show.
+    // Each thread's state in words is on its host, on the stage beside the code, rather
+    // than in lines taken from the code here (threadSummary() still reads it).
     m_threads->setObjectName(QStringLiteral("threadStates"));
-    m_threads->setStyleSheet(QStringLiteral("color:#92400e"));
-    m_threads->setWordWrap(true);
     m_threads->hide();
-    // Above the script, so that a short window still shows it.
-    leftLayout->addWidget(m_threads);
     leftLayout->addWidget(m_script, 1);
     m_problem->setStyleSheet(QStringLiteral("color:#b91c1c"));
     m_problem->setWordWrap(true);
     m_problem->hide();
     leftLayout->addWidget(m_problem);
-    auto* buttons = new QHBoxLayout;
-    m_edit->setToolTip(tr("Change the script by hand, then run it from the start"));
-    m_edit->setAccessibleName(tr("Edit the script"));
-    buttons->addWidget(m_edit);
-    buttons->addStretch(1);
-    leftLayout->addLayout(buttons);
     auto* right = new QWidget(split);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -88,7 +88,8 @@ CodeView::CodeView(Session& session, QWidget* parent)
     split->addWidget(left);
     split->addWidget(right);
     split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
     layout->addWidget(split);
 
     connect(m_edit, &QPushButton::clicked, this, &CodeView::toggleEditing);
@@ -148,13 +149,18 @@ QString CodeView::problem() const
 
 QString CodeView::threadSummary() const
 {
-    return m_threads->isVisible() ? m_threads->text() : QString();
+    return m_threads->text();
 }
 
 int CodeView::shownProgram() const
 {
     const int count = static_cast<int>(m_session.runner().programs().size());
     return std::clamp(m_programs->currentIndex(), 0, std::max(count - 1, 0));
+}
+
+QPlainTextEdit* CodeView::script() const
+{
+    return m_script;
 }
 
 void CodeView::refresh()
@@ -203,12 +209,12 @@ void CodeView::showReplayed()
     const Replayer& replayer = m_session.replayer();
     const auto* st = replayer.currentStatement();
     QList<QTextEdit::ExtraSelection> selections;
-    m_threads->hide();
+    m_threads->clear();
     if (st && st->line > 0) {
         QTextEdit::ExtraSelection selection;
         selection.format.setBackground(QColor(0xfe, 0xf3, 0xc7));
         selection.format.setProperty(QTextFormat::FullWidthSelection, true);
-        selection.cursor = QTextCursor(m_script->document()->findBlockByLineNumber(st->line - 1));
+        selection.cursor = QTextCursor(m_script->document()->findBlockByNumber(st->line - 1));
         selections << selection;
         m_script->setTextCursor(selection.cursor);
         m_script->ensureCursorVisible();
@@ -243,7 +249,7 @@ void CodeView::highlight()
         QTextEdit::ExtraSelection selection;
         selection.format.setBackground(color);
         selection.format.setProperty(QTextFormat::FullWidthSelection, true);
-        selection.cursor = QTextCursor(m_script->document()->findBlockByLineNumber(line - 1));
+        selection.cursor = QTextCursor(m_script->document()->findBlockByNumber(line - 1));
         selections << selection;
     };
     // Each thread where it is: a line running or blocked in amber, a thread waiting for its
@@ -275,11 +281,13 @@ void CodeView::highlight()
     // The line Step runs next, last so that it shows over a thread's grey.
     if (next && next->program == shown)
         light(next->line, QColor(0xdb, 0xea, 0xfe));
+    const auto& steps = runner.steps();
+    const int last = !steps.empty() && steps.back().program == shown ? steps.back().line : 0;
+    m_script->setMarkers(next && next->program == shown ? next->line : 0, last);
     m_script->setExtraSelections(selections);
     m_threads->setText(states.join(QLatin1Char('\n')));
-    m_threads->setVisible(threads.size() > 1 || !states.isEmpty());
     if (next && next->program == shown && next->line > 0) {
-        QTextCursor cursor(m_script->document()->findBlockByLineNumber(next->line - 1));
+        QTextCursor cursor(m_script->document()->findBlockByNumber(next->line - 1));
         m_script->setTextCursor(cursor);
         m_script->ensureCursorVisible();
     }
@@ -339,8 +347,7 @@ void CodeView::toggleEditing()
         for (auto it = where.globalMatch(error); it.hasNext();)
             at = it.next(); // the last LINE:COL: a file name may hold colons too
         if (at.hasMatch()) {
-            QTextCursor cursor(
-                m_script->document()->findBlockByLineNumber(at.captured(1).toInt() - 1));
+            QTextCursor cursor(m_script->document()->findBlockByNumber(at.captured(1).toInt() - 1));
             cursor.movePosition(QTextCursor::Right, QTextCursor::MoveAnchor,
                                 std::max(0, at.captured(2).toInt() - 1));
             m_script->setTextCursor(cursor);

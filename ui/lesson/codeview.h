@@ -13,6 +13,7 @@ class QPushButton;
 
 namespace sockbench {
 
+class ScriptEdit;
 class Session;
 
 // The program as Python (a tab per program when several run side by side), the line each
@@ -24,7 +25,7 @@ class CodeView : public QWidget {
 public:
     explicit CodeView(Session& session, QWidget* parent = nullptr);
 
-    QPlainTextEdit* script() const { return m_script; }
+    QPlainTextEdit* script() const;
     QPlainTextEdit* cCode() const { return m_c; }
     QString problem() const;
     QString threadSummary() const; // "server: blocked in accept() at line 9", one a line
@@ -43,7 +44,7 @@ private:
 
     Session& m_session;
     QTabBar* m_programs;
-    QPlainTextEdit* m_script;
+    ScriptEdit* m_script;
     QLabel* m_threads;
     QPlainTextEdit* m_c;
     QPushButton* m_edit;

@@ -1,6 +1,7 @@
 #include "lessonpanel.h"
 
 #include "session.h"
+#include "theme.h"
 
 #include <QLabel>
 #include <QVBoxLayout>
@@ -20,17 +21,15 @@ LessonPanel::LessonPanel(Session& session, QWidget* parent)
     setAccessibleName(tr("Narration"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 8, 12, 8);
-    QFont title = m_title->font();
-    title.setBold(true);
-    title.setPointSizeF(title.pointSizeF() * 1.3);
-    m_title->setFont(title);
+    // The lesson's title is the window's and the lesson picker's: here every line is for
+    // what happens now.
+    setRelativeFont(m_title, 1.3, true);
     m_title->setWordWrap(true);
+    m_title->hide();
     layout->addWidget(m_title);
     m_position->setStyleSheet(QStringLiteral("color:#6b7280"));
     layout->addWidget(m_position);
-    QFont big = m_narration->font();
-    big.setPointSizeF(big.pointSizeF() * 1.25);
-    m_narration->setFont(big);
+    setRelativeFont(m_narration, 1.3);
     m_narration->setWordWrap(true);
     m_narration->setTextFormat(Qt::RichText);
     m_narration->setAccessibleName(tr("What happens next"));
@@ -53,6 +52,7 @@ LessonPanel::LessonPanel(Session& session, QWidget* parent)
             QStringLiteral("<span style='color:#b91c1c'>%1</span>").arg(message.toHtmlEscaped()));
     });
     connect(&runner, &program::Runner::finished, this, [this](bool passed) {
+        m_verdict = true;
         m_outcome->setText(
             passed ? tr("<b style='color:#047857'>The lesson is complete.</b> Every statement did "
                         "what it said. Play on: every socket's buttons still work.")
@@ -71,6 +71,11 @@ QString LessonPanel::narration() const
     return m_narration->text();
 }
 
+QString LessonPanel::outcome() const
+{
+    return m_outcome->text();
+}
+
 void LessonPanel::refresh()
 {
     const auto& runner = m_session.runner();
@@ -80,6 +85,12 @@ void LessonPanel::refresh()
         return showReplayed();
     const int count = runner.stepCount();
     const auto next = runner.next();
+    // The verdict on the whole run belongs to its end: after Reset or Back the run is not
+    // over, and "The lesson is complete." beside "Step 0" would contradict it.
+    if (m_verdict && !runner.isFinished()) {
+        m_outcome->clear();
+        m_verdict = false;
+    }
     // Steps are line events: a loop's lines count once per pass, so there is no "of M".
     m_position->setText(
         lesson.statementLines.isEmpty() ? tr("An empty script: create a socket on a host to begin")

@@ -17,7 +17,8 @@ public:
 
     QString narration() const;
     void refresh();
-    void showReplayed(); // a recording replays: the statement behind the moment shown
+    void showReplayed();     // a recording replays: the statement behind the moment shown
+    QString outcome() const; // the run's verdict or why it is stuck; empty while it runs
 
 private:
     Session& m_session;
@@ -26,6 +27,7 @@ private:
     QLabel* m_narration;
     QLabel* m_next;
     QLabel* m_outcome;
+    bool m_verdict = false; // m_outcome holds the run's verdict (not a "stuck" message)
 };
 
 } // namespace sockbench

@@ -240,8 +240,13 @@ void StageModel::apply(const Event& event)
 bool StageModel::mayStillBeOurs(const SocketView& s) const
 {
     for (const SocketView& other : m_sockets) {
-        if (other.outside || other.id == s.id || !isConnectionOriented(other.type) ||
-            other.state == TeachingState::Closed)
+        if (other.outside || other.id == s.id || !isConnectionOriented(other.type))
+            continue;
+        // A client of a workbench listener, closed since: the other end was the listener's
+        // queue, which died with it, never a program outside.
+        if (!s.acceptedFrom.isValid() && other.listened && reaches(s.peer, other.local))
+            return true;
+        if (other.state == TeachingState::Closed)
             continue;
         if (!s.acceptedFrom.isValid()) {
             // A client of a workbench listener: accept() will show its end, if ever called.
@@ -335,6 +340,7 @@ void StageModel::finished(const Event& event)
             if (!localBefore.isValid() || localBefore.port() == 0)
                 view.localChosenByKernel = true; // Linux binds an ephemeral port on the fly
             view.state = TeachingState::Listening;
+            view.listened = true;
             break;
         case CallKind::Connect:
         case CallKind::ConnectEx:

@@ -37,6 +37,7 @@ struct SocketView {
     Endpoint local;
     Endpoint peer;
     bool localChosenByKernel = false; // port 0 at bind(), or connect()/sendto() unbound
+    bool listened = false;            // listen() succeeded on it once (it may be closed now)
     TeachingState state = TeachingState::Created;
     KernelSnapshot kernel;
     // A call waiting in the kernel right now.

@@ -66,12 +66,14 @@ int FlowLayout::heightForWidth(int width) const
 QSize FlowLayout::minimumSize() const
 {
     // As narrow as the widest item: only an item wider than the view needs a side scroll.
-    QSize size;
+    // The height is the height for the width (an item's minimum height is taken at its
+    // narrowest, where its text wraps most: a scroll area would scroll for nothing).
+    int width = 0;
     for (const QLayoutItem* item : m_items)
         if (!item->isEmpty())
-            size = size.expandedTo(item->minimumSize());
+            width = std::max(width, item->minimumSize().width());
     const QMargins m = contentsMargins();
-    return size + QSize(m.left() + m.right(), m.top() + m.bottom());
+    return QSize(width + m.left() + m.right(), m.top() + m.bottom());
 }
 
 QSize FlowLayout::sizeHint() const
@@ -96,17 +98,83 @@ void FlowLayout::setGeometry(const QRect& rect)
     arrange(rect, true, &m_rows);
 }
 
+void FlowLayout::setColumns(int minimumWidth)
+{
+    if (minimumWidth == m_columnWidth)
+        return;
+    m_columnWidth = minimumWidth;
+    invalidate();
+}
+
 int FlowLayout::arrange(const QRect& rect, bool apply, int* rows) const
+{
+    if (m_columnWidth > 0)
+        return arrangeColumns(rect, apply, rows);
+    const QMargins m = contentsMargins();
+    QList<QLayoutItem*> items;
+    for (QLayoutItem* item : m_items)
+        if (!item->isEmpty())
+            items << item;
+    const int bottom = flow(items, rect.marginsRemoved(m), rect.y() + m.top(), apply, rows);
+    return bottom + m.bottom() - rect.y();
+}
+
+int FlowLayout::arrangeColumns(const QRect& rect, bool apply, int* rows) const
 {
     const QMargins m = contentsMargins();
     const QRect area = rect.marginsRemoved(m);
-    int x = area.x();
-    int y = area.y();
-    int rowHeight = 0;
-    int rowCount = 0;
+    QList<QLayoutItem*> columns;
+    QList<QLayoutItem*> rest;
     for (QLayoutItem* item : m_items) {
         if (item->isEmpty())
             continue;
+        const bool expands = item->expandingDirections() & Qt::Horizontal;
+        (expands ? columns : rest) << item;
+    }
+    const int n = int(columns.size());
+    // No column narrower than its host can be: hosts side by side never overlap.
+    int narrowest = m_columnWidth;
+    for (const QLayoutItem* item : columns)
+        narrowest = std::max(narrowest, item->minimumSize().width());
+    int perRow =
+        std::clamp((area.width() + m_hSpacing) / (narrowest + m_hSpacing), 1, std::max(n, 1));
+    const int rowCount = n == 0 ? 0 : (n + perRow - 1) / perRow;
+    if (rowCount > 0)
+        perRow = (n + rowCount - 1) / rowCount;
+    const int width = std::max(narrowest, (area.width() - m_hSpacing * (perRow - 1)) / perRow);
+    int y = area.y();
+    for (int r = 0; r < rowCount; ++r) {
+        int rowHeight = 0;
+        const int first = r * perRow;
+        const int last = std::min(n, first + perRow);
+        for (int i = first; i < last; ++i) {
+            QLayoutItem* item = columns[i];
+            const int height =
+                item->hasHeightForWidth() ? item->heightForWidth(width) : item->sizeHint().height();
+            rowHeight = std::max(rowHeight, height);
+        }
+        for (int i = first; i < last; ++i)
+            if (apply)
+                columns[i]->setGeometry(
+                    QRect(area.x() + (i - first) * (width + m_hSpacing), y, width, rowHeight));
+        y += rowHeight + m_vSpacing;
+    }
+    int restRows = 0;
+    const int bottom = rest.isEmpty() ? y - (rowCount > 0 ? m_vSpacing : 0)
+                                      : flow(rest, area, y, apply, &restRows);
+    if (rows)
+        *rows = rowCount + restRows;
+    return bottom + m.bottom() - rect.y();
+}
+
+int FlowLayout::flow(const QList<QLayoutItem*>& items, const QRect& area, int top, bool apply,
+                     int* rows) const
+{
+    int x = area.x();
+    int y = top;
+    int rowHeight = 0;
+    int rowCount = 0;
+    for (QLayoutItem* item : items) {
         // Preferred width, but never wider than the row (unless the item cannot shrink).
         const int width =
             std::max(item->minimumSize().width(), std::min(item->sizeHint().width(), area.width()));
@@ -129,7 +197,7 @@ int FlowLayout::arrange(const QRect& rect, bool apply, int* rows) const
     }
     if (rows)
         *rows = rowCount;
-    return y + rowHeight + m.bottom() - rect.y();
+    return y + rowHeight;
 }
 
 } // namespace sockbench

@@ -1,6 +1,7 @@
 #include "hostwidget.h"
 
 #include "socketcard.h"
+#include "theme.h"
 
 #include <QLabel>
 #include <QMenu>
@@ -19,15 +20,17 @@ HostWidget::HostWidget(const QString& actor, QWidget* parent)
 {
     setObjectName(QStringLiteral("host"));
     setAccessibleName(tr("Host %1").arg(actor));
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    // Hosts share the stage's width in equal columns (FlowLayout::setColumns).
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(14, 10, 14, 14);
-    layout->setSpacing(10);
+    layout->setContentsMargins(10, 8, 10, 10);
+    layout->setSpacing(6);
+    // Nested layouts without margins of their own: the host's are enough, and every pixel
+    // of width decides how many hosts stand side by side.
     auto* header = new QHBoxLayout;
-    QFont font = m_title->font();
-    font.setBold(true);
-    font.setPointSizeF(font.pointSizeF() * 1.25);
-    m_title->setFont(font);
+    header->setContentsMargins(0, 0, 0, 0);
+    m_cards->setContentsMargins(0, 0, 0, 0);
+    setRelativeFont(m_title, 1.25, true);
     m_title->setText(actor);
     m_title->setToolTip(tr("An actor of the lesson: a thread of its own, drawn as a host"));
     header->addWidget(m_title, 1);
@@ -66,7 +69,7 @@ HostWidget::HostWidget(const QString& actor, QWidget* parent)
                              "waits in"));
     m_threads->hide();
     layout->addWidget(m_threads);
-    m_cards->setSpacing(12);
+    m_cards->setSpacing(8);
     layout->addLayout(m_cards);
     layout->addStretch(1);
 }

@@ -72,7 +72,7 @@ QSize QueueBar::sizeHint() const
 QSize QueueBar::minimumSizeHint() const
 {
     const QFontMetrics fm = fontMetrics();
-    return {fm.horizontalAdvance(m_label) + fm.averageCharWidth() * 16, fm.height() + 6};
+    return {fm.horizontalAdvance(m_label) + fm.averageCharWidth() * 12, fm.height() + 6};
 }
 
 void QueueBar::paintEvent(QPaintEvent*)

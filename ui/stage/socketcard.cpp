@@ -1,8 +1,10 @@
 #include "socketcard.h"
 
+#include "flowlayout.h"
 #include "net/errnoexplainer.h"
 #include "presentation/describe.h"
 #include "queuebar.h"
+#include "theme.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -62,21 +64,21 @@ QString transport(const SocketView& v)
            ip;
 }
 
-QString addressLine(const Endpoint& e, bool kernelChosen)
+// An address, and its port's one label wherever the port is shown: its IANA class (lesson
+// 05), and whether the kernel chose it (from its ephemeral range, ip_local_port_range,
+// which straddles IANA's registered and dynamic classes). The same words on both ends of a
+// connection. A minimal card shows the address alone.
+QString addressLine(const Endpoint& e, bool kernelChosen, bool bare)
 {
     if (!e.isValid() || (e.family() != AddressFamily::Unix && e.port() == 0 && e.isAny()))
         return QStringLiteral("—");
     QString text = e.toString().toHtmlEscaped();
-    if (e.family() == AddressFamily::Unix)
+    if (e.family() == AddressFamily::Unix || bare)
         return text;
-    // A port the kernel picked comes from its ephemeral range (Linux: 32768-60999, in
-    // /proc/sys/net/ipv4/ip_local_port_range), which straddles IANA's registered and
-    // dynamic classes: naming the class would change from run to run.
-    text += kernelChosen ? QObject::tr(" <span style='color:#6b7280'>ephemeral port, chosen by the "
-                                       "kernel</span>")
-                         : QObject::tr(" <span style='color:#6b7280'>%1 port</span>")
-                               .arg(portClassName(e.portClass()));
-    return text;
+    const QString label =
+        kernelChosen ? QObject::tr("%1 port, chosen by the kernel") : QObject::tr("%1 port");
+    return text + QStringLiteral(" <span style='color:#6b7280'>%1</span>")
+                      .arg(label.arg(portClassName(e.portClass())));
 }
 
 struct CallButton {
@@ -111,29 +113,41 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     setObjectName(QStringLiteral("socketCard"));
     setFrameShape(QFrame::NoFrame);
     setAttribute(Qt::WA_StyledBackground, false);
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    // As tall as its rows need at the width its host gives it (labels wrap, buttons flow).
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
 
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 10, 12, 10);
+    layout->setContentsMargins(14, 8, 8, 8); // the state band is 8 px of the left
     layout->setSpacing(4);
 
-    auto* header = new QHBoxLayout;
-    QFont bold = m_title->font();
-    bold.setBold(true);
-    bold.setPointSizeF(bold.pointSizeF() * 1.1);
-    m_title->setFont(bold);
+    // The name on a line of its own, then the states: a card as narrow as a third of the
+    // stage still says both in full, wrapped rather than cut.
+    setRelativeFont(m_title, 1.1, true);
     m_title->setTextFormat(Qt::PlainText);
-    header->addWidget(m_title, 1);
+    m_title->setWordWrap(true);
+    // More sits beside the name: every call is there, on a card of any size, without a row
+    // of its own.
+    auto* titleRow = new QHBoxLayout;
+    titleRow->setContentsMargins(0, 0, 0, 0);
+    titleRow->addWidget(m_title, 1);
+    titleRow->addWidget(m_more, 0, Qt::AlignTop);
+    layout->addLayout(titleRow);
+    auto* states = new QHBoxLayout;
+    states->setContentsMargins(0, 0, 0, 0);
     m_state->setToolTip(
         tr("The socket's state in the lesson's terms: what you have done with it so far"));
     m_tcpState->setToolTip(tr("The kernel's own TCP state for this socket, read with TCP_INFO"));
-    header->addWidget(m_state);
-    header->addWidget(m_tcpState);
-    layout->addLayout(header);
+    m_tcpState->setWordWrap(true);
+    states->addWidget(m_state, 0, Qt::AlignTop);
+    states->addWidget(m_tcpState, 1);
+    layout->addLayout(states);
 
     for (QLabel* label : {m_local, m_peer, m_last}) {
         label->setTextFormat(Qt::RichText);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        label->setWordWrap(true);
     }
     m_local->setToolTip(tr("This socket's own address (getsockname)"));
     m_peer->setToolTip(tr("The address at the other end (getpeername)"));
@@ -150,6 +164,7 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     auto* blockedLayout = new QHBoxLayout(m_blockedRow);
     blockedLayout->setContentsMargins(0, 0, 0, 0);
     m_blocked->setTextFormat(Qt::RichText);
+    m_blocked->setWordWrap(true);
     blockedLayout->addWidget(m_blocked, 1);
     m_interrupt->setToolTip(
         tr("Stop the blocked call now (the workbench wakes the waiting thread)"));
@@ -178,10 +193,10 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     m_meaning->setStyleSheet(QStringLiteral("color:#7f1d1d;"));
     m_try->setStyleSheet(QStringLiteral("color:#374151;"));
 
-    auto* buttons = new QWidget(this);
-    auto* row = new QHBoxLayout(buttons);
+    m_buttonRow = new QWidget(this);
+    auto* row = new FlowLayout(m_buttonRow, 4, 4);
     row->setContentsMargins(0, 4, 0, 0);
-    row->setSpacing(4);
+    auto* menu = new QMenu(m_more);
     static const CallButton primary[] = {
         {CallKind::Bind, "Give the socket an address: bind((host, port))"},
         {CallKind::Listen, "Start accepting connections: listen(backlog)"},
@@ -194,14 +209,23 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
         {CallKind::Shutdown, "Stop sending, receiving or both: shutdown(how)"},
         {CallKind::Close, "Give the socket up: close()"},
     };
-    for (const CallButton& b : primary)
-        addCallButton(b.kind, tr(b.tooltip), buttons);
-    row->addStretch();
+    // Each call is a button, and also in the More menu: there when its button is not shown
+    // (a compact card shows only the suggested calls).
+    for (const CallButton& b : primary) {
+        addCallButton(b.kind, tr(b.tooltip), m_buttonRow);
+        QAction* action = menu->addAction(callName(b.kind) + QStringLiteral("()"));
+        action->setToolTip(tr(b.tooltip));
+        const CallKind kind = b.kind;
+        connect(action, &QAction::triggered, this,
+                [this, kind] { Q_EMIT callRequested(m_id, kind, m_more); });
+        m_menuCalls.insert(kind, action);
+    }
     m_more->setText(tr("More"));
     m_more->setToolTip(tr("Every other call: connect_ex, recv_into, setsockopt, settimeout, …"));
     m_more->setAccessibleName(tr("More calls"));
     m_more->setPopupMode(QToolButton::InstantPopup);
-    auto* menu = new QMenu(m_more);
+    menu->setToolTipsVisible(true);
+    menu->addSeparator();
     static const CallButton more[] = {
         {CallKind::ConnectEx,
          "connect_ex((host, port)): connect, returning the errno instead of raising"},
@@ -221,8 +245,7 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
                 [this, kind] { Q_EMIT callRequested(m_id, kind, m_more); });
     }
     m_more->setMenu(menu);
-    row->addWidget(m_more);
-    layout->addWidget(buttons);
+    layout->addWidget(m_buttonRow);
 
     m_pulseAnimation->setDuration(900);
     m_pulseAnimation->setStartValue(1.0);
@@ -283,8 +306,9 @@ void SocketCard::setPulse(double pulse)
     update();
 }
 
-void SocketCard::display(const SocketView& view, const QString& name)
+void SocketCard::display(const SocketView& view, const QString& name, bool peerChosenByKernel)
 {
+    m_peerChosenByKernel = peerChosenByKernel;
     const bool stateChanged =
         view.state != m_view.state || view.kernel.tcpState != m_view.kernel.tcpState ||
         view.lastFailed != m_view.lastFailed || view.lastCall != m_view.lastCall;
@@ -307,14 +331,7 @@ void SocketCard::display(const SocketView& view, const QString& name)
             notYet ? tr("<span style='color:#6b7280'>kernel CLOSE (no connection yet)</span>")
                    : QStringLiteral("<span style='color:#6b7280'>kernel</span> <b>%1</b>")
                          .arg(tcpStateName(view.kernel.tcpState)));
-    m_local->setText(tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel)));
-    m_peer->setText(tr("<b>peer</b>&nbsp; %1").arg(addressLine(view.peer, false)));
-    m_peer->setVisible(view.peer.isValid() || isConnectionOriented(view.type));
-
     const bool listening = view.kernel.acceptQueue >= 0;
-    m_acceptQueue->setVisible(listening);
-    m_recvQueue->setVisible(!listening);
-    m_sendQueue->setVisible(!listening && isConnectionOriented(view.type));
     if (listening)
         m_acceptQueue->setValue(view.kernel.acceptQueue, view.kernel.backlog);
     if (view.state == TeachingState::Closed) {
@@ -342,16 +359,9 @@ void SocketCard::display(const SocketView& view, const QString& name)
     showExplanation(view);
 
     const QList<CallKind> suggested = suggestedCalls(view);
-    const bool stream = isConnectionOriented(view.type);
     for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it) {
-        const CallKind kind = it.key();
         QToolButton* button = it.value();
-        const bool streamOnly =
-            kind == CallKind::Listen || kind == CallKind::Accept || kind == CallKind::Shutdown;
-        const bool datagramOnly = kind == CallKind::SendTo || kind == CallKind::RecvFrom;
-        // A program outside the workbench takes no calls from here.
-        button->setVisible(!view.outside && (stream ? !datagramOnly : !streamOnly));
-        const bool isSuggested = suggested.contains(kind);
+        const bool isSuggested = suggested.contains(it.key());
         if (button->property("suggested").toBool() != isSuggested) {
             // A dynamic property only restyles after a repolish: do it when it changed.
             button->setProperty("suggested", isSuggested);
@@ -359,8 +369,7 @@ void SocketCard::display(const SocketView& view, const QString& name)
             button->style()->polish(button);
         }
     }
-    m_more->setVisible(!view.outside);
-    refreshBlocked();
+    updateRows();
     if (view.isBlocked())
         m_blockedTimer->start();
     else
@@ -368,6 +377,76 @@ void SocketCard::display(const SocketView& view, const QString& name)
     if (stateChanged && isVisible())
         m_pulseAnimation->start();
     update();
+}
+
+QString SocketCard::shape() const
+{
+    // What decides which rows show and how they wrap, not the numbers in them.
+    const SocketView& v = m_view;
+    return QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8|%9")
+        .arg(int(v.state))
+        .arg(int(v.kernel.tcpState))
+        .arg(v.lastFailed)
+        .arg(v.isBlocked())
+        .arg(v.kernel.recvQueue > 0)
+        .arg(v.kernel.sendQueue > 0)
+        .arg(v.kernel.acceptQueue >= 0)
+        .arg(m_title->text(), m_last->text());
+}
+
+void SocketCard::setDetail(Detail detail)
+{
+    if (detail == m_detail)
+        return;
+    m_detail = detail;
+    updateRows();
+}
+
+void SocketCard::updateRows()
+{
+    const SocketView& view = m_view;
+    const bool full = m_detail == Detail::Full;
+    const bool minimal = m_detail == Detail::Minimal;
+    // A closed socket, when room is short, is its name and state: the kernel has let it go.
+    const bool folded = !full && view.state == TeachingState::Closed;
+    const bool stream = isConnectionOriented(view.type);
+    const bool listening = view.kernel.acceptQueue >= 0;
+    m_local->setText(
+        tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel, minimal)));
+    m_peer->setText(
+        tr("<b>peer</b>&nbsp; %1").arg(addressLine(view.peer, m_peerChosenByKernel, minimal)));
+    m_local->setVisible(!folded && (!minimal || view.local.isValid()));
+    m_peer->setVisible(!folded && (view.peer.isValid() || (stream && !minimal)));
+    m_acceptQueue->setVisible(!folded && listening);
+    m_recvQueue->setVisible(!folded && !listening && (!minimal || view.kernel.recvQueue > 0));
+    m_sendQueue->setVisible(!folded && !listening && stream &&
+                            (!minimal || view.kernel.sendQueue > 0));
+    m_last->setVisible((!folded && !minimal) || view.lastFailed);
+    m_meaning->setVisible(!m_meaningText.isEmpty());
+    m_try->setVisible(!m_meaningText.isEmpty()); // the error is the lesson's moment
+
+    // Full: a button for every call this kind of socket takes. Compact: the suggested ones,
+    // the rest in More. Minimal, or a folded closed socket: More alone (beside the name).
+    // Every call stays within reach (a closed socket's calls are a lesson too: EBADF).
+    bool anyButton = false;
+    for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it) {
+        const CallKind kind = it.key();
+        const bool streamOnly =
+            kind == CallKind::Listen || kind == CallKind::Accept || kind == CallKind::Shutdown;
+        const bool datagramOnly = kind == CallKind::SendTo || kind == CallKind::RecvFrom;
+        // A program outside the workbench takes no calls from here.
+        const bool applies = !view.outside && (stream ? !datagramOnly : !streamOnly);
+        const bool shown = applies && !folded &&
+                           (full || (!minimal && it.value()->property("suggested").toBool()));
+        it.value()->setVisible(shown);
+        m_menuCalls.value(kind)->setVisible(applies && !shown);
+        anyButton = anyButton || shown;
+    }
+    m_more->setVisible(!view.outside);
+    m_buttonRow->setVisible(anyButton);
+    m_buttonRow->layout()->invalidate(); // its height for a width is cached
+    m_buttonRow->updateGeometry();
+    refreshBlocked();
 }
 
 void SocketCard::showExplanation(const SocketView& view)
@@ -385,8 +464,6 @@ void SocketCard::showExplanation(const SocketView& view)
     }
     m_meaningText = explanation ? explanation->meaning : QString();
     m_tryText = explanation ? explanation->tryThis : QString();
-    m_meaning->setVisible(explanation.has_value());
-    m_try->setVisible(explanation.has_value());
     const QString tooltip =
         explanation
             ? tr("<p><b>%1</b>: %2</p><p><b>Usual causes:</b> %3</p><p><b>Try:</b> %4</p>")

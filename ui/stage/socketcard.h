@@ -7,6 +7,7 @@
 
 #include <functional>
 
+class QAction;
 class QLabel;
 class QPushButton;
 class QToolButton;
@@ -26,12 +27,26 @@ class SocketCard : public QFrame {
 public:
     SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* parent = nullptr);
 
+    // How much a card shows: the stage picks the most that fits every host in view.
+    // Full: every row and a button for every call. Compact: the suggested calls only, the
+    // others in More, and a closed socket folds to its name and state. Minimal: the name,
+    // the states, the addresses and what is waiting or failed, and More with every call.
+    enum class Detail { Full, Compact, Minimal };
+    void setDetail(Detail detail);
+    Detail detail() const { return m_detail; }
+    // Changes when the card's rows or their lengths may change: the stage fits again then.
+    QString shape() const;
+
     SocketId socketId() const { return m_id; }
-    void display(const SocketView& view, const QString& name);
+    // peerChosenByKernel: the other end's port was its kernel's pick (when that end is on
+    // the stage too), so both cards label the port alike.
+    void display(const SocketView& view, const QString& name, bool peerChosenByKernel = false);
     QString title() const;
     QToolButton* callButton(CallKind kind) const { return m_buttons.value(kind); }
     QPushButton* interruptButton() const { return m_interrupt; }
     QToolButton* moreButton() const { return m_more; } // its menu holds every other call
+    // A call's entry in More: shown there when its button is not (a compact card).
+    QAction* menuCall(CallKind kind) const { return m_menuCalls.value(kind); }
     // The labels a test or a screen reader reads.
     QString stateText() const;
     QString kernelStateText() const;
@@ -57,6 +72,7 @@ protected:
 private:
     QToolButton* addCallButton(CallKind kind, const QString& tooltip, QWidget* row);
     void refreshBlocked();
+    void updateRows(); // which rows and buttons show, for the view and the detail
     void showExplanation(const SocketView& view);
     void elideExplanation();
 
@@ -81,7 +97,11 @@ private:
     QString m_meaningText;
     QString m_tryText;
     QHash<CallKind, QToolButton*> m_buttons;
+    QHash<CallKind, QAction*> m_menuCalls; // the same calls in More, for a compact card
+    QWidget* m_buttonRow = nullptr;
     QToolButton* m_more;
+    Detail m_detail = Detail::Full;
+    bool m_peerChosenByKernel = false;
     double m_pulse = 0;
     QVariantAnimation* m_pulseAnimation;
     QTimer* m_blockedTimer;

@@ -5,6 +5,7 @@
 #include "presentation/describe.h"
 #include "presentation/presenter.h"
 #include "socketcard.h"
+#include "theme.h"
 #include "wireoverlay.h"
 
 #include <QCoreApplication>
@@ -21,8 +22,8 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     , m_presenter(presenter)
     , m_clock(std::move(clockNs))
     , m_canvas(new QWidget)
-    , m_row(new FlowLayout(m_canvas, 64, 32)) // room for the wires between hosts and rows
-    , m_newHost(new QToolButton(m_canvas))
+    , m_row(new FlowLayout(m_canvas, 40, 16)) // room for the wires between hosts and rows
+    , m_newHost(new QToolButton(this))
     , m_overlay(new WireOverlay([this](SocketId id) { return cardRect(id); }, m_canvas))
     , m_frame(new QTimer(this))
 {
@@ -34,12 +35,12 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     setWidgetResizable(true);
     setFrameShape(QFrame::NoFrame);
     m_canvas->setObjectName(QStringLiteral("stageCanvas"));
-    m_row->setContentsMargins(24, 20, 24, 20);
+    m_row->setContentsMargins(8, 8, 8, 8);
     m_newHost->setText(tr("New host"));
     m_newHost->setToolTip(tr("Add another actor: a thread of its own, drawn as a host"));
     m_newHost->setAccessibleName(tr("New host"));
     connect(m_newHost, &QToolButton::clicked, this, &StageWidget::newHostRequested);
-    m_row->addWidget(m_newHost);
+    // A toolbar takes it (MainWindow's): the stage's own room is for hosts.
     setWidget(m_canvas);
     m_canvas->installEventFilter(this);
     m_overlay->raise();
@@ -101,12 +102,14 @@ HostWidget* StageWidget::ensureHost(const QString& actor)
     auto* host = new HostWidget(actor, m_canvas);
     host->newSocketButton()->setVisible(!isOutsideHost(actor)); // not ours to make sockets on
     connect(host, &HostWidget::newSocketRequested, this, &StageWidget::newSocketRequested);
-    m_row->insertWidget(m_row->indexOf(m_newHost), host);
+    m_row->addWidget(host);
     // Shown now, not at the layout's queued show: a host made while the window is busy
     // (a program loading) must be there for the first socket it gets.
     host->show();
     m_hosts.insert(actor, host);
     m_overlay->raise();
+    if (!m_frame->isActive())
+        m_frame->start();
     return host;
 }
 
@@ -123,9 +126,19 @@ void StageWidget::addSocket(SocketId socket)
     SocketCard* listener = m_cards.value(view->acceptedFrom);
     host->addCard(card, listener && listener->parentWidget() == host ? listener : nullptr);
     m_cards.insert(socket, card);
-    card->display(*view, m_nameOf ? m_nameOf(socket) : QString());
+    showCard(card, *view);
     m_overlay->raise();
     updateWires();
+    if (!m_frame->isActive())
+        m_frame->start();
+}
+
+void StageWidget::showCard(SocketCard* card, const SocketView& view)
+{
+    const SocketId peer = m_model.peerOf(view.id);
+    const SocketView* other = peer.isValid() ? m_model.socket(peer) : nullptr;
+    card->display(view, m_nameOf ? m_nameOf(view.id) : QString(),
+                  other && other->local == view.peer && other->localChosenByKernel);
 }
 
 void StageWidget::updateSocket(SocketId socket)
@@ -142,10 +155,61 @@ void StageWidget::flush()
         SocketCard* card = m_cards.value(socket);
         const SocketView* view = m_model.socket(socket);
         if (card && view)
-            card->display(*view, m_nameOf ? m_nameOf(socket) : QString());
+            showCard(card, *view);
     }
     updateWires();
+    fit();
     follow();
+}
+
+void StageWidget::fit()
+{
+    // Every host in view, side by side, with as much on each card as that leaves room for:
+    // cards give up their buttons first, then the stage's type gets smaller, then the cards
+    // show only their states and addresses. Only past that does the stage scroll (and it
+    // follows the card the newest call acted on).
+    struct Level {
+        SocketCard::Detail detail;
+        double scale;
+    };
+    using D = SocketCard::Detail;
+    static constexpr Level kLevels[] = {
+        {D::Full, 1.0},    {D::Compact, 1.0}, {D::Compact, 0.9},
+        {D::Minimal, 0.9}, {D::Minimal, 0.8}, {D::Minimal, 0.7},
+    };
+    const QSize room = viewport()->size();
+    QString shape =
+        QStringLiteral("%1x%2|%3").arg(room.width()).arg(room.height()).arg(font().pointSizeF());
+    for (auto it = m_cards.cbegin(); it != m_cards.cend(); ++it)
+        shape += QLatin1Char('/') + it.value()->shape();
+    for (const HostWidget* host : std::as_const(m_hosts))
+        shape += QLatin1Char('/') + host->threadsText();
+    if (shape == m_fittedShape)
+        return;
+    m_fittedShape = shape;
+    const auto apply = [this](const Level& level) {
+        setFontSize(m_canvas, font().pointSizeF() * level.scale);
+        m_row->setColumns(m_canvas->fontMetrics().averageCharWidth() * 26);
+        // Measured at once, not at the next layout pass: every cached size is dropped.
+        for (SocketCard* card : std::as_const(m_cards)) {
+            card->setDetail(level.detail);
+            card->layout()->invalidate();
+            card->updateGeometry();
+        }
+        for (HostWidget* host : std::as_const(m_hosts)) {
+            host->layout()->invalidate();
+            host->updateGeometry();
+        }
+        m_row->invalidate();
+    };
+    for (const Level& level : kLevels) {
+        apply(level);
+        if (m_row->heightForWidth(room.width()) <= room.height()) {
+            m_level = int(&level - kLevels);
+            return;
+        }
+    }
+    m_level = int(std::size(kLevels)) - 1;
 }
 
 void StageWidget::follow()
@@ -174,7 +238,7 @@ void StageWidget::refreshNames()
 {
     for (auto it = m_cards.cbegin(); it != m_cards.cend(); ++it)
         if (const SocketView* view = m_model.socket(it.key()))
-            it.value()->display(*view, m_nameOf ? m_nameOf(it.key()) : QString());
+            showCard(it.value(), *view);
 }
 
 void StageWidget::updateWires()
@@ -207,6 +271,7 @@ void StageWidget::clear()
     }
     m_hosts.clear();
     m_overlay->setWires({});
+    m_fittedShape.clear();
 }
 
 QRect StageWidget::cardRect(SocketId socket) const
@@ -217,9 +282,18 @@ QRect StageWidget::cardRect(SocketId socket) const
     return QRect(card->mapTo(m_canvas, QPoint(0, 0)), card->size());
 }
 
+void StageWidget::changeEvent(QEvent* event)
+{
+    QScrollArea::changeEvent(event);
+    if (event->type() == QEvent::FontChange && !m_frame->isActive())
+        m_frame->start(); // a zoom: fit the hosts again at the new size
+}
+
 void StageWidget::resizeEvent(QResizeEvent* event)
 {
     QScrollArea::resizeEvent(event);
+    if (!m_frame->isActive())
+        m_frame->start(); // fits the hosts to the new size at the next frame
     m_overlay->setGeometry(m_canvas->rect());
 }
 

@@ -40,6 +40,9 @@ public:
     QToolButton* newHostButton() const { return m_newHost; }
     // Shows every card's name again (the lesson's variables may have changed).
     void refreshNames();
+    // How much the cards show now: 0 when everything fits in full, higher as the stage gives
+    // up buttons, type size and rows to keep every host in view.
+    int fitLevel() const { return m_level; }
     // The program's threads, each on the host that shows it (hostOf gives its name; a host
     // not on the stage yet is added). Hosts without a thread in the list show none.
     void setThreads(const QList<program::ThreadView>& threads,
@@ -54,14 +57,17 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     HostWidget* ensureHost(const QString& actor);
     void addSocket(SocketId socket);
     void updateSocket(SocketId socket);
+    void showCard(SocketCard* card, const SocketView& view); // with its peer's port label
     void flush();
     void follow(); // scrolls m_acted's card into view once it is laid out and shown
+    void fit();    // picks how much the cards show, so that every host is in view
     void updateWires();
     void clear();
     QRect cardRect(SocketId socket) const;
@@ -71,7 +77,7 @@ private:
     std::function<qint64()> m_clock;
     NameOf m_nameOf;
     QWidget* m_canvas;
-    FlowLayout* m_row; // the hosts, then the New host button
+    FlowLayout* m_row; // the hosts, in columns
     QToolButton* m_newHost;
     WireOverlay* m_overlay;
     QHash<QString, HostWidget*> m_hosts;
@@ -83,6 +89,8 @@ private:
     int m_followTries = 0;
     static constexpr int kFollowFrames = 30; // about half a second of frames
     QTimer* m_frame;
+    QString m_fittedShape; // what fit() last fitted: cards, hosts and room
+    int m_level = 0;       // the level fit() chose, 0 the richest
 };
 
 } // namespace sockbench

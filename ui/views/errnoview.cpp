@@ -1,6 +1,7 @@
 #include "errnoview.h"
 
 #include "net/errnoexplainer.h"
+#include "theme.h"
 
 #include <QLabel>
 #include <QVBoxLayout>
@@ -31,9 +32,7 @@ QLabel* textLabel(QWidget* parent, const QString& objectName)
 QLabel* sectionTitle(const QString& text, QWidget* parent)
 {
     auto* label = new QLabel(text, parent);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
+    setRelativeFont(label, 1.0, true);
     setTextColor(label, QColor(0x37, 0x41, 0x51));
     return label;
 }
@@ -85,15 +84,10 @@ ErrnoView::ErrnoView(QWidget* parent)
     m_headline->setObjectName(QStringLiteral("errnoName"));
     m_headline->setTextFormat(Qt::PlainText);
     m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont big = m_headline->font();
-    big.setBold(true);
-    big.setPointSizeF(big.pointSizeF() * 1.3);
-    m_headline->setFont(big);
+    setRelativeFont(m_headline, 1.3, true);
     setTextColor(m_headline, QColor(0xb9, 0x1c, 0x1c));
     setTextColor(m_detail, QColor(0x6b, 0x72, 0x80));
-    QFont meaningFont = m_meaning->font();
-    meaningFont.setPointSizeF(meaningFont.pointSizeF() * 1.1);
-    m_meaning->setFont(meaningFont);
+    setRelativeFont(m_meaning, 1.1);
 
     layout->addWidget(m_headline);
     layout->addWidget(m_detail);

@@ -1,0 +1,232 @@
+// The window at the classroom projector (1280x720) and on a large screen (1920x1080): every
+// host and every wire of a lesson in view at every step, no card over another, the toolbar
+// whole, and a zoom that reaches every pane at once.
+
+#include "uisupport.h"
+
+#include "hostwidget.h"
+#include "lesson/codeview.h"
+#include "lesson/console.h"
+#include "lesson/lessonpanel.h"
+#include "stagewidget.h"
+#include "wireoverlay.h"
+
+#include <QLabel>
+#include <QScrollBar>
+#include <QSettings>
+#include <QToolBar>
+
+using namespace sockbench;
+using namespace sockbench::uitest;
+
+class TestProjector : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void everyHostAndWireIsInViewAtEveryStep_data();
+    void everyHostAndWireIsInViewAtEveryStep();
+    void zoomReachesEveryPaneAtOnce();
+};
+
+void TestProjector::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_projector"));
+    QSettings().clear();
+}
+
+namespace {
+
+// What is wrong with the stage now, in words; empty when every host and every wire lies
+// inside the part of the stage on screen and no two cards overlap.
+QString whatIsOutOfView(StageWidget* stage)
+{
+    QStringList problems;
+    QWidget* viewport = stage->viewport();
+    const QRect visible = viewport->rect();
+    const auto inView = [&](QWidget* w) {
+        return QRect(w->mapTo(viewport, QPoint(0, 0)), w->size());
+    };
+    for (HostWidget* host : stage->hosts())
+        if (host->isVisible() && !visible.contains(inView(host)))
+            problems << QStringLiteral("host %1 at %2,%3 %4x%5 outside %6x%7")
+                            .arg(host->actor())
+                            .arg(inView(host).x())
+                            .arg(inView(host).y())
+                            .arg(host->width())
+                            .arg(host->height())
+                            .arg(visible.width())
+                            .arg(visible.height());
+    const QList<SocketCard*> cards = stage->findChildren<SocketCard*>();
+    for (SocketCard* card : cards)
+        if (card->isVisible() && !visible.contains(inView(card)))
+            problems << QStringLiteral("card %1 outside the view").arg(card->title());
+    for (int i = 0; i < cards.size(); ++i)
+        for (int j = i + 1; j < cards.size(); ++j)
+            if (cards[i]->isVisible() && cards[j]->isVisible() &&
+                inView(cards[i]).intersects(inView(cards[j])))
+                problems
+                    << QStringLiteral("%1 overlaps %2").arg(cards[i]->title(), cards[j]->title());
+    // A wire runs between two cards: both ends in view.
+    for (const WireOverlay::Wire& wire : stage->overlay()->wires())
+        for (const SocketId end : {wire.a, wire.b})
+            if (SocketCard* card = stage->card(end); !card || !card->isVisible())
+                problems << QStringLiteral("a wire ends at a card not shown");
+    return problems.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+void TestProjector::everyHostAndWireIsInViewAtEveryStep_data()
+{
+    QTest::addColumn<QString>("lesson");
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("allInView");
+    for (const char* lesson : {"01", "04", "09"})
+        for (const QSize size : {QSize(1280, 720), QSize(1920, 1080)})
+            // Lesson 09's five hosts and fourteen sockets do not all fit at 1280x720 yet (see
+            // issue 13's notes): there the stage scrolls, and the card each step acts on
+            // must be in view.
+            QTest::addRow("%s at %dx%d", lesson, size.width(), size.height())
+                << QString::fromLatin1(lesson) << size
+                << !(QLatin1String(lesson) == QLatin1String("09") && size.width() == 1280);
+}
+
+void TestProjector::everyHostAndWireIsInViewAtEveryStep()
+{
+    QFETCH(QString, lesson);
+    QFETCH(QSize, size);
+    QFETCH(bool, allInView);
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    window.resize(size);
+    QVERIFY(window.openLesson(lesson));
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // The toolbar is whole: nothing folded behind its » button.
+    for (QToolBar* bar : window.findChildren<QToolBar*>())
+        for (QWidget* extension :
+             bar->findChildren<QWidget*>(QStringLiteral("qt_toolbar_ext_button")))
+            QVERIFY2(!extension->isVisible(), "the toolbar does not fit the window");
+    // The code is in view beside the stage, not behind a tab.
+    QVERIFY(window.codeView()->script()->isVisible());
+    QVERIFY(window.codeView()->script()->width() > 300);
+    QVERIFY(window.console()->isVisible());
+    QVERIFY(window.lessonPanel()->isVisible());
+
+    auto& runner = window.session().runner();
+    StageWidget* stage = window.stage();
+    SocketId acted;
+    connect(&window.session().model(), &StageModel::acted, this,
+            [&acted](SocketId socket) { acted = socket; });
+    const auto check = [&]() -> QString {
+        if (allInView)
+            return whatIsOutOfView(stage);
+        SocketCard* card = stage->card(acted);
+        if (!card || !card->isVisible())
+            return {};
+        const QRect at(card->mapTo(stage->viewport(), QPoint(0, 0)), card->size());
+        return stage->viewport()->rect().contains(at)
+                   ? QString()
+                   : QStringLiteral("the card the step acted on, %1, is out of view")
+                         .arg(card->title());
+    };
+    int steps = 0;
+    while (!runner.isFinished() && steps < 200) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (runner.mode() == program::Runner::Mode::Idle && window.stepAction()->isEnabled()) ||
+                runner.isFinished(),
+            kWaitMs);
+        // The picture of this moment: the stage fits it at its next frame.
+        window.session().presenter().catchUp();
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            check().isEmpty(),
+            qPrintable(QStringLiteral("step %1: %2").arg(runner.stepCount()).arg(check())), 5000);
+        if (runner.isFinished())
+            break;
+        const int before = runner.stepCount();
+        QTest::keyClick(&window, Qt::Key_Right);
+        ++steps;
+        QTRY_VERIFY_WITH_TIMEOUT(runner.stepCount() == before + 1 || runner.isFinished(), kWaitMs);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
+    QCOMPARE(runner.failures(), 0);
+    // At the end, every host of the lesson is on the stage (and, above, in view).
+    QVERIFY(stage->hosts().size() >= 2);
+    // The verdict belongs to the end: Back, then Reset, take it away with the end.
+    QTRY_VERIFY_WITH_TIMEOUT(window.lessonPanel()->outcome().contains(QStringLiteral("complete")),
+                             kWaitMs);
+    QTest::keyClick(&window, Qt::Key_Left);
+    QVERIFY(runner.isRewound());
+    QTRY_VERIFY_WITH_TIMEOUT(window.lessonPanel()->outcome().isEmpty(), kWaitMs);
+    QTest::keyClick(&window, Qt::Key_R);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runner.stepCount() == 0 && runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+    QVERIFY(window.lessonPanel()->outcome().isEmpty());
+}
+
+void TestProjector::zoomReachesEveryPaneAtOnce()
+{
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    window.resize(1280, 720);
+    QVERIFY(window.openLesson(QStringLiteral("1")));
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    for (int i = 0; i < 4; ++i) {
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+        runner.step();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->findChildren<SocketCard*>().isEmpty(), kWaitMs);
+    SocketCard* card = window.stage()->findChildren<SocketCard*>().first();
+    auto* narration = window.lessonPanel()->findChildren<QLabel*>().value(2);
+    QVERIFY(narration);
+    QToolBar* bar = window.findChild<QToolBar*>(QStringLiteral("lessonToolbar"));
+    QVERIFY(bar);
+    auto* stepButton = bar->widgetForAction(window.stepAction());
+    QVERIFY(stepButton);
+    // The widgets a teacher reads, by the size of their type. (The cards follow the stage's,
+    // at the size that fits every host in view.)
+    const auto sizes = [&] {
+        return QList<double>{narration->font().pointSizeF(),
+                             window.codeView()->script()->font().pointSizeF(),
+                             window.console()->font().pointSizeF(), stepButton->font().pointSizeF(),
+                             window.stage()->font().pointSizeF()};
+    };
+    const QList<double> before = sizes();
+    // Ctrl++ (Ctrl+= on keyboards where + needs Shift): every pane at once, no restart.
+    QTest::keyClick(&window, Qt::Key_Equal, Qt::ControlModifier);
+    QVERIFY(window.zoom() > 1.0);
+    const QList<double> zoomed = sizes();
+    for (int i = 0; i < before.size(); ++i)
+        QVERIFY2(
+            zoomed[i] > before[i] * 1.1,
+            qPrintable(QStringLiteral("pane %1: %2 -> %3").arg(i).arg(before[i]).arg(zoomed[i])));
+    // A card made after the zoom has the zoomed size too, not a size of its own.
+    while (window.stage()->findChildren<SocketCard*>().size() < 2 && runner.stepCount() < 8) {
+        QTRY_VERIFY_WITH_TIMEOUT(window.stepAction()->isEnabled(), kWaitMs);
+        const int count = runner.stepCount();
+        runner.step();
+        QTRY_VERIFY_WITH_TIMEOUT(runner.stepCount() > count, kWaitMs);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(window.stage()->findChildren<SocketCard*>().size() >= 2, kWaitMs);
+    const auto sameSize = [&] {
+        for (SocketCard* c : window.stage()->findChildren<SocketCard*>())
+            if (c->font().pointSizeF() != card->font().pointSizeF())
+                return false;
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(sameSize(), 2000);
+    // Ctrl+0: exactly as before.
+    QTest::keyClick(&window, Qt::Key_0, Qt::ControlModifier);
+    QCOMPARE(window.zoom(), 1.0);
+    QCOMPARE(sizes(), before);
+}
+
+QTEST_MAIN(TestProjector)
+#include "tst_projector.moc"
