@@ -26,6 +26,7 @@ private Q_SLOTS:
     void everyHostAndWireIsInViewAtEveryStep_data();
     void everyHostAndWireIsInViewAtEveryStep();
     void zoomReachesEveryPaneAtOnce();
+    void aCardNeverStatesTwoThingsAtOnce();
 };
 
 void TestProjector::initTestCase()
@@ -226,6 +227,87 @@ void TestProjector::zoomReachesEveryPaneAtOnce()
     QTest::keyClick(&window, Qt::Key_0, Qt::ControlModifier);
     QCOMPARE(window.zoom(), 1.0);
     QCOMPARE(sizes(), before);
+}
+
+void TestProjector::aCardNeverStatesTwoThingsAtOnce()
+{
+    // Free play, by clicks: a connection whose peer goes away (EPIPE), a connect() refused
+    // (ECONNREFUSED), and close(). At each end the badge, the kernel's state and the last
+    // call tell one story.
+    Workbench bench;
+    MainWindow window(bench);
+    window.resize(1600, 900);
+    window.session().presenter().setSpeed(0);
+    window.session().startExperiment();
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QString host = QStringLiteral("you");
+    auto& runner = window.session().runner();
+    const auto ran = [&](int before) {
+        return runner.stepCount() > before && runner.mode() == program::Runner::Mode::Idle;
+    };
+    const auto address = [](quint16 port) {
+        return [port](CallForm* form) {
+            setText(form, QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+            setText(form, QStringLiteral("port"), QString::number(port));
+        };
+    };
+    SocketCard* server = newSocket(window, host, QStringLiteral("TCP over IPv4"));
+    SocketCard* client = newSocket(window, host, QStringLiteral("TCP over IPv4"));
+    QVERIFY(server && client);
+    QVERIFY(click(server, CallKind::Bind, address(0)));
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("bound"), kWaitMs);
+    const quint16 port = window.session().model().socket(server->socketId())->local.port();
+    QVERIFY(click(server, CallKind::Listen));
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("listening"), kWaitMs);
+    QVERIFY(click(client, CallKind::Connect, address(port)));
+    QTRY_COMPARE_WITH_TIMEOUT(client->stateText(), QStringLiteral("connected"), kWaitMs);
+    int before = runner.stepCount();
+    QVERIFY(click(server, CallKind::Accept));
+    QTRY_VERIFY_WITH_TIMEOUT(ran(before), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(window.stage()->findChildren<SocketCard*>().size(), 3, kWaitMs);
+    SocketCard* conn = nullptr;
+    for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
+        if (card != server && card != client)
+            conn = card;
+    QVERIFY(conn);
+    before = runner.stepCount();
+    QVERIFY(click(conn, CallKind::Close));
+    QTRY_VERIFY_WITH_TIMEOUT(ran(before), kWaitMs);
+
+    // The peer has gone: the client's sends go on until the kernel says EPIPE (the first
+    // may be taken, and answered with a reset). How many it takes is the kernel's.
+    for (int i = 0; i < 8 && !client->lastResultText().contains(QStringLiteral("EPIPE")); ++i) {
+        before = runner.stepCount();
+        QVERIFY(click(client, CallKind::Send, [](CallForm* form) {
+            setText(form, QStringLiteral("payload"), QStringLiteral("x"));
+        }));
+        QTRY_VERIFY_WITH_TIMEOUT(ran(before), kWaitMs);
+    }
+    QVERIFY2(client->lastResultText().contains(QStringLiteral("EPIPE")),
+             qPrintable(client->lastResultText()));
+    QTRY_COMPARE_WITH_TIMEOUT(client->kernelStateText(), QStringLiteral("CLOSE"), kWaitMs);
+    QCOMPARE(client->stateText(), QStringLiteral("broken")); // not "connected"
+
+    // Refused: the listener is closed, and a fresh client's connect() gets ECONNREFUSED.
+    before = runner.stepCount();
+    QVERIFY(click(server, CallKind::Close));
+    QTRY_VERIFY_WITH_TIMEOUT(ran(before), kWaitMs);
+    SocketCard* late = newSocket(window, host, QStringLiteral("TCP over IPv4"));
+    QVERIFY(late);
+    before = runner.stepCount();
+    QVERIFY(click(late, CallKind::Connect, address(port)));
+    QTRY_VERIFY_WITH_TIMEOUT(ran(before), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(late->lastResultText().contains(QStringLiteral("ECONNREFUSED")),
+                             kWaitMs);
+    QCOMPARE(late->stateText(), QStringLiteral("created"));
+    QTRY_COMPARE_WITH_TIMEOUT(late->kernelStateText(), QStringLiteral("CLOSE"), kWaitMs);
+
+    // close(): closed, whatever the kernel still keeps.
+    before = runner.stepCount();
+    QVERIFY(click(client, CallKind::Close));
+    QTRY_VERIFY_WITH_TIMEOUT(ran(before), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(client->stateText(), QStringLiteral("closed"), kWaitMs);
 }
 
 QTEST_MAIN(TestProjector)

@@ -81,6 +81,40 @@ QString addressLine(const Endpoint& e, bool kernelChosen, bool bare)
                       .arg(label.arg(portClassName(e.portClass())));
 }
 
+// The badge: the socket's state as the lesson names it, reconciled with what the kernel and
+// the calls say at the same moment, so that one card never states two things at once.
+struct Badge {
+    QString text;
+    QColor color;
+    QString why; // the tooltip when the badge says more than the lesson's state
+};
+
+Badge badgeFor(const SocketView& v)
+{
+    const bool tcp = v.isTcp() && v.kernel.valid;
+    const TcpState k = v.kernel.tcpState;
+    const bool early = v.state == TeachingState::Created || v.state == TeachingState::Bound;
+    if (v.isBlocked() &&
+        (v.blockedKind == CallKind::Connect || v.blockedKind == CallKind::ConnectEx))
+        return {QObject::tr("connecting"), QColor(0xd9, 0x77, 0x06),
+                QObject::tr("connect() is waiting for the handshake to finish")};
+    if (early && tcp && (k == TcpState::SynSent || k == TcpState::Established))
+        // connect() gave up (a timeout) or returned without Python seeing it, and the
+        // kernel went on with the handshake on its own.
+        return {QObject::tr("connecting"), QColor(0xd9, 0x77, 0x06),
+                QObject::tr("The kernel has a connection attempt of its own going (%1), though "
+                            "no connect() succeeded in the program: a handshake that finished "
+                            "after connect() gave up.")
+                    .arg(tcpStateName(k))};
+    const bool gone = v.lastFailed && (v.lastErrorName == QLatin1String("EPIPE") ||
+                                       v.lastErrorName == QLatin1String("ECONNRESET"));
+    if (v.state == TeachingState::Connected && ((tcp && k == TcpState::Close) || gone))
+        return {QObject::tr("broken"), QColor(0xb9, 0x1c, 0x1c),
+                QObject::tr("The connection is gone: the peer closed or reset it. Nothing more "
+                            "can be sent; close() is all that is left to do.")};
+    return {teachingStateName(v.state), stateColor(v.state), {}};
+}
+
 struct CallButton {
     CallKind kind;
     const char* tooltip;
@@ -279,7 +313,7 @@ QString SocketCard::title() const
 
 QString SocketCard::stateText() const
 {
-    return teachingStateName(m_view.state);
+    return badgeFor(m_view).text;
 }
 
 QString SocketCard::kernelStateText() const
@@ -317,8 +351,13 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
     const QString who = name.isEmpty() ? tr("socket #%1").arg(view.id.value) : name;
     m_title->setText(QStringLiteral("%1 · %2").arg(who, transport(view)));
     setAccessibleName(tr("Socket %1").arg(who));
-    m_state->setText(chip(teachingStateName(view.state), stateColor(view.state)));
-    m_state->setAccessibleName(tr("state: %1").arg(teachingStateName(view.state)));
+    const Badge badge = badgeFor(view);
+    m_state->setText(chip(badge.text, badge.color));
+    m_state->setAccessibleName(tr("state: %1").arg(badge.text));
+    m_state->setToolTip(
+        badge.why.isEmpty()
+            ? tr("The socket's state in the lesson's terms: what you have done with it so far")
+            : badge.why);
     const bool tcp = view.isTcp() && view.kernel.valid && view.kernel.tcpState != TcpState::None;
     m_tcpState->setVisible(tcp);
     // A TCP socket the kernel has made no connection for is in its CLOSE state: true, but
@@ -522,7 +561,7 @@ void SocketCard::paintEvent(QPaintEvent*)
     // A band along the left edge in the state's colour, for reading the stage at a glance.
     QPainterPath band;
     band.addRoundedRect(QRectF(r.left(), r.top(), 8, r.height()), 4, 4);
-    p.fillPath(band, stateColor(m_view.state));
+    p.fillPath(band, badgeFor(m_view).color);
 }
 
 } // namespace sockbench
