@@ -22,6 +22,7 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QInputDialog>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMenuBar>
 #include <QRegularExpression>
@@ -261,7 +262,7 @@ void MainWindow::buildToolbar()
     m_stepBack->setToolTip(tr(
         "Step back: show the moment before the last step, at once; Step goes on from there (←)"));
     m_step = bar->addAction(tr("Step ▶"), this, &MainWindow::stepForward);
-    m_step->setToolTip(tr("Run the next statement (Space or →)"));
+    m_step->setToolTip(tr("Run the next statement (→, PageDown, or Space)"));
     m_play = bar->addAction(tr("Play ▶▶"));
     m_play->setToolTip(
         tr("Run statement after statement at the chosen pace; stops at each \"predict\" point"));
@@ -310,15 +311,18 @@ void MainWindow::buildToolbar()
     // New host is the stage's, on the toolbar: the stage's room is for hosts.
     bar->addWidget(m_stage->newHostButton());
 
-    // The projector's keys: Space and → step, ← steps back, R resets. A text field that
-    // has the focus keeps its keys.
+    // The projector's keys: → and PageDown (what a presenter's remote sends) step, ← and
+    // PageUp step back, R resets. Space steps too, unless the focus is on a button: then
+    // Space presses it (keyPressEvent), and a lesson can be done from the keyboard alone.
+    // A text field that has the focus keeps its keys.
     auto shortcut = [this](const QKeySequence& key, void (MainWindow::*slot)()) {
         auto* s = new QShortcut(key, this);
         connect(s, &QShortcut::activated, this, slot);
     };
-    shortcut(QKeySequence(Qt::Key_Space), &MainWindow::stepForward);
     shortcut(QKeySequence(Qt::Key_Right), &MainWindow::stepForward);
+    shortcut(QKeySequence(Qt::Key_PageDown), &MainWindow::stepForward);
     shortcut(QKeySequence(Qt::Key_Left), &MainWindow::stepBack);
+    shortcut(QKeySequence(Qt::Key_PageUp), &MainWindow::stepBack);
     shortcut(QKeySequence(Qt::Key_R), &MainWindow::resetOrRewind);
 }
 
@@ -396,6 +400,17 @@ void MainWindow::showEvent(QShowEvent* event)
     auto* codeColumn = m_columns->findChild<QSplitter*>(QStringLiteral("codeColumn"));
     const int output = std::clamp(codeColumn->height() / 5, 90, 240);
     codeColumn->setSizes({codeColumn->height() - output, output});
+}
+
+void MainWindow::keyPressEvent(QKeyEvent* event)
+{
+    // Space that no focused control took (a button takes it, a text field types it).
+    if (event->key() == Qt::Key_Space && event->modifiers() == Qt::NoModifier) {
+        stepForward();
+        event->accept();
+        return;
+    }
+    QMainWindow::keyPressEvent(event);
 }
 
 void MainWindow::resizeEvent(QResizeEvent* event)

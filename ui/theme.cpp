@@ -37,6 +37,7 @@ void applyTheme(QApplication& app)
         #socketCard QToolButton { padding: 2px 6px; }
         #callForm { background: white; border: 2px solid #2563eb; border-radius: 6px; }
         #lessonPanel { background: white; }
+        QToolButton:focus, QPushButton:focus { border: 2px solid #f59e0b; border-radius: 5px; }
     )"));
 }
 

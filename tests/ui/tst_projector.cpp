@@ -2,16 +2,18 @@
 // host and every wire of a lesson in view at every step, no card over another, the toolbar
 // whole, and a zoom that reaches every pane at once.
 
-#include "uisupport.h"
+#include "windowdriver.h"
 
 #include "hostwidget.h"
 #include "lesson/codeview.h"
 #include "lesson/console.h"
 #include "lesson/lessonpanel.h"
+#include "queuebar.h"
 #include "stagewidget.h"
 #include "wireoverlay.h"
 
 #include <QLabel>
+#include <QMenu>
 #include <QScrollBar>
 #include <QSettings>
 #include <QToolBar>
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void everyHostAndWireIsInViewAtEveryStep();
     void zoomReachesEveryPaneAtOnce();
     void aCardNeverStatesTwoThingsAtOnce();
+    void aWholeExchangeFromTheKeyboard();
 };
 
 void TestProjector::initTestCase()
@@ -308,6 +311,113 @@ void TestProjector::aCardNeverStatesTwoThingsAtOnce()
     QVERIFY(click(client, CallKind::Close));
     QTRY_VERIFY_WITH_TIMEOUT(ran(before), kWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(client->stateText(), QStringLiteral("closed"), kWaitMs);
+}
+
+namespace {
+
+// Presses Tab until target has the focus, as a keyboard user would; false when rounds of
+// the window's focus chain never reached it.
+bool tabTo(QWidget* window, QWidget* target)
+{
+    for (int i = 0; i < 300; ++i) {
+        if (QApplication::focusWidget() == target)
+            return true;
+        // Keys go to the focused control, or to the window when none has the focus.
+        QWidget* from = QApplication::focusWidget();
+        if (!from) {
+            // A popup (a form, a menu) closed: the window manager gives the window back its
+            // activation, and with it the focus it had.
+            window->activateWindow();
+            if (!QTest::qWaitForWindowActive(window))
+                return false;
+            continue;
+        }
+        QTest::keyClick(from, Qt::Key_Tab);
+    }
+    return false;
+}
+
+} // namespace
+
+void TestProjector::aWholeExchangeFromTheKeyboard()
+{
+    // socket, bind, listen, accept, connect, send, recv, close: no mouse, each control
+    // reached with Tab and pressed with Space, each form run with Return.
+    Workbench bench;
+    MainWindow window(bench);
+    window.resize(1920, 1080);
+    window.session().presenter().setSpeed(0);
+    window.session().startExperiment();
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    window.stage()->setFocus();
+    auto& runner = window.session().runner();
+    const auto cards = [&] { return window.stage()->findChildren<SocketCard*>(); };
+    const auto newSocket = [&] {
+        const qsizetype before = cards().size();
+        QToolButton* button = window.stage()->host(QStringLiteral("you"))->newSocketButton();
+        QVERIFY2(tabTo(&window, button), "Tab never reaches New socket");
+        // The menu runs its own event loop: its Return (the first kind, TCP over IPv4) is
+        // pressed from inside it, once it is up.
+        QTimer answer;
+        answer.setInterval(10);
+        QObject::connect(&answer, &QTimer::timeout, &answer, [&answer] {
+            if (auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget())) {
+                answer.stop();
+                QTest::keyClick(menu, Qt::Key_Down);
+                QTest::keyClick(menu, Qt::Key_Return);
+            }
+        });
+        answer.start();
+        QTest::keyClick(button, Qt::Key_Space);
+        QTRY_COMPARE_WITH_TIMEOUT(cards().size(), before + 1, kWaitMs);
+    };
+    // Presses a card's call button with Space; a form that opens is run with Return, as it
+    // is filled in (bind's 127.0.0.1 port 0, connect's aim at the listening socket, send's
+    // b'hello').
+    const auto press = [&](SocketCard* card, CallKind kind) {
+        QToolButton* button = card->callButton(kind);
+        QTRY_VERIFY_WITH_TIMEOUT(button->isVisible(), kWaitMs);
+        QVERIFY2(tabTo(&window, button),
+                 qPrintable(QStringLiteral("Tab never reaches ") + callName(kind)));
+        const int before = runner.stepCount();
+        QTest::keyClick(button, Qt::Key_Space);
+        if (kind != CallKind::Accept && kind != CallKind::Close) {
+            CallForm* form = nullptr;
+            QTRY_VERIFY_WITH_TIMEOUT((form = openForm()) != nullptr, kWaitMs);
+            // Return where the keyboard is: the form's field that has the focus.
+            QWidget* focused = QApplication::focusWidget();
+            QTest::keyClick(focused && form->isAncestorOf(focused) ? focused : form,
+                            Qt::Key_Return);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(runner.stepCount() > before, kWaitMs);
+    };
+    CHECKED(newSocket());
+    CHECKED(newSocket());
+    SocketCard* server = cards().value(0);
+    SocketCard* client = cards().value(1);
+    CHECKED(press(server, CallKind::Bind));
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("bound"), kWaitMs);
+    CHECKED(press(server, CallKind::Listen));
+    QTRY_COMPARE_WITH_TIMEOUT(server->stateText(), QStringLiteral("listening"), kWaitMs);
+    CHECKED(press(server, CallKind::Accept));
+    QTRY_VERIFY_WITH_TIMEOUT(window.session().model().socket(server->socketId())->isBlocked(),
+                             kWaitMs);
+    CHECKED(press(client, CallKind::Connect));
+    QTRY_COMPARE_WITH_TIMEOUT(client->stateText(), QStringLiteral("connected"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(cards().size(), 3, kWaitMs);
+    SocketCard* conn = cards().value(2);
+    CHECKED(press(client, CallKind::Send)); // the form's own b'hello'
+    QTRY_COMPARE_WITH_TIMEOUT(conn->receiveQueue()->value(), qint64(5), kWaitMs);
+    CHECKED(press(conn, CallKind::Recv));
+    QTRY_VERIFY_WITH_TIMEOUT(conn->lastResultText().contains(QStringLiteral("b'hello'")), kWaitMs);
+    for (SocketCard* card : {conn, client, server}) {
+        CHECKED(press(card, CallKind::Close));
+        QTRY_COMPARE_WITH_TIMEOUT(card->stateText(), QStringLiteral("closed"), kWaitMs);
+    }
+    // With the focus on no button, Space is the projector's step key again: here there is
+    // nothing left to step, and nothing is pressed by accident.
+    QCOMPARE(runner.failures(), 0);
 }
 
 QTEST_MAIN(TestProjector)

@@ -39,6 +39,9 @@ CodeView::CodeView(Session& session, QWidget* parent)
         edit->setStyleSheet(mono);
     }
     m_c->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Read-only text does not trap Tab: the keyboard goes on to the stage's buttons.
+    m_script->setTabChangesFocus(true);
+    m_c->setTabChangesFocus(true);
     m_script->setAccessibleName(tr("The script in Python"));
     m_script->setToolTip(
         tr("The program as Python. The line about to run is lit blue; the line a thread "
@@ -330,6 +333,7 @@ void CodeView::toggleEditing()
     if (!m_editing) {
         m_editing = true;
         m_script->setReadOnly(false);
+        m_script->setTabChangesFocus(false); // Tab indents while the student edits
         m_script->setExtraSelections({});
         m_edit->setText(tr("Run the edited script"));
         m_script->setFocus();
@@ -358,6 +362,7 @@ void CodeView::toggleEditing()
     m_editing = false;
     m_problem->hide();
     m_script->setReadOnly(true);
+    m_script->setTabChangesFocus(true); // read, the script does not keep Tab from the window
     m_edit->setText(tr("Edit the script"));
     refresh();
     Q_EMIT editedScriptLoaded();

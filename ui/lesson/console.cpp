@@ -33,6 +33,7 @@ Console::Console(Session& session, QWidget* parent)
 {
     setObjectName(QStringLiteral("console"));
     setReadOnly(true);
+    setTabChangesFocus(true); // Tab goes on to the next control, as in any read-only view
     // Monospace by family only: the size follows the window's zoom.
     setStyleSheet(QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }")
                       .arg(QFontDatabase::systemFont(QFontDatabase::FixedFont).family()));
