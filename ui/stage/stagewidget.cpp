@@ -187,6 +187,9 @@ void StageWidget::fit()
     if (shape == m_fittedShape)
         return;
     m_fittedShape = shape;
+    // The cards are about to move: the one followed last is followed again once they have.
+    if (!m_acted.isValid())
+        m_acted = m_followed;
     const auto apply = [this](const Level& level) {
         setFontSize(m_canvas, font().pointSizeF() * level.scale);
         m_row->setColumns(m_canvas->fontMetrics().averageCharWidth() * 26);
@@ -229,6 +232,7 @@ void StageWidget::follow()
             m_frame->start();
         return;
     }
+    m_followed = m_acted;
     m_acted = {};
     m_followTries = 0;
     ensureWidgetVisible(card, 16, 16);
@@ -272,6 +276,7 @@ void StageWidget::clear()
     m_hosts.clear();
     m_overlay->setWires({});
     m_fittedShape.clear();
+    m_followed = {};
 }
 
 QRect StageWidget::cardRect(SocketId socket) const

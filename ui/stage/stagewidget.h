@@ -85,7 +85,8 @@ private:
     // Cards to show again at the next frame: however many events arrive in between, a
     // card is laid out once a frame.
     QSet<SocketId> m_dirty;
-    SocketId m_acted; // the socket the newest call acted on, to scroll into view
+    SocketId m_acted;    // the socket the newest call acted on, to scroll into view
+    SocketId m_followed; // the one scrolled into view last: again after a refit
     int m_followTries = 0;
     static constexpr int kFollowFrames = 30; // about half a second of frames
     QTimer* m_frame;
