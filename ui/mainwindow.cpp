@@ -24,6 +24,7 @@
 #include <QInputDialog>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QRegularExpression>
 #include <QScreen>
@@ -125,8 +126,11 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
                               QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::RightDockWidgetArea, m_closerDock);
     m_closerDock->setVisible(QSettings().value(QStringLiteral("lookCloser"), false).toBool());
-    // The stage keeps the larger part; the ladder gets room for three lifelines.
-    resizeDocks({m_closerDock}, {700}, Qt::Horizontal);
+    // Shown, it shares the width with the code and the stage: see shareWidth().
+    connect(m_closerDock, &QDockWidget::visibilityChanged, this, [this] {
+        if (m_arranged)
+            QTimer::singleShot(0, this, &MainWindow::shareWidth);
+    });
 
     buildToolbar();
     buildMenus();
@@ -393,9 +397,7 @@ void MainWindow::showEvent(QShowEvent* event)
     m_arranged = true;
     // A third of the width for the code (enough for a line of the course's programs at
     // 1280), the rest for the stage; the narration under it gets a quarter of the height.
-    const int width = m_columns->width();
-    const int code = std::clamp(width * 35 / 100, 360, 680);
-    m_columns->setSizes({code, width - code});
+    shareWidth();
     fitNarration();
     auto* codeColumn = m_columns->findChild<QSplitter*>(QStringLiteral("codeColumn"));
     const int output = std::clamp(codeColumn->height() / 5, 90, 240);
@@ -411,6 +413,20 @@ void MainWindow::keyPressEvent(QKeyEvent* event)
         return;
     }
     QMainWindow::keyPressEvent(event);
+}
+
+void MainWindow::shareWidth()
+{
+    // The code a third of the width (a line of the course's programs at 1280), the stage
+    // the rest. With Look closer open, the three share it: the ladder a third, the code a
+    // quarter, so that the stage keeps room for two hosts side by side at 1280.
+    const bool closer = m_closerDock->isVisible() && !m_closerDock->isFloating();
+    if (closer)
+        resizeDocks({m_closerDock}, {width() * 34 / 100}, Qt::Horizontal);
+    const int total = m_columns->width();
+    const int code =
+        closer ? std::clamp(width() * 25 / 100, 280, 560) : std::clamp(total * 35 / 100, 360, 680);
+    m_columns->setSizes({code, std::max(total - code, 200)});
 }
 
 void MainWindow::resizeEvent(QResizeEvent* event)
@@ -520,8 +536,22 @@ void MainWindow::openCallForm(SocketId socket, CallKind kind, QWidget* anchor)
         }
         form->setTargets(targets);
     }
-    connect(form, &CallForm::submitted, this,
-            [this, socket](const Call& call) { runCall(socket, call); });
+    // The data last sent is offered again: a second send() of the same bytes is one key.
+    // (Its hex or text form too.)
+    auto* payload = qobject_cast<QLineEdit*>(form->field(QStringLiteral("payload")));
+    auto* mode = qobject_cast<QComboBox*>(form->field(QStringLiteral("payloadMode")));
+    if (payload && !m_lastPayload.isEmpty()) {
+        if (mode)
+            mode->setCurrentIndex(m_lastPayloadMode);
+        payload->setText(m_lastPayload);
+    }
+    connect(form, &CallForm::submitted, this, [this, socket, payload, mode](const Call& call) {
+        if (payload) {
+            m_lastPayload = payload->text();
+            m_lastPayloadMode = mode ? mode->currentIndex() : 0;
+        }
+        runCall(socket, call);
+    });
     const QPoint at = anchor ? anchor->mapToGlobal(QPoint(0, anchor->height())) : QCursor::pos();
     form->move(at);
     form->show();

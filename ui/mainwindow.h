@@ -83,6 +83,7 @@ private:
     void buildToolbar();
     void buildMenus();
     void fitNarration();
+    void shareWidth(); // between the code, the stage and Look closer
     void openCallForm(SocketId socket, CallKind kind, QWidget* anchor);
     void updateControls();
     void updateLive();
@@ -126,6 +127,8 @@ private:
     QLabel* m_live;
     QToolButton* m_catchUp;
     QString m_problem;
+    QString m_lastPayload;     // what the last send form sent, as typed
+    int m_lastPayloadMode = 0; // ... and whether as text or hex
     double m_zoom = 1.0;
     double m_baseFontSize = 0;
 };

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cerrno>
+
 namespace sockbench::errnoexplainer {
 
 namespace {
@@ -55,6 +57,37 @@ std::optional<Explanation> byName(const QString& name)
 std::optional<Explanation> explain(ErrorDomain domain, int number)
 {
     return byName(errnocatalog::name(domain, number));
+}
+
+std::optional<Explanation> explain(ErrorDomain domain, int number, const Situation& situation)
+{
+    std::optional<Explanation> e = explain(domain, number);
+    if (!e || domain != ErrorDomain::Errno)
+        return e;
+    const CallKind call = situation.call;
+    const bool sends =
+        call == CallKind::Send || call == CallKind::SendAll || call == CallKind::SendTo;
+    const bool receives = call == CallKind::Recv || call == CallKind::RecvFrom ||
+                          call == CallKind::RecvInto || call == CallKind::RecvFromInto;
+    if (situation.listening && (sends || receives)) {
+        e->meaning =
+            QStringLiteral("You %1 on the listening socket. A listener carries no data: it has "
+                           "no peer, and only hands out new connections through accept().")
+                .arg(sends ? QStringLiteral("sent") : QStringLiteral("received"));
+        e->causes = QStringLiteral("Using the server's listening socket where the socket "
+                                   "accept() returned was meant.");
+        e->tryThis = QStringLiteral("Call accept() on the listener and %1 on the socket it "
+                                    "returns (conn, addr = server.accept()).")
+                         .arg(sends ? QStringLiteral("send") : QStringLiteral("receive"));
+    } else if (call == CallKind::SendTo && number == EINVAL) {
+        e->meaning = QStringLiteral("sendto() was given an address the kernel cannot send to: "
+                                    "port 0, which means \"any port\" only to bind(), or an "
+                                    "address of the wrong kind for this socket.");
+        e->causes = QStringLiteral("A destination port of 0, or an address of another family.");
+        e->tryThis = QStringLiteral("Send to the port the receiving socket is bound to (its "
+                                    "getsockname()[1]).");
+    }
+    return e;
 }
 
 std::optional<Explanation> explain(const CallResult& result)

@@ -25,4 +25,15 @@ std::optional<Explanation> explain(ErrorDomain domain, int number);
 // nullopt for a result that is not a failure.
 std::optional<Explanation> explain(const CallResult& result);
 
+// What the socket was when the call failed: an error's usual text may fit another call or
+// another socket better than this one.
+struct Situation {
+    CallKind call = CallKind::Socket;
+    bool listening = false; // the call was made on a listening socket
+};
+// The explanation that fits the failed call: the error's own, unless the situation says
+// more (send() on a listener gets "you sent on the listener", whatever errno this kernel
+// gives for it; sendto() refused with EINVAL is about the address it was given).
+std::optional<Explanation> explain(ErrorDomain domain, int number, const Situation& situation);
+
 } // namespace sockbench::errnoexplainer

@@ -169,6 +169,7 @@ private Q_SLOTS:
     void malformedEntriesAreCaught();
     void successIsNotExplained();
     void provokedErrorsAreExplained();
+    void theExplanationFitsTheCallThatFailed();
     void timeoutAndInterruptAreExplained();
 };
 
@@ -413,6 +414,45 @@ void TestErrnoExplainer::timeoutAndInterruptAreExplained()
     QMutexLocker lock(&mutex);
     QCOMPARE(finished->result.outcome, Outcome::Interrupted);
     EXPECT_EXPLAINED(*finished);
+}
+
+void TestErrnoExplainer::theExplanationFitsTheCallThatFailed()
+{
+    // The errors are the kernel's, provoked here: the words must fit the call whatever
+    // number this kernel gives.
+    Workbench bench;
+    const SocketId listener = makeSocket(bench);
+    EXPECT_OK(RUN(bench, listener, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    EXPECT_OK(RUN(bench, listener, calls::listen(1)));
+    const Event sent = RUN(bench, listener, calls::send("x"));
+    QCOMPARE(sent.result.outcome, Outcome::Error);
+    const auto onListener = errnoexplainer::explain(
+        sent.result.errorDomain, sent.result.errorNumber, {CallKind::Send, /*listening=*/true});
+    QVERIFY(onListener);
+    QVERIFY2(onListener->meaning.contains(QStringLiteral("sent on the listening socket")),
+             qPrintable(onListener->meaning));
+    QVERIFY(onListener->tryThis.contains(QStringLiteral("accept()")));
+    // The same error on a socket that is no listener keeps the error's own words.
+    const auto elsewhere =
+        errnoexplainer::explain(sent.result.errorDomain, sent.result.errorNumber, {CallKind::Send});
+    QCOMPARE(elsewhere->meaning, errnoexplainer::explain(sent.result)->meaning);
+    const Event received = RUN(bench, listener, calls::recv(10));
+    QCOMPARE(received.result.outcome, Outcome::Error);
+    QVERIFY(errnoexplainer::explain(received.result.errorDomain, received.result.errorNumber,
+                                    {CallKind::Recv, true})
+                ->meaning.contains(QStringLiteral("received on the listening socket")));
+
+    // sendto() port 0: the kernel's EINVAL is about the address, not listen() or accept().
+    const SocketId udp = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
+    const Event toZero = RUN(bench, udp, calls::sendTo("x", QStringLiteral("127.0.0.1"), 0));
+    QCOMPARE(toZero.result.outcome, Outcome::Error);
+    const auto zero = errnoexplainer::explain(toZero.result.errorDomain, toZero.result.errorNumber,
+                                              {CallKind::SendTo});
+    QVERIFY(zero);
+    if (toZero.result.errorNumber == EINVAL)
+        QVERIFY2(zero->meaning.contains(QStringLiteral("port 0")), qPrintable(zero->meaning));
+    else // another kernel's answer: its own words
+        QCOMPARE(zero->meaning, errnoexplainer::explain(toZero.result)->meaning);
 }
 
 QTEST_GUILESS_MAIN(TestErrnoExplainer)

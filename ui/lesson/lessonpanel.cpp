@@ -6,6 +6,8 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace sockbench {
 
 LessonPanel::LessonPanel(Session& session, QWidget* parent)
@@ -53,6 +55,19 @@ LessonPanel::LessonPanel(Session& session, QWidget* parent)
     });
     connect(&runner, &program::Runner::finished, this, [this](bool passed) {
         m_verdict = true;
+        if (m_session.lessonName() == QLatin1String("experiment")) {
+            // An experiment promised nothing: say what happened, errors included.
+            const auto& steps = m_session.runner().steps();
+            const int raised = int(std::count_if(steps.cbegin(), steps.cend(),
+                                                 [](const auto& s) { return !s.error.isEmpty(); }));
+            m_outcome->setText(
+                tr("<b>The experiment has ended.</b> %n statement(s) ran", nullptr,
+                   int(steps.size())) +
+                (raised > 0 ? tr("; %n raised an error (the cards and the console say why).",
+                                 nullptr, raised)
+                            : tr(", none raised an error.")));
+            return;
+        }
         m_outcome->setText(
             passed ? tr("<b style='color:#047857'>The lesson is complete.</b> Every statement did "
                         "what it said. Play on: every socket's buttons still work.")
@@ -131,6 +146,14 @@ void LessonPanel::refresh()
                 .arg(last.source.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped(),
                      how.left(160).toHtmlEscaped(),
                      said.isEmpty() ? QString() : QStringLiteral("<br>") + said.toHtmlEscaped());
+    }
+    // Free play waits for a click, at no line of its own: say what to do, not "line 0".
+    if (next && next->line <= 0) {
+        m_narration->setText(tr("<b>Free play</b> — press a call on a socket's card, or New "
+                                "socket on a host: the call runs at once, for real, and becomes "
+                                "the next line of the script."));
+        m_next->setText(before);
+        return;
     }
     if (!next) {
         m_narration->setText(runner.atEnd() && count > 0 ? tr("The program has ended.")

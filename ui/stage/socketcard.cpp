@@ -494,8 +494,11 @@ void SocketCard::showExplanation(const SocketView& view)
     if (view.lastFailed) {
         // The view carries the error by name: an errno, EAI_* or h_errno name, or the
         // outcome ("timeout", "invalid") of a call that failed without one.
+        // In the words that fit the call that failed, on the socket it failed on.
         if (const auto known = errnocatalog::lookup(view.lastErrorName))
-            explanation = errnoexplainer::explain(known->domain, known->number);
+            explanation =
+                errnoexplainer::explain(known->domain, known->number,
+                                        {view.lastKind, view.state == TeachingState::Listening});
         else if (view.lastErrorName == outcomeName(Outcome::Timeout))
             explanation = errnoexplainer::explain(CallResult::timedOut());
         else if (view.lastErrorName == outcomeName(Outcome::Invalid))
@@ -536,9 +539,19 @@ void SocketCard::refreshBlocked()
     if (!m_view.isBlocked())
         return;
     const double seconds = std::max<qint64>(0, m_clock() - m_view.blockedSinceNs) / 1e9;
-    m_blocked->setText(tr("<b>blocked</b> in %1() for %2 s")
-                           .arg(callName(m_view.blockedKind))
-                           .arg(seconds, 0, 'f', 1));
+    const CallKind kind = m_view.blockedKind;
+    const bool receives = kind == CallKind::Recv || kind == CallKind::RecvFrom ||
+                          kind == CallKind::RecvInto || kind == CallKind::RecvFromInto;
+    // A datagram socket with no address waits for what nobody can send it.
+    const bool unbound = receives && m_view.type == SocketType::Datagram &&
+                         (!m_view.local.isValid() || m_view.local.port() == 0);
+    m_blocked->setText(tr("<b>blocked</b> in %1() for %2 s%3")
+                           .arg(callName(kind))
+                           .arg(seconds, 0, 'f', 1)
+                           .arg(unbound ? tr("<br><span style='color:#92400e'>It has no address "
+                                             "yet, so nothing can be sent to it: bind() it "
+                                             "first.</span>")
+                                        : QString()));
 }
 
 void SocketCard::paintEvent(QPaintEvent*)
