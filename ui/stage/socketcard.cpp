@@ -450,10 +450,11 @@ void SocketCard::updateRows()
     const bool folded = !full && view.state == TeachingState::Closed;
     const bool stream = isConnectionOriented(view.type);
     const bool listening = view.kernel.acceptQueue >= 0;
+    // The port's label (two lines on a narrow card) only where there is room for it.
     m_local->setText(
-        tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel, minimal)));
+        tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel, !full)));
     m_peer->setText(
-        tr("<b>peer</b>&nbsp; %1").arg(addressLine(view.peer, m_peerChosenByKernel, minimal)));
+        tr("<b>peer</b>&nbsp; %1").arg(addressLine(view.peer, m_peerChosenByKernel, !full)));
     m_local->setVisible(!folded && (!minimal || view.local.isValid()));
     m_peer->setVisible(!folded && (view.peer.isValid() || (stream && !minimal)));
     m_acceptQueue->setVisible(!folded && listening);

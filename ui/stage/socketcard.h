@@ -29,8 +29,8 @@ public:
 
     // How much a card shows: the stage picks the most that fits every host in view.
     // Full: every row and a button for every call. Compact: the suggested calls only, the
-    // others in More, and a closed socket folds to its name and state. Minimal: the name,
-    // the states, the addresses and what is waiting or failed, and More with every call.
+    // others in More, no port labels, and a closed socket folds to its name and state. Minimal: the
+    // name, the states, the addresses and what is waiting or failed, and More with every call.
     enum class Detail { Full, Compact, Minimal };
     void setDetail(Detail detail);
     Detail detail() const { return m_detail; }

@@ -165,16 +165,17 @@ void StageWidget::flush()
 void StageWidget::fit()
 {
     // Every host in view, side by side, with as much on each card as that leaves room for:
-    // cards give up their buttons first, then the stage's type gets smaller, then the cards
-    // show only their states and addresses. Only past that does the stage scroll (and it
-    // follows the card the newest call acted on).
+    // cards give up their buttons and port labels first, then show only their states and
+    // addresses, and only then does the type get smaller (legible from the back row comes
+    // before complete). Only past that does the stage scroll (and it follows the card the
+    // newest call acted on).
     struct Level {
         SocketCard::Detail detail;
         double scale;
     };
     using D = SocketCard::Detail;
     static constexpr Level kLevels[] = {
-        {D::Full, 1.0},    {D::Compact, 1.0}, {D::Compact, 0.9},
+        {D::Full, 1.0},    {D::Compact, 1.0}, {D::Minimal, 1.0},
         {D::Minimal, 0.9}, {D::Minimal, 0.8}, {D::Minimal, 0.7},
     };
     const QSize room = viewport()->size();
