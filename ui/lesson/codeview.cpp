@@ -24,7 +24,6 @@ CodeView::CodeView(Session& session, QWidget* parent)
     , m_session(session)
     , m_programs(new QTabBar(this))
     , m_script(new ScriptEdit(this))
-    , m_threads(new QLabel(this))
     , m_c(new QPlainTextEdit(this))
     , m_edit(new QPushButton(tr("Edit the script"), this))
     , m_problem(new QLabel(this))
@@ -74,10 +73,6 @@ CodeView::CodeView(Session& session, QWidget* parent)
     m_programs->setDocumentMode(true);
     m_programs->hide();
     leftLayout->addWidget(m_programs);
-    // Each thread's state in words is on its host, on the stage beside the code, rather
-    // than in lines taken from the code here (threadSummary() still reads it).
-    m_threads->setObjectName(QStringLiteral("threadStates"));
-    m_threads->hide();
     leftLayout->addWidget(m_script, 1);
     m_problem->setStyleSheet(QStringLiteral("color:#b91c1c"));
     m_problem->setWordWrap(true);
@@ -150,11 +145,6 @@ QString CodeView::problem() const
     return m_problem->isVisible() ? m_problem->text() : QString();
 }
 
-QString CodeView::threadSummary() const
-{
-    return m_threads->text();
-}
-
 int CodeView::shownProgram() const
 {
     const int count = static_cast<int>(m_session.runner().programs().size());
@@ -212,7 +202,6 @@ void CodeView::showReplayed()
     const Replayer& replayer = m_session.replayer();
     const auto* st = replayer.currentStatement();
     QList<QTextEdit::ExtraSelection> selections;
-    m_threads->clear();
     if (st && st->line > 0) {
         QTextEdit::ExtraSelection selection;
         selection.format.setBackground(QColor(0xfe, 0xf3, 0xc7));
@@ -257,7 +246,6 @@ void CodeView::highlight()
     };
     // Each thread where it is: a line running or blocked in amber, a thread waiting for its
     // turn in grey. A loop's line lights again on each pass: it is the thread's line now.
-    QStringList states;
     const QList<program::ThreadView> threads = runner.threads();
     const auto next = runner.next();
     for (const program::ThreadView& t : threads) {
@@ -278,8 +266,6 @@ void CodeView::highlight()
         default:
             break;
         }
-        if (t.state != State::Finished)
-            states << QStringLiteral("%1: %2").arg(t.name, t.describe());
     }
     // The line Step runs next, last so that it shows over a thread's grey.
     if (next && next->program == shown)
@@ -288,7 +274,6 @@ void CodeView::highlight()
     const int last = !steps.empty() && steps.back().program == shown ? steps.back().line : 0;
     m_script->setMarkers(next && next->program == shown ? next->line : 0, last);
     m_script->setExtraSelections(selections);
-    m_threads->setText(states.join(QLatin1Char('\n')));
     if (next && next->program == shown && next->line > 0) {
         QTextCursor cursor(m_script->document()->findBlockByNumber(next->line - 1));
         m_script->setTextCursor(cursor);

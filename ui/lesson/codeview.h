@@ -28,7 +28,6 @@ public:
     QPlainTextEdit* script() const;
     QPlainTextEdit* cCode() const { return m_c; }
     QString problem() const;
-    QString threadSummary() const; // "server: blocked in accept() at line 9", one a line
     void refresh();
 
 Q_SIGNALS:
@@ -45,7 +44,6 @@ private:
     Session& m_session;
     QTabBar* m_programs;
     ScriptEdit* m_script;
-    QLabel* m_threads;
     QPlainTextEdit* m_c;
     QPushButton* m_edit;
     QLabel* m_problem;

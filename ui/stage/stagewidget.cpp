@@ -208,12 +208,9 @@ void StageWidget::fit()
     };
     for (const Level& level : kLevels) {
         apply(level);
-        if (m_row->heightForWidth(room.width()) <= room.height()) {
-            m_level = int(&level - kLevels);
+        if (m_row->heightForWidth(room.width()) <= room.height())
             return;
-        }
     }
-    m_level = int(std::size(kLevels)) - 1;
 }
 
 void StageWidget::follow()

@@ -40,9 +40,6 @@ public:
     QToolButton* newHostButton() const { return m_newHost; }
     // Shows every card's name again (the lesson's variables may have changed).
     void refreshNames();
-    // How much the cards show now: 0 when everything fits in full, higher as the stage gives
-    // up buttons, type size and rows to keep every host in view.
-    int fitLevel() const { return m_level; }
     // The program's threads, each on the host that shows it (hostOf gives its name; a host
     // not on the stage yet is added). Hosts without a thread in the list show none.
     void setThreads(const QList<program::ThreadView>& threads,
@@ -91,7 +88,6 @@ private:
     static constexpr int kFollowFrames = 30; // about half a second of frames
     QTimer* m_frame;
     QString m_fittedShape; // what fit() last fitted: cards, hosts and room
-    int m_level = 0;       // the level fit() chose, 0 the richest
 };
 
 } // namespace sockbench
