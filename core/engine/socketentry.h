@@ -5,6 +5,7 @@
 #include "net/kernelprobe.h"
 #include "net/posixsocket.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -96,6 +97,8 @@ public:
     // changes. Hold snapshotMutex() from probe to append: trace order = probe order.
     std::mutex& snapshotMutex() { return m_snapshotMutex; }
     KernelSnapshot lastSnapshot; // guarded by snapshotMutex()
+    // setsockopt(SO_LINGER) turned lingering on: close() may then wait in the kernel.
+    std::atomic<bool> lingers{false};
 
 private:
     // The lane, started on first use; nullptr (and *failure says why) when it cannot be.

@@ -1,5 +1,8 @@
 #include "trace.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace sockbench {
 
 namespace {
@@ -11,6 +14,13 @@ QByteArray owned(const QByteArray& bytes)
     if (bytes.capacity() <= bytes.size())
         return bytes;
     return QByteArray(bytes.constData(), bytes.size());
+}
+
+// A place reserved and not filled, or given up: in the deque to keep seq arithmetic, never
+// read.
+bool isPlace(const Event& event)
+{
+    return event.timeNs < 0;
 }
 
 } // namespace
@@ -28,53 +38,151 @@ qint64 Trace::nowNs() const
         .count();
 }
 
+Trace::Place::Place(Place&& other) noexcept
+    : m_trace(std::exchange(other.m_trace, nullptr))
+    , m_seq(std::exchange(other.m_seq, 0))
+{
+}
+
+Trace::Place& Trace::Place::operator=(Place&& other) noexcept
+{
+    if (this != &other) {
+        giveUp();
+        m_trace = std::exchange(other.m_trace, nullptr);
+        m_seq = std::exchange(other.m_seq, 0);
+    }
+    return *this;
+}
+
+void Trace::Place::giveUp()
+{
+    if (m_seq != 0 && m_trace)
+        m_trace->release(m_seq);
+    m_seq = 0;
+}
+
+Trace::Place Trace::reserve()
+{
+    Place place;
+    {
+        const std::lock_guard lock(m_mutex);
+        Event slot;
+        slot.timeNs = -1;
+        slot.seq = m_nextSeq++;
+        m_events.push_back(std::move(slot));
+        m_held.push_back(m_nextSeq - 1);
+        place.m_trace = this;
+        place.m_seq = m_nextSeq - 1;
+        evictLocked();
+    }
+    return place;
+}
+
+void Trace::release(quint64 seq)
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto it = std::find(m_held.begin(), m_held.end(), seq);
+        if (it == m_held.end())
+            return;
+        m_held.erase(it);
+        publishLocked();
+    }
+    notify();
+}
+
+void Trace::publishLocked()
+{
+    m_published = m_held.empty() ? m_nextSeq - 1 : m_held.front() - 1;
+}
+
 quint64 Trace::append(Event& stamped)
 {
     quint64 seq = 0;
     {
         const std::lock_guard lock(m_mutex);
+        seq = m_nextSeq++;
         // Time is taken under the lock so that sequence order and time order agree.
         stamped.timeNs = nowNs();
-        if (stamped.startNs == 0 || stamped.startNs > stamped.timeNs)
-            stamped.startNs = stamped.timeNs;
-        stamped.seq = m_nextSeq;
-        Event event = stamped;
-        event.result.data = QByteArray();
-        event.request.args.payload = owned(event.request.args.payload.left(kPayloadSample));
-        qsizetype keep = std::min<qsizetype>(event.payload.size(), kPayloadPerEvent);
-        if (m_payloadStored + keep > m_limits.payloadTotal)
-            keep = std::min<qsizetype>(keep, kPayloadSample);
-        event.payload = owned(event.payload.left(keep)); // the big buffer is let go
-        m_payloadStored += event.payload.size();
-
-        auto& totals = m_totals[event.socket];
-        if (event.kind == EventKind::CallFinished) {
-            ++totals.calls;
-            if (!event.result.ok())
-                ++totals.errors;
-            switch (event.request.kind) {
-            case CallKind::Send:
-            case CallKind::SendAll:
-            case CallKind::SendTo:
-                totals.bytesSent += event.payloadSize;
-                break;
-            case CallKind::Recv:
-            case CallKind::RecvFrom:
-            case CallKind::RecvInto:
-            case CallKind::RecvFromInto:
-                totals.bytesReceived += event.payloadSize;
-                break;
-            default:
-                break;
-            }
-        }
-
-        seq = m_nextSeq++;
-        m_events.push_back(std::move(event));
+        m_events.emplace_back();
+        storeLocked(stamped, seq, &m_events.back());
         evictLocked();
+        publishLocked();
     }
     notify();
     return seq;
+}
+
+quint64 Trace::append(Event& stamped, Place& place)
+{
+    if (!place.held() || place.m_trace != this)
+        return append(stamped);
+    const quint64 seq = std::exchange(place.m_seq, 0);
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto held = std::find(m_held.begin(), m_held.end(), seq);
+        if (held != m_held.end())
+            m_held.erase(held);
+        Event* slot = nullptr;
+        qint64 before = nowNs();
+        if (!m_events.empty() && seq >= m_events.front().seq) {
+            const auto index = static_cast<size_t>(seq - m_events.front().seq);
+            slot = &m_events[index];
+            // Sequence order and time order agree: the event takes the time of the first
+            // one stored behind its place, if that came sooner.
+            for (size_t next = index + 1; next < m_events.size(); ++next)
+                if (!isPlace(m_events[next])) {
+                    before = std::min(before, m_events[next].timeNs);
+                    break;
+                }
+        }
+        stamped.timeNs = before;
+        Event evicted; // the place is already gone: stamp and count, keep nothing
+        storeLocked(stamped, seq, slot ? slot : &evicted);
+        if (!slot)
+            m_payloadStored -= evicted.payload.size();
+        publishLocked();
+    }
+    notify();
+    return seq;
+}
+
+void Trace::storeLocked(Event& stamped, quint64 seq, Event* slot)
+{
+    if (stamped.startNs == 0 || stamped.startNs > stamped.timeNs)
+        stamped.startNs = stamped.timeNs;
+    stamped.seq = seq;
+    Event event = stamped;
+    event.result.data = QByteArray();
+    event.request.args.payload = owned(event.request.args.payload.left(kPayloadSample));
+    qsizetype keep = std::min<qsizetype>(event.payload.size(), kPayloadPerEvent);
+    if (m_payloadStored + keep > m_limits.payloadTotal)
+        keep = std::min<qsizetype>(keep, kPayloadSample);
+    event.payload = owned(event.payload.left(keep)); // the big buffer is let go
+    m_payloadStored += event.payload.size();
+
+    auto& totals = m_totals[event.socket];
+    if (event.kind == EventKind::CallFinished) {
+        ++totals.calls;
+        if (!event.result.ok())
+            ++totals.errors;
+        switch (event.request.kind) {
+        case CallKind::Send:
+        case CallKind::SendAll:
+        case CallKind::SendTo:
+            totals.bytesSent += event.payloadSize;
+            break;
+        case CallKind::Recv:
+        case CallKind::RecvFrom:
+        case CallKind::RecvInto:
+        case CallKind::RecvFromInto:
+            totals.bytesReceived += event.payloadSize;
+            break;
+        default:
+            break;
+        }
+    }
+    *slot = std::move(event);
 }
 
 void Trace::evictLocked()
@@ -135,7 +243,7 @@ quint64 Trace::firstSeq() const
 quint64 Trace::lastSeq() const
 {
     const std::lock_guard lock(m_mutex);
-    return m_nextSeq - 1;
+    return m_published;
 }
 
 qsizetype Trace::size() const
@@ -147,9 +255,12 @@ qsizetype Trace::size() const
 std::optional<Event> Trace::event(quint64 seq) const
 {
     const std::lock_guard lock(m_mutex);
-    if (m_events.empty() || seq < m_events.front().seq || seq >= m_nextSeq)
+    if (m_events.empty() || seq < m_events.front().seq || seq > m_published)
         return std::nullopt;
-    return m_events[static_cast<size_t>(seq - m_events.front().seq)];
+    const Event& event = m_events[static_cast<size_t>(seq - m_events.front().seq)];
+    if (isPlace(event))
+        return std::nullopt;
+    return event;
 }
 
 QList<Event> Trace::events(quint64 fromSeq, qsizetype max) const
@@ -160,8 +271,11 @@ QList<Event> Trace::events(quint64 fromSeq, qsizetype max) const
         return out;
     const quint64 first = m_events.front().seq;
     size_t index = fromSeq <= first ? 0 : static_cast<size_t>(fromSeq - first);
-    for (; index < m_events.size() && (max < 0 || out.size() < max); ++index)
-        out.append(m_events[index]);
+    for (; index < m_events.size() && m_events[index].seq <= m_published &&
+           (max < 0 || out.size() < max);
+         ++index)
+        if (!isPlace(m_events[index]))
+            out.append(m_events[index]);
     return out;
 }
 

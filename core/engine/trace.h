@@ -45,6 +45,30 @@ public:
         qint64 errors = 0;
     };
 
+    // A place in the order, taken when a call begins, before its system call can cause
+    // anything. What the call causes (a peer's accept() returning, a state the watcher
+    // sees) is told to the trace by other threads, sometimes before the call itself gets
+    // to say it blocked or returned; those events are ordered after the place all the
+    // same. Events behind a place not yet filled are kept but not published: lastSeq(),
+    // events() and appended() stop before it. A place is filled by the call's first event
+    // (blocked, or finished); one destroyed unfilled leaves a gap in the numbers.
+    class Place {
+    public:
+        Place() = default;
+        Place(Place&& other) noexcept;
+        Place& operator=(Place&& other) noexcept;
+        Place(const Place&) = delete;
+        Place& operator=(const Place&) = delete;
+        ~Place() { giveUp(); }
+        bool held() const { return m_seq != 0; }
+        void giveUp();
+
+    private:
+        friend class Trace;
+        Trace* m_trace = nullptr;
+        quint64 m_seq = 0;
+    };
+
     explicit Trace(QObject* parent = nullptr);
 
     // Stamps the event with the next sequence number and the current time (in place, so
@@ -52,6 +76,11 @@ public:
     // returns the sequence number. In the stored copy the received bytes live in payload
     // only (result.data is emptied) and the request keeps a kPayloadSample-byte sample.
     quint64 append(Event& event);
+    // The same, into the place reserved for it when the place is still held (it is then
+    // released); otherwise an append as above.
+    quint64 append(Event& event, Place& place);
+    // A place for the event a call is about to cause first (see Place).
+    Place reserve();
     // Nanoseconds on the trace's monotonic clock: what Event::timeNs and startNs use.
     qint64 nowNs() const;
 
@@ -79,12 +108,17 @@ Q_SIGNALS:
 
 private:
     void notify();
-    void evictLocked(); // caller holds m_mutex
+    void evictLocked();   // caller holds m_mutex
+    void publishLocked(); // caller holds m_mutex: moves m_published past filled places
+    void storeLocked(Event& stamped, quint64 seq, Event* slot); // caller holds m_mutex
+    void release(quint64 seq);
 
     const std::chrono::steady_clock::time_point m_start;
     mutable std::mutex m_mutex; // guards everything below
     std::deque<Event> m_events;
     quint64 m_nextSeq = 1;
+    quint64 m_published = 0;    // every event up to this one is stored and may be read
+    std::deque<quint64> m_held; // places reserved and not yet filled, oldest first
     qint64 m_payloadStored = 0;
     QHash<SocketId, SocketTotals> m_totals;
     Limits m_limits;

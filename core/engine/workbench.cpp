@@ -224,7 +224,11 @@ Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Cal
     Lane::Job job;
     job.call = id;
     job.okIfClosed = call.kind == CallKind::Close;
-    job.onFirstWait = [this, raw, id, call, actor] {
+    // The call's place in the trace, taken before its system call: what the call causes
+    // comes after it (see Trace::Place). onFirstWait and run share it, on the lane's
+    // thread; a call told it waits while still queued (sayQueuedBlocked) has no place yet.
+    auto place = std::make_shared<Trace::Place>();
+    job.onFirstWait = [this, raw, id, call, actor, place] {
         Event event;
         event.kind = EventKind::CallBlocked;
         event.socket = raw->id();
@@ -239,12 +243,17 @@ Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Cal
                 event.kernel = m_probe->probe(use->fd(), raw->family(), raw->type());
             if (event.kernel.valid)
                 raw->lastSnapshot = event.kernel;
-            m_trace->append(event);
+            m_trace->append(event, *place);
         }
         Q_EMIT callBlocked(id, raw->id());
     };
-    job.run = [this, raw, id, call, actor, done](Lane::Context& context) {
-        runCall(raw, id, call, actor, done, context, m_trace->nowNs());
+    job.run = [this, raw, id, call, actor, done, place](Lane::Context& context) {
+        // close() with SO_LINGER may wait in the kernel for seconds: nothing it holds back
+        // may wait that long, so it takes no place.
+        if (call.kind != CallKind::Close || !raw->lingers.load())
+            *place = m_trace->reserve();
+        runCall(raw, id, call, actor, done, context, m_trace->nowNs(), *place);
+        place->giveUp();
     };
     job.fail = [this, raw, socket, id, call, actor, done](const CallResult& result) {
         // Never ran because the socket is closed: what Python's call on a closed socket
@@ -259,7 +268,8 @@ Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Cal
 }
 
 void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const QString& actor,
-                        const Completion& done, BlockingWait& wait, qint64 startNs)
+                        const Completion& done, BlockingWait& wait, qint64 startNs,
+                        Trace::Place& place)
 {
     Event event;
     event.kind = EventKind::CallFinished;
@@ -282,7 +292,7 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
             const std::lock_guard lock(target->snapshotMutex());
             event.kernel = closedSnapshot(*m_probe, closed);
             target->lastSnapshot = event.kernel;
-            m_trace->append(event);
+            m_trace->append(event, place);
         }
         if (closed.wasOpen && closed.peer.isValid())
             watching().followClosed(target->id(), closed.local, closed.peer,
@@ -301,7 +311,8 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
     if (!use) {
         event.result = callexecutor::onClosedSocket(call, target->family(), target->type());
         fillPayload(event);
-        finish(std::move(event), done);
+        m_trace->append(event, place);
+        deliver(event, done);
         return;
     }
     std::shared_ptr<SocketEntry> accepted; // accept()'s new socket
@@ -327,6 +338,9 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
             watching().watch(accepted->id(), execution.acceptedFd);
         }
     }
+    if (event.result.ok() && call.kind == CallKind::SetSockOpt &&
+        call.args.option == SocketOption::Linger)
+        target->lingers.store(call.args.value != 0 && call.args.lingerSeconds > 0);
     if (event.result.ok() && event.result.address.isValid() &&
         ((call.kind == CallKind::Connect) ||
          (call.kind == CallKind::ConnectEx && event.result.count == 0) ||
@@ -349,7 +363,7 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
         }
         target->lastSnapshot = event.kernel;
         followUp = isTransitional(event.kernel.tcpState) || event.kernel.sendQueue > 0;
-        m_trace->append(event);
+        m_trace->append(event, place);
     }
     if (accepted) {
         // The new socket's kernel view, right after the accept() that made it: before that

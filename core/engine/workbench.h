@@ -137,7 +137,7 @@ private:
     Lane::Job makeJob(std::shared_ptr<SocketEntry> entry, CallId id, Call call, QString actor,
                       Completion done);
     void runCall(SocketEntry* entry, CallId id, const Call& call, const QString& actor,
-                 const Completion& done, BlockingWait& wait, qint64 startNs);
+                 const Completion& done, BlockingWait& wait, qint64 startNs, Trace::Place& place);
     void finish(Event event, const Completion& done); // append, then deliver
     void deliver(const Event& event, const Completion& done);
     void finishWithoutRunning(SocketId socket, CallId id, const Call& call, const QString& actor,

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <latch>
 #include <limits>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -62,6 +63,8 @@ private Q_SLOTS:
     void emptyTrace();
     void sequenceAndTime();
     void appendStampsTheCallersEvent();
+    void aPlaceHoldsBackWhatCameAfterIt();
+    void aPlaceGivenUpLeavesAGap();
     void payloadTrimmedPerEvent();
     void resultDataLivesInPayloadOnly();
     void requestPayloadIsSampled();
@@ -557,6 +560,78 @@ void TestTrace::appendedWhileAppendsContinue()
     QVERIFY2(seen.size() < qsizetype(kEvents), qPrintable(QString::number(seen.size())));
     for (qsizetype i = 1; i < seen.size(); ++i)
         QVERIFY(seen[i] > seen[i - 1]); // every signal says something new
+}
+
+void TestTrace::aPlaceHoldsBackWhatCameAfterIt()
+{
+    // A call takes a place before its system call; what it causes, told by other threads
+    // first, is stored behind the place and read only once the call has filled it.
+    Trace trace;
+    QSignalSpy spy(&trace, &Trace::appended);
+    Event before = finished(SocketId{1}, CallKind::Listen);
+    trace.append(before);
+    Trace::Place place = trace.reserve();
+    QVERIFY(place.held());
+    Event caused = finished(SocketId{2}, CallKind::Accept);
+    std::thread([&] { trace.append(caused); }).join();
+    QCOMPARE(caused.seq, 3u);
+    QCOMPARE(trace.lastSeq(), 1u); // the accept waits for the connect's place
+    QCOMPARE(seqsOf(trace.events()), range(1, 1));
+    QVERIFY(!trace.event(3));
+    QCoreApplication::processEvents();
+    QCOMPARE(spy.size(), 1); // the first event only
+
+    Event cause = finished(SocketId{3}, CallKind::Connect);
+    cause.startNs = before.timeNs;
+    QCOMPARE(trace.append(cause, place), 2u);
+    QVERIFY(!place.held());
+    QCOMPARE(cause.seq, 2u);
+    QCOMPARE(trace.lastSeq(), 3u);
+    const QList<Event> stored = trace.events();
+    QCOMPARE(seqsOf(stored), range(1, 3));
+    QCOMPARE(stored[1].request.kind, CallKind::Connect);
+    QCOMPARE(stored[2].request.kind, CallKind::Accept);
+    // Sequence order and time order agree: the filled place is no later than what it held.
+    QVERIFY(stored[0].timeNs <= stored[1].timeNs);
+    QVERIFY(stored[1].timeNs <= stored[2].timeNs);
+    QCOMPARE(stored[1].timeNs, cause.timeNs);
+    QVERIFY(cause.startNs <= cause.timeNs);
+    QCOMPARE(trace.totals(SocketId{3}).calls, 1);
+    QTRY_COMPARE(spy.size(), 2);
+    QCOMPARE(spy.last().at(0).toULongLong(), 3u);
+
+    // A place already filled is not filled twice: the next event is appended.
+    Event later = finished(SocketId{3}, CallKind::Send, 4);
+    QCOMPARE(trace.append(later, place), 4u);
+    QCOMPARE(trace.lastSeq(), 4u);
+}
+
+void TestTrace::aPlaceGivenUpLeavesAGap()
+{
+    // A call that ends without an event (it never does in the workbench, but a place must
+    // not hold the trace back forever) gives its place up: a gap in the numbers.
+    Trace trace;
+    Event first = finished(SocketId{1}, CallKind::Bind);
+    trace.append(first);
+    std::optional<Trace::Place> place(trace.reserve());
+    Event second = finished(SocketId{1}, CallKind::Listen);
+    trace.append(second);
+    QCOMPARE(trace.lastSeq(), 1u);
+    place.reset(); // destroyed unfilled
+    QCOMPARE(trace.lastSeq(), 3u);
+    QCOMPARE(seqsOf(trace.events()), (QList<quint64>{1, 3}));
+    QVERIFY(!trace.event(2));
+    QCOMPARE(trace.event(3)->request.kind, CallKind::Listen);
+    // Two places: the older one holds back the younger one's event too.
+    Trace::Place older = trace.reserve();
+    Trace::Place younger = trace.reserve();
+    Event y = finished(SocketId{2}, CallKind::Recv);
+    trace.append(y, younger);
+    QCOMPARE(trace.lastSeq(), 3u);
+    Event o = finished(SocketId{3}, CallKind::Send);
+    trace.append(o, older);
+    QCOMPARE(trace.lastSeq(), 5u);
+    QCOMPARE(seqsOf(trace.events(4)), range(4, 5));
 }
 
 QTEST_GUILESS_MAIN(TestTrace)
