@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QEvent>
+#include <QScrollBar>
 #include <QTimer>
 #include <QToolButton>
 
@@ -66,6 +67,7 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
             m_overlay->launch(from, to, label, size, std::max(m_presenter.currentDwellMs(), 250),
                               datagram);
         });
+    connect(&m_presenter, &Presenter::advancing, m_overlay, &WireOverlay::land);
     connect(&model, &StageModel::controlSegment, this,
             [this](SocketId from, SocketId to, const QString& kind) {
                 if (from.isValid())
@@ -215,8 +217,30 @@ void StageWidget::fit()
 
 void StageWidget::follow()
 {
-    if (!m_acted.isValid())
+    const auto scrolled = [this] {
+        return QPoint(horizontalScrollBar()->value(), verticalScrollBar()->value());
+    };
+    if (!m_acted.isValid()) {
+        // The card followed last frame is still followed while the layout settles, unless
+        // the student has scrolled since.
+        if (m_settleFrames <= 0)
+            return;
+        --m_settleFrames;
+        SocketCard* card = m_cards.value(m_followed);
+        if (!card || scrolled() != m_followScroll) {
+            m_settleFrames = 0;
+            return;
+        }
+        if (card->isVisible()) {
+            const QRect at(card->mapTo(viewport(), QPoint(0, 0)), card->size());
+            if (!viewport()->rect().contains(at))
+                ensureWidgetVisible(card, 16, 16);
+            m_followScroll = scrolled();
+        }
+        if (!m_frame->isActive())
+            m_frame->start();
         return;
+    }
     SocketCard* card = m_cards.value(m_acted);
     if (!card) {
         m_acted = {};
@@ -234,6 +258,10 @@ void StageWidget::follow()
     m_acted = {};
     m_followTries = 0;
     ensureWidgetVisible(card, 16, 16);
+    m_followScroll = scrolled();
+    m_settleFrames = kSettleFrames;
+    if (!m_frame->isActive())
+        m_frame->start();
 }
 
 void StageWidget::refreshNames()
@@ -275,6 +303,7 @@ void StageWidget::clear()
     m_overlay->setWires({});
     m_fittedShape.clear();
     m_followed = {};
+    m_settleFrames = 0;
 }
 
 QRect StageWidget::cardRect(SocketId socket) const

@@ -85,7 +85,13 @@ private:
     SocketId m_acted;    // the socket the newest call acted on, to scroll into view
     SocketId m_followed; // the one scrolled into view last: again after a refit
     int m_followTries = 0;
+    // Frames left in which the followed card is scrolled into view again should the layout,
+    // settling one pass at a time, still move it; and the scroll position those frames
+    // left, so that a student's own scroll ends them.
+    int m_settleFrames = 0;
+    QPoint m_followScroll;
     static constexpr int kFollowFrames = 30; // about half a second of frames
+    static constexpr int kSettleFrames = 6;
     QTimer* m_frame;
     QString m_fittedShape; // what fit() last fitted: cards, hosts and room
 };
