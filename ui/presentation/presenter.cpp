@@ -94,6 +94,7 @@ void Presenter::fetch()
     // Too far behind: apply the oldest in one go. Their bytes still show, merged.
     if (static_cast<int>(m_pending.size()) > kCoalesceAbove) {
         const auto keep = static_cast<size_t>(kCoalesceAbove / 2);
+        Q_EMIT advancing();
         while (m_pending.size() > keep) {
             m_model.apply(m_pending.front());
             Q_EMIT presented(m_pending.front());
@@ -112,7 +113,7 @@ int Presenter::dwellFor(const Event& e) const
     double ms = kBaseDwellMs;
     switch (e.kind) {
     case EventKind::Observation:
-        ms = 120;
+        ms = 250; // long enough to see a SYN or a FIN cross
         break;
     case EventKind::CallBlocked:
         ms = 350;
@@ -140,6 +141,7 @@ void Presenter::presentNext()
         const Event event = m_pending.front();
         m_pending.pop_front();
         m_currentDwell = dwellFor(event);
+        Q_EMIT advancing();
         m_model.apply(event);
         Q_EMIT presented(event);
         if (m_currentDwell > 0) {
@@ -157,6 +159,8 @@ void Presenter::catchUp()
 {
     m_dwell.stop();
     const int saved = m_currentDwell;
+    if (!m_pending.empty())
+        Q_EMIT advancing();
     while (!m_pending.empty()) {
         m_model.apply(m_pending.front());
         Q_EMIT presented(m_pending.front());

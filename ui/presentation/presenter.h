@@ -51,6 +51,8 @@ public Q_SLOTS:
     void restart(quint64 fromSeq = 0);
 
 Q_SIGNALS:
+    // The picture moves on to a later moment: what moved in the one before has arrived.
+    void advancing();
     void presented(const sockbench::Event& event);
     void lagChanged();
     void caughtUp();

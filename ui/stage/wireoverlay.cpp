@@ -5,6 +5,8 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include <algorithm>
+
 namespace sockbench {
 
 WireOverlay::WireOverlay(Locate locate, QWidget* parent)
@@ -55,6 +57,15 @@ void WireOverlay::mark(SocketId from, SocketId to, const QString& kind, int dura
         Flight{from, to, kind, 0, m_clock.elapsed(), std::max(durationMs, 120), false, true});
     if (!m_frame.isActive())
         m_frame.start();
+    update();
+}
+
+void WireOverlay::land()
+{
+    if (m_flights.empty())
+        return;
+    m_flights.clear();
+    m_frame.stop();
     update();
 }
 
@@ -127,6 +138,15 @@ void WireOverlay::paintEvent(QPaintEvent*)
         const double eased = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) * (-2 * t + 2) / 2;
         const QPainterPath path = pathBetween(a, b);
         const QPointF at = path.pointAtPercent(eased);
+        // A segment between sockets no longer wired (a FIN or RST after close()) travels a
+        // thin track of its own: nothing floats.
+        if (!b.isNull() && std::none_of(m_wires.begin(), m_wires.end(), [&f](const Wire& w) {
+                return (w.a == f.from && w.b == f.to) || (w.a == f.to && w.b == f.from);
+            })) {
+            p.setPen(QPen(QColor(0x64, 0x74, 0x8b, 160), 2, Qt::DotLine, Qt::RoundCap));
+            p.setBrush(Qt::NoBrush);
+            p.drawPath(path);
+        }
         if (f.control) {
             const QColor color = f.label == QLatin1String("RST")   ? QColor(0xdc, 0x26, 0x26)
                                  : f.label == QLatin1String("FIN") ? QColor(0xd9, 0x77, 0x06)

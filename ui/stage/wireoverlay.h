@@ -36,6 +36,9 @@ public:
     void launch(SocketId from, SocketId to, const QString& label, qint64 size, int durationMs,
                 bool datagram);
     void mark(SocketId from, SocketId to, const QString& kind, int durationMs);
+    // Every chunk and mark in flight has arrived: the picture moved on to a later moment,
+    // and nothing of an earlier one may still travel as if it were now.
+    void land();
     int inFlight() const { return static_cast<int>(m_flights.size()); }
     const std::vector<Wire>& wires() const { return m_wires; }
     // Frame times of the last frames painted (for the benchmark), in nanoseconds.
