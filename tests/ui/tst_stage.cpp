@@ -260,14 +260,26 @@ void TestStage::formsRefuseBadInputBeforeAnythingIsSent()
     QTest::mouseClick(card->callButton(CallKind::Bind), Qt::LeftButton);
     CallForm* form = openForm();
     QVERIFY(form);
+    QVERIFY(QTest::qWaitForWindowExposed(form));
+    // Typing never moves Run: the form keeps its size as sentences come and go.
+    const auto runAt = [&form] {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        return QRect(form->runButton()->mapToGlobal(QPoint(0, 0)), form->runButton()->size());
+    };
+    const QRect run = runAt();
     setText(form, QStringLiteral("port"), QStringLiteral("70000"));
     QVERIFY(form->problem(QStringLiteral("port")).contains(QStringLiteral("0 to 65535")));
     QVERIFY(!form->runButton()->isEnabled());
+    QCOMPARE(runAt(), run);
     setText(form, QStringLiteral("port"), QStringLiteral("4000"));
     QVERIFY(form->problem(QStringLiteral("port")).isEmpty());
+    QCOMPARE(runAt(), run);
     setText(form, QStringLiteral("host"), QStringLiteral("300.1.2.3"));
     QVERIFY(form->problem(QStringLiteral("host")).contains(QStringLiteral("IPv4")));
     QVERIFY(!form->runButton()->isEnabled());
+    QCOMPARE(runAt(), run);
+    setText(form, QStringLiteral("port"), QStringLiteral("1"));
+    QCOMPARE(runAt(), run);
     form->close();
 
     QTest::mouseClick(card->callButton(CallKind::Send), Qt::LeftButton);

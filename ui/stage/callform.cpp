@@ -314,6 +314,12 @@ QLabel* CallForm::addProblem(const QString& name, QWidget* field, const QString&
     problem->setObjectName(QStringLiteral("problem_") + name);
     problem->setStyleSheet(QStringLiteral("color:#b91c1c"));
     problem->setWordWrap(true);
+    // A sentence that comes and goes takes a line that stays: the form does not grow, and
+    // Run does not move, while the student types.
+    QSizePolicy keep = problem->sizePolicy();
+    keep.setRetainSizeWhenHidden(true);
+    problem->setSizePolicy(keep);
+    problem->setMinimumHeight(problem->fontMetrics().lineSpacing());
     problem->hide();
     column->addWidget(problem);
     m_form->addRow(label, box);
@@ -339,6 +345,7 @@ void CallForm::addHostPort()
     addProblem(QStringLiteral("port"), port, tr("port"));
     m_portClass = new QLabel(this);
     m_portClass->setStyleSheet(QStringLiteral("color:#4b5563"));
+    m_portClass->setWordWrap(true); // a longer class never widens the form
     m_form->addRow(QString(), m_portClass);
 }
 
@@ -382,6 +389,14 @@ void CallForm::setTargets(const QList<Target>& targets)
             port->setText(QString::number(address.value(1).toUInt()));
     });
     picker->setCurrentIndex(1);
+}
+
+void CallForm::showEvent(QShowEvent* event)
+{
+    QFrame::showEvent(event);
+    // Wide enough for a sentence about a field on one line, and never wider later.
+    if (minimumWidth() != maximumWidth())
+        setFixedWidth(std::max(sizeHint().width(), fontMetrics().averageCharWidth() * 60));
 }
 
 QWidget* CallForm::field(const QString& name) const

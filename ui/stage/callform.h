@@ -57,6 +57,8 @@ Q_SIGNALS:
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
+    // The form takes its size once, as it opens: typing never moves Run.
+    void showEvent(QShowEvent* event) override;
 
 private:
     void addHostPort();
