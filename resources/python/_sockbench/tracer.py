@@ -56,6 +56,35 @@ def short_repr(value):
     return text
 
 
+def _statement_lines(source):
+    """line -> (first, last) line of the statement it belongs to, for statements that span
+    lines: a call whose arguments run on to the next line is one step, as it is one
+    statement, though Python reports a line event for each line its instructions are on.
+    A compound statement (if, for, while, with, def, ...) owns only its header's lines."""
+    import ast
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    spans = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt):
+            continue
+        first = node.lineno
+        last = node.end_lineno or first
+        bodies = [getattr(node, name, None) for name in ("body", "orelse", "finalbody",
+                                                          "handlers", "cases")]
+        inner = [n.lineno for body in bodies if isinstance(body, list) for n in body
+                 if hasattr(n, "lineno")]
+        if inner:
+            last = min(inner) - 1  # the header only (an `if x: y()` on one line: none)
+            if getattr(node, "decorator_list", None):
+                first = min(d.lineno for d in node.decorator_list)
+        for line in range(first, last + 1):
+            spans.setdefault(line, (first, last))
+    return {line: span for line, span in spans.items() if span[0] != span[1]}
+
+
 class Tracer:
     def __init__(self, host):
         self.host = host  # the Program: filename, namespace, send(), request(), mode
@@ -65,7 +94,9 @@ class Tracer:
         self.lock = threading.Lock()
         self.expect_lines = set()  # lines of statements wrapped for `# expect:`
         self.final = {}  # tid -> changes of a module frame's last line (sent with `end`)
-        self.last_line = {}  # id(frame) -> the line of its last line event
+        self.last_line = {}  # id(frame) -> the line of its last line event (its statement's)
+        self.spans = None  # _statement_lines of the program, made at the first step
+        self.last_raw = {}  # id(frame) -> the line Python reported last
 
     # sys.settrace's global function: which frames to trace.
     def trace_calls(self, frame, event, arg):
@@ -87,7 +118,12 @@ class Tracer:
         out = []
         # Only what the line that ran binds itself: the names its instructions store. Other
         # threads share the module's globals, and what they bound is theirs to report.
-        stored = _stored_names(frame.f_code, line) if line is not None else None
+        stored = None
+        if line is not None:
+            first, last = (self.spans or {}).get(line, (line, line))
+            stored = set()
+            for each in range(first, last + 1):
+                stored.update(_stored_names(frame.f_code, each))
         for k, v in now.items():
             if previous is None:
                 break
@@ -120,7 +156,21 @@ class Tracer:
                 return self.trace_lines  # free: nothing to ask, nothing to stop
             key = id(frame)
             line = frame.f_lineno
+            if self.spans is None:
+                self.spans = _statement_lines(getattr(self.host, "source", "") or "")
+            span = self.spans.get(line) if frame.f_code.co_filename == self.filename else None
             previous = self.last_line.get(key)
+            raw = self.last_raw.get(key)
+            self.last_raw[key] = line
+            if span is not None:
+                first, last = span
+                # Another line of the statement that is running (an argument on the next
+                # line, or back to its first line for the call itself): the same step. The
+                # first line straight after itself is the statement run again (a loop).
+                if previous == first and raw is not None and first <= raw <= last and \
+                        not (line == first and raw == first):
+                    return self.trace_lines
+                line = first
             self.last_line[key] = line
             if line == previous and line in self.expect_lines and sys.exc_info()[1] is not None:
                 # The except clause of an `# expect:` wrapper: the same statement, no step.
@@ -136,7 +186,7 @@ class Tracer:
             if self.host.mode == "step":
                 now = self._visible(frame)
                 changes = self._changes(frame, self.snapshots.get(key), now, previous)
-                self.host.request({"t": "line", "tid": tid, "line": frame.f_lineno,
+                self.host.request({"t": "line", "tid": tid, "line": line,
                                    "func": frame.f_code.co_name, "changes": changes})
                 # Taken once the line may run: what it binds shows at the next line event.
                 self.snapshots[key] = {k: id(v) for k, v in self._visible(frame).items()}
@@ -153,6 +203,7 @@ class Tracer:
                 self.final[threading.get_ident()] = changes
             self.snapshots.pop(id(frame), None)
             self.last_line.pop(id(frame), None)
+            self.last_raw.pop(id(frame), None)
         return self.trace_lines
 
     def interrupt(self, tid):
