@@ -115,7 +115,14 @@ bool BackendProcess::start(const QJsonObject& load, const QString& workingDirect
 void BackendProcess::readLoop()
 {
     QPointer<BackendProcess> self(this);
-    while (auto frame = m_channel->receive()) {
+    const auto arriving = [this](const QJsonObject& message) {
+        if (message.value(QStringLiteral("t")).toString() != QLatin1String("call"))
+            return;
+        const auto tid = qint64(message.value(QStringLiteral("tid")).toDouble());
+        QMetaObject::invokeMethod(
+            this, [this, tid] { Q_EMIT callArriving(tid); }, Qt::QueuedConnection);
+    };
+    while (auto frame = m_channel->receive(arriving)) {
         if (frame->message.value(QStringLiteral("t")).toString() == QLatin1String("hello")) {
             QJsonObject answer = m_load;
             answer.insert(QStringLiteral("t"), QStringLiteral("load"));

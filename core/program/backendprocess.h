@@ -46,6 +46,9 @@ public:
 
 Q_SIGNALS:
     void frameReceived(const QJsonObject& message, const QByteArray& blob);
+    // A thread's socket call is on its way, its data (megabytes) still crossing: the
+    // thread is in a call, not busy computing.
+    void callArriving(qint64 tid);
     // Text the process wrote to its real stdout or stderr (not through sys.stdout):
     // interpreter crashes, faulthandler dumps, os.write(1, ...).
     void rawOutput(const QString& text, bool isError);

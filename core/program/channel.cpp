@@ -114,7 +114,8 @@ bool Channel::readExact(char* into, size_t size)
     return true;
 }
 
-std::optional<Channel::Frame> Channel::receive()
+std::optional<Channel::Frame>
+Channel::receive(const std::function<void(const QJsonObject&)>& arriving)
 {
     char header[8];
     if (!readExact(header, sizeof header))
@@ -124,15 +125,19 @@ std::optional<Channel::Frame> Channel::receive()
     if (jsonSize > kMaxJson || blobSize > kMaxBlob)
         return std::nullopt;
     QByteArray json(qsizetype(jsonSize), Qt::Uninitialized);
-    Frame frame;
-    frame.blob = QByteArray(qsizetype(blobSize), Qt::Uninitialized);
-    if (!readExact(json.data(), jsonSize) || !readExact(frame.blob.data(), blobSize))
+    if (!readExact(json.data(), jsonSize))
         return std::nullopt;
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
         return std::nullopt;
+    Frame frame;
     frame.message = doc.object();
+    if (blobSize > kLongBlob && arriving)
+        arriving(frame.message);
+    frame.blob = QByteArray(qsizetype(blobSize), Qt::Uninitialized);
+    if (!readExact(frame.blob.data(), blobSize))
+        return std::nullopt;
     return frame;
 }
 

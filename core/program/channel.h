@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -32,13 +33,16 @@ public:
     // Descriptors ride along (SCM_RIGHTS): a new socket's, or socketpair()'s two.
     bool send(const QJsonObject& message, const QByteArray& blob = {}, const QList<int>& fds = {});
     // The next frame, waiting for it; nullopt when the backend closed its end (or died).
-    std::optional<Frame> receive();
+    // A frame whose blob is long (a send() of megabytes) takes a while to cross: its
+    // message is handed to arriving first, as soon as it is read, before the blob.
+    std::optional<Frame> receive(const std::function<void(const QJsonObject&)>& arriving = {});
     // Makes receive() return nullopt and every later send() fail.
     void shutdown();
 
     // The most a frame may carry; a bigger one is a broken backend.
     static constexpr quint32 kMaxJson = 16u << 20;
     static constexpr quint32 kMaxBlob = 1u << 30;
+    static constexpr quint32 kLongBlob = 64u << 10;
 
 private:
     bool readExact(char* into, size_t size);

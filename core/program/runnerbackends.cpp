@@ -62,6 +62,7 @@ void Runner::Impl::startAll()
     steps.clear();
     threadsBefore.clear();
     settledAfter.clear();
+    heldFinished.clear();
     runStart = workbench.trace().lastSeq() + 1;
     callOwner.clear();
     endedEarly.clear();
@@ -101,6 +102,13 @@ void Runner::Impl::startBackends()
             }
             return raw->bridge->handleFrame(frame);
         });
+        // A send() of megabytes is a socket call from its first byte on: the thread is not
+        // busy computing, and nothing after it may start before it is seen to run.
+        QObject::connect(host->process.get(), &BackendProcess::callArriving, q,
+                         [this, i, gen](qint64 tid) {
+                             if (gen == generation)
+                                 thread(i, tid).calling = true;
+                         });
         QObject::connect(host->bridge.get(), &CallBridge::callStarted, q,
                          [this, i, gen](qint64 tid, CallId call, const QString& text) {
                              if (gen == generation)

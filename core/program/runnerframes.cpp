@@ -29,6 +29,7 @@ void Runner::Impl::settleStep(Thread& t, StepRecord::Kind kind, const QString& r
         return;
     StepRecord& s = steps[size_t(t.step)];
     t.step = -1;
+    t.calling = false;
     if (s.settled)
         return;
     s.settled = true;
@@ -39,8 +40,41 @@ void Runner::Impl::settleStep(Thread& t, StepRecord::Kind kind, const QString& r
         s.reason = reason;
     if (s.kind == StepRecord::Kind::Failed)
         ++failures;
-    if (!silent())
-        Q_EMIT q->stepFinished(s);
+    if (silent())
+        return;
+    // Woken by the step begun last, still in its call (a recv() that sendall() fed): told
+    // once that one has ended or waits, so that every transcript reads cause first.
+    const int last = int(steps.size()) - 1;
+    if (s.index < last && inItsCall(last)) {
+        heldFinished[last].push_back(s.index);
+        return;
+    }
+    Q_EMIT q->stepFinished(s);
+    tellHeld(s.index);
+}
+
+bool Runner::Impl::inItsCall(int step) const
+{
+    if (step < 0 || size_t(step) >= steps.size() || steps[size_t(step)].settled)
+        return false;
+    for (const auto& [key, t] : threads)
+        if (t.step == step)
+            return t.view.state == ThreadView::State::Running;
+    return false;
+}
+
+void Runner::Impl::tellHeld(int step)
+{
+    const auto held = heldFinished.find(step);
+    if (held == heldFinished.end())
+        return;
+    const std::vector<int> indices = std::move(held->second);
+    heldFinished.erase(held);
+    for (const int index : indices)
+        if (size_t(index) < steps.size()) {
+            Q_EMIT q->stepFinished(steps[size_t(index)]);
+            tellHeld(index);
+        }
 }
 
 void Runner::Impl::markClicksStillRunning(ProgramView& view)
@@ -93,6 +127,7 @@ void Runner::Impl::onFrame(int program, const QJsonObject& m)
         Thread& th = thread(program, tid);
         th.view.name = m.value(QStringLiteral("name")).toString();
         th.view.actor = m.value(QStringLiteral("actor")).toString();
+        th.native = qint64(m.value(QStringLiteral("native")).toDouble());
         th.view.state = ThreadView::State::Starting;
         const QJsonValue parent = m.value(QStringLiteral("parent"));
         if (th.view.name.startsWith(QLatin1String("click-"))) {
@@ -226,7 +261,7 @@ void Runner::Impl::onFrame(int program, const QJsonObject& m)
         if (th.view.state == ThreadView::State::Sleeping) {
             th.view.state = ThreadView::State::Running;
             th.view.call.clear();
-            th.since.restart();
+            restartClock(program, th);
         }
         news();
     } else if (t == QLatin1String("exit")) {
@@ -243,6 +278,7 @@ void Runner::Impl::onCallStarted(int program, qint64 tid, CallId call, const QSt
     // The call may end on its worker before the reader thread says it began: then its
     // end came first, and it must not be taken for a call still running.
     if (endedEarly.remove(call)) {
+        thread(program, tid).calling = false;
         callSinceGrant = true;
         news();
         return;
@@ -251,9 +287,10 @@ void Runner::Impl::onCallStarted(int program, qint64 tid, CallId call, const QSt
     th.interrupted = false;
     callOwner.insert(call, {program, tid});
     callSinceGrant = true;
+    th.calling = false;
     th.view.callId = call;
     th.view.call = text;
-    th.since.restart();
+    restartClock(program, th);
     if (th.step >= 0)
         steps[size_t(th.step)].calls << call;
     news();
@@ -310,8 +347,10 @@ void Runner::Impl::markBlocked(CallId call, SocketId socket)
         remade[size_t(th.step)].line == th.view.line)
         workbench.interrupt(call);
     news();
-    if (th.step >= 0 && !silent())
+    if (th.step >= 0 && !silent()) {
         Q_EMIT q->stepBlocked(th.step, call);
+        tellHeld(th.step);
+    }
     Q_EMIT q->threadsChanged();
     pump();
 }
@@ -331,7 +370,7 @@ void Runner::Impl::onCallEnded(int program, qint64 tid, CallId call, bool interr
         if (th.view.state == ThreadView::State::Blocked)
             th.view.state = ThreadView::State::Running;
         th.view.callId = CallId{};
-        th.since.restart();
+        restartClock(program, th);
         Q_EMIT q->threadsChanged();
     }
     news();

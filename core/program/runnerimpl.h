@@ -27,6 +27,11 @@ namespace sockbench::program {
 // storyboard moves on. A thread in a socket call waits for the kernel's word instead: the
 // call counts as blocked once it has waited kBlockedAfterMs in its lane.
 inline constexpr qint64 kBusyAfterMs = 250;
+// A thread that ran on for kBusyAfterMs of its own CPU time is busy computing; one that
+// used none for kUnseenWaitAfterMs waits in something the workbench does not see (a pipe,
+// input()). Either way the storyboard goes on without it. CPU time, not wall time: on a
+// loaded machine a thread not yet scheduled is neither.
+inline constexpr qint64 kUnseenWaitAfterMs = 2000;
 inline constexpr qint64 kBlockedAfterMs = 20;
 // With a call blocked somewhere, a step counts as settled only after this long without
 // news: the kernel's wake-up of a call that the step just satisfied (a connect() that
@@ -72,6 +77,9 @@ struct Runner::Impl {
     // steps had begun when each settled (-1: not yet). A step back shows them.
     std::vector<QList<ThreadView>> threadsBefore;
     std::vector<int> settledAfter;
+    // Steps that ended while a later step was still in its call (the recv() a sendall()
+    // woke), by the step they wait for: stepFinished tells them after it, cause first.
+    std::map<int, std::vector<int>> heldFinished;
 
     // Stepped back: the moment before step `shown` of `history` is what the runner shows;
     // -1 live. The history is the run as it was when Back was first pressed.
@@ -97,7 +105,14 @@ struct Runner::Impl {
         bool section = false;     // a lesson section's own thread (not a click, not started)
         bool background = false;  // a `# background` statement's: runs before its starter
         bool interrupted = false; // its last socket call ended interrupted (Interrupt, Reset)
+        bool calling = false;     // a socket call's data is still crossing the channel
+        qint64 native = 0;        // its kernel thread id (/proc/<pid>/task/<native>)
+        qint64 cpuAtStart = -1;   // its CPU time (ms) when `since` restarted; -1 unknown
     };
+    // Restarts the thread's clocks: wall time and CPU time.
+    void restartClock(int program, Thread& t);
+    // CPU milliseconds the thread used since restartClock; -1 where the system cannot say.
+    qint64 cpuSince(int program, const Thread& t) const;
     std::map<std::pair<int, qint64>, Thread> threads;
     quint64 nextOrder = 0;
     QHash<CallId, std::pair<int, qint64>> callOwner;
@@ -187,6 +202,8 @@ struct Runner::Impl {
     Thread& thread(int program, qint64 tid);
 
     void settleStep(Thread& t, StepRecord::Kind kind, const QString& reason = QString());
+    bool inItsCall(int step) const; // the step's thread is running it now
+    void tellHeld(int step);        // stepFinished for the steps held behind it
 
     // A clicked statement still running when the next click comes (an accept() waiting
     // for its client) would hold up the statements after it once the script is saved and

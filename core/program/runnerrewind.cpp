@@ -103,6 +103,7 @@ void Runner::stepBack()
         d->history = d->steps;
         d->historyThreads = d->threadsBefore;
         d->historySettled = d->settledAfter;
+        d->heldFinished.clear(); // the window shows the history from here on
         d->showMoment(int(d->steps.size()) - 1);
         return;
     }

@@ -2,11 +2,43 @@
 
 #include "runnerimpl.h"
 
+#include <QFile>
+
 #include <tuple>
+
+#include <unistd.h>
 
 namespace sockbench::program {
 
 namespace {
+
+// The CPU time (user and system, in milliseconds) a thread of a process has used: fields 14
+// and 15 of /proc/<pid>/task/<tid>/stat, after the command name in parentheses. -1 where
+// there is no such file (not Linux, or the thread has ended).
+qint64 threadCpuMs(qint64 pid, qint64 tid)
+{
+    if (pid <= 0 || tid <= 0)
+        return -1;
+    QFile stat(QStringLiteral("/proc/%1/task/%2/stat").arg(pid).arg(tid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray text = stat.read(1024);
+    const qsizetype close = text.lastIndexOf(')');
+    if (close < 0)
+        return -1;
+    // After ") ": state (3), ppid, pgrp, session, tty_nr, tpgid, flags, minflt, cminflt,
+    // majflt, cmajflt, utime (14), stime (15).
+    const QList<QByteArray> fields = text.mid(close + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    bool okUser = false;
+    bool okSystem = false;
+    const qint64 ticks = fields[11].toLongLong(&okUser) + fields[12].toLongLong(&okSystem);
+    static const long perSecond = ::sysconf(_SC_CLK_TCK);
+    if (!okUser || !okSystem || perSecond <= 0)
+        return -1;
+    return ticks * 1000 / perSecond;
+}
 
 QString lineText(const QString& source, int line)
 {
@@ -17,6 +49,24 @@ QString lineText(const QString& source, int line)
 }
 
 } // namespace
+
+void Runner::Impl::restartClock(int program, Thread& t)
+{
+    t.since.restart();
+    t.cpuAtStart = -1;
+    if (t.native <= 0 || program < 0 || size_t(program) >= hosts.size() ||
+        !hosts[size_t(program)]->process)
+        return;
+    t.cpuAtStart = threadCpuMs(hosts[size_t(program)]->process->pid(), t.native);
+}
+
+qint64 Runner::Impl::cpuSince(int program, const Thread& t) const
+{
+    if (t.cpuAtStart < 0 || size_t(program) >= hosts.size() || !hosts[size_t(program)]->process)
+        return -1;
+    const qint64 now = threadCpuMs(hosts[size_t(program)]->process->pid(), t.native);
+    return now < 0 ? -1 : now - t.cpuAtStart;
+}
 
 bool Runner::Impl::settled(qint64* retryIn) const
 {
@@ -34,14 +84,18 @@ bool Runner::Impl::settled(qint64* retryIn) const
             break;
         case ThreadView::State::Starting:
         case ThreadView::State::Running: {
-            if (t.view.callId.isValid())
+            if (t.view.callId.isValid() || t.calling)
                 return *retryIn = 50, false; // its end, or its block, will say
-            const qint64 left = kBusyAfterMs - t.since.elapsed();
-            if (left > 0) {
-                retry = retry < 0 ? left : std::min(retry, left);
-            } else {
+            const qint64 wall = t.since.elapsed();
+            const qint64 cpu = cpuSince(key.first, t);
+            const bool busy =
+                cpu >= 0 ? cpu >= kBusyAfterMs || wall >= kUnseenWaitAfterMs : wall >= kBusyAfterMs;
+            if (busy) {
                 anyBlocked = true;
+                break;
             }
+            const qint64 left = cpu >= 0 ? 20 : kBusyAfterMs - wall; // CPU time: look again
+            retry = retry < 0 ? left : std::min(retry, left);
             break;
         }
         }
@@ -136,7 +190,7 @@ void Runner::Impl::grant(const Next& next)
     th.interrupted = false;
     callSinceGrant = false;
     th.view.state = ThreadView::State::Running;
-    th.since.restart();
+    restartClock(next.program, th);
     const QJsonValue id = th.lineId;
     th.lineId = QJsonValue();
     news();

@@ -136,6 +136,76 @@ private Q_SLOTS:
         QCOMPARE(runner.next()->line, 1);
     }
 
+    void aStatementOverSeveralLinesIsOneStep()
+    {
+        // Python reports a line event for each line a statement's instructions are on (an
+        // argument on the next line, then back to the first for the call). The student
+        // sees one statement, run once, on its first line, with what it bound.
+        Workbench workbench;
+        Runner runner(workbench);
+        runner.load({describeOrFail(QStringLiteral("import socket\n"
+                                                   "answers = socket.getaddrinfo('localhost', 80,\n"
+                                                   "                             socket.AF_INET,\n"
+                                                   "                             socket.SOCK_STREAM)\n"
+                                                   "for i in range(2):\n"
+                                                   "    total = sum([i,\n"
+                                                   "                 len(answers)])\n"
+                                                   "print(total)\n"))});
+        QSignalSpy finished(&runner, &Runner::finished);
+        QVERIFY(QTest::qWaitFor([&] { return runner.next().has_value(); }, kWaitMs));
+        while (!runner.atEnd())
+            QVERIFY(stepAndSettle(runner));
+        QVERIFY(QTest::qWaitFor([&] { return runner.isFinished(); }, kWaitMs));
+        QCOMPARE(runner.failures(), 0);
+        QList<int> lines;
+        for (const StepRecord& s : runner.steps())
+            lines << s.line;
+        QCOMPARE(lines, (QList<int>{1, 2, 5, 6, 5, 6, 5, 8}));
+        const StepRecord& resolved = runner.steps()[1];
+        QVERIFY2(resolved.changes.join(QLatin1Char(' ')).startsWith(QStringLiteral("answers = [")),
+                 qPrintable(resolved.changes.join(QLatin1Char(' '))));
+        QCOMPARE(resolved.calls.size(), 1); // getaddrinfo(), in the step of its statement
+        QVERIFY(runner.steps()[3].changes.contains(QStringLiteral("total = 1")));
+    }
+
+    void aStepWokenByTheNextIsToldAfterIt()
+    {
+        // recv() blocks in the server; the client's sendall() wakes it. The recv() ends
+        // first, inside the sendall(), but every transcript tells the sendall() first:
+        // the cause, then what it caused.
+        Workbench workbench;
+        Runner runner(workbench);
+        runner.load({describeOrFail(QStringLiteral("import socket\n"
+                                                   "# --- server ---\n"
+                                                   "server = socket.socket()\n"
+                                                   "server.bind(('127.0.0.1', 0))\n"
+                                                   "server.listen(1)\n"
+                                                   "# --- client ---\n"
+                                                   "client = socket.socket()\n"
+                                                   "client.connect(server.getsockname())\n"
+                                                   "# --- server ---\n"
+                                                   "conn, addr = server.accept()\n"
+                                                   "data = conn.recv(1024)\n"
+                                                   "# --- client ---\n"
+                                                   "client.sendall(b'last words')\n"
+                                                   "# --- server ---\n"
+                                                   "print(data)\n"))});
+        QStringList told;
+        connect(&runner, &Runner::stepFinished, this,
+                [&told](const StepRecord& r) { told << r.source; });
+        // Stepped, as in class: the sendall() is the step the teacher takes.
+        QVERIFY(QTest::qWaitFor([&] { return runner.next().has_value(); }, kWaitMs));
+        while (!runner.atEnd())
+            QVERIFY(stepAndSettle(runner));
+        QVERIFY(QTest::qWaitFor([&] { return runner.isFinished(); }, kWaitMs));
+        QCOMPARE(runner.failures(), 0);
+        const qsizetype sent = told.indexOf(QStringLiteral("client.sendall(b'last words')"));
+        const qsizetype received = told.indexOf(QStringLiteral("data = conn.recv(1024)"));
+        QVERIFY2(sent >= 0 && received >= 0, qPrintable(told.join(QLatin1Char('|'))));
+        QVERIFY2(sent < received, qPrintable(told.join(QLatin1Char('|'))));
+        QCOMPARE(told.size(), qsizetype(runner.steps().size())); // each told once
+    }
+
     void aThreadTheProgramStartsAppearsOnItsHost()
     {
         Workbench workbench;

@@ -247,7 +247,8 @@ class Program:
         tid = threading.get_ident()
         with self.lock:
             self.threads[tid] = {"actor": actor, "name": name}
-        message = {"t": "thread", "tid": tid, "name": name, "actor": actor, "parent": parent}
+        message = {"t": "thread", "tid": tid, "name": name, "actor": actor, "parent": parent,
+                   "native": threading.get_native_id()}
         if background:
             message["background"] = True
         self.send(message)
