@@ -71,10 +71,16 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
         },
         this);
     // A replay names sockets as the recording did; live, the script's variables do.
+    // A socket no variable names (a built-in peer's, an outside program's) is called by
+    // its role.
     m_stage->setNameOf([this](SocketId id) {
         const Replayer& replay = m_session->replayer();
-        return replay.isActive() ? replay.session().socketNames.value(id)
-                                 : m_session->runner().nameOf(id);
+        const QString name = replay.isActive() ? replay.session().socketNames.value(id)
+                                               : m_session->runner().nameOf(id);
+        if (!name.isEmpty())
+            return name;
+        const SocketView* view = m_session->model().socket(id);
+        return view ? roleName(*view) : QString();
     });
     m_lessonPanel = new LessonPanel(*m_session, this);
     m_codeView = new CodeView(*m_session, this);
@@ -464,11 +470,11 @@ void MainWindow::openCallForm(SocketId socket, CallKind kind, QWidget* anchor)
                 host = other->family == AddressFamily::Inet6 ? QStringLiteral("::1")
                                                              : QStringLiteral("127.0.0.1");
             const QString name = m_session->runner().nameOf(id);
-            targets << CallForm::Target{
-                QStringLiteral("%1 — %2 (%3)")
-                    .arg(name.isEmpty() ? tr("socket #%1").arg(id.value) : name,
-                         other->local.toString(), teachingStateName(other->state)),
-                host, other->local.port()};
+            targets << CallForm::Target{QStringLiteral("%1 — %2 (%3)")
+                                            .arg(name.isEmpty() ? roleName(*other) : name,
+                                                 other->local.toString(),
+                                                 teachingStateName(other->state)),
+                                        host, other->local.port()};
         }
         form->setTargets(targets);
     }

@@ -97,6 +97,9 @@ void PeerStageTest::outsideClientIsAHostOfItsOwn()
     QCOMPARE(model.peerOf(conn), end);
     QCOMPARE(model.peerOf(end), conn);
     QCOMPARE(model.socket(end)->local, clientEnd);
+    QCOMPARE(roleName(*model.socket(end)), QStringLiteral("outside end"));
+    QCOMPARE(roleName(*model.socket(conn)), QStringLiteral("conn from :%1").arg(clientEnd.port()));
+    QCOMPARE(roleName(*model.socket(listener)), QStringLiteral("listener"));
     // The bytes that arrived came from the outside end, along the wire.
     QCOMPARE(bytes.count(), 1);
     QCOMPARE(bytes.first().at(0).value<SocketId>(), end);
@@ -190,6 +193,13 @@ void PeerStageTest::lessonPeerIsAHostOnTheStage()
     QTRY_VERIFY_WITH_TIMEOUT(window.stage()->host(QStringLiteral("web"))->cards().size() >= 2,
                              kWaitMs);
     QVERIFY(outsideHosts(window.session().model()).isEmpty());
+    // No script variable names the peer's sockets: their roles do, never a bare number.
+    QStringList titles;
+    for (SocketCard* card : window.stage()->host(QStringLiteral("web"))->cards())
+        titles << card->title();
+    QVERIFY2(titles.first().startsWith(QStringLiteral("listener ·")), qPrintable(titles.join('|')));
+    for (const QString& title : titles.mid(1))
+        QVERIFY2(title.startsWith(QStringLiteral("conn from :")), qPrintable(titles.join('|')));
     // Reset: the peer starts afresh, and the stage shows it again.
     window.resetAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);

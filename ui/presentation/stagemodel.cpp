@@ -5,6 +5,22 @@
 
 namespace sockbench {
 
+QString roleName(const SocketView& socket)
+{
+    const QString port = socket.peer.isValid() && socket.peer.family() != AddressFamily::Unix
+                             ? QStringLiteral(" :%1").arg(socket.peer.port())
+                             : QString();
+    if (socket.outside)
+        return QStringLiteral("outside end");
+    if (socket.listened)
+        return QStringLiteral("listener");
+    if (socket.acceptedFrom.isValid())
+        return QStringLiteral("conn from") + (port.isEmpty() ? QStringLiteral(" a client") : port);
+    if (!port.isEmpty())
+        return QStringLiteral("socket to") + port;
+    return QStringLiteral("socket");
+}
+
 QString teachingStateName(TeachingState state)
 {
     switch (state) {

@@ -65,6 +65,11 @@ struct SocketView {
     bool isListening() const { return state == TeachingState::Listening; }
 };
 
+// What to call a socket no variable of the script names (a built-in peer's, a program's
+// outside the workbench): its role, told apart by its peer's port where it has one —
+// "listener", "conn from :51100", "outside end", "socket". Never a bare number.
+QString roleName(const SocketView& socket);
+
 // The calls that make sense next for a socket in this state (the stage highlights them).
 QList<CallKind> suggestedCalls(const SocketView& socket);
 
