@@ -17,6 +17,8 @@
 #include <QTextBlock>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace sockbench {
 
 CodeView::CodeView(Session& session, QWidget* parent)
@@ -208,8 +210,7 @@ void CodeView::showReplayed()
         selection.format.setProperty(QTextFormat::FullWidthSelection, true);
         selection.cursor = QTextCursor(m_script->document()->findBlockByNumber(st->line - 1));
         selections << selection;
-        m_script->setTextCursor(selection.cursor);
-        m_script->ensureCursorVisible();
+        showLine(st->line);
     }
     m_script->setExtraSelections(selections);
     m_c->clear();
@@ -274,11 +275,20 @@ void CodeView::highlight()
     const int last = !steps.empty() && steps.back().program == shown ? steps.back().line : 0;
     m_script->setMarkers(next && next->program == shown ? next->line : 0, last);
     m_script->setExtraSelections(selections);
-    if (next && next->program == shown && next->line > 0) {
-        QTextCursor cursor(m_script->document()->findBlockByNumber(next->line - 1));
-        m_script->setTextCursor(cursor);
-        m_script->ensureCursorVisible();
-    }
+    if (next && next->program == shown && next->line > 0)
+        showLine(next->line);
+}
+
+void CodeView::showLine(int line)
+{
+    // The line, and the three after it (the rest of its statement, what comes next) when
+    // they fit: a lit line at the very bottom edge hides where the program goes.
+    QTextDocument* document = m_script->document();
+    const int ahead = std::min(line - 1 + 3, document->blockCount() - 1);
+    m_script->setTextCursor(QTextCursor(document->findBlockByNumber(ahead)));
+    m_script->ensureCursorVisible();
+    m_script->setTextCursor(QTextCursor(document->findBlockByNumber(line - 1)));
+    m_script->ensureCursorVisible();
 }
 
 void CodeView::showC(const program::StepRecord& outcome)

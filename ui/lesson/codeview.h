@@ -35,6 +35,7 @@ Q_SIGNALS:
     void editedScriptLoaded();
 
 private:
+    void showLine(int line); // scrolls the script to the line, with what follows it
     void highlight();
     void showReplayed(); // a recording replays: its statement, its calls in C
     void showC(const program::StepRecord& step);
