@@ -40,12 +40,53 @@ qint64 threadCpuMs(qint64 pid, qint64 tid)
     return ticks * 1000 / perSecond;
 }
 
+// How many brackets the line leaves open (negative: closes more than it opens), outside
+// strings and comments.
+int openBrackets(const QString& line)
+{
+    int open = 0;
+    QChar quote;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (!quote.isNull()) {
+            if (c == QLatin1Char('\\'))
+                ++i;
+            else if (c == quote)
+                quote = QChar();
+        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+        } else if (c == QLatin1Char('#')) {
+            break;
+        } else if (c == QLatin1Char('(') || c == QLatin1Char('[') || c == QLatin1Char('{')) {
+            ++open;
+        } else if (c == QLatin1Char(')') || c == QLatin1Char(']') || c == QLatin1Char('}')) {
+            --open;
+        }
+    }
+    return open;
+}
+
+// The statement that begins on the line, on one line: a call whose arguments run on to
+// the next lines is told whole ("getaddrinfo('localhost', 80, socket.AF_INET, 0)").
 QString lineText(const QString& source, int line)
 {
     if (line <= 0)
         return {};
     const QStringList lines = source.split(QLatin1Char('\n'));
-    return line <= lines.size() ? lines[line - 1].trimmed() : QString();
+    if (line > lines.size())
+        return {};
+    QString text = lines[line - 1].trimmed();
+    int open = openBrackets(text);
+    for (int next = line; open > 0 && next < lines.size() && next < line + 8; ++next) {
+        const QString more = lines[next].trimmed();
+        text += (text.endsWith(QLatin1Char('(')) || text.endsWith(QLatin1Char('[')) ||
+                 text.endsWith(QLatin1Char('{')) || more.startsWith(QLatin1Char(')')) ||
+                 more.startsWith(QLatin1Char(']')) || more.startsWith(QLatin1Char('}')))
+                    ? more
+                    : QLatin1Char(' ') + more;
+        open += openBrackets(more);
+    }
+    return text;
 }
 
 } // namespace

@@ -143,14 +143,15 @@ private Q_SLOTS:
         // sees one statement, run once, on its first line, with what it bound.
         Workbench workbench;
         Runner runner(workbench);
-        runner.load({describeOrFail(QStringLiteral("import socket\n"
-                                                   "answers = socket.getaddrinfo('localhost', 80,\n"
-                                                   "                             socket.AF_INET,\n"
-                                                   "                             socket.SOCK_STREAM)\n"
-                                                   "for i in range(2):\n"
-                                                   "    total = sum([i,\n"
-                                                   "                 len(answers)])\n"
-                                                   "print(total)\n"))});
+        runner.load(
+            {describeOrFail(QStringLiteral("import socket\n"
+                                           "answers = socket.getaddrinfo('localhost', 80,\n"
+                                           "                             socket.AF_INET,\n"
+                                           "                             socket.SOCK_STREAM)\n"
+                                           "for i in range(2):\n"
+                                           "    total = sum([i,\n"
+                                           "                 len(answers)])\n"
+                                           "print(total)\n"))});
         QSignalSpy finished(&runner, &Runner::finished);
         QVERIFY(QTest::qWaitFor([&] { return runner.next().has_value(); }, kWaitMs));
         while (!runner.atEnd())
@@ -162,6 +163,10 @@ private Q_SLOTS:
             lines << s.line;
         QCOMPARE(lines, (QList<int>{1, 2, 5, 6, 5, 6, 5, 8}));
         const StepRecord& resolved = runner.steps()[1];
+        // Told whole, on one line: the narration and the transcript never end on a comma.
+        QCOMPARE(resolved.source, QStringLiteral("answers = socket.getaddrinfo('localhost', 80, "
+                                                 "socket.AF_INET, socket.SOCK_STREAM)"));
+        QCOMPARE(runner.steps()[3].source, QStringLiteral("total = sum([i, len(answers)])"));
         QVERIFY2(resolved.changes.join(QLatin1Char(' ')).startsWith(QStringLiteral("answers = [")),
                  qPrintable(resolved.changes.join(QLatin1Char(' '))));
         QCOMPARE(resolved.calls.size(), 1); // getaddrinfo(), in the step of its statement
