@@ -13,6 +13,7 @@
 #include "stagewidget.h"
 #include "wireoverlay.h"
 
+#include <QDockWidget>
 #include <QLabel>
 #include <QMenu>
 #include <QScrollBar>
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void aCardNeverStatesTwoThingsAtOnce();
     void aWholeExchangeFromTheKeyboard();
     void nothingMovesFromAnEarlierMoment();
+    void lookCloserLeavesTheStageItsRoom();
 };
 
 void TestProjector::initTestCase()
@@ -500,6 +502,38 @@ void TestProjector::nothingMovesFromAnEarlierMoment()
     QTRY_VERIFY_WITH_TIMEOUT(presenter.isLive(), kWaitMs);
     QVERIFY(launchedInAll > 0); // bytes did cross
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QStringLiteral("; "))));
+}
+
+void TestProjector::lookCloserLeavesTheStageItsRoom()
+{
+    // Look closer beside the stage at 1280x720: the window stays on the screen, the stage
+    // keeps room for two hosts side by side, and every host and card is in view, while
+    // the event log's filters fill with the lesson's socket names.
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    window.resize(1280, 720);
+    QVERIFY(window.openLesson(QStringLiteral("01")));
+    window.session().presenter().setSpeed(0);
+    window.closerDock()->setVisible(true);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    runner.setStopAtPauses(false);
+    runner.setPlayInterval(0);
+    runner.play();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
+    window.session().presenter().catchUp();
+    QTRY_COMPARE_WITH_TIMEOUT(window.stage()->hosts().size(), 2, kWaitMs);
+    QCOMPARE(window.width(), 1280);
+    // The dock takes the share it asks for (a third), not what its widest row wants.
+    QVERIFY2(window.closerDock()->width() <= window.width() * 40 / 100,
+             qPrintable(QStringLiteral("Look closer is %1 px wide, the stage %2 px")
+                            .arg(window.closerDock()->width())
+                            .arg(window.stage()->viewport()->width())));
+    QTRY_VERIFY2_WITH_TIMEOUT(whatIsOutOfView(window.stage()).isEmpty(),
+                              qPrintable(whatIsOutOfView(window.stage())), 5000);
+    QVERIFY(window.closerDock()->isVisible());
 }
 
 QTEST_MAIN(TestProjector)

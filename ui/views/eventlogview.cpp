@@ -22,9 +22,12 @@ namespace {
 
 QComboBox* makeCombo(QWidget* parent)
 {
+    // As wide as ten characters, whatever its entries: a socket's long name must not widen
+    // Look closer (at 1280 the stage needs the room). The list that drops down shows them
+    // whole.
     auto* combo = new QComboBox(parent);
-    combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    combo->setMinimumContentsLength(10);
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(4);
     return combo;
 }
 

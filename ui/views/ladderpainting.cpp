@@ -7,6 +7,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QScrollBar>
+#include <QToolButton>
 
 #include <cmath>
 
@@ -73,6 +74,14 @@ void LadderView::paintFooter(QWidget* footer)
     const QFontMetrics fm(font());
     const int y = footer->height() / 2;
     int x = 10;
+    // The legend keeps left of the zoom buttons: where its full words do not fit (Look
+    // closer beside the stage at 1280), the long one is shortened, and nothing is drawn
+    // under a button.
+    const int room = m_zoomOut->isVisible() ? m_zoomOut->geometry().left() - 8 : footer->width();
+    const int full = 10 + 3 * 52 + 16 + 16 +
+                     fm.horizontalAdvance(tr("bytes") + tr("inferred from kernel state") +
+                                          tr("blocked") + tr("error"));
+    p.setClipRect(QRect(0, 0, room, footer->height()));
     auto sample = [&](const QPen& pen, const QString& text) {
         p.setPen(pen);
         p.drawLine(x, y, x + 28, y);
@@ -84,7 +93,8 @@ void LadderView::paintFooter(QWidget* footer)
         x += fm.horizontalAdvance(text) + 18;
     };
     sample(QPen(kData, 2.5), tr("bytes"));
-    sample(QPen(kInferred, 1.5, Qt::DashLine), tr("inferred from kernel state"));
+    sample(QPen(kInferred, 1.5, Qt::DashLine),
+           full <= room ? tr("inferred from kernel state") : tr("inferred"));
     p.setPen(QPen(kBlockedEdge, 1.5));
     p.setBrush(kBlockedFill);
     p.drawRect(x, y - 8, 10, 16);
