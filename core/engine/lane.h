@@ -36,6 +36,8 @@ public:
     public:
         WaitOutcome wait(int fd, short events, Deadline deadline) override;
         CallId callId() const { return m_call; }
+        // Said to be blocked already, while it waited in the queue behind a blocked call.
+        bool saidBlocked() const { return m_waited; }
 
     private:
         friend class Lane;

@@ -248,9 +248,11 @@ Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Cal
         Q_EMIT callBlocked(id, raw->id());
     };
     job.run = [this, raw, id, call, actor, done, place](Lane::Context& context) {
-        // close() with SO_LINGER may wait in the kernel for seconds: nothing it holds back
-        // may wait that long, so it takes no place.
-        if (call.kind != CallKind::Close || !raw->lingers.load())
+        // A place is held only while the call runs without waiting: its first wait fills
+        // it. So no place for a call said to be blocked while it was queued (it began
+        // then, and its next wait says nothing), nor for close() with SO_LINGER, which may
+        // wait in the kernel for seconds.
+        if (!context.saidBlocked() && (call.kind != CallKind::Close || !raw->lingers.load()))
             *place = m_trace->reserve();
         runCall(raw, id, call, actor, done, context, m_trace->nowNs(), *place);
         place->giveUp();

@@ -84,6 +84,7 @@ private Q_SLOTS:
     void onlyClosedSocketsAreForgotten();
     void forgettingInTheCloseCompletion();
     void effectsComeAfterTheirCauses();
+    void aCallQueuedBehindABlockedOneHoldsNothingBack();
 };
 
 void TestWorkbenchThreads::submitReturnsAtOnce()
@@ -618,6 +619,34 @@ void TestWorkbenchThreads::effectsComeAfterTheirCauses()
                  qPrintable(QStringLiteral("event %1 is stamped before event %2")
                                 .arg(events[i].seq)
                                 .arg(events[i - 1].seq)));
+}
+
+void TestWorkbenchThreads::aCallQueuedBehindABlockedOneHoldsNothingBack()
+{
+    // The second recv() waits in the queue behind the first, and is said to be blocked
+    // there. Once it runs and waits in the kernel itself, every other socket's events go
+    // on being shown: nothing it began holds the trace back.
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    QVERIFY(c.server.isValid());
+    const Pending first = start(bench, c.server, calls::recv(16));
+    WAIT_BLOCKED(bench, first);
+    const Pending second = start(bench, c.server, calls::recv(16));
+    WAIT_BLOCKED(bench, second);
+    EXPECT_OK(RUN(bench, c.client, calls::send(QByteArrayLiteral("a"))));
+    WAIT_FINISHED(first);
+    QVERIFY(waitUntil([&] { return bench.stillParked(second.call); }));
+    for (int i = 0; i < 5; ++i) {
+        const Event other = RUN(bench, c.listener, calls::getsockname());
+        EXPECT_OK(other);
+        QVERIFY2(bench.trace().lastSeq() >= other.seq,
+                 qPrintable(QStringLiteral("event %1 is held back; the trace shows up to %2")
+                                .arg(other.seq)
+                                .arg(bench.trace().lastSeq())));
+    }
+    EXPECT_OK(RUN(bench, c.client, calls::send(QByteArrayLiteral("b"))));
+    WAIT_FINISHED(second);
+    QCOMPARE(second.event().payloadSize, 1);
 }
 
 QTEST_GUILESS_MAIN(TestWorkbenchThreads)
