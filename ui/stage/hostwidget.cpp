@@ -1,5 +1,6 @@
 #include "hostwidget.h"
 
+#include "masonrylayout.h"
 #include "socketcard.h"
 #include "theme.h"
 
@@ -10,30 +11,111 @@
 
 namespace sockbench {
 
+namespace {
+
+// The host's first row: its name at the left, New socket at the right, and where its thread
+// is beside the name when that fits, or under the name, across the host, when it does not.
+class HeaderLayout : public QLayout {
+public:
+    HeaderLayout(QWidget* title, QWidget* status, QWidget* button)
+    {
+        for (QWidget* widget : {title, status, button})
+            m_items << new QWidgetItem(widget);
+    }
+    ~HeaderLayout() override { qDeleteAll(m_items); }
+
+    void addItem(QLayoutItem* item) override { delete item; } // its three, no more
+    int count() const override { return int(m_items.size()); }
+    QLayoutItem* itemAt(int index) const override { return m_items.value(index); }
+    QLayoutItem* takeAt(int) override { return nullptr; }
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override { return arrange(QRect(0, 0, width, 0), false); }
+    QSize sizeHint() const override
+    {
+        const int gap = spacing();
+        return QSize(title()->sizeHint().width() + gap + status()->sizeHint().width() + gap +
+                         button()->sizeHint().width(),
+                     firstRowHeight());
+    }
+    QSize minimumSize() const override
+    {
+        return QSize(title()->minimumSize().width() + spacing() + button()->minimumSize().width(),
+                     firstRowHeight());
+    }
+    void setGeometry(const QRect& rect) override
+    {
+        QLayout::setGeometry(rect);
+        arrange(rect, true);
+    }
+
+private:
+    QLayoutItem* title() const { return m_items[0]; }
+    QLayoutItem* status() const { return m_items[1]; }
+    QLayoutItem* button() const { return m_items[2]; }
+    int firstRowHeight() const
+    {
+        return std::max(title()->sizeHint().height(), button()->sizeHint().height());
+    }
+    int arrange(const QRect& rect, bool apply) const
+    {
+        const int gap = spacing();
+        const int row = firstRowHeight();
+        const QSize b = button()->sizeHint();
+        const int titleWidth =
+            std::min(title()->sizeHint().width(), rect.width() - gap - b.width());
+        const int room = rect.width() - titleWidth - b.width() - 2 * gap;
+        const bool shown = !status()->isEmpty();
+        const bool beside = shown && status()->sizeHint().width() <= room;
+        const int below = shown && !beside ? status()->heightForWidth(rect.width()) : 0;
+        if (apply) {
+            const auto centred = [&](QLayoutItem* item, int x, int width) {
+                const int height = std::min(item->sizeHint().height(), row);
+                item->setGeometry(QRect(x, rect.y() + (row - height) / 2, width, height));
+            };
+            centred(title(), rect.x(), titleWidth);
+            centred(button(), rect.right() + 1 - b.width(), b.width());
+            if (beside)
+                centred(status(), rect.x() + titleWidth + gap, room);
+            else if (shown)
+                status()->setGeometry(QRect(rect.x(), rect.y() + row + gap, rect.width(), below));
+        }
+        return row + (below > 0 ? gap + below : 0);
+    }
+
+    QList<QLayoutItem*> m_items;
+};
+
+} // namespace
+
 HostWidget::HostWidget(const QString& actor, QWidget* parent)
     : QFrame(parent)
     , m_actor(actor)
     , m_title(new QLabel(this))
     , m_newSocket(new QToolButton(this))
-    , m_cards(new QVBoxLayout)
+    , m_cards(new MasonryLayout(nullptr, 8, 8))
     , m_threads(new QLabel(this))
+    , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("host"));
     setAccessibleName(tr("Host %1").arg(actor));
-    // Hosts share the stage's width in equal columns (FlowLayout::setColumns).
+    // Hosts share the stage's width in equal columns (MasonryLayout).
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 8, 10, 10);
     layout->setSpacing(6);
     // Nested layouts without margins of their own: the host's are enough, and every pixel
     // of width decides how many hosts stand side by side.
-    auto* header = new QHBoxLayout;
-    header->setContentsMargins(0, 0, 0, 0);
     m_cards->setContentsMargins(0, 0, 0, 0);
     setRelativeFont(m_title, 1.25, true);
     m_title->setText(actor);
     m_title->setToolTip(tr("An actor of the lesson: a thread of its own, drawn as a host"));
-    header->addWidget(m_title, 1);
+    // The host's own thread, when it is the only one, says where it is beside the name: a
+    // row less on every host.
+    m_status->setObjectName(QStringLiteral("hostStatus"));
+    m_status->setTextFormat(Qt::RichText);
+    m_status->setWordWrap(true);
+    m_status->setToolTip(tr("Where this host's thread is, and the call it waits in"));
+    m_status->hide();
     m_newSocket->setText(tr("New socket"));
     m_newSocket->setToolTip(tr("Create a socket on this host: socket(family, type)"));
     m_newSocket->setAccessibleName(tr("New socket on %1").arg(actor));
@@ -60,7 +142,9 @@ HostWidget::HostWidget(const QString& actor, QWidget* parent)
                 [this, family, type] { Q_EMIT newSocketRequested(m_actor, family, type); });
     }
     m_newSocket->setMenu(menu);
-    header->addWidget(m_newSocket);
+    auto* header = new HeaderLayout(m_title, m_status, m_newSocket);
+    header->setContentsMargins(0, 0, 0, 0);
+    header->setSpacing(6);
     layout->addLayout(header);
     m_threads->setObjectName(QStringLiteral("hostThreads"));
     m_threads->setTextFormat(Qt::RichText);
@@ -69,7 +153,7 @@ HostWidget::HostWidget(const QString& actor, QWidget* parent)
                              "waits in"));
     m_threads->hide();
     layout->addWidget(m_threads);
-    m_cards->setSpacing(8);
+    m_cards->setMaximumColumns(1);
     layout->addLayout(m_cards);
     layout->addStretch(1);
 }
@@ -99,6 +183,7 @@ void HostWidget::setThreads(const QList<program::ThreadView>& threads)
 {
     using State = program::ThreadView::State;
     QStringList rows;
+    QStringList status; // the same, without the name
     m_threadRows.clear();
     for (const program::ThreadView& t : threads) {
         QString colour = QStringLiteral("#6b7280"); // starting, waiting, finished
@@ -121,15 +206,43 @@ void HostWidget::setThreads(const QList<program::ThreadView>& threads)
         rows << QStringLiteral("<span style='color:%1'>●</span> <b>%2</b> "
                                "<span style='color:%1'>%3</span>")
                     .arg(colour, t.name.toHtmlEscaped(), state.toHtmlEscaped());
+        status << QStringLiteral("<span style='color:%1'>●</span> <span style='color:%1'>%2</span>")
+                      .arg(colour, state.toHtmlEscaped());
     }
-    m_threads->setText(rows.join(QStringLiteral("<br>")));
-    m_threads->setAccessibleName(m_threadRows.join(QStringLiteral("; ")));
-    m_threads->setVisible(!rows.isEmpty());
+    const bool own = threads.size() == 1 && threads.front().name == m_actor;
+    m_status->setText(own ? status.front() : QString());
+    m_status->setAccessibleName(own ? m_threadRows.front() : QString());
+    m_status->setVisible(own);
+    m_threads->setText(own ? QString() : rows.join(QStringLiteral("<br>")));
+    m_threads->setAccessibleName(own ? QString() : m_threadRows.join(QStringLiteral("; ")));
+    m_threads->setVisible(!own && !rows.isEmpty());
 }
 
 QString HostWidget::threadsText() const
 {
     return m_threadRows.join(QLatin1Char('\n'));
+}
+
+void HostWidget::setSpan(int columns)
+{
+    columns = std::max(columns, 1);
+    if (columns == span())
+        return;
+    setProperty("columnSpan", columns);
+    m_cards->setMaximumColumns(columns);
+    relayout();
+}
+
+int HostWidget::span() const
+{
+    return std::max(property("columnSpan").toInt(), 1);
+}
+
+void HostWidget::relayout()
+{
+    m_cards->invalidate();
+    layout()->invalidate();
+    updateGeometry();
 }
 
 QList<SocketCard*> HostWidget::cards() const

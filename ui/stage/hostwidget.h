@@ -7,14 +7,15 @@
 
 class QLabel;
 class QToolButton;
-class QVBoxLayout;
 
 namespace sockbench {
 
+class MasonryLayout;
 class SocketCard;
 
 // One actor of the lesson, drawn as a host: its name, its socket cards top to bottom
-// (each socket accept() made sits right under its listener), and a button for a new one.
+// (each socket accept() made right after its listener), and a button for a new one. A host
+// the stage gives several columns' width lays its cards out in as many columns.
 class HostWidget : public QFrame {
     Q_OBJECT
 public:
@@ -24,6 +25,12 @@ public:
     // Adds a card; one whose socket was accepted goes right after its listener's family.
     void addCard(SocketCard* card, SocketCard* after = nullptr);
     QList<SocketCard*> cards() const;
+    // How many of the stage's columns the host spans, and so how many columns of cards it
+    // may lay out (no more than it has cards).
+    void setSpan(int columns);
+    int span() const;
+    // Drops every size measured: the cards' detail or type size changed.
+    void relayout();
     QToolButton* newSocketButton() const { return m_newSocket; }
     // The lines of execution running on this host (its actor's thread, and the threads it
     // started), one compact row each: name, state, line, the call it is blocked in.
@@ -38,8 +45,9 @@ private:
     QString m_actor;
     QLabel* m_title;
     QToolButton* m_newSocket;
-    QVBoxLayout* m_cards;
+    MasonryLayout* m_cards;
     QLabel* m_threads;
+    QLabel* m_status; // the host's one thread, named as the host: beside the name
     QStringList m_threadRows;
 };
 

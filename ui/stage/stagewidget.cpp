@@ -1,7 +1,7 @@
 #include "stagewidget.h"
 
-#include "flowlayout.h"
 #include "hostwidget.h"
+#include "masonrylayout.h"
 #include "presentation/describe.h"
 #include "presentation/presenter.h"
 #include "socketcard.h"
@@ -23,7 +23,7 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     , m_presenter(presenter)
     , m_clock(std::move(clockNs))
     , m_canvas(new QWidget)
-    , m_row(new FlowLayout(m_canvas, 40, 16)) // room for the wires between hosts and rows
+    , m_row(new MasonryLayout(m_canvas, 40, 16)) // room for the wires between hosts and rows
     , m_newHost(new QToolButton(this))
     , m_overlay(new WireOverlay([this](SocketId id) { return cardRect(id); }, m_canvas))
     , m_frame(new QTimer(this))
@@ -166,8 +166,9 @@ void StageWidget::flush()
 
 void StageWidget::fit()
 {
-    // Every host in view, side by side, with as much on each card as that leaves room for:
-    // cards give up their buttons and port labels first, then show only their states and
+    // Every host in view, with as much on each card as that leaves room for: first a host
+    // with many cards spans more of the stage's columns and lays its cards out in as many;
+    // then cards give up their buttons and port labels, then show only their states and
     // addresses, and only then does the type get smaller (legible from the back row comes
     // before complete). Only past that does the stage scroll (and it follows the card the
     // newest call acted on).
@@ -193,24 +194,49 @@ void StageWidget::fit()
     // The cards are about to move: the one followed last is followed again once they have.
     if (!m_acted.isValid())
         m_acted = m_followed;
-    const auto apply = [this](const Level& level) {
+    const QList<HostWidget*> hosts = this->hosts();
+    m_row->setHeightLimit(room.height());
+    const auto apply = [&](const Level& level) {
         setFontSize(m_canvas, font().pointSizeF() * level.scale);
-        m_row->setColumns(m_canvas->fontMetrics().averageCharWidth() * 26);
+        m_row->setMinimumColumnWidth(m_canvas->fontMetrics().averageCharWidth() * 26);
         // Measured at once, not at the next layout pass: every cached size is dropped.
-        for (SocketCard* card : std::as_const(m_cards)) {
+        for (SocketCard* card : std::as_const(m_cards))
             card->setDetail(level.detail);
-            card->layout()->invalidate();
-            card->updateGeometry();
-        }
-        for (HostWidget* host : std::as_const(m_hosts)) {
-            host->layout()->invalidate();
-            host->updateGeometry();
+        for (HostWidget* host : hosts) {
+            host->setSpan(1);
+            forgetMeasuredSizes(host);
         }
         m_row->invalidate();
     };
+    const auto height = [&] {
+        m_row->invalidate();
+        return m_row->heightForWidth(room.width());
+    };
     for (const Level& level : kLevels) {
         apply(level);
-        if (m_row->heightForWidth(room.width()) <= room.height())
+        int tallest = height();
+        // A host with more cards than columns takes one more column while that makes the
+        // stage shorter: the one that shortens it most first.
+        while (tallest > room.height()) {
+            HostWidget* widest = nullptr;
+            int best = tallest;
+            for (HostWidget* host : hosts) {
+                const int span = host->span();
+                if (int(host->cards().size()) <= span)
+                    continue;
+                host->setSpan(span + 1);
+                if (const int h = height(); h < best) {
+                    best = h;
+                    widest = host;
+                }
+                host->setSpan(span);
+            }
+            if (!widest)
+                break;
+            widest->setSpan(widest->span() + 1);
+            tallest = height();
+        }
+        if (tallest <= room.height())
             return;
     }
 }

@@ -16,13 +16,13 @@ class QToolButton;
 
 namespace sockbench {
 
-class FlowLayout;
+class MasonryLayout;
 class HostWidget;
 class Presenter;
 class SocketCard;
 class WireOverlay;
 
-// The stage: one host per actor, side by side and wrapping into rows, socket cards inside, wires
+// The stage: one host per actor, side by side in columns, socket cards inside, wires
 // between the connected ones, bytes moving along them. Everything it shows comes from the
 // StageModel, which the Presenter feeds from the trace.
 class StageWidget : public QScrollArea {
@@ -74,7 +74,7 @@ private:
     std::function<qint64()> m_clock;
     NameOf m_nameOf;
     QWidget* m_canvas;
-    FlowLayout* m_row; // the hosts, in columns
+    MasonryLayout* m_row; // the hosts, in columns
     QToolButton* m_newHost;
     WireOverlay* m_overlay;
     QHash<QString, HostWidget*> m_hosts;
