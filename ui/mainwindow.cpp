@@ -75,12 +75,11 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     // its role.
     m_stage->setNameOf([this](SocketId id) {
         const Replayer& replay = m_session->replayer();
-        const QString name = replay.isActive() ? replay.session().socketNames.value(id)
-                                               : m_session->runner().nameOf(id);
-        if (!name.isEmpty())
-            return name;
+        if (!replay.isActive())
+            return m_session->liveName(id);
+        const QString name = replay.session().socketNames.value(id);
         const SocketView* view = m_session->model().socket(id);
-        return view ? roleName(*view) : QString();
+        return !name.isEmpty() || !view ? name : roleName(*view);
     });
     m_lessonPanel = new LessonPanel(*m_session, this);
     m_codeView = new CodeView(*m_session, this);
@@ -469,10 +468,8 @@ void MainWindow::openCallForm(SocketId socket, CallKind kind, QWidget* anchor)
             if (other->local.isAny())
                 host = other->family == AddressFamily::Inet6 ? QStringLiteral("::1")
                                                              : QStringLiteral("127.0.0.1");
-            const QString name = m_session->runner().nameOf(id);
             targets << CallForm::Target{QStringLiteral("%1 — %2 (%3)")
-                                            .arg(name.isEmpty() ? roleName(*other) : name,
-                                                 other->local.toString(),
+                                            .arg(m_session->liveName(id), other->local.toString(),
                                                  teachingStateName(other->state)),
                                         host, other->local.port()};
         }

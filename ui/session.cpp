@@ -24,7 +24,7 @@ Session::Session(Workbench& workbench, QObject* parent)
 {
     // The window's programs stay ready for clicks after their last line.
     m_runner.setKeepAlive(true);
-    m_timeline.setSocketNamer([this](SocketId id) { return m_runner.nameOf(id); });
+    m_timeline.setSocketNamer([this](SocketId id) { return liveName(id); });
     connect(&m_presenter, &Presenter::presented, this, [this](const Event& event) {
         if (!m_replayer.isActive())
             m_timeline.add(event);
@@ -417,6 +417,15 @@ QString Session::callOn(SocketId socket, const Call& call, QString* error)
     return statement;
 }
 
+QString Session::liveName(SocketId socket) const
+{
+    const QString name = m_runner.nameOf(socket);
+    if (!name.isEmpty())
+        return name;
+    const SocketView* view = m_model.socket(socket);
+    return view ? roleName(*view) : QString();
+}
+
 void Session::leaveReplay()
 {
     if (!m_replayer.isActive())
@@ -425,7 +434,7 @@ void Session::leaveReplay()
     m_presenter.setSuspended(false);
     m_runner.peers().setEnabled(true);
     m_runner.setEnabled(true);
-    m_timeline.setSocketNamer([this](SocketId id) { return m_runner.nameOf(id); });
+    m_timeline.setSocketNamer([this](SocketId id) { return liveName(id); });
 }
 
 sessionfile::RecordedSession Session::record()

@@ -67,6 +67,9 @@ public:
     bool isModified() const { return m_modified; }
     // The (first) program's text as it stands now, with what the panels added.
     QString scriptText() const;
+    // A live socket's name: the program's variable that holds it, or else its role
+    // ("listener", "conn from :PORT"), the same on the stage and in every view.
+    QString liveName(SocketId socket) const;
 
     // Panel actions. Each returns the Python statement it ran, or "" with *error.
     QString createSocket(const QString& actor, AddressFamily family, SocketType type,

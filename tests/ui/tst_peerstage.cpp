@@ -200,6 +200,11 @@ void PeerStageTest::lessonPeerIsAHostOnTheStage()
     QVERIFY2(titles.first().startsWith(QStringLiteral("listener ·")), qPrintable(titles.join('|')));
     for (const QString& title : titles.mid(1))
         QVERIFY2(title.startsWith(QStringLiteral("conn from :")), qPrintable(titles.join('|')));
+    // The ladder's lifelines, the event log and the inspector name them alike.
+    for (SocketCard* card : window.stage()->host(QStringLiteral("web"))->cards())
+        QVERIFY2(card->title().startsWith(window.session().timeline().socketName(card->socketId()) +
+                                          " ·"),
+                 qPrintable(card->title()));
     // Reset: the peer starts afresh, and the stage shows it again.
     window.resetAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
