@@ -62,6 +62,7 @@ struct StepRecord {
     int line = 0;
     QString source;       // the line's text (the statement's first line), stripped
     bool settled = false; // its thread came back (next line, blocked, ended)
+    int settledWith = -1; // how many steps had begun when it settled: index + 1 unless it waited
     Kind kind = Kind::Ok;
     QStringList changes;  // "port = 54027": what the line bound, as repr()
     QList<CallId> calls;  // socket calls it made, in order

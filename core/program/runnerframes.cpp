@@ -33,7 +33,8 @@ void Runner::Impl::settleStep(Thread& t, StepRecord::Kind kind, const QString& r
     if (s.settled)
         return;
     s.settled = true;
-    settledAfter[size_t(s.index)] = int(steps.size());
+    s.settledWith = int(steps.size());
+    settledAfter[size_t(s.index)] = s.settledWith;
     if (s.kind == StepRecord::Kind::Ok)
         s.kind = kind;
     if (!reason.isEmpty() && s.reason.isEmpty())

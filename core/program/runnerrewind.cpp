@@ -14,6 +14,7 @@ void Runner::Impl::showMoment(int step)
             continue;
         // Still running at that moment (a call that waited): its end is later.
         r.settled = false;
+        r.settledWith = -1;
         r.kind = StepRecord::Kind::Ok;
         r.error.clear();
         r.errorName.clear();

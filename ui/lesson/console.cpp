@@ -48,19 +48,8 @@ Console::Console(Session& session, QWidget* parent)
     connect(&runner, &program::Runner::remade, this, &Console::showSteps);
     connect(&runner, &program::Runner::stepBlocked, this, [this](int index, CallId) {
         const auto& steps = m_session.runner().steps();
-        if (index < 0 || index >= static_cast<int>(steps.size()))
-            return;
-        const StepRecord& s = steps[static_cast<size_t>(index)];
-        QString state;
-        for (const program::ThreadView& t : m_session.runner().threads())
-            if (t.program == s.program && t.tid == s.tid)
-                state = t.describe();
-        line(QStringLiteral("%1 %2  %3  .. %4")
-                 .arg(s.actor, -8)
-                 .arg(s.line, 4)
-                 .arg(s.source.section(QLatin1Char('\n'), 0, 0),
-                      state.isEmpty() ? tr("blocked") : state),
-             QStringLiteral("#b45309"));
+        if (index >= 0 && index < static_cast<int>(steps.size()))
+            showBlocked(steps[static_cast<size_t>(index)]);
     });
     connect(&runner, &program::Runner::printed, this, &Console::showPrinted);
     connect(&runner, &program::Runner::stuck, this, [this](const QString& message) {
@@ -155,14 +144,44 @@ void Console::showSteps()
                  .arg(runner.stepCount())
                  .arg(runner.runLength()),
              QStringLiteral("#6b7280"));
-    for (const StepRecord& r : runner.steps()) {
+    // In the order the live run told them: a step when it ended, or, when it waited, that
+    // it waited and later its end, once the step begun last when it ended has been told
+    // (a recv() the next step's sendall() fed comes after that sendall()).
+    const auto& steps = runner.steps();
+    const auto told = [this](const StepRecord& r) {
         if (!r.output.isEmpty())
             showPrinted(r.actor, r.output);
-        if (r.settled)
-            showStep(r);
+        showStep(r);
+    };
+    for (size_t k = 0; k < steps.size(); ++k) {
+        const StepRecord& r = steps[k];
+        if (r.settled && r.settledWith <= int(k) + 1)
+            told(r);
+        else
+            showBlocked(r);
+        for (size_t j = 0; j < k; ++j)
+            if (steps[j].settled && steps[j].settledWith == int(k) + 1)
+                told(steps[j]);
     }
     moveCursor(QTextCursor::End); // the moment shown is the newest line
     ensureCursorVisible();
+}
+
+void Console::showBlocked(const StepRecord& r)
+{
+    // The thread says what it waits in, while it still does (a step that ended since, at
+    // the moment stepped back to, waited in its call).
+    QString state;
+    if (!r.settled)
+        for (const program::ThreadView& t : m_session.runner().threads())
+            if (t.program == r.program && t.tid == r.tid)
+                state = t.describe();
+    line(QStringLiteral("%1 %2  %3  .. %4")
+             .arg(r.actor, -8)
+             .arg(r.line, 4)
+             .arg(r.source.section(QLatin1Char('\n'), 0, 0),
+                  state.isEmpty() ? tr("blocked") : state),
+         QStringLiteral("#b45309"));
 }
 
 void Console::showPrinted(const QString& actor, const QString& text)

@@ -19,6 +19,7 @@ public:
 private:
     void showStep(const program::StepRecord& step);
     void showSteps();
+    void showBlocked(const program::StepRecord& step); // it waits (or waited) in a call
     void showPrinted(const QString& actor, const QString& text);
     void line(const QString& text, const QString& color = {});
     Session& m_session;
