@@ -10,6 +10,9 @@
 #include <QtTest>
 
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <unistd.h>
 
 namespace sockbench::test {
@@ -130,5 +133,51 @@ template <typename Pred> bool waitUntil(Pred pred, std::chrono::milliseconds lim
     }
     return true;
 }
+
+// A call submitted without waiting, and a handle on its result once it has one.
+struct Pending {
+    CallId call;
+    std::shared_ptr<std::optional<Event>> result = std::make_shared<std::optional<Event>>();
+    std::shared_ptr<std::mutex> mutex = std::make_shared<std::mutex>();
+
+    bool finished() const
+    {
+        const std::lock_guard lock(*mutex);
+        return result->has_value();
+    }
+    Event event() const
+    {
+        const std::lock_guard lock(*mutex);
+        return result->value_or(Event{});
+    }
+};
+
+inline Pending start(Workbench& bench, SocketId socket, const Call& call)
+{
+    Pending p;
+    auto result = p.result;
+    auto mutex = p.mutex;
+    p.call = bench
+                 .submit(socket, call, QStringLiteral("test"),
+                         [result, mutex](const Event& e) {
+                             const std::lock_guard lock(*mutex);
+                             *result = e;
+                         })
+                 .call;
+    return p;
+}
+
+// True once the trace shows the call blocked in the kernel.
+inline bool isBlocked(Workbench& bench, CallId call)
+{
+    for (const Event& e : bench.trace().events())
+        if (e.kind == EventKind::CallBlocked && e.call == call)
+            return true;
+    return false;
+}
+
+#define WAIT_BLOCKED(bench, pending)                                                               \
+    QVERIFY(waitUntil([&] { return isBlocked((bench), (pending).call); }))
+#define WAIT_FINISHED(pending) QVERIFY(waitUntil([&] { return (pending).finished(); }))
 
 } // namespace sockbench::test

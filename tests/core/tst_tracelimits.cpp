@@ -1,58 +1,26 @@
-// The trace's memory over a long run: what a stored event keeps of a short read's buffer,
-// limits lowered for a headless server, and the totals of a socket the workbench forgot.
-// (tst_trace tests the default limits, ordering and notifications.)
+// The trace's memory: what an event keeps of its payload, the total payload budget, what
+// a stored event keeps of a short read's buffer, limits lowered for a headless server, and
+// the totals of a socket the workbench forgot. (tst_trace tests ordering, the event cap
+// and notifications.)
 
-#include "engine/trace.h"
+#include "tracesupport.h"
 
 #include <QtTest>
 
 #include <algorithm>
 
 using namespace sockbench;
-
-namespace {
-
-Event finished(SocketId socket, CallKind call, qint64 bytes = 0)
-{
-    Event e;
-    e.kind = EventKind::CallFinished;
-    e.socket = socket;
-    e.request.kind = call;
-    e.payloadSize = bytes;
-    return e;
-}
-
-// A payload whose bytes differ, so a wrong slice cannot pass for the right one.
-QByteArray pattern(qsizetype size)
-{
-    QByteArray bytes(size, Qt::Uninitialized);
-    for (qsizetype i = 0; i < size; ++i)
-        bytes[i] = static_cast<char>('a' + i % 23);
-    return bytes;
-}
-
-QList<quint64> seqsOf(const QList<Event>& events)
-{
-    QList<quint64> seqs;
-    for (const Event& e : events)
-        seqs << e.seq;
-    return seqs;
-}
-
-QList<quint64> range(quint64 first, quint64 last)
-{
-    QList<quint64> seqs;
-    for (quint64 seq = first; seq <= last; ++seq)
-        seqs << seq;
-    return seqs;
-}
-
-} // namespace
+using namespace sockbench::tracetest;
 
 class TestTraceLimits : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void payloadTrimmedPerEvent();
+    void resultDataLivesInPayloadOnly();
+    void requestPayloadIsSampled();
+    void payloadTotalCap();
+    void payloadTotalCapIsNeverCrossed();
     void shortReadKeepsItsBytesNotItsBuffer();
     void limitsCanBeLowered();
     void forgottenSocketLosesItsTotals();
@@ -137,6 +105,135 @@ void TestTraceLimits::forgottenSocketLosesItsTotals()
     // Its events stay.
     QCOMPARE(trace.size(), 2);
     QCOMPARE(trace.events().first().socket, SocketId{1});
+}
+
+void TestTraceLimits::payloadTrimmedPerEvent()
+{
+    Trace trace;
+    const QByteArray big = pattern(100 * 1024);
+    Event e = finished(SocketId{1}, CallKind::Recv, big.size());
+    e.payload = big;
+    trace.append(e);
+    // The caller's copy is untouched.
+    QCOMPARE(e.payload.size(), big.size());
+    QVERIFY(!e.payloadTruncated());
+
+    const Event stored = *trace.event(e.seq);
+    QCOMPARE(stored.payload.size(), Trace::kPayloadPerEvent);
+    QCOMPARE(stored.payload, big.left(Trace::kPayloadPerEvent));
+    QCOMPARE(stored.payloadSize, 100 * 1024); // the true count
+    QVERIFY(stored.payloadTruncated());
+    QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadPerEvent);
+
+    // Exactly the limit is kept whole.
+    Event exact = finished(SocketId{1}, CallKind::Send, Trace::kPayloadPerEvent);
+    exact.payload = pattern(Trace::kPayloadPerEvent);
+    trace.append(exact);
+    QCOMPARE(trace.event(exact.seq)->payload, exact.payload);
+    QVERIFY(!trace.event(exact.seq)->payloadTruncated());
+    QCOMPARE(trace.payloadBytesStored(), 2 * Trace::kPayloadPerEvent);
+}
+
+void TestTraceLimits::resultDataLivesInPayloadOnly()
+{
+    Trace trace;
+    Event e = finished(SocketId{1}, CallKind::Recv, 5);
+    e.result.data = "hello";
+    e.payload = "hello";
+    trace.append(e);
+    QCOMPARE(e.result.data, QByteArray("hello"));
+    const Event stored = *trace.event(e.seq);
+    QVERIFY(stored.result.data.isEmpty());
+    QCOMPARE(stored.payload, QByteArray("hello"));
+    QCOMPARE(trace.payloadBytesStored(), 5);
+}
+
+void TestTraceLimits::requestPayloadIsSampled()
+{
+    Trace trace;
+    const QByteArray big = pattern(1000);
+    Event e = finished(SocketId{1}, CallKind::SendAll, 5000);
+    e.request.args.payload = big;
+    e.request.args.repeat = 5;
+    e.requestedBytes = 5000;
+    trace.append(e);
+    QCOMPARE(e.request.args.payload, big);
+    const Event stored = *trace.event(e.seq);
+    QCOMPARE(stored.request.args.payload, big.left(Trace::kPayloadSample));
+    QCOMPARE(stored.request.args.payload.size(), 64);
+    QCOMPARE(stored.request.args.repeat, 5);
+    QCOMPARE(stored.requestedBytes, 5000);
+    // The request sample is not payload: it does not count against the payload budget.
+    QCOMPARE(trace.payloadBytesStored(), 0);
+
+    for (const qsizetype size : {qsizetype(10), Trace::kPayloadSample}) {
+        Event small = finished(SocketId{1}, CallKind::Send, size);
+        small.request.args.payload = pattern(size);
+        trace.append(small);
+        QCOMPARE(trace.event(small.seq)->request.args.payload, pattern(size));
+    }
+}
+
+void TestTraceLimits::payloadTotalCap()
+{
+    Trace trace;
+    // One buffer shared by every event: 64 MiB are accounted without 64 MiB being used.
+    const QByteArray full = pattern(Trace::kPayloadPerEvent);
+    const qint64 fullEvents = Trace::kPayloadTotal / Trace::kPayloadPerEvent;
+    QCOMPARE(fullEvents, 1024);
+    for (qint64 i = 0; i < fullEvents; ++i) {
+        Event e = finished(SocketId{1}, CallKind::Recv, full.size());
+        e.payload = full;
+        trace.append(e);
+    }
+    QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal);
+    QCOMPARE(trace.event(trace.lastSeq())->payload.size(), Trace::kPayloadPerEvent);
+
+    // From now on only a sample is kept, but the true size and the totals stay exact.
+    Event over = finished(SocketId{1}, CallKind::Recv, 1000);
+    over.payload = pattern(1000);
+    trace.append(over);
+    const Event stored = *trace.event(over.seq);
+    QCOMPARE(stored.payload, pattern(1000).left(Trace::kPayloadSample));
+    QCOMPARE(stored.payloadSize, 1000);
+    QVERIFY(stored.payloadTruncated());
+    QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal + Trace::kPayloadSample);
+
+    Event tiny = finished(SocketId{1}, CallKind::Recv, 10);
+    tiny.payload = pattern(10);
+    trace.append(tiny);
+    QCOMPARE(trace.event(tiny.seq)->payload, pattern(10));
+    QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal + Trace::kPayloadSample + 10);
+    QCOMPARE(trace.totals(SocketId{1}).bytesReceived, fullEvents * full.size() + 1000 + 10);
+}
+
+void TestTraceLimits::payloadTotalCapIsNeverCrossed()
+{
+    Trace trace;
+    const QByteArray full = pattern(Trace::kPayloadPerEvent);
+    for (qint64 i = 0; i < Trace::kPayloadTotal / Trace::kPayloadPerEvent - 1; ++i) {
+        Event e = finished(SocketId{1}, CallKind::Recv, full.size());
+        e.payload = full;
+        trace.append(e);
+    }
+    Event almost = finished(SocketId{1}, CallKind::Recv, full.size() - 100);
+    almost.payload = full.left(full.size() - 100);
+    trace.append(almost);
+    QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal - 100);
+
+    // 1000 bytes would cross the budget: a sample is kept instead.
+    Event crossing = finished(SocketId{1}, CallKind::Recv, 1000);
+    crossing.payload = pattern(1000);
+    trace.append(crossing);
+    QCOMPARE(trace.event(crossing.seq)->payload.size(), Trace::kPayloadSample);
+    QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal - 100 + Trace::kPayloadSample);
+
+    // What still fits is kept whole, up to the budget exactly.
+    Event fits = finished(SocketId{1}, CallKind::Recv, 36);
+    fits.payload = pattern(36);
+    trace.append(fits);
+    QCOMPARE(trace.event(fits.seq)->payload, pattern(36));
+    QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal);
 }
 
 QTEST_GUILESS_MAIN(TestTraceLimits)
