@@ -447,6 +447,12 @@ sessionfile::RecordedSession Session::record()
     for (qsizetype i = 0; i < m_timeline.size(); ++i)
         events << m_timeline.at(i);
     sessionfile::RecordedSession s = sessionfile::recordRun(m_runner, m_name, events);
+    // A socket no variable names keeps the role it was shown by.
+    for (const Event& e : events)
+        for (const SocketId id : {e.socket, e.result.newSocket})
+            if (id.isValid() && !s.socketNames.contains(id))
+                if (const QString name = liveName(id); !name.isEmpty())
+                    s.socketNames.insert(id, name);
     s.droppedEvents = m_timeline.dropped();
     return s;
 }
