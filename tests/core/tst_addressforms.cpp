@@ -3,6 +3,7 @@
 // text typed in any of those forms reads back to the same address, while anything else is
 // refused with one sentence. Formatting only: no address here is ever contacted.
 
+#include "endpointsupport.h"
 #include "net/addressforms.h"
 
 #include <QtTest>
@@ -13,20 +14,13 @@
 
 using namespace sockbench;
 using namespace sockbench::addressforms;
+using namespace sockbench::endpointtest;
 
 using Expected = QList<std::pair<FormKind, QString>>;
 using Kinds = QList<FormKind>;
 Q_DECLARE_METATYPE(Expected)
 Q_DECLARE_METATYPE(Kinds)
 Q_DECLARE_METATYPE(sockbench::addressforms::FormKind)
-
-namespace sockbench {
-char* toString(const Endpoint& endpoint)
-{
-    return QTest::toString(familyName(endpoint.family()) + QLatin1Char(' ') +
-                           endpoint.toPythonTuple());
-}
-} // namespace sockbench
 
 namespace {
 
@@ -40,27 +34,6 @@ QString readAs(const std::variant<Typed, QString>& parsed)
 {
     const auto* typed = std::get_if<Typed>(&parsed);
     return typed ? typed->endpoint.toString() : QString();
-}
-
-// Expected endpoints come from the C library's parser, never from the code under test.
-Endpoint v4(const char* dotted, quint16 port)
-{
-    in_addr address{};
-    const int rc = ::inet_pton(AF_INET, dotted, &address);
-    Q_ASSERT(rc == 1);
-    Q_UNUSED(rc);
-    return Endpoint::inet4(ntohl(address.s_addr), port);
-}
-
-Endpoint v6(const char* text, quint16 port, quint32 scopeId = 0)
-{
-    in6_addr address{};
-    const int rc = ::inet_pton(AF_INET6, text, &address);
-    Q_ASSERT(rc == 1);
-    Q_UNUSED(rc);
-    std::array<quint8, 16> bytes{};
-    std::memcpy(bytes.data(), &address, 16);
-    return Endpoint::inet6(bytes, port, 0, scopeId);
 }
 
 constexpr bool kLittleEndian = QSysInfo::ByteOrder == QSysInfo::LittleEndian;
@@ -209,7 +182,7 @@ void TestAddressForms::forms_data()
     if (const unsigned index = ::if_nametoindex("lo"); index && ::if_indextoname(index, lo)) {
         const QString name = QString::fromLatin1(lo);
         QTest::newRow("fe80::1%lo")
-            << v6("fe80::1", 9000, index) << true
+            << v6("fe80::1", 9000, 0, index) << true
             << Expected{{FormKind::Meaning, "link-local (fe80::/10)"},
                         {FormKind::Ipv6Compressed, "fe80::1"},
                         {FormKind::ScopeId, QStringLiteral("%1 (%2)").arg(index).arg(name)},
@@ -334,7 +307,7 @@ void TestAddressForms::typed_data()
         << "[2001:db8::1]:443" << v6("2001:db8::1", 443) << true << FormKind::Ipv6Compressed;
     if (const unsigned lo = ::if_nametoindex("lo"))
         QTest::newRow("fe80::1%lo")
-            << "fe80::1%lo" << v6("fe80::1", 0, lo) << false << FormKind::Ipv6Compressed;
+            << "fe80::1%lo" << v6("fe80::1", 0, 0, lo) << false << FormKind::Ipv6Compressed;
     QTest::newRow("path") << "/tmp/sockbench.sock" << Endpoint::unixPath("/tmp/sockbench.sock")
                           << false << FormKind::UnixPath;
     QTest::newRow("@abstract") << "@sockbench" << Endpoint::unixPath(QByteArray("\0sockbench", 10))
