@@ -131,10 +131,16 @@ private:
             m_best = {m_tried, bottom};
             return;
         }
-        for (int first = 0; first + m_spans[i] <= m_columns; ++first) {
+        // The lowest runs first: the first placement reached is the order-kept one, and
+        // the budget goes to the likeliest improvements.
+        std::vector<std::pair<int, int>> runs; // (top, first column)
+        for (int first = 0; first + m_spans[i] <= m_columns; ++first)
+            runs.emplace_back(
+                *std::max_element(free.begin() + first, free.begin() + first + m_spans[i]), first);
+        std::stable_sort(runs.begin(), runs.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (const auto& [top, first] : runs) {
             std::vector<int> next = free;
-            const int top =
-                *std::max_element(next.begin() + first, next.begin() + first + m_spans[i]);
             std::fill(next.begin() + first, next.begin() + first + m_spans[i],
                       top + m_heights[i] + m_spacing);
             m_tried[i] = first;
@@ -142,7 +148,7 @@ private:
         }
     }
 
-    static constexpr int kBudget = 20000;
+    static constexpr int kBudget = 2000; // every placement of six hosts in three columns
     const std::vector<int>& m_spans;
     const std::vector<int>& m_heights;
     int m_columns;

@@ -196,7 +196,11 @@ void StageWidget::fit()
         m_acted = m_followed;
     const QList<HostWidget*> hosts = this->hosts();
     m_row->setHeightLimit(room.height());
-    const auto apply = [&](const Level& level) {
+    const auto apply = [&](int index) {
+        const Level& level = kLevels[index];
+        // A new type size or detail: every nested size measured before is wrong. The same
+        // level again: only what changed has dropped its own.
+        const bool anew = std::exchange(m_appliedLevel, index) != index;
         setFontSize(m_canvas, font().pointSizeF() * level.scale);
         m_row->setMinimumColumnWidth(m_canvas->fontMetrics().averageCharWidth() * 26);
         // Measured at once, not at the next layout pass: every cached size is dropped.
@@ -204,7 +208,10 @@ void StageWidget::fit()
             card->setDetail(level.detail);
         for (HostWidget* host : hosts) {
             host->setSpan(1);
-            forgetMeasuredSizes(host);
+            if (anew)
+                forgetMeasuredSizes(host);
+            else
+                host->relayout();
         }
         m_row->invalidate();
     };
@@ -212,8 +219,8 @@ void StageWidget::fit()
         m_row->invalidate();
         return m_row->heightForWidth(room.width());
     };
-    for (const Level& level : kLevels) {
-        apply(level);
+    for (int index = 0; index < int(std::size(kLevels)); ++index) {
+        apply(index);
         int tallest = height();
         // A host with more cards than columns takes one more column while that makes the
         // stage shorter: the one that shortens it most first.
@@ -328,6 +335,7 @@ void StageWidget::clear()
     m_hosts.clear();
     m_overlay->setWires({});
     m_fittedShape.clear();
+    m_appliedLevel = -1;
     m_followed = {};
     m_settleFrames = 0;
 }

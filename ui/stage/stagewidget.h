@@ -93,7 +93,8 @@ private:
     static constexpr int kFollowFrames = 30; // about half a second of frames
     static constexpr int kSettleFrames = 6;
     QTimer* m_frame;
-    QString m_fittedShape; // what fit() last fitted: cards, hosts and room
+    QString m_fittedShape;   // what fit() last fitted: cards, hosts and room
+    int m_appliedLevel = -1; // the detail and type size fit() set last
 };
 
 } // namespace sockbench
