@@ -29,6 +29,7 @@ private Q_SLOTS:
     void failedCallIsExplainedOnTheCard();
     void hostsWrapIntoRowsInsteadOfRunningOffTheEdge();
     void theStageFollowsTheAction();
+    void cardsTakeBackTheirDetailWhenThereIsRoom();
     void statementsAreCheckedLightlyBeforePython();
 };
 
@@ -517,6 +518,53 @@ void TestStage::theStageFollowsTheAction()
         scrolled = scrolled || stage->verticalScrollBar()->value() > 0;
     }
     QVERIFY2(scrolled, "the stage never needed to scroll: the test shows nothing");
+}
+
+void TestStage::cardsTakeBackTheirDetailWhenThereIsRoom()
+{
+    // A dozen sockets crowd one host at 1280x720: the cards give up their buttons, then rows,
+    // to stay in view. Given a bigger screen they take them back, and shrunk again they give
+    // them up again: the stage always settles where a stage opened at that size with the
+    // same sockets does, whichever way it came there.
+    const auto level = [](Fixture& f) {
+        const QList<SocketCard*> cards = f.window.stage()->findChildren<SocketCard*>();
+        return cards.isEmpty()
+                   ? std::pair{-1, 0.0}
+                   : std::pair{int(cards.first()->detail()), cards.first()->font().pointSizeF()};
+    };
+    const auto fuller = [](std::pair<int, double> a, std::pair<int, double> b) {
+        return a.first < b.first || (a.first == b.first && a.second > b.second);
+    };
+    const auto crowd = [](Fixture& f, QSize size) {
+        f.window.resize(size);
+        for (int i = 0; i < 12; ++i)
+            if (!newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4")))
+                return false;
+        return true;
+    };
+    const QSize small(1280, 720);
+    const QSize large(1920, 1080);
+    Fixture grown;
+    QVERIFY(QTest::qWaitForWindowExposed(&grown.window));
+    QVERIFY(crowd(grown, small));
+    QTRY_VERIFY_WITH_TIMEOUT(level(grown).first > int(SocketCard::Detail::Full), kWaitMs);
+    Fixture fresh;
+    QVERIFY(QTest::qWaitForWindowExposed(&fresh.window));
+    QVERIFY(crowd(fresh, small));
+    QTRY_COMPARE_WITH_TIMEOUT(level(grown), level(fresh), kWaitMs);
+    const auto atSmall = level(fresh);
+
+    fresh.window.resize(large);
+    grown.window.resize(large);
+    QTRY_VERIFY_WITH_TIMEOUT(fuller(level(fresh), atSmall), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(level(grown), level(fresh), kWaitMs);
+    Fixture opened;
+    QVERIFY(QTest::qWaitForWindowExposed(&opened.window));
+    QVERIFY(crowd(opened, large));
+    QTRY_COMPARE_WITH_TIMEOUT(level(opened), level(grown), kWaitMs);
+
+    grown.window.resize(small);
+    QTRY_COMPARE_WITH_TIMEOUT(level(grown), atSmall, kWaitMs);
 }
 
 void TestStage::statementsAreCheckedLightlyBeforePython()

@@ -16,6 +16,35 @@
 
 namespace sockbench {
 
+namespace {
+
+// Showing a widget lays out each of its ancestors at once (QWidget::setVisible activates
+// their layouts), so cards that show several rows in one go would lay out the whole stage
+// once per row. While held, the stage's and the hosts' layouts wait, and are laid out once,
+// at the next layout pass. Measuring (heightForWidth) still works while they are held.
+class LayoutHold {
+public:
+    explicit LayoutHold(QList<QLayout*> layouts)
+        : m_layouts(std::move(layouts))
+    {
+        for (QLayout* layout : std::as_const(m_layouts))
+            layout->setEnabled(false);
+    }
+    ~LayoutHold()
+    {
+        // What changed meanwhile has invalidated them and posted their layout requests.
+        for (QLayout* layout : std::as_const(m_layouts))
+            layout->setEnabled(true);
+    }
+    LayoutHold(const LayoutHold&) = delete;
+    LayoutHold& operator=(const LayoutHold&) = delete;
+
+private:
+    QList<QLayout*> m_layouts;
+};
+
+} // namespace
+
 StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<qint64()> clockNs,
                          QWidget* parent)
     : QScrollArea(parent)
@@ -152,15 +181,20 @@ void StageWidget::updateSocket(SocketId socket)
 
 void StageWidget::flush()
 {
-    const QSet<SocketId> dirty = std::exchange(m_dirty, {});
-    for (const SocketId socket : dirty) {
-        SocketCard* card = m_cards.value(socket);
-        const SocketView* view = m_model.socket(socket);
-        if (card && view)
-            showCard(card, *view);
+    {
+        QList<QLayout*> held{m_row};
+        for (HostWidget* host : std::as_const(m_hosts))
+            held << host->layout();
+        const LayoutHold hold(held);
+        for (const SocketId socket : std::exchange(m_dirty, {})) {
+            SocketCard* card = m_cards.value(socket);
+            const SocketView* view = m_model.socket(socket);
+            if (card && view)
+                showCard(card, *view);
+        }
+        updateWires();
+        fit();
     }
-    updateWires();
-    fit();
     follow();
 }
 
@@ -219,7 +253,8 @@ void StageWidget::fit()
         m_row->invalidate();
         return m_row->heightForWidth(room.width());
     };
-    for (int index = 0; index < int(std::size(kLevels)); ++index) {
+    // The hosts at one level, each host as wide as makes the stage shortest: the stage's height.
+    const auto tryLevel = [&](int index) {
         apply(index);
         int tallest = height();
         // A host with more cards than columns takes one more column while that makes the
@@ -243,8 +278,33 @@ void StageWidget::fit()
             widest->setSpan(widest->span() + 1);
             tallest = height();
         }
-        if (tallest <= room.height())
+        return tallest;
+    };
+    // Each level costs a full measure of every card at another type size, so the search
+    // starts at the level fitted last: the stage changes a little at each step.
+    const int last = int(std::size(kLevels)) - 1;
+    int index = std::clamp(m_appliedLevel, 0, last);
+    int tallest = tryLevel(index);
+    if (tallest > room.height()) {
+        while (tallest > room.height() && index < last) {
+            const int fuller = tallest;
+            tallest = tryLevel(++index);
+            m_fullerRatio = double(fuller) / std::max(tallest, 1);
+        }
+        return;
+    }
+    // It fits: a fuller level is tried once it could fit too (something shrank, or the room
+    // grew), judged by how much taller it was than this one when it last did not fit.
+    while (index > 0 && (m_fullerRatio <= 0 || tallest * m_fullerRatio <= room.height() * 1.05)) {
+        const int fuller = tryLevel(index - 1);
+        if (fuller > room.height()) {
+            m_fullerRatio = double(fuller) / std::max(tallest, 1);
+            tryLevel(index);
             return;
+        }
+        --index;
+        tallest = fuller;
+        m_fullerRatio = 0; // not measured yet for the next level up
     }
 }
 
@@ -336,6 +396,7 @@ void StageWidget::clear()
     m_overlay->setWires({});
     m_fittedShape.clear();
     m_appliedLevel = -1;
+    m_fullerRatio = 0;
     m_followed = {};
     m_settleFrames = 0;
 }

@@ -93,8 +93,9 @@ private:
     static constexpr int kFollowFrames = 30; // about half a second of frames
     static constexpr int kSettleFrames = 6;
     QTimer* m_frame;
-    QString m_fittedShape;   // what fit() last fitted: cards, hosts and room
-    int m_appliedLevel = -1; // the detail and type size fit() set last
+    QString m_fittedShape;    // what fit() last fitted: cards, hosts and room
+    int m_appliedLevel = -1;  // the detail and type size fit() set last
+    double m_fullerRatio = 0; // how much taller the level above it was, 0: not known
 };
 
 } // namespace sockbench
