@@ -5,13 +5,8 @@ class and pure function of the real `_socket` (the same objects), and its own `s
 class whose every call is performed by the workbench. Python's own socket.py is then
 imported on top of it, unchanged, and with it everything built on socket.py.
 
-Arguments are checked by the real `_socket` itself: each call is first made on a closed
-real socket of the same family ("the checker"). CPython parses and checks every argument
-before the system call, and the system call on a closed socket fails with EBADF and has
-no effect, so the checker raises exactly CPython's TypeError/ValueError/OverflowError
-with CPython's messages, or EBADF when the arguments are good. Host names in addresses
-are swapped for a numeric host of the same kind before the check, so that the checker
-never asks a name server what the workbench will ask.
+Arguments are checked by the real `_socket` itself before the workbench is asked (see
+checks.py), so a bad argument raises exactly what CPython raises, with its message.
 """
 import _socket as _real
 import errno as _errno
@@ -20,9 +15,21 @@ import struct as _struct
 import sys as _sys
 import threading as _threading
 
-_dispatcher = None
+from . import calls as _calls
+from .calls import address_json as _address_json
+from .calls import address_value as _address_value
+from .calls import index as _index
+from .calls import raise_for as _raise_for
+from .calls import request as _request
+from .calls import send_unanswered as _send_unanswered
+from .calls import take_descriptor as _take_descriptor
+from .checks import check as _check
+from .checks import checkable_address as _checkable_address
+from .checks import timeout_value as _timeout_value
+from .checks import with_cpythons_arity as _with_cpythons_arity
+from .names import gethostbyaddr, gethostbyname, gethostname, getaddrinfo
+
 _lock = _threading.RLock()
-_checkers = {}
 # Descriptors that a socket object will adopt: accept()'s new socket (socket.py makes the
 # object from the descriptor _accept() returns), a detach()ed socket (socketpair() does).
 _adoptable = {}  # fd -> _Shared
@@ -48,66 +55,6 @@ class _Shared:
         self.inode = None
 
 
-def _checker(family, type):
-    key = (family, type)
-    with _lock:
-        c = _checkers.get(key)
-        if c is None:
-            try:
-                c = _real.socket(family, type, 0)
-            except OSError:
-                c = _real.socket(_real.AF_INET, _real.SOCK_STREAM, 0)
-            c.close()
-            _checkers[key] = c
-        return c
-
-
-def _is_numeric(host, family):
-    try:
-        _real.inet_pton(family, host)
-        return True
-    except (OSError, ValueError, TypeError):
-        return False
-
-
-def _checkable_address(address, family):
-    """The address with its host swapped for a numeric one (no name server asked)."""
-    if family not in (_real.AF_INET, _real.AF_INET6) or not isinstance(address, tuple):
-        return address
-    if not address or not isinstance(address[0], (str, bytes, bytearray)):
-        return address
-    host = address[0]
-    text = host
-    if isinstance(host, (bytes, bytearray)):
-        try:
-            text = bytes(host).decode("ascii")
-        except UnicodeDecodeError:
-            return address
-    if "\0" in text or not text.isascii():
-        return address
-    if text in ("", "localhost", "<broadcast>") or _is_numeric(text, family):
-        numeric = "127.0.0.1" if family == _real.AF_INET else "::1"
-        if isinstance(host, (bytes, bytearray)):
-            numeric = type(host)(numeric.encode("ascii"))
-        return (numeric,) + address[1:]
-    return address
-
-
-def _check(family, type, method, *args, **kwargs):
-    """Raises what CPython raises for these arguments; returns when they are good."""
-    try:
-        getattr(_checker(family, type), method)(*args, **kwargs)
-    except (_real.gaierror, _real.herror):
-        return "gaierror"
-    except OSError as e:
-        if e.errno == _errno.EBADF:
-            return None
-        raise e.with_traceback(None) from None
-    except Exception as e:
-        raise e.with_traceback(None) from None
-    return None
-
-
 # Set while the tracer writes a value's repr for the workbench: a socket's repr asks for its
 # addresses, and those questions are the tracer's, not the program's. They are answered on
 # this process's duplicate of the descriptor, and never reach the workbench's trace.
@@ -131,128 +78,6 @@ def _asked_quietly(sock, method):
         return getattr(probe, method)()
     finally:
         probe.close()
-
-
-def _tid():
-    return _threading.get_ident()
-
-
-def _request(message, blob=b""):
-    message["t"] = "call"
-    message["tid"] = _tid()
-    return _dispatcher.request(message, blob)
-
-
-def _take_descriptor(reply, fds):
-    """Raises what the reply says went wrong. A new socket whose descriptor could not be
-    installed here (this process is out of them) is closed in the workbench, and the call
-    fails as it would in python3 out of descriptors."""
-    try:
-        _raise_for(reply)
-        if not fds:
-            if reply.get("sock"):
-                _send_unanswered({"op": "close", "sock": reply["sock"]})
-            raise OSError(_errno.EMFILE, _os.strerror(_errno.EMFILE))
-    except BaseException:
-        for fd in fds:
-            _os.close(fd)
-        raise
-
-
-def _send_unanswered(message):
-    """A call whose answer nobody waits for (a socket closed by the garbage collector:
-    the collector may run on the dispatcher's own thread)."""
-    d = _dispatcher
-    with d._lock:
-        ident = d._next_id
-        d._next_id += 1
-    message.update({"t": "call", "tid": _tid(), "id": ident})
-    try:
-        d.send(message)
-    except Exception:
-        pass
-
-
-def _raise_for(reply):
-    outcome = reply.get("outcome", "ok")
-    if outcome == "ok":
-        return
-    number = reply.get("errno", 0)
-    message = reply.get("message", "")
-    if outcome == "error":
-        raise OSError(number, _os.strerror(number) if number > 0 else message)
-    if outcome == "timeout":
-        raise _real.timeout("timed out")
-    if outcome == "gaierror":
-        raise _real.gaierror(number, message)
-    if outcome == "herror":
-        raise _real.herror(number, message)
-    if outcome == "interrupted":
-        raise InterruptedError(_errno.EINTR, "interrupted by the workbench")
-    if outcome == "invalid":
-        kind = {"TypeError": TypeError, "ValueError": ValueError,
-                "OverflowError": OverflowError}.get(reply.get("exception"), OSError)
-        raise kind(message)
-    raise OSError(message or outcome)
-
-
-def _address_json(address, family):
-    """An address CPython accepted, in the protocol's form."""
-    if family == _real.AF_UNIX:
-        if isinstance(address, str):
-            raw = _os.fsencode(address)
-        else:
-            raw = bytes(address)
-        return {"unix": raw.hex()}
-    host = address[0]
-    if isinstance(host, (bytes, bytearray)):
-        host = bytes(host).decode("latin-1")
-    elif not host.isascii():
-        host = host.encode("idna").decode("ascii")
-    port = _index(address[1])
-    if family == _real.AF_INET6:
-        flow = _index(address[2]) if len(address) > 2 else 0
-        scope = _index(address[3]) if len(address) > 3 else 0
-        return [host, port, flow, scope]
-    return [host, port]
-
-
-def _index(value):
-    return value.__index__() if not isinstance(value, int) else int(value)
-
-
-def _address_value(value):
-    """The protocol's address as CPython's makesockaddr() gives it."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        raw = bytes.fromhex(value.get("unix", ""))
-        if raw.startswith(b"\0"):
-            return raw  # Linux: an abstract name comes back as bytes
-        return _os.fsdecode(raw)
-    return tuple(value)
-
-
-def _timeout_value(value):
-    """CPython's socket_parse_timeout(): the value gettimeout() will give back."""
-    if value is None:
-        return None
-    with _lock:
-        c = _checker(_real.AF_INET, _real.SOCK_STREAM)
-        before = c.gettimeout()
-        try:
-            c.settimeout(value)
-        except OSError as e:
-            if e.errno != _errno.EBADF:
-                raise e.with_traceback(None) from None
-        except Exception as e:
-            raise e.with_traceback(None) from None
-        result = c.gettimeout()
-        try:
-            c.settimeout(before)
-        except OSError:
-            pass
-    return result
 
 
 class socket:
@@ -618,23 +443,6 @@ class socket:
         raise TypeError(f"cannot pickle {self.__class__.__name__!r} object")
 
 
-def _with_cpythons_arity(name, method):
-    """A call with the wrong number of arguments raises CPython's own TypeError, asked of the
-    checker ("socket.bind() takes exactly one argument (2 given)"), not the one Python words
-    for this method. Free on a good call: only a TypeError raised by the call itself, before
-    the method's first line, is asked about."""
-    def call(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except TypeError as e:
-            if e.__traceback__ is not None and e.__traceback__.tb_next is None:
-                self._check(name, *args, **kwargs)
-            raise
-    call.__name__ = call.__qualname__ = name
-    call.__doc__ = method.__doc__
-    return call
-
-
 for _name in ("settimeout", "gettimeout", "setblocking", "getblocking", "bind", "connect",
               "connect_ex", "listen", "shutdown", "getsockname", "getpeername", "send",
               "sendall", "sendto", "recv", "recvfrom", "recv_into", "recvfrom_into",
@@ -644,72 +452,6 @@ del _name
 
 
 # --- module functions -----------------------------------------------------------------
-def _module_call(op, **fields):
-    fields["op"] = op
-    reply, blob, _f = _request(fields)
-    _raise_for(reply)
-    return reply
-
-
-def _checked_host(host):
-    if isinstance(host, str) and host.isascii() and "\0" not in host:
-        return "127.0.0.1"
-    return host
-
-
-def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
-    # The real one checks the arguments (on a numeric host and no port it asks nobody).
-    checked_port = port if not isinstance(port, (str, bytes)) else None
-    if isinstance(port, str):
-        port.encode("utf-8")
-    try:
-        _real.getaddrinfo(_checked_host(host) if host is not None else None, checked_port,
-                          family, type, proto, flags)
-    except _real.gaierror:
-        pass
-    if host is None:
-        host_text = None
-    elif isinstance(host, str):
-        host_text = host if host.isascii() else host.encode("idna").decode("ascii")
-    else:
-        host_text = bytes(host).decode("latin-1")
-    if port is None:
-        service = None
-    elif isinstance(port, int):
-        service = str(int(port))
-    elif isinstance(port, str):
-        service = port
-    else:
-        service = bytes(port).decode("latin-1")
-    reply = _module_call("getaddrinfo", host=host_text, service=service, family=_index(family),
-                         type=_index(type), proto=_index(proto), flags=_index(flags))
-    return [(f, t, p, c, _address_value(a)) for f, t, p, c, a in reply.get("addrinfo", [])]
-
-
-def gethostbyname(hostname):
-    try:
-        _real.gethostbyname(_checked_host(hostname))
-    except (_real.gaierror, _real.herror):
-        pass
-    host = hostname if isinstance(hostname, str) else bytes(hostname).decode("latin-1")
-    return _module_call("gethostbyname", host=host).get("text", "")
-
-
-def gethostbyaddr(ip_address):
-    try:
-        _real.gethostbyaddr(_checked_host(ip_address))
-    except (_real.gaierror, _real.herror):
-        pass
-    host = ip_address if isinstance(ip_address, str) else bytes(ip_address).decode("latin-1")
-    name, aliases, addresses = _module_call("gethostbyaddr", host=host).get(
-        "hostent", ["", [], []])
-    return name, list(aliases), list(addresses)
-
-
-def gethostname():
-    return _module_call("gethostname").get("text", "")
-
-
 def socketpair(family=_real.AF_UNIX, type=_real.SOCK_STREAM, proto=0):
     """socketpair(2), made by the workbench: two connected sockets, unnamed, as python3's."""
     try:
@@ -764,8 +506,7 @@ def _make_module():
 
 def install(dispatcher):
     """Makes the program's `import socket` use the workbench."""
-    global _dispatcher
-    _dispatcher = dispatcher
+    _calls.dispatcher = dispatcher
     _sys.modules["_socket"] = _make_module()
     for name in ("socket", "socketserver", "http.client", "http.server", "urllib.request",
                  "selectors", "asyncio"):
