@@ -18,6 +18,8 @@
 #include <QMenu>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSplitter>
+#include <QTemporaryDir>
 #include <QToolBar>
 
 using namespace sockbench;
@@ -34,6 +36,8 @@ private Q_SLOTS:
     void aWholeExchangeFromTheKeyboard();
     void nothingMovesFromAnEarlierMoment();
     void lookCloserLeavesTheStageItsRoom();
+    void aLongValueNeverWidensTheWindow();
+    void theConsoleShowsItsNewestLine();
 };
 
 void TestProjector::initTestCase()
@@ -515,6 +519,106 @@ void TestProjector::lookCloserLeavesTheStageItsRoom()
     QTRY_VERIFY2_WITH_TIMEOUT(whatIsOutOfView(window.stage()).isEmpty(),
                               qPrintable(whatIsOutOfView(window.stage())), 5000);
     QVERIFY(window.closerDock()->isVisible());
+}
+
+void TestProjector::aLongValueNeverWidensTheWindow()
+{
+    // A value with no space in it (a bytes repr, a long name, a URL in a comment) is told in
+    // the narration and on the card. At 1280x720 it wraps there: it never widens the
+    // window past the projector's edge.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("longvalues.py"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(
+        "import socket\n"
+        "# See https://docs.python.org/3/library/socket.html#socket.socket.sendall_and_more\n"
+        "data = b'x' * 400\n"
+        "word = 'no_space_in_this_name_' * 12\n"
+        "a, b = socket.socketpair()\n"
+        "a.sendall(data)\n"
+        "got = b.recv(400)\n"
+        "a.close()\n"
+        "b.close()\n");
+    file.close();
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    window.resize(1280, 720);
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString error;
+    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    auto& runner = window.session().runner();
+    int steps = 0;
+    while (!runner.isFinished() && steps < 20) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (runner.mode() == program::Runner::Mode::Idle && window.stepAction()->isEnabled()) ||
+                runner.isFinished(),
+            kWaitMs);
+        window.session().presenter().catchUp();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        const QString at = QStringLiteral("step %1").arg(runner.stepCount());
+        QVERIFY2(window.minimumSizeHint().width() <= 1280, qPrintable(at));
+        QVERIFY2(window.width() == 1280, qPrintable(at));
+        QVERIFY2(whatIsOutOfView(window.stage()).isEmpty(), qPrintable(at));
+        if (runner.isFinished())
+            break;
+        QTest::keyClick(&window, Qt::Key_Right);
+        ++steps;
+    }
+    QVERIFY(runner.isFinished());
+    QCOMPARE(runner.failures(), 0);
+}
+
+void TestProjector::theConsoleShowsItsNewestLine()
+{
+    // What the program printed, and each statement's outcome, are always in view: at every
+    // step the console shows its newest line - also after the student scrolled back to read
+    // an earlier one, or dragged the console smaller.
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    window.resize(1280, 720);
+    QVERIFY(window.openLesson(QStringLiteral("05")));
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    QScrollBar* bar = window.console()->verticalScrollBar();
+    auto* column = window.findChild<QSplitter*>(QStringLiteral("codeColumn"));
+    QVERIFY(column);
+    bool scrolledBack = false;
+    bool madeSmaller = false;
+    for (int steps = 0; !runner.isFinished() && steps < 100; ++steps) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (runner.mode() == program::Runner::Mode::Idle && window.stepAction()->isEnabled()) ||
+                runner.isFinished(),
+            kWaitMs);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QVERIFY2(bar->value() == bar->maximum(),
+                 qPrintable(QStringLiteral("step %1: the console is at %2 of %3")
+                                .arg(runner.stepCount())
+                                .arg(bar->value())
+                                .arg(bar->maximum())));
+        if (runner.isFinished())
+            break;
+        if (bar->maximum() > 2 && !scrolledBack) {
+            bar->setValue(0); // back to the top, to read the first lines again
+            scrolledBack = true;
+        } else if (scrolledBack && !madeSmaller) {
+            const QList<int> sizes = column->sizes();
+            column->setSizes({sizes[0] + sizes[1] / 2, sizes[1] - sizes[1] / 2});
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+            QVERIFY2(bar->value() == bar->maximum(), "made smaller, the console lost its end");
+            madeSmaller = true;
+        }
+        QTest::keyClick(&window, Qt::Key_Right);
+    }
+    QVERIFY(runner.isFinished());
+    QVERIFY2(scrolledBack && madeSmaller, "the console never filled: the test shows nothing");
 }
 
 QTEST_MAIN(TestProjector)

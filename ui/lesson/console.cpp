@@ -5,6 +5,7 @@
 #include "session.h"
 
 #include <QFontDatabase>
+#include <QScrollBar>
 
 namespace sockbench {
 
@@ -163,8 +164,6 @@ void Console::showSteps()
             if (steps[j].settled && steps[j].settledWith == int(k) + 1)
                 told(steps[j]);
     }
-    moveCursor(QTextCursor::End); // the moment shown is the newest line
-    ensureCursorVisible();
 }
 
 void Console::showBlocked(const StepRecord& r)
@@ -200,6 +199,20 @@ void Console::line(const QString& text, const QString& color)
     else
         appendHtml(QStringLiteral("<span style='white-space:pre;color:%1'>%2</span>")
                        .arg(color, text.toHtmlEscaped()));
+    // The newest line is in view, as in a terminal, even when the console was scrolled
+    // or laid out smaller since the last one (QPlainTextEdit follows only from its end).
+    moveCursor(QTextCursor::End);
+    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void Console::resizeEvent(QResizeEvent* event)
+{
+    // Made smaller (a pane resized, the window laid out), it keeps showing the newest line.
+    QScrollBar* bar = verticalScrollBar();
+    const bool atEnd = bar->value() >= bar->maximum();
+    QPlainTextEdit::resizeEvent(event);
+    if (atEnd)
+        bar->setValue(bar->maximum());
 }
 
 } // namespace sockbench

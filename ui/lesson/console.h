@@ -16,6 +16,9 @@ public:
     // The lines of statement outcomes only (what `sockbench run` would print for them).
     QStringList transcript() const { return m_transcript; }
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void showStep(const program::StepRecord& step);
     void showSteps();

@@ -1,5 +1,6 @@
 #include "lessonpanel.h"
 
+#include "presentation/describe.h"
 #include "session.h"
 #include "theme.h"
 
@@ -50,8 +51,8 @@ LessonPanel::LessonPanel(Session& session, QWidget* parent)
     connect(&runner, &program::Runner::threadsChanged, this, &LessonPanel::refresh);
     connect(&runner, &program::Runner::modeChanged, this, &LessonPanel::refresh);
     connect(&runner, &program::Runner::stuck, this, [this](const QString& message) {
-        m_outcome->setText(
-            QStringLiteral("<span style='color:#b91c1c'>%1</span>").arg(message.toHtmlEscaped()));
+        m_outcome->setText(QStringLiteral("<span style='color:#b91c1c'>%1</span>")
+                               .arg(describe::wrappable(message)));
     });
     connect(&runner, &program::Runner::finished, this, [this](bool passed) {
         m_verdict = true;
@@ -138,14 +139,14 @@ void LessonPanel::refresh()
         const QString said = last.program == 0 && note != lesson.notes.cend()
                                  ? note->narration.join(QLatin1Char(' '))
                                  : QString();
-        before =
-            tr("<p style='color:#374151'><b>Just ran</b> (%1, line %2): <code>%3</code> "
-               "<i>%4</i>%5</p>")
-                .arg(who.toHtmlEscaped())
-                .arg(last.line)
-                .arg(last.source.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped(),
-                     how.left(160).toHtmlEscaped(),
-                     said.isEmpty() ? QString() : QStringLiteral("<br>") + said.toHtmlEscaped());
+        before = tr("<p style='color:#374151'><b>Just ran</b> (%1, line %2): <code>%3</code> "
+                    "<i>%4</i>%5</p>")
+                     .arg(describe::wrappable(who))
+                     .arg(last.line)
+                     .arg(describe::wrappable(last.source.section(QLatin1Char('\n'), 0, 0)),
+                          describe::wrappable(how.left(160)),
+                          said.isEmpty() ? QString()
+                                         : QStringLiteral("<br>") + describe::wrappable(said));
     }
     // Free play waits for a click, at no line of its own: say what to do, not "line 0".
     if (next && next->line <= 0) {
@@ -157,7 +158,7 @@ void LessonPanel::refresh()
     }
     if (!next) {
         m_narration->setText(runner.atEnd() && count > 0 ? tr("The program has ended.")
-                             : count == 0                ? lesson.summary.toHtmlEscaped()
+                             : count == 0                ? describe::wrappable(lesson.summary)
                                           : tr("Every thread is waiting: nothing can step now."));
         m_next->setText(before);
         return;
@@ -167,9 +168,9 @@ void LessonPanel::refresh()
                                     ? programs[next->program].lesson
                                     : lesson;
     const program::LineNotes notes = at.notes.value(next->line);
-    QString text = notes.narration.join(QLatin1Char(' ')).toHtmlEscaped();
+    QString text = describe::wrappable(notes.narration.join(QLatin1Char(' ')));
     if (text.isEmpty() && count == 0)
-        text = lesson.summary.toHtmlEscaped();
+        text = describe::wrappable(lesson.summary);
     if (notes.pause)
         text = tr("<span style='background:#fef3c7'>&nbsp;Predict first&nbsp;</span> ") + text;
     const QString source =
@@ -179,9 +180,9 @@ void LessonPanel::refresh()
                             ? host
                             : QStringLiteral("%1, %2").arg(host, next->thread);
     m_narration->setText(tr("<b>Next</b> — %1, line %2: <code>%3</code><br>%4")
-                             .arg(who.toHtmlEscaped())
+                             .arg(describe::wrappable(who))
                              .arg(next->line)
-                             .arg(source.toHtmlEscaped(), text));
+                             .arg(describe::wrappable(source), text));
     m_next->setText(before);
 }
 
@@ -209,11 +210,12 @@ void LessonPanel::showReplayed()
     const QString said =
         m_session.runner().lesson().notes.value(st->line).narration.join(QLatin1Char(' '));
     m_narration->setText(tr("<b>Recorded</b> — %1, line %2: <code>%3</code><br>%4")
-                             .arg(st->actor.toHtmlEscaped())
+                             .arg(describe::wrappable(st->actor))
                              .arg(st->line)
-                             .arg(st->source.toHtmlEscaped(), said.toHtmlEscaped()));
-    m_next->setText(tr("<p style='color:#374151'>It ended: <i>%1</i> %2</p>")
-                        .arg(st->outcome.toHtmlEscaped(), st->value.left(160).toHtmlEscaped()));
+                             .arg(describe::wrappable(st->source), describe::wrappable(said)));
+    m_next->setText(
+        tr("<p style='color:#374151'>It ended: <i>%1</i> %2</p>")
+            .arg(describe::wrappable(st->outcome), describe::wrappable(st->value.left(160))));
 }
 
 } // namespace sockbench

@@ -6,6 +6,37 @@
 
 namespace sockbench::describe {
 
+QString wrappable(const QString& plain)
+{
+    // Runs up to the length of a long identifier are kept whole (server.setsockopt(...);
+    // longer ones are given a break every kPiece characters.
+    constexpr qsizetype kLongestKept = 30;
+    constexpr qsizetype kPiece = 20;
+    QString out;
+    out.reserve(plain.size() + plain.size() / kPiece);
+    qsizetype start = 0; // of the run being read
+    const auto endRun = [&](qsizetype end) {
+        const QStringView run = QStringView(plain).mid(start, end - start);
+        qsizetype since = 0;
+        for (qsizetype i = 0; i < run.size(); ++i, ++since) {
+            if (run.size() > kLongestKept && since >= kPiece && !run[i].isLowSurrogate()) {
+                out += QChar(0x200B); // ZERO WIDTH SPACE: a break, and nothing drawn
+                since = 0;
+            }
+            out += run[i];
+        }
+    };
+    for (qsizetype i = 0; i < plain.size(); ++i) {
+        if (plain[i].isSpace()) {
+            endRun(i);
+            out += plain[i];
+            start = i + 1;
+        }
+    }
+    endRun(plain.size());
+    return out.toHtmlEscaped();
+}
+
 QString byteCount(qint64 bytes)
 {
     if (bytes < 1024)

@@ -13,5 +13,10 @@ QString kernel(const KernelSnapshot& snapshot); // "ESTABLISHED · recv-q 5 · s
 // Bytes as Python shows them, cut to about maxChars with the full count added.
 QString bytes(const QByteArray& sample, qint64 size, int maxChars = 40);
 QString byteCount(qint64 bytes); // "5 B", "12.4 KiB", "1.0 GiB"
+// Text escaped for a rich-text label, with a line break allowed inside every long run of
+// characters that has none (a bytes repr, a URL in a comment, a long line of code): a
+// label is never narrower than its longest word, and one long word would widen its pane,
+// and with it the window, past the projector's edge.
+QString wrappable(const QString& plain);
 
 } // namespace sockbench::describe

@@ -386,14 +386,16 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
 
     if (view.lastFailed) {
         m_last->setText(tr("<span style='color:#b91c1c'><b>%1</b> failed: <b>%2</b> — %3%4</span>")
-                            .arg(view.lastCall.toHtmlEscaped(), view.lastErrorName.toHtmlEscaped(),
-                                 view.lastErrorText.toHtmlEscaped(),
+                            .arg(describe::wrappable(view.lastCall),
+                                 view.lastErrorName.toHtmlEscaped(),
+                                 describe::wrappable(view.lastErrorText),
                                  view.lastException.isEmpty()
                                      ? QString()
                                      : tr(" (Python raises %1)").arg(view.lastException)));
     } else {
-        m_last->setText(tr("<span style='color:#374151'>%1 → %2</span>")
-                            .arg(view.lastCall.toHtmlEscaped(), view.lastResult.toHtmlEscaped()));
+        m_last->setText(
+            tr("<span style='color:#374151'>%1 → %2</span>")
+                .arg(describe::wrappable(view.lastCall), describe::wrappable(view.lastResult)));
     }
     showExplanation(view);
 
