@@ -237,6 +237,10 @@ void Runner::Impl::grant(const Next& next)
     news();
     hosts[size_t(next.program)]->process->send(
         {{QStringLiteral("t"), QStringLiteral("go")}, {QStringLiteral("id"), id}});
+    // A statement that waits in something the workbench does not see (select(), a pipe)
+    // sends nothing more: the step is looked at again until it settles, not only when
+    // some other news happens to come.
+    settleTimer.start(int(kQuietMs));
     if (!silent()) {
         Q_EMIT q->stepIssued(s.index);
         Q_EMIT q->threadsChanged();

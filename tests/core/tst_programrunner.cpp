@@ -64,6 +64,29 @@ private Q_SLOTS:
         QVERIFY(runner.steps()[0].changes.contains(QStringLiteral("total = 0")));
     }
 
+    void aStepThatWaitsUnseenSettlesOnItsOwn()
+    {
+        // select() on a pipe nothing writes to waits where the workbench sees no call, and
+        // nothing else happens meanwhile. The step is judged waiting on its own (Step is
+        // free again, the step still running), not only when other news prompts a look.
+        Workbench workbench;
+        Runner runner(workbench);
+        runner.load({describeOrFail(QStringLiteral("import os, select\n"
+                                                   "r, w = os.pipe()\n"
+                                                   "ready = select.select([r], [], [], 60)\n"
+                                                   "print(ready)\n"))});
+        QVERIFY(QTest::qWaitFor([&] { return runner.next().has_value(); }, kWaitMs));
+        QVERIFY(stepAndSettle(runner));
+        QVERIFY(stepAndSettle(runner));
+        QCOMPARE(runner.next()->line, 3);
+        runner.step();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return runner.stepCount() == 3 && runner.mode() == Runner::Mode::Idle; },
+            kWaitMs));
+        QVERIFY(!runner.steps().back().settled);
+        QVERIFY(!runner.next().has_value()); // its only thread waits in select()
+    }
+
     void aSocketKeepsItsFirstModuleLevelName()
     {
         // The stage names a card after the program's variable. A loop variable passing over
