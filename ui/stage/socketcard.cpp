@@ -308,7 +308,7 @@ QToolButton* SocketCard::addCallButton(CallKind kind, const QString& tooltip, QW
 
 QString SocketCard::title() const
 {
-    return m_title->text();
+    return m_titleText;
 }
 
 QString SocketCard::stateText() const
@@ -349,7 +349,12 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
     m_view = view;
     m_name = name;
     const QString who = name.isEmpty() ? tr("socket #%1").arg(view.id.value) : name;
-    m_title->setText(QStringLiteral("%1 · %2").arg(who, transport(view)));
+    m_titleText = QStringLiteral("%1 · %2").arg(who, transport(view));
+    // A narrow card wraps its title between its parts only: "conn from :37294" stays whole.
+    QString unbroken = who;
+    unbroken.replace(QLatin1Char(' '), QChar::Nbsp);
+    unbroken.replace(QLatin1Char(':'), QStringLiteral(":\u2060")); // WORD JOINER: no break
+    m_title->setText(QStringLiteral("%1 · %2").arg(unbroken, transport(view)));
     setAccessibleName(tr("Socket %1").arg(who));
     const Badge badge = badgeFor(view);
     m_state->setText(chip(badge.text, badge.color));

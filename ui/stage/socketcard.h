@@ -80,6 +80,7 @@ private:
     std::function<qint64()> m_clock;
     SocketView m_view;
     QString m_name;
+    QString m_titleText; // as the card says it; m_title wraps it only between its parts
     QLabel* m_title;
     QLabel* m_state;
     QLabel* m_tcpState;
