@@ -239,8 +239,10 @@ void Runner::Impl::grant(const Next& next)
         {{QStringLiteral("t"), QStringLiteral("go")}, {QStringLiteral("id"), id}});
     // A statement that waits in something the workbench does not see (select(), a pipe)
     // sends nothing more: the step is looked at again until it settles, not only when
-    // some other news happens to come.
-    settleTimer.start(int(kQuietMs));
+    // some other news happens to come. (Not while clicks of a run stepped back over are
+    // to be made again: those go by the news of the steps before them.)
+    if (replayTo < 0 && clicksToRemake.empty())
+        settleTimer.start(int(kQuietMs));
     if (!silent()) {
         Q_EMIT q->stepIssued(s.index);
         Q_EMIT q->threadsChanged();
