@@ -84,6 +84,8 @@ QString sockaddrSetup(const QString& var, const QString& host, qint64 port, Addr
 
 QString returned(const Event& e, const QString& success)
 {
+    if (e.kind == EventKind::CallBlocked)
+        return QStringLiteral("  /* blocked: it has not returned yet */");
     const CallResult& r = e.result;
     switch (r.outcome) {
     case Outcome::Ok:
@@ -121,7 +123,7 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
         return QStringLiteral("int sv[2];\nsocketpair(%1, %2 | SOCK_CLOEXEC, %3, sv);")
                    .arg(family(a.family), socketTypeName(a.type))
                    .arg(a.proto) +
-               returned(e, QStringLiteral("0"));
+               returned(e, QStringLiteral("0, sv = {%1, %2}").arg(r.count).arg(r.pairedFd));
     case CallKind::Bind:
     case CallKind::Connect:
     case CallKind::ConnectEx: {

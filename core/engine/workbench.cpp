@@ -167,8 +167,11 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
                 return;
             }
             event.result.newSocket = raw->id();
+            // The numbers the caller holds them by: its own, when it reserved them.
+            event.result.count = call.args.newFd >= 0 ? call.args.newFd : fds[0];
             if (second) {
                 event.result.pairedSocket = second->id();
+                event.result.pairedFd = call.args.newPairedFd >= 0 ? call.args.newPairedFd : fds[1];
                 {
                     const std::lock_guard lock(second->snapshotMutex());
                     second->lastSnapshot = m_probe->probe(fds[1], raw->family(), raw->type());
@@ -327,6 +330,8 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
         if (execution.acceptedFd >= 0) {
             accepted = addEntry(target->family(), target->type(), actor, target->id());
             event.result.newSocket = accepted->id();
+            if (call.args.newFd >= 0)
+                event.result.count = call.args.newFd; // the number the caller holds it by
             {
                 const std::lock_guard lock(accepted->snapshotMutex());
                 accepted->lastSnapshot =

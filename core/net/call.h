@@ -127,6 +127,11 @@ struct CallArgs {
     qint64 bufferSize = 0;
     // shutdown()
     int how = 0;
+    // socket(), socketpair(), accept(): the numbers the caller will hold the new descriptors
+    // by, when it is another process (a Python program's stand-in reserves them before it
+    // asks); -1: the workbench's own numbers are the caller's.
+    int newFd = -1;
+    int newPairedFd = -1;
     // settimeout(): nullopt = None (blocking); setblocking(flag) uses blocking
     std::optional<double> timeout;
     bool blocking = true;
@@ -194,7 +199,10 @@ struct CallResult {
                               // getsockname/getpeername: the answer
     SocketId newSocket;       // socket(), socketpair() and accept(): the workbench's id for it
     SocketId pairedSocket;    // socketpair(): the second socket
-    Endpoint acceptedLocal;   // accept(): the new socket's own address
+    // socket() and accept(): count is the new descriptor as the caller holds it;
+    // socketpair(): count and pairedFd are the two ends' (sv[0], sv[1]).
+    qint64 pairedFd = -1;
+    Endpoint acceptedLocal; // accept(): the new socket's own address
     QList<AddrInfoEntry> addrInfo;
     HostEntry hostEntry;  // gethostbyaddr
     QString text;         // gethostname, gethostbyname

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -85,6 +86,14 @@ QJsonValue addressJson(const Endpoint& address)
                           qint64(address.scopeId())};
     }
     return QJsonValue::Null;
+}
+
+// The descriptor number the stand-in reserved for a new socket; -1 when none came (or a
+// number no descriptor can have).
+int reservedFd(const QJsonObject& m, const char* key)
+{
+    const qint64 fd = m.value(QLatin1String(key)).toInteger(-1);
+    return fd >= 0 && fd <= INT_MAX ? int(fd) : -1;
 }
 
 QJsonObject errorReply(int number)
@@ -315,8 +324,13 @@ bool CallBridge::handleFrame(Channel::Frame& frame)
                  : type == SOCK_DGRAM ? SocketType::Datagram
                                       : SocketType::SeqPacket;
         a.proto = int(m.value(QStringLiteral("proto")).toInteger());
+        a.newFd = reservedFd(m, "fd");
+        a.newPairedFd = reservedFd(m, "fd2");
         break;
     }
+    case CallKind::Accept:
+        a.newFd = reservedFd(m, "fd");
+        break;
     case CallKind::Bind:
     case CallKind::Connect:
     case CallKind::ConnectEx:

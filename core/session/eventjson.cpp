@@ -285,6 +285,8 @@ QJsonObject resultToJson(const CallResult& c)
         o.insert(QStringLiteral("new_socket"), double(c.newSocket.value));
     if (c.pairedSocket.isValid())
         o.insert(QStringLiteral("paired_socket"), double(c.pairedSocket.value));
+    if (c.pairedFd >= 0)
+        o.insert(QStringLiteral("paired_fd"), double(c.pairedFd));
     if (c.acceptedLocal.isValid())
         o.insert(QStringLiteral("accepted_local"), endpointToJson(c.acceptedLocal));
     if (!c.addrInfo.isEmpty()) {
@@ -359,6 +361,7 @@ CallResult resultFromJson(Reader& r)
     if (r.ok() && (pairedSocket < 0 || pairedSocket > qint64(UINT32_MAX)))
         r.fail(QStringLiteral("\"paired_socket\" is an id from 1"));
     c.pairedSocket = SocketId{quint32(pairedSocket)};
+    c.pairedFd = r.integer("paired_fd", -1);
     c.acceptedLocal = r.endpoint("accepted_local");
     const QJsonValue entries = r.value("addrinfo");
     if (!entries.isUndefined() && !entries.isArray())

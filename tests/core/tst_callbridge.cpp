@@ -181,6 +181,46 @@ print('END')
             QVERIFY(!bench.socket(id)->open);
     }
 
+    void theTraceNamesEachSocketByTheProgramsOwnDescriptor()
+    {
+        // The card ("→ fd 5"), the C pane (bind(5, …)) and the program's repr (fd=5) must
+        // name a socket one way: the trace records the descriptor the program holds, not
+        // the workbench's copy of it. A thread blocked in accept() meanwhile is the hard
+        // case: the number is the program's however the calls interleave.
+        Workbench bench;
+        const RunResult run = runInWorkbench(bench, QStringLiteral(R"(import socket, threading
+srv = socket.socket()
+left, right = socket.socketpair()
+srv.bind(('127.0.0.1', 0))
+srv.listen()
+got = []
+t = threading.Thread(target=lambda: got.append(srv.accept()[0]))
+t.start()
+c = socket.create_connection(srv.getsockname())
+t.join()
+print(srv.fileno(), left.fileno(), right.fileno(), c.fileno(), got[0].fileno())
+print('END')
+)"));
+        QVERIFY2(run.out.endsWith(kEnd), qPrintable(run.out + run.err));
+        const QStringList printed =
+            run.out.section(QLatin1Char('\n'), 0, 0).split(QLatin1Char(' '));
+        QCOMPARE(printed.size(), 5);
+        QHash<CallKind, QStringList> recorded;
+        for (const Event& e : bench.trace().events())
+            if (e.kind == EventKind::CallFinished && e.result.ok()) {
+                if (e.request.kind == CallKind::Socket || e.request.kind == CallKind::Accept ||
+                    e.request.kind == CallKind::SocketPair)
+                    recorded[e.request.kind] << QString::number(e.result.count);
+                if (e.request.kind == CallKind::SocketPair)
+                    recorded[e.request.kind] << QString::number(e.result.pairedFd);
+            }
+        QCOMPARE(recorded[CallKind::Socket], (QStringList{printed[0], printed[3]}));
+        QCOMPARE(recorded[CallKind::SocketPair], (QStringList{printed[1], printed[2]}));
+        QCOMPARE(recorded[CallKind::Accept], QStringList{printed[4]});
+        // Still real descriptors of the program's, non-inheritable as python3's are.
+        QVERIFY(printed[0].toInt() > 2);
+    }
+
     void anInterruptedCallRaisesInterruptedError()
     {
         Workbench bench;

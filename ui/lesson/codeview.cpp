@@ -83,7 +83,7 @@ CodeView::CodeView(Session& session, QWidget* parent)
     auto* right = new QWidget(split);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->addWidget(new QLabel(tr("<b>C</b> — the calls the last statement made"), right));
+    rightLayout->addWidget(new QLabel(tr("<b>C</b> — the calls of the line that just ran"), right));
     rightLayout->addWidget(m_c, 1);
     split->addWidget(left);
     split->addWidget(right);
@@ -122,12 +122,20 @@ CodeView::CodeView(Session& session, QWidget* parent)
         m_programs->setVisible(m_programs->count() > 1);
         refresh();
     });
-    connect(&runner, &program::Runner::stepIssued, this, &CodeView::refresh);
-    connect(&runner, &program::Runner::stepBlocked, this, &CodeView::highlight);
-    connect(&runner, &program::Runner::threadsChanged, this, &CodeView::highlight);
-    connect(&runner, &program::Runner::stepFinished, this, [this](const program::StepRecord& step) {
+    // The C pane follows the step "Just ran" speaks of, the newest, also while it runs: an
+    // earlier step that settles later (a blocked accept() returning) does not take it back.
+    connect(&runner, &program::Runner::stepIssued, this, [this] {
+        refresh();
+        showLatestC();
+    });
+    connect(&runner, &program::Runner::stepBlocked, this, [this] {
         highlight();
-        showC(step);
+        showLatestC();
+    });
+    connect(&runner, &program::Runner::threadsChanged, this, &CodeView::highlight);
+    connect(&runner, &program::Runner::stepFinished, this, [this] {
+        highlight();
+        showLatestC();
     });
     connect(&runner, &program::Runner::resetDone, this, [this] {
         m_c->clear();
@@ -136,9 +144,13 @@ CodeView::CodeView(Session& session, QWidget* parent)
     });
     connect(&session.replayer(), &Replayer::moved, this, &CodeView::showReplayed);
     connect(&session.workbench(), &Workbench::callFinished, this, [this](const Event& e) {
-        if (e.result.ok() &&
-            (e.request.kind == CallKind::Socket || e.request.kind == CallKind::Accept))
+        if (!e.result.ok())
+            return;
+        if (e.request.kind == CallKind::Socket || e.request.kind == CallKind::Accept ||
+            e.request.kind == CallKind::SocketPair)
             m_fds.insert(e.result.newSocket, e.result.count);
+        if (e.request.kind == CallKind::SocketPair)
+            m_fds.insert(e.result.pairedSocket, e.result.pairedFd);
     });
 }
 
@@ -291,21 +303,31 @@ void CodeView::showLine(int line)
     m_script->ensureCursorVisible();
 }
 
+void CodeView::showLatestC()
+{
+    const auto& steps = m_session.runner().steps();
+    if (steps.empty())
+        m_c->clear();
+    else
+        showC(steps.back());
+}
+
 void CodeView::showC(const program::StepRecord& outcome)
 {
+    const QString heading = QStringLiteral("/* line %1: %2 */")
+                                .arg(outcome.line)
+                                .arg(outcome.source.section(QLatin1Char('\n'), 0, 0));
     if (outcome.calls.isEmpty()) {
         // Say so, rather than leave the previous statement's calls under this one's name.
-        m_c->setPlainText(tr("/* line %1: %2 */\n\n/* No system call: Python does this "
-                             "without the kernel. */")
-                              .arg(outcome.line)
-                              .arg(outcome.source.section(QLatin1Char('\n'), 0, 0)));
+        m_c->setPlainText(heading + QStringLiteral("\n\n") +
+                          (outcome.settled ? tr("/* No system call: Python does this without "
+                                                "the kernel. */")
+                                           : tr("/* Still running: no system call of the "
+                                                "workbench's yet. */")));
         return;
     }
     const Trace& trace = m_session.workbench().trace();
-    QStringList blocks;
-    blocks << QStringLiteral("/* line %1: %2 */")
-                  .arg(outcome.line)
-                  .arg(outcome.source.section(QLatin1Char('\n'), 0, 0));
+    QStringList blocks{heading};
     const auto facts = [this](SocketId id) {
         codegen::c::SocketFacts f;
         f.fd = m_fds.value(id, -1);
@@ -316,10 +338,15 @@ void CodeView::showC(const program::StepRecord& outcome)
     // The calls finished a moment ago: they are among the newest events.
     const quint64 last = trace.lastSeq();
     const QList<Event> recent = trace.events(last > 512 ? last - 512 : 0);
-    for (const CallId call : outcome.calls)
+    // A call still running is shown as it was called, blocked.
+    for (const CallId call : outcome.calls) {
+        const Event* shown = nullptr;
         for (const Event& e : recent)
-            if (e.call == call && e.kind == EventKind::CallFinished)
-                blocks << codegen::c::render(e, facts);
+            if (e.call == call && (e.kind == EventKind::CallFinished || !shown))
+                shown = &e;
+        if (shown)
+            blocks << codegen::c::render(*shown, facts);
+    }
     m_c->setPlainText(blocks.join(QStringLiteral("\n\n")));
 }
 

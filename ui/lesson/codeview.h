@@ -39,6 +39,7 @@ private:
     void highlight();
     void showReplayed(); // a recording replays: its statement, its calls in C
     void showC(const program::StepRecord& step);
+    void showLatestC(); // the C of the newest step, the one "Just ran" speaks of
     int shownProgram() const;
     void toggleEditing();
 

@@ -141,9 +141,7 @@ QString result(const Event& event)
     case CallKind::Socket:
         return QStringLiteral("fd %1").arg(r.count);
     case CallKind::SocketPair:
-        return QStringLiteral("sockets #%1 and #%2")
-            .arg(r.newSocket.value)
-            .arg(r.pairedSocket.value);
+        return QStringLiteral("fds %1 and %2").arg(r.count).arg(r.pairedFd);
     case CallKind::Accept:
         return QStringLiteral("new socket, peer %1").arg(r.address.toString());
     case CallKind::Send:

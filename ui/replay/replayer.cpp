@@ -43,13 +43,17 @@ void Replayer::start(const sessionfile::RecordedSession& session, const QStringL
         if (e.kind != EventKind::CallFinished)
             continue;
         finishedAt.insert(e.call, int(i));
-        // socket() and accept() made descriptors; an accepted one has its listener's family.
-        if (e.result.ok() &&
-            (e.request.kind == CallKind::Socket || e.request.kind == CallKind::Accept))
+        // socket(), socketpair() and accept() made descriptors; an accepted one has its
+        // listener's family.
+        if (!e.result.ok())
+            continue;
+        if (e.request.kind == CallKind::Socket || e.request.kind == CallKind::SocketPair)
+            m_socketFacts.insert(e.result.newSocket, {e.result.count, e.request.args.family});
+        if (e.request.kind == CallKind::SocketPair)
+            m_socketFacts.insert(e.result.pairedSocket, {e.result.pairedFd, e.request.args.family});
+        if (e.request.kind == CallKind::Accept)
             m_socketFacts.insert(e.result.newSocket,
-                                 {e.result.count, e.request.kind == CallKind::Socket
-                                                      ? e.request.args.family
-                                                      : socketFacts(e.socket).second});
+                                 {e.result.count, socketFacts(e.socket).second});
     }
     m_statementEnds.clear();
     for (qsizetype k = 0; k < m_session.statements.size(); ++k) {

@@ -243,7 +243,12 @@ QList<Field> result(const Event& e, const Timeline& timeline)
         fields.append({QStringLiteral("returned"), describe::result(e)});
         switch (e.request.kind) {
         case CallKind::Socket:
+        case CallKind::Accept:
             fields.append({QStringLiteral("descriptor"), QString::number(r.count)});
+            break;
+        case CallKind::SocketPair:
+            fields.append({QStringLiteral("descriptors"),
+                           QStringLiteral("%1 and %2").arg(r.count).arg(r.pairedFd)});
             break;
         case CallKind::Send:
         case CallKind::SendAll:

@@ -18,10 +18,42 @@ def request(message, blob=b""):
     return dispatcher.request(message, blob)
 
 
-def take_descriptor(reply, fds):
+def request_sockets(message, *keys):
+    """A call that makes new sockets (socket, accept, socketpair): the reply and the
+    descriptors, on the numbers reserved for them (see reserve)."""
+    reserved = reserve(message, *keys)
+    try:
+        reply, blob, fds = request(message)
+    except BaseException:
+        for fd in reserved:
+            _os.close(fd)
+        raise
+    take_descriptor(reply, fds, reserved)
+    return reply, blob, fds
+
+
+def reserve(message, *keys):
+    """Reserves a descriptor number for each new socket the call will make, the lowest
+    free one, as the kernel would give it to python3 now, and tells the workbench (the
+    message's keys): it records the call with the numbers this program holds the sockets
+    by. A number that cannot be reserved (out of descriptors) is not sent; the call then
+    fails below as python3's would, or the workbench's own number is recorded."""
+    reserved = []
+    for key in keys:
+        try:
+            fd = _os.open(_os.devnull, _os.O_RDONLY | _os.O_CLOEXEC)
+        except OSError:
+            break
+        reserved.append(fd)
+        message[key] = fd
+    return reserved
+
+
+def take_descriptor(reply, fds, reserved=()):
     """Raises what the reply says went wrong. A new socket whose descriptor could not be
     installed here (this process is out of them) is closed in the workbench, and the call
-    fails as it would in python3 out of descriptors."""
+    fails as it would in python3 out of descriptors. The descriptors that came are moved
+    onto their reserved numbers (fds is changed in place); unused reservations are freed."""
     try:
         raise_for(reply)
         if not fds:
@@ -31,7 +63,16 @@ def take_descriptor(reply, fds):
     except BaseException:
         for fd in fds:
             _os.close(fd)
+        for fd in reserved:
+            _os.close(fd)
         raise
+    for i, want in enumerate(reserved):
+        if i < len(fds):
+            _os.dup2(fds[i], want, inheritable=False)
+            _os.close(fds[i])
+            fds[i] = want
+        else:
+            _os.close(want)
 
 
 def send_unanswered(message):

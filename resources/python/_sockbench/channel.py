@@ -55,8 +55,10 @@ class Channel:
         """One frame: (message dict, blob bytes, list of descriptors)."""
         fds = array.array("i")
         try:
+            # Close-on-exec, as python3's sockets are (they are not inheritable).
             data, ancdata, flags, _addr = self._sock.recvmsg(
-                _HEADER.size, _real.CMSG_SPACE(_MAX_FDS * fds.itemsize))
+                _HEADER.size, _real.CMSG_SPACE(_MAX_FDS * fds.itemsize),
+                _real.MSG_CMSG_CLOEXEC)
         except OSError as e:
             raise Closed(str(e)) from None
         if not data:

@@ -21,8 +21,8 @@ from .calls import address_value as _address_value
 from .calls import index as _index
 from .calls import raise_for as _raise_for
 from .calls import request as _request
+from .calls import request_sockets as _request_sockets
 from .calls import send_unanswered as _send_unanswered
-from .calls import take_descriptor as _take_descriptor
 from .checks import check as _check
 from .checks import checkable_address as _checkable_address
 from .checks import timeout_value as _timeout_value
@@ -113,9 +113,8 @@ class socket:
             proto = 0
         flags = type & (_real.SOCK_NONBLOCK | _real.SOCK_CLOEXEC)
         type &= ~(_real.SOCK_NONBLOCK | _real.SOCK_CLOEXEC)
-        reply, _blob, fds = _request({"op": "socket", "family": family, "type": type,
-                                      "proto": proto})
-        _take_descriptor(reply, fds)
+        reply, _blob, fds = _request_sockets(
+            {"op": "socket", "family": family, "type": type, "proto": proto}, "fd")
         self._sb_family, self._sb_type, self._sb_proto = family, type, proto
         shared = _Shared(reply["sock"], family, type, proto)
         self._hold(shared, fds[0] if fds else -1)
@@ -311,8 +310,8 @@ class socket:
 
     def _accept(self):
         self._check("_accept")
-        reply, _b, fds = self._call("accept")
-        _take_descriptor(reply, fds)
+        reply, _b, fds = _request_sockets(
+            {"op": "accept", "sock": self._sb_shared.id if self._sb_shared else 0}, "fd")
         shared = _Shared(reply["sock"], self._sb_family, self._sb_type, self._sb_proto)
         fd = fds[0]
         with _lock:
@@ -464,9 +463,8 @@ def socketpair(family=_real.AF_UNIX, type=_real.SOCK_STREAM, proto=0):
     family, type, proto = _index(family), _index(type), _index(proto)
     flags = type & (_real.SOCK_NONBLOCK | _real.SOCK_CLOEXEC)
     type &= ~flags
-    reply, _blob, fds = _request({"op": "socketpair", "family": family, "type": type,
-                                  "proto": proto})
-    _take_descriptor(reply, fds)
+    reply, _blob, fds = _request_sockets(
+        {"op": "socketpair", "family": family, "type": type, "proto": proto}, "fd", "fd2")
     if len(fds) < 2:  # out of descriptors here: neither end is any use
         for fd in fds:
             _os.close(fd)
