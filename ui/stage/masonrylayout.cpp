@@ -47,17 +47,21 @@ int narrowestColumn(const QList<QLayoutItem*>& items, int minimum, int spacing)
 
 int MasonryLayout::columnsFor(int width) const
 {
-    const QList<QLayoutItem*> items = shown();
-    const QMargins m = contentsMargins();
-    const int area = width - m.left() - m.right();
     int spans = 0;
-    for (const QLayoutItem* item : items)
+    for (const QLayoutItem* item : shown())
         spans += spanOf(item);
     int most = std::max(spans, 1);
     if (m_maxColumns > 0)
         most = std::min(most, m_maxColumns);
-    const int narrowest = narrowestColumn(items, m_minColumnWidth, m_hSpacing);
-    return std::clamp((area + m_hSpacing) / (narrowest + m_hSpacing), 1, most);
+    return std::min(columnsThatFit(width), most);
+}
+
+int MasonryLayout::columnsThatFit(int width) const
+{
+    const QMargins m = contentsMargins();
+    const int area = width - m.left() - m.right();
+    const int narrowest = narrowestColumn(shown(), m_minColumnWidth, m_hSpacing);
+    return std::max((area + m_hSpacing) / (narrowest + m_hSpacing), 1);
 }
 
 QSize MasonryLayout::minimumSize() const

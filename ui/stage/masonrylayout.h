@@ -25,6 +25,8 @@ public:
     void setHeightLimit(int height);
     // How many columns of the given width (contents margins included) it uses.
     int columnsFor(int width) const;
+    // How many columns would fit in it, whatever the items' spans add up to.
+    int columnsThatFit(int width) const;
     static int spanOf(const QLayoutItem* item);
 
     Qt::Orientations expandingDirections() const override { return Qt::Horizontal; }

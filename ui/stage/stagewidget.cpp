@@ -257,14 +257,16 @@ void StageWidget::fit()
     const auto tryLevel = [&](int index) {
         apply(index);
         int tallest = height();
-        // A host with more cards than columns takes one more column while that makes the
-        // stage shorter: the one that shortens it most first.
+        // A host takes one more column while that makes the stage shorter, the one that
+        // shortens it most first: a host with more cards than columns lays them out in
+        // more, a host with one tall card (a long error explanation) makes it wider.
+        const int columns = m_row->columnsThatFit(room.width());
         while (tallest > room.height()) {
             HostWidget* widest = nullptr;
             int best = tallest;
             for (HostWidget* host : hosts) {
                 const int span = host->span();
-                if (int(host->cards().size()) <= span)
+                if (span >= columns)
                     continue;
                 host->setSpan(span + 1);
                 if (const int h = height(); h < best) {
