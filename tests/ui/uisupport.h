@@ -11,6 +11,7 @@
 #include "stage/hostwidget.h"
 #include "stage/socketcard.h"
 #include "stage/stagewidget.h"
+#include "stage/wireoverlay.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -134,5 +135,43 @@ public:
 private:
     QTimer m_timer;
 };
+
+// What is wrong with the stage now, in words; empty when every host and every wire lies
+// inside the part of the stage on screen and no two cards overlap.
+inline QString whatIsOutOfView(StageWidget* stage)
+{
+    QStringList problems;
+    QWidget* viewport = stage->viewport();
+    const QRect visible = viewport->rect();
+    const auto inView = [&](QWidget* w) {
+        return QRect(w->mapTo(viewport, QPoint(0, 0)), w->size());
+    };
+    for (HostWidget* host : stage->hosts())
+        if (host->isVisible() && !visible.contains(inView(host)))
+            problems << QStringLiteral("host %1 at %2,%3 %4x%5 outside %6x%7")
+                            .arg(host->actor())
+                            .arg(inView(host).x())
+                            .arg(inView(host).y())
+                            .arg(host->width())
+                            .arg(host->height())
+                            .arg(visible.width())
+                            .arg(visible.height());
+    const QList<SocketCard*> cards = stage->findChildren<SocketCard*>();
+    for (SocketCard* card : cards)
+        if (card->isVisible() && !visible.contains(inView(card)))
+            problems << QStringLiteral("card %1 outside the view").arg(card->title());
+    for (int i = 0; i < cards.size(); ++i)
+        for (int j = i + 1; j < cards.size(); ++j)
+            if (cards[i]->isVisible() && cards[j]->isVisible() &&
+                inView(cards[i]).intersects(inView(cards[j])))
+                problems
+                    << QStringLiteral("%1 overlaps %2").arg(cards[i]->title(), cards[j]->title());
+    // A wire runs between two cards: both ends in view.
+    for (const WireOverlay::Wire& wire : stage->overlay()->wires())
+        for (const SocketId end : {wire.a, wire.b})
+            if (SocketCard* card = stage->card(end); !card || !card->isVisible())
+                problems << QStringLiteral("a wire ends at a card not shown");
+    return problems.join(QStringLiteral("; "));
+}
 
 } // namespace sockbench::uitest

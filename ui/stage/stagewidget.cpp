@@ -225,6 +225,15 @@ void StageWidget::fit()
     if (shape == m_fittedShape)
         return;
     m_fittedShape = shape;
+    // How much taller a fuller level is holds while the stage holds the same things; a
+    // card more, a host more, or an error explained (or gone) makes the guess stale.
+    int explained = 0;
+    for (const SocketCard* card : std::as_const(m_cards))
+        explained += card->errorExplanationText().isEmpty() ? 0 : 1;
+    const QString structure =
+        QStringLiteral("%1|%2|%3").arg(m_cards.size()).arg(m_hosts.size()).arg(explained);
+    if (std::exchange(m_fittedStructure, structure) != structure)
+        m_fullerRatio = 0;
     // The cards are about to move: the one followed last is followed again once they have.
     if (!m_acted.isValid())
         m_acted = m_followed;
@@ -240,6 +249,7 @@ void StageWidget::fit()
         // Measured at once, not at the next layout pass: every cached size is dropped.
         for (SocketCard* card : std::as_const(m_cards))
             card->setDetail(level.detail);
+        m_row->setMaximumColumns(0);
         for (HostWidget* host : hosts) {
             host->setSpan(1);
             if (anew)
@@ -259,25 +269,36 @@ void StageWidget::fit()
         int tallest = height();
         // A host takes one more column while that makes the stage shorter, the one that
         // shortens it most first: a host with more cards than columns lays them out in
-        // more, a host with one tall card (a long error explanation) makes it wider.
-        const int columns = m_row->columnsThatFit(room.width());
+        // more, a host with one tall card (a long error explanation) makes it wider. The
+        // column is a new one, or one of the stage's own (its other hosts stack closer
+        // rather than all growing narrower), whichever is shorter.
+        const int fit = m_row->columnsThatFit(room.width());
         while (tallest > room.height()) {
             HostWidget* widest = nullptr;
+            int widestCap = 0;
             int best = tallest;
+            const int cap = m_row->maximumColumns(); // 0: as many as fit
+            const int columns = m_row->columnsFor(room.width());
             for (HostWidget* host : hosts) {
                 const int span = host->span();
-                if (span >= columns)
+                if (span >= fit)
                     continue;
                 host->setSpan(span + 1);
-                if (const int h = height(); h < best) {
-                    best = h;
-                    widest = host;
+                for (const int tried : {cap, columns}) {
+                    m_row->setMaximumColumns(tried);
+                    if (const int h = height(); h < best) {
+                        best = h;
+                        widest = host;
+                        widestCap = tried;
+                    }
                 }
+                m_row->setMaximumColumns(cap);
                 host->setSpan(span);
             }
             if (!widest)
                 break;
             widest->setSpan(widest->span() + 1);
+            m_row->setMaximumColumns(widestCap);
             tallest = height();
         }
         return tallest;
@@ -397,6 +418,7 @@ void StageWidget::clear()
     m_hosts.clear();
     m_overlay->setWires({});
     m_fittedShape.clear();
+    m_fittedStructure.clear();
     m_appliedLevel = -1;
     m_fullerRatio = 0;
     m_followed = {};

@@ -93,9 +93,10 @@ private:
     static constexpr int kFollowFrames = 30; // about half a second of frames
     static constexpr int kSettleFrames = 6;
     QTimer* m_frame;
-    QString m_fittedShape;    // what fit() last fitted: cards, hosts and room
-    int m_appliedLevel = -1;  // the detail and type size fit() set last
-    double m_fullerRatio = 0; // how much taller the level above it was, 0: not known
+    QString m_fittedShape;     // what fit() last fitted: cards, hosts and room
+    QString m_fittedStructure; // how many cards, hosts and explained errors, and the room
+    int m_appliedLevel = -1;   // the detail and type size fit() set last
+    double m_fullerRatio = 0;  // how much taller the level above it was, 0: not known
 };
 
 } // namespace sockbench

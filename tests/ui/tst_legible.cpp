@@ -1,0 +1,133 @@
+// Legible from the back row: at the classroom projector (1280x720) the stage keeps its type
+// large and its window whole. A long value wraps instead of widening the window, and one
+// long explanation widens its own card instead of shrinking every card on the stage.
+
+#include "windowdriver.h"
+
+#include "hostwidget.h"
+#include "presentation/presenter.h"
+#include "stagewidget.h"
+#include "theme.h"
+
+#include <QSettings>
+#include <QTemporaryDir>
+
+using namespace sockbench;
+using namespace sockbench::uitest;
+
+class TestLegible : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void aLongValueNeverWidensTheWindow();
+    void aLongExplanationWidensItsCardNotShrinksEveryCard();
+};
+
+void TestLegible::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_legible"));
+    QSettings().clear();
+    // The application's own type and style, as users see them: what fits depends on them.
+    applyTheme(*qApp);
+}
+
+void TestLegible::aLongValueNeverWidensTheWindow()
+{
+    // A value with no space in it (a bytes repr, a long name, a URL in a comment) is told in
+    // the narration and on the card. At 1280x720 it wraps there: it never widens the
+    // window past the projector's edge.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("longvalues.py"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(
+        "import socket\n"
+        "# See https://docs.python.org/3/library/socket.html#socket.socket.sendall_and_more\n"
+        "data = b'x' * 400\n"
+        "word = 'no_space_in_this_name_' * 12\n"
+        "a, b = socket.socketpair()\n"
+        "a.sendall(data)\n"
+        "got = b.recv(400)\n"
+        "a.close()\n"
+        "b.close()\n");
+    file.close();
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    window.resize(1280, 720);
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString error;
+    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    auto& runner = window.session().runner();
+    int steps = 0;
+    while (!runner.isFinished() && steps < 20) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (runner.mode() == program::Runner::Mode::Idle && window.stepAction()->isEnabled()) ||
+                runner.isFinished(),
+            kWaitMs);
+        window.session().presenter().catchUp();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        const QString at = QStringLiteral("step %1").arg(runner.stepCount());
+        QVERIFY2(window.minimumSizeHint().width() <= 1280, qPrintable(at));
+        QVERIFY2(window.width() == 1280, qPrintable(at));
+        QVERIFY2(whatIsOutOfView(window.stage()).isEmpty(), qPrintable(at));
+        if (runner.isFinished())
+            break;
+        QTest::keyClick(&window, Qt::Key_Right);
+        ++steps;
+    }
+    QVERIFY(runner.isFinished());
+    QCOMPARE(runner.failures(), 0);
+}
+
+void TestLegible::aLongExplanationWidensItsCardNotShrinksEveryCard()
+{
+    // Lesson 08 at step 15: bind() fails with EADDRINUSE, and its card explains why and what
+    // to try in a long paragraph, beside two other hosts. The stage has room to spare beside
+    // them: the error's host takes it and widens the card, and every card keeps its rows
+    // (no Minimal) and its full type size, all in view.
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    window.resize(1280, 720);
+    QVERIFY(window.openLesson(QStringLiteral("08")));
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    SocketCard* failed = nullptr;
+    for (int steps = 0; !failed && steps < 40; ++steps) {
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle &&
+                                     window.stepAction()->isEnabled(),
+                                 kWaitMs);
+        window.stepAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+        window.session().presenter().catchUp();
+        for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
+            if (card->isVisible() && card->errorExplanationText().contains(QLatin1String("Try")))
+                failed = card;
+    }
+    QVERIFY2(failed, "no card explained a failed call");
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QVERIFY2(whatIsOutOfView(window.stage()).isEmpty(),
+             qPrintable(whatIsOutOfView(window.stage())));
+    QCOMPARE(window.stage()->hosts().size(), 3);
+    const double type = window.stage()->font().pointSizeF();
+    for (SocketCard* card : window.stage()->findChildren<SocketCard*>()) {
+        if (!card->isVisible())
+            continue;
+        QVERIFY2(card->detail() != SocketCard::Detail::Minimal, qPrintable(card->title()));
+        QCOMPARE(card->font().pointSizeF(), type);
+    }
+    // The card with the explanation is the widest on the stage.
+    for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
+        if (card != failed && card->isVisible())
+            QVERIFY2(card->width() < failed->width(), qPrintable(card->title()));
+}
+
+QTEST_MAIN(TestLegible)
+#include "tst_legible.moc"
