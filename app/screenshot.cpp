@@ -16,17 +16,29 @@ namespace sockbench {
 
 namespace {
 
-// Runs the event loop until done() holds or the limit passes.
+// Runs the event loop until done() holds or the limit passes. The loop sleeps between
+// events; done() is looked at every few milliseconds, never in a busy spin.
 bool spinUntil(const std::function<bool()>& done, int limitMs)
 {
+    if (done())
+        return true;
+    QEventLoop loop;
     QElapsedTimer clock;
     clock.start();
-    while (!done()) {
-        if (clock.elapsed() > limitMs)
-            return false;
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
-    return true;
+    bool met = false;
+    QTimer look;
+    look.setInterval(5);
+    QObject::connect(&look, &QTimer::timeout, &loop, [&] {
+        if (done()) {
+            met = true;
+            loop.quit();
+        } else if (clock.elapsed() > limitMs) {
+            loop.quit();
+        }
+    });
+    look.start();
+    loop.exec();
+    return met;
 }
 
 } // namespace
