@@ -6,6 +6,7 @@
 #include "testsupport.h"
 #include "theme.h"
 #include "views/eventlogview.h"
+#include "views/hexview.h"
 #include "views/inspectorview.h"
 
 #include <QApplication>
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void selectionFromElsewhereSelectsTheRow();
     void followsTheBottomUntilTheReaderScrollsUp();
     void inspectorSaysWhenOnlyASampleWasKept();
+    void aHiddenInspectorWaitsUntilItIsShown();
     void modelStaysAtTheCap();
 
 private:
@@ -440,6 +442,26 @@ void TestEventLog::modelStaysAtTheCap()
         log.findChild<QLabel*>(QStringLiteral("logFooter"))
             ->text()
             .contains(QStringLiteral("showing the newest 100,000 events (25 older ones dropped)")));
+}
+
+void TestEventLog::aHiddenInspectorWaitsUntilItIsShown()
+{
+    // Look closer closed: selecting events costs nothing in the inspector (the bytes are not
+    // dumped, the labels not laid out). Shown again, it shows the event selected last.
+    auto* call = m_inspector->findChild<QLabel*>(QStringLiteral("inspectorCall"));
+    auto* hex = m_inspector->findChild<HexView*>(QStringLiteral("inspectorHex"));
+    QVERIFY(call && hex);
+    m_selection->select(m_bind.seq);
+    QVERIFY(call->text().contains(QStringLiteral("bind(")));
+    m_inspector->hide();
+    m_selection->select(m_recv.seq);
+    QCOMPARE(m_inspector->shownSeq(), m_recv.seq);
+    QVERIFY2(call->text().contains(QStringLiteral("bind(")), qPrintable(call->text()));
+    QVERIFY(hex->bytes().isEmpty());
+    m_inspector->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_inspector.get()));
+    QVERIFY2(call->text().contains(QStringLiteral("recv(1024)")), qPrintable(call->text()));
+    QCOMPARE(hex->bytes(), QByteArray("hello"));
 }
 
 QTEST_MAIN(TestEventLog)

@@ -1,9 +1,13 @@
 // The hex and text dump the inspector shows: exact rows for the payloads a student meets,
-// and the columns staying aligned however the text column is spelled.
+// the columns staying aligned however the text column is spelled, and a view that lays
+// out only the rows in view.
 
 #include "views/hexdump.h"
+#include "views/hexview.h"
 
-#include <QTextDocument>
+#include <QApplication>
+#include <QClipboard>
+#include <QScrollBar>
 #include <QtTest>
 
 using namespace sockbench;
@@ -26,7 +30,8 @@ private Q_SLOTS:
     void rows();
     void plainTextKeepsColumnsAligned();
     void offsetsGrowPastFourDigits();
-    void htmlShowsBytesAsTextNotMarkup();
+    void theViewFormatsOnlyTheRowsInView();
+    void theViewCopiesTheWholeDump();
 };
 
 void TestHexdump::rows_data()
@@ -149,16 +154,45 @@ void TestHexdump::offsetsGrowPastFourDigits()
     QCOMPARE(hexdump::rows(QByteArray(65536, 'x')).last().offset, QStringLiteral("fff0"));
 }
 
-void TestHexdump::htmlShowsBytesAsTextNotMarkup()
+void TestHexdump::theViewFormatsOnlyTheRowsInView()
 {
-    // Bytes that look like HTML are shown as they are, side by side with their hex.
-    QTextDocument document;
-    document.setHtml(hexdump::toHtml(QByteArray("<b>hi</b>\r\n")));
-    const QString shown = document.toPlainText();
-    QVERIFY2(shown.contains(QStringLiteral("<b>hi</b>\\r\\n")), qPrintable(shown));
-    QVERIFY2(shown.contains(QStringLiteral("3c 62 3e 68 69 3c 2f 62  3e 0d 0a")),
-             qPrintable(shown));
-    QVERIFY(shown.contains(QStringLiteral("0000")));
+    // A 64 KiB sample is 4,096 rows: the view formats the sixteen or so it shows, at the top
+    // and scrolled to the end alike, and never lays out the rest.
+    HexView view;
+    view.setVisibleRows(16);
+    view.setBytes(QByteArray(65536, 'x'));
+    view.resize(view.sizeHint());
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.rowCount(), qsizetype(4096));
+    // The most rows that can be seen in the view at once (a partly shown one included).
+    const int inView = view.viewport()->height() / view.fontMetrics().lineSpacing() + 1;
+    QVERIFY(inView < 40);
+    view.grab();
+    QVERIFY2(view.rowsFormattedLastPaint() >= 16 && view.rowsFormattedLastPaint() <= inView,
+             qPrintable(QString::number(view.rowsFormattedLastPaint())));
+    QCOMPARE(view.firstRowShown(), qsizetype(0));
+    view.verticalScrollBar()->setValue(view.verticalScrollBar()->maximum());
+    view.grab();
+    QVERIFY(view.firstRowShown() >= 4096 - inView);
+    QVERIFY2(view.rowsFormattedLastPaint() >= 1 && view.rowsFormattedLastPaint() <= inView,
+             qPrintable(QString::number(view.rowsFormattedLastPaint())));
+}
+
+void TestHexdump::theViewCopiesTheWholeDump()
+{
+    // Ctrl+C copies every row as text, also those out of view; bytes that look like markup
+    // are copied as they are.
+    const QByteArray bytes = QByteArray("<b>hi</b>\r\n") + QByteArray(100, '\0');
+    HexView view;
+    view.setBytes(bytes);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QApplication::clipboard()->clear();
+    QTest::keyClick(&view, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QApplication::clipboard()->text(), hexdump::toPlainText(bytes));
+    QVERIFY(QApplication::clipboard()->text().startsWith(
+        QStringLiteral("0000  3c 62 3e 68 69 3c 2f 62  3e 0d 0a")));
 }
 
 QTEST_MAIN(TestHexdump)

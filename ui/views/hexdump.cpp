@@ -50,19 +50,32 @@ int hexWidth()
     return kBytesPerRow * 3; // "xx " per byte, less the last space, plus the group gap
 }
 
+qsizetype rowCount(const QByteArray& bytes)
+{
+    return (bytes.size() + kBytesPerRow - 1) / kBytesPerRow;
+}
+
+Row rowAt(const QByteArray& bytes, qsizetype index)
+{
+    Row row;
+    const qsizetype from = index * kBytesPerRow;
+    if (index < 0 || from >= bytes.size())
+        return row;
+    const qsizetype count = std::min<qsizetype>(kBytesPerRow, bytes.size() - from);
+    row.offset = QStringLiteral("%1").arg(from, offsetDigits(bytes.size()), 16, QLatin1Char('0'));
+    row.hex = hexOf(bytes, from, count);
+    for (qsizetype i = 0; i < count; ++i)
+        row.text += textOf(bytes[from + i]);
+    return row;
+}
+
 QList<Row> rows(const QByteArray& bytes)
 {
     QList<Row> result;
-    const int digits = offsetDigits(bytes.size());
-    for (qsizetype from = 0; from < bytes.size(); from += kBytesPerRow) {
-        const qsizetype count = std::min<qsizetype>(kBytesPerRow, bytes.size() - from);
-        Row row;
-        row.offset = QStringLiteral("%1").arg(from, digits, 16, QLatin1Char('0'));
-        row.hex = hexOf(bytes, from, count);
-        for (qsizetype i = 0; i < count; ++i)
-            row.text += textOf(bytes[from + i]);
-        result.append(row);
-    }
+    const qsizetype count = rowCount(bytes);
+    result.reserve(count);
+    for (qsizetype i = 0; i < count; ++i)
+        result.append(rowAt(bytes, i));
     return result;
 }
 
@@ -73,40 +86,6 @@ QString toPlainText(const QByteArray& bytes)
         lines << row.offset + QStringLiteral("  ") + row.hex.leftJustified(hexWidth()) +
                      QStringLiteral("  ") + row.text;
     return lines.join(QLatin1Char('\n'));
-}
-
-QString toHtml(const QByteArray& bytes)
-{
-    // Stand-ins get a colour of their own: a student must not read "\r" as two bytes.
-    const QString escaped = QStringLiteral("<span style=\"color:#b45309;\">%1</span>");
-    const QString dot = QStringLiteral("<span style=\"color:#94a3b8;\">·</span>");
-    QString html = QStringLiteral(
-        "<table cellspacing=\"0\" cellpadding=\"2\" style=\"font-family:'DejaVu Sans Mono',"
-        "monospace; white-space:pre;\">"
-        "<tr><th align=\"left\" style=\"color:#64748b;\">offset</th>"
-        "<th align=\"left\" style=\"color:#64748b; padding-left:10px;\">hex</th>"
-        "<th align=\"left\" style=\"color:#64748b; padding-left:10px;\">text</th></tr>");
-    const int digits = offsetDigits(bytes.size());
-    for (qsizetype from = 0; from < bytes.size(); from += kBytesPerRow) {
-        const qsizetype count = std::min<qsizetype>(kBytesPerRow, bytes.size() - from);
-        QString text;
-        for (qsizetype i = 0; i < count; ++i) {
-            const char byte = bytes[from + i];
-            if (byte == '\r' || byte == '\n')
-                text += escaped.arg(textOf(byte));
-            else if (isPrintable(byte))
-                text += QString(QLatin1Char(byte)).toHtmlEscaped();
-            else
-                text += dot;
-        }
-        html += QStringLiteral("<tr><td style=\"color:#64748b;\">%1</td>"
-                               "<td style=\"padding-left:10px;\">%2</td>"
-                               "<td style=\"padding-left:10px;\">%3</td></tr>")
-                    .arg(QStringLiteral("%1").arg(from, digits, 16, QLatin1Char('0')),
-                         hexOf(bytes, from, count).leftJustified(hexWidth()), text);
-    }
-    html += QStringLiteral("</table>");
-    return html;
 }
 
 } // namespace sockbench::hexdump

@@ -29,12 +29,13 @@ struct Row {
 // The text column's spelling of one byte.
 QString textOf(char byte);
 QList<Row> rows(const QByteArray& bytes);
+// One row of them (the index-th 16 bytes), as rows() gives it: a view lays out only the
+// rows it shows.
+Row rowAt(const QByteArray& bytes, qsizetype index);
+qsizetype rowCount(const QByteArray& bytes);
 // The width of a full row's hex column (16 bytes): shorter rows are padded to it.
 int hexWidth();
 // One line per row: offset, hex padded to hexWidth(), text; two spaces between columns.
 QString toPlainText(const QByteArray& bytes);
-// The same rows as an HTML table in a monospace font (offset | hex | text), with \r, \n
-// and "·" marked in colour so they read as stand-ins rather than as the bytes themselves.
-QString toHtml(const QByteArray& bytes);
 
 } // namespace sockbench::hexdump

@@ -3,13 +3,13 @@
 #include "errnoview.h"
 #include "eventdetails.h"
 #include "hexdump.h"
+#include "hexview.h"
 #include "presentation/describe.h"
 
 #include <QFontDatabase>
 #include <QLabel>
 #include <QScrollArea>
 #include <QStackedWidget>
-#include <QTextBrowser>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -76,14 +76,12 @@ InspectorView::InspectorView(Timeline& timeline, EventSelection& selection, QWid
     m_errno = new ErrnoView(content);
     m_kernel = makeLabel(content, QStringLiteral("inspectorKernel"));
     m_payloadNote = makeLabel(content, QStringLiteral("inspectorPayloadNote"));
-    m_hex = new QTextBrowser(content);
+    m_hex = new HexView(content);
     m_hex->setObjectName(QStringLiteral("inspectorHex"));
-    m_hex->setLineWrapMode(QTextEdit::NoWrap);
-    m_hex->setOpenLinks(false);
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     mono.setPointSizeF(std::max(11.0, font().pointSizeF())); // read from the back of the room
     m_hex->setFont(mono);
-    m_hex->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_hex->setVisibleRows(16); // a longer payload scrolls inside the dump
 
     auto* layout = new QVBoxLayout(content);
     layout->setContentsMargins(10, 8, 10, 8);
@@ -126,9 +124,23 @@ void InspectorView::refresh()
     display(m_selection.seq());
 }
 
+void InspectorView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refresh();
+}
+
 void InspectorView::display(quint64 seq)
 {
     const Event* e = seq ? m_timeline.find(seq) : nullptr;
+    // Hidden (Look closer is closed, another tab is in front), it costs nothing: it is laid
+    // out for the event selected then, once it is shown.
+    m_stale = !isVisible();
+    if (m_stale) {
+        m_shown = e ? seq : 0;
+        return;
+    }
     if (!e) {
         m_shown = 0;
         m_empty->setText(
@@ -201,12 +213,7 @@ void InspectorView::display(quint64 seq)
             note += QStringLiteral(": a zero-length read, the peer has closed its side");
         m_payloadNote->setText(section(QStringLiteral("Bytes")) +
                                QStringLiteral("<div>%1</div>").arg(note.toHtmlEscaped()));
-        m_hex->setHtml(hexdump::toHtml(e->payload));
-        const int rows =
-            int((e->payload.size() + hexdump::kBytesPerRow - 1) / hexdump::kBytesPerRow);
-        const int lineHeight = QFontMetrics(m_hex->font()).lineSpacing() + 6;
-        // Up to 16 rows show at once; a longer payload scrolls inside the dump.
-        m_hex->setFixedHeight((std::min(rows, 16) + 1) * lineHeight + 16);
+        m_hex->setBytes(e->payload);
     }
 }
 

@@ -8,11 +8,11 @@
 class QLabel;
 class QScrollArea;
 class QStackedWidget;
-class QTextBrowser;
 
 namespace sockbench {
 
 class ErrnoView;
+class HexView;
 
 // Everything about the selected event: what was called with which arguments, the full
 // result (and for an error, what it means and what to try), the kernel's view of the
@@ -27,6 +27,9 @@ public:
     // The hex and text dump of the payload shown, as plain text ("" when there is none).
     QString payloadText() const;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void display(quint64 seq);
     void refresh();
@@ -34,6 +37,7 @@ private:
     Timeline& m_timeline;
     EventSelection& m_selection;
     quint64 m_shown = 0;
+    bool m_stale = false; // selected while hidden: laid out when shown
     QStackedWidget* m_pages;
     QLabel* m_empty;
     QLabel* m_heading;
@@ -42,7 +46,7 @@ private:
     ErrnoView* m_errno;    // what an error means and what to try (hides itself otherwise)
     QLabel* m_kernel;      // kernel snapshot and addresses
     QLabel* m_payloadNote; // "5 bytes", "64 of 1,048,576 bytes kept in the trace"
-    QTextBrowser* m_hex;
+    HexView* m_hex;
 };
 
 } // namespace sockbench
