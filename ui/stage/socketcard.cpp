@@ -1,5 +1,6 @@
 #include "socketcard.h"
 
+#include "elapsedlabel.h"
 #include "flowlayout.h"
 #include "net/errnoexplainer.h"
 #include "presentation/describe.h"
@@ -14,7 +15,7 @@
 #include <QPushButton>
 #include <QResizeEvent>
 #include <QStyle>
-#include <QTimer>
+#include <QTextDocumentFragment>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QVariantAnimation>
@@ -136,13 +137,13 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     , m_acceptQueue(new QueueBar(tr("accept queue"), QueueBar::Kind::Slots, this))
     , m_blockedRow(new QWidget(this))
     , m_blocked(new QLabel(m_blockedRow))
+    , m_elapsed(new ElapsedLabel(QStringLiteral("99999.9 s"), m_blockedRow))
     , m_interrupt(new QPushButton(tr("Interrupt"), m_blockedRow))
     , m_last(new QLabel(this))
     , m_meaning(new QLabel(this))
     , m_try(new QLabel(this))
     , m_more(new QToolButton(this))
     , m_pulseAnimation(new QVariantAnimation(this))
-    , m_blockedTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("socketCard"));
     setFrameShape(QFrame::NoFrame);
@@ -200,6 +201,7 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     m_blocked->setTextFormat(Qt::RichText);
     m_blocked->setWordWrap(true);
     blockedLayout->addWidget(m_blocked, 1);
+    blockedLayout->addWidget(m_elapsed, 0, Qt::AlignTop);
     m_interrupt->setToolTip(
         tr("Stop the blocked call now (the workbench wakes the waiting thread)"));
     m_interrupt->setAccessibleName(tr("Interrupt the blocked call"));
@@ -287,9 +289,6 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     m_pulseAnimation->setEasingCurve(QEasingCurve::OutQuad);
     connect(m_pulseAnimation, &QVariantAnimation::valueChanged, this,
             [this](const QVariant& v) { setPulse(v.toDouble()); });
-
-    m_blockedTimer->setInterval(100);
-    connect(m_blockedTimer, &QTimer::timeout, this, &SocketCard::refreshBlocked);
 }
 
 QToolButton* SocketCard::addCallButton(CallKind kind, const QString& tooltip, QWidget* row)
@@ -320,6 +319,14 @@ QString SocketCard::kernelStateText() const
 {
     return m_view.kernel.tcpState == TcpState::None ? QString()
                                                     : tcpStateName(m_view.kernel.tcpState);
+}
+
+QString SocketCard::blockedText() const
+{
+    if (!m_view.isBlocked())
+        return {};
+    return QTextDocumentFragment::fromHtml(m_blocked->text()).toPlainText() + QLatin1Char(' ') +
+           m_elapsed->text();
 }
 
 QString SocketCard::lastResultText() const
@@ -416,10 +423,6 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
         }
     }
     updateRows();
-    if (view.isBlocked())
-        m_blockedTimer->start();
-    else
-        m_blockedTimer->stop();
     if (stateChanged && isVisible())
         m_pulseAnimation->start();
     update();
@@ -553,13 +556,15 @@ void SocketCard::refreshBlocked()
     // A datagram socket with no address waits for what nobody can send it.
     const bool unbound = receives && m_view.type == SocketType::Datagram &&
                          (!m_view.local.isValid() || m_view.local.port() == 0);
-    m_blocked->setText(tr("<b>blocked</b> in %1() for %2 s%3")
+    // The words change with the call; the seconds at every tick of the stage's clock,
+    // in a box of their own that never lays the card out again.
+    m_blocked->setText(tr("<b>blocked</b> in %1() for%2")
                            .arg(callName(kind))
-                           .arg(seconds, 0, 'f', 1)
                            .arg(unbound ? tr("<br><span style='color:#92400e'>It has no address "
                                              "yet, so nothing can be sent to it: bind() it "
                                              "first.</span>")
                                         : QString()));
+    m_elapsed->setText(tr("%1 s").arg(seconds, 0, 'f', 1));
 }
 
 void SocketCard::paintEvent(QPaintEvent*)

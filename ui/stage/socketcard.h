@@ -15,6 +15,7 @@ class QVariantAnimation;
 
 namespace sockbench {
 
+class ElapsedLabel;
 class QueueBar;
 
 // One socket on the stage: what it is, where it is bound and connected, the teaching state
@@ -57,6 +58,11 @@ public:
     QueueBar* receiveQueue() const { return m_recvQueue; }
     QueueBar* sendQueue() const { return m_sendQueue; }
     QueueBar* acceptQueue() const { return m_acceptQueue; }
+    // A blocked call's time so far ("blocked in accept() for 3.2 s"): the stage's one clock
+    // ticks every blocked card in view.
+    bool isBlocked() const { return m_view.isBlocked(); }
+    void refreshBlocked();
+    QString blockedText() const;
 
     double pulse() const { return m_pulse; }
     void setPulse(double pulse);
@@ -71,7 +77,6 @@ protected:
 
 private:
     QToolButton* addCallButton(CallKind kind, const QString& tooltip, QWidget* row);
-    void refreshBlocked();
     void updateRows(); // which rows and buttons show, for the view and the detail
     void showExplanation(const SocketView& view);
     void elideExplanation();
@@ -91,6 +96,7 @@ private:
     QueueBar* m_acceptQueue;
     QWidget* m_blockedRow;
     QLabel* m_blocked;
+    ElapsedLabel* m_elapsed;
     QPushButton* m_interrupt;
     QLabel* m_last;
     QLabel* m_meaning; // the failed call's error in one line: what it means
@@ -105,7 +111,6 @@ private:
     bool m_peerChosenByKernel = false;
     double m_pulse = 0;
     QVariantAnimation* m_pulseAnimation;
-    QTimer* m_blockedTimer;
 };
 
 } // namespace sockbench

@@ -56,10 +56,15 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     , m_newHost(new QToolButton(this))
     , m_overlay(new WireOverlay([this](SocketId id) { return cardRect(id); }, m_canvas))
     , m_frame(new QTimer(this))
+    , m_blockedClock(new QTimer(this))
 {
     m_frame->setSingleShot(true);
     m_frame->setInterval(16);
     connect(m_frame, &QTimer::timeout, this, &StageWidget::flush);
+    // One clock for every blocked call's "for 3.2 s": it ticks the cards in view, and only
+    // while a call is blocked.
+    m_blockedClock->setInterval(100);
+    connect(m_blockedClock, &QTimer::timeout, this, &StageWidget::tickBlocked);
     setObjectName(QStringLiteral("stage"));
     setAccessibleName(tr("Stage: hosts and their sockets"));
     setWidgetResizable(true);
@@ -196,6 +201,21 @@ void StageWidget::flush()
         fit();
     }
     follow();
+    const bool anyBlocked = std::any_of(m_cards.cbegin(), m_cards.cend(),
+                                        [](const SocketCard* card) { return card->isBlocked(); });
+    if (anyBlocked && !m_blockedClock->isActive())
+        m_blockedClock->start();
+    else if (!anyBlocked)
+        m_blockedClock->stop();
+}
+
+void StageWidget::tickBlocked()
+{
+    const QRect seen = viewport()->rect();
+    for (SocketCard* card : std::as_const(m_cards))
+        if (card->isBlocked() && card->isVisible() &&
+            seen.intersects(QRect(card->mapTo(viewport(), QPoint(0, 0)), card->size())))
+            card->refreshBlocked();
 }
 
 void StageWidget::fit()

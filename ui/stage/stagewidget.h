@@ -63,8 +63,9 @@ private:
     void updateSocket(SocketId socket);
     void showCard(SocketCard* card, const SocketView& view); // with its peer's port label
     void flush();
-    void follow(); // scrolls m_acted's card into view once it is laid out and shown
-    void fit();    // picks how much the cards show, so that every host is in view
+    void tickBlocked(); // every blocked card in view: its time so far
+    void follow();      // scrolls m_acted's card into view once it is laid out and shown
+    void fit();         // picks how much the cards show, so that every host is in view
     void updateWires();
     void clear();
     QRect cardRect(SocketId socket) const;
@@ -93,6 +94,7 @@ private:
     static constexpr int kFollowFrames = 30; // about half a second of frames
     static constexpr int kSettleFrames = 6;
     QTimer* m_frame;
+    QTimer* m_blockedClock;
     QString m_fittedShape;     // what fit() last fitted: cards, hosts and room
     QString m_fittedStructure; // how many cards, hosts and explained errors, and the room
     int m_appliedLevel = -1;   // the detail and type size fit() set last
