@@ -4,10 +4,12 @@
 #include "windowdriver.h"
 
 #include "lesson/codeview.h"
+#include "lesson/lessonpanel.h"
 
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QTextDocumentFragment>
 
 using namespace sockbench;
 using namespace sockbench::uitest;
@@ -18,6 +20,7 @@ private Q_SLOTS:
     void initTestCase();
     void everyPaneNamesASocketByTheProgramsDescriptor();
     void theCPaneSpeaksOfTheLineThatJustRanWhileItWaits();
+    void aLongResultIsCutBeforeTheCountOfCalls();
 };
 
 void TestPanes::initTestCase()
@@ -144,6 +147,45 @@ void TestPanes::theCPaneSpeaksOfTheLineThatJustRanWhileItWaits()
     QVERIFY2(c.startsWith(QStringLiteral("/* line 5: conn, _ = srv.accept() */")), qPrintable(c));
     QVERIFY2(c.contains(QStringLiteral("accept4(")) && c.contains(QStringLiteral("blocked")),
              qPrintable(c));
+}
+
+void TestPanes::aLongResultIsCutBeforeTheCountOfCalls()
+{
+    // "Just ran" tells what a line bound and how many socket calls it made. A long value is
+    // cut with an ellipsis; the count of calls after it is never cut mid-word.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("long.py"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("import socket\n"
+               "a, b = socket.socketpair()\n"
+               "a.sendall(b'x' * 400)\n"
+               "got = b.recv(400)\n");
+    file.close();
+    Workbench bench;
+    MainWindow window(bench);
+    window.resize(1280, 720);
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString error;
+    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    auto& runner = window.session().runner();
+    while (!runner.isFinished()) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (runner.mode() == program::Runner::Mode::Idle && window.stepAction()->isEnabled()) ||
+                runner.isFinished(),
+            kWaitMs);
+        if (!runner.isFinished())
+            QTest::keyClick(&window, Qt::Key_Right);
+        QVERIFY(runner.stepCount() <= 4);
+    }
+    const QString said = QTextDocumentFragment::fromHtml(window.lessonPanel()->justRan())
+                             .toPlainText()
+                             .remove(QChar(0x200b));
+    QVERIFY2(said.contains(QStringLiteral("got = b'xxx")), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("xxx\u2026 (1 socket call)")), qPrintable(said));
 }
 
 QTEST_MAIN(TestPanes)

@@ -39,7 +39,10 @@ CodeView::CodeView(Session& session, QWidget* parent)
         edit->setReadOnly(true);
         edit->setStyleSheet(mono);
     }
-    m_c->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // The C wraps: at 1280 the pane is narrow, and a call's "returns ..." comment is the
+    // point of it, never to be scrolled to.
+    m_c->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_c->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     // Read-only text does not trap Tab: the keyboard goes on to the stage's buttons.
     m_script->setTabChangesFocus(true);
     m_c->setTabChangesFocus(true);
@@ -48,9 +51,9 @@ CodeView::CodeView(Session& session, QWidget* parent)
         tr("The program as Python. The line about to run is lit blue; the line a thread "
            "runs or is blocked at is lit amber, and a thread waiting for its turn grey. "
            "Panel clicks add their statements here."));
-    m_c->setAccessibleName(tr("The last statement in C"));
-    m_c->setToolTip(
-        tr("The C system calls the last statement made, with their real arguments and results"));
+    m_c->setAccessibleName(tr("The line that just ran, in C"));
+    m_c->setToolTip(tr("The C system calls the line that just ran made on sockets, with their "
+                       "real arguments and results"));
     m_c->setPlaceholderText(tr("The C behind each statement appears here as it runs."));
 
     auto* layout = new QVBoxLayout(this);
@@ -319,11 +322,16 @@ void CodeView::showC(const program::StepRecord& outcome)
                                 .arg(outcome.source.section(QLatin1Char('\n'), 0, 0));
     if (outcome.calls.isEmpty()) {
         // Say so, rather than leave the previous statement's calls under this one's name.
+        const auto& programs = m_session.runner().programs();
+        const bool background =
+            outcome.program >= 0 && outcome.program < int(programs.size()) &&
+            programs[outcome.program].lesson.notes.value(outcome.line).background;
         m_c->setPlainText(heading + QStringLiteral("\n\n") +
-                          (outcome.settled ? tr("/* No system call: Python does this without "
-                                                "the kernel. */")
-                                           : tr("/* Still running: no system call of the "
-                                                "workbench's yet. */")));
+                          (!outcome.settled ? tr("/* Still running: no call on a socket yet. */")
+                           : background
+                               ? tr("/* It runs in a thread of its own (# background): its "
+                                    "calls show here when that thread runs it. */")
+                               : tr("/* No socket call: this line made no call on a socket. */")));
         return;
     }
     const Trace& trace = m_session.workbench().trace();

@@ -87,6 +87,11 @@ QString LessonPanel::narration() const
     return m_narration->text();
 }
 
+QString LessonPanel::justRan() const
+{
+    return m_next->text();
+}
+
 QString LessonPanel::outcome() const
 {
     return m_outcome->text();
@@ -129,8 +134,13 @@ void LessonPanel::refresh()
             how = last.reason;
         else if (!last.changes.isEmpty())
             how = QStringLiteral("→ ") + last.changes.join(QStringLiteral(", "));
+        // A long value is cut, with an ellipsis, before the count of calls: the count is
+        // never the part cut off.
+        if (how.size() > 140)
+            how = how.left(139) + QChar(0x2026);
         if (!last.calls.isEmpty())
-            how += tr(" (%n socket call(s))", nullptr, int(last.calls.size()));
+            how += last.calls.size() == 1 ? tr(" (1 socket call)")
+                                          : tr(" (%1 socket calls)").arg(last.calls.size());
         const QString host = m_session.hostOf(last.program, last.actor);
         const QString who = last.thread.isEmpty() || last.thread == last.actor
                                 ? host
@@ -144,7 +154,7 @@ void LessonPanel::refresh()
                      .arg(describe::wrappable(who))
                      .arg(last.line)
                      .arg(describe::wrappable(last.source.section(QLatin1Char('\n'), 0, 0)),
-                          describe::wrappable(how.left(160)),
+                          describe::wrappable(how),
                           said.isEmpty() ? QString()
                                          : QStringLiteral("<br>") + describe::wrappable(said));
     }

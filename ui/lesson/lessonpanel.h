@@ -16,6 +16,7 @@ public:
     explicit LessonPanel(Session& session, QWidget* parent = nullptr);
 
     QString narration() const;
+    QString justRan() const; // what the last step did ("Just ran ... → ... (1 socket call)")
     void refresh();
     void showReplayed();     // a recording replays: the statement behind the moment shown
     QString outcome() const; // the run's verdict or why it is stuck; empty while it runs
