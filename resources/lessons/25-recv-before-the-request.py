@@ -32,7 +32,8 @@ s.close()
 
 # --- reader ---
 # Now watch a real wait, without a timeout. This program has two threads, reader and
-# writer, sharing one socket.
+# writer, sharing one socket, t. The stage draws each thread as a host of its own: t's card
+# sits on reader's host, where it was made, and writer's calls land on that same card.
 t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 t.connect(web)
 # pause
