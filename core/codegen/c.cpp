@@ -2,6 +2,8 @@
 
 #include "codegen/pyrepr.h"
 
+#include <cerrno>
+
 namespace sockbench::codegen::c {
 
 namespace {
@@ -111,7 +113,11 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
     const CallArgs& a = e.request.args;
     const CallResult& r = e.result;
     const SocketFacts socket = e.socket.isValid() ? facts(e.socket) : SocketFacts{};
-    const QString fd = QString::number(socket.fd);
+    // A call on a socket the program has closed fails with EBADF: its fileno() is -1 by
+    // then, and -1 is the descriptor CPython passes.
+    const bool closedBefore = r.outcome == Outcome::Error && r.errorDomain == ErrorDomain::Errno &&
+                              r.errorNumber == EBADF;
+    const QString fd = QString::number(closedBefore ? -1 : socket.fd);
     const QString count = QString::number(r.count);
     switch (e.request.kind) {
     case CallKind::Socket:

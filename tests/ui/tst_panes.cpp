@@ -34,7 +34,7 @@ void TestPanes::everyPaneNamesASocketByTheProgramsDescriptor()
 {
     // The program prints its descriptors; the card of each socket and the C pane of each
     // statement must give the same numbers (socketpair()'s ends too: their close() once
-    // said close(-1)).
+    // said close(-1)), and once closed, -1 as the program's fileno() says.
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("numbers.py"));
@@ -47,7 +47,11 @@ void TestPanes::everyPaneNamesASocketByTheProgramsDescriptor()
                "print(srv.fileno(), left.fileno(), right.fileno())\n"
                "left.close()\n"
                "right.close()\n"
-               "srv.close()\n");
+               "srv.close()\n"
+               "try:\n"
+               "    srv.getsockname()\n"
+               "except OSError as e:\n"
+               "    print('after close:', e.errno)\n");
     file.close();
     Workbench bench;
     MainWindow window(bench);
@@ -105,6 +109,10 @@ void TestPanes::everyPaneNamesASocketByTheProgramsDescriptor()
     QVERIFY2(cPane[6].contains(QStringLiteral("close(%1);").arg(left)), qPrintable(cPane[6]));
     QVERIFY2(cPane[7].contains(QStringLiteral("close(%1);").arg(right)), qPrintable(cPane[7]));
     QVERIFY2(cPane[8].contains(QStringLiteral("close(%1);").arg(srv)), qPrintable(cPane[8]));
+    // Closed, the socket's fileno() is -1: a call on it passes -1, as CPython's does.
+    QVERIFY2(cPane[10].contains(QStringLiteral("getsockname(-1,")) &&
+                 cPane[10].contains(QStringLiteral("EBADF")),
+             qPrintable(cPane[10]));
 }
 
 void TestPanes::theCPaneSpeaksOfTheLineThatJustRanWhileItWaits()
