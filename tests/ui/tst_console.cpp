@@ -9,6 +9,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
+#include <QTemporaryDir>
 
 using namespace sockbench;
 using namespace sockbench::uitest;
@@ -18,6 +19,7 @@ class TestConsole : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void theConsoleShowsItsNewestLine();
+    void aStepBackRetellsARaceAsItWasTold();
 };
 
 void TestConsole::initTestCase()
@@ -73,6 +75,83 @@ void TestConsole::theConsoleShowsItsNewestLine()
     }
     QVERIFY(runner.isFinished());
     QVERIFY2(scrolledBack && madeSmaller, "the console never filled: the test shows nothing");
+}
+
+void TestConsole::aStepBackRetellsARaceAsItWasTold()
+{
+    // Two threads wait at once, and the one that began first ends first: the server's
+    // accept() times out while the client's recv() still waits, and the recv() times out
+    // later, before any other step begins. Going back to that moment, the console says
+    // what it said then, in the order it said it - not in the order the steps began.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("race.py"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("import socket\n"
+               "\n"
+               "# --- client ---\n"
+               "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+               "u.bind(('127.0.0.1', 0))\n"
+               "u.settimeout(2.0)\n"
+               "\n"
+               "# --- server ---\n"
+               "srv = socket.socket()\n"
+               "srv.bind(('127.0.0.1', 0))\n"
+               "srv.listen()\n"
+               "srv.settimeout(1.0)\n"
+               "# expect: TimeoutError\n"
+               "srv.accept()\n"
+               "\n"
+               "# --- client ---\n"
+               "# expect: TimeoutError\n"
+               "u.recv(1)\n"
+               "u.close()\n");
+    file.close();
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    window.resize(1280, 720);
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString error;
+    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    auto& runner = window.session().runner();
+    const auto sourceOf = [&](int step) { return runner.steps()[size_t(step)].source; };
+    // Forward to the recv(), then until both calls have ended.
+    while (runner.stepCount() == 0 ||
+           sourceOf(runner.stepCount() - 1) != QLatin1String("u.recv(1)")) {
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle &&
+                                     window.stepAction()->isEnabled(),
+                                 kWaitMs);
+        QTest::keyClick(&window, Qt::Key_Right);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.stepCount() > 0, kWaitMs);
+        QVERIFY(runner.stepCount() < 20);
+    }
+    const int recv = runner.stepCount() - 1;
+    QTRY_VERIFY_WITH_TIMEOUT(runner.steps()[size_t(recv)].settled, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+    const QStringList told = window.console()->transcript();
+    int accept = -1;
+    for (const auto& s : runner.steps())
+        if (s.source == QLatin1String("srv.accept()"))
+            accept = s.index;
+    QVERIFY(accept >= 0);
+    // The race the test is about: both ended while the recv() was the last step begun,
+    // and the accept() was told first.
+    QCOMPARE(runner.steps()[size_t(accept)].settledWith, recv + 1);
+    QCOMPARE(runner.steps()[size_t(recv)].settledWith, recv + 1);
+    QVERIFY(told.size() >= 2 && told.last().contains(QLatin1String("u.recv(1)")) &&
+            told[told.size() - 2].contains(QLatin1String("srv.accept()")));
+    // One more step, then back to the moment before it.
+    QTest::keyClick(&window, Qt::Key_Right);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.stepCount() == recv + 2 && runner.steps().back().settled,
+                             kWaitMs);
+    QTest::keyClick(&window, Qt::Key_Left);
+    QVERIFY(runner.isRewound());
+    QCOMPARE(runner.stepCount(), recv + 1);
+    QCOMPARE(window.console()->transcript(), told);
 }
 
 QTEST_MAIN(TestConsole)

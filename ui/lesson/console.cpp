@@ -42,15 +42,24 @@ Console::Console(Session& session, QWidget* parent)
     setAccessibleName(tr("Console: the transcript and print() output"));
     setPlaceholderText(tr("Each statement's outcome and every print() appear here."));
     auto& runner = session.runner();
-    connect(&runner, &program::Runner::stepFinished, this, &Console::showStep);
+    connect(&runner, &program::Runner::stepIssued, this, [this](int index) {
+        if (index == 0)
+            m_told.clear(); // a new run
+    });
+    connect(&runner, &program::Runner::stepFinished, this, [this](const StepRecord& r) {
+        m_told.push_back({r.index, true});
+        showStep(r);
+    });
     // Stepped back, or the run re-made up to there: the transcript of the steps up to the
     // moment shown, with what they printed.
     connect(&runner, &program::Runner::rewound, this, &Console::showSteps);
     connect(&runner, &program::Runner::remade, this, &Console::showSteps);
     connect(&runner, &program::Runner::stepBlocked, this, [this](int index, CallId) {
         const auto& steps = m_session.runner().steps();
-        if (index >= 0 && index < static_cast<int>(steps.size()))
+        if (index >= 0 && index < static_cast<int>(steps.size())) {
+            m_told.push_back({index, false});
             showBlocked(steps[static_cast<size_t>(index)]);
+        }
     });
     connect(&runner, &program::Runner::printed, this, &Console::showPrinted);
     connect(&runner, &program::Runner::stuck, this, [this](const QString& message) {
@@ -84,6 +93,7 @@ Console::Console(Session& session, QWidget* parent)
         if (m_session.replayer().isActive())
             return; // the old lesson's sockets closed; the console shows the recording
         m_transcript.clear();
+        m_told.clear();
         line(tr("— reset: every socket the lesson opened is closed —"), QStringLiteral("#6b7280"));
     });
 }
@@ -145,25 +155,50 @@ void Console::showSteps()
                  .arg(runner.stepCount())
                  .arg(runner.runLength()),
              QStringLiteral("#6b7280"));
-    // In the order the live run told them: a step when it ended, or, when it waited, that
-    // it waited and later its end, once the step begun last when it ended has been told
-    // (a recv() the next step's sendall() fed comes after that sendall()).
+    // In the order the live run told them, as far as the moment shown: that a step waited,
+    // and its end once it had ended by then.
     const auto& steps = runner.steps();
-    const auto told = [this](const StepRecord& r) {
-        if (!r.output.isEmpty())
-            showPrinted(r.actor, r.output);
-        showStep(r);
+    std::vector<char> ended(steps.size(), 0);
+    std::vector<char> waited(steps.size(), 0);
+    std::vector<Told> told;
+    const auto tell = [&](const Told& t) {
+        const StepRecord& r = steps[size_t(t.index)];
+        if (t.finished) {
+            ended[size_t(t.index)] = 1;
+            if (!r.output.isEmpty())
+                showPrinted(r.actor, r.output);
+            showStep(r);
+        } else {
+            waited[size_t(t.index)] = 1;
+            showBlocked(r);
+        }
+        told.push_back(t);
     };
+    for (const Told& t : m_told) {
+        if (t.index < 0 || size_t(t.index) >= steps.size())
+            continue;
+        const size_t k = size_t(t.index);
+        if (t.finished ? (!steps[k].settled || ended[k]) : (waited[k] || ended[k]))
+            continue;
+        tell(t);
+    }
+    // What the live run did not tell (a run re-made for a step back that went another
+    // way, the step still running): each step when it ended, or that it waits and later
+    // its end, once the step begun last when it ended has been (a recv() the next step's
+    // sendall() fed comes after that sendall()).
     for (size_t k = 0; k < steps.size(); ++k) {
         const StepRecord& r = steps[k];
-        if (r.settled && r.settledWith <= int(k) + 1)
-            told(r);
-        else
-            showBlocked(r);
-        for (size_t j = 0; j < k; ++j)
-            if (steps[j].settled && steps[j].settledWith == int(k) + 1)
-                told(steps[j]);
+        if (!ended[k] && !waited[k]) {
+            const bool endedInTurn = r.settled && r.settledWith <= int(k) + 1;
+            tell({int(k), endedInTurn});
+        }
+        for (size_t j = 0; j <= k; ++j)
+            if (!ended[j] && steps[j].settled && steps[j].settledWith == int(k) + 1)
+                tell({int(j), true});
     }
+    // Going on from here, the live run tells the rest.
+    if (!runner.isRewound())
+        m_told = std::move(told);
 }
 
 void Console::showBlocked(const StepRecord& r)

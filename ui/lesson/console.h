@@ -4,6 +4,8 @@
 
 #include <QPlainTextEdit>
 
+#include <vector>
+
 namespace sockbench {
 
 class Session;
@@ -27,6 +29,14 @@ private:
     void line(const QString& text, const QString& color = {});
     Session& m_session;
     QStringList m_transcript;
+    // What the live run told, in the order told: a step waited in its call (finished ==
+    // false) or ended. A step back shows the same lines in the same order, whichever way
+    // the threads happened to race.
+    struct Told {
+        int index = -1;
+        bool finished = false;
+    };
+    std::vector<Told> m_told;
 };
 
 } // namespace sockbench
