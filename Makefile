@@ -3,6 +3,7 @@
 #   make test  install what is missing, configure, build, run the whole test suite
 #   make sanitize  the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 #                  in a build directory of its own (CI runs it after make test)
+#   make bench     every benchmark of bench/, one table beside the targets (not in CI)
 #   make tsan      the core and lesson-runner tests under ThreadSanitizer (not in CI: Qt is
 #                  not built with TSan, see tests/sanitizers/tsan.supp)
 # Both are idempotent: with nothing changed they only check and return.
@@ -16,7 +17,7 @@ PACKAGES := cmake ninja-build g++ make pkg-config \
             qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev \
             fonts-dejavu-core python3 iproute2 curl netcat-openbsd
 
-.PHONY: run test build deps configure clean sanitize tsan
+.PHONY: run test build deps configure clean sanitize tsan bench
 
 SANITIZE_DIR ?= build-sanitize
 # ccache, where installed, keeps a second configuration's rebuilds cheap; never required.
@@ -45,6 +46,11 @@ sanitize: deps
 	fi
 	@cmake --build $(SANITIZE_DIR) --parallel $(JOBS)
 	@cd $(SANITIZE_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS)
+
+# The window benchmarks run under Xvfb at 1920x1080, as the targets are stated.
+bench: build
+	@.ci/install-packages xvfb xauth
+	@xvfb-run -a -s "-screen 0 1920x1080x24" python3 bench/run.py $(BUILD_DIR) $(BENCH_ARGS)
 
 TSAN_DIR ?= build-tsan
 tsan: deps

@@ -1,6 +1,7 @@
 // sockbench: the Socket Workbench window. Headless commands are handed to sockbench-cli,
 // which links the core alone.
 #include "engine/workbench.h"
+#include "firstframe.h"
 #include "mainwindow.h"
 #include "screenshot.h"
 #include "session.h"
@@ -209,6 +210,8 @@ int main(int argc, char* argv[])
         window.resize(size);
     else
         fitToScreen(window);
+    if (sockbench::FirstFrame::wanted())
+        new sockbench::FirstFrame(window); // make bench: the time to the first frame
     window.show();
     const int status = app.exec();
     QSettings().setValue(QLatin1String(kGeometryKey), window.saveGeometry());

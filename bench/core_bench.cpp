@@ -2,6 +2,8 @@
 // Prints ratios, never absolute pass/fail timings; see bench/README.md for the targets.
 //
 //   sockbench-core-bench [--quick]
+//
+// The last lines, "RESULT name value", are for bench/run.py (`make bench`).
 
 #include "engine/workbench.h"
 #include "net/calls.h"
@@ -267,5 +269,13 @@ int main(int argc, char* argv[])
                 median(rawTrips) * 1e6, median(benchTrips) * 1e6, tripRatio, "<= 1.5");
     std::printf("%-44s %12s %9.3f ms %8s %10s\n", "interrupt of a blocked recv, p99", "-", p99, "-",
                 "<= 50 ms");
+    // For bench/run.py: one line per figure, name and value.
+    std::printf(
+        "RESULT bulk_ratio %.4f\nRESULT pingpong_ratio %.4f\nRESULT interrupt_p99_ms %.4f\n",
+        bulkRatio, tripRatio, p99);
+    std::printf("RESULT bulk_raw_mbs %.1f\nRESULT bulk_bench_mbs %.1f\n", median(rawRates) / 1e6,
+                median(benchRates) / 1e6);
+    std::printf("RESULT pingpong_raw_us %.2f\nRESULT pingpong_bench_us %.2f\n",
+                median(rawTrips) * 1e6, median(benchTrips) * 1e6);
     return 0;
 }
