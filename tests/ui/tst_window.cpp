@@ -16,6 +16,7 @@
 #include <QSettings>
 #include <QTabBar>
 #include <QTemporaryDir>
+#include <algorithm>
 
 using namespace sockbench;
 using namespace sockbench::uitest;
@@ -101,9 +102,14 @@ void TestWindow::keyboardSteppingMatchesTheHeadlessTranscript()
     // Space steps, one statement a press, as at the projector.
     int presses = 0;
     while (!runner.isFinished() && presses < 200) {
-        // As at the projector: Space once Step is there to press.
+        // As at the projector: Space once Step is there to press and the last statement's
+        // result is on screen. No statement of these lessons waits for another, but on a
+        // slow machine one may take long enough to be told as waiting, and the next one, run
+        // meanwhile, would end first: the transcript would rightly tell them in that order.
         QTRY_VERIFY_WITH_TIMEOUT(
-            (runner.mode() == program::Runner::Mode::Idle && window.stepAction()->isEnabled()) ||
+            (runner.mode() == program::Runner::Mode::Idle && window.stepAction()->isEnabled() &&
+             std::all_of(runner.steps().begin(), runner.steps().end(),
+                         [](const program::StepRecord& s) { return s.settled; })) ||
                 runner.isFinished(),
             kWaitMs);
         if (runner.isFinished())
