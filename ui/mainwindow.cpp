@@ -194,6 +194,7 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
         const int index = m_lessonPicker->findData(m_session->lessonName());
         const QSignalBlocker block(m_lessonPicker);
         m_lessonPicker->setCurrentIndex(index);
+        showPickedTitle();
         // Several programs side by side are named by their files ("server + client").
         const QString title = m_session->runner().lesson().title.isEmpty() ||
                                       m_session->runner().programs().size() > 1
@@ -245,16 +246,18 @@ void MainWindow::buildToolbar()
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_lessonPicker->setAccessibleName(tr("Lesson"));
     m_lessonPicker->setToolTip(tr("Pick a lesson; it opens ready to step"));
-    // As wide as a usual title, not the longest one: the toolbar fits a 1280-wide projector.
-    // The list that drops down shows every title whole.
+    // At least as wide as a usual title, and wider wherever the toolbar has room, up to the
+    // longest title: at 1920 every title is whole, at 1280 the toolbar still fits. The list
+    // that drops down and the tooltip show the whole title.
     m_lessonPicker->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_lessonPicker->setMinimumContentsLength(26);
-    m_lessonPicker->view()->setMinimumWidth(m_lessonPicker->fontMetrics().averageCharWidth() * 60);
+    m_lessonPicker->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     for (const auto& lesson : lesson::catalogue::shipped()) {
         const QString number = QFileInfo(lesson.path).fileName().section(QLatin1Char('-'), 0, 0);
         m_lessonPicker->addItem(QStringLiteral("%1 · %2").arg(number, lesson.title), lesson.name);
     }
     m_lessonPicker->addItem(tr("Free play: an empty experiment"), QStringLiteral("experiment"));
+    fitLessonPicker();
     connect(m_lessonPicker, &QComboBox::activated, this, [this](int index) {
         const QString name = m_lessonPicker->itemData(index).toString();
         if (name == QLatin1String("experiment"))

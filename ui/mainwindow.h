@@ -81,6 +81,8 @@ protected:
 
 private:
     void buildToolbar();
+    void fitLessonPicker();
+    void showPickedTitle();
     void buildMenus();
     void fitNarration();
     void shareWidth(); // between the code, the stage and Look closer

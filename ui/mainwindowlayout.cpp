@@ -7,11 +7,15 @@
 #include "lesson/lessonpanel.h"
 #include "theme.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QKeyEvent>
 #include <QSettings>
 #include <QSplitter>
+#include <QStyle>
+#include <QStyleOptionComboBox>
 
 #include <algorithm>
 
@@ -79,6 +83,32 @@ void MainWindow::fitNarration()
         m_pictureColumn->setSizes(sizes);
 }
 
+void MainWindow::fitLessonPicker()
+{
+    // Never wider than its longest title needs: the toolbar's spare room beyond that stays
+    // with the toolbar.
+    int widest = 0;
+    for (int i = 0; i < m_lessonPicker->count(); ++i)
+        widest = std::max(
+            widest, m_lessonPicker->fontMetrics().horizontalAdvance(m_lessonPicker->itemText(i)));
+    QStyleOptionComboBox option;
+    option.initFrom(m_lessonPicker);
+    const QSize whole = m_lessonPicker->style()->sizeFromContents(
+        QStyle::CT_ComboBox, &option, QSize(widest, m_lessonPicker->fontMetrics().height()),
+        m_lessonPicker);
+    m_lessonPicker->setMaximumWidth(whole.width());
+    m_lessonPicker->view()->setMinimumWidth(whole.width());
+}
+
+void MainWindow::showPickedTitle()
+{
+    // Where the picker is too narrow for the title, its tooltip says it whole.
+    const QString picked = m_lessonPicker->currentText();
+    m_lessonPicker->setToolTip(picked.isEmpty()
+                                   ? tr("Pick a lesson; it opens ready to step")
+                                   : tr("%1\nPick a lesson; it opens ready to step").arg(picked));
+}
+
 void MainWindow::setZoom(double zoom)
 {
     m_zoom = std::clamp(zoom, 0.6, 3.0);
@@ -87,6 +117,7 @@ void MainWindow::setZoom(double zoom)
     QApplication::setFont(font); // menus, dialogs, tooltips and call forms
     // Every pane at once, now: narration, code, console, toolbar, stage and Look closer.
     setFontSize(this, font.pointSizeF());
+    fitLessonPicker();
     QSettings().setValue(QStringLiteral("zoom"), m_zoom);
 }
 

@@ -14,8 +14,12 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QStyle>
+#include <QStyleOptionComboBox>
 #include <QTabBar>
 #include <QTemporaryDir>
+#include <QToolBar>
+#include <QToolButton>
 #include <algorithm>
 
 using namespace sockbench;
@@ -32,6 +36,7 @@ private Q_SLOTS:
     void theCodeKeepsThePredictionForLater();
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
+    void thePickerShowsWholeTitlesWhereThereIsRoom();
     void screenshotWritesTheWindow();
     void twoProgramsRunSideBySide();
 };
@@ -289,6 +294,43 @@ void TestWindow::everyControlHasATooltipAndAName()
         if (field->toolTip().isEmpty() || field->accessibleName().isEmpty())
             missing << field->objectName();
     QVERIFY2(missing.isEmpty(), qPrintable(missing.join(QStringLiteral(", "))));
+}
+
+void TestWindow::thePickerShowsWholeTitlesWhereThereIsRoom()
+{
+    // The longest title is lesson 16's. At 1920 it is whole in the toolbar; at 1280 the
+    // toolbar still fits (nothing hides behind its » button) and the tooltip says it whole.
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    QVERIFY(window.openLesson(QStringLiteral("16")));
+    QComboBox* picker = window.lessonPicker();
+    const QString title = picker->currentText();
+    QVERIFY(title.contains(QStringLiteral("gethostbyaddr")));
+    const auto* bar = window.findChild<QToolBar*>(QStringLiteral("lessonToolbar"));
+    QVERIFY(bar);
+    for (const QSize size : {QSize(1920, 1080), QSize(1280, 720)}) {
+        window.setGeometry(QRect(QPoint(0, 0), size));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_COMPARE(window.size(), size);
+        QCoreApplication::processEvents();
+        QStyleOptionComboBox option;
+        option.initFrom(picker);
+        const int textRoom =
+            picker->style()
+                ->subControlRect(QStyle::CC_ComboBox, &option, QStyle::SC_ComboBoxEditField, picker)
+                .width();
+        QVERIFY2(
+            !bar->findChild<QToolButton*>(QStringLiteral("qt_toolbar_ext_button"))->isVisible(),
+            "the toolbar does not fit");
+        if (size.width() == 1920)
+            QVERIFY2(picker->fontMetrics().horizontalAdvance(title) <= textRoom + 2,
+                     qPrintable(QStringLiteral("%1 px for the title, %2 px of room")
+                                    .arg(picker->fontMetrics().horizontalAdvance(title))
+                                    .arg(textRoom)));
+        QVERIFY(picker->toolTip().contains(title));
+    }
 }
 
 void TestWindow::screenshotWritesTheWindow()
