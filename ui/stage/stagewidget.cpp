@@ -155,6 +155,9 @@ void StageWidget::addSocket(SocketId socket)
     if (!view || m_cards.contains(socket))
         return;
     HostWidget* host = ensureHost(view->actor);
+    // Shown under a hold: laid out with the others at the next layout pass, not once per
+    // card (with a thousand cards on a host, that was a second of layout per card).
+    const LayoutHold hold({m_row, host->layout()});
     auto* card = new SocketCard(socket, m_clock, host);
     card->setProperty("acceptedFrom", view->acceptedFrom.value);
     connect(card, &SocketCard::callRequested, this, &StageWidget::callRequested);
