@@ -15,8 +15,23 @@ constexpr const char* kBold = "sockbenchFontBold";
 
 } // namespace
 
+QString monoFamily()
+{
+    static const QString family = [] {
+        const QString preferred = QStringLiteral("DejaVu Sans Mono");
+        return QFontDatabase::hasFamily(preferred)
+                   ? preferred
+                   : QFontDatabase::systemFont(QFontDatabase::FixedFont).family();
+    }();
+    return family;
+}
+
 void applyTheme(QApplication& app)
 {
+    // Rich text's <code> asks for Courier New, then courier; a style sheet or a QFont may
+    // ask for "monospace". All of them mean the one family.
+    for (const char* asked : {"Courier New", "courier", "Courier", "monospace", "Monospace"})
+        QFont::insertSubstitution(QString::fromLatin1(asked), monoFamily());
     app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QPalette palette = app.palette();
     palette.setColor(QPalette::Window, QColor(0xf5, 0xf6, 0xf8));

@@ -1,12 +1,19 @@
 #pragma once
 
 class QApplication;
+class QString;
 class QWidget;
 
 namespace sockbench {
 
 // The workbench's look: light, high-contrast, readable at the back of a classroom.
 void applyTheme(QApplication& app);
+
+// The monospace family of code, addresses and bytes: DejaVu Sans Mono where installed (the
+// workbench installs it; its metrics are what the layouts are tried with), else the system's
+// fixed-pitch font. applyTheme() also makes it what <code> and "monospace" mean in rich text,
+// so a machine with other monospace fonts installed does not lay the window out differently.
+QString monoFamily();
 
 // Gives widget its parent's font, scale times as large (and bold if asked); setFontSize()
 // keeps the proportion.

@@ -9,8 +9,11 @@
 #include "stagewidget.h"
 #include "theme.h"
 
+#include <QFontInfo>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QTextCursor>
+#include <QTextDocument>
 
 using namespace sockbench;
 using namespace sockbench::uitest;
@@ -21,6 +24,7 @@ private Q_SLOTS:
     void initTestCase();
     void aLongValueNeverWidensTheWindow();
     void aLongExplanationWidensItsCardNotShrinksEveryCard();
+    void codeIsTheSameMonospaceEverywhere();
 };
 
 void TestLegible::initTestCase()
@@ -129,6 +133,24 @@ void TestLegible::aLongExplanationWidensItsCardNotShrinksEveryCard()
     for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
         if (card != failed && card->isVisible())
             QVERIFY2(card->width() < failed->width(), qPrintable(card->title()));
+}
+
+void TestLegible::codeIsTheSameMonospaceEverywhere()
+{
+    // The narration's <code>, the code and the console are all in the one monospace family
+    // the layouts were tried with, whatever else the machine has installed (with Noto Sans
+    // Mono installed, <code> once took it, the narration grew, and lesson 08's cards dropped
+    // to Minimal at 1280x720).
+    QTextDocument doc;
+    doc.setHtml(QStringLiteral("<p>Next: <code>s.recv(1024)</code></p>"));
+    QTextCursor cursor(&doc);
+    cursor.movePosition(QTextCursor::End);
+    cursor.movePosition(QTextCursor::PreviousCharacter);
+    const QFont code = cursor.charFormat().font();
+    QCOMPARE(QFontInfo(code).family(), monoFamily());
+    QFont asked(QStringLiteral("monospace"));
+    QCOMPARE(QFontInfo(asked).family(), monoFamily());
+    QVERIFY(QFontInfo(code).fixedPitch());
 }
 
 QTEST_MAIN(TestLegible)

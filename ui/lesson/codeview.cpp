@@ -1,11 +1,11 @@
 #include "codeview.h"
+#include "theme.h"
 
 #include "codegen/c.h"
 #include "engine/workbench.h"
 #include "scriptedit.h"
 #include "session.h"
 
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -33,8 +33,8 @@ CodeView::CodeView(Session& session, QWidget* parent)
     setObjectName(QStringLiteral("codeView"));
     // Monospace by family only: the size follows the window's font, so the zoom a teacher
     // sets for the projector reaches the code too.
-    const QString mono = QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }")
-                             .arg(QFontDatabase::systemFont(QFontDatabase::FixedFont).family());
+    const QString mono =
+        QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }").arg(monoFamily());
     for (QPlainTextEdit* edit : {static_cast<QPlainTextEdit*>(m_script), m_c}) {
         edit->setReadOnly(true);
         edit->setStyleSheet(mono);

@@ -1,10 +1,10 @@
 #include "console.h"
+#include "theme.h"
 
 #include "net/errnocatalog.h"
 #include "net/errnoexplainer.h"
 #include "session.h"
 
-#include <QFontDatabase>
 #include <QScrollBar>
 
 namespace sockbench {
@@ -36,8 +36,7 @@ Console::Console(Session& session, QWidget* parent)
     setReadOnly(true);
     setTabChangesFocus(true); // Tab goes on to the next control, as in any read-only view
     // Monospace by family only: the size follows the window's zoom.
-    setStyleSheet(QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }")
-                      .arg(QFontDatabase::systemFont(QFontDatabase::FixedFont).family()));
+    setStyleSheet(QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }").arg(monoFamily()));
     setMaximumBlockCount(5000); // a long session cannot grow it without end
     setAccessibleName(tr("Console: the transcript and print() output"));
     setPlaceholderText(tr("Each statement's outcome and every print() appear here."));

@@ -1,4 +1,5 @@
 #include "addressview.h"
+#include "theme.h"
 
 #include "net/addressforms.h"
 #include "presentation/describe.h"
@@ -6,7 +7,6 @@
 #include "views/timeline.h"
 
 #include <QApplication>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -81,7 +81,8 @@ void addRemark(QTableWidget* table, const QString& text)
 void addForms(QTableWidget* table, const QList<Form>& forms,
               std::optional<FormKind> emphasised = std::nullopt)
 {
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    QFont mono(monoFamily());
+    mono.setStyleHint(QFont::Monospace);
     mono.setPointSizeF(QApplication::font().pointSizeF());
     for (const Form& form : forms) {
         const int row = table->rowCount();

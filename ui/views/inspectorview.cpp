@@ -1,4 +1,5 @@
 #include "inspectorview.h"
+#include "theme.h"
 
 #include "errnoview.h"
 #include "eventdetails.h"
@@ -6,7 +7,6 @@
 #include "hexview.h"
 #include "presentation/describe.h"
 
-#include <QFontDatabase>
 #include <QLabel>
 #include <QScrollArea>
 #include <QStackedWidget>
@@ -78,7 +78,8 @@ InspectorView::InspectorView(Timeline& timeline, EventSelection& selection, QWid
     m_payloadNote = makeLabel(content, QStringLiteral("inspectorPayloadNote"));
     m_hex = new HexView(content);
     m_hex->setObjectName(QStringLiteral("inspectorHex"));
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    QFont mono(monoFamily());
+    mono.setStyleHint(QFont::Monospace);
     mono.setPointSizeF(std::max(11.0, font().pointSizeF())); // read from the back of the room
     m_hex->setFont(mono);
     m_hex->setVisibleRows(16); // a longer payload scrolls inside the dump

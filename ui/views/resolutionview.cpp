@@ -1,10 +1,10 @@
 #include "resolutionview.h"
+#include "theme.h"
 
 #include "codegen/pyrepr.h"
 #include "views/selection.h"
 #include "views/timeline.h"
 
-#include <QFontDatabase>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableWidget>
@@ -32,7 +32,8 @@ QTableWidgetItem* cell(const QString& text, const QFont* font = nullptr)
 
 QFont monoFont(const QWidget* widget)
 {
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    QFont mono(monoFamily());
+    mono.setStyleHint(QFont::Monospace);
     mono.setPointSizeF(widget->font().pointSizeF());
     return mono;
 }
