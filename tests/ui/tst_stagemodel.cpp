@@ -14,6 +14,7 @@ private Q_SLOTS:
     void closeReleasesWhatNoConnectionKeeps();
     void acceptedSocketShowsItsKernelState();
     void aSocketPairIsTwoConnectedEnds();
+    void peersInOnePassAreWhatPeerOfSaysOfEach();
 };
 
 void TestStageModel::closeReleasesWhatNoConnectionKeeps()
@@ -87,6 +88,53 @@ void TestStageModel::aSocketPairIsTwoConnectedEnds()
     QCOMPARE(model.peerOf(b), a);
     QCOMPARE(bytes.size(), 1);
     QCOMPARE(bytes.at(0).at(1).value<SocketId>(), b);
+}
+
+void TestStageModel::peersInOnePassAreWhatPeerOfSaysOfEach()
+{
+    // The wires of a crowded stage come from peers(), one pass over the sockets. It names
+    // the same peer peerOf() names for each socket: TCP over IPv4 and IPv6, an IPv4 client
+    // seen as ::ffff:127.0.0.1 by a dual-stack listener, a socketpair, a connected UDP
+    // socket and the one it is connected to, a listener, and a closed connection.
+    Workbench bench;
+    StageModel model;
+    const Connected v4 = connectedPair(bench);
+    const Connected v6 = connectedPair(bench, AddressFamily::Inet6);
+    QVERIFY(v4.server.isValid() && v6.server.isValid());
+    const SocketId dual = makeSocket(bench, AddressFamily::Inet6);
+    EXPECT_OK(RUN(bench, dual, calls::bind(QStringLiteral("::"), 0)));
+    EXPECT_OK(RUN(bench, dual, calls::listen(1)));
+    const quint16 dualPort = RUN(bench, dual, calls::getsockname()).result.address.port();
+    const SocketId mappedClient = makeSocket(bench);
+    EXPECT_OK(RUN(bench, mappedClient, calls::connect(QStringLiteral("127.0.0.1"), dualPort)));
+    const SocketId mappedServer = RUN(bench, dual, calls::accept()).result.newSocket;
+    QVERIFY(mappedServer.isValid());
+    const Event pair =
+        RUN(bench, SocketId{}, calls::socketpair(AddressFamily::Unix, SocketType::Stream, 0));
+    QVERIFY(pair.result.ok());
+    const SocketId udpA = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
+    const SocketId udpB = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
+    EXPECT_OK(RUN(bench, udpB, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    const quint16 udpPort = RUN(bench, udpB, calls::getsockname()).result.address.port();
+    EXPECT_OK(RUN(bench, udpA, calls::connect(QStringLiteral("127.0.0.1"), udpPort)));
+    const Connected closed = connectedPair(bench);
+    QVERIFY(closed.client.isValid());
+    EXPECT_OK(RUN(bench, closed.client, calls::close()));
+    for (const Event& e : bench.trace().events())
+        model.apply(e);
+
+    const QHash<SocketId, SocketId> peers = model.peers();
+    int named = 0;
+    for (const SocketId id : model.sockets()) {
+        QCOMPARE(peers.value(id), model.peerOf(id));
+        named += peers.contains(id) ? 1 : 0;
+    }
+    // Both ends of the three TCP connections and of the pair, and the connected UDP socket.
+    QCOMPARE(peers.value(mappedServer), mappedClient);
+    QCOMPARE(peers.value(mappedClient), mappedServer);
+    QCOMPARE(peers.value(v6.client), v6.server);
+    QCOMPARE(peers.value(udpA), udpB);
+    QVERIFY2(named >= 9, qPrintable(QString::number(named)));
 }
 
 QTEST_MAIN(TestStageModel)

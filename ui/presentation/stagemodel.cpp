@@ -170,6 +170,37 @@ SocketId StageModel::peerOf(SocketId id) const
     return s->peer.isValid() ? findByLocal(s->peer, SocketType::Datagram) : SocketId{};
 }
 
+QHash<SocketId, SocketId> StageModel::peers() const
+{
+    const auto ends = [](const Endpoint& local, const Endpoint& peer) {
+        return local.unmapped().toString() + QLatin1Char('|') + peer.unmapped().toString();
+    };
+    // The open connected ends by their (local, peer), the first in peerOf()'s order kept.
+    QHash<QString, SocketId> byEnds;
+    for (const SocketView& s : m_sockets)
+        if (s.state != TeachingState::Closed && s.state != TeachingState::Listening &&
+            s.local.isValid() && s.peer.isValid())
+            if (const QString key = ends(s.local, s.peer); !byEnds.contains(key))
+                byEnds.insert(key, s.id);
+    QHash<SocketId, SocketId> out;
+    for (const SocketView& s : m_sockets) {
+        SocketId peer;
+        if (isConnectionOriented(s.type) && !s.pairedWith.isValid() &&
+            s.state != TeachingState::Closed) {
+            if (!s.peer.isValid() || !s.local.isValid())
+                continue;
+            peer = byEnds.value(ends(s.peer, s.local));
+            if (peer == s.id) // connected to itself: peerOf() looks past it
+                peer = peerOf(s.id);
+        } else {
+            peer = peerOf(s.id);
+        }
+        if (peer.isValid())
+            out.insert(s.id, peer);
+    }
+    return out;
+}
+
 SocketId StageModel::findByLocal(const Endpoint& address, SocketType type) const
 {
     for (const SocketView& other : m_sockets)

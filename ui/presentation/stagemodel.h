@@ -94,6 +94,9 @@ public:
     // The workbench socket at the other end of this one's connection (or the bound socket
     // a datagram is addressed to); invalid when the peer is outside the workbench.
     SocketId peerOf(SocketId id) const;
+    // Every socket's peer that peerOf() names, found in one pass: for the wires of a stage
+    // with thousands of sockets, asking peerOf() of each would take time quadratic in them.
+    QHash<SocketId, SocketId> peers() const;
     // The newest event that was applied.
     quint64 lastSeq() const { return m_lastSeq; }
     // Adds a host that has no socket yet (the window's "new host").

@@ -167,7 +167,7 @@ void StageWidget::addSocket(SocketId socket)
     m_cards.insert(socket, card);
     showCard(card, *view);
     m_overlay->raise();
-    updateWires();
+    // Its wire comes with the next frame's flush(), with the other new cards'.
     if (!m_frame->isActive())
         m_frame->start();
 }
@@ -413,11 +413,12 @@ void StageWidget::refreshNames()
 void StageWidget::updateWires()
 {
     std::vector<WireOverlay::Wire> wires;
+    const QHash<SocketId, SocketId> peers = m_model.peers();
     for (const SocketId id : m_model.sockets()) {
         const SocketView* view = m_model.socket(id);
-        const SocketId peer = m_model.peerOf(id);
+        const SocketId peer = peers.value(id);
         // One wire per pair: drawn from the lower id. Connected UDP sockets get a dashed one.
-        if (view && peer.isValid() && id < peer && m_model.peerOf(peer) == id)
+        if (view && peer.isValid() && id < peer && peers.value(peer) == id)
             wires.push_back({id, peer, view->type == SocketType::Datagram});
     }
     m_overlay->setWires(std::move(wires));
