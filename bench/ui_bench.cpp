@@ -260,6 +260,8 @@ int many(MainWindow& window, Workbench& bench, int sockets)
     live(2000);
 
     // Nothing happens: what does the window cost?
+    std::fprintf(stderr, "sockbench-ui-bench: %d sockets on the stage; 5 s of nothing\n",
+                 pairs * 2 + 1);
     const double cpuBefore = guiThreadCpuSeconds();
     QElapsedTimer quiet;
     quiet.start();

@@ -2,6 +2,7 @@
 
 #include "presentation/describe.h"
 
+#include <QPaintEvent>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -90,7 +91,7 @@ QPointF WireOverlay::anchor(const QRect& card, const QRect& towards) const
     return QPointF(card.right(), card.center().y());
 }
 
-void WireOverlay::paintEvent(QPaintEvent*)
+void WireOverlay::paintEvent(QPaintEvent* event)
 {
     QElapsedTimer frameTimer;
     frameTimer.start();
@@ -113,15 +114,21 @@ void WireOverlay::paintEvent(QPaintEvent*)
         return path;
     };
 
+    // Only the wires that cross what is being repainted: a card's clock ticking under the
+    // overlay must not stroke a thousand wires elsewhere on the stage.
+    const QRectF dirty = QRectF(event->rect()).adjusted(-4, -4, 4, 4); // half the pen's width
     for (const Wire& wire : m_wires) {
         const QRect a = m_locate(wire.a);
         const QRect b = m_locate(wire.b);
         if (a.isNull() || b.isNull())
             continue;
+        const QPainterPath path = pathBetween(a, b);
+        if (!path.controlPointRect().intersects(dirty))
+            continue; // a Bezier lies inside its control points' box
         QPen pen(QColor(0x05, 0x96, 0x69, 170), 5, wire.datagram ? Qt::DashLine : Qt::SolidLine,
                  Qt::RoundCap);
         p.setPen(pen);
-        p.drawPath(pathBetween(a, b));
+        p.drawPath(path);
     }
 
     const qint64 now = m_clock.elapsed();
