@@ -19,6 +19,7 @@ _WAITING = {0, 1, 7, 23, 42, 43, 44, 45, 46, 47, 232, 270, 271, 281, 288, 299}
 _PROC = _platform.machine() == 'x86_64' and _platform.system() == 'Linux'
 _tids = {}
 _QUIET = 1.5   # every actor blocked, nothing left to run, nothing moving: stuck
+_QUIET_CHECKS = 0.5  # ... and found so by every check for this long
 _JSON = '--json' in _sys.argv
 _cv = _threading.Condition()
 _started, _finished, _values = {}, set(), {}
@@ -75,16 +76,34 @@ def _settled(j):
     return _running.get(thread, j) < j  # queued behind its thread's running statement
 
 
+_UNREADABLE = (-2, [])
+
+
+def _syscall(j):
+    """The system call statement j's thread is in, as (number, arguments): (-1, ...) between
+    calls, None while it runs, _UNREADABLE where /proc does not say."""
+    if not (_PROC and j in _tids):
+        return _UNREADABLE
+    try:
+        with open('/proc/self/task/%d/syscall' % _tids[j]) as f:
+            fields = f.read().split()
+    except OSError:
+        return _UNREADABLE
+    try:
+        return int(fields[0]), [int(a, 16) for a in fields[1:7]]
+    except (IndexError, ValueError):
+        return None  # "running"
+
+
 def _blocked(j):
+    return _blocked_in(j, _syscall(j))
+
+
+def _blocked_in(j, call):
     elapsed = _time.monotonic() - _started[j]
-    if _PROC and j in _tids:
-        try:
-            with open('/proc/self/task/%d/syscall' % _tids[j]) as f:
-                call = f.read().split()[0]
-            return elapsed >= 0.02 and call.isdigit() and int(call) in _WAITING
-        except (OSError, IndexError):
-            pass
-    return elapsed >= _GRACE
+    if call is _UNREADABLE:
+        return elapsed >= _GRACE
+    return elapsed >= 0.02 and call is not None and call[0] in _WAITING
 
 
 # Waits that end by themselves: poll() and epoll_wait() with a timeout (a socket with
@@ -94,24 +113,36 @@ _TIMEOUT_ARG = {7: (2, 'ms'), 232: (3, 'ms'), 281: (3, 'ms'),
                 271: (2, 'ptr'), 270: (4, 'ptr'), 23: (4, 'ptr')}
 
 
-def _timed(j):
-    return _PROC and j in _tids and _timed_thread(_tids[j])
-
-
-def _timed_thread(tid):
-    try:
-        with open('/proc/self/task/%d/syscall' % tid) as f:
-            fields = f.read().split()
-        call = int(fields[0])
-        if call not in _TIMEOUT_ARG:
-            return False
-        index, kind = _TIMEOUT_ARG[call]
-        value = int(fields[1 + index], 16)
-    except (OSError, IndexError, ValueError):
+def _timed(call):
+    """Whether a wait sampled by _syscall() ends by itself."""
+    if call is None or call is _UNREADABLE or call[0] not in _TIMEOUT_ARG:
         return False
+    index, kind = _TIMEOUT_ARG[call[0]]
+    value = call[1][index]
     if kind == 'ptr':
         return value != 0
     return value < 0x7fffffff  # -1 (for ever) reads as all ones
+
+
+def _wakeups(j):
+    """How often statement j's thread has gone to sleep and woken: it ran if this grew."""
+    if not (_PROC and j in _tids):
+        return None
+    try:
+        with open('/proc/self/task/%d/status' % _tids[j]) as f:
+            for line in f:
+                if line.startswith('voluntary_ctxt_switches:'):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _waits_for_ever(j):
+    # One sample of the thread for both questions: read twice, a poll() that timed out
+    # between the reads would look blocked, then untimed.
+    call = _syscall(j)
+    return _blocked_in(j, call) and not _timed(call)
 
 
 def _value(k, value):
@@ -183,6 +214,8 @@ def _run(actors):
     for thread in threads:
         thread.start()
     stuck = False
+    waiting_since = None  # since when every check found every actor waiting, unwoken
+    wakeups = {}
     while any(thread.is_alive() for thread in threads):
         for thread in threads:
             thread.join(0.05)
@@ -190,11 +223,21 @@ def _run(actors):
             now = _time.monotonic()
             startable = [k for k in range(len(_STEPS)) if k not in _started
                          and _STEPS[k][0] not in _stopped and _STEPS[k][0] not in _running]
+            seen, wakeups = wakeups, {k: _wakeups(k) for k in _running.values()}
             if (_running and not startable
-                    and all(_blocked(k) and not _timed(k) for k in _running.values())
+                    and all(_waits_for_ever(k) for k in _running.values())
+                    # a thread that woke since the last check is not stuck (a loop of
+                    # recv() calls inside one statement, say)
+                    and all(seen.get(k, -1) == n for k, n in wakeups.items())
                     # a built-in peer with a deadline will act: course-web's 10 s
-                    and not globals().get('_peer_deadlines')
-                    and now - _state['progress'] >= _QUIET):
+                    and not globals().get('_peer_deadlines')):
+                waiting_since = now if waiting_since is None else waiting_since
+            else:
+                waiting_since = None
+            # Stuck: nothing has moved for _QUIET, and for the last _QUIET_CHECKS of it
+            # every check found every actor waiting for ever without having woken.
+            if (waiting_since is not None and now - _state['progress'] >= _QUIET
+                    and now - waiting_since >= _QUIET_CHECKS):
                 stuck = True
                 break
     with _cv:

@@ -129,6 +129,22 @@ def case_deadlock():
           'recv(1024) at line 19; server waits in recv(1024) at line 16.' in result.stdout,
           result.stdout)
     check(result.stdout.rstrip().endswith('The run FAILED.'), result.stdout)
+    # The --threads export under python3 says the same of the deadlock, and nothing of a
+    # loop that waits in recv() nearly all the time but is fed a byte every 50 ms.
+    with tempfile.TemporaryDirectory() as out:
+        for name, stuck in (('deadlock', True), ('busy-loops', False)):
+            script = os.path.join(out, name + '.py')
+            result = run('export', fixture(name + '.py'), '--threads', '--out', out)
+            equal(result.stdout.splitlines(), [script], 'file written')
+            ran = subprocess.run([sys.executable, script, '--json'], capture_output=True,
+                                 text=True, timeout=TIMEOUT, cwd=out)
+            records = json_lines(ran.stdout)
+            equal([r['type'] for r in records].count('deadlock'), int(stuck),
+                  'deadlock records of %s: %s' % (name, ran.stdout))
+            equal(records[-1], {'type': 'summary', 'passed': not stuck}, 'summary of ' + name)
+            if not stuck:
+                check({'type': 'print', 'actor': 'main', 'text': 'got 60'} in records,
+                      ran.stdout)
 
 
 def case_shipped():
