@@ -221,6 +221,9 @@ void TestProjector::aCardNeverStatesTwoThingsAtOnce()
     before = runner.stepCount();
     QVERIFY(click(conn, CallKind::Close));
     QTRY_VERIFY_WITH_TIMEOUT(ran(before), kWaitMs);
+    // The peer's FIN has arrived: not "connected" beside the kernel's CLOSE_WAIT.
+    QTRY_COMPARE_WITH_TIMEOUT(client->kernelStateText(), QStringLiteral("CLOSE_WAIT"), kWaitMs);
+    QCOMPARE(client->stateText(), QStringLiteral("peer finished"));
 
     // The peer has gone: the client's sends go on until the kernel says EPIPE (the first
     // may be taken, and answered with a reset). How many it takes is the kernel's.

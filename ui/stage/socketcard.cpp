@@ -113,6 +113,11 @@ Badge badgeFor(const SocketView& v)
         return {QObject::tr("broken"), QColor(0xb9, 0x1c, 0x1c),
                 QObject::tr("The connection is gone: the peer closed or reset it. Nothing more "
                             "can be sent; close() is all that is left to do.")};
+    if (v.state == TeachingState::Connected && tcp && k == TcpState::CloseWait)
+        return {QObject::tr("peer finished"), stateColor(TeachingState::WriteShut),
+                QObject::tr("The peer has finished sending: its FIN arrived, so the kernel is in "
+                            "CLOSE_WAIT. recv() returns b'' once the bytes before the FIN are "
+                            "read. This end can still send until it closes.")};
     return {teachingStateName(v.state), stateColor(v.state), {}};
 }
 
