@@ -245,7 +245,6 @@ void MainWindow::buildToolbar()
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_lessonPicker->setAccessibleName(tr("Lesson"));
-    m_lessonPicker->setToolTip(tr("Pick a lesson; it opens ready to step"));
     // At least as wide as a usual title, and wider wherever the toolbar has room, up to the
     // longest title: at 1920 every title is whole, at 1280 the toolbar still fits. The list
     // that drops down and the tooltip show the whole title.
@@ -258,6 +257,7 @@ void MainWindow::buildToolbar()
     }
     m_lessonPicker->addItem(tr("Free play: an empty experiment"), QStringLiteral("experiment"));
     fitLessonPicker();
+    showPickedTitle();
     connect(m_lessonPicker, &QComboBox::activated, this, [this](int index) {
         const QString name = m_lessonPicker->itemData(index).toString();
         if (name == QLatin1String("experiment"))

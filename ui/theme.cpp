@@ -17,6 +17,8 @@ constexpr const char* kBold = "sockbenchFontBold";
 
 QString monoFamily()
 {
+    // Asked of the font database once, which only answers once the QApplication exists.
+    Q_ASSERT_X(qApp, "monoFamily", "the font database needs the QApplication");
     static const QString family = [] {
         const QString preferred = QStringLiteral("DejaVu Sans Mono");
         return QFontDatabase::hasFamily(preferred)

@@ -13,6 +13,7 @@ void applyTheme(QApplication& app);
 // workbench installs it; its metrics are what the layouts are tried with), else the system's
 // fixed-pitch font. applyTheme() also makes it what <code> and "monospace" mean in rich text,
 // so a machine with other monospace fonts installed does not lay the window out differently.
+// Call it only once the QApplication exists: the answer is kept.
 QString monoFamily();
 
 // Gives widget its parent's font, scale times as large (and bold if asked); setFontSize()
