@@ -159,6 +159,7 @@ struct Runner::Impl {
     QTimer settleTimer;
     QTimer playTimer;
     bool stuckSaid = false;
+    bool unsettledSeen = false; // pump() found the run unsettled since it last settled
 
     explicit Impl(Runner* runner, Workbench& bench)
         : q(runner)

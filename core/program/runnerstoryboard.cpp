@@ -260,9 +260,16 @@ void Runner::Impl::pump()
         return; // stepped back: the live run waits, it is re-made when the student goes on
     qint64 retryIn = -1;
     if (!settled(&retryIn)) {
+        unsettledSeen = true;
         settleTimer.start(int(std::max<qint64>(retryIn, 1)));
         return;
     }
+    // Whoever asked next() while the step was settling heard "nothing yet" (the Step
+    // button, the narration, the code's arrow). It settled with no news of its own (the
+    // quiet after a thread's call ended): they ask again now, or they would go on saying
+    // that nothing can step.
+    if (std::exchange(unsettledSeen, false) && !silent())
+        Q_EMIT q->threadsChanged();
     // A run re-made for a step back: a click made at this point of the first run is made
     // again now (before anything else is granted, even once the program has ended), in
     // the re-make and in the steps that go on from it.

@@ -234,6 +234,51 @@ private Q_SLOTS:
         QCOMPARE(told.size(), qsizetype(runner.steps().size())); // each told once
     }
 
+    void aTimeoutWhileAnotherThreadWaitsIsToldAsSteppable()
+    {
+        // b waits in recv() for ever, a's recv() gives up on its own: a can step again.
+        // The window asks next() when it hears a signal; the last one it heard must give
+        // what next() says now, or Step stays disabled beside "nothing can step now"
+        // (lesson 25 at step 9).
+        Workbench workbench;
+        Runner runner(workbench);
+        runner.load({describeOrFail(QStringLiteral("import socket\n"
+                                                   "# --- a ---\n"
+                                                   "x, y = socket.socketpair()\n"
+                                                   "x.settimeout(0.5)\n"
+                                                   "# expect: timeout\n"
+                                                   "x.recv(1)\n"
+                                                   "# --- b ---\n"
+                                                   "data = y.recv(1)\n"
+                                                   "# --- a ---\n"
+                                                   "x.send(b'!')\n"
+                                                   "# --- b ---\n"
+                                                   "assert data == b'!'\n"))});
+        std::optional<Runner::Next> heard;
+        const auto listen = [&] { heard = runner.next(); };
+        connect(&runner, &Runner::threadsChanged, this, listen);
+        connect(&runner, &Runner::stepIssued, this, listen);
+        connect(&runner, &Runner::stepFinished, this, listen);
+        connect(&runner, &Runner::modeChanged, this, listen);
+        QVERIFY(QTest::qWaitFor([&] { return runner.next().has_value(); }, kWaitMs));
+        for (int i = 0; i < 3; ++i) // import, socketpair(), settimeout()
+            QVERIFY(stepAndSettle(runner));
+        runner.step(); // a: x.recv(1) waits, half a second at most
+        QVERIFY(QTest::qWaitFor(
+            [&] { return runner.next() && runner.next()->actor == QLatin1String("b"); }, kWaitMs));
+        runner.step(); // b: y.recv(1) waits for ever; nothing can step until the timeout
+        QVERIFY(QTest::qWaitFor(
+            [&] { return runner.next() && runner.next()->actor == QLatin1String("a"); }, kWaitMs));
+        QCOMPARE(runner.steps()[3].kind, StepRecord::Kind::ExpectedError);
+        QVERIFY(QTest::qWaitFor([&] { return heard.has_value(); }, kWaitMs));
+        QCOMPARE(heard->actor, QStringLiteral("a"));
+        QCOMPARE(heard->line, 10); // x.send(b'!')
+        while (!runner.atEnd())
+            QVERIFY(stepAndSettle(runner));
+        QVERIFY(QTest::qWaitFor([&] { return runner.isFinished(); }, kWaitMs));
+        QCOMPARE(runner.failures(), 0);
+    }
+
     void aThreadTheProgramStartsAppearsOnItsHost()
     {
         Workbench workbench;
