@@ -115,15 +115,18 @@ void WireOverlay::paintEvent(QPaintEvent* event)
     };
 
     // Only the wires that cross what is being repainted: a card's clock ticking under the
-    // overlay must not stroke a thousand wires elsewhere on the stage.
-    const QRectF dirty = QRectF(event->rect()).adjusted(-4, -4, 4, 4); // half the pen's width
+    // overlay must not stroke a thousand wires elsewhere on the stage. The region, not its
+    // bounding rect: clocks ticking on cards far apart make one small rect each.
+    QRegion dirty;
+    for (const QRect& r : event->region())
+        dirty += r.adjusted(-4, -4, 4, 4); // half the pen's width
     for (const Wire& wire : m_wires) {
         const QRect a = m_locate(wire.a);
         const QRect b = m_locate(wire.b);
         if (a.isNull() || b.isNull())
             continue;
         const QPainterPath path = pathBetween(a, b);
-        if (!path.controlPointRect().intersects(dirty))
+        if (!dirty.intersects(path.controlPointRect().toAlignedRect()))
             continue; // a Bezier lies inside its control points' box
         QPen pen(QColor(0x05, 0x96, 0x69, 170), 5, wire.datagram ? Qt::DashLine : Qt::SolidLine,
                  Qt::RoundCap);
