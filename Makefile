@@ -42,7 +42,7 @@ sanitize: deps
 	@if [ ! -f $(SANITIZE_DIR)/CMakeCache.txt ]; then \
 	    generator=""; command -v ninja >/dev/null 2>&1 && generator="-G Ninja"; \
 	    cmake -S . -B $(SANITIZE_DIR) $$generator -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	        -DSOCKBENCH_SANITIZE=address,undefined $(LAUNCHER); \
+	        -DSOCKBENCH_SANITIZE=address,undefined -DSOCKBENCH_BENCH=OFF $(LAUNCHER); \
 	fi
 	@cmake --build $(SANITIZE_DIR) --parallel $(JOBS)
 	@cd $(SANITIZE_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS)
@@ -57,7 +57,7 @@ tsan: deps
 	@if [ ! -f $(TSAN_DIR)/CMakeCache.txt ]; then \
 	    generator=""; command -v ninja >/dev/null 2>&1 && generator="-G Ninja"; \
 	    cmake -S . -B $(TSAN_DIR) $$generator -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	        -DSOCKBENCH_SANITIZE=thread $(LAUNCHER); \
+	        -DSOCKBENCH_SANITIZE=thread -DSOCKBENCH_BENCH=OFF $(LAUNCHER); \
 	fi
 	@cmake --build $(TSAN_DIR) --parallel $(JOBS)
 	@cd $(TSAN_DIR) && TSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/tsan.supp \
