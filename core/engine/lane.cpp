@@ -22,14 +22,27 @@ std::unique_ptr<Lane> Lane::start(QString name, Waits waits, int* error)
         }
     }
     std::unique_ptr<Lane> lane(new Lane(std::move(name), wakeFd));
+    lane->m_threadLive = true;
+    if (!lane->startThread(error))
+        return nullptr; // the destructor closes the descriptor; there is no thread to join
+    return lane;
+}
+
+bool Lane::startThread(int* error)
+{
+    const std::lock_guard lock(m_threadMutex);
+    if (m_thread.joinable())
+        m_thread.join(); // the thread that ended for want of work: it is on its way out
+    if (m_stop.load())
+        return true; // stopped meanwhile: nothing is left to run
     try {
-        lane->m_thread = std::thread([raw = lane.get()] { raw->loop(); });
+        m_thread = std::thread([this] { loop(); });
     } catch (const std::system_error& e) {
         // pthread_create's EAGAIN: out of threads (RLIMIT_NPROC, memory).
         *error = e.code().value() > 0 ? e.code().value() : EAGAIN;
-        return nullptr; // the destructor closes the descriptor; there is no thread to join
+        return false;
     }
-    return lane;
+    return true;
 }
 
 Lane::Lane(QString name, int wakeFd)
@@ -48,13 +61,30 @@ Lane::~Lane()
 void Lane::post(Job job)
 {
     bool behindAWait = false;
+    bool needsThread = false;
     {
         const std::lock_guard lock(m_mutex);
         if (!m_stop.load() && !m_finished.load()) {
             behindAWait = m_running.load() != 0 && m_runningWaited.load() && job.onFirstWait;
             m_queue.push_back(std::move(job));
             job = {};
+            needsThread = !m_threadLive;
+            m_threadLive = true;
         }
+    }
+    if (int error = 0; needsThread && !startThread(&error)) {
+        // No thread to run them: what is queued fails with the errno, as the first call
+        // on a new socket would (EAGAIN from pthread_create).
+        std::deque<Job> failed;
+        {
+            const std::lock_guard lock(m_mutex);
+            m_threadLive = false;
+            failed.swap(m_queue);
+        }
+        for (auto& queued : failed)
+            if (queued.fail)
+                queued.fail(CallResult::fromErrno(error));
+        return;
     }
     // Queued behind a call that waits, it waits too: the lane's thread says so (the
     // caller may hold its socket's lock, which saying so takes).
@@ -120,18 +150,23 @@ void Lane::stop(const QString& why)
     std::deque<Job> cancelled;
     {
         const std::lock_guard lock(m_mutex);
-        if (m_stop.exchange(true) && !m_thread.joinable())
-            return;
+        m_stop.store(true);
         cancelled.swap(m_queue);
     }
     m_work.notify_one();
     wake(); // a job waiting in poll()
-    if (m_thread.joinable()) {
+    std::thread thread;
+    {
+        // Once m_stop is set no post() starts another thread (startThread checks it).
+        const std::lock_guard lock(m_threadMutex);
+        thread = std::move(m_thread);
+    }
+    if (thread.joinable()) {
         // The last owner may let go of a lane from a job running on it; never self-join.
-        if (m_thread.get_id() == std::this_thread::get_id())
-            m_thread.detach();
+        if (thread.get_id() == std::this_thread::get_id())
+            thread.detach();
         else
-            m_thread.join();
+            thread.join();
     }
     for (auto& job : cancelled)
         if (job.fail)
@@ -143,14 +178,22 @@ void Lane::retire()
     {
         const std::lock_guard lock(m_mutex);
         m_retire.store(true);
+        if (!m_threadLive && m_queue.empty())
+            m_finished.store(true); // its thread ended idle: nothing is left to end
     }
     m_work.notify_one();
 }
 
 void Lane::join()
 {
-    if (m_thread.joinable() && m_thread.get_id() != std::this_thread::get_id())
-        m_thread.join();
+    std::thread thread;
+    {
+        const std::lock_guard lock(m_threadMutex);
+        if (!m_thread.joinable() || m_thread.get_id() == std::this_thread::get_id())
+            return;
+        thread = std::move(m_thread);
+    }
+    thread.join();
 }
 
 bool Lane::hasWork() const
@@ -214,10 +257,16 @@ void Lane::loop()
         Job job;
         {
             std::unique_lock lock(m_mutex);
-            m_work.wait(lock,
-                        [this] { return m_stop.load() || m_retire.load() || !m_queue.empty(); });
+            const bool work = m_work.wait_for(lock, kIdleExit, [this] {
+                return m_stop.load() || m_retire.load() || !m_queue.empty();
+            });
             if (m_stop.load() || (m_retire.load() && m_queue.empty())) {
                 m_finished.store(true);
+                m_threadLive = false;
+                return;
+            }
+            if (!work) {
+                m_threadLive = false; // idle: the next post() starts a thread again
                 return;
             }
             job = std::move(m_queue.front());

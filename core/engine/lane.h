@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -18,11 +19,15 @@ namespace sockbench {
 // One worker thread with a queue it owns. Jobs run one after another, in the order they
 // were posted. While a job waits for its socket it polls the socket together with the
 // lane's wake-up eventfd, so interrupt() takes effect at once instead of after a timeout.
-// An idle lane waits for work on a condition variable. The destructor stops the thread and
-// joins it; jobs still queued are cancelled.
+// An idle lane waits for work on a condition variable, and after kIdleExit with nothing to
+// do its thread ends: a socket nobody calls costs no thread, so a stage of thousands of
+// sockets holds about as many threads as it has calls in progress. The next post() starts
+// a thread again. The destructor stops the thread and joins it; jobs still queued are
+// cancelled.
 //
 // A lane exists only if it can be woken: start() refuses (with the errno) when the
-// wake-up descriptor or the thread cannot be had, so that no wait can hang for good.
+// wake-up descriptor or the thread cannot be had, so that no wait can hang for good. When
+// a thread cannot be had again later, the jobs posted fail with that errno.
 class Lane {
 public:
     enum class Waits : quint8 {
@@ -70,6 +75,8 @@ public:
     // The running lane, or nullptr with *error set to the errno that stopped it: EMFILE or
     // ENFILE (no descriptor for the wake-up eventfd), EAGAIN (no thread).
     static std::unique_ptr<Lane> start(QString name, Waits waits, int* error);
+    // How long a lane's thread waits for work before it ends (a post() starts another).
+    static constexpr std::chrono::milliseconds kIdleExit{1000};
     ~Lane();
     Lane(const Lane&) = delete;
     Lane& operator=(const Lane&) = delete;
@@ -103,6 +110,8 @@ public:
 private:
     Lane(QString name, int wakeFd);
     void loop();
+    // Starts the thread that runs the queue; false (with *error) when none can be had.
+    bool startThread(int* error);
     void wake();
     void drainWake();
     bool interruptRequested() const;
@@ -120,6 +129,8 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_retire{false};
     std::atomic<bool> m_finished{false};
+    bool m_threadLive = false; // under m_mutex: a thread runs loop() (or is about to)
+    std::mutex m_threadMutex;  // guards m_thread: starting, joining, detaching it
     std::thread m_thread;
 };
 

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void interruptAll();
     void destroyingWorkbenchLeavesNothingBehind();
     void closedSocketsGiveBackTheirThreads();
+    void idleSocketsHoldNoThread();
     void onlyClosedSocketsAreForgotten();
     void forgettingInTheCloseCompletion();
 };
@@ -415,6 +416,40 @@ void TestWorkbenchThreads::closedSocketsGiveBackTheirThreads()
         waitUntil([&] { return openDescriptors() <= fdsBefore; }),
         qPrintable(
             QStringLiteral("%1 descriptors, %2 before").arg(openDescriptors()).arg(fdsBefore)));
+}
+
+void TestWorkbenchThreads::idleSocketsHoldNoThread()
+{
+    // A stage of many sockets, one call in progress: the threads are about the calls in
+    // progress, not one per lane of every socket ever used (2,000 sockets took 3,000).
+    Workbench bench;
+    const int threadsBefore = liveThreads();
+    std::vector<Connected> pairs;
+    for (int i = 0; i < 20; ++i) {
+        pairs.push_back(connectedPair(bench));
+        EXPECT_OK(RUN(bench, pairs.back().client, calls::sendAll("x")));
+        QCOMPARE(RUN(bench, pairs.back().server, calls::recv(1)).result.data, QByteArray("x"));
+    }
+    const Pending blocked = start(bench, pairs[0].server, calls::recv(1));
+    WAIT_BLOCKED(bench, blocked);
+    // 60 sockets have used 80 lanes. What stays: the blocked call's, and the workbench's
+    // own (its kernel watcher).
+    QVERIFY2(
+        waitUntil([&] { return liveThreads() <= threadsBefore + 3; }, Lane::kIdleExit * 5),
+        qPrintable(QStringLiteral("%1 threads, %2 before").arg(liveThreads()).arg(threadsBefore)));
+    // An idle socket answers at once all the same, on both lanes, and the blocked call
+    // still gets its bytes.
+    EXPECT_OK(RUN(bench, pairs[7].server, calls::sendAll("late")));
+    QCOMPARE(RUN(bench, pairs[7].client, calls::recv(4)).result.data, QByteArray("late"));
+    EXPECT_OK(RUN(bench, pairs[0].client, calls::sendAll("y")));
+    WAIT_FINISHED(blocked);
+    QCOMPARE(blocked.event().result.data, QByteArray("y"));
+    // A call that blocks on a lane whose thread had ended is interrupted at once too.
+    const Pending waiting = start(bench, pairs[9].server, calls::recv(1));
+    WAIT_BLOCKED(bench, waiting);
+    QVERIFY(bench.interrupt(waiting.call));
+    WAIT_FINISHED(waiting);
+    QCOMPARE(waiting.event().result.outcome, Outcome::Interrupted);
 }
 
 void TestWorkbenchThreads::onlyClosedSocketsAreForgotten()

@@ -541,7 +541,7 @@ def case_flat_memory():
     browser reloading the course page would make them. Memory is compared between the
     1,000th and the 3,000th, when serve's trace is about at its cap (10,000 events, some
     ten a connection); threads and descriptors must come back to what the idle server
-    had. Nothing here is timed: the time an answer takes is sockbench-serve's benchmark's
+    had, or fewer. Nothing here is timed: the time an answer takes is sockbench-serve's benchmark's
     business (bench/serve_bench.py)."""
     count, middle = 3000, 1000
     # Before the fix every connection kept some 80 KiB for good (its reads' 64 KiB buffers
@@ -561,7 +561,9 @@ def case_flat_memory():
             if i == middle:
                 at_middle = process_use(pid)
         after = settled_use(pid)
-        equal(after[1], idle[1], 'threads after %d connections (idle: %r)' % (count, idle))
+        # Fewer may be left: a worker idle for a second ends (core/engine/lane.h).
+        check(after[1] <= idle[1], 'threads after %d connections: %d (idle: %r)' % (
+            count, after[1], idle))
         equal(after[2], idle[2], 'descriptors after %d connections (idle: %r)' % (count, idle))
         grown = after[0] - at_middle[0]
         # AddressSanitizer holds freed memory in its quarantine (256 MB) on purpose, so
