@@ -1,9 +1,15 @@
 #include "theme.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QFontDatabase>
+#include <QPainter>
 #include <QPalette>
+#include <QProxyStyle>
+#include <QPushButton>
 #include <QStyleFactory>
+#include <QStyleOption>
+#include <QToolButton>
 #include <QWidget>
 
 namespace sockbench {
@@ -12,6 +18,102 @@ namespace {
 
 constexpr const char* kScale = "sockbenchFontScale";
 constexpr const char* kBold = "sockbenchFontBold";
+constexpr const char* kSuggested = "suggested";
+
+const QColor kSuggestedFill(0xdb, 0xea, 0xfe);
+const QColor kSuggestedEdge(0x25, 0x63, 0xeb);
+const QColor kFocusRing(0xf5, 0x9e, 0x0b);
+
+// Fusion, with the workbench's two marks drawn by hand: a suggested call's button, and the
+// amber ring round the button that has the keyboard focus (so a class can follow Tab from
+// the back row). A style sheet drew them until 2,000 sockets on the stage held about 200 MB
+// of its per-widget rule caches (bench/ui_bench.cpp --many).
+class WorkbenchStyle : public QProxyStyle {
+public:
+    WorkbenchStyle()
+        : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion")))
+    {
+    }
+
+    void drawComplexControl(ComplexControl control, const QStyleOptionComplex* option,
+                            QPainter* painter, const QWidget* widget) const override
+    {
+        const auto* button = qstyleoption_cast<const QStyleOptionToolButton*>(option);
+        if (control != CC_ToolButton || !button) {
+            QProxyStyle::drawComplexControl(control, option, painter, widget);
+            return;
+        }
+        if (widget && widget->property(kSuggested).toBool()) {
+            painter->save();
+            painter->setRenderHint(QPainter::Antialiasing);
+            painter->setPen(QPen(kSuggestedEdge, 2));
+            painter->setBrush(kSuggestedFill);
+            painter->drawRoundedRect(QRectF(option->rect).adjusted(1, 1, -1, -1), 5, 5);
+            painter->restore();
+            QStyleOptionToolButton label = *button;
+            label.rect = subControlRect(control, option, SC_ToolButton, widget);
+            label.palette.setColor(QPalette::ButtonText, palette(widget).color(QPalette::Text));
+            proxy()->drawControl(CE_ToolButtonLabel, &label, painter, widget);
+        } else {
+            QProxyStyle::drawComplexControl(control, option, painter, widget);
+        }
+        ringIfFocused(option, painter);
+    }
+
+    void drawControl(ControlElement element, const QStyleOption* option, QPainter* painter,
+                     const QWidget* widget) const override
+    {
+        QProxyStyle::drawControl(element, option, painter, widget);
+        if (element == CE_PushButton)
+            ringIfFocused(option, painter);
+    }
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
+                       const QWidget* widget) const override
+    {
+        // A button's focus is the amber ring; Fusion's own dotted one would be a second.
+        if (element == PE_FrameFocusRect && qobject_cast<const QAbstractButton*>(widget))
+            return;
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+    }
+
+    QSize sizeFromContents(ContentsType type, const QStyleOption* option, const QSize& contents,
+                           const QWidget* widget) const override
+    {
+        QSize size = QProxyStyle::sizeFromContents(type, option, contents, widget);
+        // A card's call buttons are targets for a pointer on a projected screen: 6 px more
+        // on each side, 1 px above and below.
+        if (type == CT_ToolButton && onACard(widget))
+            size += QSize(12, 2);
+        return size;
+    }
+
+private:
+    static bool onACard(const QWidget* widget)
+    {
+        for (const QWidget* w = widget; w; w = w->parentWidget())
+            if (w->objectName() == QLatin1String("socketCard"))
+                return true;
+        return false;
+    }
+
+    static QPalette palette(const QWidget* widget)
+    {
+        return widget ? widget->palette() : QApplication::palette();
+    }
+
+    static void ringIfFocused(const QStyleOption* option, QPainter* painter)
+    {
+        if (!(option->state & State_HasFocus))
+            return;
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(QPen(kFocusRing, 2));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(QRectF(option->rect).adjusted(1, 1, -1, -1), 5, 5);
+        painter->restore();
+    }
+};
 
 } // namespace
 
@@ -34,7 +136,7 @@ void applyTheme(QApplication& app)
     // ask for "monospace". All of them mean the one family.
     for (const char* asked : {"Courier New", "courier", "Courier", "monospace", "Monospace"})
         QFont::insertSubstitution(QString::fromLatin1(asked), monoFamily());
-    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    app.setStyle(new WorkbenchStyle); // the application owns it
     QPalette palette = app.palette();
     palette.setColor(QPalette::Window, QColor(0xf5, 0xf6, 0xf8));
     palette.setColor(QPalette::Base, Qt::white);
@@ -46,16 +148,6 @@ void applyTheme(QApplication& app)
     if (font.pointSizeF() < 11)
         font.setPointSizeF(11);
     app.setFont(font);
-    app.setStyleSheet(QStringLiteral(R"(
-        #stageCanvas { background: #eef1f5; }
-        #host { background: #fbfcfd; border: 2px solid #cbd5e1; border-radius: 14px; }
-        QToolButton[suggested="true"] { background: #dbeafe; border: 2px solid #2563eb;
-                                        border-radius: 5px; font-weight: bold; padding: 2px 6px; }
-        #socketCard QToolButton { padding: 2px 6px; }
-        #callForm { background: white; border: 2px solid #2563eb; border-radius: 6px; }
-        #lessonPanel { background: white; }
-        QToolButton:focus, QPushButton:focus { border: 2px solid #f59e0b; border-radius: 5px; }
-    )"));
 }
 
 void setFontSize(QWidget* root, double pointSize)
@@ -75,6 +167,45 @@ void setFontSize(QWidget* root, double pointSize)
         if (font != widget->font() || !widget->testAttribute(Qt::WA_SetFont))
             widget->setFont(font);
     }
+}
+
+void setSuggested(QAbstractButton* button, bool suggested)
+{
+    if (button->property(kSuggested).toBool() == suggested)
+        return;
+    button->setProperty(kSuggested, suggested);
+    button->setProperty(kBold, suggested); // and setFontSize() keeps it so
+    QFont font = button->font();
+    font.setBold(suggested);
+    button->setFont(font); // its size hint is the bold text's
+    button->update();
+}
+
+void setTextColor(QWidget* widget, const QColor& color)
+{
+    QPalette palette = widget->palette();
+    palette.setColor(QPalette::WindowText, color);
+    palette.setColor(QPalette::Text, color);
+    widget->setPalette(palette);
+}
+
+void setBackground(QWidget* widget, const QColor& color)
+{
+    QPalette palette = widget->palette();
+    palette.setColor(QPalette::Window, color);
+    widget->setPalette(palette);
+    widget->setAutoFillBackground(true);
+}
+
+void paintPanel(QWidget* widget, const QColor& fill, const QColor& edge, double radius)
+{
+    QPainter painter(widget);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(edge, kPanelEdge));
+    painter.setBrush(fill);
+    const qreal half = kPanelEdge / 2.0;
+    painter.drawRoundedRect(QRectF(widget->rect()).adjusted(half, half, -half, -half), radius,
+                            radius);
 }
 
 void setRelativeFont(QWidget* widget, double scale, bool bold)

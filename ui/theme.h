@@ -1,6 +1,8 @@
 #pragma once
 
+class QAbstractButton;
 class QApplication;
+class QColor;
 class QString;
 class QWidget;
 
@@ -21,9 +23,22 @@ QString monoFamily();
 void setRelativeFont(QWidget* widget, double scale, bool bold = false);
 
 // Sets the type size of root and every widget under it (not of windows it owns), each
-// keeping its family, weight and relative size. Explicitly, widget by widget: under the
-// theme's style sheet a widget keeps the font it was polished with, so a font set on a
-// parent alone would not reach it.
+// keeping its family, weight and relative size. Explicitly, widget by widget: a widget
+// given a font of its own (a bold title, a monospace field) keeps it against its parent's.
 void setFontSize(QWidget* root, double pointSize);
+
+// A suggested next call: its button is drawn filled and edged in blue, its text bold (the
+// theme's style draws it; no style sheet, which costs every widget of the window memory).
+void setSuggested(QAbstractButton* button, bool suggested);
+
+// A label's text colour, through its palette.
+void setTextColor(QWidget* widget, const QColor& color);
+// A widget's own background, filled.
+void setBackground(QWidget* widget, const QColor& color);
+
+// A rounded panel with an edge kPanelEdge wide, painted over the whole of widget (from its
+// paintEvent). The widget keeps kPanelEdge of contents margin so nothing covers the edge.
+constexpr int kPanelEdge = 2;
+void paintPanel(QWidget* widget, const QColor& fill, const QColor& edge, double radius);
 
 } // namespace sockbench

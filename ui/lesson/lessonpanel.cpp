@@ -21,6 +21,7 @@ LessonPanel::LessonPanel(Session& session, QWidget* parent)
     , m_outcome(new QLabel(this))
 {
     setObjectName(QStringLiteral("lessonPanel"));
+    setBackground(this, Qt::white);
     setAccessibleName(tr("Narration"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 8, 12, 8);
@@ -30,7 +31,7 @@ LessonPanel::LessonPanel(Session& session, QWidget* parent)
     m_title->setWordWrap(true);
     m_title->hide();
     layout->addWidget(m_title);
-    m_position->setStyleSheet(QStringLiteral("color:#6b7280"));
+    setTextColor(m_position, QColor(0x6b, 0x72, 0x80));
     layout->addWidget(m_position);
     setRelativeFont(m_narration, 1.3);
     m_narration->setWordWrap(true);

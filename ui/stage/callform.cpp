@@ -1,5 +1,7 @@
 #include "callform.h"
 
+#include "theme.h"
+
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFormLayout>
@@ -7,6 +9,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -168,7 +171,7 @@ CallForm::CallForm(CallKind kind, AddressFamily family, SocketType type, QWidget
     , m_run(new QPushButton(tr("Run"), this))
 {
     setObjectName(QStringLiteral("callForm"));
-    setFrameShape(QFrame::StyledPanel);
+    setContentsMargins(kPanelEdge, kPanelEdge, kPanelEdge, kPanelEdge); // the edge's room
     setAccessibleName(tr("Arguments of %1()").arg(callName(kind)));
     auto* layout = new QVBoxLayout(this);
     auto* title = new QLabel(QStringLiteral("<b>%1()</b>").arg(callName(kind)), this);
@@ -312,7 +315,7 @@ QLabel* CallForm::addProblem(const QString& name, QWidget* field, const QString&
     column->addWidget(field);
     auto* problem = new QLabel(box);
     problem->setObjectName(QStringLiteral("problem_") + name);
-    problem->setStyleSheet(QStringLiteral("color:#b91c1c"));
+    setTextColor(problem, QColor(0xb9, 0x1c, 0x1c));
     problem->setWordWrap(true);
     // A sentence that comes and goes takes a line that stays: the form does not grow, and
     // Run does not move, while the student types.
@@ -344,7 +347,7 @@ void CallForm::addHostPort()
     port->setToolTip(tr("0 to 65535; 0 asks the kernel for a free port"));
     addProblem(QStringLiteral("port"), port, tr("port"));
     m_portClass = new QLabel(this);
-    m_portClass->setStyleSheet(QStringLiteral("color:#4b5563"));
+    setTextColor(m_portClass, QColor(0x4b, 0x55, 0x63));
     m_portClass->setWordWrap(true); // a longer class never widens the form
     m_form->addRow(QString(), m_portClass);
 }
@@ -389,6 +392,13 @@ void CallForm::setTargets(const QList<Target>& targets)
             port->setText(QString::number(address.value(1).toUInt()));
     });
     picker->setCurrentIndex(1);
+}
+
+void CallForm::paintEvent(QPaintEvent*)
+{
+    // A pop-up window: its corners outside the rounded edge are white too.
+    QPainter(this).fillRect(rect(), Qt::white);
+    paintPanel(this, Qt::white, QColor(0x25, 0x63, 0xeb), 6);
 }
 
 void CallForm::showEvent(QShowEvent* event)

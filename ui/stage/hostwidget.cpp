@@ -97,6 +97,7 @@ HostWidget::HostWidget(const QString& actor, QWidget* parent)
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("host"));
+    setContentsMargins(kPanelEdge, kPanelEdge, kPanelEdge, kPanelEdge); // the edge's room
     setAccessibleName(tr("Host %1").arg(actor));
     // Hosts share the stage's width in equal columns (MasonryLayout).
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -252,6 +253,11 @@ QList<SocketCard*> HostWidget::cards() const
         if (auto* card = qobject_cast<SocketCard*>(m_cards->itemAt(i)->widget()))
             out << card;
     return out;
+}
+
+void HostWidget::paintEvent(QPaintEvent*)
+{
+    paintPanel(this, QColor(0xfb, 0xfc, 0xfd), QColor(0xcb, 0xd5, 0xe1), 14);
 }
 
 } // namespace sockbench

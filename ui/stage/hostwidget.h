@@ -41,6 +41,9 @@ Q_SIGNALS:
     void newSocketRequested(const QString& actor, sockbench::AddressFamily family,
                             sockbench::SocketType type);
 
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
 private:
     QString m_actor;
     QLabel* m_title;

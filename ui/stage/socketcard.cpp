@@ -231,8 +231,8 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
         label->hide();
         layout->addWidget(label);
     }
-    m_meaning->setStyleSheet(QStringLiteral("color:#7f1d1d;"));
-    m_try->setStyleSheet(QStringLiteral("color:#374151;"));
+    setTextColor(m_meaning, QColor(0x7f, 0x1d, 0x1d));
+    setTextColor(m_try, QColor(0x37, 0x41, 0x51));
 
     m_buttonRow = new QWidget(this);
     auto* row = new FlowLayout(m_buttonRow, 4, 4);
@@ -417,16 +417,8 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
     showExplanation(view);
 
     const QList<CallKind> suggested = suggestedCalls(view);
-    for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it) {
-        QToolButton* button = it.value();
-        const bool isSuggested = suggested.contains(it.key());
-        if (button->property("suggested").toBool() != isSuggested) {
-            // A dynamic property only restyles after a repolish: do it when it changed.
-            button->setProperty("suggested", isSuggested);
-            button->style()->unpolish(button);
-            button->style()->polish(button);
-        }
-    }
+    for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it)
+        setSuggested(it.value(), suggested.contains(it.key()));
     updateRows();
     if (stateChanged && isVisible())
         m_pulseAnimation->start();

@@ -70,6 +70,7 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     setWidgetResizable(true);
     setFrameShape(QFrame::NoFrame);
     m_canvas->setObjectName(QStringLiteral("stageCanvas"));
+    setBackground(m_canvas, QColor(0xee, 0xf1, 0xf5));
     m_row->setContentsMargins(8, 8, 8, 8);
     m_newHost->setText(tr("New host"));
     m_newHost->setToolTip(tr("Add another actor: a thread of its own, drawn as a host"));
