@@ -8,10 +8,7 @@ bound); the export reports each top-level statement once. So the statements are 
 actor and line, and a statement's value is checked against what the workbench's steps of
 that line bound.
 
-usage: compare_export.py SOCKBENCH_CLI LESSON WORKDIR [--backend BOOT_PY]
-
-With --backend the export is made by the Python backend (`python3 BOOT_PY --export threads`)
-instead of `sockbench export`.
+usage: compare_export.py SOCKBENCH_CLI LESSON WORKDIR
 """
 import json
 import os
@@ -21,7 +18,6 @@ import sys
 import tempfile
 
 cli, lesson, workdir = sys.argv[1:4]
-backend = sys.argv[sys.argv.index('--backend') + 1] if '--backend' in sys.argv else None
 
 
 def records(command):
@@ -54,10 +50,7 @@ status, ours, err = records([cli, 'run', lesson, '--json'])
 if status != 0:
     sys.exit('the workbench run failed (%d): %s' % (status, err))
 os.makedirs(workdir, exist_ok=True)
-if backend:
-    command = [sys.executable, backend, '--export', 'threads', lesson, workdir]
-else:
-    command = [cli, 'export', lesson, '--threads', '--out', workdir]
+command = [cli, 'export', lesson, '--threads', '--out', workdir]
 exported = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
 status, theirs, err = records([sys.executable, exported[0], '--json'])
 if status != 0:
