@@ -33,10 +33,8 @@ void Workbench::reap(std::shared_ptr<SocketEntry> closed, bool shutdown)
     Lane::Job job;
     job.run = [work](Lane::Context&) { work(); };
     job.fail = [work](const CallResult&) { work(); };
-    if (Lane* janitor = janitorLane()) {
-        janitor->post(std::move(job));
+    if (Lane* janitor = janitorLane(); janitor && janitor->post(job) == 0)
         return;
-    }
     // No janitor (closing, or no thread to be had): the entry waits for the teardown,
     // never destroyed here, where this may be one of its own lanes.
     const std::lock_guard lock(m_mutex);

@@ -31,10 +31,10 @@ std::unique_ptr<Lane> Lane::start(QString name, Waits waits, int* error)
 bool Lane::startThread(int* error)
 {
     const std::lock_guard lock(m_threadMutex);
+    // The thread that ended for want of work: it cleared m_threadLive under m_mutex and
+    // returned, taking no lock again.
     if (m_thread.joinable())
-        m_thread.join(); // the thread that ended for want of work: it is on its way out
-    if (m_stop.load())
-        return true; // stopped meanwhile: nothing is left to run
+        m_thread.join();
     try {
         m_thread = std::thread([this] { loop(); });
     } catch (const std::system_error& e) {
@@ -58,42 +58,38 @@ Lane::~Lane()
         ::close(m_wakeFd);
 }
 
-void Lane::post(Job job)
+int Lane::post(Job& job)
 {
     bool behindAWait = false;
-    bool needsThread = false;
+    bool queued = false;
     {
         const std::lock_guard lock(m_mutex);
         if (!m_stop.load() && !m_finished.load()) {
+            if (!m_threadLive) {
+                // Its thread ended idle: start one before queueing, so that nothing is
+                // ever queued with no thread to run it. Under the lock: a stop() waits.
+                int error = 0;
+                if (!startThread(&error))
+                    return error;
+                m_threadLive = true;
+            }
             behindAWait = m_running.load() != 0 && m_runningWaited.load() && job.onFirstWait;
             m_queue.push_back(std::move(job));
-            job = {};
-            needsThread = !m_threadLive;
-            m_threadLive = true;
+            queued = true;
         }
-    }
-    if (int error = 0; needsThread && !startThread(&error)) {
-        // No thread to run them: what is queued fails with the errno, as the first call
-        // on a new socket would (EAGAIN from pthread_create).
-        std::deque<Job> failed;
-        {
-            const std::lock_guard lock(m_mutex);
-            m_threadLive = false;
-            failed.swap(m_queue);
-        }
-        for (auto& queued : failed)
-            if (queued.fail)
-                queued.fail(CallResult::fromErrno(error));
-        return;
     }
     // Queued behind a call that waits, it waits too: the lane's thread says so (the
     // caller may hold its socket's lock, which saying so takes).
     if (behindAWait)
         wake();
-    if (job.fail)
-        job.fail(CallResult::interrupted(QStringLiteral("the socket's worker has stopped")));
-    else
+    if (!queued) {
+        if (job.fail)
+            job.fail(CallResult::interrupted(QStringLiteral("the socket's worker has stopped")));
+        job = {};
+    } else {
         m_work.notify_one();
+    }
+    return 0;
 }
 
 bool Lane::interrupt(CallId call)
@@ -157,7 +153,7 @@ void Lane::stop(const QString& why)
     wake(); // a job waiting in poll()
     std::thread thread;
     {
-        // Once m_stop is set no post() starts another thread (startThread checks it).
+        // Once m_stop is set no post() starts another thread (it checks, under m_mutex).
         const std::lock_guard lock(m_threadMutex);
         thread = std::move(m_thread);
     }

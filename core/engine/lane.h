@@ -82,7 +82,11 @@ public:
     Lane& operator=(const Lane&) = delete;
 
     const QString& name() const { return m_name; }
-    void post(Job job);
+    // Queues job and returns 0 (job is moved from). When the lane's thread had ended idle
+    // and no new one can be had, returns the errno (EAGAIN) and leaves job, its fail()
+    // not run, to the caller: who knows where it is safe to run it (never under its own
+    // locks). A stopped lane fails the job at once instead, and returns 0.
+    [[nodiscard]] int post(Job& job);
     // Interrupts this call: a queued one is cancelled, a running one's wait returns
     // Interrupted. Returns false when the lane has no such call.
     bool interrupt(CallId call);
@@ -110,7 +114,8 @@ public:
 private:
     Lane(QString name, int wakeFd);
     void loop();
-    // Starts the thread that runs the queue; false (with *error) when none can be had.
+    // Starts the thread that runs the queue (under m_mutex, but for start()); false, with
+    // *error, when none can be had.
     bool startThread(int* error);
     void wake();
     void drainWake();

@@ -112,8 +112,10 @@ void SocketEntry::post(LaneKind which, Lane::Job job)
                     if (fail)
                         fail(result);
                 };
-                control->post(std::move(job));
-                return;
+                const int error = control->post(job);
+                if (error == 0)
+                    return;
+                failure = CallResult::fromErrno(error); // job.fail, below, says done()
             }
         } else if (m_phase == Phase::Closed || m_phase == Phase::Failed) {
             failure = closedSocket();
@@ -136,12 +138,17 @@ void SocketEntry::post(LaneKind which, Lane::Job job)
                     if (fail)
                         fail(result);
                 };
-                control->post(std::move(forward));
-                return;
+                const int error = control->post(forward);
+                if (error == 0)
+                    return;
+                failure = CallResult::fromErrno(error);
+                job = std::move(forward); // its fail, below, counts the forward off
             }
         } else if (Lane* lane = laneLocked(which, &failure)) {
-            lane->post(std::move(job));
-            return;
+            const int error = lane->post(job);
+            if (error == 0)
+                return;
+            failure = CallResult::fromErrno(error);
         }
     }
     if (job.fail)
@@ -159,8 +166,10 @@ void SocketEntry::dispatchForwarded(LaneKind which, Lane::Job job)
         } else if (m_phase == Phase::Closed || m_phase == Phase::Failed) {
             failure = closedSocket();
         } else if (Lane* lane = laneLocked(which, &failure)) {
-            lane->post(std::move(job));
-            return;
+            const int error = lane->post(job);
+            if (error == 0)
+                return;
+            failure = CallResult::fromErrno(error);
         }
     }
     if (job.fail)

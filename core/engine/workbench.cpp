@@ -103,10 +103,12 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
             finishWithoutRunning({}, id, call, actor, result, done);
         };
         CallResult failure;
-        if (Lane* resolver = resolverLane(&failure))
-            resolver->post(std::move(job));
-        else
+        if (Lane* resolver = resolverLane(&failure)) {
+            if (const int error = resolver->post(job); error != 0)
+                job.fail(CallResult::fromErrno(error));
+        } else {
             job.fail(failure);
+        }
         return {id, {}};
     }
 
@@ -444,7 +446,8 @@ void Workbench::finishWithoutRunning(SocketId socket, CallId id, const Call& cal
     job.call = id;
     job.run = [this, event, done](Lane::Context&) { finish(event, done); };
     job.fail = [this, event, done](const CallResult&) { finish(event, done); };
-    delivery->post(std::move(job));
+    if (delivery->post(job) != 0)
+        finish(std::move(event), done); // no thread to be had: deliver now rather than never
 }
 
 bool Workbench::stillParked(CallId call) const
