@@ -140,6 +140,7 @@ HostWidget* StageWidget::ensureHost(const QString& actor)
     host->newSocketButton()->setVisible(!isOutsideHost(actor)); // not ours to make sockets on
     connect(host, &HostWidget::newSocketRequested, this, &StageWidget::newSocketRequested);
     m_row->addWidget(host);
+    host->installEventFilter(this); // its moves move its cards' wires
     // Shown now, not at the layout's queued show: a host made while the window is busy
     // (a program loading) must be there for the first socket it gets.
     host->show();
@@ -166,6 +167,7 @@ void StageWidget::addSocket(SocketId socket)
     SocketCard* listener = m_cards.value(view->acceptedFrom);
     host->addCard(card, listener && listener->parentWidget() == host ? listener : nullptr);
     m_cards.insert(socket, card);
+    card->installEventFilter(this); // its moves move its wires
     showCard(card, *view);
     m_overlay->raise();
     // Its wire comes with the next frame's flush(), with the other new cards'.
@@ -481,7 +483,11 @@ bool StageWidget::eventFilter(QObject* watched, QEvent* event)
         m_overlay->raise();
         // A host may move to another row without the canvas changing size: redraw the
         // wires where the cards are now.
-        m_overlay->update();
+        m_overlay->cardsMoved();
+    } else if (watched != m_canvas &&
+               (event->type() == QEvent::Move || event->type() == QEvent::Resize ||
+                event->type() == QEvent::Show || event->type() == QEvent::Hide)) {
+        m_overlay->cardsMoved(); // a card or a host: where its wires end changed
     }
     return QScrollArea::eventFilter(watched, event);
 }

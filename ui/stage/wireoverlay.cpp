@@ -24,7 +24,31 @@ WireOverlay::WireOverlay(Locate locate, QWidget* parent)
 void WireOverlay::setWires(std::vector<Wire> wires)
 {
     m_wires = std::move(wires);
+    cardsMoved();
+}
+
+void WireOverlay::cardsMoved()
+{
+    m_drawnValid = false;
     update();
+}
+
+const std::vector<WireOverlay::Drawn>& WireOverlay::drawn()
+{
+    if (m_drawnValid)
+        return m_drawn;
+    m_drawn.clear();
+    for (const Wire& wire : m_wires) {
+        const QRect a = m_locate(wire.a);
+        const QRect b = m_locate(wire.b);
+        if (a.isNull() || b.isNull())
+            continue;
+        QPainterPath path = pathBetween(a, b);
+        const QRect bounds = path.controlPointRect().toAlignedRect();
+        m_drawn.push_back(Drawn{std::move(path), bounds, wire.datagram});
+    }
+    m_drawnValid = true;
+    return m_drawn;
 }
 
 void WireOverlay::launch(SocketId from, SocketId to, const QString& label, qint64 size,
@@ -91,28 +115,29 @@ QPointF WireOverlay::anchor(const QRect& card, const QRect& towards) const
     return QPointF(card.right(), card.center().y());
 }
 
+QPainterPath WireOverlay::pathBetween(const QRect& a, const QRect& b) const
+{
+    const QPointF from = anchor(a, b);
+    QPointF to = b.isNull() ? QPointF(width() - 4, a.center().y()) : anchor(b, a);
+    QPainterPath path(from);
+    const bool sameColumn = !b.isNull() && qAbs(a.center().x() - b.center().x()) < a.width() / 2;
+    if (sameColumn) {
+        // Two cards stacked in one host: loop out to the right and back.
+        const double out = 40 + qAbs(from.y() - to.y()) * 0.15;
+        path.cubicTo(from + QPointF(out, 0), to + QPointF(out, 0), to);
+    } else {
+        const double dx = (to.x() - from.x()) / 2;
+        path.cubicTo(from + QPointF(dx, 0), to - QPointF(dx, 0), to);
+    }
+    return path;
+}
+
 void WireOverlay::paintEvent(QPaintEvent* event)
 {
     QElapsedTimer frameTimer;
     frameTimer.start();
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
-    auto pathBetween = [this](const QRect& a, const QRect& b) {
-        const QPointF from = anchor(a, b);
-        QPointF to = b.isNull() ? QPointF(width() - 4, a.center().y()) : anchor(b, a);
-        QPainterPath path(from);
-        const bool sameColumn =
-            !b.isNull() && qAbs(a.center().x() - b.center().x()) < a.width() / 2;
-        if (sameColumn) {
-            // Two cards stacked in one host: loop out to the right and back.
-            const double out = 40 + qAbs(from.y() - to.y()) * 0.15;
-            path.cubicTo(from + QPointF(out, 0), to + QPointF(out, 0), to);
-        } else {
-            const double dx = (to.x() - from.x()) / 2;
-            path.cubicTo(from + QPointF(dx, 0), to - QPointF(dx, 0), to);
-        }
-        return path;
-    };
 
     // Only the wires that cross what is being repainted: a card's clock ticking under the
     // overlay must not stroke a thousand wires elsewhere on the stage. The region, not its
@@ -120,18 +145,13 @@ void WireOverlay::paintEvent(QPaintEvent* event)
     QRegion dirty;
     for (const QRect& r : event->region())
         dirty += r.adjusted(-4, -4, 4, 4); // half the pen's width
-    for (const Wire& wire : m_wires) {
-        const QRect a = m_locate(wire.a);
-        const QRect b = m_locate(wire.b);
-        if (a.isNull() || b.isNull())
+    for (const Drawn& wire : drawn()) {
+        if (!dirty.intersects(wire.bounds))
             continue;
-        const QPainterPath path = pathBetween(a, b);
-        if (!dirty.intersects(path.controlPointRect().toAlignedRect()))
-            continue; // a Bezier lies inside its control points' box
         QPen pen(QColor(0x05, 0x96, 0x69, 170), 5, wire.datagram ? Qt::DashLine : Qt::SolidLine,
                  Qt::RoundCap);
         p.setPen(pen);
-        p.drawPath(path);
+        p.drawPath(wire.path);
     }
 
     const qint64 now = m_clock.elapsed();

@@ -3,6 +3,7 @@
 #include "net/call.h"
 
 #include <QElapsedTimer>
+#include <QPainterPath>
 #include <QTimer>
 #include <QWidget>
 
@@ -32,6 +33,10 @@ public:
     WireOverlay(Locate locate, QWidget* parent);
 
     void setWires(std::vector<Wire> wires);
+    // A card or a host moved, was resized, shown or hidden: the wires are found anew at
+    // the next paint. Until then each wire's path is kept: a clock ticking on a card under
+    // the overlay repaints without locating a thousand wires' ends.
+    void cardsMoved();
     // A chunk of bytes from one card to another (to invalid: off the stage's edge).
     void launch(SocketId from, SocketId to, const QString& label, qint64 size, int durationMs,
                 bool datagram);
@@ -60,9 +65,21 @@ private:
     };
     void tick();
     QPointF anchor(const QRect& card, const QRect& towards) const;
+    QPainterPath pathBetween(const QRect& a, const QRect& b) const;
+
+    // A wire as drawn: its path and the box it lies in (a Bezier lies inside its control
+    // points' box), kept until a card moves.
+    struct Drawn {
+        QPainterPath path;
+        QRect bounds;
+        bool datagram = false;
+    };
+    const std::vector<Drawn>& drawn();
 
     Locate m_locate;
     std::vector<Wire> m_wires;
+    std::vector<Drawn> m_drawn;
+    bool m_drawnValid = false;
     std::vector<Flight> m_flights;
     QElapsedTimer m_clock;
     QTimer m_frame;
