@@ -34,6 +34,7 @@ class TestClock : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void blockedCallsTickWithoutLayingOutTheStage();
+    void longWaitsCountWholeSeconds();
 };
 
 void TestClock::initTestCase()
@@ -104,6 +105,32 @@ void TestClock::blockedCallsTickWithoutLayingOutTheStage()
     // No card keeps a timer of its own.
     for (SocketCard* card : blockedCards())
         QVERIFY(card->findChildren<QTimer*>().isEmpty());
+}
+
+void TestClock::longWaitsCountWholeSeconds()
+{
+    // Tenths while they tell something (a half-second timeout), whole seconds from ten on:
+    // a stage of long-blocked calls repaints once a second, not ten times.
+    qint64 nowNs = 0;
+    SocketCard card(SocketId{1}, [&nowNs] { return nowNs; });
+    SocketView view;
+    view.id = SocketId{1};
+    view.actor = QStringLiteral("server");
+    view.state = TeachingState::Listening;
+    view.blockedCall = CallId{7};
+    view.blockedKind = CallKind::Accept;
+    view.blockedSinceNs = 1'000'000'000;
+    card.display(view, QStringLiteral("server"));
+    const auto at = [&](qint64 sinceNs) {
+        nowNs = view.blockedSinceNs + sinceNs;
+        card.refreshBlocked();
+        return card.blockedText();
+    };
+    QVERIFY2(at(450'000'000).endsWith(QStringLiteral(" 0.5 s")), qPrintable(card.blockedText()));
+    QVERIFY2(at(9'940'000'000).endsWith(QStringLiteral(" 9.9 s")), qPrintable(card.blockedText()));
+    QVERIFY2(at(12'700'000'000).endsWith(QStringLiteral(" 12 s")), qPrintable(card.blockedText()));
+    QVERIFY2(at(3'601'000'000'000).endsWith(QStringLiteral(" 3601 s")),
+             qPrintable(card.blockedText()));
 }
 
 QTEST_MAIN(TestClock)

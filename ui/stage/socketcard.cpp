@@ -561,7 +561,10 @@ void SocketCard::refreshBlocked()
                                              "yet, so nothing can be sent to it: bind() it "
                                              "first.</span>")
                                         : QString()));
-    m_elapsed->setText(tr("%1 s").arg(seconds, 0, 'f', 1));
+    // Tenths while they tell something (a timeout of half a second), whole seconds after
+    // ten: a stage of long-blocked calls then changes once a second, not ten times.
+    m_elapsed->setText(seconds < 10 ? tr("%1 s").arg(seconds, 0, 'f', 1)
+                                    : tr("%1 s").arg(qint64(seconds)));
 }
 
 void SocketCard::paintEvent(QPaintEvent*)
