@@ -28,6 +28,7 @@ private Q_SLOTS:
     void wrongCallShowsTheKernelsError();
     void failedCallIsExplainedOnTheCard();
     void hostsWrapIntoRowsInsteadOfRunningOffTheEdge();
+    void wiresFollowTheirCards();
     void theStageFollowsTheAction();
     void cardsTakeBackTheirDetailWhenThereIsRoom();
     void statementsAreCheckedLightlyBeforePython();
@@ -464,6 +465,63 @@ void TestStage::hostsWrapIntoRowsInsteadOfRunningOffTheEdge()
                 canvas->rect().contains(QRect(card->mapTo(canvas, QPoint(0, 0)), card->size())));
         }
     }
+}
+
+void TestStage::wiresFollowTheirCards()
+{
+    // The overlay keeps each wire's path until a card or host moves. Whatever moves them
+    // (cards added, the window resized), each wire still ends at its cards' sides.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("04")));
+    window.session().presenter().setSpeed(0);
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    StageWidget* stage = window.stage();
+    WireOverlay* overlay = stage->overlay();
+    QWidget* canvas = stage->widget();
+    // Some wire pixel within a few pixels of the middle of the card's left or right side.
+    const auto touches = [&](const QImage& wires, SocketId end) {
+        SocketCard* card = stage->card(end);
+        if (!card || !card->isVisible())
+            return false;
+        const QRect r(card->mapTo(canvas, QPoint(0, 0)), card->size());
+        for (const int x : {r.left(), r.right()})
+            for (int dx = -3; dx <= 3; ++dx)
+                for (int dy = -3; dy <= 3; ++dy) {
+                    const QPoint at(x + dx, r.center().y() + dy);
+                    if (wires.rect().contains(at) && qAlpha(wires.pixel(at)) > 100)
+                        return true;
+                }
+        return false;
+    };
+    const auto everyWireTouchesItsCards = [&] {
+        const QImage wires = overlay->grab().toImage();
+        for (const WireOverlay::Wire& wire : overlay->wires())
+            if (!touches(wires, wire.a) || !touches(wires, wire.b))
+                return false;
+        return !overlay->wires().empty();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+    int checked = 0;
+    for (int step = 0; step < 40 && !runner.isFinished(); ++step) {
+        runner.step();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runner.mode() == program::Runner::Mode::Idle || runner.isFinished(), kWaitMs);
+        window.session().presenter().catchUp();
+        if (overlay->wires().empty())
+            continue;
+        QTRY_VERIFY2_WITH_TIMEOUT(everyWireTouchesItsCards(),
+                                  qPrintable(QStringLiteral("step %1").arg(step)), kWaitMs);
+        ++checked;
+        if (checked == 3) {
+            window.resize(1920, 1080); // every host and card moves
+            QTRY_VERIFY2_WITH_TIMEOUT(everyWireTouchesItsCards(), "after the resize", kWaitMs);
+        }
+    }
+    QVERIFY2(checked > 3, "lesson 04 should wire its clients to the server");
 }
 
 void TestStage::theStageFollowsTheAction()
