@@ -593,12 +593,19 @@ void TestStage::cardsTakeBackTheirDetailWhenThereIsRoom()
     const auto fuller = [](std::pair<int, double> a, std::pair<int, double> b) {
         return a.first < b.first || (a.first == b.first && a.second > b.second);
     };
-    const auto crowd = [](Fixture& f, QSize size) {
+    // Every card on the stage and the stage fitted to them: under load, a level read while
+    // the last sockets still arrive is one the stage passes through, not where it settles.
+    const auto settled = [](Fixture& f) {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        return f.window.stage()->findChildren<SocketCard*>().size() == 12 &&
+               !f.window.stage()->isSettling();
+    };
+    const auto crowd = [&settled](Fixture& f, QSize size) {
         f.window.resize(size);
         for (int i = 0; i < 12; ++i)
             if (!newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4")))
                 return false;
-        return true;
+        return QTest::qWaitFor([&] { return settled(f); }, kWaitMs);
     };
     const QSize small(1280, 720);
     const QSize large(1920, 1080);
@@ -610,6 +617,7 @@ void TestStage::cardsTakeBackTheirDetailWhenThereIsRoom()
     QVERIFY(QTest::qWaitForWindowExposed(&fresh.window));
     QVERIFY(crowd(fresh, small));
     QTRY_COMPARE_WITH_TIMEOUT(level(grown), level(fresh), kWaitMs);
+    QVERIFY(settled(grown) && settled(fresh));
     const auto atSmall = level(fresh);
 
     fresh.window.resize(large);

@@ -215,6 +215,11 @@ void StageWidget::flush()
         m_blockedClock->stop();
 }
 
+bool StageWidget::isSettling() const
+{
+    return m_frame->isActive() || !m_dirty.isEmpty();
+}
+
 void StageWidget::tickBlocked()
 {
     const QRect seen = viewport()->rect();

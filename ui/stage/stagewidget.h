@@ -37,6 +37,8 @@ public:
     HostWidget* host(const QString& actor) const { return m_hosts.value(actor); }
     QList<HostWidget*> hosts() const;
     WireOverlay* overlay() const { return m_overlay; }
+    // A frame is pending: cards to show, or a fit to make at the new size.
+    bool isSettling() const;
     QToolButton* newHostButton() const { return m_newHost; }
     // Shows every card's name again (the lesson's variables may have changed).
     void refreshNames();
