@@ -174,12 +174,8 @@ void PeerStageTest::lessonPeerIsAHostOnTheStage()
 {
     Workbench bench;
     MainWindow window(bench);
-    QVERIFY(window.openLesson(QStringLiteral("22")));
-    window.session().presenter().setSpeed(0);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showLesson(window, QStringLiteral("22")));
     auto& runner = window.session().runner();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     // The peer listens before the first statement, and it is on the stage already.
     QTRY_VERIFY_WITH_TIMEOUT(window.stage()->host(QStringLiteral("web")) &&
                                  !window.stage()->host(QStringLiteral("web"))->cards().isEmpty(),

@@ -121,10 +121,7 @@ void TestProjector::zoomReachesEveryPaneAtOnce()
     MainWindow window(bench);
     window.setZoom(1.0);
     window.resize(1280, 720);
-    QVERIFY(window.openLesson(QStringLiteral("1")));
-    window.session().presenter().setSpeed(0);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showLesson(window, QStringLiteral("1")));
     auto& runner = window.session().runner();
     for (int i = 0; i < 4; ++i) {
         QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);

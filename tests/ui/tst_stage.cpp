@@ -6,10 +6,8 @@
 #include "lesson/console.h"
 #include "net/errnoexplainer.h"
 #include "queuebar.h"
-#include "stage/wireoverlay.h"
 
 #include <QLabel>
-#include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
 
@@ -27,10 +25,6 @@ private Q_SLOTS:
     void formsRefuseBadInputBeforeAnythingIsSent();
     void wrongCallShowsTheKernelsError();
     void failedCallIsExplainedOnTheCard();
-    void hostsWrapIntoRowsInsteadOfRunningOffTheEdge();
-    void wiresFollowTheirCards();
-    void theStageFollowsTheAction();
-    void cardsTakeBackTheirDetailWhenThereIsRoom();
     void statementsAreCheckedLightlyBeforePython();
 };
 
@@ -46,30 +40,9 @@ void TestStage::cleanup()
     QSettings().clear(); // a zoom one test chose is not the next one's
 }
 
-namespace {
-
-struct Fixture {
-    Workbench bench;
-    MainWindow window{bench};
-    Fixture()
-    {
-        window.resize(1600, 900);
-        window.session().presenter().setSpeed(0); // the picture follows at once
-        window.session().startExperiment();
-        window.show();
-    }
-    const SocketView* view(SocketCard* card)
-    {
-        return window.session().model().socket(card->socketId());
-    }
-    QString script() { return window.session().scriptText(); }
-};
-
-} // namespace
-
 void TestStage::tcpExchangeByClicking()
 {
-    Fixture f;
+    ExperimentWindow f;
     QVERIFY(QTest::qWaitForWindowExposed(&f.window));
     QVERIFY(f.window.stage()->host(QStringLiteral("you")));
     SocketCard* server =
@@ -196,7 +169,7 @@ void TestStage::tcpExchangeByClicking()
 
 void TestStage::udpByClicking()
 {
-    Fixture f;
+    ExperimentWindow f;
     QVERIFY(QTest::qWaitForWindowExposed(&f.window));
     SocketCard* a = newSocket(f.window, QStringLiteral("you"), QStringLiteral("UDP over IPv4"));
     SocketCard* b = newSocket(f.window, QStringLiteral("you"), QStringLiteral("UDP over IPv4"));
@@ -238,7 +211,7 @@ void TestStage::udpByClicking()
 
 void TestStage::blockedAcceptKeepsTheWindowResponsiveAndCanBeInterrupted()
 {
-    Fixture f;
+    ExperimentWindow f;
     QVERIFY(QTest::qWaitForWindowExposed(&f.window));
     SocketCard* server =
         newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
@@ -263,7 +236,7 @@ void TestStage::blockedAcceptKeepsTheWindowResponsiveAndCanBeInterrupted()
 
 void TestStage::formsRefuseBadInputBeforeAnythingIsSent()
 {
-    Fixture f;
+    ExperimentWindow f;
     QVERIFY(QTest::qWaitForWindowExposed(&f.window));
     SocketCard* card = newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
     QVERIFY(card);
@@ -312,7 +285,7 @@ void TestStage::formsRefuseBadInputBeforeAnythingIsSent()
 
 void TestStage::wrongCallShowsTheKernelsError()
 {
-    Fixture f;
+    ExperimentWindow f;
     QVERIFY(QTest::qWaitForWindowExposed(&f.window));
     SocketCard* card = newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
     QVERIFY(card);
@@ -327,7 +300,7 @@ void TestStage::wrongCallShowsTheKernelsError()
 
 void TestStage::failedCallIsExplainedOnTheCard()
 {
-    Fixture f;
+    ExperimentWindow f;
     QVERIFY(QTest::qWaitForWindowExposed(&f.window));
     SocketCard* server =
         newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4"));
@@ -395,242 +368,6 @@ void TestStage::failedCallIsExplainedOnTheCard()
     QVERIFY(refused);
     QVERIFY(client->errorExplanationText().contains(refused->meaning));
     QVERIFY(meaningLabel(client)->isVisible());
-}
-
-void TestStage::hostsWrapIntoRowsInsteadOfRunningOffTheEdge()
-{
-    // Lesson 09 has five hosts (server, first, second, third, and the crowd of its second
-    // part) and is about the third: on a 1280x720 screen every one of them must be in view
-    // without scrolling sideways.
-    Workbench bench;
-    MainWindow window(bench);
-    QVERIFY(window.openLesson(QStringLiteral("09")));
-    window.session().presenter().setSpeed(0);
-    window.resize(1280, 720);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    auto& runner = window.session().runner();
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
-    // Up to both accept()s: the server's two connections are wired to first and second.
-    // (Steps are line events: step until the second accept() has run.)
-    const auto acceptedBoth = [&] {
-        for (const program::StepRecord& r : runner.steps())
-            if (r.settled && r.source.startsWith(QLatin1String("conn2, addr2 = server.accept()")))
-                return true;
-        return false;
-    };
-    for (int step = 0; step < 60 && !acceptedBoth(); ++step) {
-        runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(
-            runner.mode() == program::Runner::Mode::Idle || runner.isFinished(), kWaitMs);
-    }
-    QVERIFY(acceptedBoth());
-    StageWidget* stage = window.stage();
-    QTRY_COMPARE_WITH_TIMEOUT(stage->hosts().size(), 5, kWaitMs);
-    QTRY_VERIFY_WITH_TIMEOUT(!stage->host(QStringLiteral("third"))->cards().isEmpty(), kWaitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(stage->overlay()->wires().size(), size_t(2), kWaitMs);
-
-    QWidget* canvas = stage->widget();
-    const auto inView = [&] {
-        for (HostWidget* host : stage->hosts()) {
-            const QRect r(host->mapTo(canvas, QPoint(0, 0)), host->size());
-            if (r.left() < 0 || r.left() + r.width() > stage->viewport()->width())
-                return false;
-        }
-        return canvas->width() <= stage->viewport()->width();
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(inView(), kWaitMs);
-    QVERIFY(!stage->horizontalScrollBar()->isVisible());
-    QSet<int> rows;
-    for (HostWidget* host : stage->hosts())
-        rows.insert(host->mapTo(canvas, QPoint(0, 0)).y());
-    QVERIFY2(rows.size() >= 2, "the hosts should wrap into more than one row");
-    // The rows grow downwards: the stage scrolls vertically to show the last one. (The
-    // canvas grows in a layout pass of its own, which a busy machine may not have run yet.)
-    HostWidget* third = stage->host(QStringLiteral("third"));
-    QTRY_VERIFY_WITH_TIMEOUT(
-        canvas->height() >= third->mapTo(canvas, QPoint(0, 0)).y() + third->height(), kWaitMs);
-    stage->ensureWidgetVisible(third);
-    QTRY_VERIFY_WITH_TIMEOUT(stage->viewport()->rect().intersects(QRect(
-                                 third->mapTo(stage->viewport(), QPoint(0, 0)), third->size())),
-                             kWaitMs);
-
-    // The wires are drawn over the whole canvas, so they reach cards on every row.
-    QCOMPARE(stage->overlay()->geometry(), canvas->rect());
-    for (const WireOverlay::Wire& wire : stage->overlay()->wires()) {
-        for (SocketId end : {wire.a, wire.b}) {
-            SocketCard* card = stage->card(end);
-            QVERIFY(card && card->isVisible());
-            QVERIFY(
-                canvas->rect().contains(QRect(card->mapTo(canvas, QPoint(0, 0)), card->size())));
-        }
-    }
-}
-
-void TestStage::wiresFollowTheirCards()
-{
-    // The overlay keeps each wire's path until a card or host moves. Whatever moves them
-    // (cards added, the window resized), each wire still ends at its cards' sides.
-    Workbench bench;
-    MainWindow window(bench);
-    QVERIFY(window.openLesson(QStringLiteral("04")));
-    window.session().presenter().setSpeed(0);
-    window.resize(1280, 720);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    auto& runner = window.session().runner();
-    StageWidget* stage = window.stage();
-    WireOverlay* overlay = stage->overlay();
-    QWidget* canvas = stage->widget();
-    // Some wire pixel within a few pixels of the middle of the card's left or right side.
-    const auto touches = [&](const QImage& wires, SocketId end) {
-        SocketCard* card = stage->card(end);
-        if (!card || !card->isVisible())
-            return false;
-        const QRect r(card->mapTo(canvas, QPoint(0, 0)), card->size());
-        for (const int x : {r.left(), r.right()})
-            for (int dx = -3; dx <= 3; ++dx)
-                for (int dy = -3; dy <= 3; ++dy) {
-                    const QPoint at(x + dx, r.center().y() + dy);
-                    if (wires.rect().contains(at) && qAlpha(wires.pixel(at)) > 100)
-                        return true;
-                }
-        return false;
-    };
-    const auto everyWireTouchesItsCards = [&] {
-        const QImage wires = overlay->grab().toImage();
-        for (const WireOverlay::Wire& wire : overlay->wires())
-            if (!touches(wires, wire.a) || !touches(wires, wire.b))
-                return false;
-        return !overlay->wires().empty();
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
-    int checked = 0;
-    for (int step = 0; step < 40 && !runner.isFinished(); ++step) {
-        runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(
-            runner.mode() == program::Runner::Mode::Idle || runner.isFinished(), kWaitMs);
-        window.session().presenter().catchUp();
-        if (overlay->wires().empty())
-            continue;
-        QTRY_VERIFY2_WITH_TIMEOUT(everyWireTouchesItsCards(),
-                                  qPrintable(QStringLiteral("step %1").arg(step)), kWaitMs);
-        ++checked;
-        if (checked == 3) {
-            window.resize(1920, 1080); // every host and card moves
-            QTRY_VERIFY2_WITH_TIMEOUT(everyWireTouchesItsCards(), "after the resize", kWaitMs);
-        }
-    }
-    QVERIFY2(checked > 3, "lesson 04 should wire its clients to the server");
-}
-
-void TestStage::theStageFollowsTheAction()
-{
-    // Zoomed in for the back row at 1280x720, lesson 09's five hosts fit the stage until its
-    // crowd of clients arrives; then they need more than a screen: each step brings the card
-    // it acted on into view, without the student scrolling.
-    Workbench bench;
-    MainWindow window(bench);
-    window.setZoom(1.6);
-    QVERIFY(window.openLesson(QStringLiteral("09")));
-    window.session().presenter().setSpeed(0);
-    window.resize(1280, 720);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    auto& runner = window.session().runner();
-    StageWidget* stage = window.stage();
-    // Its title and state (the top of the card) are on screen, not a sliver of its edge.
-    const auto inView = [&](SocketCard* card) {
-        const QPoint top = card->mapTo(stage->viewport(), QPoint(0, 0));
-        return stage->viewport()->rect().contains(QRect(top, QSize(card->width(), 40)));
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
-    bool scrolled = false;
-    for (int step = 0; step < 200 && !runner.atEnd(); ++step) {
-        runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle ||
-                                     runner.mode() == program::Runner::Mode::Finished,
-                                 kWaitMs);
-        window.session().presenter().catchUp();
-        // The stage follows whatever acted last. That is the step's own call - unless a call
-        // of another actor ended after it: third's connect() times out after 0.5 s, at a
-        // moment the machine's load decides, and its close() follows at once.
-        const auto lastActed = [&](quint64 after, SocketId other) -> SocketCard* {
-            const QList<Event> events = bench.trace().events();
-            for (auto e = events.crbegin(); e != events.crend() && e->seq > after; ++e)
-                if (e->kind != EventKind::Observation && e->socket.isValid() &&
-                    e->socket != other && stage->card(e->socket))
-                    return stage->card(e->socket);
-            return nullptr;
-        };
-        const program::StepRecord last = runner.steps().back();
-        for (const CallId call : last.calls)
-            for (const Event& e : bench.trace().events())
-                if (e.call == call && e.socket.isValid() && stage->card(e.socket)) {
-                    SocketCard* card = stage->card(e.socket);
-                    QTRY_VERIFY2_WITH_TIMEOUT(inView(card) || lastActed(e.seq, e.socket),
-                                              qPrintable(last.source), kWaitMs);
-                }
-        QTRY_VERIFY2_WITH_TIMEOUT(!lastActed(0, {}) || inView(lastActed(0, {})),
-                                  qPrintable(last.source), kWaitMs);
-        scrolled = scrolled || stage->verticalScrollBar()->value() > 0;
-    }
-    QVERIFY2(scrolled, "the stage never needed to scroll: the test shows nothing");
-}
-
-void TestStage::cardsTakeBackTheirDetailWhenThereIsRoom()
-{
-    // A dozen sockets crowd one host at 1280x720: the cards give up their buttons, then rows,
-    // to stay in view. Given a bigger screen they take them back, and shrunk again they give
-    // them up again: the stage always settles where a stage opened at that size with the
-    // same sockets does, whichever way it came there.
-    const auto level = [](Fixture& f) {
-        const QList<SocketCard*> cards = f.window.stage()->findChildren<SocketCard*>();
-        return cards.isEmpty()
-                   ? std::pair{-1, 0.0}
-                   : std::pair{int(cards.first()->detail()), cards.first()->font().pointSizeF()};
-    };
-    const auto fuller = [](std::pair<int, double> a, std::pair<int, double> b) {
-        return a.first < b.first || (a.first == b.first && a.second > b.second);
-    };
-    // Every card on the stage and the stage fitted to them: under load, a level read while
-    // the last sockets still arrive is one the stage passes through, not where it settles.
-    const auto settled = [](Fixture& f) {
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        return f.window.stage()->findChildren<SocketCard*>().size() == 12 &&
-               !f.window.stage()->isSettling();
-    };
-    const auto crowd = [&settled](Fixture& f, QSize size) {
-        f.window.resize(size);
-        for (int i = 0; i < 12; ++i)
-            if (!newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4")))
-                return false;
-        return QTest::qWaitFor([&] { return settled(f); }, kWaitMs);
-    };
-    const QSize small(1280, 720);
-    const QSize large(1920, 1080);
-    Fixture grown;
-    QVERIFY(QTest::qWaitForWindowExposed(&grown.window));
-    QVERIFY(crowd(grown, small));
-    QTRY_VERIFY_WITH_TIMEOUT(level(grown).first > int(SocketCard::Detail::Full), kWaitMs);
-    Fixture fresh;
-    QVERIFY(QTest::qWaitForWindowExposed(&fresh.window));
-    QVERIFY(crowd(fresh, small));
-    QTRY_COMPARE_WITH_TIMEOUT(level(grown), level(fresh), kWaitMs);
-    QVERIFY(settled(grown) && settled(fresh));
-    const auto atSmall = level(fresh);
-
-    fresh.window.resize(large);
-    grown.window.resize(large);
-    QTRY_VERIFY_WITH_TIMEOUT(fuller(level(fresh), atSmall), kWaitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(level(grown), level(fresh), kWaitMs);
-    Fixture opened;
-    QVERIFY(QTest::qWaitForWindowExposed(&opened.window));
-    QVERIFY(crowd(opened, large));
-    QTRY_COMPARE_WITH_TIMEOUT(level(opened), level(grown), kWaitMs);
-
-    grown.window.resize(small);
-    QTRY_COMPARE_WITH_TIMEOUT(level(grown), atSmall, kWaitMs);
 }
 
 void TestStage::statementsAreCheckedLightlyBeforePython()

@@ -174,4 +174,39 @@ inline QString whatIsOutOfView(StageWidget* stage)
     return problems.join(QStringLiteral("; "));
 }
 
+// Opens the lesson in the window as a teacher would before the first step: the picture
+// follows at once (speed 0), the window at `size` (as it is when size is empty), shown,
+// and the runner ready to step. False when any of it does not happen.
+inline bool showLesson(MainWindow& window, const QString& lesson, QSize size = {})
+{
+    if (!window.openLesson(lesson))
+        return false;
+    window.session().presenter().setSpeed(0);
+    if (size.isValid())
+        window.resize(size);
+    window.show();
+    return QTest::qWaitForWindowExposed(&window) &&
+           QTest::qWaitFor(
+               [&] { return window.session().runner().mode() == program::Runner::Mode::Idle; },
+               kWaitMs);
+}
+
+// A window in free play, the picture following at once, as the stage tests click it.
+struct ExperimentWindow {
+    Workbench bench;
+    MainWindow window{bench};
+    explicit ExperimentWindow(QSize size = QSize(1600, 900))
+    {
+        window.resize(size);
+        window.session().presenter().setSpeed(0);
+        window.session().startExperiment();
+        window.show();
+    }
+    const SocketView* view(SocketCard* card)
+    {
+        return window.session().model().socket(card->socketId());
+    }
+    QString script() { return window.session().scriptText(); }
+};
+
 } // namespace sockbench::uitest
