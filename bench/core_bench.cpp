@@ -1,7 +1,7 @@
 // Core benchmarks: the workbench against plain C socket loops measured in the same run.
 // Prints ratios, never absolute pass/fail timings; see bench/README.md for the targets.
 //
-//   sockbench-core-bench [--quick]
+//   sockbench-core-bench [--quick] [--only bulk|pingpong]
 //
 // The last lines, "RESULT name value", are for bench/run.py (`make bench`).
 
@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -247,15 +248,34 @@ int main(int argc, char* argv[])
     const qint64 total = (quick ? 256LL : 1024LL) * 1024 * 1024;
     const int rounds = quick ? 2000 : 20000;
     const int repeats = quick ? 1 : 3;
-
-    std::vector<double> rawRates, benchRates, rawTrips, benchTrips;
-    for (int i = 0; i < repeats; ++i) {
-        rawRates.push_back(rawBulk(total));
-        benchRates.push_back(workbenchBulk(total));
-        rawTrips.push_back(rawPingPong(rounds));
-        benchTrips.push_back(workbenchPingPong(rounds));
+    // --only NAME: one figure, for a profile of it (the others print as nan).
+    const qsizetype onlyAt = app.arguments().indexOf(QStringLiteral("--only"));
+    const QString only = onlyAt >= 0 ? app.arguments().value(onlyAt + 1) : QString();
+    if (onlyAt >= 0 && only != QStringLiteral("bulk") && only != QStringLiteral("pingpong")) {
+        std::fprintf(stderr, "sockbench-core-bench: --only takes bulk or pingpong\n");
+        return 2;
     }
-    const auto latencies = interruptLatencies(quick ? 50 : 200);
+    const bool bulk = only.isEmpty() || only == QStringLiteral("bulk");
+    const bool pingPong = only.isEmpty() || only == QStringLiteral("pingpong");
+
+    constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> rawRates{kNone}, benchRates{kNone}, rawTrips{kNone}, benchTrips{kNone};
+    if (bulk)
+        rawRates.clear(), benchRates.clear();
+    if (pingPong)
+        rawTrips.clear(), benchTrips.clear();
+    for (int i = 0; i < repeats; ++i) {
+        if (bulk) {
+            rawRates.push_back(rawBulk(total));
+            benchRates.push_back(workbenchBulk(total));
+        }
+        if (pingPong) {
+            rawTrips.push_back(rawPingPong(rounds));
+            benchTrips.push_back(workbenchPingPong(rounds));
+        }
+    }
+    const auto latencies =
+        only.isEmpty() ? interruptLatencies(quick ? 50 : 200) : std::vector<double>{kNone};
 
     const double bulkRatio = median(benchRates) / median(rawRates);
     const double tripRatio = median(benchTrips) / median(rawTrips);
