@@ -79,6 +79,17 @@ std::optional<Explanation> explain(ErrorDomain domain, int number, const Situati
         e->tryThis = QStringLiteral("Call accept() on the listener and %1 on the socket it "
                                     "returns (conn, addr = server.accept()).")
                          .arg(sends ? QStringLiteral("send") : QStringLiteral("receive"));
+    } else if (situation.datagram && number == ECONNREFUSED) {
+        e->meaning = QStringLiteral(
+            "Connection refused, on a socket with no connection: an earlier datagram reached "
+            "a machine where no socket was bound to its port, and that machine answered with "
+            "an ICMP \"port unreachable\" message. The kernel keeps that answer for this "
+            "socket and reports it on its next call.");
+        e->causes = QStringLiteral("Sending to a port where nothing receives yet: the "
+                                   "receiver was not started, or it is bound to another port.");
+        e->tryThis = QStringLiteral("Bind the receiving socket first, and send to the port it "
+                                    "is bound to (its getsockname()[1]). The socket is still "
+                                    "usable: call again.");
     } else if (call == CallKind::SendTo && number == EINVAL) {
         e->meaning = QStringLiteral("sendto() was given an address the kernel cannot send to: "
                                     "port 0, which means \"any port\" only to bind(), or an "

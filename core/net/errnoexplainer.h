@@ -30,10 +30,12 @@ std::optional<Explanation> explain(const CallResult& result);
 struct Situation {
     CallKind call = CallKind::Socket;
     bool listening = false; // the call was made on a listening socket
+    bool datagram = false;  // on a datagram (UDP) socket: no connection, no reset
 };
 // The explanation that fits the failed call: the error's own, unless the situation says
 // more (send() on a listener gets "you sent on the listener", whatever errno this kernel
-// gives for it; sendto() refused with EINVAL is about the address it was given).
+// gives for it; sendto() refused with EINVAL is about the address it was given; a UDP
+// socket refused heard an ICMP "port unreachable", never a TCP reset).
 std::optional<Explanation> explain(ErrorDomain domain, int number, const Situation& situation);
 
 } // namespace sockbench::errnoexplainer

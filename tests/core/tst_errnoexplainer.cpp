@@ -453,6 +453,29 @@ void TestErrnoExplainer::theExplanationFitsTheCallThatFailed()
         QVERIFY2(zero->meaning.contains(QStringLiteral("port 0")), qPrintable(zero->meaning));
     else // another kernel's answer: its own words
         QCOMPARE(zero->meaning, errnoexplainer::explain(toZero.result)->meaning);
+
+    // A UDP datagram to a port nobody has bound: the next call on the connected socket
+    // reports the ICMP "port unreachable" as ECONNREFUSED. No TCP reset was involved.
+    const SocketId gone = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
+    EXPECT_OK(RUN(bench, gone, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    const quint16 freed = RUN(bench, gone, calls::getsockname()).result.address.port();
+    EXPECT_OK(RUN(bench, gone, calls::close()));
+    EXPECT_OK(RUN(bench, udp, calls::connect(QStringLiteral("127.0.0.1"), freed)));
+    EXPECT_OK(RUN(bench, udp, calls::settimeout(2.0)));
+    EXPECT_OK(RUN(bench, udp, calls::send("x")));
+    const Event heard = RUN(bench, udp, calls::recv(10));
+    if (heard.result.outcome != Outcome::Error || heard.result.errorNumber != ECONNREFUSED)
+        QSKIP("this kernel does not report the ICMP answer on the next recv()");
+    const auto udpRefused = errnoexplainer::explain(
+        heard.result.errorDomain, heard.result.errorNumber, {CallKind::Recv, false, true});
+    QVERIFY2(udpRefused->meaning.contains(QStringLiteral("ICMP")), qPrintable(udpRefused->meaning));
+    QVERIFY2(!udpRefused->meaning.contains(QStringLiteral("reset")),
+             qPrintable(udpRefused->meaning));
+    // On TCP the refusal is the reset the kernel's words speak of.
+    QCOMPARE(errnoexplainer::explain(heard.result.errorDomain, heard.result.errorNumber,
+                                     {CallKind::Connect})
+                 ->meaning,
+             errnoexplainer::explain(heard.result)->meaning);
 }
 
 QTEST_GUILESS_MAIN(TestErrnoExplainer)

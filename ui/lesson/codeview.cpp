@@ -21,6 +21,22 @@
 
 namespace sockbench {
 
+namespace {
+
+// A line of the script lit across the pane: every row of it, when a long statement wraps
+// (a cursor at the block's start alone lights its first row only).
+QTextEdit::ExtraSelection lineLit(const QTextBlock& block, const QColor& color)
+{
+    QTextEdit::ExtraSelection selection;
+    selection.format.setBackground(color);
+    selection.format.setProperty(QTextFormat::FullWidthSelection, true);
+    selection.cursor = QTextCursor(block);
+    selection.cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+    return selection;
+}
+
+} // namespace
+
 CodeView::CodeView(Session& session, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
@@ -220,11 +236,8 @@ void CodeView::showReplayed()
     const auto* st = replayer.currentStatement();
     QList<QTextEdit::ExtraSelection> selections;
     if (st && st->line > 0) {
-        QTextEdit::ExtraSelection selection;
-        selection.format.setBackground(QColor(0xfe, 0xf3, 0xc7));
-        selection.format.setProperty(QTextFormat::FullWidthSelection, true);
-        selection.cursor = QTextCursor(m_script->document()->findBlockByNumber(st->line - 1));
-        selections << selection;
+        selections << lineLit(m_script->document()->findBlockByNumber(st->line - 1),
+                              QColor(0xfe, 0xf3, 0xc7));
         showLine(st->line);
     }
     m_script->setExtraSelections(selections);
@@ -239,7 +252,7 @@ void CodeView::showReplayed()
                 const auto [fd, family] = replayer.socketFacts(id);
                 return codegen::c::SocketFacts{fd, family};
             });
-    m_c->setPlainText(blocks.join(QStringLiteral("\n\n")));
+    showC(blocks.join(QStringLiteral("\n\n")));
 }
 
 void CodeView::highlight()
@@ -254,11 +267,7 @@ void CodeView::highlight()
     auto light = [&](int line, const QColor& color) {
         if (line <= 0 || line > m_script->document()->blockCount())
             return;
-        QTextEdit::ExtraSelection selection;
-        selection.format.setBackground(color);
-        selection.format.setProperty(QTextFormat::FullWidthSelection, true);
-        selection.cursor = QTextCursor(m_script->document()->findBlockByNumber(line - 1));
-        selections << selection;
+        selections << lineLit(m_script->document()->findBlockByNumber(line - 1), color);
     };
     // Each thread where it is: a line running or blocked in amber, a thread waiting for its
     // turn in grey. A loop's line lights again on each pass: it is the thread's line now.
@@ -355,7 +364,16 @@ void CodeView::showC(const program::StepRecord& outcome)
         if (shown)
             blocks << codegen::c::render(*shown, facts);
     }
-    m_c->setPlainText(blocks.join(QStringLiteral("\n\n")));
+    showC(blocks.join(QStringLiteral("\n\n")));
+}
+
+void CodeView::showC(const QString& text)
+{
+    m_c->setPlainText(text);
+    // The call and what it returned come last: when the pane is too short for all of it,
+    // they are what stays in view (the heading only repeats the Python line).
+    m_c->moveCursor(QTextCursor::End);
+    m_c->ensureCursorVisible();
 }
 
 void CodeView::toggleEditing()

@@ -42,6 +42,8 @@ private:
     void showLatestC(); // the C of the newest step, the one "Just ran" speaks of
     int shownProgram() const;
     void toggleEditing();
+    // The C of a line in the C pane, scrolled to its end: the call and its result.
+    void showC(const QString& text);
 
     Session& m_session;
     QTabBar* m_programs;

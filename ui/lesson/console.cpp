@@ -1,6 +1,7 @@
 #include "console.h"
 #include "theme.h"
 
+#include "engine/workbench.h"
 #include "net/errnocatalog.h"
 #include "net/errnoexplainer.h"
 #include "session.h"
@@ -13,16 +14,26 @@ using program::StepRecord;
 
 namespace {
 
-// The workbench's own words for an OSError's errno ("EADDRINUSE"), as the inspector gives
-// them: Python's exception line says what, this says why.
-QString explanationOf(const StepRecord& r)
+// The workbench's own words for an OSError's errno ("EADDRINUSE"), as the card gives them:
+// Python's exception line says what, this says why, in the words that fit the call that
+// failed and its socket (a refused UDP socket heard no reset).
+QString explanationOf(const StepRecord& r, const Workbench& bench)
 {
     if (r.errorName.isEmpty())
         return {};
     const auto known = errnocatalog::lookup(r.errorName);
     if (!known)
         return {};
-    const auto e = errnoexplainer::explain(known->domain, known->number);
+    errnoexplainer::Situation situation;
+    // The step's calls ended a moment ago: they are among the newest events.
+    const quint64 last = bench.trace().lastSeq();
+    for (const Event& e : bench.trace().events(last > 512 ? last - 512 : 0))
+        if (e.kind == EventKind::CallFinished && !e.result.ok() && r.calls.contains(e.call)) {
+            situation.call = e.request.kind;
+            if (const auto socket = bench.socket(e.socket))
+                situation.datagram = socket->type == SocketType::Datagram;
+        }
+    const auto e = errnoexplainer::explain(known->domain, known->number, situation);
     return e ? e->meaning : QString();
 }
 
@@ -136,7 +147,8 @@ void Console::showStep(const StepRecord& r)
                              .arg(r.source.section(QLatin1Char('\n'), 0, 0), outcome);
     m_transcript << text;
     line(text, color);
-    if (const QString why = explanationOf(r); !why.isEmpty() && !r.error.isEmpty())
+    if (const QString why = explanationOf(r, m_session.workbench());
+        !why.isEmpty() && !r.error.isEmpty())
         line(QStringLiteral("%1        %2").arg(QString(), -8).arg(why), QStringLiteral("#6b7280"));
     // An uncaught exception: Python's whole traceback, as python3 prints it.
     if (r.kind == StepRecord::Kind::Failed && !r.traceback.isEmpty())

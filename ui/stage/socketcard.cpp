@@ -506,7 +506,8 @@ void SocketCard::showExplanation(const SocketView& view)
         if (const auto known = errnocatalog::lookup(view.lastErrorName))
             explanation =
                 errnoexplainer::explain(known->domain, known->number,
-                                        {view.lastKind, view.state == TeachingState::Listening});
+                                        {view.lastKind, view.state == TeachingState::Listening,
+                                         view.type == SocketType::Datagram});
         else if (view.lastErrorName == outcomeName(Outcome::Timeout))
             explanation = errnoexplainer::explain(CallResult::timedOut());
         else if (view.lastErrorName == outcomeName(Outcome::Invalid))
@@ -555,7 +556,9 @@ void SocketCard::refreshBlocked()
                          (!m_view.local.isValid() || m_view.local.port() == 0);
     // The words change with the call; the seconds at every tick of the stage's clock,
     // in a box of their own that never lays the card out again.
-    m_blocked->setText(tr("<b>blocked</b> in %1() for%2")
+    // "for" stays with its call: a narrow card wraps before "in", never leaves "for" alone
+    // on a line under the clock.
+    m_blocked->setText(tr("<b>blocked</b> in&nbsp;%1()&nbsp;for%2")
                            .arg(callName(kind))
                            .arg(unbound ? tr("<br><span style='color:#92400e'>It has no address "
                                              "yet, so nothing can be sent to it: bind() it "

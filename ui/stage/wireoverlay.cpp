@@ -117,18 +117,29 @@ QPointF WireOverlay::anchor(const QRect& card, const QRect& towards) const
 
 QPainterPath WireOverlay::pathBetween(const QRect& a, const QRect& b) const
 {
-    const QPointF from = anchor(a, b);
-    QPointF to = b.isNull() ? QPointF(width() - 4, a.center().y()) : anchor(b, a);
-    QPainterPath path(from);
     const bool sameColumn = !b.isNull() && qAbs(a.center().x() - b.center().x()) < a.width() / 2;
     if (sameColumn) {
-        // Two cards stacked in one host: loop out to the right and back.
-        const double out = 40 + qAbs(from.y() - to.y()) * 0.15;
+        // Two cards stacked in one column: loop out and back, on the side with more room
+        // (the last column's right is the stage's edge), never further than that room: a
+        // loop cut off at the edge would leave two stubs that join nothing.
+        const double rightRoom = width() - 2 - std::max(a.right(), b.right());
+        const double leftRoom = std::min(a.left(), b.left()) - 2;
+        const bool right = rightRoom >= leftRoom;
+        const QPointF from(right ? a.right() : a.left(), a.center().y());
+        const QPointF to(right ? b.right() : b.left(), b.center().y());
+        // A cubic's control points at `out` take the curve about 3/4 of the way there.
+        const double room = std::max(right ? rightRoom : leftRoom, 8.0);
+        const double out =
+            std::min(40 + qAbs(from.y() - to.y()) * 0.15, room / 0.75) * (right ? 1 : -1);
+        QPainterPath path(from);
         path.cubicTo(from + QPointF(out, 0), to + QPointF(out, 0), to);
-    } else {
-        const double dx = (to.x() - from.x()) / 2;
-        path.cubicTo(from + QPointF(dx, 0), to - QPointF(dx, 0), to);
+        return path;
     }
+    const QPointF from = anchor(a, b);
+    const QPointF to = b.isNull() ? QPointF(width() - 4, a.center().y()) : anchor(b, a);
+    const double dx = (to.x() - from.x()) / 2;
+    QPainterPath path(from);
+    path.cubicTo(from + QPointF(dx, 0), to - QPointF(dx, 0), to);
     return path;
 }
 
