@@ -12,9 +12,11 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTabBar>
 #include <QTextBlock>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -371,9 +373,11 @@ void CodeView::showC(const QString& text)
 {
     m_c->setPlainText(text);
     // The call and what it returned come last: when the pane is too short for all of it,
-    // they are what stays in view (the heading only repeats the Python line).
+    // they are what stays in view (the heading only repeats the Python line). Once laid
+    // out at the pane's width: wrapped lines decide how far the end is.
     m_c->moveCursor(QTextCursor::End);
-    m_c->ensureCursorVisible();
+    QTimer::singleShot(
+        0, m_c, [c = m_c] { c->verticalScrollBar()->setValue(c->verticalScrollBar()->maximum()); });
 }
 
 void CodeView::toggleEditing()

@@ -348,8 +348,13 @@ void StageWidget::fit()
         return;
     }
     // It fits: a fuller level is tried once it could fit too (something shrank, or the room
-    // grew), judged by how much taller it was than this one when it last did not fit.
-    while (index > 0 && (m_fullerRatio <= 0 || tallest * m_fullerRatio <= room.height() * 1.05)) {
+    // grew), judged by how much taller it was than this one when it last did not fit. A
+    // stage of a lesson's few dozen cards simply tries it: the guess may be stale without
+    // the stage's structure changing (cards closed lose their rows; the hosts take other
+    // columns), and measuring them twice costs a millisecond.
+    const bool few = m_cards.size() <= kFewCards;
+    while (index > 0 &&
+           (few || m_fullerRatio <= 0 || tallest * m_fullerRatio <= room.height() * 1.05)) {
         const int fuller = tryLevel(index - 1);
         if (fuller > room.height()) {
             m_fullerRatio = double(fuller) / std::max(tallest, 1);

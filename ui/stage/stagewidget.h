@@ -95,6 +95,8 @@ private:
     QPoint m_followScroll;
     static constexpr int kFollowFrames = 30; // about half a second of frames
     static constexpr int kSettleFrames = 6;
+    // Up to this many cards, fit() measures a fuller level rather than guess (see there).
+    static constexpr int kFewCards = 60;
     QTimer* m_frame;
     QTimer* m_blockedClock;
     QString m_fittedShape;     // what fit() last fitted: cards, hosts and room
