@@ -80,6 +80,14 @@ class Stepping(unittest.TestCase):
         end = [m for m in r.of("end")][-1]
         self.assertEqual(end.get("changes"), [["end", "None"]])  # the last line's, at end
 
+    def test_a_spent_loop_binds_nothing(self):
+        # Each pass of the for line binds i; the last meeting, when the range is spent,
+        # binds nothing: i keeps the last pass's 1, which that line did not give it.
+        r = Run("for i in range(2):\n    pass\nfor j in []:\n    pass\nend = None\n")
+        self.assertEqual([(line, dict(c)) for _a, line, c in r.lines],
+                         [(1, {}), (2, {"i": "0"}), (1, {}), (2, {"i": "1"}), (1, {}),
+                          (3, {}), (5, {})])
+
     def test_a_repr_that_raises_does_not_stop_the_program(self):
         r = Run("class A:\n    def __repr__(self):\n        raise ValueError\na = A()\nb = 2\n")
         self.assertIn("a", dict(r.lines[-1][2]))

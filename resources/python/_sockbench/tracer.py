@@ -85,6 +85,18 @@ def _statement_lines(source):
     return {line: span for line, span in spans.items() if span[0] != span[1]}
 
 
+def _loop_bodies(source):
+    """A for statement's first line -> the first and last line of its body: the loop
+    binds its target only on a pass that goes on into the body."""
+    import ast
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    return {node.lineno: (node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno)
+            for node in ast.walk(tree) if isinstance(node, (ast.For, ast.AsyncFor))}
+
+
 class Tracer:
     def __init__(self, host):
         self.host = host  # the Program: filename, namespace, send(), request(), mode
@@ -96,6 +108,7 @@ class Tracer:
         self.final = {}  # tid -> changes of a module frame's last line (sent with `end`)
         self.last_line = {}  # id(frame) -> the line of its last line event (its statement's)
         self.spans = None  # _statement_lines of the program, made at the first step
+        self.loops = None  # _loop_bodies of the program, made with spans
         self.last_raw = {}  # id(frame) -> the line Python reported last
 
     # sys.settrace's global function: which frames to trace.
@@ -114,7 +127,7 @@ class Tracer:
             return names
         return {k: v for k, v in frame.f_locals.items() if not k.startswith("__")}
 
-    def _changes(self, frame, previous, now, line=None):
+    def _changes(self, frame, previous, now, line=None, arriving=None):
         out = []
         # Only what the line that ran binds itself: the names its instructions store. Other
         # threads share the module's globals, and what they bound is theirs to report.
@@ -122,8 +135,12 @@ class Tracer:
         if line is not None:
             first, last = (self.spans or {}).get(line, (line, line))
             stored = set()
-            for each in range(first, last + 1):
-                stored.update(_stored_names(frame.f_code, each))
+            body = (self.loops or {}).get(line)
+            # A for loop that ran out goes on past its body, binding nothing: its target
+            # keeps the last pass's value, which this line did not give it.
+            if body is None or (arriving is not None and body[0] <= arriving <= body[1]):
+                for each in range(first, last + 1):
+                    stored.update(_stored_names(frame.f_code, each))
         for k, v in now.items():
             if previous is None:
                 break
@@ -158,6 +175,7 @@ class Tracer:
             line = frame.f_lineno
             if self.spans is None:
                 self.spans = _statement_lines(getattr(self.host, "source", "") or "")
+                self.loops = _loop_bodies(getattr(self.host, "source", "") or "")
             span = self.spans.get(line) if frame.f_code.co_filename == self.filename else None
             previous = self.last_line.get(key)
             raw = self.last_raw.get(key)
@@ -185,7 +203,7 @@ class Tracer:
                 return self.trace_lines
             if self.host.mode == "step":
                 now = self._visible(frame)
-                changes = self._changes(frame, self.snapshots.get(key), now, previous)
+                changes = self._changes(frame, self.snapshots.get(key), now, previous, line)
                 self.host.request({"t": "line", "tid": tid, "line": line,
                                    "func": frame.f_code.co_name, "changes": changes})
                 # Taken once the line may run: what it binds shows at the next line event.
