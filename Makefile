@@ -53,6 +53,8 @@ bench: build
 	@xvfb-run -a -s "-screen 0 1920x1080x24" python3 bench/run.py $(BUILD_DIR) $(BENCH_ARGS)
 
 TSAN_DIR ?= build-tsan
+# die_after_fork=0: tst_teardown's child process runs a workbench of its own (threads
+# after a fork, which TSan refuses by default).
 tsan: deps
 	@if [ ! -f $(TSAN_DIR)/CMakeCache.txt ]; then \
 	    generator=""; command -v ninja >/dev/null 2>&1 && generator="-G Ninja"; \
@@ -60,7 +62,7 @@ tsan: deps
 	        -DSOCKBENCH_SANITIZE=thread -DSOCKBENCH_BENCH=OFF $(LAUNCHER); \
 	fi
 	@cmake --build $(TSAN_DIR) --parallel $(JOBS)
-	@cd $(TSAN_DIR) && TSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/tsan.supp \
+	@cd $(TSAN_DIR) && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/sanitizers/tsan.supp die_after_fork=0" \
 	    ctest --output-on-failure -j $(JOBS) -L core
 
 configure: deps

@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <system_error>
 #include <unistd.h>
+#include <vector>
 
 namespace sockbench {
 
@@ -162,7 +163,10 @@ void KernelWatcher::loop()
         // own locks, and unwatch() may be waiting for ours).
         const auto now = std::chrono::steady_clock::now();
         QList<SocketId> due;
-        QHash<SocketId, ClosedConnection> closed;
+        // A copy of its own, not a second reference to m_closed's table: a table shared
+        // with this thread would be changed in place by a follower that finds it unshared
+        // (QHash asks with a relaxed load, which orders nothing with this thread's reads).
+        std::vector<std::pair<SocketId, ClosedConnection>> closed;
         {
             const std::lock_guard lock(m_mutex);
             for (auto it = m_dirty.begin(); it != m_dirty.end();) {
@@ -180,7 +184,9 @@ void KernelWatcher::loop()
                 m_lastLook.insert(id, now);
             if (!m_closed.isEmpty() && m_lastClosedSweep + kFollowInterval <= now) {
                 m_lastClosedSweep = now;
-                closed = m_closed;
+                closed.reserve(size_t(m_closed.size()));
+                for (auto it = m_closed.cbegin(); it != m_closed.cend(); ++it)
+                    closed.emplace_back(it.key(), it.value());
             }
         }
         for (const SocketId id : due) {
@@ -191,13 +197,13 @@ void KernelWatcher::loop()
             else
                 m_following.remove(id);
         }
-        for (auto it = closed.cbegin(); it != closed.cend(); ++it) {
-            const auto state = m_probe.lookupClosed(it->local, it->peer);
-            if (state == it->state)
+        for (const auto& [id, connection] : closed) {
+            const auto state = m_probe.lookupClosed(connection.local, connection.peer);
+            if (state == connection.state)
                 continue;
-            m_callbacks.closedChanged(it.key(), state);
+            m_callbacks.closedChanged(id, state);
             const std::lock_guard lock(m_mutex);
-            const auto followed = m_closed.find(it.key()); // gone if forgotten meanwhile
+            const auto followed = m_closed.find(id); // gone if forgotten meanwhile
             if (followed == m_closed.end())
                 continue;
             if (state && *state != TcpState::Close)

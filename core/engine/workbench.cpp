@@ -179,7 +179,7 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
                     second->lastSnapshot = m_probe->probe(fds[1], raw->family(), raw->type());
                 }
                 second->open(fds[1]);
-                watching().watch(second->id(), fds[1]);
+                watch(*second);
             }
             {
                 const std::lock_guard snapshotLock(raw->snapshotMutex());
@@ -189,7 +189,7 @@ Workbench::Ticket Workbench::submit(SocketId socket, const Call& call, const QSt
             // Open before anyone hears of it: a caller told "created" may use it at once.
             // Calls submitted meanwhile queue behind this one on the control lane.
             raw->open(fd);
-            watching().watch(raw->id(), fd);
+            watch(*raw);
             finish(std::move(event), done);
         };
         // Never ran (its lane could not start, or it was cancelled): no socket was made.
@@ -344,7 +344,7 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
             if (const SocketEntry::Use acceptedUse(*accepted); acceptedUse)
                 if (const CallResult local = acceptedUse->localAddress(); local.ok())
                     event.result.acceptedLocal = local.address;
-            watching().watch(accepted->id(), execution.acceptedFd);
+            watch(*accepted);
         }
     }
     if (event.result.ok() && call.kind == CallKind::SetSockOpt &&
@@ -389,6 +389,15 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
     if (followUp)
         watching().follow(target->id());
     deliver(event, done);
+}
+
+void Workbench::watch(SocketEntry& socket)
+{
+    // Under a use of the descriptor: the socket is open (published) already, and a close()
+    // or the workbench's teardown must not close the descriptor while epoll is told of it
+    // (a number reused meanwhile would be another socket's).
+    if (const SocketEntry::Use use(socket); use)
+        watching().watch(socket.id(), use->fd());
 }
 
 void Workbench::finish(Event event, const Completion& done)

@@ -138,6 +138,7 @@ private:
                       Completion done);
     void runCall(SocketEntry* entry, CallId id, const Call& call, const QString& actor,
                  const Completion& done, BlockingWait& wait, qint64 startNs, Trace::Place& place);
+    void watch(SocketEntry& socket);                  // the kernel watcher follows an open socket
     void finish(Event event, const Completion& done); // append, then deliver
     void deliver(const Event& event, const Completion& done);
     void finishWithoutRunning(SocketId socket, CallId id, const Call& call, const QString& actor,
