@@ -176,8 +176,8 @@ double rawPingPong(int rounds)
     return elapsed / rounds;
 }
 
-// Both ends driven through the workbench: the echo side reacts in completions, the
-// client waits for each reply before sending the next byte.
+// Both ends driven through the workbench as the raw loop drives its sockets: blocking
+// calls on two threads, each waiting for its call's result (callAndWait).
 double workbenchPingPong(int rounds)
 {
     Workbench bench;
@@ -186,20 +186,22 @@ double workbenchPingPong(int rounds)
     const auto wait = std::chrono::milliseconds(10000);
     bench.callAndWait(p.client, calls::setsockopt(SocketOption::TcpNoDelay, 1), actor, wait);
     bench.callAndWait(p.server, calls::setsockopt(SocketOption::TcpNoDelay, 1), actor, wait);
-    std::function<void(const Event&)> echoed;
-    std::function<void(const Event&)> got = [&](const Event& e) {
-        if (e.result.ok() && e.result.count == 1)
-            bench.submit(p.server, calls::send(e.result.data), actor, echoed);
-    };
-    echoed = [&](const Event&) { bench.submit(p.server, calls::recv(1), actor, got); };
-    bench.submit(p.server, calls::recv(1), actor, got);
+    std::thread echo([&bench, &p, &actor, wait, rounds] {
+        for (int i = 0; i < rounds; ++i) {
+            const auto got = bench.callAndWait(p.server, calls::recv(1), actor, wait);
+            if (!got || !got->result.ok() || got->result.count != 1)
+                break;
+            bench.callAndWait(p.server, calls::send(got->result.data), actor, wait);
+        }
+    });
     const auto start = Clock::now();
     for (int i = 0; i < rounds; ++i) {
-        bench.submit(p.client, calls::send("p"), actor);
+        bench.callAndWait(p.client, calls::send("p"), actor, wait);
         if (!bench.callAndWait(p.client, calls::recv(1), actor, wait))
             break;
     }
     const double elapsed = seconds(Clock::now() - start);
+    echo.join();
     bench.interruptAll();
     return elapsed / rounds;
 }

@@ -1,6 +1,7 @@
 #include "kernelwatcher.h"
 
 #include <cerrno>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <system_error>
@@ -88,6 +89,8 @@ void KernelWatcher::follow(SocketId socket)
 {
     {
         const std::lock_guard lock(m_mutex);
+        if (m_following.contains(socket))
+            return; // followed already: its next look is scheduled
         m_following.insert(socket, true);
     }
     wake();
@@ -137,12 +140,26 @@ void KernelWatcher::loop()
     constexpr int kMaxEvents = 64;
     epoll_event events[kMaxEvents];
     while (!m_stop.load()) {
+        // At most one pass per kMinInterval: a socket's notifications in between wait in
+        // epoll's ready list (edge-triggered, none is lost) instead of waking this thread
+        // once per packet while two threads ping-pong through the kernel.
+        if (const auto quiet = m_lastPass + kMinInterval - std::chrono::steady_clock::now();
+            quiet > std::chrono::steady_clock::duration::zero()) {
+            pollfd wake{m_wakeFd, POLLIN, 0}; // a stop, or a socket to follow
+            const int ms =
+                static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(quiet).count());
+            if (::poll(&wake, 1, ms) < 0 && errno != EINTR)
+                break;
+            if (m_stop.load())
+                break;
+        }
         int timeout = -1;
         {
             const std::lock_guard lock(m_mutex);
             timeout = nextTimeoutMs(std::chrono::steady_clock::now());
         }
         const int n = ::epoll_wait(m_epollFd, events, kMaxEvents, timeout);
+        m_lastPass = std::chrono::steady_clock::now();
         if (n < 0 && errno != EINTR)
             break;
         if (m_stop.load())

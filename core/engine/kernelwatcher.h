@@ -76,6 +76,7 @@ private:
     QHash<SocketId, bool> m_following; // re-probe every kFollowInterval
     QHash<SocketId, ClosedConnection> m_closed;
     TimePoint m_lastClosedSweep{};
+    TimePoint m_lastPass{}; // the loop's thread's own: when its last epoll_wait() returned
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
 };

@@ -92,6 +92,39 @@ int Lane::post(Job& job)
     return 0;
 }
 
+bool Lane::claim(CallId call)
+{
+    const std::lock_guard lock(m_mutex);
+    if (m_stop.load() || m_retire.load() || m_finished.load() || m_inline || !m_queue.empty() ||
+        m_running.load() != 0 || m_wakeFd < 0)
+        return false;
+    m_inline = true;
+    m_interruptTarget.store(0);
+    m_runningWaited.store(false);
+    m_running.store(call.value);
+    return true;
+}
+
+void Lane::runClaimed(Job& job)
+{
+    {
+        Context context(*this, job.call, std::move(job.onFirstWait), false);
+        job.run(context);
+    }
+    bool queued = false;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_runningWaited.store(false);
+        m_running.store(0);
+        m_inline = false;
+        queued = !m_queue.empty();
+    }
+    // Calls posted while it ran wait for the lane's thread: it may go on now. (An idle
+    // thread is not woken for nothing.)
+    if (queued)
+        m_work.notify_one();
+}
+
 bool Lane::interrupt(CallId call)
 {
     std::optional<Job> cancelled;
@@ -253,15 +286,21 @@ void Lane::loop()
         Job job;
         {
             std::unique_lock lock(m_mutex);
-            const bool work = m_work.wait_for(lock, kIdleExit, [this] {
-                return m_stop.load() || m_retire.load() || !m_queue.empty();
+            // Queued calls wait while a claimed call runs on its caller's thread.
+            const auto done = [this] {
+                return m_stop.load() || (m_retire.load() && m_queue.empty());
+            };
+            const bool work = m_work.wait_for(lock, kIdleExit, [this, &done] {
+                return done() || (!m_inline && (m_retire.load() || !m_queue.empty()));
             });
-            if (m_stop.load() || (m_retire.load() && m_queue.empty())) {
+            if (done()) {
                 m_finished.store(true);
                 m_threadLive = false;
                 return;
             }
             if (!work) {
+                if (!m_queue.empty())
+                    continue;         // behind a claimed call: go on waiting for it to end
                 m_threadLive = false; // idle: the next post() starts a thread again
                 return;
             }

@@ -87,6 +87,15 @@ public:
     // not run, to the caller: who knows where it is safe to run it (never under its own
     // locks). A stopped lane fails the job at once instead, and returns 0.
     [[nodiscard]] int post(Job& job);
+    // The inline path: a caller that would only wait for the result anyway (callAndWait)
+    // runs the call on its own thread instead of handing it to the lane's. claim() takes
+    // the idle lane for the call (nothing queued, nothing running: false otherwise, and the
+    // caller posts instead); runClaimed() then runs it here, exactly as the lane's thread
+    // would: its waits poll the lane's wake-up descriptor, so interrupt(), close() and
+    // stop() reach it as they reach the lane's own jobs, and calls posted meanwhile queue
+    // behind it. The caller keeps the lane alive until runClaimed() returns.
+    bool claim(CallId call);
+    void runClaimed(Job& job);
     // Interrupts this call: a queued one is cancelled, a running one's wait returns
     // Interrupted. Returns false when the lane has no such call.
     bool interrupt(CallId call);
@@ -135,6 +144,7 @@ private:
     std::atomic<bool> m_retire{false};
     std::atomic<bool> m_finished{false};
     bool m_threadLive = false; // under m_mutex: a thread runs loop() (or is about to)
+    bool m_inline = false;     // under m_mutex: a claimed call runs on its caller's thread
     std::mutex m_threadMutex;  // guards m_thread: starting, joining, detaching it
     std::thread m_thread;
 };

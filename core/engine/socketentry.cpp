@@ -155,6 +155,29 @@ void SocketEntry::post(LaneKind which, Lane::Job job)
         job.fail(failure);
 }
 
+bool SocketEntry::runInline(LaneKind which, Lane::Job& job)
+{
+    const size_t index = laneIndex(which);
+    std::shared_ptr<Lane> lane; // held: close() may retire and let go of it meanwhile
+    {
+        // Under the socket's lock, as post() decides: a call posted after this one queues
+        // behind it, and one posted before it (or a control call) keeps it off the inline
+        // path.
+        const std::lock_guard lock(m_mutex);
+        if (index == 0 || m_stopped || m_phase != Phase::Open || m_controlOutstanding > 0 ||
+            m_forwarding[index] > 0)
+            return false;
+        CallResult failure;
+        if (!laneLocked(which, &failure))
+            return false; // post() reports why
+        lane = m_lanes[index];
+        if (!lane->claim(job.call))
+            return false;
+    }
+    lane->runClaimed(job);
+    return true;
+}
+
 void SocketEntry::dispatchForwarded(LaneKind which, Lane::Job job)
 {
     CallResult failure;

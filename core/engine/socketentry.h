@@ -43,6 +43,10 @@ public:
     // Read and write calls never wait for each other: that is what makes the socket full
     // duplex. Once the socket is closed, calls fail with EBADF, as Python reports.
     void post(LaneKind which, Lane::Job job);
+    // Runs a read or write call on the calling thread when post() would have run it on an
+    // idle lane at once: no control call outstanding, nothing queued or running on that
+    // lane (Lane::claim). False, with job untouched, when it cannot: then post() it.
+    bool runInline(LaneKind which, Lane::Job& job);
     // The lane's running or queued call, if any.
     bool interrupt(CallId call);
     // What the call waits for, if one of this socket's lanes has it parked (Lane::parkedOn).

@@ -585,6 +585,35 @@ QList<CallId> Workbench::pendingCalls() const
 std::optional<Event> Workbench::callAndWait(SocketId socket, const Call& call, const QString& actor,
                                             std::chrono::milliseconds timeout)
 {
+    // A read or write call whose lane is idle runs right here, on the thread that waits for
+    // it anyway, as a blocking call runs on a program's own thread: no hand-off to the
+    // lane's thread and back. It is the same call: the same trace, events and waits, and
+    // interrupt() reaches it (though it may outlast `timeout`, as a blocking call would).
+    const LaneKind laneKind = laneOf(call.kind);
+    if ((laneKind == LaneKind::Read || laneKind == LaneKind::Write) && !isModuleCall(call.kind)) {
+        if (auto target = entry(socket)) {
+            const CallId id{m_nextCall.fetch_add(1)};
+            {
+                const std::lock_guard lock(m_mutex);
+                m_pending.insert(id, Pending{socket, laneKind});
+            }
+            std::optional<Event> result;
+            Lane::Job job =
+                makeJob(target, id, call, actor, [&result](const Event& e) { result = e; });
+            if (target->runInline(laneKind, job))
+                return result;
+            // Not idle: the lane runs it, after what it has.
+            auto promise = std::make_shared<std::promise<Event>>();
+            auto future = promise->get_future();
+            job = makeJob(target, id, call, actor,
+                          [promise](const Event& event) { promise->set_value(event); });
+            const Submitting submitting; // a result known at once is delivered elsewhere
+            target->post(laneKind, std::move(job));
+            if (future.wait_for(timeout) != std::future_status::ready)
+                return std::nullopt;
+            return future.get();
+        }
+    }
     auto promise = std::make_shared<std::promise<Event>>();
     auto future = promise->get_future();
     submit(socket, call, actor, [promise](const Event& event) { promise->set_value(event); });

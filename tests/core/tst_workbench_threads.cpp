@@ -6,6 +6,8 @@
 #include <QSignalSpy>
 
 #include <memory>
+#include <mutex>
+#include <thread>
 
 using namespace sockbench;
 using namespace sockbench::test;
@@ -32,6 +34,7 @@ private Q_SLOTS:
     void destroyingWorkbenchLeavesNothingBehind();
     void closedSocketsGiveBackTheirThreads();
     void idleSocketsHoldNoThread();
+    void aWaitedCallRunsOnTheThreadThatWaits();
     void onlyClosedSocketsAreForgotten();
     void forgettingInTheCloseCompletion();
 };
@@ -450,6 +453,73 @@ void TestWorkbenchThreads::idleSocketsHoldNoThread()
     QVERIFY(bench.interrupt(waiting.call));
     WAIT_FINISHED(waiting);
     QCOMPARE(waiting.event().result.outcome, Outcome::Interrupted);
+}
+
+void TestWorkbenchThreads::aWaitedCallRunsOnTheThreadThatWaits()
+{
+    // callAndWait() runs a read or write call on the thread that waits for it when the
+    // socket's lane is idle, as a blocking call runs on a program's own thread. It is still
+    // the workbench's call: it waits in the same interruptible wait, a call submitted
+    // meanwhile queues behind it, and interrupt() and close() end it.
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    std::mutex mutex;
+    QList<std::pair<CallId, std::thread::id>> blocked; // the call, and where it waited
+    connect(
+        &bench, &Workbench::callBlocked, &bench,
+        [&](CallId call, SocketId) {
+            const std::lock_guard lock(mutex);
+            blocked.append({call, std::this_thread::get_id()});
+        },
+        Qt::DirectConnection);
+    const auto blockedCount = [&] {
+        const std::lock_guard lock(mutex);
+        return blocked.size();
+    };
+    // Waits in a thread of its own, like a program's thread in recv().
+    const auto waitIn = [&](std::optional<Event>* out, std::thread::id* where) {
+        return std::thread([&bench, &c, out, where] {
+            *where = std::this_thread::get_id();
+            *out =
+                bench.callAndWait(c.server, calls::recv(3), QStringLiteral("test"), kFinishWithin);
+        });
+    };
+
+    std::optional<Event> first;
+    std::thread::id firstThread;
+    std::thread waiter = waitIn(&first, &firstThread);
+    QVERIFY(waitUntil([&] { return blockedCount() == 1; }));
+    const Pending queued = start(bench, c.server, calls::recv(3));
+    QVERIFY(waitUntil([&] { return isBlocked(bench, queued.call); })); // behind the first
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("abc")));
+    waiter.join();
+    QVERIFY(first);
+    QCOMPARE(first->result.data, QByteArray("abc"));
+    QCOMPARE(blocked.first().second, firstThread); // it waited where it was called
+    QVERIFY(blocked.first().second != std::this_thread::get_id());
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("def")));
+    WAIT_FINISHED(queued);
+    QCOMPARE(queued.event().result.data, QByteArray("def"));
+
+    std::optional<Event> interrupted;
+    std::thread::id interruptedThread;
+    const qsizetype before = blockedCount();
+    waiter = waitIn(&interrupted, &interruptedThread);
+    QVERIFY(waitUntil([&] { return blockedCount() > before; }));
+    QVERIFY(bench.interrupt(blocked.last().first));
+    waiter.join();
+    QCOMPARE(interrupted->result.outcome, Outcome::Interrupted);
+    QCOMPARE(blocked.last().second, interruptedThread);
+
+    std::optional<Event> closed;
+    std::thread::id closedThread;
+    const qsizetype again = blockedCount();
+    waiter = waitIn(&closed, &closedThread);
+    QVERIFY(waitUntil([&] { return blockedCount() > again; }));
+    EXPECT_OK(RUN(bench, c.server, calls::close()));
+    waiter.join();
+    QCOMPARE(closed->result.outcome, Outcome::Interrupted);
+    QCOMPARE(blocked.last().second, closedThread);
 }
 
 void TestWorkbenchThreads::onlyClosedSocketsAreForgotten()
