@@ -63,6 +63,19 @@ public:
     void drawControl(ControlElement element, const QStyleOption* option, QPainter* painter,
                      const QWidget* widget) const override
     {
+        // A combo box's text that does not fit ends in "…", never cut mid-word ("…and
+        // IPv4-m" in the lesson picker at 1280x720).
+        if (const auto* box = qstyleoption_cast<const QStyleOptionComboBox*>(option);
+            box && element == CE_ComboBoxLabel && !box->editable) {
+            QStyleOptionComboBox elided = *box;
+            const QRect text = subControlRect(CC_ComboBox, box, SC_ComboBoxEditField, widget);
+            const int room =
+                text.width() - (box->currentIcon.isNull() ? 0 : box->iconSize.width() + 4) - 2;
+            elided.currentText =
+                box->fontMetrics.elidedText(box->currentText, Qt::ElideRight, room);
+            QProxyStyle::drawControl(element, &elided, painter, widget);
+            return;
+        }
         QProxyStyle::drawControl(element, option, painter, widget);
         if (element == CE_PushButton)
             ringIfFocused(option, painter);
