@@ -155,13 +155,15 @@ void Trace::storeLocked(Event& stamped, quint64 seq, Event* slot)
     Event event = stamped;
     event.result.data = QByteArray();
     event.request.args.payload = owned(event.request.args.payload.left(kPayloadSample));
+    auto& totals = m_totals[event.socket];
     qsizetype keep = std::min<qsizetype>(event.payload.size(), kPayloadPerEvent);
-    if (m_payloadStored + keep > m_limits.payloadTotal)
+    if (m_payloadStored + keep > m_limits.payloadTotal ||
+        totals.payloadKept + keep > kPayloadPerSocket)
         keep = std::min<qsizetype>(keep, kPayloadSample);
     event.payload = owned(event.payload.left(keep)); // the big buffer is let go
     m_payloadStored += event.payload.size();
+    totals.payloadKept += event.payload.size();
 
-    auto& totals = m_totals[event.socket];
     if (event.kind == EventKind::CallFinished) {
         ++totals.calls;
         if (!event.result.ok())

@@ -19,8 +19,11 @@ namespace sockbench {
 //
 // Memory is bounded. Each event keeps at most kPayloadPerEvent bytes of its payload; an
 // event whose payload would take the stored total past the payload limit (kPayloadTotal
-// unless setLimits() says otherwise) keeps only a kPayloadSample-byte sample (so the total
-// never passes the limit by more than samples). Stored bytes own exactly their size: a
+// unless setLimits() says otherwise), or its socket's kept bytes past kPayloadPerSocket,
+// keeps only a kPayloadSample-byte sample (so the total never passes the limit by more
+// than samples). A bulk transfer is thus shown in full for its first 4 MiB, then sampled:
+// its later events cost no fresh memory, whose first touch is most of what tracing a bulk
+// transfer costs (bench/README.md). Stored bytes own exactly their size: a
 // 20-byte read into a 64 KiB buffer keeps 20 bytes, not the buffer. The trace holds the
 // newest kMaxEvents events, or the limit set (firstSeq() says where it starts). The
 // per-socket totals count every byte and every call, whatever was trimmed, until the
@@ -31,6 +34,7 @@ public:
     static constexpr qsizetype kPayloadPerEvent = 64 * 1024;
     static constexpr qint64 kPayloadTotal = 64 * 1024 * 1024;
     static constexpr qsizetype kPayloadSample = 64;
+    static constexpr qint64 kPayloadPerSocket = 4 * 1024 * 1024;
     static constexpr qsizetype kMaxEvents = 250'000;
 
     struct Limits {
@@ -43,6 +47,7 @@ public:
         qint64 bytesReceived = 0;
         qint64 calls = 0;
         qint64 errors = 0;
+        qint64 payloadKept = 0; // payload bytes its events were given to keep
     };
 
     // A place in the order, taken when a call begins, before its system call can cause

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void requestPayloadIsSampled();
     void payloadTotalCap();
     void payloadTotalCapIsNeverCrossed();
+    void aBulkStreamKeepsItsFirstMebibytesThenSamples();
     void shortReadKeepsItsBytesNotItsBuffer();
     void limitsCanBeLowered();
     void forgottenSocketLosesItsTotals();
@@ -178,11 +179,13 @@ void TestTraceLimits::payloadTotalCap()
 {
     Trace trace;
     // One buffer shared by every event: 64 MiB are accounted without 64 MiB being used.
+    // Spread over sockets, each within its own kPayloadPerSocket.
     const QByteArray full = pattern(Trace::kPayloadPerEvent);
     const qint64 fullEvents = Trace::kPayloadTotal / Trace::kPayloadPerEvent;
+    const qint64 perSocket = Trace::kPayloadPerSocket / Trace::kPayloadPerEvent;
     QCOMPARE(fullEvents, 1024);
     for (qint64 i = 0; i < fullEvents; ++i) {
-        Event e = finished(SocketId{1}, CallKind::Recv, full.size());
+        Event e = finished(SocketId{quint32(i / perSocket + 1)}, CallKind::Recv, full.size());
         e.payload = full;
         trace.append(e);
     }
@@ -204,36 +207,65 @@ void TestTraceLimits::payloadTotalCap()
     trace.append(tiny);
     QCOMPARE(trace.event(tiny.seq)->payload, pattern(10));
     QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal + Trace::kPayloadSample + 10);
-    QCOMPARE(trace.totals(SocketId{1}).bytesReceived, fullEvents * full.size() + 1000 + 10);
+    QCOMPARE(trace.totals(SocketId{1}).bytesReceived, perSocket * full.size() + 1000 + 10);
 }
 
 void TestTraceLimits::payloadTotalCapIsNeverCrossed()
 {
     Trace trace;
     const QByteArray full = pattern(Trace::kPayloadPerEvent);
-    for (qint64 i = 0; i < Trace::kPayloadTotal / Trace::kPayloadPerEvent - 1; ++i) {
-        Event e = finished(SocketId{1}, CallKind::Recv, full.size());
+    const qint64 perSocket = Trace::kPayloadPerSocket / Trace::kPayloadPerEvent;
+    const qint64 fullEvents = Trace::kPayloadTotal / Trace::kPayloadPerEvent;
+    for (qint64 i = 0; i < fullEvents - 1; ++i) {
+        Event e = finished(SocketId{quint32(i / perSocket + 1)}, CallKind::Recv, full.size());
         e.payload = full;
         trace.append(e);
     }
-    Event almost = finished(SocketId{1}, CallKind::Recv, full.size() - 100);
+    // The last socket's last event: its socket has room, the whole trace has 100 bytes less.
+    Event almost = finished(SocketId{quint32((fullEvents - 1) / perSocket + 1)}, CallKind::Recv,
+                            full.size() - 100);
     almost.payload = full.left(full.size() - 100);
     trace.append(almost);
     QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal - 100);
 
-    // 1000 bytes would cross the budget: a sample is kept instead.
-    Event crossing = finished(SocketId{1}, CallKind::Recv, 1000);
+    // 1000 bytes would cross the budget: a sample is kept instead (on a socket of its own
+    // that has kept nothing: the whole trace's limit decides).
+    Event crossing = finished(SocketId{9999}, CallKind::Recv, 1000);
     crossing.payload = pattern(1000);
     trace.append(crossing);
     QCOMPARE(trace.event(crossing.seq)->payload.size(), Trace::kPayloadSample);
     QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal - 100 + Trace::kPayloadSample);
 
     // What still fits is kept whole, up to the budget exactly.
-    Event fits = finished(SocketId{1}, CallKind::Recv, 36);
+    Event fits = finished(SocketId{9999}, CallKind::Recv, 36);
     fits.payload = pattern(36);
     trace.append(fits);
     QCOMPARE(trace.event(fits.seq)->payload, pattern(36));
     QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadTotal);
+}
+
+void TestTraceLimits::aBulkStreamKeepsItsFirstMebibytesThenSamples()
+{
+    // One socket's 1 GiB of 256 KiB reads: the first kPayloadPerSocket bytes are kept in
+    // full (64 KiB an event), every later event a sample, so the stream costs 4 MiB of
+    // fresh memory rather than the whole trace's 64. Another socket keeps its own in full.
+    Trace trace;
+    const QByteArray read = pattern(256 * 1024);
+    const qint64 full = Trace::kPayloadPerSocket / Trace::kPayloadPerEvent;
+    for (qint64 i = 0; i < full + 10; ++i) {
+        Event e = finished(SocketId{1}, CallKind::Recv, read.size());
+        e.payload = read;
+        trace.append(e);
+        QCOMPARE(trace.event(e.seq)->payload.size(),
+                 i < full ? Trace::kPayloadPerEvent : Trace::kPayloadSample);
+        QCOMPARE(trace.event(e.seq)->payloadSize, read.size()); // the true size stays
+    }
+    QCOMPARE(trace.payloadBytesStored(), Trace::kPayloadPerSocket + 10 * Trace::kPayloadSample);
+    QCOMPARE(trace.totals(SocketId{1}).bytesReceived, (full + 10) * read.size());
+    Event other = finished(SocketId{2}, CallKind::Recv, read.size());
+    other.payload = read;
+    trace.append(other);
+    QCOMPARE(trace.event(other.seq)->payload, read.left(Trace::kPayloadPerEvent));
 }
 
 QTEST_GUILESS_MAIN(TestTraceLimits)
