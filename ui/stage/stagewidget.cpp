@@ -57,6 +57,7 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     , m_overlay(new WireOverlay([this](SocketId id) { return cardRect(id); }, m_canvas))
     , m_frame(new QTimer(this))
     , m_blockedClock(new QTimer(this))
+    , m_refit(new QTimer(this))
 {
     m_frame->setSingleShot(true);
     m_frame->setInterval(16);
@@ -65,6 +66,14 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     // while a call is blocked.
     m_blockedClock->setInterval(100);
     connect(m_blockedClock, &QTimer::timeout, this, &StageWidget::tickBlocked);
+    m_refit->setSingleShot(true);
+    m_refit->setInterval(kRefitDelayMs);
+    connect(m_refit, &QTimer::timeout, this, [this] {
+        m_tryFuller = true;
+        m_fittedShape.clear(); // fit() looks again, though nothing changed
+        flush();
+        m_tryFuller = false;
+    });
     setObjectName(QStringLiteral("stage"));
     setAccessibleName(tr("Stage: hosts and their sockets"));
     setWidgetResizable(true);
@@ -217,7 +226,7 @@ void StageWidget::flush()
 
 bool StageWidget::isSettling() const
 {
-    return m_frame->isActive() || !m_dirty.isEmpty();
+    return m_frame->isActive() || !m_dirty.isEmpty() || m_refit->isActive();
 }
 
 void StageWidget::tickBlocked()
@@ -348,13 +357,14 @@ void StageWidget::fit()
         return;
     }
     // It fits: a fuller level is tried once it could fit too (something shrank, or the room
-    // grew), judged by how much taller it was than this one when it last did not fit. A
-    // stage of a lesson's few dozen cards simply tries it: the guess may be stale without
-    // the stage's structure changing (cards closed lose their rows; the hosts take other
-    // columns), and measuring them twice costs a millisecond.
-    const bool few = m_cards.size() <= kFewCards;
+    // grew), judged by how much taller it was than this one when it last did not fit. That
+    // guess may be stale without the stage's structure changing (cards closed lose their
+    // rows; the hosts take other columns): a stage of a lesson's few dozen cards measures
+    // it instead, once it has been still for a moment (not at every frame of a run).
+    if (index > 0 && !m_tryFuller && m_cards.size() <= kFewCards)
+        m_refit->start();
     while (index > 0 &&
-           (few || m_fullerRatio <= 0 || tallest * m_fullerRatio <= room.height() * 1.05)) {
+           (m_tryFuller || m_fullerRatio <= 0 || tallest * m_fullerRatio <= room.height() * 1.05)) {
         const int fuller = tryLevel(index - 1);
         if (fuller > room.height()) {
             m_fullerRatio = double(fuller) / std::max(tallest, 1);

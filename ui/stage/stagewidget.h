@@ -95,10 +95,14 @@ private:
     QPoint m_followScroll;
     static constexpr int kFollowFrames = 30; // about half a second of frames
     static constexpr int kSettleFrames = 6;
-    // Up to this many cards, fit() measures a fuller level rather than guess (see there).
+    // Up to this many cards, fit() measures a fuller level rather than guess, once the
+    // stage has been still for kRefitDelay (see there).
     static constexpr int kFewCards = 60;
+    static constexpr int kRefitDelayMs = 250;
     QTimer* m_frame;
     QTimer* m_blockedClock;
+    QTimer* m_refit;           // a stage at rest measures its fuller level (few cards)
+    bool m_tryFuller = false;  // set while that fit() runs
     QString m_fittedShape;     // what fit() last fitted: cards, hosts and room
     QString m_fittedStructure; // how many cards, hosts and explained errors, and the room
     int m_appliedLevel = -1;   // the detail and type size fit() set last
