@@ -42,8 +42,8 @@ client.close()
 server.close()
 # pause
 # The course swaps these two. Which one takes a name, and which an address?
-# gethostbyname() takes a NAME and returns one IPv4 address, as a string.
 address = socket.gethostbyname('localhost')
+# gethostbyname() took a NAME and returned one IPv4 address, as a string.
 assert address == '127.0.0.1'
 # gethostbyaddr() takes an ADDRESS and returns the triple (hostname, aliases, addresses).
 hostname, aliases, addresses = socket.gethostbyaddr('127.0.0.1')

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void keyboardSteppingMatchesTheHeadlessTranscript();
     void stepBackAndReset();
     void theCodeKeepsThePredictionForLater();
+    void theNarrationAsksWhereTheAnswerIsHidden();
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
     void thePickerShowsWholeTitlesWhereThereIsRoom();
@@ -175,6 +176,51 @@ void TestWindow::theCodeKeepsThePredictionForLater()
                                                     program::StepRecord::Kind::ExpectedError;
                                          }),
                              kWaitMs);
+}
+
+void TestWindow::theNarrationAsksWhereTheAnswerIsHidden()
+{
+    // The code hides a statement's `# expect:` answer until it has run; the narration asks
+    // for the prediction at that moment, even where the lesson does not pause. A pause that
+    // asks nothing is not called a prediction.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("connection-refused")));
+    window.session().presenter().setSpeed(0);
+    auto& runner = window.session().runner();
+    const auto nextExpect = [&] {
+        const auto next = runner.next();
+        return next ? runner.programs()[next->program].lesson.notes.value(next->line).expect
+                    : QStringList();
+    };
+    int guard = 0;
+    while (!nextExpect().contains(QStringLiteral("TypeError")) && !runner.atEnd() && guard++ < 80) {
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+        runner.step();
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+    }
+    QVERIFY(nextExpect().contains(QStringLiteral("TypeError")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.lessonPanel()->narration().contains(QStringLiteral("Predict first")), kWaitMs);
+
+    // Lesson 04 pauses at its loop to let the class look, with no question.
+    QVERIFY(window.openLesson(QStringLiteral("many-clients")));
+    window.session().presenter().setSpeed(0);
+    auto& other = window.session().runner();
+    guard = 0;
+    const auto atPause = [&] {
+        const auto next = other.next();
+        return next && other.programs()[next->program].lesson.notes.value(next->line).pause;
+    };
+    while (!atPause() && !other.atEnd() && guard++ < 80) {
+        QTRY_VERIFY_WITH_TIMEOUT(other.mode() == program::Runner::Mode::Idle, kWaitMs);
+        other.step();
+        QTRY_VERIFY_WITH_TIMEOUT(other.mode() == program::Runner::Mode::Idle, kWaitMs);
+    }
+    QVERIFY(atPause());
+    QTRY_VERIFY_WITH_TIMEOUT(window.lessonPanel()->narration().contains(QStringLiteral("Watch")),
+                             kWaitMs);
+    QVERIFY(!window.lessonPanel()->narration().contains(QStringLiteral("Predict")));
 }
 
 namespace {

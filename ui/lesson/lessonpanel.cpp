@@ -182,8 +182,23 @@ void LessonPanel::refresh()
     QString text = describe::wrappable(notes.narration.join(QLatin1Char(' ')));
     if (text.isEmpty() && count == 0)
         text = describe::wrappable(lesson.summary);
-    if (notes.pause)
-        text = tr("<span style='background:#fef3c7'>&nbsp;Predict first&nbsp;</span> ") + text;
+    // The code hides a statement's `# expect:` answer until it has run once (CodeView):
+    // the narration asks for the prediction at the same moment.
+    const bool hiddenAnswer =
+        !notes.expect.isEmpty() && !m_session.replayer().isActive() &&
+        std::none_of(runner.steps().cbegin(), runner.steps().cend(),
+                     [&](const program::StepRecord& r) {
+                         return r.program == next->program && r.line == next->line;
+                     });
+    if (hiddenAnswer && text.isEmpty())
+        text = tr("What will it do? Predict it, then step.");
+    // A pause asks a question, or stops Play where something is worth watching.
+    const bool asks = hiddenAnswer || text.contains(QLatin1Char('?')) ||
+                      text.contains(QLatin1String("predict"), Qt::CaseInsensitive);
+    if (notes.pause || hiddenAnswer)
+        text = QStringLiteral("<span style='background:#fef3c7'>&nbsp;%1&nbsp;</span> ")
+                   .arg(asks ? tr("Predict first") : tr("Watch")) +
+               text;
     const QString source =
         at.source.section(QLatin1Char('\n'), next->line - 1, next->line - 1).trimmed();
     const QString host = m_session.hostOf(next->program, next->actor);

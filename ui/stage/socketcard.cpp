@@ -362,11 +362,14 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
     m_name = name;
     const QString who = name.isEmpty() ? tr("socket #%1").arg(view.id.value) : name;
     m_titleText = QStringLiteral("%1 · %2").arg(who, transport(view));
-    // A narrow card wraps its title between its parts only: "conn from :37294" stays whole.
+    // A narrow card wraps its title between its parts only: "conn from :37294" stays whole,
     QString unbroken = who;
     unbroken.replace(QLatin1Char(' '), QChar::Nbsp);
     unbroken.replace(QLatin1Char(':'), QStringLiteral(":\u2060")); // WORD JOINER: no break
-    m_title->setText(QStringLiteral("%1 · %2").arg(unbroken, transport(view)));
+    // ...and only after the name: "TCP · IPv4" is one piece, as a reader says it.
+    QString kind = transport(view);
+    kind.replace(QLatin1Char(' '), QChar::Nbsp);
+    m_title->setText(QStringLiteral("%1\u00a0· %2").arg(unbroken, kind));
     setAccessibleName(tr("Socket %1").arg(who));
     const Badge badge = badgeFor(view);
     m_state->setText(chip(badge.text, badge.color));
