@@ -51,6 +51,14 @@ void fillPayload(Event& event)
     }
 }
 
+// The one queue a data call changes by itself (see KernelProbe::probe with a scope).
+ProbeScope dataScope(CallKind kind)
+{
+    if (!isDataCall(kind))
+        return ProbeScope::Everything;
+    return laneOf(kind) == LaneKind::Read ? ProbeScope::ReceiveQueue : ProbeScope::SendQueue;
+}
+
 KernelSnapshot closedSnapshot(const KernelProbe& probe, const SocketEntry::Closed& closed)
 {
     KernelSnapshot snapshot;
@@ -245,7 +253,8 @@ Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Cal
             const SocketEntry::Use use(*raw);
             const std::lock_guard lock(raw->snapshotMutex());
             if (use)
-                event.kernel = m_probe->probe(use->fd(), raw->family(), raw->type());
+                event.kernel = m_probe->probe(use->fd(), raw->family(), raw->type(),
+                                              dataScope(call.kind), raw->lastSnapshot);
             if (event.kernel.valid)
                 raw->lastSnapshot = event.kernel;
             m_trace->append(event, *place);
@@ -361,7 +370,13 @@ void Workbench::runCall(SocketEntry* target, CallId id, const Call& call, const 
         // Probe and append under the socket's snapshot lock: an observation cannot slip
         // in between with an older view.
         const std::lock_guard lock(target->snapshotMutex());
-        event.kernel = m_probe->probe(use->fd(), target->family(), target->type());
+        // A data call that moved bytes changed its own queue; a failure, an end of stream
+        // or any other call may have changed the connection itself.
+        const ProbeScope scope = event.result.ok() && event.result.count > 0
+                                     ? dataScope(call.kind)
+                                     : ProbeScope::Everything;
+        event.kernel = m_probe->probe(use->fd(), target->family(), target->type(), scope,
+                                      target->lastSnapshot);
         // Where the socket is now: a bind to port 0 or a connect picks a port the program
         // never named. Data calls move no address, so they skip the two system calls.
         if (!isDataCall(call.kind) || event.request.kind == CallKind::SendTo) {

@@ -41,6 +41,13 @@ struct KernelSnapshot {
     friend bool operator==(const KernelSnapshot&, const KernelSnapshot&) = default;
 };
 
+// How much of a socket's kernel view a probe reads afresh.
+enum class ProbeScope : quint8 {
+    Everything,   // state and both queues
+    ReceiveQueue, // SIOCINQ alone; the rest as last seen
+    SendQueue,    // SIOCOUTQ alone; the rest as last seen
+};
+
 // Reads the kernel's view of sockets. Everything OS-specific about introspection sits
 // behind this interface, so another OS is one more implementation.
 class KernelProbe {
@@ -48,6 +55,17 @@ public:
     virtual ~KernelProbe() = default;
     virtual QString name() const = 0;
     virtual KernelSnapshot probe(int fd, AddressFamily family, SocketType type) const = 0;
+    // One queue read afresh, everything else kept from `last`: what a data call on an
+    // established connection changes itself, in one system call instead of three. The
+    // rest moves on the peer's time, and the watcher catches up with it. An implementation
+    // that cannot read one queue alone reads everything.
+    virtual KernelSnapshot probe(int fd, AddressFamily family, SocketType type, ProbeScope scope,
+                                 const KernelSnapshot& last) const
+    {
+        (void)scope;
+        (void)last;
+        return probe(fd, family, type);
+    }
     // A TCP connection whose descriptor is already closed (FIN_WAIT2, TIME_WAIT, ...),
     // found by its addresses; nullopt once the kernel has forgotten it.
     virtual std::optional<TcpState> lookupClosed(const Endpoint& local,

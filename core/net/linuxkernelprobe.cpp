@@ -98,6 +98,26 @@ public:
         }
     }
 
+    KernelSnapshot probe(int fd, AddressFamily family, SocketType type, ProbeScope scope,
+                         const KernelSnapshot& last) const override
+    {
+        // One queue alone only where it means bytes and the rest is known: an established
+        // TCP connection last seen whole.
+        const bool tcp = type == SocketType::Stream && family != AddressFamily::Unix;
+        if (scope == ProbeScope::Everything || fd < 0 || !tcp || !last.valid ||
+            last.tcpState != TcpState::Established)
+            return probe(fd, family, type);
+        KernelSnapshot s = last;
+        int value = 0;
+        if (::ioctl(fd, scope == ProbeScope::ReceiveQueue ? SIOCINQ : SIOCOUTQ, &value) != 0)
+            return probe(fd, family, type);
+        if (scope == ProbeScope::ReceiveQueue)
+            s.recvQueue = value;
+        else
+            s.sendQueue = sendQueueBytes(s.tcpState, value);
+        return s;
+    }
+
     KernelSnapshot probe(int fd, AddressFamily family, SocketType type) const override
     {
         KernelSnapshot s;

@@ -131,6 +131,7 @@ private Q_SLOTS:
     void unixSocketsHaveQueuesButNoTcpState();
     void sendQueueCountsDataNotTheSynNorAnEndedAttempt();
     void observationsAreCoalescedDuringBulk();
+    void aDataCallReadsItsOwnQueueAndTheWatcherTheRest();
     void closedConnectionLookupAgreesWithTheKernelTable_data();
     void closedConnectionLookupAgreesWithTheKernelTable();
 };
@@ -330,6 +331,72 @@ void TestKernelWatch::observationsAreCoalescedDuringBulk()
     }
     QVERIFY(recvCalls > 0);
     QCOMPARE(bench.trace().totals(c.server).bytesReceived, total);
+}
+
+void TestKernelWatch::aDataCallReadsItsOwnQueueAndTheWatcherTheRest()
+{
+    // On an established connection a data call changes its own queue only: the probe reads
+    // that one afresh and keeps the rest of the last view. What the peer does meanwhile (its
+    // FIN here) is the watcher's to catch, without a call.
+    const std::unique_ptr<KernelProbe> probe = makeKernelProbe();
+    Fd listener(::socket(AF_INET, SOCK_STREAM, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    auto* raw = reinterpret_cast<sockaddr*>(&address);
+    QVERIFY(::bind(listener.fd, raw, sizeof address) == 0 && ::listen(listener.fd, 1) == 0);
+    QVERIFY(::getsockname(listener.fd, raw, &length) == 0);
+    Fd client(::socket(AF_INET, SOCK_STREAM, 0));
+    QVERIFY(::connect(client.fd, raw, sizeof address) == 0);
+    Fd server(::accept(listener.fd, nullptr, nullptr));
+    QVERIFY(server.fd >= 0);
+    QCOMPARE(::send(client.fd, "hello", 5, 0), 5);
+    const KernelSnapshot whole = probe->probe(server.fd, AddressFamily::Inet4, SocketType::Stream);
+    QCOMPARE(whole.tcpState, TcpState::Established);
+    QVERIFY(waitUntil([&] {
+        return probe->probe(server.fd, AddressFamily::Inet4, SocketType::Stream).recvQueue == 5;
+    }));
+    char two[2];
+    QCOMPARE(::recv(server.fd, two, 2, 0), 2);
+    KernelSnapshot marked = whole;
+    marked.sendQueue = 12345; // not read by a receive-queue probe
+    const KernelSnapshot afterRecv = probe->probe(
+        server.fd, AddressFamily::Inet4, SocketType::Stream, ProbeScope::ReceiveQueue, marked);
+    QCOMPARE(afterRecv.recvQueue, 3);
+    QCOMPARE(afterRecv.sendQueue, 12345);
+    QCOMPARE(afterRecv.tcpState, TcpState::Established);
+    // A view that is not an established connection's is read whole.
+    KernelSnapshot unsure = marked;
+    unsure.tcpState = TcpState::SynRecv;
+    QCOMPARE(probe->probe(server.fd, AddressFamily::Inet4, SocketType::Stream,
+                          ProbeScope::ReceiveQueue, unsure),
+             probe->probe(server.fd, AddressFamily::Inet4, SocketType::Stream));
+
+    // Through the workbench: the peer sends and closes, the reader takes part of the data.
+    // Its recv() says what is left; the watcher, not a further call, brings CLOSE_WAIT.
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    EXPECT_OK(RUN(bench, c.client, calls::sendAll("hello")));
+    QVERIFY(waitUntil([&] {
+        return observed(bench, c.server, [](const KernelSnapshot& k) { return k.recvQueue == 5; });
+    }));
+    const Event part = RUN(bench, c.server, calls::recv(2));
+    QCOMPARE(part.kernel.recvQueue, 3);
+    EXPECT_OK(RUN(bench, c.client, calls::close()));
+    QVERIFY2(waitUntil([&] {
+                 return observed(bench, c.server, [](const KernelSnapshot& k) {
+                     return k.tcpState == TcpState::CloseWait;
+                 });
+             }),
+             qPrintable(statesOf(bench, c.server)));
+    const Event rest = RUN(bench, c.server, calls::recv(10));
+    QCOMPARE(rest.result.data, QByteArray("llo"));
+    QCOMPARE(rest.kernel.tcpState, TcpState::CloseWait);
+    QCOMPARE(rest.kernel.recvQueue, 0);
+    const Event end = RUN(bench, c.server, calls::recv(10));
+    QCOMPARE(end.result.count, 0);
+    QCOMPARE(end.kernel.tcpState, TcpState::CloseWait);
 }
 
 void TestKernelWatch::closedConnectionLookupAgreesWithTheKernelTable_data()
