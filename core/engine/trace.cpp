@@ -1,6 +1,7 @@
 #include "trace.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 namespace sockbench {
@@ -18,9 +19,24 @@ QByteArray owned(const QByteArray& bytes)
 
 // A place reserved and not filled, or given up: in the deque to keep seq arithmetic, never
 // read.
-bool isPlace(const Event& event)
+bool isPlace(const std::unique_ptr<Event>& event)
 {
-    return event.timeNs < 0;
+    return !event;
+}
+
+// The copy the trace keeps, made before the lock is taken: its memory (often a fresh page,
+// whose first touch is slow) is written while the other threads go on appending. The
+// received bytes live in payload only; the request keeps a sample; a payload no larger
+// than a sample is copied here, a larger one under the lock, once the budgets say how much
+// of it stays.
+std::unique_ptr<Event> prepare(const Event& stamped)
+{
+    auto kept = std::make_unique<Event>(stamped);
+    kept->result.data = QByteArray();
+    kept->request.args.payload = owned(kept->request.args.payload.left(Trace::kPayloadSample));
+    if (kept->payload.size() <= Trace::kPayloadSample)
+        kept->payload = owned(kept->payload);
+    return kept;
 }
 
 } // namespace
@@ -66,10 +82,8 @@ Trace::Place Trace::reserve()
     Place place;
     {
         const std::lock_guard lock(m_mutex);
-        Event slot;
-        slot.timeNs = -1;
-        slot.seq = m_nextSeq++;
-        m_events.push_back(std::move(slot));
+        m_nextSeq++;
+        m_events.emplace_back();
         m_held.push_back(m_nextSeq - 1);
         place.m_trace = this;
         place.m_seq = m_nextSeq - 1;
@@ -99,13 +113,14 @@ void Trace::publishLocked()
 quint64 Trace::append(Event& stamped)
 {
     quint64 seq = 0;
+    std::unique_ptr<Event> kept = prepare(stamped);
     {
         const std::lock_guard lock(m_mutex);
         seq = m_nextSeq++;
         // Time is taken under the lock so that sequence order and time order agree.
         stamped.timeNs = nowNs();
-        m_events.emplace_back();
-        storeLocked(stamped, seq, &m_events.back());
+        storeLocked(stamped, seq, *kept);
+        m_events.push_back(std::move(kept));
         evictLocked();
         publishLocked();
     }
@@ -118,49 +133,52 @@ quint64 Trace::append(Event& stamped, Place& place)
     if (!place.held() || place.m_trace != this)
         return append(stamped);
     const quint64 seq = std::exchange(place.m_seq, 0);
+    std::unique_ptr<Event> kept = prepare(stamped);
     {
         const std::lock_guard lock(m_mutex);
         const auto held = std::find(m_held.begin(), m_held.end(), seq);
         if (held != m_held.end())
             m_held.erase(held);
-        Event* slot = nullptr;
+        std::unique_ptr<Event>* slot = nullptr;
         qint64 before = nowNs();
-        if (!m_events.empty() && seq >= m_events.front().seq) {
-            const auto index = static_cast<size_t>(seq - m_events.front().seq);
+        if (!m_events.empty() && seq >= m_firstSeq) {
+            const auto index = static_cast<size_t>(seq - m_firstSeq);
             slot = &m_events[index];
             // Sequence order and time order agree: the event takes the time of the first
             // one stored behind its place, if that came sooner.
             for (size_t next = index + 1; next < m_events.size(); ++next)
                 if (!isPlace(m_events[next])) {
-                    before = std::min(before, m_events[next].timeNs);
+                    before = std::min(before, m_events[next]->timeNs);
                     break;
                 }
         }
         stamped.timeNs = before;
-        Event evicted; // the place is already gone: stamp and count, keep nothing
-        storeLocked(stamped, seq, slot ? slot : &evicted);
-        if (!slot)
-            m_payloadStored -= evicted.payload.size();
+        storeLocked(stamped, seq, *kept);
+        if (slot)
+            *slot = std::move(kept);
+        else // the place is already gone: stamped and counted, nothing kept
+            m_payloadStored -= kept->payload.size();
         publishLocked();
     }
     notify();
     return seq;
 }
 
-void Trace::storeLocked(Event& stamped, quint64 seq, Event* slot)
+void Trace::storeLocked(Event& stamped, quint64 seq, Event& event)
 {
     if (stamped.startNs == 0 || stamped.startNs > stamped.timeNs)
         stamped.startNs = stamped.timeNs;
     stamped.seq = seq;
-    Event event = stamped;
-    event.result.data = QByteArray();
-    event.request.args.payload = owned(event.request.args.payload.left(kPayloadSample));
+    event.seq = seq;
+    event.timeNs = stamped.timeNs;
+    event.startNs = stamped.startNs;
     auto& totals = m_totals[event.socket];
     qsizetype keep = std::min<qsizetype>(event.payload.size(), kPayloadPerEvent);
     if (m_payloadStored + keep > m_limits.payloadTotal ||
         totals.payloadKept + keep > kPayloadPerSocket)
         keep = std::min<qsizetype>(keep, kPayloadSample);
-    event.payload = owned(event.payload.left(keep)); // the big buffer is let go
+    if (keep < event.payload.size() || event.payload.capacity() > event.payload.size())
+        event.payload = owned(event.payload.left(keep)); // the big buffer is let go
     m_payloadStored += event.payload.size();
     totals.payloadKept += event.payload.size();
 
@@ -184,14 +202,15 @@ void Trace::storeLocked(Event& stamped, quint64 seq, Event* slot)
             break;
         }
     }
-    *slot = std::move(event);
 }
 
 void Trace::evictLocked()
 {
     while (!m_events.empty() && static_cast<qsizetype>(m_events.size()) > m_limits.maxEvents) {
-        m_payloadStored -= m_events.front().payload.size();
+        if (!isPlace(m_events.front()))
+            m_payloadStored -= m_events.front()->payload.size();
         m_events.pop_front();
+        ++m_firstSeq;
     }
 }
 
@@ -239,7 +258,7 @@ void Trace::notify()
 quint64 Trace::firstSeq() const
 {
     const std::lock_guard lock(m_mutex);
-    return m_events.empty() ? m_nextSeq : m_events.front().seq;
+    return m_events.empty() ? m_nextSeq : m_firstSeq;
 }
 
 quint64 Trace::lastSeq() const
@@ -257,12 +276,12 @@ qsizetype Trace::size() const
 std::optional<Event> Trace::event(quint64 seq) const
 {
     const std::lock_guard lock(m_mutex);
-    if (m_events.empty() || seq < m_events.front().seq || seq > m_published)
+    if (m_events.empty() || seq < m_firstSeq || seq > m_published)
         return std::nullopt;
-    const Event& event = m_events[static_cast<size_t>(seq - m_events.front().seq)];
+    const std::unique_ptr<Event>& event = m_events[static_cast<size_t>(seq - m_firstSeq)];
     if (isPlace(event))
         return std::nullopt;
-    return event;
+    return *event;
 }
 
 QList<Event> Trace::events(quint64 fromSeq, qsizetype max) const
@@ -271,13 +290,12 @@ QList<Event> Trace::events(quint64 fromSeq, qsizetype max) const
     QList<Event> out;
     if (m_events.empty())
         return out;
-    const quint64 first = m_events.front().seq;
+    const quint64 first = m_firstSeq;
     size_t index = fromSeq <= first ? 0 : static_cast<size_t>(fromSeq - first);
-    for (; index < m_events.size() && m_events[index].seq <= m_published &&
-           (max < 0 || out.size() < max);
+    for (; index < m_events.size() && first + index <= m_published && (max < 0 || out.size() < max);
          ++index)
         if (!isPlace(m_events[index]))
-            out.append(m_events[index]);
+            out.append(*m_events[index]);
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -115,12 +116,16 @@ private:
     void notify();
     void evictLocked();   // caller holds m_mutex
     void publishLocked(); // caller holds m_mutex: moves m_published past filled places
-    void storeLocked(Event& stamped, quint64 seq, Event* slot); // caller holds m_mutex
+    // Stamps both with seq (and the kept copy with the time), trims the kept payload to
+    // the budgets and counts it. The caller holds m_mutex.
+    void storeLocked(Event& stamped, quint64 seq, Event& kept);
     void release(quint64 seq);
 
     const std::chrono::steady_clock::time_point m_start;
     mutable std::mutex m_mutex; // guards everything below
-    std::deque<Event> m_events;
+    // Each event in memory of its own, made before the lock is taken (null: a place).
+    std::deque<std::unique_ptr<Event>> m_events;
+    quint64 m_firstSeq = 1; // the sequence number of m_events.front()
     quint64 m_nextSeq = 1;
     quint64 m_published = 0;    // every event up to this one is stored and may be read
     std::deque<quint64> m_held; // places reserved and not yet filled, oldest first
