@@ -3,6 +3,7 @@
 #include "engine/workbench.h"
 #include "firstframe.h"
 #include "mainwindow.h"
+#include "program/interpreter.h"
 #include "screenshot.h"
 #include "session.h"
 #include "theme.h"
@@ -18,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -164,6 +166,9 @@ int main(int argc, char* argv[])
         return 2;
     }
 
+    // python3 is found, and the backend written, while the window is built: the lesson it
+    // opens needs both before anything is shown.
+    const std::future<void> pythonReady = sockbench::program::prepareInBackground();
     sockbench::applyTheme(app);
     sockbench::Workbench workbench;
     sockbench::MainWindow window(workbench);

@@ -11,6 +11,7 @@
 #include "session.h"
 #include "stage/callform.h"
 #include "stage/stagewidget.h"
+#include "theme.h"
 #include "views/closerviews.h"
 
 #include <QAbstractItemView>
@@ -85,7 +86,6 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     m_codeView = new CodeView(*m_session, this);
     m_console = new Console(*m_session, this);
 
-    m_closer = new CloserViews(m_session->timeline(), m_session->selection(), this);
     m_replayBar = new ReplayBar(m_session->replayer(), this);
 
     // The replay banner sits over the stage, shown only while a recording replays.
@@ -124,11 +124,16 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     // "Look closer": ladder, event log, inspector and friends, beside the stage.
     m_closerDock = new QDockWidget(tr("Look closer"), this);
     m_closerDock->setObjectName(QStringLiteral("closerDock"));
-    m_closerDock->setWidget(m_closer);
     m_closerDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
                               QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::RightDockWidgetArea, m_closerDock);
     m_closerDock->setVisible(QSettings().value(QStringLiteral("lookCloser"), false).toBool());
+    if (!m_closerDock->isHidden())
+        closerViews();
+    connect(m_closerDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            closerViews();
+    });
     // Shown, it shares the width with the code and the stage: see shareWidth().
     connect(m_closerDock, &QDockWidget::visibilityChanged, this, [this] {
         if (m_arranged)
@@ -237,6 +242,17 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+CloserViews* MainWindow::closerViews()
+{
+    if (!m_closer) {
+        // The views read what happened so far from the timeline, as they do after a reset.
+        m_closer = new CloserViews(m_session->timeline(), m_session->selection(), m_closerDock);
+        setFontSize(m_closer, QApplication::font().pointSizeF()); // the zoom, as every pane
+        m_closerDock->setWidget(m_closer);
+    }
+    return m_closer;
+}
 
 void MainWindow::buildToolbar()
 {

@@ -44,7 +44,9 @@ public:
     QAction* playAction() const { return m_play; }
     QAction* resetAction() const { return m_reset; }
     QLabel* liveIndicator() const { return m_live; }
-    CloserViews* closerViews() const { return m_closer; }
+    // Made when first shown or asked for: hidden, Look closer costs nothing, not even at
+    // start-up (its views cost a tenth of the time to the first frame).
+    CloserViews* closerViews();
     QDockWidget* closerDock() const { return m_closerDock; }
     ReplayBar* replayBar() const { return m_replayBar; }
     // Saves the session (script and recorded events) / opens a .sockbench file and replays
@@ -114,7 +116,7 @@ private:
     LessonPanel* m_lessonPanel;
     CodeView* m_codeView;
     Console* m_console;
-    CloserViews* m_closer;
+    CloserViews* m_closer = nullptr;
     QDockWidget* m_closerDock;
     ReplayBar* m_replayBar;
     QSplitter* m_columns;       // the code and its output, beside the stage and its narration

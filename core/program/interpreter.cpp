@@ -111,4 +111,12 @@ QString backendDirectory(QString* error)
     return dir->path();
 }
 
+std::future<void> prepareInBackground()
+{
+    return std::async(std::launch::async, [] {
+        interpreter();
+        backendDirectory(nullptr);
+    });
+}
+
 } // namespace sockbench::program

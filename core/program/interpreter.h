@@ -3,6 +3,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <future>
+
 namespace sockbench::program {
 
 // The python3 that runs programs, found once per process: $SOCKBENCH_PYTHON if set, else
@@ -19,5 +21,11 @@ const Interpreter& interpreter();
 // The directory holding the backend (boot.py and the _sockbench package), written out of
 // the program's resources once per process. Empty with *error if it cannot be written.
 QString backendDirectory(QString* error);
+
+// Finds python3 and writes the backend on a thread of their own, so that whoever needs them
+// first (a window opening its first lesson) finds them ready, or waits less: interpreter()
+// and backendDirectory() wait for that thread's answer rather than start again. Keep the
+// future until the process ends; its destructor waits for the thread.
+std::future<void> prepareInBackground();
 
 } // namespace sockbench::program

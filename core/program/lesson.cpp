@@ -2,13 +2,20 @@
 
 #include "interpreter.h"
 
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSaveFile>
+#include <QStandardPaths>
 #include <QTemporaryDir>
+
+#include <optional>
 
 namespace sockbench::program {
 
@@ -91,6 +98,81 @@ Lesson fromJson(const QJsonObject& o)
 
 } // namespace
 
+namespace {
+
+// Every file of the backend, hashed once: a description is the backend's answer, and a
+// newer backend may answer differently.
+QByteArray backendFingerprint()
+{
+    static const QByteArray print = [] {
+        QStringList files;
+        QDirIterator it(QStringLiteral(":/python"), QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files << it.next();
+        files.sort();
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        for (const QString& name : files) {
+            QFile file(name);
+            if (!file.open(QIODevice::ReadOnly))
+                continue;
+            hash.addData(name.toUtf8());
+            hash.addData(file.readAll());
+        }
+        return hash.result();
+    }();
+    return print;
+}
+
+// Where the description of this text under this name, by this interpreter and backend, is
+// kept. The same question always gets the same answer, and asking python3 costs a process
+// start (about 0.1 s, more through a launcher such as pyenv's shim) on the way to the
+// window's first frame. Empty where there is no cache directory.
+QString describedPath(const Interpreter& python, const QString& source, const QString& fileName)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    if (dir.isEmpty())
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const QByteArray& part : {backendFingerprint(), python.path.toUtf8(),
+                                   python.version.toUtf8(), fileName.toUtf8(), source.toUtf8()}) {
+        hash.addData(QByteArray::number(part.size()));
+        hash.addData(part);
+    }
+    return dir + QStringLiteral("/described/") + QString::fromLatin1(hash.result().toHex()) +
+           QStringLiteral(".json");
+}
+
+std::optional<QJsonObject> readDescribed(const QString& path)
+{
+    QFile file(path);
+    if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll());
+    if (!doc.isObject() || doc.object().contains(QStringLiteral("error")))
+        return std::nullopt;
+    return doc.object();
+}
+
+// Kept whole or not at all (QSaveFile); at most kKeptDescriptions of them, the oldest go.
+void keepDescribed(const QString& path, const QByteArray& json)
+{
+    constexpr int kKeptDescriptions = 500;
+    if (path.isEmpty())
+        return;
+    QDir dir = QFileInfo(path).dir();
+    if (!dir.mkpath(QStringLiteral(".")))
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit())
+        return;
+    const QFileInfoList kept =
+        dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Time | QDir::Reversed);
+    for (qsizetype i = 0; i + kKeptDescriptions < kept.size(); ++i)
+        QFile::remove(kept[i].filePath());
+}
+
+} // namespace
+
 std::variant<Lesson, LoadError> describe(const QString& source, const QString& fileName,
                                          const QString& path)
 {
@@ -100,44 +182,52 @@ std::variant<Lesson, LoadError> describe(const QString& source, const QString& f
         failure.message = python.error;
         return failure;
     }
-    const QString dir = backendDirectory(&failure.message);
-    if (dir.isEmpty())
-        return failure;
-    QProcess process;
-    process.start(python.path, {QStringLiteral("-S"), QStringLiteral("-E"),
-                                dir + QStringLiteral("/boot.py"), QStringLiteral("--describe"),
-                                QStringLiteral("-"), QStringLiteral("--name"), fileName});
-    if (!process.waitForStarted(10000)) {
-        failure.message =
-            QStringLiteral("%1 cannot be started: %2.").arg(python.path, process.errorString());
-        return failure;
+    const QString described = describedPath(python, source, fileName);
+    std::optional<QJsonObject> known = readDescribed(described);
+    if (!known) {
+        const QString dir = backendDirectory(&failure.message);
+        if (dir.isEmpty())
+            return failure;
+        QProcess process;
+        process.start(python.path, {QStringLiteral("-S"), QStringLiteral("-E"),
+                                    dir + QStringLiteral("/boot.py"), QStringLiteral("--describe"),
+                                    QStringLiteral("-"), QStringLiteral("--name"), fileName});
+        if (!process.waitForStarted(10000)) {
+            failure.message =
+                QStringLiteral("%1 cannot be started: %2.").arg(python.path, process.errorString());
+            return failure;
+        }
+        process.write(source.toUtf8());
+        process.closeWriteChannel();
+        if (!process.waitForFinished(30000)) {
+            process.kill();
+            process.waitForFinished(1000);
+            failure.message = QStringLiteral("reading the program took too long.");
+            return failure;
+        }
+        QJsonParseError error{};
+        const QByteArray output = process.readAllStandardOutput();
+        const QJsonDocument doc = QJsonDocument::fromJson(output, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            const QString why = QString::fromUtf8(process.readAllStandardError()).trimmed();
+            failure.message =
+                QStringLiteral("the program could not be read%1")
+                    .arg(why.isEmpty() ? QStringLiteral(".")
+                                       : QStringLiteral(": ") + why.split('\n').last());
+            return failure;
+        }
+        const QJsonObject o = doc.object();
+        if (o.contains(QStringLiteral("error"))) {
+            const QJsonObject e = o.value(QStringLiteral("error")).toObject();
+            failure.line = e.value(QStringLiteral("line")).toInt(1);
+            failure.column = e.value(QStringLiteral("col")).toInt(1);
+            failure.message = e.value(QStringLiteral("message")).toString();
+            return failure;
+        }
+        keepDescribed(described, output);
+        known = o;
     }
-    process.write(source.toUtf8());
-    process.closeWriteChannel();
-    if (!process.waitForFinished(30000)) {
-        process.kill();
-        process.waitForFinished(1000);
-        failure.message = QStringLiteral("reading the program took too long.");
-        return failure;
-    }
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(process.readAllStandardOutput(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        const QString why = QString::fromUtf8(process.readAllStandardError()).trimmed();
-        failure.message = QStringLiteral("the program could not be read%1")
-                              .arg(why.isEmpty() ? QStringLiteral(".")
-                                                 : QStringLiteral(": ") + why.split('\n').last());
-        return failure;
-    }
-    const QJsonObject o = doc.object();
-    if (o.contains(QStringLiteral("error"))) {
-        const QJsonObject e = o.value(QStringLiteral("error")).toObject();
-        failure.line = e.value(QStringLiteral("line")).toInt(1);
-        failure.column = e.value(QStringLiteral("col")).toInt(1);
-        failure.message = e.value(QStringLiteral("message")).toString();
-        return failure;
-    }
-    Lesson lesson = fromJson(o);
+    Lesson lesson = fromJson(*known);
     lesson.fileName = fileName;
     lesson.path = path;
     lesson.source = source;

@@ -6,8 +6,11 @@
 #include "program/lesson.h"
 #include "program/runner.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace sockbench;
@@ -42,6 +45,33 @@ bool stepAndSettle(Runner& runner)
 class TestProgramRunner : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void aKeptDescriptionAnswersForItsOwnTextOnly()
+    {
+        // Descriptions are kept on disk between runs, so that a window's first lesson does
+        // not wait for python3 to read it. Each answer is still this text's, under this
+        // name, and a kept file that was damaged is read again from python3.
+        const QString a = QStringLiteral("# --- alice ---\nx = 1\n");
+        const QString b = QStringLiteral("# --- bob ---\nx = 1\n");
+        QCOMPARE(describeOrFail(a, QStringLiteral("kept.py")).actors, QStringList{"alice"});
+        QCOMPARE(describeOrFail(b, QStringLiteral("kept.py")).actors, QStringList{"bob"});
+        QCOMPARE(describeOrFail(a, QStringLiteral("kept.py")).actors, QStringList{"alice"});
+        const auto broken = describe(QStringLiteral("x = (\n"), QStringLiteral("kept.py"));
+        QVERIFY(std::holds_alternative<LoadError>(broken));
+        QCOMPARE(std::get<LoadError>(broken).fileName, QStringLiteral("kept.py"));
+
+        const QDir kept(QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                        QStringLiteral("/described"));
+        const QFileInfoList files = kept.entryInfoList({QStringLiteral("*.json")}, QDir::Files);
+        QVERIFY2(!files.isEmpty(), qPrintable(kept.path()));
+        for (const QFileInfo& file : files) {
+            QFile damaged(file.filePath());
+            QVERIFY(damaged.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            damaged.write("{\"actors\": [\"mallory\"");
+        }
+        QCOMPARE(describeOrFail(a, QStringLiteral("kept.py")).actors, QStringList{"alice"});
+        QCOMPARE(describeOrFail(b, QStringLiteral("kept.py")).actors, QStringList{"bob"});
+    }
+
     void aLoopsPassesAreStepsOfTheirOwn()
     {
         Workbench workbench;

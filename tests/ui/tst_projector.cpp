@@ -11,6 +11,9 @@
 #include "presentation/presenter.h"
 #include "queuebar.h"
 #include "stagewidget.h"
+#include "views/closerviews.h"
+#include "views/eventlogmodel.h"
+#include "views/eventlogview.h"
 #include "wireoverlay.h"
 
 #include <QDockWidget>
@@ -455,7 +458,7 @@ void TestProjector::lookCloserLeavesTheStageItsRoom()
     window.resize(1280, 720);
     QVERIFY(window.openLesson(QStringLiteral("01")));
     window.session().presenter().setSpeed(0);
-    window.closerDock()->setVisible(true);
+    window.closerDock()->setVisible(false);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto& runner = window.session().runner();
@@ -464,6 +467,14 @@ void TestProjector::lookCloserLeavesTheStageItsRoom()
     runner.play();
     QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
     window.session().presenter().catchUp();
+    // Hidden, Look closer was never built; opened now, it tells the lesson from its start.
+    QVERIFY(!window.closerDock()->widget());
+    window.closerDock()->setVisible(true);
+    QTRY_VERIFY_WITH_TIMEOUT(window.closerDock()->widget(), kWaitMs);
+    QCOMPARE(window.closerDock()->widget(), window.closerViews());
+    const EventLogModel* log = window.closerViews()->eventLog()->model();
+    QCOMPARE(log->rowCount(), window.session().timeline().size());
+    QVERIFY(log->rowCount() > 0);
     QTRY_COMPARE_WITH_TIMEOUT(window.stage()->hosts().size(), 2, kWaitMs);
     QCOMPARE(window.width(), 1280);
     // The dock takes the share it asks for (a third), not what its widest row wants.
