@@ -113,6 +113,16 @@ Q_SIGNALS:
     void callFinished(const sockbench::Event& event);
 
 private:
+    // Held while this thread is inside submit() (or callAndWait()'s hand-off): a result known
+    // at once is then delivered from the delivery lane, never from inside the call.
+    class Submitting {
+    public:
+        Submitting();
+        ~Submitting();
+        Submitting(const Submitting&) = delete;
+        Submitting& operator=(const Submitting&) = delete;
+        static bool active();
+    };
     struct Pending {
         SocketId socket;
         LaneKind lane;
