@@ -212,9 +212,7 @@ private:
 
 void TestActions::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_actions"));
-    QSettings().clear();
+    startWindowTest("tst_actions");
     // Qt's own dialogs, which a test can answer, wherever it runs.
     QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     // Quit closes the window in every case here; Qt's automatic quit when the last window

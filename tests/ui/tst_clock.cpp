@@ -39,9 +39,7 @@ private Q_SLOTS:
 
 void TestClock::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_clock"));
-    QSettings().clear();
+    startWindowTest("tst_clock");
 }
 
 void TestClock::blockedCallsTickWithoutLayingOutTheStage()

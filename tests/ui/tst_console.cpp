@@ -24,9 +24,7 @@ private Q_SLOTS:
 
 void TestConsole::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_console"));
-    QSettings().clear();
+    startWindowTest("tst_console");
 }
 
 void TestConsole::theConsoleShowsItsNewestLine()

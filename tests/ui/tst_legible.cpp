@@ -29,9 +29,7 @@ private Q_SLOTS:
 
 void TestLegible::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_legible"));
-    QSettings().clear();
+    startWindowTest("tst_legible");
     // The application's own type and style, as users see them: what fits depends on them.
     applyTheme(*qApp);
 }

@@ -70,9 +70,7 @@ private:
 
 void TestOpening::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_opening"));
-    QSettings().clear();
+    startWindowTest("tst_opening");
     QVERIFY(m_dir.isValid());
     QVERIFY(m_runtime.isValid());
     // A real recording, made the way a user makes one headless.

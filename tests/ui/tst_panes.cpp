@@ -25,9 +25,7 @@ private Q_SLOTS:
 
 void TestPanes::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_panes"));
-    QSettings().clear();
+    startWindowTest("tst_panes");
 }
 
 void TestPanes::everyPaneNamesASocketByTheProgramsDescriptor()

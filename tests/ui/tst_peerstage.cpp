@@ -65,9 +65,7 @@ private Q_SLOTS:
 
 void PeerStageTest::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_peerstage"));
-    QSettings().clear();
+    startWindowTest("tst_peerstage");
 }
 
 void PeerStageTest::outsideClientIsAHostOfItsOwn()

@@ -42,9 +42,7 @@ private Q_SLOTS:
 
 void TestProjector::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_projector"));
-    QSettings().clear();
+    startWindowTest("tst_projector");
 }
 
 void TestProjector::everyHostAndWireIsInViewAtEveryStep_data()

@@ -113,9 +113,7 @@ private:
 
 void TestReplay::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_replay"));
-    QSettings().clear();
+    startWindowTest("tst_replay");
     QVERIFY(m_dir.isValid());
 }
 

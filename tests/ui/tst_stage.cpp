@@ -30,9 +30,7 @@ private Q_SLOTS:
 
 void TestStage::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_stage"));
-    QSettings().clear();
+    startWindowTest("tst_stage");
 }
 
 void TestStage::cleanup()

@@ -23,9 +23,7 @@ private Q_SLOTS:
 
 void TestStageLayout::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_stagelayout"));
-    QSettings().clear();
+    startWindowTest("tst_stagelayout");
 }
 
 void TestStageLayout::cleanup()

@@ -44,9 +44,7 @@ private Q_SLOTS:
 
 void TestWindow::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("sockbench-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_window"));
-    QSettings().clear();
+    startWindowTest("tst_window");
 }
 
 void TestWindow::opensOnTheFirstLessonReadyToStep()
