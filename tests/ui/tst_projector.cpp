@@ -8,6 +8,7 @@
 #include "lesson/codeview.h"
 #include "lesson/console.h"
 #include "lesson/lessonpanel.h"
+#include "lesson/scriptedit.h"
 #include "presentation/presenter.h"
 #include "queuebar.h"
 #include "stagewidget.h"
@@ -22,6 +23,8 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QTextBlock>
+#include <QTextLayout>
 #include <QToolBar>
 
 using namespace sockbench;
@@ -38,6 +41,7 @@ private Q_SLOTS:
     void aWholeExchangeFromTheKeyboard();
     void nothingMovesFromAnEarlierMoment();
     void lookCloserLeavesTheStageItsRoom();
+    void aWrappedLineIsMarkedAsContinued();
 };
 
 void TestProjector::initTestCase()
@@ -483,6 +487,43 @@ void TestProjector::lookCloserLeavesTheStageItsRoom()
     QTRY_VERIFY2_WITH_TIMEOUT(whatIsOutOfView(window.stage()).isEmpty(),
                               qPrintable(whatIsOutOfView(window.stage())), 5000);
     QVERIFY(window.closerDock()->isVisible());
+}
+
+// At 1280 the code pane is narrow, and a long statement wraps. Its later rows start at the
+// margin, where Python's outermost indent is: the gutter marks each of them as the line
+// before it continued, and a row that is a line of its own keeps its number.
+void TestProjector::aWrappedLineIsMarkedAsContinued()
+{
+    ScriptEdit edit;
+    edit.resize(360, 300);
+    edit.setPlainText(QStringLiteral(
+        "s = socket.socket()\n"
+        "assert data == b'<html>\\n<head>\\n\\t<title>5062CEM - Networking Demo</title>\\n"
+        "</head>\\n<body>\\nHello, welcome to 5062CEM!</body>\\n'\n"
+        "s.close()"));
+    edit.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&edit));
+    const QTextBlock wrapped = edit.document()->findBlockByNumber(1);
+    QTRY_VERIFY(wrapped.layout()->lineCount() >= 2);
+    const QImage shot = edit.grab().toImage();
+    const int numberRight = edit.gutterWidth() - edit.fontMetrics().height() - 6;
+    // Ink in the number column across one row of the view.
+    const auto inkInGutter = [&](int position) {
+        QTextCursor cursor(edit.document());
+        cursor.setPosition(position);
+        const QRect row = edit.cursorRect(cursor).translated(edit.viewport()->pos());
+        int ink = 0;
+        for (int y = row.top() + 1; y < row.bottom(); ++y)
+            for (int x = edit.contentsRect().left(); x < numberRight; ++x)
+                ink += qGray(shot.pixel(x, y)) < 220; // the gutter is #f3f4f6
+        return ink;
+    };
+    QVERIFY(inkInGutter(wrapped.previous().position()) > 0); // "1"
+    QVERIFY(inkInGutter(wrapped.position()) > 0);            // "2"
+    for (int row = 1; row < wrapped.layout()->lineCount(); ++row)
+        QVERIFY2(inkInGutter(wrapped.position() + wrapped.layout()->lineAt(row).textStart()) > 0,
+                 qPrintable(QStringLiteral("row %1 of line 2 is unmarked").arg(row + 1)));
+    QVERIFY(inkInGutter(wrapped.next().position()) > 0); // "3"
 }
 
 QTEST_MAIN(TestProjector)

@@ -68,7 +68,8 @@ CodeView::CodeView(Session& session, QWidget* parent)
     m_script->setToolTip(
         tr("The program as Python. The line about to run is lit blue; the line a thread "
            "runs or is blocked at is lit amber, and a thread waiting for its turn grey. "
-           "Panel clicks add their statements here."));
+           "A line too long for the pane goes on in the next row, marked \u21aa in the "
+           "margin. Panel clicks add their statements here."));
     m_c->setAccessibleName(tr("The line that just ran, in C"));
     m_c->setToolTip(tr("The C system calls the line that just ran made on sockets, with their "
                        "real arguments and results"));

@@ -3,6 +3,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QTextBlock>
+#include <QTextLayout>
 
 namespace sockbench {
 
@@ -105,6 +106,15 @@ void ScriptEdit::paintGutter(QPaintEvent* event)
                 p.setPen(QPen(colour, 1.5));
                 p.drawPath(path);
             };
+            // A statement too long for the pane wraps, and its rows after the first would
+            // start at the margin as if they were lines of their own, at the outermost
+            // indent. Python reads indentation, so each such row is marked as the same line
+            // continued, where a line's number would stand.
+            const QTextLayout* rows = block.layout();
+            p.setPen(QColor(0x6b, 0x72, 0x80));
+            for (int row = 1; rows && row < rows->lineCount(); ++row)
+                p.drawText(QRect(0, top + qRound(rows->lineAt(row).y()), numberWidth, line),
+                           Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("\u21aa"));
             if (number == m_last && number != m_next)
                 arrow(QColor(0x05, 0x96, 0x69), false);
             if (number == m_next)
