@@ -15,6 +15,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <optional>
 
 namespace sockbench::program {
@@ -31,6 +32,14 @@ int Lesson::sectionAt(int line) const
         if (line >= sections[i].firstLine && line <= sections[i].lastLine)
             return i;
     return -1;
+}
+
+bool LineNotes::asks() const
+{
+    return std::any_of(narration.cbegin(), narration.cend(), [](const QString& paragraph) {
+        return paragraph.contains(QLatin1Char('?')) ||
+               paragraph.contains(QLatin1String("predict"), Qt::CaseInsensitive);
+    });
 }
 
 QString LoadError::format() const

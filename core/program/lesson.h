@@ -26,6 +26,10 @@ struct LineNotes {
     bool pause = false;      // "# pause"
     bool background = false; // "# background"
     int statementEnd = 0;    // the statement's last line (multi-line statements)
+
+    // The narration asks the reader something ("How many come back?"): at a `# pause`,
+    // the reader predicts before stepping, and the view keeps the answer out of sight.
+    bool asks() const;
 };
 
 struct Lesson {

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void stepBackAndReset();
     void theCodeKeepsThePredictionForLater();
     void theNarrationAsksWhereTheAnswerIsHidden();
+    void aQuestionsAnswerStaysOutOfSightUntilItsLineRuns();
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
     void thePickerShowsWholeTitlesWhereThereIsRoom();
@@ -219,6 +220,50 @@ void TestWindow::theNarrationAsksWhereTheAnswerIsHidden()
     QTRY_VERIFY_WITH_TIMEOUT(window.lessonPanel()->narration().contains(QStringLiteral("Watch")),
                              kWaitMs);
     QVERIFY(!window.lessonPanel()->narration().contains(QStringLiteral("Predict")));
+}
+
+void TestWindow::aQuestionsAnswerStaysOutOfSightUntilItsLineRuns()
+{
+    // Lesson 22 asks "How many come back?" at recv(1024), and the asserts under it say 105.
+    // Until recv() has run, the code shows neither them nor the comment between them; the
+    // comment before the next statement of another kind (print) is that statement's own.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("a-web-page-over-a-raw-socket")));
+    window.session().presenter().setSpeed(0);
+    auto& runner = window.session().runner();
+    const program::Lesson& lesson = runner.lesson();
+    const QStringList source = lesson.source.split(QLatin1Char('\n'));
+    const int recvLine = int(source.indexOf(QStringLiteral("data = s.recv(1024)"))) + 1;
+    QVERIFY(recvLine > 0);
+    QVERIFY(lesson.notes.value(recvLine).pause && lesson.notes.value(recvLine).asks());
+    const auto shown = [&] { return window.codeView()->script()->toPlainText(); };
+    const auto answerHidden = [&] {
+        const QString text = shown();
+        return !text.contains(QStringLiteral("105")) &&
+               !text.contains(QStringLiteral("assert data ==")) &&
+               text.contains(QStringLiteral("assert …")) &&
+               text.contains(QStringLiteral("print(data.decode())")) &&
+               text.contains(QStringLiteral("# The bytes are UTF-8 text"));
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(answerHidden(), kWaitMs);
+    // As many lines as the file: the line numbers and the lit line still match it.
+    QCOMPARE(shown().split(QLatin1Char('\n')).size(), source.size());
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle && runner.next(),
+                             kWaitMs);
+    int guard = 0;
+    while (!(runner.next() && runner.next()->line == recvLine) && !runner.atEnd() && guard++ < 80) {
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+        runner.step();
+        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+    }
+    QVERIFY(runner.next() && runner.next()->line == recvLine);
+    QVERIFY(answerHidden());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.lessonPanel()->narration().contains(QStringLiteral("Predict first")), kWaitMs);
+    runner.step();
+    QTRY_VERIFY_WITH_TIMEOUT(shown().contains(QStringLiteral("assert len(data) == 105")), kWaitMs);
+    QCOMPARE(shown(), lesson.source);
 }
 
 namespace {

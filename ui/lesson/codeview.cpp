@@ -37,6 +37,55 @@ QTextEdit::ExtraSelection lineLit(const QTextBlock& block, const QColor& color)
     return selection;
 }
 
+// Lines count from 1 in `lesson`, from 0 in `lines`.
+// - A statement's `# expect:` line reads "# expect: ?" until the statement has run.
+// - A question asked at a `# pause` ("recv(1024) asks for up to 1024 bytes. How many come
+//   back?") is answered by the `assert`s right after its statement and the comments
+//   between them: those read "…" until the statement has run. The comments before the
+//   next statement of another kind are that statement's own and stay.
+void hideAnswers(QStringList& lines, const program::Lesson& lesson, const QSet<int>& ran)
+{
+    static const QRegularExpression expect(QStringLiteral("^(\\s*)#\\s*expect\\s*:.*$"));
+    static const QRegularExpression indent(QStringLiteral("^\\s*"));
+    const auto isComment = [&](int line) {
+        return lines[line - 1].trimmed().startsWith(QLatin1Char('#'));
+    };
+    const auto endOf = [&](int statement) {
+        return std::max(statement, lesson.notes.value(statement).statementEnd);
+    };
+    const auto hide = [&](int line, const QString& with) {
+        lines[line - 1] = indent.match(lines[line - 1]).captured(0) + with;
+    };
+    for (auto it = lesson.notes.cbegin(); it != lesson.notes.cend(); ++it) {
+        const int at = it.key();
+        if (ran.contains(at) || at <= 1 || at > lines.size())
+            continue;
+        if (!it->expect.isEmpty())
+            for (int line = at - 1; line >= 1 && isComment(line); --line)
+                if (const auto match = expect.match(lines[line - 1]); match.hasMatch())
+                    lines[line - 1] =
+                        match.captured(1) + CodeView::tr("# expect: ?   (predict it, then step)");
+        if (!it->pause || !it->asks())
+            continue;
+        const qsizetype index = lesson.statementLines.indexOf(at);
+        if (index < 0)
+            continue;
+        int shownTo = endOf(at); // the last line left as it is
+        for (qsizetype next = index + 1; next < lesson.statementLines.size(); ++next) {
+            const int statement = lesson.statementLines[next];
+            if (statement > lines.size() ||
+                !lines[statement - 1].trimmed().startsWith(QLatin1String("assert ")))
+                break;
+            for (int line = shownTo + 1; line <= endOf(statement) && line <= lines.size(); ++line)
+                if (line == statement)
+                    hide(line,
+                         CodeView::tr("assert …   # shown once line %1 has run").arg(at));
+                else if (!lines[line - 1].trimmed().isEmpty())
+                    hide(line, isComment(line) ? QStringLiteral("# …") : QStringLiteral("…"));
+            shownTo = endOf(statement);
+        }
+    }
+}
 } // namespace
 
 CodeView::CodeView(Session& session, QWidget* parent)
@@ -204,24 +253,15 @@ void CodeView::refresh()
         return;
     }
     const program::Lesson& lesson = programs[shown].lesson;
-    // "Predict first": the answer a statement's `# expect:` line gives away stays hidden
-    // until the statement has run once. Only the view: editing and saving keep every line.
+    // "Predict first": what gives a statement's answer away stays hidden until the
+    // statement has run once. Only the view: editing and saving keep every line.
     QStringList lines = lesson.source.split(QLatin1Char('\n'));
     if (!m_session.replayer().isActive()) {
         QSet<int> ran;
         for (const program::StepRecord& r : runner.steps())
             if (r.program == shown)
                 ran.insert(r.line);
-        static const QRegularExpression expect(QStringLiteral("^(\\s*)#\\s*expect\\s*:.*$"));
-        for (auto it = lesson.notes.cbegin(); it != lesson.notes.cend(); ++it) {
-            if (it->expect.isEmpty() || ran.contains(it.key()) || it.key() <= 1)
-                continue;
-            for (int line = it.key() - 2; line >= 0 && line < lines.size() &&
-                                          lines[line].trimmed().startsWith(QLatin1Char('#'));
-                 --line)
-                if (const auto match = expect.match(lines[line]); match.hasMatch())
-                    lines[line] = match.captured(1) + tr("# expect: ?   (predict it, then step)");
-        }
+        hideAnswers(lines, lesson, ran);
     }
     const QString text = lines.join(QLatin1Char('\n'));
     if (m_script->toPlainText() != text)

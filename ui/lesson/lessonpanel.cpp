@@ -193,8 +193,7 @@ void LessonPanel::refresh()
     if (hiddenAnswer && text.isEmpty())
         text = tr("What will it do? Predict it, then step.");
     // A pause asks a question, or stops Play where something is worth watching.
-    const bool asks = hiddenAnswer || text.contains(QLatin1Char('?')) ||
-                      text.contains(QLatin1String("predict"), Qt::CaseInsensitive);
+    const bool asks = hiddenAnswer || notes.asks();
     if (notes.pause || hiddenAnswer)
         text = QStringLiteral("<span style='background:#fef3c7'>&nbsp;%1&nbsp;</span> ")
                    .arg(asks ? tr("Predict first") : tr("Watch")) +
