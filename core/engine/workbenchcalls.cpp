@@ -270,11 +270,17 @@ void Workbench::deliver(const Event& event, const Completion& done)
     // Receivers get the event as the trace keeps it: the received bytes as a sample only.
     // A queue of these across threads must not hold megabytes each (1 GiB in 1 MiB reads
     // would pile a gigabyte up in the window's event queue).
-    // A copy of the sample, too: a short read shares the whole buffer it was read into.
+    // A copy of the sample, too: a short read shares the whole buffer it was read into, and
+    // a send's request shares the program's whole payload (sendall(b'x' * 2**30) would stay
+    // a gigabyte in the window for as long as anyone kept the event).
+    const auto sample = [](const QByteArray& bytes) {
+        return QByteArray(bytes.constData(),
+                          std::min<qsizetype>(bytes.size(), Trace::kPayloadSample));
+    };
     Event light = event;
     light.result.data = QByteArray();
-    light.payload = QByteArray(event.payload.constData(),
-                               std::min<qsizetype>(event.payload.size(), Trace::kPayloadSample));
+    light.payload = sample(event.payload);
+    light.request.args.payload = sample(event.request.args.payload);
     Q_EMIT callFinished(light);
 }
 

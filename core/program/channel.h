@@ -41,7 +41,7 @@ public:
 
     // The most a frame may carry; a bigger one is a broken backend.
     static constexpr quint32 kMaxJson = 16u << 20;
-    static constexpr quint32 kMaxBlob = 1u << 30;
+    static constexpr quint32 kMaxBlob = 2u << 30; // BackendProcess::kMemoryLimit
     static constexpr quint32 kLongBlob = 64u << 10;
 
 private:

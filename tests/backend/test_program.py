@@ -263,6 +263,23 @@ class LikePython3(unittest.TestCase):
         self.assertEqual(r.out(), "caught\n")
 
 
+class Payloads(unittest.TestCase):
+    def test_a_send_hands_its_bytes_over_without_a_copy(self):
+        # sendall(b'x' * 2**30) under the workbench's 2 GiB limit: a copy of the payload
+        # made it a MemoryError where python3 sends it.
+        sys.path.insert(0, os.path.join(ROOT, "resources", "python"))
+        from _sockbench.standin import _payload
+        data = b"x" * (1 << 20)
+        self.assertIs(_payload(data), data)
+        buffer = bytearray(b"abc")
+        view = _payload(buffer)
+        buffer[0] = ord("A")  # a view of the program's buffer, not a copy of it
+        self.assertEqual(bytes(view), b"Abc")
+        self.assertEqual(bytes(_payload(memoryview(b"\x01\x02\x03\x04").cast("H"))),
+                         b"\x01\x02\x03\x04")
+        self.assertEqual(len(_payload(memoryview(b"\x01\x02\x03\x04").cast("H"))), 4)
+
+
 class FreePlayAndInterrupt(unittest.TestCase):
     def test_exec_runs_a_statement_in_the_programs_namespace(self):
         source = "import time\nshared = []\nwhile not shared:\n    time.sleep(0.01)\nprint(shared)\n"

@@ -80,6 +80,12 @@ def _asked_quietly(sock, method):
         probe.close()
 
 
+def _payload(data):
+    """The bytes of a send, as they are: a bytes object is not copied. A program may send
+    most of the memory it is allowed (sendall(b'x' * 2**30)), and a copy would double it."""
+    return data if type(data) is bytes else memoryview(data).cast("B")
+
+
 class socket:
     """socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None) -> socket object
 
@@ -342,14 +348,14 @@ class socket:
     # --- data -----------------------------------------------------------------------
     def send(self, data, flags=0):
         self._check("send", data, flags)
-        reply, _b, _f = self._call("send", bytes(memoryview(data).cast("B")),
+        reply, _b, _f = self._call("send", _payload(data),
                                    flags=_index(flags))
         _raise_for(reply)
         return reply.get("count", 0)
 
     def sendall(self, data, flags=0):
         self._check("sendall", data, flags)
-        reply, _b, _f = self._call("sendall", bytes(memoryview(data).cast("B")),
+        reply, _b, _f = self._call("sendall", _payload(data),
                                    flags=_index(flags))
         _raise_for(reply)
         return None
@@ -362,7 +368,7 @@ class socket:
         data, address = args[0], args[-1]
         flags = _index(args[1]) if len(args) == 3 else 0
         addr = _address_json(address, self._sb_family)
-        reply, _b, _f = self._call("sendto", bytes(memoryview(data).cast("B")), addr=addr,
+        reply, _b, _f = self._call("sendto", _payload(data), addr=addr,
                                    flags=flags)
         _raise_for(reply)
         return reply.get("count", 0)
