@@ -165,10 +165,19 @@ int bulk(MainWindow& window, Workbench& bench, double gib, bool lookCloser)
 
     const double before = residentMB();
     double afterOneGiB = 0;
-    // The sender is a statement of the script, as a student would write it; the receiver
-    // reads 1 MiB at a time straight through the workbench.
-    session.runner().insertStatement(
-        QStringLiteral("you"), QStringLiteral("client.sendall(b'x' * %1)").arg(total), &error);
+    // The sender is the script, as a student would write it: one sendall() of up to 1 GiB
+    // at a time (python3 here may hold 2 GiB), the first GiB alone, then the rest. The
+    // receiver reads 1 MiB at a time straight through the workbench. Each payload crosses
+    // into the window's process while it is sent; memory is measured once a statement is
+    // over, as a student would see it.
+    const qint64 oneGiB = qint64(1) << 30;
+    const qint64 block = std::min(total, oneGiB);
+    const auto sendBlocks = [&](qint64 count) {
+        session.runner().insertStatement(
+            QStringLiteral("you"),
+            QStringLiteral("for _ in range(%1): client.sendall(block)").arg(count), &error);
+    };
+    run(QStringLiteral("block = b'x' * %1").arg(block));
     qint64 received = 0;
     std::function<void(const Event&)> more = [&](const Event& e) {
         if (e.result.ok() && e.result.count > 0) {
@@ -177,17 +186,34 @@ int bulk(MainWindow& window, Workbench& bench, double gib, bool lookCloser)
                 bench.submit(conn, calls::recv(1 << 20), QStringLiteral("bench"), more);
         }
     };
+    const auto settled = [&] {
+        const auto& steps = session.runner().steps();
+        return session.runner().mode() == program::Runner::Mode::Idle && !steps.empty() &&
+               steps.back().settled;
+    };
     QElapsedTimer transfer;
     transfer.start();
     bench.submit(conn, calls::recv(1 << 20), QStringLiteral("bench"), more);
+    const qint64 blocks = (total + block - 1) / block;
+    sendBlocks(total > oneGiB ? 1 : blocks);
+    bool restSent = total <= oneGiB;
     const std::vector<double> busyGaps = frameGaps(
         [&] {
-            if (afterOneGiB == 0 && received >= (qint64(1) << 30))
+            if (!restSent && received >= oneGiB && settled()) {
                 afterOneGiB = residentMB();
+                sendBlocks(blocks - 1);
+                restSent = true;
+            }
             return received < total;
         },
         600000);
     const double seconds = double(transfer.elapsed()) / 1000.0;
+    QElapsedTimer over;
+    over.start();
+    while (!settled() && over.elapsed() < 10000)
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    if (total == oneGiB)
+        afterOneGiB = residentMB();
     session.presenter().catchUp();
     const double after = residentMB();
 
