@@ -210,7 +210,7 @@ inline void addHost(WindowUnderTest& f)
 inline std::optional<std::pair<AddressFamily, SocketType>> kindOf(const QString& label)
 {
     static const QRegularExpression shape(
-        QStringLiteral("\\((AF_INET6?|AF_UNIX), (SOCK_STREAM|SOCK_DGRAM)\\)"));
+        QStringLiteral("\\((AF_INET6?|AF_UNIX), (SOCK_STREAM|SOCK_DGRAM|SOCK_SEQPACKET)\\)"));
     const auto match = shape.match(label);
     if (!match.hasMatch())
         return std::nullopt;
@@ -218,10 +218,15 @@ inline std::optional<std::pair<AddressFamily, SocketType>> kindOf(const QString&
         match.captured(1) == QLatin1String("AF_INET")    ? AddressFamily::Inet4
         : match.captured(1) == QLatin1String("AF_INET6") ? AddressFamily::Inet6
                                                          : AddressFamily::Unix;
-    return std::pair{family, match.captured(2) == QLatin1String("SOCK_STREAM")
-                                 ? SocketType::Stream
-                                 : SocketType::Datagram};
+    return std::pair{family, match.captured(2) == QLatin1String("SOCK_STREAM") ? SocketType::Stream
+                             : match.captured(2) == QLatin1String("SOCK_DGRAM")
+                                 ? SocketType::Datagram
+                                 : SocketType::SeqPacket};
 }
+
+// What the design promises in a host's New socket menu: AF_INET, AF_INET6 and AF_UNIX, each
+// as stream and datagram; and AF_UNIX as seqpacket, connections that keep each message whole.
+constexpr int kSocketKinds = 7;
 
 // Every entry of the host's New socket menu: a card of that kind appears on the host.
 inline void newSocketOfEveryKind(WindowUnderTest& f, const QString& actor)
@@ -255,8 +260,7 @@ inline void newSocketOfEveryKind(WindowUnderTest& f, const QString& actor)
         QTRY_COMPARE_WITH_TIMEOUT(card->stateText(), QStringLiteral("created"), kWaitMs);
         QVERIFY(f.settle());
     }
-    // What the design promises: AF_INET, AF_INET6 and AF_UNIX, each as stream and datagram.
-    QCOMPARE(offered.size(), 6);
+    QCOMPARE(offered.size(), kSocketKinds);
 }
 
 // The call buttons of a card in the order they sit on it, close() last; then its More menu.

@@ -134,6 +134,8 @@ HostWidget::HostWidget(const QString& actor, QWidget* parent)
         {"UDP over IPv6 (AF_INET6, SOCK_DGRAM)", AddressFamily::Inet6, SocketType::Datagram},
         {"Unix stream (AF_UNIX, SOCK_STREAM)", AddressFamily::Unix, SocketType::Stream},
         {"Unix datagram (AF_UNIX, SOCK_DGRAM)", AddressFamily::Unix, SocketType::Datagram},
+        // Connections that keep each message whole (the course's programs/seqpacket).
+        {"Unix seqpacket (AF_UNIX, SOCK_SEQPACKET)", AddressFamily::Unix, SocketType::SeqPacket},
     };
     for (const Kind& kind : kinds) {
         QAction* action = menu->addAction(tr(kind.label));
