@@ -314,8 +314,24 @@ bool CallBridge::handleFrame(Channel::Frame& frame)
         }
         const qint64 type = m.value(QStringLiteral("type")).toInteger();
         if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) {
-            // The workbench makes stream, datagram and seqpacket sockets only.
-            reply(m, errorReply(ESOCKTNOSUPPORT));
+            // The workbench follows stream, datagram and seqpacket sockets only. Any other
+            // kind gets the kernel's own answer first, as python3 would: EPERM for a raw
+            // socket without CAP_NET_RAW (a normal user), EINVAL for a type number that
+            // names none. What the kernel would make is refused as a type not supported.
+            const int probe = ::socket(int(m.value(QStringLiteral("family")).toInteger()),
+                                       int(type) | SOCK_CLOEXEC,
+                                       int(m.value(QStringLiteral("proto")).toInteger()));
+            if (probe < 0) {
+                reply(m, errorReply(errno));
+                return true;
+            }
+            ::close(probe);
+            QJsonObject refused = errorReply(ESOCKTNOSUPPORT);
+            refused[QStringLiteral("message")] =
+                QStringLiteral("%1 (the workbench follows stream, datagram and seqpacket "
+                               "sockets only)")
+                    .arg(refused.value(QStringLiteral("message")).toString());
+            reply(m, refused);
             return true;
         }
         a.family = *f;

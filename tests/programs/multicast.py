@@ -3,7 +3,9 @@
 Two receivers join 239.1.2.3 on 127.0.0.1 (IP_ADD_MEMBERSHIP takes an 8-byte struct
 ip_mreq), one sender sends from 127.0.0.1 (IP_MULTICAST_IF), so nothing leaves the machine.
 Then the calls a student gets wrong: recv() after close() (EBADF), accept() before listen()
-(EINVAL), bind() with two arguments (TypeError), setsockopt() with an empty value (EINVAL).
+(EINVAL), bind() with two arguments (TypeError), setsockopt() with an empty value (EINVAL),
+and socket() of a kind the kernel refuses to anyone, root too: a raw socket of protocol 300
+and a type number that names no type (EINVAL, the kernel's answer).
 """
 import errno
 import socket
@@ -61,3 +63,5 @@ attempt('setsockopt with no bytes:',
 attempt('setsockopt with one byte:',
         lambda: server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, b'\x01'))
 server.close()
+attempt('a raw socket of protocol 300:', lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, 300))
+attempt('a socket of type 11:', lambda: socket.socket(socket.AF_INET, 11))
