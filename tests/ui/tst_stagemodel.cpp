@@ -15,6 +15,7 @@ private Q_SLOTS:
     void acceptedSocketShowsItsKernelState();
     void aSocketPairIsTwoConnectedEnds();
     void peersInOnePassAreWhatPeerOfSaysOfEach();
+    void aRefusedConnectKeepsThePortTheKernelChose();
 };
 
 void TestStageModel::closeReleasesWhatNoConnectionKeeps()
@@ -135,6 +136,31 @@ void TestStageModel::peersInOnePassAreWhatPeerOfSaysOfEach()
     QCOMPARE(peers.value(v6.client), v6.server);
     QCOMPARE(peers.value(udpA), udpB);
     QVERIFY2(named >= 9, qPrintable(QString::number(named)));
+}
+
+void TestStageModel::aRefusedConnectKeepsThePortTheKernelChose()
+{
+    // Lesson 10: connect() to a port bound but not listening is refused, and the socket
+    // keeps the ephemeral port the kernel gave it for the attempt. The card shows what
+    // getsockname() says, labelled as the kernel's choice like any other ephemeral port.
+    Workbench bench;
+    StageModel model;
+    const SocketId deaf = makeSocket(bench);
+    EXPECT_OK(RUN(bench, deaf, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    const quint16 port = RUN(bench, deaf, calls::getsockname()).localAddress.port();
+    const SocketId refused = makeSocket(bench);
+    const Event connect = RUN(bench, refused, calls::connect(QStringLiteral("127.0.0.1"), port));
+    QCOMPARE(connect.result.errorNumber, ECONNREFUSED);
+    const Endpoint kernelSays = RUN(bench, refused, calls::getsockname()).localAddress;
+    for (const Event& e : bench.trace().events())
+        model.apply(e);
+    const SocketView* view = model.socket(refused);
+    QVERIFY(view);
+    QCOMPARE(view->state, TeachingState::Created);
+    QCOMPARE(view->local, kernelSays);
+    if (kernelSays.port() != 0)
+        QVERIFY(view->localChosenByKernel);
+    QVERIFY(model.socket(deaf)->localChosenByKernel); // bind() to port 0
 }
 
 QTEST_MAIN(TestStageModel)

@@ -375,6 +375,12 @@ void StageModel::finished(const Event& event)
         view.local = event.localAddress;
     if (event.peerAddress.isValid() && kind != CallKind::Close)
         view.peer = event.peerAddress;
+    // A port that appears by any call but bind() is the kernel's choice, whether the call
+    // succeeded or not: a refused connect() keeps the ephemeral port it was given
+    // (getsockname() says 0.0.0.0 and that port).
+    if (kind != CallKind::Bind && view.family != AddressFamily::Unix && view.local.isValid() &&
+        view.local.port() != 0 && (!localBefore.isValid() || localBefore.port() == 0))
+        view.localChosenByKernel = true;
 
     if (r.ok()) {
         switch (kind) {
