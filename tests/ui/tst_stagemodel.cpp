@@ -16,6 +16,7 @@ private Q_SLOTS:
     void aSocketPairIsTwoConnectedEnds();
     void peersInOnePassAreWhatPeerOfSaysOfEach();
     void aRefusedConnectKeepsThePortTheKernelChose();
+    void aConnectionWaitsInTheQueueUntilAccepted();
 };
 
 void TestStageModel::closeReleasesWhatNoConnectionKeeps()
@@ -161,6 +162,41 @@ void TestStageModel::aRefusedConnectKeepsThePortTheKernelChose()
     if (kernelSays.port() != 0)
         QVERIFY(view->localChosenByKernel);
     QVERIFY(model.socket(deaf)->localChosenByKernel); // bind() to port 0
+}
+
+void TestStageModel::aConnectionWaitsInTheQueueUntilAccepted()
+{
+    // Lessons 09, 14 and 29: a client whose handshake the kernel finished waits in the
+    // listener's accept queue, drawn to it, until accept() takes it; then it is the
+    // accepted socket's peer, and no longer waiting. The kernel's count agrees.
+    Workbench bench;
+    StageModel model;
+    const Connected c = connectedPair(bench);
+    QVERIFY(c.client.isValid());
+    const SocketId waiting = makeSocket(bench);
+    EXPECT_OK(
+        RUN(bench, waiting, calls::connect(QStringLiteral("127.0.0.1"), c.listenAddress.port())));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return RUN(bench, c.listener, calls::getsockname()).kernel.acceptQueue == 1; }));
+    for (const Event& e : bench.trace().events())
+        model.apply(e);
+    QCOMPARE(model.waitingInQueues(), (QHash<SocketId, SocketId>{{waiting, c.listener}}));
+    QCOMPARE(model.peers().value(c.client), c.server); // accepted: a connection, not waiting
+
+    const Event taken = RUN(bench, c.listener, calls::accept());
+    QVERIFY(taken.result.ok());
+    for (const Event& e : bench.trace().events())
+        if (e.seq > model.lastSeq())
+            model.apply(e);
+    QVERIFY(model.waitingInQueues().isEmpty());
+    QCOMPARE(model.peers().value(waiting), taken.result.newSocket);
+
+    // The accepted end closing leaves the client connected to no one: not waiting either.
+    EXPECT_OK(RUN(bench, taken.result.newSocket, calls::close()));
+    for (const Event& e : bench.trace().events())
+        if (e.seq > model.lastSeq())
+            model.apply(e);
+    QVERIFY(model.waitingInQueues().isEmpty());
 }
 
 QTEST_MAIN(TestStageModel)

@@ -201,6 +201,45 @@ QHash<SocketId, SocketId> StageModel::peers() const
     return out;
 }
 
+QHash<SocketId, SocketId> StageModel::waitingInQueues() const
+{
+    // The listeners by port (a listener on 0.0.0.0 takes connections to 127.0.0.1 too),
+    // and every connection an accept() has returned, open or closed since: by listener and
+    // the client's address, which is the accepted socket's peer.
+    QHash<quint16, QList<SocketId>> listeners;
+    QSet<QString> accepted;
+    const auto key = [](SocketId listener, const Endpoint& client) {
+        return QString::number(listener.value) + QLatin1Char('|') + client.unmapped().toString();
+    };
+    for (const SocketView& s : m_sockets) {
+        if (s.state == TeachingState::Listening && s.local.isValid() && s.local.port() != 0)
+            listeners[s.local.port()] << s.id;
+        if (s.acceptedFrom.isValid() && s.peer.isValid())
+            accepted.insert(key(s.acceptedFrom, s.peer));
+    }
+    QHash<SocketId, SocketId> out;
+    if (listeners.isEmpty())
+        return out;
+    for (const SocketView& s : m_sockets) {
+        if (!isConnectionOriented(s.type) || s.acceptedFrom.isValid() || s.pairedWith.isValid() ||
+            s.state == TeachingState::Closed || s.state == TeachingState::Listening ||
+            !s.peer.isValid() || !s.local.isValid() || s.family == AddressFamily::Unix)
+            continue;
+        // The handshake is done: connect() returned, or the kernel says so.
+        if (s.state != TeachingState::Connected &&
+            !(s.kernel.valid && s.kernel.tcpState == TcpState::Established))
+            continue;
+        for (const SocketId listener : listeners.value(s.peer.port()))
+            if (const SocketView* l = socket(listener);
+                l && l->type == s.type && reaches(s.peer, l->local) &&
+                !accepted.contains(key(listener, s.local))) {
+                out.insert(s.id, listener);
+                break;
+            }
+    }
+    return out;
+}
+
 SocketId StageModel::findByLocal(const Endpoint& address, SocketType type) const
 {
     for (const SocketView& other : m_sockets)

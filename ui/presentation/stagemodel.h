@@ -97,6 +97,9 @@ public:
     // Every socket's peer that peerOf() names, found in one pass: for the wires of a stage
     // with thousands of sockets, asking peerOf() of each would take time quadratic in them.
     QHash<SocketId, SocketId> peers() const;
+    // Connections the kernel has completed that no accept() has taken yet: each client end
+    // and the listener whose accept queue holds it. One pass, as peers().
+    QHash<SocketId, SocketId> waitingInQueues() const;
     // The newest event that was applied.
     quint64 lastSeq() const { return m_lastSeq; }
     // Adds a host that has no socket yet (the window's "new host").

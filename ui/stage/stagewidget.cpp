@@ -444,6 +444,9 @@ void StageWidget::updateWires()
         if (view && peer.isValid() && id < peer && peers.value(peer) == id)
             wires.push_back({id, peer, view->type == SocketType::Datagram});
     }
+    const QHash<SocketId, SocketId> queued = m_model.waitingInQueues();
+    for (auto it = queued.cbegin(); it != queued.cend(); ++it)
+        wires.push_back({it.key(), it.value(), false, true});
     m_overlay->setWires(std::move(wires));
 }
 

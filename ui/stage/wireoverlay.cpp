@@ -45,7 +45,7 @@ const std::vector<WireOverlay::Drawn>& WireOverlay::drawn()
             continue;
         QPainterPath path = pathBetween(a, b);
         const QRect bounds = path.controlPointRect().toAlignedRect();
-        m_drawn.push_back(Drawn{std::move(path), bounds, wire.datagram});
+        m_drawn.push_back(Drawn{std::move(path), bounds, wire.datagram, wire.queued});
     }
     m_drawnValid = true;
     return m_drawn;
@@ -159,7 +159,13 @@ void WireOverlay::paintEvent(QPaintEvent* event)
     for (const Drawn& wire : drawn()) {
         if (!dirty.intersects(wire.bounds))
             continue;
-        QPen pen(QColor(0x05, 0x96, 0x69, 170), 5, wire.datagram ? Qt::DashLine : Qt::SolidLine,
+        // A connection still in the listener's accept queue: dotted, in the listener's
+        // colour, until accept() takes it and the wire joins the two connected ends.
+        QPen pen(wire.queued ? QColor(0x7c, 0x3a, 0xed, 150) : QColor(0x05, 0x96, 0x69, 170),
+                 wire.queued ? 4 : 5,
+                 wire.queued     ? Qt::DotLine
+                 : wire.datagram ? Qt::DashLine
+                                 : Qt::SolidLine,
                  Qt::RoundCap);
         p.setPen(pen);
         p.drawPath(wire.path);

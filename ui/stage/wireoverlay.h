@@ -26,6 +26,7 @@ public:
         SocketId a;
         SocketId b;
         bool datagram = false;
+        bool queued = false; // a connection waiting in b's accept queue (b listens)
     };
     // Where a socket's card is, in this widget's coordinates (null rect: not shown).
     using Locate = std::function<QRect(SocketId)>;
@@ -73,6 +74,7 @@ private:
         QPainterPath path;
         QRect bounds;
         bool datagram = false;
+        bool queued = false;
     };
     const std::vector<Drawn>& drawn();
 
