@@ -7,6 +7,8 @@
 #include "lane.h"
 #include "socketentry.h"
 
+#include <QMetaMethod>
+
 #include <algorithm>
 #include <cerrno>
 #include <memory>
@@ -82,45 +84,60 @@ Lane::Job Workbench::makeJob(std::shared_ptr<SocketEntry> target, CallId id, Cal
     // a shared one could make a lane thread destroy its own entry.
     SocketEntry* raw = target.get();
     const SocketId socket = raw->id();
-    Lane::Job job;
-    job.call = id;
-    job.okIfClosed = call.kind == CallKind::Close;
-    // The call's place in the trace, taken before its system call: what the call causes
+    // What the job's three ways to end share, made once, rather than a copy of the call
+    // (its payload, its strings) and of the completion in each closure.
+    // The call's place in the trace is taken before its system call: what the call causes
     // comes after it (see Trace::Place). onFirstWait and run share it, on the lane's
     // thread; a call told it waits while still queued (sayQueuedBlocked) has no place yet.
-    auto place = std::make_shared<Trace::Place>();
-    job.onFirstWait = [this, raw, id, call, actor, place] {
-        Event event = callEvent(EventKind::CallBlocked, raw->id(), id, actor, call);
+    struct Shared {
+        Call call;
+        QString actor;
+        Completion done;
+        Trace::Place place;
+    };
+    auto shared = std::make_shared<Shared>();
+    shared->call = std::move(call);
+    shared->actor = std::move(actor);
+    shared->done = std::move(done);
+    Lane::Job job;
+    job.call = id;
+    job.okIfClosed = shared->call.kind == CallKind::Close;
+    job.onFirstWait = [this, raw, id, shared] {
+        const Call& c = shared->call;
+        Event event = callEvent(EventKind::CallBlocked, raw->id(), id, shared->actor, c);
         {
             const SocketEntry::Use use(*raw);
             const std::lock_guard lock(raw->snapshotMutex());
             if (use)
                 event.kernel = m_probe->probe(use->fd(), raw->family(), raw->type(),
-                                              dataScope(call.kind), raw->lastSnapshot);
+                                              dataScope(c.kind), raw->lastSnapshot);
             if (event.kernel.valid)
                 raw->lastSnapshot = event.kernel;
-            m_trace->append(event, *place);
+            m_trace->append(event, shared->place);
         }
         Q_EMIT callBlocked(id, raw->id());
     };
-    job.run = [this, raw, id, call, actor, done, place](Lane::Context& context) {
+    job.run = [this, raw, id, shared](Lane::Context& context) {
         // A place is held only while the call runs without waiting: its first wait fills
         // it. So no place for a call said to be blocked while it was queued (it began
         // then, and its next wait says nothing), nor for close() with SO_LINGER, which may
         // wait in the kernel for seconds.
-        if (!context.saidBlocked() && (call.kind != CallKind::Close || !raw->lingers.load()))
-            *place = m_trace->reserve();
-        runCall(raw, id, call, actor, done, context, m_trace->nowNs(), *place);
-        place->giveUp();
+        const Call& c = shared->call;
+        if (!context.saidBlocked() && (c.kind != CallKind::Close || !raw->lingers.load()))
+            shared->place = m_trace->reserve();
+        runCall(raw, id, c, shared->actor, shared->done, context, m_trace->nowNs(), shared->place);
+        shared->place.giveUp();
     };
-    job.fail = [this, raw, socket, id, call, actor, done](const CallResult& result) {
+    job.fail = [this, raw, socket, id, shared](const CallResult& result) {
         // Never ran because the socket is closed: what Python's call on a closed socket
         // answers (connect_ex returns 9, recv(0) gives b'', an argument error still wins).
+        const Call& c = shared->call;
         const bool closed = result.outcome == Outcome::Error &&
                             result.errorDomain == ErrorDomain::Errno && result.errorNumber == EBADF;
-        finishWithoutRunning(
-            socket, id, call, actor,
-            closed ? callexecutor::onClosedSocket(call, raw->family(), raw->type()) : result, done);
+        finishWithoutRunning(socket, id, c, shared->actor,
+                             closed ? callexecutor::onClosedSocket(c, raw->family(), raw->type())
+                                    : result,
+                             shared->done);
     };
     return job;
 }
@@ -267,6 +284,10 @@ void Workbench::deliver(const Event& event, const Completion& done)
     // before anyone hears the call is over.
     if (done)
         done(event);
+    // Nobody listening (a headless run, a benchmark): no copy to make.
+    static const QMetaMethod finished = QMetaMethod::fromSignal(&Workbench::callFinished);
+    if (!isSignalConnected(finished))
+        return;
     // Receivers get the event as the trace keeps it: the received bytes as a sample only.
     // A queue of these across threads must not hold megabytes each (1 GiB in 1 MiB reads
     // would pile a gigabyte up in the window's event queue).
