@@ -17,6 +17,7 @@ private Q_SLOTS:
     void peersInOnePassAreWhatPeerOfSaysOfEach();
     void aRefusedConnectKeepsThePortTheKernelChose();
     void aConnectionWaitsInTheQueueUntilAccepted();
+    void manyAcceptedSocketsEachKeepTheirListener();
 };
 
 void TestStageModel::closeReleasesWhatNoConnectionKeeps()
@@ -197,6 +198,40 @@ void TestStageModel::aConnectionWaitsInTheQueueUntilAccepted()
         if (e.seq > model.lastSeq())
             model.apply(e);
     QVERIFY(model.waitingInQueues().isEmpty());
+}
+
+void TestStageModel::manyAcceptedSocketsEachKeepTheirListener()
+{
+    // Each accept() adds a socket to the model while the listener's own view is in hand;
+    // the model's hash grows past several of its steps here (the sanitizer build sees a
+    // view used after it moved). Every accepted socket keeps its listener, its port, and
+    // the port's label: chosen by the kernel, as the listener's was (bind to port 0).
+    Workbench bench;
+    StageModel model;
+    const SocketId listener = makeSocket(bench);
+    EXPECT_OK(RUN(bench, listener, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    EXPECT_OK(RUN(bench, listener, calls::listen(200)));
+    const quint16 port = RUN(bench, listener, calls::getsockname()).localAddress.port();
+    QList<SocketId> accepted;
+    for (int i = 0; i < 150; ++i) {
+        const SocketId client = makeSocket(bench);
+        EXPECT_OK(RUN(bench, client, calls::connect(QStringLiteral("127.0.0.1"), port)));
+        const Event taken = RUN(bench, listener, calls::accept());
+        QVERIFY(taken.result.ok());
+        accepted << taken.result.newSocket;
+    }
+    for (const Event& e : bench.trace().events())
+        model.apply(e);
+    QVERIFY(model.socket(listener)->localChosenByKernel);
+    const QHash<SocketId, SocketId> peers = model.peers();
+    for (const SocketId id : std::as_const(accepted)) {
+        const SocketView* view = model.socket(id);
+        QVERIFY(view);
+        QCOMPARE(view->acceptedFrom, listener);
+        QCOMPARE(view->local.port(), port);
+        QVERIFY(view->localChosenByKernel);
+        QVERIFY(peers.value(id).isValid()); // its client
+    }
 }
 
 QTEST_MAIN(TestStageModel)

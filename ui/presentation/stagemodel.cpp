@@ -484,18 +484,27 @@ void StageModel::finished(const Event& event)
             break;
         }
         case CallKind::Accept: {
+            // add() grows the hash, which may move every view in it, `view` too: what the
+            // new socket takes from the listener is read first, and `view` not after.
+            const SocketId listener = view.id;
+            const Endpoint listenerLocal = view.local;
+            const bool portChosenByKernel = view.localChosenByKernel;
             SocketView& accepted = add(r.newSocket, event.actor, view.family, view.type);
-            accepted.acceptedFrom = view.id;
+            accepted.acceptedFrom = listener;
             accepted.fd = r.count;
             accepted.state = TeachingState::Connected;
             accepted.peer = r.address;
-            accepted.local = r.acceptedLocal.isValid() ? r.acceptedLocal : view.local;
+            accepted.local = r.acceptedLocal.isValid() ? r.acceptedLocal : listenerLocal;
+            // The listener's port, labelled as the listener's is (one label per port).
+            accepted.localChosenByKernel =
+                portChosenByKernel && accepted.local.port() == listenerLocal.port();
             accepted.lastKind = CallKind::Accept;
             accepted.lastCall = QStringLiteral("made by accept()");
             accepted.lastResult = QStringLiteral("peer %1").arg(r.address.toString());
             m_undecided << accepted.id;
             Q_EMIT socketAdded(accepted.id);
-            break;
+            Q_EMIT socketChanged(listener);
+            return;
         }
         default:
             break;
