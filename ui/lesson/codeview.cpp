@@ -40,10 +40,11 @@ QTextEdit::ExtraSelection lineLit(const QTextBlock& block, const QColor& color)
 // Lines count from 1 in `lesson`, from 0 in `lines`.
 // - A statement's `# expect:` line reads "# expect: ?" until the statement has run.
 // - A question asked at a `# pause` ("recv(1024) asks for up to 1024 bytes. How many come
-//   back?") is answered by the `assert`s right after its statement and the comments
-//   between them: those read "…" until the statement has run. The comments before the
-//   next statement of another kind are that statement's own and stay.
-void hideAnswers(QStringList& lines, const program::Lesson& lesson, const QSet<int>& ran)
+//   back?") is answered by the `assert`s right after its statement (after the whole of
+//   it: a loop's body is part of the question) and the comments between them: those read
+//   "…" until the program gets there (`next`, the line about to run, or a line that ran).
+//   The comments before the next statement of another kind are that statement's own.
+void hideAnswers(QStringList& lines, const program::Lesson& lesson, const QSet<int>& ran, int next)
 {
     static const QRegularExpression expect(QStringLiteral("^(\\s*)#\\s*expect\\s*:.*$"));
     static const QRegularExpression indent(QStringLiteral("^\\s*"));
@@ -58,31 +59,31 @@ void hideAnswers(QStringList& lines, const program::Lesson& lesson, const QSet<i
     };
     for (auto it = lesson.notes.cbegin(); it != lesson.notes.cend(); ++it) {
         const int at = it.key();
-        if (ran.contains(at) || at <= 1 || at > lines.size())
+        if (at <= 1 || at > lines.size())
             continue;
-        if (!it->expect.isEmpty())
+        if (!it->expect.isEmpty() && !ran.contains(at))
             for (int line = at - 1; line >= 1 && isComment(line); --line)
                 if (const auto match = expect.match(lines[line - 1]); match.hasMatch())
                     lines[line - 1] =
                         match.captured(1) + CodeView::tr("# expect: ?   (predict it, then step)");
         if (!it->pause || !it->asks())
             continue;
-        const qsizetype index = lesson.statementLines.indexOf(at);
-        if (index < 0)
-            continue;
         int shownTo = endOf(at); // the last line left as it is
-        for (qsizetype next = index + 1; next < lesson.statementLines.size(); ++next) {
-            const int statement = lesson.statementLines[next];
-            if (statement > lines.size() ||
-                !lines[statement - 1].trimmed().startsWith(QLatin1String("assert ")))
+        const auto after =
+            std::upper_bound(lesson.statementLines.cbegin(), lesson.statementLines.cend(), shownTo);
+        // Once the program reaches the first answer, every answer is shown.
+        if (after == lesson.statementLines.cend() || *after == next || ran.contains(*after))
+            continue;
+        for (auto statement = after; statement != lesson.statementLines.cend(); ++statement) {
+            if (*statement > lines.size() ||
+                !lines[*statement - 1].trimmed().startsWith(QLatin1String("assert ")))
                 break;
-            for (int line = shownTo + 1; line <= endOf(statement) && line <= lines.size(); ++line)
-                if (line == statement)
-                    hide(line,
-                         CodeView::tr("assert …   # shown once line %1 has run").arg(at));
+            for (int line = shownTo + 1; line <= endOf(*statement) && line <= lines.size(); ++line)
+                if (line == *statement)
+                    hide(line, CodeView::tr("assert …   # shown when the program gets here"));
                 else if (!lines[line - 1].trimmed().isEmpty())
                     hide(line, isComment(line) ? QStringLiteral("# …") : QStringLiteral("…"));
-            shownTo = endOf(statement);
+            shownTo = endOf(*statement);
         }
     }
 }
@@ -203,7 +204,9 @@ CodeView::CodeView(Session& session, QWidget* parent)
         highlight();
         showLatestC();
     });
-    connect(&runner, &program::Runner::threadsChanged, this, &CodeView::highlight);
+    // Where the threads stand decides the lit lines, and which hidden answers the program
+    // has reached.
+    connect(&runner, &program::Runner::threadsChanged, this, &CodeView::refresh);
     connect(&runner, &program::Runner::stepFinished, this, [this] {
         highlight();
         showLatestC();
@@ -254,14 +257,15 @@ void CodeView::refresh()
     }
     const program::Lesson& lesson = programs[shown].lesson;
     // "Predict first": what gives a statement's answer away stays hidden until the
-    // statement has run once. Only the view: editing and saving keep every line.
+    // program gets there. Only the view: editing and saving keep every line.
     QStringList lines = lesson.source.split(QLatin1Char('\n'));
     if (!m_session.replayer().isActive()) {
         QSet<int> ran;
         for (const program::StepRecord& r : runner.steps())
             if (r.program == shown)
                 ran.insert(r.line);
-        hideAnswers(lines, lesson, ran);
+        const auto next = runner.next();
+        hideAnswers(lines, lesson, ran, next && next->program == shown ? next->line : 0);
     }
     const QString text = lines.join(QLatin1Char('\n'));
     if (m_script->toPlainText() != text)
