@@ -198,6 +198,29 @@ void TestStageModel::aConnectionWaitsInTheQueueUntilAccepted()
         if (e.seq > model.lastSeq())
             model.apply(e);
     QVERIFY(model.waitingInQueues().isEmpty());
+
+    // A listener closes and another takes its port (SO_REUSEADDR): the connection the first
+    // accepted is still no one's queue; a new client waits in the new one's.
+    Workbench second;
+    StageModel again;
+    const SocketId first = makeSocket(second);
+    EXPECT_OK(RUN(second, first, calls::setsockopt(SocketOption::ReuseAddr, 1)));
+    EXPECT_OK(RUN(second, first, calls::bind(QStringLiteral("127.0.0.1"), 0)));
+    EXPECT_OK(RUN(second, first, calls::listen(5)));
+    const quint16 port = RUN(second, first, calls::getsockname()).localAddress.port();
+    const SocketId early = makeSocket(second);
+    EXPECT_OK(RUN(second, early, calls::connect(QStringLiteral("127.0.0.1"), port)));
+    QVERIFY(RUN(second, first, calls::accept()).result.ok());
+    EXPECT_OK(RUN(second, first, calls::close()));
+    const SocketId next = makeSocket(second);
+    EXPECT_OK(RUN(second, next, calls::setsockopt(SocketOption::ReuseAddr, 1)));
+    EXPECT_OK(RUN(second, next, calls::bind(QStringLiteral("127.0.0.1"), port)));
+    EXPECT_OK(RUN(second, next, calls::listen(5)));
+    const SocketId late = makeSocket(second);
+    EXPECT_OK(RUN(second, late, calls::connect(QStringLiteral("127.0.0.1"), port)));
+    for (const Event& e : second.trace().events())
+        again.apply(e);
+    QCOMPARE(again.waitingInQueues(), (QHash<SocketId, SocketId>{{late, next}}));
 }
 
 void TestStageModel::manyAcceptedSocketsEachKeepTheirListener()

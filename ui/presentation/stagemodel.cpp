@@ -204,18 +204,19 @@ QHash<SocketId, SocketId> StageModel::peers() const
 QHash<SocketId, SocketId> StageModel::waitingInQueues() const
 {
     // The listeners by port (a listener on 0.0.0.0 takes connections to 127.0.0.1 too),
-    // and every connection an accept() has returned, open or closed since: by listener and
-    // the client's address, which is the accepted socket's peer.
+    // and every connection an accept() has returned, open or closed since, by its two ends
+    // (the accepted socket's local and peer): a connection is one pair of ends, whichever
+    // listener took it.
     QHash<quint16, QList<SocketId>> listeners;
     QSet<QString> accepted;
-    const auto key = [](SocketId listener, const Endpoint& client) {
-        return QString::number(listener.value) + QLatin1Char('|') + client.unmapped().toString();
+    const auto ends = [](const Endpoint& a, const Endpoint& b) {
+        return a.unmapped().toString() + QLatin1Char('|') + b.unmapped().toString();
     };
     for (const SocketView& s : m_sockets) {
         if (s.state == TeachingState::Listening && s.local.isValid() && s.local.port() != 0)
             listeners[s.local.port()] << s.id;
-        if (s.acceptedFrom.isValid() && s.peer.isValid())
-            accepted.insert(key(s.acceptedFrom, s.peer));
+        if (s.acceptedFrom.isValid() && s.peer.isValid() && s.local.isValid())
+            accepted.insert(ends(s.peer, s.local));
     }
     QHash<SocketId, SocketId> out;
     if (listeners.isEmpty())
@@ -223,19 +224,29 @@ QHash<SocketId, SocketId> StageModel::waitingInQueues() const
     for (const SocketView& s : m_sockets) {
         if (!isConnectionOriented(s.type) || s.acceptedFrom.isValid() || s.pairedWith.isValid() ||
             s.state == TeachingState::Closed || s.state == TeachingState::Listening ||
-            !s.peer.isValid() || !s.local.isValid() || s.family == AddressFamily::Unix)
+            !s.peer.isValid() || !s.local.isValid() || s.family == AddressFamily::Unix ||
+            accepted.contains(ends(s.local, s.peer)))
             continue;
-        // The handshake is done: connect() returned, or the kernel says so.
-        if (s.state != TeachingState::Connected &&
-            !(s.kernel.valid && s.kernel.tcpState == TcpState::Established))
+        // The handshake is done (connect() returned, or the kernel says so), and the kernel
+        // has not dropped the connection since (a reset leaves it in CLOSE).
+        if (s.kernel.valid ? s.kernel.tcpState != TcpState::Established
+                           : s.state != TeachingState::Connected)
             continue;
-        for (const SocketId listener : listeners.value(s.peer.port()))
-            if (const SocketView* l = socket(listener);
-                l && l->type == s.type && reaches(s.peer, l->local) &&
-                !accepted.contains(key(listener, s.local))) {
-                out.insert(s.id, listener);
+        // The listener the client reached: its exact address first, then a wildcard one.
+        // An IPv4 listener never takes an IPv6 client; a dual-stack IPv6 one takes both.
+        const Endpoint to = s.peer.unmapped();
+        SocketId best;
+        for (const SocketId listener : listeners.value(s.peer.port())) {
+            const SocketView* l = socket(listener);
+            if (!l || l->type != s.type || !reaches(s.peer, l->local) ||
+                (l->family == AddressFamily::Inet4 && to.family() != AddressFamily::Inet4))
+                continue;
+            best = listener;
+            if (!l->local.unmapped().isAny())
                 break;
-            }
+        }
+        if (best.isValid())
+            out.insert(s.id, best);
     }
     return out;
 }
