@@ -172,10 +172,19 @@ int bulk(MainWindow& window, Workbench& bench, double gib, bool lookCloser)
     // over, as a student would see it.
     const qint64 oneGiB = qint64(1) << 30;
     const qint64 block = std::min(total, oneGiB);
-    const auto sendBlocks = [&](qint64 count) {
+    // `bytes` of the payload, in whole blocks and what is left (--gib 1.5: one block, then
+    // half of one).
+    const auto sendBytes = [&](qint64 bytes) {
+        const qint64 whole = bytes / block;
+        const qint64 rest = bytes % block;
         session.runner().insertStatement(
             QStringLiteral("you"),
-            QStringLiteral("for _ in range(%1): client.sendall(block)").arg(count), &error);
+            rest == 0
+                ? QStringLiteral("for _ in range(%1): client.sendall(block)").arg(whole)
+                : QStringLiteral("for piece in [block] * %1 + [block[:%2]]: client.sendall(piece)")
+                      .arg(whole)
+                      .arg(rest),
+            &error);
     };
     run(QStringLiteral("block = b'x' * %1").arg(block));
     qint64 received = 0;
@@ -194,14 +203,13 @@ int bulk(MainWindow& window, Workbench& bench, double gib, bool lookCloser)
     QElapsedTimer transfer;
     transfer.start();
     bench.submit(conn, calls::recv(1 << 20), QStringLiteral("bench"), more);
-    const qint64 blocks = (total + block - 1) / block;
-    sendBlocks(total > oneGiB ? 1 : blocks);
+    sendBytes(std::min(total, oneGiB));
     bool restSent = total <= oneGiB;
     const std::vector<double> busyGaps = frameGaps(
         [&] {
             if (!restSent && received >= oneGiB && settled()) {
                 afterOneGiB = residentMB();
-                sendBlocks(blocks - 1);
+                sendBytes(total - oneGiB);
                 restSent = true;
             }
             return received < total;
