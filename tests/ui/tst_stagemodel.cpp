@@ -20,6 +20,32 @@ private Q_SLOTS:
     void manyAcceptedSocketsEachKeepTheirListener();
 };
 
+namespace {
+
+// A second client of c's listener, connected and waiting in its accept queue (the kernel
+// counts it); invalid if it could not be made so.
+SocketId queuedClient(Workbench& bench, const Connected& c)
+{
+    const SocketId client = makeSocket(bench);
+    if (!RUN(bench, client, calls::connect(QStringLiteral("127.0.0.1"), c.listenAddress.port()))
+             .result.ok())
+        return {};
+    if (!QTest::qWaitFor(
+            [&] { return RUN(bench, c.listener, calls::getsockname()).kernel.acceptQueue == 1; }))
+        return {};
+    return client;
+}
+
+// The events the model has not seen yet.
+void applyNew(StageModel& model, const Workbench& bench)
+{
+    for (const Event& e : bench.trace().events())
+        if (e.seq > model.lastSeq())
+            model.apply(e);
+}
+
+} // namespace
+
 void TestStageModel::closeReleasesWhatNoConnectionKeeps()
 {
     Workbench bench;
@@ -27,11 +53,8 @@ void TestStageModel::closeReleasesWhatNoConnectionKeeps()
     const Connected c = connectedPair(bench);
     QVERIFY(c.client.isValid());
     // A second client waits in the listener's queue when the listener closes.
-    const SocketId waiting = makeSocket(bench);
-    EXPECT_OK(
-        RUN(bench, waiting, calls::connect(QStringLiteral("127.0.0.1"), c.listenAddress.port())));
-    QVERIFY(QTest::qWaitFor(
-        [&] { return RUN(bench, c.listener, calls::getsockname()).kernel.acceptQueue == 1; }));
+    const SocketId waiting = queuedClient(bench, c);
+    QVERIFY(waiting.isValid());
     EXPECT_OK(RUN(bench, c.listener, calls::close()));
     EXPECT_OK(RUN(bench, c.client, calls::close()));
     for (const Event& e : bench.trace().events())
@@ -174,11 +197,8 @@ void TestStageModel::aConnectionWaitsInTheQueueUntilAccepted()
     StageModel model;
     const Connected c = connectedPair(bench);
     QVERIFY(c.client.isValid());
-    const SocketId waiting = makeSocket(bench);
-    EXPECT_OK(
-        RUN(bench, waiting, calls::connect(QStringLiteral("127.0.0.1"), c.listenAddress.port())));
-    QVERIFY(QTest::qWaitFor(
-        [&] { return RUN(bench, c.listener, calls::getsockname()).kernel.acceptQueue == 1; }));
+    const SocketId waiting = queuedClient(bench, c);
+    QVERIFY(waiting.isValid());
     for (const Event& e : bench.trace().events())
         model.apply(e);
     QCOMPARE(model.waitingInQueues(), (QHash<SocketId, SocketId>{{waiting, c.listener}}));
@@ -186,17 +206,13 @@ void TestStageModel::aConnectionWaitsInTheQueueUntilAccepted()
 
     const Event taken = RUN(bench, c.listener, calls::accept());
     QVERIFY(taken.result.ok());
-    for (const Event& e : bench.trace().events())
-        if (e.seq > model.lastSeq())
-            model.apply(e);
+    applyNew(model, bench);
     QVERIFY(model.waitingInQueues().isEmpty());
     QCOMPARE(model.peers().value(waiting), taken.result.newSocket);
 
     // The accepted end closing leaves the client connected to no one: not waiting either.
     EXPECT_OK(RUN(bench, taken.result.newSocket, calls::close()));
-    for (const Event& e : bench.trace().events())
-        if (e.seq > model.lastSeq())
-            model.apply(e);
+    applyNew(model, bench);
     QVERIFY(model.waitingInQueues().isEmpty());
 
     // A listener closes and another takes its port (SO_REUSEADDR): the connection the first

@@ -21,6 +21,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <algorithm>
+#include <functional>
 
 using namespace sockbench;
 using namespace sockbench::uitest;
@@ -177,6 +178,25 @@ void TestWindow::theCodeKeepsThePredictionForLater()
                              kWaitMs);
 }
 
+namespace {
+
+// Steps the runner one statement at a time, each once it is idle, until `reached` holds;
+// false if the program ended, `limit` steps went by, or it did not come to rest first.
+bool stepUntil(program::Runner& runner, const std::function<bool()>& reached, int limit)
+{
+    for (int taken = 0;; ++taken) {
+        if (!QTest::qWaitFor([&] { return runner.mode() == program::Runner::Mode::Idle; }, kWaitMs))
+            return false;
+        if (reached())
+            return true;
+        if (runner.atEnd() || taken == limit)
+            return false;
+        runner.step();
+    }
+}
+
+} // namespace
+
 void TestWindow::theNarrationAsksWhereTheAnswerIsHidden()
 {
     // The code hides a statement's `# expect:` answer until it has run; the narration asks
@@ -192,13 +212,8 @@ void TestWindow::theNarrationAsksWhereTheAnswerIsHidden()
         return next ? runner.programs()[next->program].lesson.notes.value(next->line).expect
                     : QStringList();
     };
-    int guard = 0;
-    while (!nextExpect().contains(QStringLiteral("TypeError")) && !runner.atEnd() && guard++ < 80) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
-        runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
-    }
-    QVERIFY(nextExpect().contains(QStringLiteral("TypeError")));
+    QVERIFY(stepUntil(
+        runner, [&] { return nextExpect().contains(QStringLiteral("TypeError")); }, 80));
     QTRY_VERIFY_WITH_TIMEOUT(
         window.lessonPanel()->narration().contains(QStringLiteral("Predict first")), kWaitMs);
 
@@ -206,17 +221,11 @@ void TestWindow::theNarrationAsksWhereTheAnswerIsHidden()
     QVERIFY(window.openLesson(QStringLiteral("many-clients")));
     window.session().presenter().setSpeed(0);
     auto& other = window.session().runner();
-    guard = 0;
     const auto atPause = [&] {
         const auto next = other.next();
         return next && other.programs()[next->program].lesson.notes.value(next->line).pause;
     };
-    while (!atPause() && !other.atEnd() && guard++ < 80) {
-        QTRY_VERIFY_WITH_TIMEOUT(other.mode() == program::Runner::Mode::Idle, kWaitMs);
-        other.step();
-        QTRY_VERIFY_WITH_TIMEOUT(other.mode() == program::Runner::Mode::Idle, kWaitMs);
-    }
-    QVERIFY(atPause());
+    QVERIFY(stepUntil(other, atPause, 80));
     QTRY_VERIFY_WITH_TIMEOUT(window.lessonPanel()->narration().contains(QStringLiteral("Watch")),
                              kWaitMs);
     QVERIFY(!window.lessonPanel()->narration().contains(QStringLiteral("Predict")));
@@ -251,13 +260,8 @@ void TestWindow::aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere()
     QCOMPARE(shown().split(QLatin1Char('\n')).size(), source.size());
     QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle && runner.next(),
                              kWaitMs);
-    int guard = 0;
-    while (!(runner.next() && runner.next()->line == recvLine) && !runner.atEnd() && guard++ < 80) {
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
-        runner.step();
-        QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
-    }
-    QVERIFY(runner.next() && runner.next()->line == recvLine);
+    QVERIFY(stepUntil(
+        runner, [&] { return runner.next() && runner.next()->line == recvLine; }, 80));
     QVERIFY(answerHidden());
     QTRY_VERIFY_WITH_TIMEOUT(
         window.lessonPanel()->narration().contains(QStringLiteral("Predict first")), kWaitMs);
@@ -278,7 +282,7 @@ void TestWindow::aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere()
     const auto hiddenNow = [&] { return !shown().contains(QStringLiteral("== 5 + 1")); };
     QVERIFY(hiddenNow());
     int passes = 0;
-    guard = 0;
+    int guard = 0;
     while (!(loop.next() && loop.next()->line == answer) && !loop.atEnd() && guard++ < 200) {
         if (loop.next() && loop.next()->line == header)
             ++passes;
