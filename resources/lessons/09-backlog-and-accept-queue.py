@@ -81,6 +81,7 @@ for n in range(10):
 assert len(waiting) == 5 + 1
 for client in waiting:
     client.close()
-
-# --- server ---
+# The listener is closed here too: any thread may close a socket another one made. (Left
+# to the server's own thread, it could close while the seventh client still waits, and
+# reset the six connections in its queue before we saw them wait.)
 crowded.close()
