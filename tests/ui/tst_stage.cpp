@@ -26,6 +26,7 @@ private Q_SLOTS:
     void wrongCallShowsTheKernelsError();
     void failedCallIsExplainedOnTheCard();
     void statementsAreCheckedLightlyBeforePython();
+    void aFullAcceptQueueShowsEveryPlaceOnANarrowCard();
 };
 
 void TestStage::initTestCase()
@@ -384,6 +385,41 @@ void TestStage::statementsAreCheckedLightlyBeforePython()
              (std::variant<QByteArray, QString>(QByteArray("a\tbAB\\q"))));
     QVERIFY(std::holds_alternative<QString>(decodePayload(QStringLiteral("caf\u00e9"), false)));
     QVERIFY(std::holds_alternative<QString>(decodePayload(QStringLiteral("\\x4 "), false)));
+}
+
+void TestStage::aFullAcceptQueueShowsEveryPlaceOnANarrowCard()
+{
+    // Lesson 09's "5 / 5" on a card in a narrow column: five filled places, each wide
+    // enough to count from the back row (the room kept for a byte count once left none).
+    QueueBar bar(QStringLiteral("accept queue"), QueueBar::Kind::Slots);
+    bar.setValue(5, 5);
+    bar.resize(bar.minimumSizeHint());
+    bar.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&bar));
+    const QColor filled(0x7c, 0x3a, 0xed);
+    // The places, as runs of the filled colour along the bar's middle row, once the fill
+    // has glided in.
+    const auto places = [&] {
+        const QImage image = bar.grab().toImage();
+        const int y = image.height() / 2;
+        QList<int> runs;
+        int run = 0;
+        for (int x = 0; x < image.width(); ++x) {
+            if (image.pixelColor(x, y) == filled) {
+                ++run;
+            } else if (run > 0) {
+                runs << run;
+                run = 0;
+            }
+        }
+        if (run > 0)
+            runs << run;
+        return runs;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(places().size(), qsizetype(5), kWaitMs);
+    const int character = bar.fontMetrics().averageCharWidth();
+    for (const int width : places()) // a character, give or take the pixel rounding takes
+        QVERIFY2(width >= character - 1, qPrintable(QString::number(width)));
 }
 
 QTEST_MAIN(TestStage)

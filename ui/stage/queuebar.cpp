@@ -53,6 +53,7 @@ void QueueBar::setValue(qint64 value, qint64 capacity)
         m_capacity = scale;
     } else {
         m_capacity = std::max<qint64>(capacity, 1);
+        updateGeometry(); // its places and "6, backlog 5": the narrowest the bar may be
     }
     const double target = value <= 0 ? 0.0 : double(value) / double(m_capacity);
     m_animation->stop();
@@ -72,7 +73,34 @@ QSize QueueBar::sizeHint() const
 QSize QueueBar::minimumSizeHint() const
 {
     const QFontMetrics fm = fontMetrics();
-    return {fm.horizontalAdvance(m_label) + fm.averageCharWidth() * 12, fm.height() + 6};
+    int width = fm.horizontalAdvance(m_label) + fm.averageCharWidth() * 12;
+    if (m_kind == Kind::Slots && m_capacity > 0 && m_capacity <= kMostPlaces)
+        // Every place of the queue a character wide (and its gap), beside its label and
+        // "5 / 5".
+        width = std::max(width, fm.horizontalAdvance(m_label + QLatin1Char(' ')) + valueWidth(fm) +
+                                    kValueGap + int(m_capacity) * (fm.averageCharWidth() + 2));
+    return {width, fm.height() + 6};
+}
+
+QString QueueBar::valueText() const
+{
+    if (m_value < 0)
+        return QStringLiteral("—");
+    if (m_kind == Kind::Slots)
+        return (m_value > m_capacity ? tr("%1, backlog %2") : tr("%1 / %2"))
+            .arg(m_value)
+            .arg(m_capacity);
+    return describe::byteCount(m_value);
+}
+
+int QueueBar::valueWidth(const QFontMetrics& fm) const
+{
+    // The widest this kind of queue may say, so that bars of a kind line up from card to
+    // card, and the bar keeps the rest (an accept queue's "5 / 5" is short).
+    return m_kind == Kind::Slots
+               ? std::max(fm.horizontalAdvance(valueText()),
+                          fm.horizontalAdvance(QStringLiteral("%1 / %1").arg(m_capacity)))
+               : fm.horizontalAdvance(QStringLiteral("00.0 MiB"));
 }
 
 void QueueBar::paintEvent(QPaintEvent*)
@@ -84,19 +112,14 @@ void QueueBar::paintEvent(QPaintEvent*)
     p.setPen(palette().color(QPalette::WindowText));
     p.drawText(QRect(0, 0, labelWidth, height()), Qt::AlignVCenter | Qt::AlignLeft, m_label);
 
-    const QString value = m_value < 0 ? QStringLiteral("—")
-                          : m_kind == Kind::Slots
-                              ? (m_value > m_capacity ? tr("%1, backlog %2") : tr("%1 / %2"))
-                                    .arg(m_value)
-                                    .arg(m_capacity)
-                              : describe::byteCount(m_value);
-    const int valueWidth = fm.horizontalAdvance(QStringLiteral("00.0 MiB / 000"));
-    const QRectF bar(labelWidth, 3, std::max(10, width() - labelWidth - valueWidth - 8),
+    const QString value = valueText();
+    const int valueWidth = this->valueWidth(fm);
+    const QRectF bar(labelWidth, 3, std::max(10, width() - labelWidth - valueWidth - kValueGap),
                      height() - 6);
     QPainterPath frame;
     frame.addRoundedRect(bar, 3, 3);
     p.fillPath(frame, QColor(0xe8, 0xea, 0xee));
-    if (m_kind == Kind::Slots && m_capacity > 0 && m_capacity <= 32) {
+    if (m_kind == Kind::Slots && m_capacity > 0 && m_capacity <= kMostPlaces) {
         // One cell per place in the accept queue.
         const double cell = bar.width() / double(m_capacity);
         for (qint64 i = 0; i < m_capacity; ++i) {

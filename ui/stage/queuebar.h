@@ -26,6 +26,11 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
+    static constexpr int kMostPlaces = 32; // drawn one by one; more make a plain bar
+    static constexpr int kValueGap = 8;    // between the bar and its value
+    QString valueText() const;             // "5 / 5", "1.2 KiB", "—"
+    int valueWidth(const QFontMetrics& fm) const;
+
     QString m_label;
     Kind m_kind;
     qint64 m_value = -1;
