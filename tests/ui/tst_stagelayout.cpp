@@ -4,6 +4,7 @@
 
 #include "uisupport.h"
 
+#include <QLabel>
 #include <QScrollBar>
 #include <QSettings>
 
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void wiresFollowTheirCards();
     void theStageFollowsTheAction();
     void cardsTakeBackTheirDetailWhenThereIsRoom();
+    void finishedHostsFoldToGiveTheCrowdItsRoom();
 };
 
 void TestStageLayout::initTestCase()
@@ -250,6 +252,83 @@ void TestStageLayout::cardsTakeBackTheirDetailWhenThereIsRoom()
 
     grown.window.resize(small);
     QTRY_COMPARE_WITH_TIMEOUT(level(grown), atSmall, kWaitMs);
+}
+
+void TestStageLayout::finishedHostsFoldToGiveTheCrowdItsRoom()
+{
+    // Lesson 09's second part at its fullest: six clients wait in the crowded listener's
+    // queue and the seventh's connect() has just timed out, while first, second and third
+    // have finished with their sockets closed. At 1280x720 those three fold to their names
+    // ("socket closed"), the seventh's explanation takes the crowd's whole row, and every
+    // host is in view without a scroll bar. At 1920x1080 there is room: they unfold.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(showLesson(window, QStringLiteral("09"), QSize(1280, 720)));
+    auto& runner = window.session().runner();
+    StageWidget* stage = window.stage();
+    const auto clients = [&] {
+        HostWidget* host = stage->host(QStringLiteral("crowd"));
+        return host ? host->cards() : QList<SocketCard*>();
+    };
+    const auto timedOut = [&] {
+        const QList<SocketCard*> cards = clients();
+        return cards.size() == 7 && !cards.last()->errorExplanationText().isEmpty() &&
+               std::count_if(cards.cbegin(), cards.cend(), [](const SocketCard* card) {
+                   return card->stateText() == QLatin1String("connected");
+               }) == 6;
+    };
+    for (int step = 0; step < 120 && !timedOut() && !runner.isFinished(); ++step) {
+        runner.step();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runner.mode() == program::Runner::Mode::Idle || runner.isFinished(), kWaitMs);
+        window.session().presenter().catchUp();
+    }
+    QVERIFY(timedOut());
+    const auto settled = [&] {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        return !stage->isSettling();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(settled(), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(whatIsOutOfView(stage), QString(), kWaitMs);
+    QVERIFY(!stage->verticalScrollBar()->isVisible());
+    const auto folded = [&](const QString& actor) {
+        HostWidget* host = stage->host(actor);
+        return host && host->isFolded();
+    };
+    for (const QString& actor :
+         {QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third")}) {
+        QVERIFY2(folded(actor), qPrintable(actor));
+        HostWidget* host = stage->host(actor);
+        for (SocketCard* card : host->cards())
+            QVERIFY(!card->isVisible());
+        auto* status = host->findChild<QLabel*>(QStringLiteral("hostStatus"));
+        QVERIFY(status && status->isVisible());
+        QVERIFY2(status->text().contains(QStringLiteral("finished")) &&
+                     status->text().contains(QStringLiteral("socket closed")),
+                 qPrintable(status->text()));
+    }
+    // The server's two sockets in TIME_WAIT and its listener stay; so does the crowd.
+    QVERIFY(!folded(QStringLiteral("server")));
+    QVERIFY(!folded(QStringLiteral("crowd")));
+    // The explained timeout spans the crowd's two columns of cards.
+    const QList<SocketCard*> cards = clients();
+    QVERIFY(cards.first()->isVisible() && cards.last()->isVisible());
+    QVERIFY2(cards.last()->width() > cards.first()->width() * 3 / 2,
+             qPrintable(QStringLiteral("%1 against %2")
+                            .arg(cards.last()->width())
+                            .arg(cards.first()->width())));
+    // The room the folded hosts gave back keeps the type at 0.9 of its size (0.7 without).
+    const double scale = cards.first()->font().pointSizeF() / stage->font().pointSizeF();
+    QVERIFY2(scale >= 0.9 - 1e-6, qPrintable(QString::number(scale)));
+
+    window.resize(1920, 1080);
+    QTRY_VERIFY_WITH_TIMEOUT(!folded(QStringLiteral("first")) &&
+                                 !folded(QStringLiteral("second")) &&
+                                 !folded(QStringLiteral("third")),
+                             kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(stage->host(QStringLiteral("third"))->cards().first()->isVisible(),
+                             kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(whatIsOutOfView(stage), QString(), kWaitMs);
 }
 
 QTEST_MAIN(TestStageLayout)

@@ -9,6 +9,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace sockbench {
 
 namespace {
@@ -65,7 +67,8 @@ private:
             std::min(title()->sizeHint().width(), rect.width() - gap - b.width());
         const int room = rect.width() - titleWidth - b.width() - 2 * gap;
         const bool shown = !status()->isEmpty();
-        const bool beside = shown && status()->sizeHint().width() <= room;
+        // Beside the name when it fits there on the row, wrapped or not; under it otherwise.
+        const bool beside = shown && room > 0 && status()->heightForWidth(room) <= row;
         const int below = shown && !beside ? status()->heightForWidth(rect.width()) : 0;
         if (apply) {
             const auto centred = [&](QLayoutItem* item, int x, int width) {
@@ -163,6 +166,7 @@ HostWidget::HostWidget(const QString& actor, QWidget* parent)
 
 void HostWidget::addCard(SocketCard* card, SocketCard* after)
 {
+    setFolded(false); // a new socket is news: the host is at work again
     card->setParent(this);
     int index = m_cards->count();
     if (after) {
@@ -185,9 +189,10 @@ void HostWidget::addCard(SocketCard* card, SocketCard* after)
 void HostWidget::setThreads(const QList<program::ThreadView>& threads)
 {
     using State = program::ThreadView::State;
-    QStringList rows;
-    QStringList status; // the same, without the name
+    m_rows.clear();
+    m_ownStatus.clear();
     m_threadRows.clear();
+    m_finished = !threads.isEmpty();
     for (const program::ThreadView& t : threads) {
         QString colour = QStringLiteral("#6b7280"); // starting, waiting, finished
         switch (t.state) {
@@ -204,21 +209,80 @@ void HostWidget::setThreads(const QList<program::ThreadView>& threads)
         default:
             break;
         }
+        m_finished = m_finished && t.state == State::Finished;
         const QString state = t.describe();
         m_threadRows << QStringLiteral("%1: %2").arg(t.name, state);
-        rows << QStringLiteral("<span style='color:%1'>●</span> <b>%2</b> "
-                               "<span style='color:%1'>%3</span>")
-                    .arg(colour, t.name.toHtmlEscaped(), state.toHtmlEscaped());
-        status << QStringLiteral("<span style='color:%1'>●</span> <span style='color:%1'>%2</span>")
-                      .arg(colour, state.toHtmlEscaped());
+        m_rows << QStringLiteral("<span style='color:%1'>●</span> <b>%2</b> "
+                                 "<span style='color:%1'>%3</span>")
+                      .arg(colour, t.name.toHtmlEscaped(), state.toHtmlEscaped());
+        m_ownStatus << QStringLiteral(
+                           "<span style='color:%1'>●</span> <span style='color:%1'>%2</span>")
+                           .arg(colour, state.toHtmlEscaped());
     }
     const bool own = threads.size() == 1 && threads.front().name == m_actor;
-    m_status->setText(own ? status.front() : QString());
-    m_status->setAccessibleName(own ? m_threadRows.front() : QString());
+    if (!own)
+        m_ownStatus.clear();
+    showThreads();
+}
+
+void HostWidget::showThreads()
+{
+    QString summary;
+    QString plainSummary;
+    if (m_folded) {
+        const qsizetype closed = cards().size();
+        plainSummary = closed == 1 ? tr("socket closed") : tr("%1 sockets closed").arg(closed);
+        summary = QStringLiteral("<span style='color:#6b7280'>· %1</span>")
+                      .arg(plainSummary.toHtmlEscaped());
+    }
+    const bool own = !m_ownStatus.isEmpty();
+    QString status = own ? m_ownStatus.front() : QString();
+    QStringList rows = m_rows;
+    if (own && m_folded)
+        status += QLatin1Char(' ') + summary;
+    else if (m_folded)
+        rows << summary;
+    m_status->setText(status);
+    m_status->setAccessibleName(
+        own ? m_threadRows.value(0) + (m_folded ? QStringLiteral("; ") + plainSummary : QString())
+            : QString());
     m_status->setVisible(own);
     m_threads->setText(own ? QString() : rows.join(QStringLiteral("<br>")));
-    m_threads->setAccessibleName(own ? QString() : m_threadRows.join(QStringLiteral("; ")));
+    QStringList spoken = m_threadRows;
+    if (m_folded)
+        spoken << plainSummary;
+    m_threads->setAccessibleName(own ? QString() : spoken.join(QStringLiteral("; ")));
     m_threads->setVisible(!own && !rows.isEmpty());
+}
+
+bool HostWidget::canFold() const
+{
+    const QList<SocketCard*> all = cards();
+    return m_finished && !all.isEmpty() &&
+           std::all_of(all.cbegin(), all.cend(), [](const SocketCard* c) { return c->isGone(); });
+}
+
+void HostWidget::setFolded(bool folded)
+{
+    if (folded == m_folded)
+        return;
+    if (folded)
+        m_newSocketShown = !m_newSocket->isHidden();
+    m_folded = folded;
+    QStringList names;
+    for (SocketCard* card : cards()) {
+        card->setVisible(!folded);
+        names << card->title();
+    }
+    m_newSocket->setVisible(!folded && m_newSocketShown);
+    // One row, with a thin margin: a folded host is a line of the stage, not a panel.
+    layout()->setContentsMargins(10, folded ? 3 : 8, 10, folded ? 3 : 10);
+    setToolTip(folded ? tr("Folded to give the hosts still at work more room: %1, every one "
+                           "closed, and nothing left of them in the kernel")
+                            .arg(names.join(QStringLiteral(", ")))
+                      : QString());
+    showThreads();
+    relayout();
 }
 
 QString HostWidget::threadsText() const

@@ -36,6 +36,13 @@ public:
     // started), one compact row each: name, state, line, the call it is blocked in.
     void setThreads(const QList<program::ThreadView>& threads);
     QString threadsText() const; // the rows as plain text, one a line
+    // Every thread of the host has finished and every socket on it is gone: it may fold.
+    bool canFold() const;
+    // Folded, the host is its name and where its threads ended, with its sockets summed up
+    // beside them ("3 sockets closed"): the room a finished program's closed sockets
+    // took goes to the hosts still at work. Unfolded, it shows them again.
+    void setFolded(bool folded);
+    bool isFolded() const { return m_folded; }
 
 Q_SIGNALS:
     void newSocketRequested(const QString& actor, sockbench::AddressFamily family,
@@ -45,6 +52,8 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
+    void showThreads(); // the rows of m_rows, and the folded summary
+
     QString m_actor;
     QLabel* m_title;
     QToolButton* m_newSocket;
@@ -52,6 +61,11 @@ private:
     QLabel* m_threads;
     QLabel* m_status; // the host's one thread, named as the host: beside the name
     QStringList m_threadRows;
+    QStringList m_rows;      // the same, coloured (rich text)
+    QStringList m_ownStatus; // the host's one thread's row, without its name
+    bool m_finished = false;
+    bool m_folded = false;
+    bool m_newSocketShown = true; // as the stage last set it, for when the host unfolds
 };
 
 } // namespace sockbench

@@ -443,6 +443,13 @@ QString SocketCard::shape() const
         .arg(m_title->text(), m_last->text());
 }
 
+bool SocketCard::isGone() const
+{
+    const TcpState kernel = m_view.kernel.tcpState;
+    return m_view.state == TeachingState::Closed && !m_view.lastFailed && !m_view.outside &&
+           (kernel == TcpState::None || kernel == TcpState::Close);
+}
+
 void SocketCard::setDetail(Detail detail)
 {
     if (detail == m_detail)
@@ -518,6 +525,9 @@ void SocketCard::showExplanation(const SocketView& view)
     }
     m_meaningText = explanation ? explanation->meaning : QString();
     m_tryText = explanation ? explanation->tryThis : QString();
+    // An explained error is the lesson's moment: on a host that lays its cards out in
+    // several columns, its card takes the whole row, where the paragraph wraps half as often.
+    setProperty("columnSpan", explanation ? kWholeRow : 1);
     const QString tooltip =
         explanation
             ? tr("<p><b>%1</b>: %2</p><p><b>Usual causes:</b> %3</p><p><b>Try:</b> %4</p>")

@@ -61,6 +61,9 @@ public:
     // A blocked call's time so far ("blocked in accept() for 3.2 s"): the stage's one clock
     // ticks every blocked card in view.
     bool isBlocked() const { return m_view.isBlocked(); }
+    // Closed, its last call went well, and the kernel keeps nothing of it (no TIME_WAIT):
+    // nothing on it is left to see but that it was closed.
+    bool isGone() const;
     void refreshBlocked();
     QString blockedText() const;
 
@@ -80,6 +83,8 @@ private:
     void updateRows(); // which rows and buttons show, for the view and the detail
     void showExplanation(const SocketView& view);
     void elideExplanation();
+
+    static constexpr int kWholeRow = 64; // as a column span: as many as the host has
 
     SocketId m_id;
     std::function<qint64()> m_clock;

@@ -243,35 +243,59 @@ void StageWidget::fit()
     // Every host in view, with as much on each card as that leaves room for: first a host
     // with many cards spans more of the stage's columns and lays its cards out in as many;
     // then cards give up their buttons and port labels, then show only their states and
-    // addresses, and only then does the type get smaller (legible from the back row comes
-    // before complete). Only past that does the stage scroll (and it follows the card the
-    // newest call acted on).
+    // addresses, then a host whose program has finished with every socket gone folds to its
+    // name, and only then does the type get smaller (legible from the back row comes before
+    // complete). Only past that does the stage scroll (and it follows the card the newest
+    // call acted on).
     struct Level {
         SocketCard::Detail detail;
         double scale;
+        bool fold; // hosts that may fold do
     };
     using D = SocketCard::Detail;
     static constexpr Level kLevels[] = {
-        {D::Full, 1.0},    {D::Compact, 1.0}, {D::Minimal, 1.0},
-        {D::Minimal, 0.9}, {D::Minimal, 0.8}, {D::Minimal, 0.7},
+        {D::Full, 1.0, false},   {D::Compact, 1.0, false}, {D::Minimal, 1.0, false},
+        {D::Minimal, 1.0, true}, {D::Minimal, 0.9, true},  {D::Minimal, 0.8, true},
+        {D::Minimal, 0.7, true},
     };
-    const QSize room = viewport()->size();
+    // The room without scroll bars: a stage that fits there has none, and the room a bar
+    // took comes back (measured with it, a stage scrolled once kept scrolling for the width
+    // the bar took).
+    const QSize room = maximumViewportSize();
     QString shape =
         QStringLiteral("%1x%2|%3").arg(room.width()).arg(room.height()).arg(font().pointSizeF());
     for (auto it = m_cards.cbegin(); it != m_cards.cend(); ++it)
         shape += QLatin1Char('/') + it.value()->shape();
-    for (const HostWidget* host : std::as_const(m_hosts))
+    // A host may fold once its program has finished with every socket gone, but not while it
+    // holds the card the newest call acted on: that step's picture is that card.
+    const auto holdsFollowed = [this](const HostWidget* host) {
+        for (const SocketId id : {m_acted, m_followed})
+            if (const SocketCard* card = m_cards.value(id); card && card->parentWidget() == host)
+                return true;
+        return false;
+    };
+    QSet<const HostWidget*> foldable;
+    for (const HostWidget* host : std::as_const(m_hosts)) {
         shape += QLatin1Char('/') + host->threadsText();
+        if (host->canFold() && !holdsFollowed(host)) {
+            foldable.insert(host);
+            shape += QStringLiteral("/folds");
+        }
+    }
     if (shape == m_fittedShape)
         return;
     m_fittedShape = shape;
     // How much taller a fuller level is holds while the stage holds the same things; a
-    // card more, a host more, or an error explained (or gone) makes the guess stale.
+    // card more, a host more, an error explained (or gone), or a host that may fold (or no
+    // longer) makes the guess stale.
     int explained = 0;
     for (const SocketCard* card : std::as_const(m_cards))
         explained += card->errorExplanationText().isEmpty() ? 0 : 1;
-    const QString structure =
-        QStringLiteral("%1|%2|%3").arg(m_cards.size()).arg(m_hosts.size()).arg(explained);
+    const QString structure = QStringLiteral("%1|%2|%3|%4")
+                                  .arg(m_cards.size())
+                                  .arg(m_hosts.size())
+                                  .arg(explained)
+                                  .arg(foldable.size());
     if (std::exchange(m_fittedStructure, structure) != structure)
         m_fullerRatio = 0;
     // The cards are about to move: the one followed last is followed again once they have.
@@ -291,6 +315,7 @@ void StageWidget::fit()
             card->setDetail(level.detail);
         m_row->setMaximumColumns(0);
         for (HostWidget* host : hosts) {
+            host->setFolded(level.fold && foldable.contains(host));
             host->setSpan(1);
             if (anew)
                 forgetMeasuredSizes(host);
