@@ -19,6 +19,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTimer>
@@ -186,6 +187,11 @@ inline QString whatIsOutOfView(StageWidget* stage)
                 inView(cards[i]).intersects(inView(cards[j])))
                 problems
                     << QStringLiteral("%1 overlaps %2").arg(cards[i]->title(), cards[j]->title());
+    // A scroll bar only where the hosts cannot all fit in the room the bars would leave.
+    const QSize room = stage->maximumViewportSize();
+    if (stage->verticalScrollBar()->isVisible() &&
+        stage->widget()->heightForWidth(room.width()) <= room.height())
+        problems << QStringLiteral("a scroll bar the stage does not need");
     // A wire runs between two cards: both ends in view.
     for (const WireOverlay::Wire& wire : stage->overlay()->wires())
         for (const SocketId end : {wire.a, wire.b})

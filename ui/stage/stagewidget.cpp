@@ -370,6 +370,13 @@ void StageWidget::fit()
     };
     // Each level costs a full measure of every card at another type size, so the search
     // starts at the level fitted last: the stage changes a little at each step.
+    // Measured without scroll bars, the stage that fits has none; one that does not fit even
+    // at the last level scrolls. (Left to the scroll area, a bar shown once stays: it asks
+    // for the height at the width the bar leaves.)
+    const auto settle = [this, &room](int tallest) {
+        setVerticalScrollBarPolicy(tallest <= room.height() ? Qt::ScrollBarAlwaysOff
+                                                            : Qt::ScrollBarAsNeeded);
+    };
     const int last = int(std::size(kLevels)) - 1;
     int index = std::clamp(m_appliedLevel, 0, last);
     int tallest = tryLevel(index);
@@ -379,6 +386,7 @@ void StageWidget::fit()
             tallest = tryLevel(++index);
             m_fullerRatio = double(fuller) / std::max(tallest, 1);
         }
+        settle(tallest);
         return;
     }
     // It fits: a fuller level is tried once it could fit too (something shrank, or the room
@@ -393,13 +401,14 @@ void StageWidget::fit()
         const int fuller = tryLevel(index - 1);
         if (fuller > room.height()) {
             m_fullerRatio = double(fuller) / std::max(tallest, 1);
-            tryLevel(index);
-            return;
+            tallest = tryLevel(index);
+            break;
         }
         --index;
         tallest = fuller;
         m_fullerRatio = 0; // not measured yet for the next level up
     }
+    settle(tallest);
 }
 
 void StageWidget::follow()
