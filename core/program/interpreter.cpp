@@ -1,14 +1,18 @@
 #include "interpreter.h"
 
+#include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QProcess>
+#include <QSaveFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace sockbench::program {
 
@@ -16,17 +20,66 @@ namespace {
 
 constexpr int kMinimumMinor = 9; // 3.9
 
-Interpreter find()
+// Where the answer of this interpreter is kept, when it is one that cannot answer otherwise
+// next time: an executable (ELF) file, unchanged since (the same path, the same file it
+// resolves to, its size and times). A launcher script (pyenv's shim) may start another
+// interpreter tomorrow from the same path: it is asked every time. Asking costs a python3
+// start (about 0.1 s) on the way to the window's first frame. Empty: not to be kept.
+QString keptAnswerPath(const QString& candidate)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    const QFileInfo info(candidate);
+    const QString target = info.canonicalFilePath();
+    QFile file(target);
+    if (dir.isEmpty() || target.isEmpty() || !file.open(QIODevice::ReadOnly) ||
+        file.read(4) != QByteArrayLiteral("\x7f"
+                                          "ELF"))
+        return {};
+    const QFileInfo resolved(target);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const QString& part :
+         {candidate, target, QString::number(resolved.size()),
+          QString::number(resolved.lastModified().toMSecsSinceEpoch()),
+          QString::number(resolved.metadataChangeTime().toMSecsSinceEpoch())}) {
+        hash.addData(QByteArray::number(part.size()));
+        hash.addData(part.toUtf8());
+    }
+    return dir + QStringLiteral("/interpreter/") + QString::fromLatin1(hash.result().toHex());
+}
+
+// The kept answer: its executable and version, each a line.
+std::optional<Interpreter> readKept(const QString& path)
+{
+    QFile file(path);
+    if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+    Interpreter kept;
+    kept.path = lines.value(0);
+    kept.version = lines.value(1);
+    if (kept.path.isEmpty() || kept.version.isEmpty() || !QFileInfo(kept.path).isExecutable())
+        return std::nullopt;
+    return kept;
+}
+
+void keep(const QString& path, const Interpreter& found)
+{
+    if (path.isEmpty() || !QDir().mkpath(QFileInfo(path).path()))
+        return;
+    QSaveFile file(path);
+    const QByteArray text = (found.path + QLatin1Char('\n') + found.version).toUtf8();
+    if (file.open(QIODevice::WriteOnly) && file.write(text) == text.size())
+        file.commit();
+}
+
+} // namespace
+
+Interpreter findInterpreter(const QString& candidate)
 {
     Interpreter found;
-    QString candidate = qEnvironmentVariable("SOCKBENCH_PYTHON");
-    if (candidate.isEmpty())
-        candidate = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    if (candidate.isEmpty()) {
-        found.error = QStringLiteral("Socket Workbench runs programs on python3 (3.9 or "
-                                     "newer), and there is no python3 on PATH.");
-        return found;
-    }
+    const QString keptAt = keptAnswerPath(candidate);
+    if (std::optional<Interpreter> kept = readKept(keptAt))
+        return *kept;
     QProcess probe;
     probe.setProcessChannelMode(QProcess::SeparateChannels);
     probe.start(candidate,
@@ -53,7 +106,24 @@ Interpreter find()
         return found;
     }
     found.path = QFileInfo(executable).isExecutable() ? executable : candidate;
+    keep(keptAt, found); // a usable one only: a refusal is asked again, once it may be fixed
     return found;
+}
+
+namespace {
+
+Interpreter find()
+{
+    QString candidate = qEnvironmentVariable("SOCKBENCH_PYTHON");
+    if (candidate.isEmpty())
+        candidate = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (candidate.isEmpty()) {
+        Interpreter found;
+        found.error = QStringLiteral("Socket Workbench runs programs on python3 (3.9 or "
+                                     "newer), and there is no python3 on PATH.");
+        return found;
+    }
+    return findInterpreter(candidate);
 }
 
 } // namespace

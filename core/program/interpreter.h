@@ -17,6 +17,10 @@ struct Interpreter {
     bool ok() const { return error.isEmpty(); }
 };
 const Interpreter& interpreter();
+// Asks candidate which interpreter it is and which version, or reads its answer kept from an
+// earlier process: an executable file (not a launcher script) that has not changed since
+// (the cache directory's interpreter/). What interpreter() does with the python3 it finds.
+Interpreter findInterpreter(const QString& candidate);
 
 // The directory holding the backend (boot.py and the _sockbench package), written out of
 // the program's resources once per process. Empty with *error if it cannot be written.

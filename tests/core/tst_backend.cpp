@@ -3,8 +3,10 @@
 #include "program/backendprocess.h"
 #include "program/interpreter.h"
 
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -18,6 +20,73 @@ private Q_SLOTS:
     {
         if (!interpreter().ok())
             QFAIL(qPrintable(interpreter().error));
+    }
+
+    void anInterpreterIsAskedOnceUntilItChanges()
+    {
+        // Which python3 it is and its version cost a process start on the way to the
+        // window's first frame: the answer of an executable file is kept while the file
+        // is the same, and a changed file is asked again. A launcher script is asked every
+        // time (pyenv's shim may start another interpreter tomorrow).
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QByteArray cacheBefore = qgetenv("XDG_CACHE_HOME");
+        qputenv("XDG_CACHE_HOME", dir.filePath(QStringLiteral("cache")).toUtf8());
+        const auto restore = qScopeGuard([&] {
+            if (cacheBefore.isEmpty())
+                qunsetenv("XDG_CACHE_HOME");
+            else
+                qputenv("XDG_CACHE_HOME", cacheBefore);
+        });
+        const auto kept = [&] {
+            QStringList files;
+            QDirIterator it(dir.filePath(QStringLiteral("cache")), QDir::Files,
+                            QDirIterator::Subdirectories);
+            while (it.hasNext())
+                if (const QString file = it.next(); file.contains(QLatin1String("/interpreter/")))
+                    files << file;
+            return files;
+        };
+        // An interpreter of our own to change: the one the workbench uses, copied.
+        const QString python = dir.filePath(QStringLiteral("python3"));
+        QVERIFY(QFile::copy(QFileInfo(interpreter().path).canonicalFilePath(), python));
+        const Interpreter asked = findInterpreter(python);
+        QVERIFY2(asked.ok(), qPrintable(asked.error));
+        QCOMPARE(asked.version, interpreter().version);
+        QCOMPARE(kept().size(), 1);
+
+        // Kept: the next process reads the answer (here made to say so) without asking.
+        {
+            QFile answer(kept().first());
+            QVERIFY(answer.open(QIODevice::WriteOnly));
+            answer.write((asked.path + QStringLiteral("\n3.99.0")).toUtf8());
+        }
+        QCOMPARE(findInterpreter(python).version, QStringLiteral("3.99.0"));
+
+        // Changed (another build in its place): asked again.
+        {
+            QFile file(python);
+            QVERIFY(file.open(QIODevice::Append));
+            file.write("\n");
+        }
+        const Interpreter again = findInterpreter(python);
+        QVERIFY2(again.ok(), qPrintable(again.error));
+        QCOMPARE(again.version, interpreter().version);
+        QCOMPARE(kept().size(), 2);
+
+        // A launcher script: asked, and nothing kept for it.
+        const QString launcher = dir.filePath(QStringLiteral("launcher"));
+        {
+            QFile file(launcher);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QStringLiteral("#!/bin/sh\nexec '%1' \"$@\"\n").arg(python).toUtf8());
+        }
+        QVERIFY(QFile::setPermissions(launcher,
+                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        const Interpreter launched = findInterpreter(launcher);
+        QVERIFY2(launched.ok(), qPrintable(launched.error));
+        QCOMPARE(launched.version, interpreter().version);
+        QCOMPARE(kept().size(), 2);
     }
 
     void runsAProgramAndReportsItsEnd()
