@@ -37,6 +37,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace sockbench {
 
 MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
@@ -70,6 +72,23 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
         const QString name = replay.session().socketNames.value(id);
         const SocketView* view = m_session->model().socket(id);
         return !name.isEmpty() || !view ? name : roleName(*view);
+    });
+    // A call's error, once its line has settled: named by the line's "# expect:", or one
+    // the program went on from (an except clause; connect_ex() answers a number), or one
+    // that ended its thread.
+    m_stage->setHandledOf([this](CallId id) {
+        using Kind = program::StepRecord::Kind;
+        if (m_session->replayer().isActive())
+            return SocketCard::Handled::No;
+        const auto& steps = m_session->runner().steps();
+        const auto made =
+            std::find_if(steps.crbegin(), steps.crend(),
+                         [id](const program::StepRecord& s) { return s.calls.contains(id); });
+        if (made == steps.crend() || !made->settled)
+            return SocketCard::Handled::No;
+        return made->kind == Kind::ExpectedError ? SocketCard::Handled::Expected
+               : made->kind == Kind::Ok          ? SocketCard::Handled::Caught
+                                                 : SocketCard::Handled::No;
     });
     m_lessonPanel = new LessonPanel(*m_session, this);
     m_codeView = new CodeView(*m_session, this);

@@ -409,6 +409,7 @@ void StageModel::finished(const Event& event)
     const CallResult& r = event.result;
     if (view.blockedCall == event.call)
         view.blockedCall = {};
+    view.lastCallId = event.call;
     view.lastKind = kind;
     view.lastCall = describe::call(event);
     view.lastResult = describe::result(event);

@@ -45,6 +45,7 @@ struct SocketView {
     CallKind blockedKind = CallKind::Recv;
     qint64 blockedSinceNs = 0;
     // The newest call that finished on this socket.
+    CallId lastCallId;
     CallKind lastKind = CallKind::Socket;
     QString lastCall;   // "recv(1024)"
     QString lastResult; // "b'hello'" or "EADDRINUSE"

@@ -352,12 +352,14 @@ void SocketCard::setPulse(double pulse)
     update();
 }
 
-void SocketCard::display(const SocketView& view, const QString& name, bool peerChosenByKernel)
+void SocketCard::display(const SocketView& view, const QString& name, bool peerChosenByKernel,
+                         Handled handled)
 {
     m_peerChosenByKernel = peerChosenByKernel;
     const bool stateChanged =
         view.state != m_view.state || view.kernel.tcpState != m_view.kernel.tcpState ||
         view.lastFailed != m_view.lastFailed || view.lastCall != m_view.lastCall;
+    m_handled = view.lastFailed ? handled : Handled::No;
     m_view = view;
     m_name = name;
     const QString who = name.isEmpty() ? tr("socket #%1").arg(view.id.value) : name;
@@ -404,7 +406,19 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
         m_recvQueue->setToolTip(tr("The size of the next datagram waiting for recv() (for UDP the "
                                    "kernel reports the next one only)"));
 
-    if (view.lastFailed) {
+    if (m_handled != Handled::No) {
+        // What the lesson set out to show, or what the program was ready for: the error in
+        // the kernel's words, not as a fault.
+        m_last->setText(tr("<span style='color:#92400e'><b>%1</b> → <b>%2</b> — %3%4, %5</span>")
+                            .arg(describe::wrappable(view.lastCall),
+                                 view.lastErrorName.toHtmlEscaped(),
+                                 describe::wrappable(view.lastErrorText),
+                                 view.lastException.isEmpty()
+                                     ? QString()
+                                     : tr(" (Python raises %1)").arg(view.lastException),
+                                 m_handled == Handled::Expected ? tr("as the lesson expects")
+                                                                : tr("and the program goes on")));
+    } else if (view.lastFailed) {
         m_last->setText(tr("<span style='color:#b91c1c'><b>%1</b> failed: <b>%2</b> — %3%4</span>")
                             .arg(describe::wrappable(view.lastCall),
                                  view.lastErrorName.toHtmlEscaped(),
@@ -480,7 +494,8 @@ void SocketCard::updateRows()
                             (!minimal || view.kernel.sendQueue > 0));
     m_last->setVisible((!folded && !minimal) || view.lastFailed);
     m_meaning->setVisible(!m_meaningText.isEmpty());
-    m_try->setVisible(!m_meaningText.isEmpty()); // the error is the lesson's moment
+    // The error is the lesson's moment; what to try, only for an error nobody expected.
+    m_try->setVisible(!m_meaningText.isEmpty() && m_handled == Handled::No);
 
     // Full: a button for every call this kind of socket takes. Compact: the suggested ones,
     // the rest in More. Minimal, or a folded closed socket: More alone (beside the name).
@@ -592,9 +607,9 @@ void SocketCard::paintEvent(QPaintEvent*)
     path.addRoundedRect(r, 10, 10);
     const bool closed = m_view.state == TeachingState::Closed;
     p.fillPath(path, closed ? QColor(0xf3, 0xf4, 0xf6) : QColor(Qt::white));
-    QColor edge = m_view.isBlocked()  ? QColor(0xd9, 0x77, 0x06)
-                  : m_view.lastFailed ? QColor(0xdc, 0x26, 0x26)
-                                      : stateColor(m_view.state);
+    QColor edge = m_view.isBlocked()                              ? QColor(0xd9, 0x77, 0x06)
+                  : m_view.lastFailed && m_handled == Handled::No ? QColor(0xdc, 0x26, 0x26)
+                                                                  : stateColor(m_view.state);
     QPen pen(edge, 2 + 4 * m_pulse);
     if (closed)
         pen.setStyle(Qt::DashLine);

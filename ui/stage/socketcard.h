@@ -41,7 +41,12 @@ public:
     SocketId socketId() const { return m_id; }
     // peerChosenByKernel: the other end's port was its kernel's pick (when that end is on
     // the stage too), so both cards label the port alike.
-    void display(const SocketView& view, const QString& name, bool peerChosenByKernel = false);
+    // What became of the last call's error: the lesson's line said it would come ("# expect:
+    // timeout"), or the program went on (an except clause, connect_ex()'s number), or
+    // neither (not known yet, or it ended the thread: then what to try is shown).
+    enum class Handled { No, Expected, Caught };
+    void display(const SocketView& view, const QString& name, bool peerChosenByKernel = false,
+                 Handled handled = Handled::No);
     QString title() const;
     QToolButton* callButton(CallKind kind) const { return m_buttons.value(kind); }
     QPushButton* interruptButton() const { return m_interrupt; }
@@ -114,6 +119,7 @@ private:
     QToolButton* m_more;
     Detail m_detail = Detail::Full;
     bool m_peerChosenByKernel = false;
+    Handled m_handled = Handled::No; // the last call's error
     double m_pulse = 0;
     QVariantAnimation* m_pulseAnimation;
 };

@@ -189,7 +189,9 @@ void StageWidget::showCard(SocketCard* card, const SocketView& view)
     const SocketId peer = m_model.peerOf(view.id);
     const SocketView* other = peer.isValid() ? m_model.socket(peer) : nullptr;
     card->display(view, m_nameOf ? m_nameOf(view.id) : QString(),
-                  other && other->local == view.peer && other->localChosenByKernel);
+                  other && other->local == view.peer && other->localChosenByKernel,
+                  view.lastFailed && m_handledOf ? m_handledOf(view.lastCallId)
+                                                 : SocketCard::Handled::No);
 }
 
 void StageWidget::updateSocket(SocketId socket)

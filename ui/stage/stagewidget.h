@@ -3,6 +3,7 @@
 #include "program/runner.h"
 
 #include "presentation/stagemodel.h"
+#include "socketcard.h"
 
 #include <QHash>
 #include <QScrollArea>
@@ -19,7 +20,6 @@ namespace sockbench {
 class MasonryLayout;
 class HostWidget;
 class Presenter;
-class SocketCard;
 class WireOverlay;
 
 // The stage: one host per actor, side by side in columns, socket cards inside, wires
@@ -33,6 +33,10 @@ public:
                 QWidget* parent = nullptr);
 
     void setNameOf(NameOf nameOf) { m_nameOf = std::move(nameOf); }
+    // Whether a call's error was expected or caught (SocketCard::Handled): its card says so,
+    // without the advice for an error nobody wanted.
+    using HandledOf = std::function<SocketCard::Handled(CallId)>;
+    void setHandledOf(HandledOf handledOf) { m_handledOf = std::move(handledOf); }
     SocketCard* card(SocketId socket) const { return m_cards.value(socket); }
     HostWidget* host(const QString& actor) const { return m_hosts.value(actor); }
     QList<HostWidget*> hosts() const;
@@ -76,6 +80,7 @@ private:
     Presenter& m_presenter;
     std::function<qint64()> m_clock;
     NameOf m_nameOf;
+    HandledOf m_handledOf;
     QWidget* m_canvas;
     MasonryLayout* m_row; // the hosts, in columns
     QToolButton* m_newHost;
