@@ -3,6 +3,7 @@
 
 #include "uisupport.h"
 
+#include "elapsedlabel.h"
 #include "lesson/console.h"
 #include "net/errnoexplainer.h"
 #include "queuebar.h"
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void failedCallIsExplainedOnTheCard();
     void statementsAreCheckedLightlyBeforePython();
     void aFullAcceptQueueShowsEveryPlaceOnANarrowCard();
+    void theSecondsFollowTheBlockedCallOnANarrowCard();
 };
 
 void TestStage::initTestCase()
@@ -420,6 +422,43 @@ void TestStage::aFullAcceptQueueShowsEveryPlaceOnANarrowCard()
     const int character = bar.fontMetrics().averageCharWidth();
     for (const int width : places()) // a character, give or take the pixel rounding takes
         QVERIFY2(width >= character - 1, qPrintable(QString::number(width)));
+}
+
+void TestStage::theSecondsFollowTheBlockedCallOnANarrowCard()
+{
+    // "blocked in accept() for 1.3 s": on a card too narrow for one line the words wrap,
+    // and the seconds stay after "for", on its line, not beside "blocked" above it.
+    SocketView view;
+    view.id = SocketId{1};
+    view.state = TeachingState::Listening;
+    view.blockedCall = CallId{7};
+    view.blockedKind = CallKind::Accept;
+    SocketCard card(view.id, [] { return qint64(1'300'000'000); });
+    card.display(view, QStringLiteral("server"));
+    card.setDetail(SocketCard::Detail::Minimal);
+    card.resize(card.minimumSizeHint().width(),
+                card.heightForWidth(card.minimumSizeHint().width()));
+    card.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&card));
+    card.refreshBlocked();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QLabel* words = nullptr;
+    for (QLabel* label : card.findChildren<QLabel*>())
+        if (label->isVisible() && label->text().contains(QLatin1String("blocked")))
+            words = label;
+    QVERIFY(words);
+    QWidget* seconds = nullptr;
+    for (QWidget* child : words->parentWidget()->findChildren<QWidget*>())
+        if (dynamic_cast<ElapsedLabel*>(child))
+            seconds = child;
+    QVERIFY(seconds);
+    const int line = words->fontMetrics().lineSpacing();
+    QVERIFY2(words->height() >= 2 * line - 2, "the words should wrap on this card");
+    // Its bottom with the words' last line, not their first.
+    QVERIFY2(seconds->geometry().bottom() >= words->geometry().bottom() - line / 2,
+             qPrintable(QStringLiteral("seconds end at %1, the words at %2")
+                            .arg(seconds->geometry().bottom())
+                            .arg(words->geometry().bottom())));
 }
 
 QTEST_MAIN(TestStage)

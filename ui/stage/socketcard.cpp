@@ -206,7 +206,9 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     m_blocked->setTextFormat(Qt::RichText);
     m_blocked->setWordWrap(true);
     blockedLayout->addWidget(m_blocked, 1);
-    blockedLayout->addWidget(m_elapsed, 0, Qt::AlignTop);
+    // The seconds follow "for": on its line when the words wrap on a narrow card
+    // ("blocked / in accept() for 1.3 s"), not beside "blocked".
+    blockedLayout->addWidget(m_elapsed, 0, Qt::AlignBottom);
     m_interrupt->setToolTip(
         tr("Stop the blocked call now (the workbench wakes the waiting thread)"));
     m_interrupt->setAccessibleName(tr("Interrupt the blocked call"));
@@ -586,6 +588,11 @@ void SocketCard::refreshBlocked()
     // in a box of their own that never lays the card out again.
     // "for" stays with its call: a narrow card wraps before "in", never leaves "for" alone
     // on a line under the clock.
+    // Under a hint, "for" ends the first lines: the seconds go up beside them.
+    QLayout* row = m_blockedRow->layout();
+    if (const Qt::Alignment at = unbound ? Qt::AlignTop : Qt::AlignBottom;
+        row->itemAt(row->indexOf(m_elapsed))->alignment() != at)
+        row->setAlignment(m_elapsed, at);
     m_blocked->setText(tr("<b>blocked</b> in&nbsp;%1()&nbsp;for%2")
                            .arg(callName(kind))
                            .arg(unbound ? tr("<br><span style='color:#92400e'>It has no address "
