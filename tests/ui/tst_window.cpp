@@ -269,6 +269,10 @@ void TestWindow::aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere()
     runner.step();
     QTRY_VERIFY_WITH_TIMEOUT(shown().contains(QStringLiteral("assert len(data) == 105")), kWaitMs);
     QCOMPARE(shown(), lesson.source);
+    // Under the answer, the question is told as one asked before it ran.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.lessonPanel()->justRan().contains(QStringLiteral("Asked before it ran:")), kWaitMs);
+    QVERIFY(window.lessonPanel()->justRan().contains(QStringLiteral("How many come back?")));
 
     // Lesson 09 asks at a for loop how many clients get in: the loop's first pass is not
     // the answer. It stays hidden through every pass, until the program leaves the loop.

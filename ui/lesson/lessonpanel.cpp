@@ -147,17 +147,19 @@ void LessonPanel::refresh()
                                 ? host
                                 : QStringLiteral("%1, %2").arg(host, last.thread);
         const auto note = lesson.notes.constFind(last.line);
-        const QString said = last.program == 0 && note != lesson.notes.cend()
-                                 ? note->narration.join(QLatin1Char(' '))
-                                 : QString();
+        QString said = last.program == 0 && note != lesson.notes.cend()
+                           ? describe::wrappable(note->narration.join(QLatin1Char(' ')))
+                           : QString();
+        // A question under its own answer reads as asked after it: it was asked before.
+        if (!said.isEmpty() && note->asks())
+            said = tr("<span style='color:#6b7280'>Asked before it ran:</span> %1").arg(said);
         before = tr("<p style='color:#374151'><b>Just ran</b> (%1, line %2): <code>%3</code> "
                     "<i>%4</i>%5</p>")
                      .arg(describe::wrappable(who))
                      .arg(last.line)
                      .arg(describe::wrappable(last.source.section(QLatin1Char('\n'), 0, 0)),
                           describe::wrappable(how),
-                          said.isEmpty() ? QString()
-                                         : QStringLiteral("<br>") + describe::wrappable(said));
+                          said.isEmpty() ? QString() : QStringLiteral("<br>") + said);
     }
     // Free play waits for a click, at no line of its own: say what to do, not "line 0".
     if (next && next->line <= 0) {
