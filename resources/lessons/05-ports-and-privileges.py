@@ -31,11 +31,12 @@ print('you run as', 'root: port 1 will bind' if os.geteuid() == 0
       else 'a normal user: port 1 gives EACCES (PermissionError)')
 privileged = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 # pause
-# Port 1 is well-known. Will the kernel let you bind it? As a normal user: EACCES. As
-# root: it works - unless another program holds port 1 at that very moment (EADDRINUSE).
-# The workbench runs as you.
+# Port 1 is well-known. Will the kernel let you bind it? The line printed above says who
+# you run as: the workbench runs as you.
 # expect: EACCES or EADDRINUSE or ok
 privileged.bind(('127.0.0.1', 1))
+# As a normal user: EACCES (PermissionError). As root: it binds - unless another program
+# holds port 1 at that very moment (EADDRINUSE).
 privileged.close()
 # The rule is about bind() only: anyone may connect() to a low port (a browser connects to
 # port 80 with no rights at all). Nothing listens on port 1 here, so the answer is a
