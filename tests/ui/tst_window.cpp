@@ -43,6 +43,7 @@ private Q_SLOTS:
     void thePickerShowsWholeTitlesWhereThereIsRoom();
     void screenshotWritesTheWindow();
     void twoProgramsRunSideBySide();
+    void aBackgroundStatementsThreadIsNamedAsAReaderWould();
 };
 
 void TestWindow::initTestCase()
@@ -518,6 +519,33 @@ void TestWindow::screenshotWritesTheWindow()
         for (int x = 0; x < image.width(); x += 7)
             colours.insert(image.pixel(x, y));
     QVERIFY2(colours.size() > 40, qPrintable(QString::number(colours.size())));
+}
+
+void TestWindow::aBackgroundStatementsThreadIsNamedAsAReaderWould()
+{
+    // Lesson 11 runs the client's sendall() under "# background", in a thread of its own
+    // that the runner calls "client~39". The window says "client in the background".
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("send-and-sendall")));
+    window.session().presenter().setSpeed(0);
+    auto& runner = window.session().runner();
+    const auto background = [&] {
+        for (const program::StepRecord& r : runner.steps())
+            if (r.thread.contains(QLatin1Char('~')))
+                return true;
+        return false;
+    };
+    QVERIFY(stepUntil(runner, background, 80));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.lessonPanel()->justRan().contains(QStringLiteral("client in the background")) ||
+            window.lessonPanel()->narration().contains(QStringLiteral("client in the background")),
+        kWaitMs);
+    QVERIFY(!window.lessonPanel()->narration().contains(QLatin1Char('~')));
+    QVERIFY(!window.lessonPanel()->justRan().contains(QLatin1Char('~')));
+    HostWidget* client = window.stage()->host(QStringLiteral("client"));
+    QVERIFY(client);
+    QVERIFY2(!client->threadsText().contains(QLatin1Char('~')), qPrintable(client->threadsText()));
 }
 
 void TestWindow::twoProgramsRunSideBySide()

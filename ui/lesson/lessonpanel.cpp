@@ -143,9 +143,10 @@ void LessonPanel::refresh()
             how += last.calls.size() == 1 ? tr(" (1 socket call)")
                                           : tr(" (%1 socket calls)").arg(last.calls.size());
         const QString host = m_session.hostOf(last.program, last.actor);
-        const QString who = last.thread.isEmpty() || last.thread == last.actor
-                                ? host
-                                : QStringLiteral("%1, %2").arg(host, last.thread);
+        const QString who =
+            last.thread.isEmpty() || last.thread == last.actor
+                ? host
+                : QStringLiteral("%1, %2").arg(host, describe::threadName(last.thread));
         const auto note = lesson.notes.constFind(last.line);
         QString said = last.program == 0 && note != lesson.notes.cend()
                            ? describe::wrappable(note->narration.join(QLatin1Char(' ')))
@@ -203,9 +204,10 @@ void LessonPanel::refresh()
     const QString source =
         at.source.section(QLatin1Char('\n'), next->line - 1, next->line - 1).trimmed();
     const QString host = m_session.hostOf(next->program, next->actor);
-    const QString who = next->thread.isEmpty() || next->thread == next->actor
-                            ? host
-                            : QStringLiteral("%1, %2").arg(host, next->thread);
+    const QString who =
+        next->thread.isEmpty() || next->thread == next->actor
+            ? host
+            : QStringLiteral("%1, %2").arg(host, describe::threadName(next->thread));
     m_narration->setText(tr("<b>Next</b> — %1, line %2: <code>%3</code><br>%4")
                              .arg(describe::wrappable(who))
                              .arg(next->line)

@@ -2,6 +2,7 @@
 
 #include "codegen/pyrepr.h"
 
+#include <QCoreApplication>
 #include <QStringList>
 
 namespace sockbench::describe {
@@ -185,6 +186,17 @@ QString kernel(const KernelSnapshot& s)
     if (s.acceptQueue >= 0)
         parts << QStringLiteral("accept-q %1/%2").arg(s.acceptQueue).arg(s.backlog);
     return parts.join(QStringLiteral(" · "));
+}
+
+QString threadName(const QString& name)
+{
+    const qsizetype tilde = name.lastIndexOf(QLatin1Char('~'));
+    bool line = false;
+    if (tilde > 0)
+        name.mid(tilde + 1).toInt(&line);
+    return line ? QCoreApplication::translate("describe", "%1 in the background")
+                      .arg(name.left(tilde))
+                : name;
 }
 
 } // namespace sockbench::describe

@@ -18,5 +18,8 @@ QString byteCount(qint64 bytes); // "5 B", "12.4 KiB", "1.0 GiB"
 // label is never narrower than its longest word, and one long word would widen its pane,
 // and with it the window, past the projector's edge.
 QString wrappable(const QString& plain);
+// A thread as a reader would name it: a `# background` statement's thread, named "client~39"
+// after its actor and line, is "client in the background"; any other name is itself.
+QString threadName(const QString& name);
 
 } // namespace sockbench::describe

@@ -1,6 +1,7 @@
 #include "hostwidget.h"
 
 #include "masonrylayout.h"
+#include "presentation/describe.h"
 #include "socketcard.h"
 #include "theme.h"
 
@@ -211,10 +212,11 @@ void HostWidget::setThreads(const QList<program::ThreadView>& threads)
         }
         m_finished = m_finished && t.state == State::Finished;
         const QString state = t.describe();
-        m_threadRows << QStringLiteral("%1: %2").arg(t.name, state);
+        const QString name = describe::threadName(t.name);
+        m_threadRows << QStringLiteral("%1: %2").arg(name, state);
         m_rows << QStringLiteral("<span style='color:%1'>●</span> <b>%2</b> "
                                  "<span style='color:%1'>%3</span>")
-                      .arg(colour, t.name.toHtmlEscaped(), state.toHtmlEscaped());
+                      .arg(colour, name.toHtmlEscaped(), state.toHtmlEscaped());
         m_ownStatus << QStringLiteral(
                            "<span style='color:%1'>●</span> <span style='color:%1'>%2</span>")
                            .arg(colour, state.toHtmlEscaped());
