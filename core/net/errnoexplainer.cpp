@@ -90,6 +90,24 @@ std::optional<Explanation> explain(ErrorDomain domain, int number, const Situati
         e->tryThis = QStringLiteral("Bind the receiving socket first, and send to the port it "
                                     "is bound to (its getsockname()[1]). The socket is still "
                                     "usable: call again.");
+    } else if (call == CallKind::Accept && number == EINVAL) {
+        e->meaning = QStringLiteral("accept() takes connections from a listening socket, and "
+                                    "this one is not listening: listen() was never called on "
+                                    "it (or it was shut down).");
+        e->causes = QStringLiteral("accept() before listen(), or on a client's socket.");
+        e->tryThis = QStringLiteral("Call bind(), then listen(), then accept() on the same "
+                                    "socket. The socket is still usable.");
+    } else if (call == CallKind::Bind && number == EINVAL) {
+        e->meaning = QStringLiteral("This socket already has an address: a socket is bound "
+                                    "once (connect() and sendto() bind it too, to a port the "
+                                    "kernel picks).");
+        e->causes = QStringLiteral("bind() twice, or bind() after connect() or sendto().");
+        e->tryThis = QStringLiteral("Read the address it has with getsockname(), or make a new "
+                                    "socket for the other address.");
+    } else if (call == CallKind::Shutdown && number == EINVAL) {
+        e->meaning = QStringLiteral("shutdown() was given a direction it does not know.");
+        e->causes = QStringLiteral("A how other than 0, 1 or 2.");
+        e->tryThis = QStringLiteral("Pass socket.SHUT_RD, socket.SHUT_WR or socket.SHUT_RDWR.");
     } else if (call == CallKind::SendTo && number == EINVAL) {
         e->meaning = QStringLiteral("sendto() was given an address the kernel cannot send to: "
                                     "port 0, which means \"any port\" only to bind(), or an "

@@ -442,6 +442,29 @@ void TestErrnoExplainer::theExplanationFitsTheCallThatFailed()
                                     {CallKind::Recv, true})
                 ->meaning.contains(QStringLiteral("received on the listening socket")));
 
+    // accept() on a socket that never listened, bind() on one already bound: each EINVAL
+    // in words about that call, not a list of every call's causes.
+    const SocketId idle = makeSocket(bench);
+    const Event notListening = RUN(bench, idle, calls::accept());
+    QCOMPARE(notListening.result.outcome, Outcome::Error);
+    const auto accepted = errnoexplainer::explain(
+        notListening.result.errorDomain, notListening.result.errorNumber, {CallKind::Accept});
+    QVERIFY(accepted);
+    if (notListening.result.errorNumber == EINVAL) {
+        QVERIFY2(accepted->meaning.contains(QStringLiteral("not listening")),
+                 qPrintable(accepted->meaning));
+        QVERIFY2(!accepted->tryThis.contains(QStringLiteral("SHUT_")),
+                 qPrintable(accepted->tryThis));
+    }
+    const Event twice = RUN(bench, listener, calls::bind(QStringLiteral("127.0.0.1"), 0));
+    QCOMPARE(twice.result.outcome, Outcome::Error);
+    const auto rebound = errnoexplainer::explain(twice.result.errorDomain, twice.result.errorNumber,
+                                                 {CallKind::Bind});
+    QVERIFY(rebound);
+    if (twice.result.errorNumber == EINVAL)
+        QVERIFY2(rebound->meaning.contains(QStringLiteral("already has an address")),
+                 qPrintable(rebound->meaning));
+
     // sendto() port 0: the kernel's EINVAL is about the address, not listen() or accept().
     const SocketId udp = makeSocket(bench, AddressFamily::Inet4, SocketType::Datagram);
     const Event toZero = RUN(bench, udp, calls::sendTo("x", QStringLiteral("127.0.0.1"), 0));
