@@ -12,6 +12,7 @@ class TestWireOverlay : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void cardsStackedAtTheEdgeLoopOnTheSideWithRoom();
+    void aWireRunsUnderTheCardsOnItsWay();
 };
 
 namespace {
@@ -64,6 +65,47 @@ void TestWireOverlay::cardsStackedAtTheEdgeLoopOnTheSideWithRoom()
     QVERIFY(wirePixels(first, upper.right() + 1, upper.right() + 60, upper.bottom(), lower.top()) >
             0);
     QCOMPARE(wirePixels(first, 0, upper.left(), 0, first.height()), 0);
+}
+
+void TestWireOverlay::aWireRunsUnderTheCardsOnItsWay()
+{
+    // Lesson 09: the crowded listener at the left, a queued client in the right-hand column,
+    // and another client card between them. The wire never strikes through the card in
+    // between (its text stays clean); it shows on either side of it, up to both its ends.
+    QWidget stage;
+    stage.resize(600, 200);
+    const QRect listener(10, 70, 120, 60);
+    const QRect between(230, 60, 140, 80);
+    const QRect client(470, 70, 120, 60);
+    WireOverlay overlay(
+        [&](SocketId id) {
+            return id == SocketId{1}   ? listener
+                   : id == SocketId{2} ? client
+                   : id == SocketId{3} ? between
+                                       : QRect();
+        },
+        &stage);
+    overlay.setGeometry(stage.rect());
+    overlay.setWires({{SocketId{2}, SocketId{1}, false, true}});
+    const auto under = [&] {
+        const QImage image = overlay.grab().toImage();
+        return wirePixels(image, between.left(), between.right() + 1, between.top(),
+                          between.bottom() + 1);
+    };
+    const auto beside = [&] {
+        const QImage image = overlay.grab().toImage();
+        return std::pair{wirePixels(image, listener.right() + 1, between.left(), 0, 200),
+                         wirePixels(image, between.right() + 1, client.left(), 0, 200)};
+    };
+    QVERIFY2(under() > 0, "the test shows nothing: the wire does not cross the card between");
+    overlay.setCards([&] {
+        return std::vector<std::pair<SocketId, QRect>>{
+            {SocketId{1}, listener}, {SocketId{2}, client}, {SocketId{3}, between}};
+    });
+    overlay.cardsMoved();
+    QCOMPARE(under(), 0);
+    const auto [left, right] = beside();
+    QVERIFY(left > 0 && right > 0);
 }
 
 QTEST_MAIN(TestWireOverlay)

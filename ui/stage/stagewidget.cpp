@@ -89,6 +89,15 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
     setWidget(m_canvas);
     m_canvas->installEventFilter(this);
     m_overlay->raise();
+    m_overlay->setCards([this] {
+        std::vector<std::pair<SocketId, QRect>> shown;
+        if (size_t(m_cards.size()) > WireOverlay::kFewCards)
+            return shown; // too many to weave wires under: none asked for
+        for (auto it = m_cards.cbegin(); it != m_cards.cend(); ++it)
+            if (const QRect at = cardRect(it.key()); !at.isNull())
+                shown.emplace_back(it.key(), at);
+        return shown;
+    });
 
     connect(&model, &StageModel::actorAdded, this,
             [this](const QString& actor) { ensureHost(actor); });

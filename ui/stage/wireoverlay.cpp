@@ -38,6 +38,11 @@ const std::vector<WireOverlay::Drawn>& WireOverlay::drawn()
     if (m_drawnValid)
         return m_drawn;
     m_drawn.clear();
+    std::vector<std::pair<SocketId, QRect>> cards;
+    if (m_cards)
+        cards = m_cards();
+    if (cards.size() > kFewCards)
+        cards.clear();
     for (const Wire& wire : m_wires) {
         const QRect a = m_locate(wire.a);
         const QRect b = m_locate(wire.b);
@@ -45,7 +50,13 @@ const std::vector<WireOverlay::Drawn>& WireOverlay::drawn()
             continue;
         QPainterPath path = pathBetween(a, b);
         const QRect bounds = path.controlPointRect().toAlignedRect();
-        m_drawn.push_back(Drawn{std::move(path), bounds, wire.datagram, wire.queued});
+        QRegion under;
+        for (const auto& [id, rect] : cards)
+            if (id != wire.a && id != wire.b && rect.intersects(bounds) &&
+                path.intersects(QRectF(rect)))
+                under += rect;
+        m_drawn.push_back(
+            Drawn{std::move(path), bounds, wire.datagram, wire.queued, std::move(under)});
     }
     m_drawnValid = true;
     return m_drawn;
@@ -168,7 +179,10 @@ void WireOverlay::paintEvent(QPaintEvent* event)
                                  : Qt::SolidLine,
                  Qt::RoundCap);
         p.setPen(pen);
+        if (!wire.under.isEmpty())
+            p.setClipRegion(QRegion(rect()) - wire.under);
         p.drawPath(wire.path);
+        p.setClipping(false);
     }
 
     const qint64 now = m_clock.elapsed();

@@ -33,6 +33,13 @@ public:
 
     WireOverlay(Locate locate, QWidget* parent);
 
+    // Every card shown, with where it is: a wire runs under the cards it crosses on its
+    // way (drawn only between them), so that it never strikes through another card's text.
+    // Up to kFewCards cards; a crowd beyond that is drawn over, as before.
+    using Cards = std::function<std::vector<std::pair<SocketId, QRect>>()>;
+    void setCards(Cards cards) { m_cards = std::move(cards); }
+    static constexpr size_t kFewCards = 60;
+
     void setWires(std::vector<Wire> wires);
     // A card or a host moved, was resized, shown or hidden: the wires are found anew at
     // the next paint. Until then each wire's path is kept: a clock ticking on a card under
@@ -75,10 +82,12 @@ private:
         QRect bounds;
         bool datagram = false;
         bool queued = false;
+        QRegion under; // the cards it passes under (not its own two): left out
     };
     const std::vector<Drawn>& drawn();
 
     Locate m_locate;
+    Cards m_cards;
     std::vector<Wire> m_wires;
     std::vector<Drawn> m_drawn;
     bool m_drawnValid = false;
