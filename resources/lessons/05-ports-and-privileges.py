@@ -27,16 +27,16 @@ s.close()
 with open('/proc/sys/net/ipv4/ip_unprivileged_port_start') as f:
     unprivileged = int(f.read())
 print('binding a port below', unprivileged, 'needs the administrator')
-print('you run as', 'root: port 1 will bind' if os.geteuid() == 0
-      else 'a normal user: port 1 gives EACCES (PermissionError)')
+print('you run as', 'root' if os.geteuid() == 0 else 'a normal user (uid %d)' % os.geteuid())
 privileged = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 # pause
-# Port 1 is well-known. Will the kernel let you bind it? The line printed above says who
-# you run as: the workbench runs as you.
+# Port 1 is well-known. Will the kernel let you bind it? The lines printed above say
+# where the administrator's ports end and who you run as: the workbench runs as you.
 # expect: EACCES or EADDRINUSE or ok
 privileged.bind(('127.0.0.1', 1))
-# As a normal user: EACCES (PermissionError). As root: it binds - unless another program
-# holds port 1 at that very moment (EADDRINUSE).
+# Below that setting a normal user gets EACCES (PermissionError); root, or a program given
+# CAP_NET_BIND_SERVICE, binds it - unless another program holds port 1 at that very moment
+# (EADDRINUSE). Where the setting is 0 (some containers set it so), anyone may.
 privileged.close()
 # The rule is about bind() only: anyone may connect() to a low port (a browser connects to
 # port 80 with no rights at all). Nothing listens on port 1 here, so the answer is a
