@@ -21,24 +21,29 @@ namespace {
 constexpr int kMinimumMinor = 9; // 3.9
 
 // Where the answer of this interpreter is kept, when it is one that cannot answer otherwise
-// next time: an executable (ELF) file, unchanged since (the same path, the same file it
-// resolves to, its size and times). A launcher script (pyenv's shim) may start another
-// interpreter tomorrow from the same path: it is asked every time. Asking costs a python3
-// start (about 0.1 s) on the way to the window's first frame. Empty: not to be kept.
+// next time: an executable (ELF) file named python*, unchanged since (the same absolute
+// path, the same file it resolves to, its size and times). A launcher script (pyenv's shim) may
+// start another interpreter tomorrow from the same path: it is asked every time. Asking costs a
+// python3 start (about 0.1 s) on the way to the window's first frame. Empty: not to be kept.
 QString keptAnswerPath(const QString& candidate)
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
     const QFileInfo info(candidate);
+    const QString path = info.absoluteFilePath(); // a venv's python3, wherever it was named from
     const QString target = info.canonicalFilePath();
     QFile file(target);
-    if (dir.isEmpty() || target.isEmpty() || !file.open(QIODevice::ReadOnly) ||
+    // An interpreter is a python file; a launcher that is one executable for every version
+    // (mise's shims resolve to mise itself) is asked every time, as a script is.
+    if (dir.isEmpty() || target.isEmpty() ||
+        !QFileInfo(target).fileName().startsWith(QLatin1String("python")) ||
+        !file.open(QIODevice::ReadOnly) ||
         file.read(4) != QByteArrayLiteral("\x7f"
                                           "ELF"))
         return {};
     const QFileInfo resolved(target);
     QCryptographicHash hash(QCryptographicHash::Sha256);
     for (const QString& part :
-         {candidate, target, QString::number(resolved.size()),
+         {path, target, QString::number(resolved.size()),
           QString::number(resolved.lastModified().toMSecsSinceEpoch()),
           QString::number(resolved.metadataChangeTime().toMSecsSinceEpoch())}) {
         hash.addData(QByteArray::number(part.size()));

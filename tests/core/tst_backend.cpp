@@ -51,7 +51,9 @@ private Q_SLOTS:
         const QString python = dir.filePath(QStringLiteral("python3"));
         QVERIFY(QFile::copy(QFileInfo(interpreter().path).canonicalFilePath(), python));
         const Interpreter asked = findInterpreter(python);
-        QVERIFY2(asked.ok(), qPrintable(asked.error));
+        if (!asked.ok()) // a noexec temporary directory, an interpreter that is not relocatable
+            QSKIP(
+                qPrintable(QStringLiteral("a copy of python3 does not run here: ") + asked.error));
         QCOMPARE(asked.version, interpreter().version);
         QCOMPARE(kept().size(), 1);
 
@@ -72,6 +74,13 @@ private Q_SLOTS:
         const Interpreter again = findInterpreter(python);
         QVERIFY2(again.ok(), qPrintable(again.error));
         QCOMPARE(again.version, interpreter().version);
+        QCOMPARE(kept().size(), 2);
+
+        // One executable for every version (mise's shims are mise itself): not a python
+        // file, so asked every time, and nothing kept for it.
+        const QString shim = dir.filePath(QStringLiteral("mise"));
+        QVERIFY(QFile::copy(python, shim));
+        QVERIFY2(findInterpreter(shim).ok(), qPrintable(findInterpreter(shim).error));
         QCOMPARE(kept().size(), 2);
 
         // A launcher script: asked, and nothing kept for it.
