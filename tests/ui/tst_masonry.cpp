@@ -17,6 +17,7 @@ private Q_SLOTS:
     void aLaterItemMovesNothing();
     void fewItemsShareTheWholeWidth();
     void pastTheLimitTheLeastTallPlacementIsTaken();
+    void aWholeRowItemKeepsItsMinimumInOneColumn();
 };
 
 namespace {
@@ -148,6 +149,21 @@ void TestMasonry::pastTheLimitTheLeastTallPlacementIsTaken()
     // Under the limit, the order-kept placement stands.
     canvas.layout->setHeightLimit(inOrder);
     QCOMPARE(canvas.layout->heightForWidth(320), inOrder);
+}
+
+void TestMasonry::aWholeRowItemKeepsItsMinimumInOneColumn()
+{
+    // A card asking for the whole row (an explained error: a span of 64) in a host of one
+    // column needs its whole minimum width from that one column, not a 64th of it.
+    Canvas canvas(50);
+    canvas.layout->setMaximumColumns(1);
+    QWidget* wide = canvas.add(40, 64);
+    wide->setMinimumWidth(300);
+    QVERIFY2(canvas.layout->minimumSize().width() >= 300,
+             qPrintable(QString::number(canvas.layout->minimumSize().width())));
+    // In two columns it spans both, each half of it (and a gap).
+    canvas.layout->setMaximumColumns(2);
+    QVERIFY(canvas.layout->minimumSize().width() >= (300 - kGap) / 2);
 }
 
 QTEST_MAIN(TestMasonry)

@@ -453,7 +453,8 @@ void TestStage::theSecondsFollowTheBlockedCallOnANarrowCard()
             seconds = child;
     QVERIFY(seconds);
     const int line = words->fontMetrics().lineSpacing();
-    QVERIFY2(words->height() >= 2 * line - 2, "the words should wrap on this card");
+    QVERIFY2(words->heightForWidth(words->width()) >= 2 * line - 2,
+             "the words should wrap on this card");
     // Its bottom with the words' last line, not their first.
     QVERIFY2(seconds->geometry().bottom() >= words->geometry().bottom() - line / 2,
              qPrintable(QStringLiteral("seconds end at %1, the words at %2")

@@ -31,12 +31,15 @@ int MasonryLayout::spanOf(const QLayoutItem* item)
 
 namespace {
 
-// The narrowest a column may be: the minimum, and what every item needs across its span.
-int narrowestColumn(const QList<QLayoutItem*>& items, int minimum, int spacing)
+// The narrowest a column may be: the minimum, and what every item needs across its span
+// (no wider than the columns there may be: a card asking for the whole row, in a host of
+// one column, needs its whole width of that one).
+int narrowestColumn(const QList<QLayoutItem*>& items, int minimum, int spacing, int maxColumns)
 {
     int narrowest = std::max(1, minimum);
     for (const QLayoutItem* item : items) {
-        const int span = MasonryLayout::spanOf(item);
+        const int span = maxColumns > 0 ? std::min(MasonryLayout::spanOf(item), maxColumns)
+                                        : MasonryLayout::spanOf(item);
         const int need = (item->minimumSize().width() - (span - 1) * spacing + span - 1) / span;
         narrowest = std::max(narrowest, need);
     }
@@ -60,7 +63,7 @@ int MasonryLayout::columnsThatFit(int width) const
 {
     const QMargins m = contentsMargins();
     const int area = width - m.left() - m.right();
-    const int narrowest = narrowestColumn(shown(), m_minColumnWidth, m_hSpacing);
+    const int narrowest = narrowestColumn(shown(), m_minColumnWidth, m_hSpacing, m_maxColumns);
     return std::max((area + m_hSpacing) / (narrowest + m_hSpacing), 1);
 }
 
@@ -69,7 +72,7 @@ QSize MasonryLayout::minimumSize() const
     // One column: only an item wider than the view needs a side scroll. The height is the
     // height for the width (taken at the narrowest, a scroll area would scroll for nothing).
     const QMargins m = contentsMargins();
-    const int narrowest = narrowestColumn(shown(), m_minColumnWidth, m_hSpacing);
+    const int narrowest = narrowestColumn(shown(), m_minColumnWidth, m_hSpacing, m_maxColumns);
     return QSize(narrowest + m.left() + m.right(), m.top() + m.bottom());
 }
 
@@ -201,7 +204,7 @@ int MasonryLayout::arrange(const QRect& rect, bool apply) const
     const QMargins m = contentsMargins();
     const QRect area = rect.marginsRemoved(m);
     const int columns = columnsFor(rect.width());
-    const int narrowest = narrowestColumn(items, m_minColumnWidth, m_hSpacing);
+    const int narrowest = narrowestColumn(items, m_minColumnWidth, m_hSpacing, m_maxColumns);
     const int column =
         std::max(narrowest, (area.width() - m_hSpacing * (columns - 1)) / std::max(columns, 1));
     std::vector<int> spans;

@@ -75,10 +75,13 @@ QSize QueueBar::minimumSizeHint() const
     const QFontMetrics fm = fontMetrics();
     int width = fm.horizontalAdvance(m_label) + fm.averageCharWidth() * 12;
     if (m_kind == Kind::Slots && m_capacity > 0 && m_capacity <= kMostPlaces)
-        // Every place of the queue a character wide (and its gap), beside its label and
-        // "5 / 5".
+        // Every place of a small queue a character wide (and its gap), beside its label and
+        // "5 / 5"; a longer one (listen(32)) shares the same room rather than widen every
+        // column of the stage.
         width = std::max(width, fm.horizontalAdvance(m_label + QLatin1Char(' ')) + valueWidth(fm) +
-                                    kValueGap + int(m_capacity) * (fm.averageCharWidth() + 2));
+                                    kValueGap +
+                                    int(std::min<qint64>(m_capacity, kRoomyPlaces)) *
+                                        (fm.averageCharWidth() + 2));
     return {width, fm.height() + 6};
 }
 
@@ -95,8 +98,8 @@ QString QueueBar::valueText() const
 
 int QueueBar::valueWidth(const QFontMetrics& fm) const
 {
-    // The widest this kind of queue may say, so that bars of a kind line up from card to
-    // card, and the bar keeps the rest (an accept queue's "5 / 5" is short).
+    // For bytes, the widest a count may say: byte bars line up from card to card. For an
+    // accept queue, what it says at its fullest ("5 / 5" is short): its places keep the rest.
     return m_kind == Kind::Slots
                ? std::max(fm.horizontalAdvance(valueText()),
                           fm.horizontalAdvance(QStringLiteral("%1 / %1").arg(m_capacity)))

@@ -27,6 +27,7 @@ protected:
 
 private:
     static constexpr int kMostPlaces = 32; // drawn one by one; more make a plain bar
+    static constexpr int kRoomyPlaces = 8; // up to this many get a character's width each
     static constexpr int kValueGap = 8;    // between the bar and its value
     QString valueText() const;             // "5 / 5", "1.2 KiB", "—"
     int valueWidth(const QFontMetrics& fm) const;
