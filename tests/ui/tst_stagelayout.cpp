@@ -21,6 +21,7 @@ private Q_SLOTS:
     void theStageFollowsTheAction();
     void cardsTakeBackTheirDetailWhenThereIsRoom();
     void finishedHostsFoldToGiveTheCrowdItsRoom();
+    void whatGrowsPastTheRoomStaysWithinReach();
 };
 
 void TestStageLayout::initTestCase()
@@ -329,6 +330,24 @@ void TestStageLayout::finishedHostsFoldToGiveTheCrowdItsRoom()
     QTRY_VERIFY_WITH_TIMEOUT(stage->host(QStringLiteral("third"))->cards().first()->isVisible(),
                              kWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(whatIsOutOfView(stage), QString(), kWaitMs);
+}
+
+void TestStageLayout::whatGrowsPastTheRoomStaysWithinReach()
+{
+    // The stage turns its scroll bar off when its hosts fit. Should the canvas then grow
+    // past the room by something the fitting did not see, the bar comes back: nothing on
+    // the stage is ever out of reach.
+    ExperimentWindow f;
+    f.window.resize(1280, 720);
+    QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+    QVERIFY(newSocket(f.window, QStringLiteral("you"), QStringLiteral("TCP over IPv4")));
+    StageWidget* stage = f.window.stage();
+    QTRY_VERIFY_WITH_TIMEOUT(!stage->isSettling(), kWaitMs);
+    QCOMPARE(stage->verticalScrollBarPolicy(), Qt::ScrollBarAlwaysOff);
+    stage->widget()->setMinimumHeight(stage->viewport()->height() * 3);
+    QTRY_VERIFY_WITH_TIMEOUT(stage->verticalScrollBar()->isVisible(), kWaitMs);
+    stage->verticalScrollBar()->setValue(stage->verticalScrollBar()->maximum());
+    QVERIFY(stage->verticalScrollBar()->value() > 0);
 }
 
 QTEST_MAIN(TestStageLayout)

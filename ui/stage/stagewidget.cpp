@@ -552,6 +552,12 @@ bool StageWidget::eventFilter(QObject* watched, QEvent* event)
         // A host may move to another row without the canvas changing size: redraw the
         // wires where the cards are now.
         m_overlay->cardsMoved();
+        // Grown past the room since fit() turned the bar off, by something its shape does
+        // not name (a hint's row, a wider bar): the rest stays within reach, with a bar.
+        if (event->type() == QEvent::Resize &&
+            verticalScrollBarPolicy() == Qt::ScrollBarAlwaysOff &&
+            m_canvas->height() > viewport()->height())
+            setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     } else if (watched != m_canvas &&
                (event->type() == QEvent::Move || event->type() == QEvent::Resize ||
                 event->type() == QEvent::Show || event->type() == QEvent::Hide)) {
