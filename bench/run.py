@@ -146,7 +146,7 @@ def main():
         if len(values) > 1:
             text += " (" + fmt.format(min(values)) + "–" + fmt.format(max(values)) + ")"
         if len(values) < runs and key in failures:  # a run without it: say so, and why
-            text += f"; {len(values)} of {runs} runs: {failures[key]}"
+            text += f"; from {len(values)} of {runs} runs, the others: {failures[key]}"
         if met is None:  # flat after many GiB: against the same run's figure after 1 GiB
             ok = one_gib is not None and middle <= statistics.median(one_gib) * 1.1
         else:
