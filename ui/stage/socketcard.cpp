@@ -1,5 +1,6 @@
 #include "socketcard.h"
 
+#include "cardwords.h"
 #include "elapsedlabel.h"
 #include "flowlayout.h"
 #include "net/errnoexplainer.h"
@@ -22,104 +23,9 @@
 
 namespace sockbench {
 
+using namespace cardwords;
+
 namespace {
-
-QColor stateColor(TeachingState state)
-{
-    switch (state) {
-    case TeachingState::Created:
-        return QColor(0x6b, 0x72, 0x80);
-    case TeachingState::Bound:
-        return QColor(0x25, 0x63, 0xeb);
-    case TeachingState::Listening:
-        return QColor(0x7c, 0x3a, 0xed);
-    case TeachingState::Connected:
-        return QColor(0x05, 0x96, 0x69);
-    case TeachingState::WriteShut:
-    case TeachingState::ReadShut:
-    case TeachingState::BothShut:
-        return QColor(0xd9, 0x77, 0x06);
-    case TeachingState::Closed:
-        return QColor(0x37, 0x41, 0x51);
-    }
-    return Qt::gray;
-}
-
-QString chip(const QString& text, const QColor& color)
-{
-    return QStringLiteral("<span style='background:%1;color:white;'>&nbsp;%2&nbsp;</span>")
-        .arg(color.name(), text.toHtmlEscaped());
-}
-
-QString transport(const SocketView& v)
-{
-    if (v.family == AddressFamily::Unix)
-        return v.type == SocketType::Stream     ? QStringLiteral("Unix stream")
-               : v.type == SocketType::Datagram ? QStringLiteral("Unix datagram")
-                                                : QStringLiteral("Unix seqpacket");
-    const QString ip =
-        v.family == AddressFamily::Inet6 ? QStringLiteral("IPv6") : QStringLiteral("IPv4");
-    return (v.type == SocketType::Stream     ? QStringLiteral("TCP · ")
-            : v.type == SocketType::Datagram ? QStringLiteral("UDP · ")
-                                             : QStringLiteral("SEQPACKET · ")) +
-           ip;
-}
-
-// An address, and its port's one label wherever the port is shown: its IANA class (lesson
-// 05), and whether the kernel chose it (from its ephemeral range, ip_local_port_range,
-// which straddles IANA's registered and dynamic classes). The same words on both ends of a
-// connection. A minimal card shows the address alone.
-QString addressLine(const Endpoint& e, bool kernelChosen, bool bare)
-{
-    if (!e.isValid() || (e.family() != AddressFamily::Unix && e.port() == 0 && e.isAny()))
-        return QStringLiteral("—");
-    QString text = e.toString().toHtmlEscaped();
-    if (e.family() == AddressFamily::Unix || bare)
-        return text;
-    const QString label =
-        kernelChosen ? QObject::tr("%1 port, chosen by the kernel") : QObject::tr("%1 port");
-    return text + QStringLiteral(" <span style='color:#6b7280'>%1</span>")
-                      .arg(label.arg(portClassName(e.portClass())));
-}
-
-// The badge: the socket's state as the lesson names it, reconciled with what the kernel and
-// the calls say at the same moment, so that one card never states two things at once.
-struct Badge {
-    QString text;
-    QColor color;
-    QString why; // the tooltip when the badge says more than the lesson's state
-};
-
-Badge badgeFor(const SocketView& v)
-{
-    const bool tcp = v.isTcp() && v.kernel.valid;
-    const TcpState k = v.kernel.tcpState;
-    const bool early = v.state == TeachingState::Created || v.state == TeachingState::Bound;
-    if (v.isBlocked() &&
-        (v.blockedKind == CallKind::Connect || v.blockedKind == CallKind::ConnectEx))
-        return {QObject::tr("connecting"), QColor(0xd9, 0x77, 0x06),
-                QObject::tr("connect() is waiting for the handshake to finish")};
-    if (early && tcp && (k == TcpState::SynSent || k == TcpState::Established))
-        // connect() gave up (a timeout) or returned without Python seeing it, and the
-        // kernel went on with the handshake on its own.
-        return {QObject::tr("connecting"), QColor(0xd9, 0x77, 0x06),
-                QObject::tr("The kernel has a connection attempt of its own going (%1), though "
-                            "no connect() succeeded in the program: a handshake that finished "
-                            "after connect() gave up.")
-                    .arg(tcpStateName(k))};
-    const bool gone = v.lastFailed && (v.lastErrorName == QLatin1String("EPIPE") ||
-                                       v.lastErrorName == QLatin1String("ECONNRESET"));
-    if (v.state == TeachingState::Connected && ((tcp && k == TcpState::Close) || gone))
-        return {QObject::tr("broken"), QColor(0xb9, 0x1c, 0x1c),
-                QObject::tr("The connection is gone: the peer closed or reset it. Nothing more "
-                            "can be sent; close() is all that is left to do.")};
-    if (v.state == TeachingState::Connected && tcp && k == TcpState::CloseWait)
-        return {QObject::tr("peer finished"), stateColor(TeachingState::WriteShut),
-                QObject::tr("The peer has finished sending: its FIN arrived, so the kernel is in "
-                            "CLOSE_WAIT. recv() returns b'' once the bytes before the FIN are "
-                            "read. This end can still send until it closes.")};
-    return {teachingStateName(v.state), stateColor(v.state), {}};
-}
 
 struct CallButton {
     CallKind kind;
@@ -408,26 +314,22 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
         m_recvQueue->setToolTip(tr("The size of the next datagram waiting for recv() (for UDP the "
                                    "kernel reports the next one only)"));
 
-    if (m_handled != Handled::No) {
-        // What the lesson set out to show, or what the program was ready for: the error in
-        // the kernel's words, not as a fault.
-        m_last->setText(tr("<span style='color:#92400e'><b>%1</b> → <b>%2</b> — %3%4, %5</span>")
-                            .arg(describe::wrappable(view.lastCall),
-                                 view.lastErrorName.toHtmlEscaped(),
-                                 describe::wrappable(view.lastErrorText),
-                                 view.lastException.isEmpty()
-                                     ? QString()
-                                     : tr(" (Python raises %1)").arg(view.lastException),
-                                 m_handled == Handled::Expected ? tr("as the lesson expects")
-                                                                : tr("and the program goes on")));
-    } else if (view.lastFailed) {
-        m_last->setText(tr("<span style='color:#b91c1c'><b>%1</b> failed: <b>%2</b> — %3%4</span>")
-                            .arg(describe::wrappable(view.lastCall),
-                                 view.lastErrorName.toHtmlEscaped(),
-                                 describe::wrappable(view.lastErrorText),
-                                 view.lastException.isEmpty()
-                                     ? QString()
-                                     : tr(" (Python raises %1)").arg(view.lastException)));
+    if (view.lastFailed) {
+        // An error the lesson set out to show, or the program was ready for, in the kernel's
+        // words and not as a fault; any other, as the fault it is.
+        const bool fault = m_handled == Handled::No;
+        m_last->setText(
+            tr("<span style='color:%1'><b>%2</b> %3 <b>%4</b> — %5%6%7</span>")
+                .arg(fault ? QStringLiteral("#b91c1c") : QStringLiteral("#92400e"),
+                     describe::wrappable(view.lastCall),
+                     fault ? tr("failed:") : QStringLiteral("→"),
+                     view.lastErrorName.toHtmlEscaped(), describe::wrappable(view.lastErrorText),
+                     view.lastException.isEmpty()
+                         ? QString()
+                         : tr(" (Python raises %1)").arg(view.lastException),
+                     fault                            ? QString()
+                     : m_handled == Handled::Expected ? tr(", as the lesson expects")
+                                                      : tr(", and the program goes on")));
     } else {
         m_last->setText(
             tr("<span style='color:#374151'>%1 → %2</span>")
