@@ -29,6 +29,7 @@ private Q_SLOTS:
     void statementsAreCheckedLightlyBeforePython();
     void aFullAcceptQueueShowsEveryPlaceOnANarrowCard();
     void theSecondsFollowTheBlockedCallOnANarrowCard();
+    void anErrorTheProgramIsReadyForIsNoFault();
 };
 
 void TestStage::initTestCase()
@@ -460,6 +461,43 @@ void TestStage::theSecondsFollowTheBlockedCallOnANarrowCard()
              qPrintable(QStringLiteral("seconds end at %1, the words at %2")
                             .arg(seconds->geometry().bottom())
                             .arg(words->geometry().bottom())));
+}
+
+void TestStage::anErrorTheProgramIsReadyForIsNoFault()
+{
+    // Lesson 07 binds a taken port twice: first under "# expect: EADDRINUSE", then in a try
+    // whose except clause goes on. Neither is a fault. The card says the lesson expects it,
+    // then that the program goes on, with the error and what it means, without the advice
+    // for an error nobody wanted, and without the red edge of one.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(showLesson(window, QStringLiteral("07"), QSize(1280, 720)));
+    auto& runner = window.session().runner();
+    const auto second = [&]() -> SocketCard* {
+        HostWidget* host = window.stage()->host(QStringLiteral("second"));
+        return host && !host->cards().isEmpty() ? host->cards().first() : nullptr;
+    };
+    const auto says = [&](const QString& words) {
+        window.session().presenter().catchUp();
+        SocketCard* card = second();
+        return card && card->lastResultText().contains(words);
+    };
+    const auto label = [&](const char* name) {
+        return second()->findChild<QLabel*>(QString::fromLatin1(name));
+    };
+    QVERIFY(stepUntil(
+        runner, [&] { return says(QStringLiteral("as the lesson expects")); }, 60));
+    QVERIFY2(second()->lastResultText().contains(QStringLiteral("EADDRINUSE")),
+             qPrintable(second()->lastResultText()));
+    QTRY_VERIFY_WITH_TIMEOUT(label("errnoMeaning")->isVisible(), kWaitMs);
+    QVERIFY(!label("errnoTry")->isVisible());
+    QVERIFY(!second()->lastResultText().contains(QStringLiteral("failed")));
+
+    QVERIFY(stepUntil(
+        runner, [&] { return says(QStringLiteral("the program goes on")); }, 20));
+    QVERIFY(second()->lastResultText().contains(QStringLiteral("EADDRINUSE")));
+    QTRY_VERIFY_WITH_TIMEOUT(label("errnoMeaning")->isVisible(), kWaitMs);
+    QVERIFY(!label("errnoTry")->isVisible());
 }
 
 QTEST_MAIN(TestStage)

@@ -37,7 +37,6 @@ private Q_SLOTS:
     void theCodeKeepsThePredictionForLater();
     void theNarrationAsksWhereTheAnswerIsHidden();
     void aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere();
-    void anErrorTheProgramIsReadyForIsNoFault();
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
     void thePickerShowsWholeTitlesWhereThereIsRoom();
@@ -179,25 +178,6 @@ void TestWindow::theCodeKeepsThePredictionForLater()
                                          }),
                              kWaitMs);
 }
-
-namespace {
-
-// Steps the runner one statement at a time, each once it is idle, until `reached` holds;
-// false if the program ended, `limit` steps went by, or it did not come to rest first.
-bool stepUntil(program::Runner& runner, const std::function<bool()>& reached, int limit)
-{
-    for (int taken = 0;; ++taken) {
-        if (!QTest::qWaitFor([&] { return runner.mode() == program::Runner::Mode::Idle; }, kWaitMs))
-            return false;
-        if (reached())
-            return true;
-        if (runner.atEnd() || taken == limit)
-            return false;
-        runner.step();
-    }
-}
-
-} // namespace
 
 void TestWindow::theNarrationAsksWhereTheAnswerIsHidden()
 {
@@ -373,43 +353,6 @@ void TestWindow::stepBackAndReset()
         runner.stepCount() == 0 && runner.mode() == program::Runner::Mode::Idle, kWaitMs);
     for (const auto& info : bench.sockets())
         QVERIFY2(!info.open, "reset left a socket open");
-}
-
-void TestWindow::anErrorTheProgramIsReadyForIsNoFault()
-{
-    // Lesson 07 binds a taken port twice: first under "# expect: EADDRINUSE", then in a try
-    // whose except clause goes on. Neither is a fault. The card says the lesson expects it,
-    // then that the program goes on, with the error and what it means, without the advice
-    // for an error nobody wanted, and without the red edge of one.
-    Workbench bench;
-    MainWindow window(bench);
-    QVERIFY(showLesson(window, QStringLiteral("07"), QSize(1280, 720)));
-    auto& runner = window.session().runner();
-    const auto second = [&]() -> SocketCard* {
-        HostWidget* host = window.stage()->host(QStringLiteral("second"));
-        return host && !host->cards().isEmpty() ? host->cards().first() : nullptr;
-    };
-    const auto says = [&](const QString& words) {
-        window.session().presenter().catchUp();
-        SocketCard* card = second();
-        return card && card->lastResultText().contains(words);
-    };
-    const auto label = [&](const char* name) {
-        return second()->findChild<QLabel*>(QString::fromLatin1(name));
-    };
-    QVERIFY(stepUntil(
-        runner, [&] { return says(QStringLiteral("as the lesson expects")); }, 60));
-    QVERIFY2(second()->lastResultText().contains(QStringLiteral("EADDRINUSE")),
-             qPrintable(second()->lastResultText()));
-    QTRY_VERIFY_WITH_TIMEOUT(label("errnoMeaning")->isVisible(), kWaitMs);
-    QVERIFY(!label("errnoTry")->isVisible());
-    QVERIFY(!second()->lastResultText().contains(QStringLiteral("failed")));
-
-    QVERIFY(stepUntil(
-        runner, [&] { return says(QStringLiteral("the program goes on")); }, 20));
-    QVERIFY(second()->lastResultText().contains(QStringLiteral("EADDRINUSE")));
-    QTRY_VERIFY_WITH_TIMEOUT(label("errnoMeaning")->isVisible(), kWaitMs);
-    QVERIFY(!label("errnoTry")->isVisible());
 }
 
 void TestWindow::zoomIsRemembered()

@@ -26,6 +26,8 @@
 #include <QToolButton>
 #include <QtTest>
 
+#include <functional>
+
 namespace sockbench::uitest {
 
 constexpr int kWaitMs = 30000; // a bound, not a pause: each wait ends when its condition holds
@@ -198,6 +200,21 @@ inline QString whatIsOutOfView(StageWidget* stage)
             if (SocketCard* card = stage->card(end); !card || !card->isVisible())
                 problems << QStringLiteral("a wire ends at a card not shown");
     return problems.join(QStringLiteral("; "));
+}
+
+// Steps the runner one statement at a time, each once it is idle, until `reached` holds;
+// false if the program ended, `limit` steps went by, or it did not come to rest first.
+inline bool stepUntil(program::Runner& runner, const std::function<bool()>& reached, int limit)
+{
+    for (int taken = 0;; ++taken) {
+        if (!QTest::qWaitFor([&] { return runner.mode() == program::Runner::Mode::Idle; }, kWaitMs))
+            return false;
+        if (reached())
+            return true;
+        if (runner.atEnd() || taken == limit)
+            return false;
+        runner.step();
+    }
 }
 
 // Opens the lesson in the window as a teacher would before the first step: the picture
