@@ -273,10 +273,11 @@ void TestStageLayout::finishedHostsFoldToGiveTheCrowdItsRoom()
     };
     const auto timedOut = [&] {
         const QList<SocketCard*> cards = clients();
-        return cards.size() == 7 && !cards.last()->errorExplanationText().isEmpty() &&
+        // How many get in is the kernel's answer (Linux: backlog + 1, the lesson asserts it).
+        return cards.size() >= 2 && !cards.last()->errorExplanationText().isEmpty() &&
                std::count_if(cards.cbegin(), cards.cend(), [](const SocketCard* card) {
                    return card->stateText() == QLatin1String("connected");
-               }) == 6;
+               }) == cards.size() - 1;
     };
     for (int step = 0; step < 120 && !timedOut() && !runner.isFinished(); ++step) {
         runner.step();
