@@ -5,6 +5,7 @@
 #include "windowdriver.h"
 
 #include "hostwidget.h"
+#include "presentation/describe.h"
 #include "presentation/presenter.h"
 #include "stagewidget.h"
 #include "theme.h"
@@ -12,8 +13,10 @@
 #include <QFontInfo>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTextLayout>
 
 using namespace sockbench;
 using namespace sockbench::uitest;
@@ -25,6 +28,7 @@ private Q_SLOTS:
     void aLongValueNeverWidensTheWindow();
     void aLongExplanationWidensItsCardNotShrinksEveryCard();
     void codeIsTheSameMonospaceEverywhere();
+    void aLongLineOfCodeBreaksBetweenItsParts();
 };
 
 void TestLegible::initTestCase()
@@ -149,6 +153,47 @@ void TestLegible::codeIsTheSameMonospaceEverywhere()
     QFont asked(QStringLiteral("monospace"));
     QCOMPARE(QFontInfo(asked).family(), monoFamily());
     QVERIFY(QFontInfo(code).fixedPitch());
+}
+
+void TestLegible::aLongLineOfCodeBreaksBetweenItsParts()
+{
+    // Lesson 23's "Next" line at 1280x720 read "message = 'GET /5062CEM.php?lecture" over
+    // "r=Ian%20Cornelius \r\n'": a long word broke where its 20th character fell. It breaks
+    // after the characters that end its parts (a slash, "?", "=", a dot, a comma), as a
+    // reader would, at every width.
+    const QString line =
+        QStringLiteral("message = 'GET /5062CEM.php?lecturer=Ian%20Cornelius \\r\\n'");
+    const QString parts = QStringLiteral("/?&=,;.:([{");
+    QTextDocument doc;
+    doc.setDefaultFont(QFont(monoFamily()));
+    doc.setHtml(QStringLiteral("<code>%1</code>").arg(describe::wrappable(line)));
+    doc.setDocumentMargin(0);
+    const qreal em = QFontMetricsF(QFont(monoFamily())).horizontalAdvance(QLatin1Char('m'));
+    int breaksSeen = 0;
+    for (int chars = 16; chars <= 40; ++chars) { // its longest part is 15
+        doc.setTextWidth(em * chars + 1);
+        QVERIFY(doc.size().height() > 0); // laid out at this width
+        const QTextBlock block = doc.firstBlock();
+        const QString text = block.text();
+        QTextLayout* layout = block.layout();
+        QVERIFY(layout && layout->lineCount() >= 1);
+        for (int i = 1; i < layout->lineCount(); ++i) {
+            int before = layout->lineAt(i).textStart() - 1;
+            while (before > 0 && text[before] == QChar(0x200B))
+                --before;
+            QVERIFY(before >= 0);
+            const QString at = QStringLiteral("%1 characters wide, line %2 starts at \"%3\"")
+                                   .arg(chars)
+                                   .arg(i + 1)
+                                   .arg(text.mid(layout->lineAt(i).textStart(), 12));
+            QVERIFY2(text[before].isSpace() || parts.contains(text[before]), qPrintable(at));
+            ++breaksSeen;
+        }
+    }
+    QVERIFY(breaksSeen > 0); // the widths tried do wrap it
+    // A part longer than any reader's word still breaks, so that it never widens a pane.
+    const QString repr = describe::wrappable(QStringLiteral("b'") + QString(200, u'x') + u'\'');
+    QVERIFY(repr.count(QChar(0x200B)) >= 200 / 20);
 }
 
 QTEST_MAIN(TestLegible)

@@ -9,22 +9,30 @@ namespace sockbench::describe {
 
 QString wrappable(const QString& plain)
 {
-    // Runs up to the length of a long identifier are kept whole (server.setsockopt(...);
-    // longer ones are given a break every kPiece characters.
+    // Runs up to the length of a long identifier are kept whole (server.setsockopt(...).
+    // A longer one may break after the characters that end its parts, where a reader
+    // would break it ("/5062CEM.php?" "lecturer=" "Ian%20Cornelius"), and, where a part
+    // is longer than kPiece, every kPiece characters of it.
     constexpr qsizetype kLongestKept = 30;
     constexpr qsizetype kPiece = 20;
+    const auto endsAPart = [](QChar c) { return QStringView(u"/?&=,;.:([{").contains(c); };
     QString out;
-    out.reserve(plain.size() + plain.size() / kPiece);
+    out.reserve(plain.size() + plain.size() / 4);
     qsizetype start = 0; // of the run being read
     const auto endRun = [&](qsizetype end) {
         const QStringView run = QStringView(plain).mid(start, end - start);
+        const bool longRun = run.size() > kLongestKept;
         qsizetype since = 0;
         for (qsizetype i = 0; i < run.size(); ++i, ++since) {
-            if (run.size() > kLongestKept && since >= kPiece && !run[i].isLowSurrogate()) {
+            if (longRun && since >= kPiece && !run[i].isLowSurrogate()) {
                 out += QChar(0x200B); // ZERO WIDTH SPACE: a break, and nothing drawn
                 since = 0;
             }
             out += run[i];
+            if (longRun && endsAPart(run[i]) && i + 1 < run.size() && since > 0) {
+                out += QChar(0x200B);
+                since = -1;
+            }
         }
     };
     for (qsizetype i = 0; i < plain.size(); ++i) {
