@@ -13,6 +13,7 @@ class TestWireOverlay : public QObject {
 private Q_SLOTS:
     void cardsStackedAtTheEdgeLoopOnTheSideWithRoom();
     void aWireRunsUnderTheCardsOnItsWay();
+    void neighboursAreJoinedByAWireLongEnoughToSee();
 };
 
 namespace {
@@ -106,6 +107,54 @@ void TestWireOverlay::aWireRunsUnderTheCardsOnItsWay()
     QCOMPARE(under(), 0);
     const auto [left, right] = beside();
     QVERIFY(left > 0 && right > 0);
+}
+
+void TestWireOverlay::neighboursAreJoinedByAWireLongEnoughToSee()
+{
+    // Lesson 02: a socketpair's two ends side by side in one host's two columns, 12 px
+    // apart. A wire straight across the gap was a 10 px stub that no chip could travel. The
+    // wire dips below the pair, where there is room, and joins both cards there.
+    QWidget stage;
+    stage.resize(500, 220);
+    QRect left(10, 40, 220, 60);
+    QRect right(242, 40, 220, 90); // taller: cards in one row differ in height
+    WireOverlay overlay(
+        [&](SocketId id) { return id == SocketId{1}   ? left
+                                  : id == SocketId{2} ? right
+                                                      : QRect(); },
+        &stage);
+    overlay.setGeometry(stage.rect());
+    overlay.setWires({{SocketId{1}, SocketId{2}, false}});
+    const QImage wires = overlay.grab().toImage();
+    // Long enough to see: a 5 px pen over more than 60 px (the stub was 12 px).
+    QVERIFY(wirePixels(wires, 0, wires.width(), 0, wires.height()) > 5 * 60);
+    const int under = std::max(left.bottom(), right.bottom());
+    QVERIFY2(wirePixels(wires, left.right() - 60, right.left() + 60, under + 2, under + 40) > 0,
+             "no wire below the pair");
+    // It runs outside both cards, from their bottom edges (a chip on it is never hidden
+    // inside a card), and not across the gap at their middle.
+    QCOMPARE(
+        wirePixels(wires, left.left() + 4, left.right() - 4, left.top() + 4, left.bottom() - 4), 0);
+    QCOMPARE(
+        wirePixels(wires, right.left() + 4, right.right() - 4, right.top() + 4, right.bottom() - 4),
+        0);
+    QCOMPARE(wirePixels(wires, left.right() + 1, right.left(), left.top(), left.bottom() - 4), 0);
+    QVERIFY(wirePixels(wires, left.left(), left.right() + 1, left.bottom() - 2, left.bottom() + 6) >
+            0);
+    QVERIFY(wirePixels(wires, right.left(), right.right() + 1, right.bottom() - 2,
+                       right.bottom() + 6) > 0);
+
+    // A card below the pair: the wire rises above it instead, still outside every card.
+    const QRect below(120, 150, 240, 60);
+    overlay.setCards([&] {
+        return std::vector<std::pair<SocketId, QRect>>{
+            {SocketId{1}, left}, {SocketId{2}, right}, {SocketId{3}, below}};
+    });
+    overlay.cardsMoved();
+    const QImage risen = overlay.grab().toImage();
+    QVERIFY2(wirePixels(risen, left.right() - 60, right.left() + 60, 0, left.top() - 1) > 0,
+             "no wire above the pair");
+    QCOMPARE(wirePixels(risen, below.left(), below.right() + 1, below.top(), below.bottom()), 0);
 }
 
 QTEST_MAIN(TestWireOverlay)

@@ -146,11 +146,55 @@ QPainterPath WireOverlay::pathBetween(const QRect& a, const QRect& b) const
         path.cubicTo(from + QPointF(out, 0), to + QPointF(out, 0), to);
         return path;
     }
+    if (!b.isNull() && std::max(a.top(), b.top()) < std::min(a.bottom(), b.bottom())) {
+        // Two cards side by side with little between them (a socketpair in one host's two
+        // columns): a wire across the gap would be a stub too short to see, or to carry a
+        // chip. It dips below the pair instead, or rises above it where a card sits below.
+        const QRect& left = a.left() <= b.left() ? a : b;
+        const QRect& right = a.left() <= b.left() ? b : a;
+        if (right.left() - left.right() < kCloseGap)
+            return loopPast(a, b, left, right);
+    }
     const QPointF from = anchor(a, b);
     const QPointF to = b.isNull() ? QPointF(width() - 4, a.center().y()) : anchor(b, a);
     const double dx = (to.x() - from.x()) / 2;
     QPainterPath path(from);
     path.cubicTo(from + QPointF(dx, 0), to - QPointF(dx, 0), to);
+    return path;
+}
+
+QPainterPath WireOverlay::loopPast(const QRect& a, const QRect& b, const QRect& left,
+                                   const QRect& right) const
+{
+    constexpr double kDepth = 30;
+    const int inset = std::min(48, std::min(left.width(), right.width()) / 4);
+    const double belowRoom = height() - 3 - std::max(a.bottom(), b.bottom());
+    const QRect beneath(left.right() - inset, std::max(a.bottom(), b.bottom()) + 2,
+                        right.left() - left.right() + 2 * inset, int(kDepth));
+    bool blocked = belowRoom < kDepth / 2;
+    if (!blocked && m_cards) {
+        const auto cards = m_cards();
+        blocked =
+            cards.size() <= kFewCards &&
+            std::any_of(cards.begin(), cards.end(), [&](const auto& card) {
+                return card.second != a && card.second != b && card.second.intersects(beneath);
+            });
+    }
+    const bool above = blocked && std::min(a.top(), b.top()) > kDepth / 2;
+    const double depth = above ? -std::min(kDepth, double(std::min(a.top(), b.top()) - 3))
+                               : std::min(kDepth, std::max(belowRoom, 4.0));
+    const auto edgeOf = [&](const QRect& card, bool isLeft) {
+        return QPointF(isLeft ? card.right() - inset : card.left() + inset,
+                       above ? card.top() : card.bottom());
+    };
+    const QPointF from = edgeOf(a, &a == &left);
+    const QPointF to = edgeOf(b, &b == &left);
+    // Control points at 4/3 of the depth past the pair's outer edge bring the curve's
+    // lowest (or highest) point to the depth, level under cards of different heights.
+    const double edge = above ? std::min(a.top(), b.top()) : std::max(a.bottom(), b.bottom());
+    const double turn = edge + depth * 4 / 3;
+    QPainterPath path(from);
+    path.cubicTo(QPointF(from.x(), turn), QPointF(to.x(), turn), to);
     return path;
 }
 

@@ -74,6 +74,10 @@ private:
     void tick();
     QPointF anchor(const QRect& card, const QRect& towards) const;
     QPainterPath pathBetween(const QRect& a, const QRect& b) const;
+    // Side by side, closer than this: the wire loops past the pair, not across the gap.
+    static constexpr int kCloseGap = 40;
+    QPainterPath loopPast(const QRect& a, const QRect& b, const QRect& left,
+                          const QRect& right) const;
 
     // A wire as drawn: its path and the box it lies in (a Bezier lies inside its control
     // points' box), kept until a card moves.
