@@ -22,6 +22,7 @@ private Q_SLOTS:
     void cardsTakeBackTheirDetailWhenThereIsRoom();
     void finishedHostsFoldToGiveTheCrowdItsRoom();
     void whatGrowsPastTheRoomStaysWithinReach();
+    void oneBusyHostIsNotSqueezedBesideIdleOnes();
 };
 
 void TestStageLayout::initTestCase()
@@ -349,6 +350,42 @@ void TestStageLayout::whatGrowsPastTheRoomStaysWithinReach()
     QTRY_VERIFY_WITH_TIMEOUT(stage->verticalScrollBar()->isVisible(), kWaitMs);
     stage->verticalScrollBar()->setValue(stage->verticalScrollBar()->maximum());
     QVERIFY(stage->verticalScrollBar()->value() > 0);
+}
+
+void TestStageLayout::oneBusyHostIsNotSqueezedBesideIdleOnes()
+{
+    // Lesson 04 at its third step, at 1280x720: the server has its socket, and alice, bob
+    // and carol have none yet. Laid out three abreast, the server's card had a third of the
+    // stage and wrapped its title and state ("server · / TCP · IPv4"). The idle hosts stack
+    // beside it instead, and the server's column is wide enough for a card to read whole.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(showLesson(window, QStringLiteral("04"), QSize(1280, 720)));
+    StageWidget* stage = window.stage();
+    QVERIFY(stepUntil(
+        window.session().runner(),
+        [&] {
+            HostWidget* server = stage->host(QStringLiteral("server"));
+            return stage->hosts().size() == 4 && server && !server->cards().isEmpty();
+        },
+        10));
+    HostWidget* server = stage->host(QStringLiteral("server"));
+    const int comfortable = stage->widget()->fontMetrics().averageCharWidth() * 40;
+    QTRY_VERIFY2_WITH_TIMEOUT(server->width() >= comfortable,
+                              qPrintable(QStringLiteral("the server host is %1 px wide, a card "
+                                                        "reads whole from %2 px")
+                                             .arg(server->width())
+                                             .arg(comfortable)),
+                              kWaitMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(whatIsOutOfView(stage).isEmpty(), qPrintable(whatIsOutOfView(stage)),
+                              kWaitMs);
+    // The idle hosts stand in one column beside it, not below it.
+    for (const QString& name :
+         {QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol")}) {
+        HostWidget* idle = stage->host(name);
+        QVERIFY(idle);
+        QVERIFY2(idle->x() >= server->x() + server->width(), qPrintable(name));
+    }
 }
 
 QTEST_MAIN(TestStageLayout)

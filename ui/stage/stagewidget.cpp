@@ -419,6 +419,26 @@ void StageWidget::fit()
         tallest = fuller;
         m_fullerRatio = 0; // not measured yet for the next level up
     }
+    // It fits. Columns narrower than a card reads well at (lesson 04's server beside three
+    // hosts with no socket yet wrapped "server · / TCP · IPv4" in a third of the stage) give
+    // way to fewer, wider ones while the stage still fits: the hosts stack instead.
+    const int comfortable = m_canvas->fontMetrics().averageCharWidth() * kComfortableColumn;
+    if (std::all_of(hosts.cbegin(), hosts.cend(),
+                    [](const HostWidget* h) { return h->span() == 1; })) {
+        int columns = m_row->columnsFor(room.width());
+        while (columns > 1 && room.width() / columns < comfortable) {
+            const int cap = m_row->maximumColumns();
+            m_row->setMaximumColumns(columns - 1);
+            const int fewer = height();
+            if (fewer > room.height() || m_row->columnsFor(room.width()) >= columns) {
+                m_row->setMaximumColumns(cap);
+                height();
+                break;
+            }
+            tallest = fewer;
+            columns = m_row->columnsFor(room.width());
+        }
+    }
     settle(tallest);
 }
 

@@ -104,6 +104,9 @@ private:
     // stage has been still for kRefitDelay (see there).
     static constexpr int kFewCards = 60;
     static constexpr int kRefitDelayMs = 250;
+    // A column narrower than this many average characters wraps a full card's title and
+    // state: the stage takes fewer, wider columns while it fits in them.
+    static constexpr int kComfortableColumn = 40;
     QTimer* m_frame;
     QTimer* m_blockedClock;
     QTimer* m_refit;           // a stage at rest measures its fuller level (few cards)
