@@ -86,6 +86,15 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
                          [id](const program::StepRecord& s) { return s.calls.contains(id); });
         if (made == steps.crend() || !made->settled)
             return SocketCard::Handled::No;
+        // An except clause that raised it again (or another error from it): once that ends
+        // the thread, its traceback names the line of the call, and the error was a fault.
+        const QString atLine = QStringLiteral(", line %1,").arg(made->line);
+        if (made->kind == Kind::Ok &&
+            std::any_of(made.base(), steps.cend(), [&](const program::StepRecord& later) {
+                return later.program == made->program && later.tid == made->tid &&
+                       later.kind == Kind::Failed && later.traceback.contains(atLine);
+            }))
+            return SocketCard::Handled::No;
         return made->kind == Kind::ExpectedError ? SocketCard::Handled::Expected
                : made->kind == Kind::Ok          ? SocketCard::Handled::Caught
                                                  : SocketCard::Handled::No;

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void aFullAcceptQueueShowsEveryPlaceOnANarrowCard();
     void theSecondsFollowTheBlockedCallOnANarrowCard();
     void anErrorTheProgramIsReadyForIsNoFault();
+    void anErrorRaisedAgainIsAFaultAfterAll();
 };
 
 void TestStage::initTestCase()
@@ -498,6 +499,64 @@ void TestStage::anErrorTheProgramIsReadyForIsNoFault()
     QVERIFY(second()->lastResultText().contains(QStringLiteral("EADDRINUSE")));
     QTRY_VERIFY_WITH_TIMEOUT(label("errnoMeaning")->isVisible(), kWaitMs);
     QVERIFY(!label("errnoTry")->isVisible());
+}
+
+void TestStage::anErrorRaisedAgainIsAFaultAfterAll()
+{
+    // An except clause that cleans up and raises the error again: while the clause runs,
+    // the program has gone on from it; once `raise` ends the thread with it, the error
+    // was a fault after all, in red with what to try.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("again.py"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("import socket\n"
+               "first = socket.socket()\n"
+               "first.bind(('127.0.0.1', 0))\n"
+               "port = first.getsockname()[1]\n"
+               "second = socket.socket()\n"
+               "try:\n"
+               "    second.bind(('127.0.0.1', port))\n"
+               "except OSError:\n"
+               "    print('taken, giving up')\n"
+               "    raise\n");
+    file.close();
+    Workbench bench;
+    MainWindow window(bench);
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString error;
+    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    auto& runner = window.session().runner();
+    const auto card = [&]() -> SocketCard* {
+        // The program's host holds its two sockets; "second" is the one made second.
+        for (HostWidget* host : window.stage()->hosts())
+            if (host->cards().size() == 2)
+                return host->cards().at(1);
+        return nullptr;
+    };
+    const auto says = [&](const QString& words) {
+        window.session().presenter().catchUp();
+        SocketCard* c = card();
+        return c && c->lastResultText().contains(words);
+    };
+    QVERIFY(stepUntil(
+        runner, [&] { return says(QStringLiteral("the program goes on")); }, 20));
+    // The clause's print() runs, then its `raise` ends the thread with the same error.
+    for (int step = 0; step < 10 && !runner.isFinished(); ++step) {
+        runner.step();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runner.mode() == program::Runner::Mode::Idle || runner.isFinished(), kWaitMs);
+    }
+    QVERIFY(runner.isFinished());
+    QVERIFY(runner.failures() > 0);
+    QTRY_VERIFY2_WITH_TIMEOUT(says(QStringLiteral("failed")), qPrintable(card()->lastResultText()),
+                              kWaitMs);
+    QVERIFY(!card()->lastResultText().contains(QStringLiteral("goes on")));
+    QTRY_VERIFY_WITH_TIMEOUT(card()->findChild<QLabel*>(QStringLiteral("errnoTry"))->isVisible(),
+                             kWaitMs);
 }
 
 QTEST_MAIN(TestStage)
