@@ -489,6 +489,21 @@ void TestWindow::aBackgroundStatementsThreadIsNamedAsAReaderWould()
     HostWidget* client = window.stage()->host(QStringLiteral("client"));
     QVERIFY(client);
     QVERIFY2(!client->threadsText().contains(QLatin1Char('~')), qPrintable(client->threadsText()));
+
+    // Two background statements of one actor do not read alike: each names its line.
+    HostWidget host(QStringLiteral("client"));
+    program::ThreadView first;
+    first.name = QStringLiteral("client~39");
+    first.state = program::ThreadView::State::Finished;
+    program::ThreadView second = first;
+    second.name = QStringLiteral("client~45");
+    host.setThreads({first});
+    QVERIFY2(!host.threadsText().contains(QStringLiteral("line 39")),
+             qPrintable(host.threadsText()));
+    host.setThreads({first, second});
+    QVERIFY2(host.threadsText().contains(QStringLiteral("client in the background (line 39)")) &&
+                 host.threadsText().contains(QStringLiteral("client in the background (line 45)")),
+             qPrintable(host.threadsText()));
 }
 
 void TestWindow::twoProgramsRunSideBySide()

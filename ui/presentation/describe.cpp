@@ -196,15 +196,18 @@ QString kernel(const KernelSnapshot& s)
     return parts.join(QStringLiteral(" · "));
 }
 
-QString threadName(const QString& name)
+QString threadName(const QString& name, bool withLine)
 {
     const qsizetype tilde = name.lastIndexOf(QLatin1Char('~'));
-    bool line = false;
-    if (tilde > 0)
-        name.mid(tilde + 1).toInt(&line);
-    return line ? QCoreApplication::translate("describe", "%1 in the background")
-                      .arg(name.left(tilde))
-                : name;
+    bool isLine = false;
+    const int line = tilde > 0 ? name.mid(tilde + 1).toInt(&isLine) : 0;
+    if (!isLine)
+        return name;
+    return withLine ? QCoreApplication::translate("describe", "%1 in the background (line %2)")
+                          .arg(name.left(tilde))
+                          .arg(line)
+                    : QCoreApplication::translate("describe", "%1 in the background")
+                          .arg(name.left(tilde));
 }
 
 } // namespace sockbench::describe

@@ -19,7 +19,8 @@ QString byteCount(qint64 bytes); // "5 B", "12.4 KiB", "1.0 GiB"
 // and with it the window, past the projector's edge.
 QString wrappable(const QString& plain);
 // A thread as a reader would name it: a `# background` statement's thread, named "client~39"
-// after its actor and line, is "client in the background"; any other name is itself.
-QString threadName(const QString& name);
+// after its actor and line, is "client in the background" ("client in the background
+// (line 39)" with the line, where one actor has two); any other name is itself.
+QString threadName(const QString& name, bool withLine = false);
 
 } // namespace sockbench::describe

@@ -194,6 +194,10 @@ void HostWidget::setThreads(const QList<program::ThreadView>& threads)
     m_ownStatus.clear();
     m_threadRows.clear();
     m_finished = !threads.isEmpty();
+    // Two `# background` statements of one actor would read alike: those get their lines.
+    QHash<QString, int> named;
+    for (const program::ThreadView& t : threads)
+        ++named[describe::threadName(t.name)];
     for (const program::ThreadView& t : threads) {
         QString colour = QStringLiteral("#6b7280"); // starting, waiting, finished
         switch (t.state) {
@@ -212,7 +216,8 @@ void HostWidget::setThreads(const QList<program::ThreadView>& threads)
         }
         m_finished = m_finished && t.state == State::Finished;
         const QString state = t.describe();
-        const QString name = describe::threadName(t.name);
+        const QString name =
+            describe::threadName(t.name, named.value(describe::threadName(t.name)) > 1);
         m_threadRows << QStringLiteral("%1: %2").arg(name, state);
         m_rows << QStringLiteral("<span style='color:%1'>●</span> <b>%2</b> "
                                  "<span style='color:%1'>%3</span>")
