@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QScrollBar>
 #include <QSettings>
+#include <QToolButton>
 
 using namespace sockbench;
 using namespace sockbench::uitest;
@@ -309,6 +310,11 @@ void TestStageLayout::finishedHostsFoldToGiveTheCrowdItsRoom()
         QVERIFY2(status->text().contains(QStringLiteral("finished")) &&
                      status->text().contains(QStringLiteral("socket closed")),
                  qPrintable(status->text()));
+        // Still a host to make a socket on.
+        const auto buttons = host->findChildren<QToolButton*>();
+        QVERIFY(std::any_of(buttons.begin(), buttons.end(), [](const QToolButton* b) {
+            return b->text() == QLatin1String("New socket") && b->isVisible();
+        }));
     }
     // The server's two sockets in TIME_WAIT and its listener stay; so does the crowd.
     QVERIFY(!folded(QStringLiteral("server")));

@@ -273,15 +273,13 @@ void HostWidget::setFolded(bool folded)
 {
     if (folded == m_folded)
         return;
-    if (folded)
-        m_newSocketShown = !m_newSocket->isHidden();
     m_folded = folded;
     QStringList names;
     for (SocketCard* card : cards()) {
         card->setVisible(!folded);
         names << card->title();
     }
-    m_newSocket->setVisible(!folded && m_newSocketShown);
+    // New socket stays: a folded host is still a host to make sockets on (free play).
     // One row, with a thin margin: a folded host is a line of the stage, not a panel.
     layout()->setContentsMargins(10, folded ? 3 : 8, 10, folded ? 3 : 10);
     setToolTip(folded ? tr("Folded to give the hosts still at work more room: %1, every one "

@@ -65,7 +65,6 @@ private:
     QStringList m_ownStatus; // the host's one thread's row, without its name
     bool m_finished = false;
     bool m_folded = false;
-    bool m_newSocketShown = true; // as the stage last set it, for when the host unfolds
 };
 
 } // namespace sockbench
