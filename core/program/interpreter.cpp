@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -139,51 +140,135 @@ const Interpreter& interpreter()
     return found;
 }
 
-QString backendDirectory(QString* error)
+namespace {
+
+// The backend's files (boot.py and the _sockbench package, and the preludes the exporter puts
+// into exported programs), each with its path under the backend directory.
+std::vector<std::pair<QString, QString>> backendFiles()
 {
-    static std::mutex mutex;
-    static std::unique_ptr<QTemporaryDir> dir;
-    static QString failure;
-    std::lock_guard lock(mutex);
-    if (dir)
-        return dir->path();
-    if (!failure.isEmpty()) {
-        if (error)
-            *error = failure;
-        return {};
-    }
-    auto made = std::make_unique<QTemporaryDir>(QDir::tempPath() +
-                                                QStringLiteral("/sockbench-backend-XXXXXX"));
-    if (!made->isValid()) {
-        failure = QStringLiteral("The backend cannot be written to %1: %2.")
-                      .arg(QDir::tempPath(), made->errorString());
-        if (error)
-            *error = failure;
-        return {};
-    }
-    // The backend itself, and the preludes its exporter puts into exported programs.
+    std::vector<std::pair<QString, QString>> files;
     for (const auto& [from, into] :
          {std::pair{QStringLiteral(":/python"), QString()},
           std::pair{QStringLiteral(":/export"), QStringLiteral("/export")}}) {
         QDirIterator it(from, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString source = it.next();
-            if (!it.fileInfo().isFile())
-                continue;
-            const QString to = made->path() + into + source.mid(from.size());
-            QDir().mkpath(QFileInfo(to).path());
-            QFile::remove(to);
-            if (!QFile::copy(source, to)) {
-                failure = QStringLiteral("The backend cannot be written to %1.").arg(to);
-                if (error)
-                    *error = failure;
-                return {};
-            }
-            QFile::setPermissions(to, QFile::ReadOwner | QFile::WriteOwner);
+            if (it.fileInfo().isFile())
+                files.emplace_back(source, into + source.mid(from.size()));
         }
     }
+    std::sort(files.begin(), files.end(),
+              [](const auto& a, const auto& b) { return a.second < b.second; });
+    return files;
+}
+
+bool writeBackend(const QString& root, QString* failed)
+{
+    for (const auto& [source, relative] : backendFiles()) {
+        const QString to = root + relative;
+        QDir().mkpath(QFileInfo(to).path());
+        QFile::remove(to);
+        if (!QFile::copy(source, to)) {
+            *failed = to;
+            return false;
+        }
+        QFile::setPermissions(to, QFile::ReadOwner | QFile::WriteOwner);
+    }
+    return true;
+}
+
+// The backend kept in the cache directory, named after its contents: python3 compiles it
+// once (its bytecode is kept beside it), not at every start and Reset of every process,
+// as it did from a fresh directory (about 40 ms of a core, on the way to the first frame).
+// Written into a staging directory and renamed into place, so that two processes starting
+// at once each find it whole. Empty where there is no cache to keep it in.
+QString keptBackend()
+{
+    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    if (cache.isEmpty())
+        return {};
+    const QString root = cache + QStringLiteral("/backend");
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const auto& [source, relative] : backendFiles()) {
+        QFile file(source);
+        if (!file.open(QIODevice::ReadOnly))
+            return {};
+        const QByteArray text = file.readAll();
+        for (const QByteArray& part : {relative.toUtf8(), text}) {
+            hash.addData(QByteArray::number(part.size()) + ':');
+            hash.addData(part);
+        }
+    }
+    const QString name = QString::fromLatin1(hash.result().toHex().left(20));
+    const QString kept = root + QLatin1Char('/') + name;
+    const auto whole = [&kept] { return QFileInfo(kept + QStringLiteral("/boot.py")).isFile(); };
+    if (whole())
+        return kept;
+    if (!QDir().mkpath(root))
+        return {};
+    QTemporaryDir staging(root + QStringLiteral("/.staging-XXXXXX"));
+    QString failed;
+    if (!staging.isValid() || !writeBackend(staging.path(), &failed))
+        return {};
+    // Compiled where it is written: python3 reads bytecode whatever PYTHONDONTWRITEBYTECODE
+    // says, and loads it with the file names of where the sources are then.
+    if (const Interpreter& python = interpreter(); python.ok()) {
+        QProcess compile;
+        compile.start(python.path, {QStringLiteral("-m"), QStringLiteral("compileall"),
+                                    QStringLiteral("-q"), staging.path()});
+        if (!compile.waitForFinished(30000)) {
+            compile.kill();
+            compile.waitForFinished(1000);
+        }
+    }
+    if (QDir().rename(staging.path(), kept))
+        staging.setAutoRemove(false);
+    // Versions last used long ago go (their directory's time is when they were written).
+    const QDateTime old = QDateTime::currentDateTimeUtc().addDays(-30);
+    for (const QFileInfo& other :
+         QDir(root).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time)) {
+        if (other.fileName() != name && other.lastModified() < old)
+            QDir(other.absoluteFilePath()).removeRecursively();
+    }
+    return whole() ? kept : QString();
+}
+
+} // namespace
+
+QString backendDirectory(QString* error)
+{
+    static std::mutex mutex;
+    static QString path;
+    static std::unique_ptr<QTemporaryDir> dir; // where there is no cache to keep it in
+    static QString failure;
+    std::lock_guard lock(mutex);
+    if (!path.isEmpty())
+        return path;
+    if (!failure.isEmpty()) {
+        if (error)
+            *error = failure;
+        return {};
+    }
+    path = keptBackend();
+    if (!path.isEmpty())
+        return path;
+    auto made = std::make_unique<QTemporaryDir>(QDir::tempPath() +
+                                                QStringLiteral("/sockbench-backend-XXXXXX"));
+    QString failed;
+    if (!made->isValid()) {
+        failure = QStringLiteral("The backend cannot be written to %1: %2.")
+                      .arg(QDir::tempPath(), made->errorString());
+    } else if (!writeBackend(made->path(), &failed)) {
+        failure = QStringLiteral("The backend cannot be written to %1.").arg(failed);
+    }
+    if (!failure.isEmpty()) {
+        if (error)
+            *error = failure;
+        return {};
+    }
     dir = std::move(made);
-    return dir->path();
+    path = dir->path();
+    return path;
 }
 
 std::future<void> prepareInBackground()

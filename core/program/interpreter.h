@@ -22,8 +22,10 @@ const Interpreter& interpreter();
 // (the cache directory's interpreter/). What interpreter() does with the python3 it finds.
 Interpreter findInterpreter(const QString& candidate);
 
-// The directory holding the backend (boot.py and the _sockbench package), written out of
-// the program's resources once per process. Empty with *error if it cannot be written.
+// The directory holding the backend (boot.py and the _sockbench package): kept, compiled, in
+// the cache directory under a name that is its contents' hash, written out of the program's
+// resources when that version is not there yet (or into a temporary directory, once per
+// process, where there is no cache). Empty with *error if it cannot be written.
 QString backendDirectory(QString* error);
 
 // Finds python3 and writes the backend on a thread of their own, so that whoever needs them

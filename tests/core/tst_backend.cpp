@@ -6,6 +6,7 @@
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -96,6 +97,31 @@ private Q_SLOTS:
         QVERIFY2(launched.ok(), qPrintable(launched.error));
         QCOMPARE(launched.version, interpreter().version);
         QCOMPARE(kept().size(), 2);
+    }
+
+    void theBackendIsKeptCompiledInTheCache()
+    {
+        // python3 compiled the backend's modules (about 3,000 lines) at every start of
+        // every process, from a fresh temporary directory, on the way to the window's first
+        // frame and at every Reset. It is kept in the cache directory, named after its
+        // contents, with its bytecode beside it, whatever PYTHONDONTWRITEBYTECODE says.
+        QString error;
+        const QString dir = backendDirectory(&error);
+        QVERIFY2(!dir.isEmpty(), qPrintable(error));
+        const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+        QVERIFY2(dir.startsWith(cache + QStringLiteral("/backend/")), qPrintable(dir));
+        QVERIFY(QFileInfo(dir + QStringLiteral("/boot.py")).isFile());
+        const QStringList modules = QDir(dir + QStringLiteral("/_sockbench"))
+                                        .entryList({QStringLiteral("*.py")}, QDir::Files);
+        QVERIFY(modules.size() > 5);
+        const QStringList compiled = QDir(dir + QStringLiteral("/_sockbench/__pycache__"))
+                                         .entryList({QStringLiteral("*.pyc")}, QDir::Files);
+        for (const QString& module : modules) {
+            const QString stem = module.chopped(3) + QLatin1Char('.');
+            QVERIFY2(std::any_of(compiled.begin(), compiled.end(),
+                                 [&](const QString& pyc) { return pyc.startsWith(stem); }),
+                     qPrintable(module + QStringLiteral(" has no bytecode")));
+        }
     }
 
     void runsAProgramAndReportsItsEnd()
