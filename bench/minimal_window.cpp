@@ -12,7 +12,7 @@ int main(int argc, char* argv[])
     QMainWindow window;
     window.setCentralWidget(new QLabel(QStringLiteral("Socket Workbench")));
     window.resize(1920, 1080);
-    new sockbench::FirstFrame(window);
+    new sockbench::FirstFrame(window, sockbench::FirstFrame::report);
     window.show();
     return app.exec();
 }

@@ -382,8 +382,17 @@ void Runner::reset()
         return;
     }
     d->startAll();
-    if (d->peersReady.isEmpty())
+    if (d->readyToStart())
         d->finishReset();
+}
+
+void Runner::holdStart(bool held)
+{
+    d->startHeld = held;
+    if (!held && d->startPending && d->readyToStart()) {
+        d->startBackends();
+        d->finishReset();
+    }
 }
 
 } // namespace sockbench::program

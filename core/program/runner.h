@@ -155,6 +155,10 @@ public:
     // Off while a recording replays: load() remembers the programs but starts nothing, and
     // no backend runs until it is on again (then a reset starts them).
     void setEnabled(bool enabled);
+    // The window, until its first frame is painted: load() and reset() prepare the programs
+    // but start no python3 yet (on two cores, its start-up took the CPU the first frame
+    // wanted). Released, what was held starts at once.
+    void holdStart(bool held);
     lesson::LessonPeers& peers();
 
 public Q_SLOTS:

@@ -75,12 +75,14 @@ void Runner::Impl::startAll()
         declared += p.lesson.peers;
     const QList<CallId> ready = peers->restart(declared);
     peersReady = QSet<CallId>(ready.begin(), ready.end());
-    if (peersReady.isEmpty())
+    startPending = true;
+    if (readyToStart())
         startBackends();
 }
 
 void Runner::Impl::startBackends()
 {
+    startPending = false;
     const quint64 gen = generation;
     const QJsonObject names = peers->addressNames();
     for (int i = 0; i < programs.size(); ++i) {
@@ -177,6 +179,7 @@ void Runner::Impl::startBackends()
 
 void Runner::Impl::stopAll()
 {
+    startPending = false;
     ++generation;
     for (auto& host : hosts) {
         host->process->kill();
@@ -284,7 +287,7 @@ void Runner::Impl::finishReset()
 
 void Runner::Impl::onWorkbenchEvent(const Event& event)
 {
-    if (peersReady.remove(event.call) && peersReady.isEmpty()) {
+    if (peersReady.remove(event.call) && readyToStart() && startPending) {
         startBackends();
         finishReset();
     }

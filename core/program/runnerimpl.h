@@ -183,8 +183,12 @@ struct Runner::Impl {
 
     void startAll();
 
-    // The programs start once the peers they name listen (their addresses are globals).
+    // The programs start once the peers they name listen (their addresses are globals), and
+    // not while the start is held (holdStart()).
     QSet<CallId> peersReady;
+    bool startHeld = false;
+    bool startPending = false; // startAll() has run, startBackends() not yet
+    bool readyToStart() const { return peersReady.isEmpty() && !startHeld; }
     void startBackends();
 
     void stopAll();

@@ -50,7 +50,7 @@ void Runner::Impl::beginRemake()
     playTimer.stop();
     stopAll();
     startAll();
-    if (peersReady.isEmpty())
+    if (readyToStart())
         finishReset();
 }
 

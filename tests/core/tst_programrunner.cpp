@@ -309,6 +309,29 @@ private Q_SLOTS:
         QCOMPARE(runner.failures(), 0);
     }
 
+    void aHeldStartWaitsForItsRelease()
+    {
+        // The window holds its programs' start until its first frame is painted (python3's
+        // start-up would take the CPU that frame wants): load() and reset() start nothing
+        // while held, and the release starts what they prepared, ready to step.
+        Workbench workbench;
+        Runner runner(workbench);
+        runner.holdStart(true);
+        runner.load({describeOrFail(QStringLiteral("x = 1\ny = 2\n"))});
+        QVERIFY(!runner.programs().front().running);
+        runner.reset();
+        QVERIFY(!runner.programs().front().running);
+        runner.holdStart(false);
+        QVERIFY(runner.programs().front().running);
+        QVERIFY(stepAndSettle(runner));
+        QVERIFY(stepAndSettle(runner));
+        QVERIFY(runner.atEnd() || stepAndSettle(runner));
+        QCOMPARE(runner.failures(), 0);
+        // Released, a reset starts at once again.
+        runner.reset();
+        QVERIFY(runner.programs().front().running);
+    }
+
     void aThreadTheProgramStartsAppearsOnItsHost()
     {
         Workbench workbench;
