@@ -312,9 +312,11 @@ void TestStageLayout::finishedHostsFoldToGiveTheCrowdItsRoom()
                  qPrintable(status->text()));
         // Still a host to make a socket on.
         const auto buttons = host->findChildren<QToolButton*>();
-        QVERIFY(std::any_of(buttons.begin(), buttons.end(), [](const QToolButton* b) {
-            return b->text() == QLatin1String("New socket") && b->isVisible();
-        }));
+        const auto newSocket =
+            std::find_if(buttons.begin(), buttons.end(), [&](const QToolButton* b) {
+                return b->accessibleName() == QStringLiteral("New socket on %1").arg(actor);
+            });
+        QVERIFY(newSocket != buttons.end() && (*newSocket)->isVisible());
     }
     // The server's two sockets in TIME_WAIT and its listener stay; so does the crowd.
     QVERIFY(!folded(QStringLiteral("server")));

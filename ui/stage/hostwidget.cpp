@@ -279,7 +279,9 @@ void HostWidget::setFolded(bool folded)
         card->setVisible(!folded);
         names << card->title();
     }
-    // New socket stays: a folded host is still a host to make sockets on (free play).
+    // New socket stays: a folded host is still a host to make sockets on (free play). On the
+    // folded line it is a "+", so that name, state and button keep to that one line.
+    m_newSocket->setText(folded ? QStringLiteral("+") : tr("New socket"));
     // One row, with a thin margin: a folded host is a line of the stage, not a panel.
     layout()->setContentsMargins(10, folded ? 3 : 8, 10, folded ? 3 : 10);
     setToolTip(folded ? tr("Folded to give the hosts still at work more room: %1, every one "
