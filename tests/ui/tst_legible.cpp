@@ -121,6 +121,8 @@ void TestLegible::aLongExplanationWidensItsCardNotShrinksEveryCard()
                 failed = card;
     }
     QVERIFY2(failed, "no card explained a failed call");
+    // The stage at rest: it tries a fuller level once it has been still for a moment.
+    QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->isSettling(), kWaitMs);
     QTRY_VERIFY2_WITH_TIMEOUT(whatIsOutOfView(window.stage()).isEmpty(),
                               qPrintable(whatIsOutOfView(window.stage())), 5000);
     QCOMPARE(window.stage()->hosts().size(), 3);
