@@ -18,6 +18,8 @@ private Q_SLOTS:
     void fewItemsShareTheWholeWidth();
     void pastTheLimitTheLeastTallPlacementIsTaken();
     void aWholeRowItemKeepsItsMinimumInOneColumn();
+    void anItemKeepsItsColumnWhileItFits();
+    void aPlaceTakenAmongEqualsIsNotKept();
 };
 
 namespace {
@@ -164,6 +166,51 @@ void TestMasonry::aWholeRowItemKeepsItsMinimumInOneColumn()
     // In two columns it spans both, each half of it (and a gap).
     canvas.layout->setMaximumColumns(2);
     QVERIFY(canvas.layout->minimumSize().width() >= (300 - kGap) / 2);
+}
+
+void TestMasonry::anItemKeepsItsColumnWhileItFits()
+{
+    // Lesson 04's clients: carol under alice. Alice grows a little, and in order carol would
+    // now go under bob; she stays where she is, since the stage still fits. Once alice is
+    // much taller than bob, carol moves.
+    Canvas canvas(100);
+    canvas.layout->setHeightLimit(1000);
+    canvas.add(100);
+    QWidget* alice = canvas.add(50);
+    canvas.add(60);
+    canvas.add(40);
+    QCOMPARE(canvas.placed(320)[3].x(), 110);
+    alice->setFixedHeight(80);
+    QCOMPARE(canvas.placed(320)[3].x(), 110);
+    QCOMPARE(canvas.layout->movedLastTime(), 0);
+    // Without a place kept (no height limit: nothing is kept), it would have moved.
+    Canvas fresh(100);
+    for (const int height : {100, 80, 60, 40})
+        fresh.add(height);
+    QCOMPARE(fresh.placed(320)[3].x(), 220);
+    // Far taller: under bob, where it starts 250 px higher.
+    alice->setFixedHeight(300);
+    QCOMPARE(canvas.placed(320)[3].x(), 220);
+    QCOMPARE(canvas.layout->movedLastTime(), 1);
+    QVERIFY(overlapFree(canvas.placed(320)));
+}
+
+void TestMasonry::aPlaceTakenAmongEqualsIsNotKept()
+{
+    // Lesson 04 before any socket: four empty hosts of one height, the fourth under the
+    // first as the leftmost of equals. Once the first (the server) has a card, the fourth
+    // goes where the columns are lowest, not under the server.
+    Canvas canvas(100);
+    canvas.layout->setHeightLimit(1000);
+    QWidget* server = canvas.add(50);
+    for (int i = 0; i < 3; ++i)
+        canvas.add(50);
+    QCOMPARE(canvas.placed(320)[3].x(), 0);
+    server->setFixedHeight(80);
+    QCOMPARE(canvas.placed(320)[3].x(), 110);
+    // Placed there for a reason (the lowest), it is kept there now.
+    server->setFixedHeight(50);
+    QCOMPARE(canvas.placed(320)[3].x(), 110);
 }
 
 QTEST_MAIN(TestMasonry)

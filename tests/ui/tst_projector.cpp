@@ -56,10 +56,13 @@ void TestProjector::everyHostAndWireIsInViewAtEveryStep_data()
     // Lesson 09 is the crowded one: five hosts and up to eleven sockets at once. 1280x680:
     // the projector's 720 rows less a taskbar, where a stage that scrolled once was left with
     // a scroll bar it no longer needed, and a host under it.
-    for (const char* lesson : {"01", "04", "09"})
+    // SOCKBENCH_STEP_LESSONS picks some (ctest runs the lessons as tests of their own).
+    const QString picked =
+        qEnvironmentVariable("SOCKBENCH_STEP_LESSONS", QStringLiteral("01 04 09"));
+    for (const QString& lesson : picked.split(QLatin1Char(' '), Qt::SkipEmptyParts))
         for (const QSize size : {QSize(1280, 720), QSize(1920, 1080), QSize(1280, 680)})
-            QTest::addRow("%s at %dx%d", lesson, size.width(), size.height())
-                << QString::fromLatin1(lesson) << size;
+            QTest::addRow("%s at %dx%d", qPrintable(lesson), size.width(), size.height())
+                << lesson << size;
 }
 
 void TestProjector::everyHostAndWireIsInViewAtEveryStep()
@@ -88,6 +91,11 @@ void TestProjector::everyHostAndWireIsInViewAtEveryStep()
     auto& runner = window.session().runner();
     StageWidget* stage = window.stage();
     const auto check = [&] { return whatIsOutOfView(stage); };
+    // Lesson 09's five hosts and eleven sockets fill the stage: there, in view comes first,
+    // and where the hosts stand is not counted.
+    const bool crowded = lesson == QLatin1String("09");
+    QHash<QString, QPair<int, int>> placed; // each host's x and width at the last step
+    QList<int> moves;                       // the steps after which a host stood elsewhere
     int steps = 0;
     while (!runner.isFinished() && steps < 200) {
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -99,6 +107,19 @@ void TestProjector::everyHostAndWireIsInViewAtEveryStep()
         QTRY_VERIFY2_WITH_TIMEOUT(
             check().isEmpty(),
             qPrintable(QStringLiteral("step %1: %2").arg(runner.stepCount()).arg(check())), 5000);
+        // Where each host stands once the stage is at rest, to count the steps that move one.
+        if (!crowded) {
+            QTRY_VERIFY_WITH_TIMEOUT(!stage->isSettling(), 5000);
+            QHash<QString, QPair<int, int>> columns;
+            for (const HostWidget* host : stage->hosts())
+                columns.insert(host->actor(), {host->x(), host->width()});
+            for (auto it = columns.cbegin(); it != columns.cend(); ++it)
+                if (placed.contains(it.key()) && placed.value(it.key()) != it.value()) {
+                    moves << runner.stepCount();
+                    break;
+                }
+            placed = columns;
+        }
         if (runner.isFinished())
             break;
         const int before = runner.stepCount();
@@ -108,6 +129,18 @@ void TestProjector::everyHostAndWireIsInViewAtEveryStep()
     }
     QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
     QCOMPARE(runner.failures(), 0);
+    // The layout stays put: a host changes columns only where the stage can no longer hold
+    // it where it stood, not at every step a card grows (lesson 04 at 1280x720 had moved its
+    // hosts after 12 of its 61 steps, going back and forth between two and three columns).
+    QStringList movedAt;
+    for (const int step : std::as_const(moves))
+        movedAt << QString::number(step);
+    if (!crowded)
+        QVERIFY2(moves.size() * 8 <= steps,
+                 qPrintable(QStringLiteral("hosts moved after %1 of %2 steps: %3")
+                                .arg(moves.size())
+                                .arg(steps)
+                                .arg(movedAt.join(QLatin1Char(' ')))));
     // At the end, every host of the lesson is on the stage (and, above, in view).
     QVERIFY(stage->hosts().size() >= 2);
     // The verdict belongs to the end: Back, then Reset, take it away with the end.

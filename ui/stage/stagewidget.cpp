@@ -389,6 +389,8 @@ void StageWidget::fit()
                                                             : Qt::ScrollBarAsNeeded);
     };
     const int last = int(std::size(kLevels)) - 1;
+    // The last level with every card's type at its size and every host unfolded.
+    constexpr int kLastWholeType = 2;
     int index = std::clamp(m_appliedLevel, 0, last);
     int tallest = tryLevel(index);
     if (tallest > room.height()) {
@@ -439,6 +441,61 @@ void StageWidget::fit()
             columns = m_row->columnsFor(room.width());
         }
     }
+    // The arrangement fitted last (how many columns, and each host's span; a host new since
+    // takes one) stays while it fits, at this level or, rather than move the hosts, at the
+    // next less full one with the type still whole: the hosts do not change columns at every
+    // step because a card grew or a fewer-column stage would fit for now (lesson 04 went back
+    // and forth between two and three columns twenty times).
+    const auto keptSpan = [this](const HostWidget* host) {
+        return m_keptSpans.value(host->actor(), 1);
+    };
+    const auto arrangedAsKept = [&] {
+        return m_keptColumns == m_row->columnsFor(room.width()) &&
+               std::all_of(hosts.cbegin(), hosts.cend(),
+                           [&](const HostWidget* h) { return h->span() == keptSpan(h); });
+    };
+    // An error explained (or gone) is the step's news: its host takes the room it needs.
+    if (!m_keptSpans.isEmpty() && m_keptWidth == room.width() && m_keptExplained == explained &&
+        (!arrangedAsKept() || m_row->movedLastTime() > 0)) {
+        const int fitted = index;
+        const int cap = m_row->maximumColumns();
+        QHash<HostWidget*, int> spans;
+        for (HostWidget* host : hosts)
+            spans.insert(host, host->span());
+        const auto arrange = [&](int level, bool kept) {
+            if (level != m_appliedLevel)
+                apply(level);
+            for (HostWidget* host : hosts)
+                host->setSpan(kept ? keptSpan(host) : spans.value(host));
+            m_row->setMaximumColumns(kept ? m_keptColumns : cap);
+            return height();
+        };
+        // Kept whole at this level, or at the next; else kept but for a host or two that
+        // change columns; else as fitted afresh.
+        struct Try {
+            int level;
+            bool whole;
+        };
+        bool keptFits = false;
+        for (const Try t : {Try{fitted, true}, Try{fitted + 1, true}, Try{fitted, false}}) {
+            if (t.level > kLastWholeType)
+                continue;
+            if (const int h = arrange(t.level, true);
+                h <= room.height() && (!t.whole || m_row->movedLastTime() == 0)) {
+                tallest = h;
+                keptFits = true;
+                break;
+            }
+        }
+        if (!keptFits)
+            tallest = arrange(fitted, false);
+    }
+    m_keptWidth = room.width();
+    m_keptExplained = explained;
+    m_keptColumns = m_row->columnsFor(room.width());
+    m_keptSpans.clear();
+    for (const HostWidget* host : hosts)
+        m_keptSpans.insert(host->actor(), host->span());
     settle(tallest);
 }
 
@@ -532,6 +589,8 @@ void StageWidget::clear()
     }
     m_hosts.clear();
     m_overlay->setWires({});
+    m_row->forgetPlaces();
+    m_keptSpans.clear();
     m_fittedShape.clear();
     m_fittedStructure.clear();
     m_appliedLevel = -1;

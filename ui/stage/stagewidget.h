@@ -115,6 +115,12 @@ private:
     QString m_fittedStructure; // how many cards, hosts and explained errors, and the room
     int m_appliedLevel = -1;   // the detail and type size fit() set last
     double m_fullerRatio = 0;  // how much taller the level above it was, 0: not known
+    // The arrangement fit() left last, at this room width: how many columns and each
+    // host's span, kept while it fits.
+    int m_keptWidth = 0;
+    int m_keptColumns = 0;
+    int m_keptExplained = 0;
+    QHash<QString, int> m_keptSpans;
 };
 
 } // namespace sockbench
