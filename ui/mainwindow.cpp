@@ -430,23 +430,23 @@ void MainWindow::updateControls()
     m_reset->setEnabled(!resetting);
 }
 
+QString MainWindow::liveText(qsizetype backlog, qint64 lagNs)
+{
+    if (backlog < 0)
+        return tr("<span style='color:#d97706'>●</span> replaying a recording");
+    if (backlog == 0)
+        return tr("<span style='color:#059669'>●</span> live");
+    return tr("<span style='color:#d97706'>●</span> %1 event(s), %2 s behind")
+        .arg(backlog)
+        .arg(double(lagNs) / 1e9, 0, 'f', 1);
+}
+
 void MainWindow::updateLive()
 {
-    if (m_session->replayer().isActive()) {
-        m_live->setText(tr("<span style='color:#d97706'>●</span> replaying a recording"));
-        m_catchUp->setEnabled(false);
-        return;
-    }
     const Presenter& presenter = m_session->presenter();
-    if (presenter.backlog() == 0) {
-        m_live->setText(tr("<span style='color:#059669'>●</span> live"));
-        m_catchUp->setEnabled(false);
-    } else {
-        m_live->setText(tr("<span style='color:#d97706'>●</span> %1 event(s), %2 s behind")
-                            .arg(presenter.backlog())
-                            .arg(presenter.lagNs() / 1e9, 0, 'f', 1));
-        m_catchUp->setEnabled(true);
-    }
+    const bool replaying = m_session->replayer().isActive();
+    m_live->setText(liveText(replaying ? -1 : presenter.backlog(), presenter.lagNs()));
+    m_catchUp->setEnabled(!replaying && presenter.backlog() > 0);
 }
 
 void MainWindow::newHost()

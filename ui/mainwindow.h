@@ -44,6 +44,8 @@ public:
     QAction* playAction() const { return m_play; }
     QAction* resetAction() const { return m_reset; }
     QLabel* liveIndicator() const { return m_live; }
+    // The live indicator's words: a backlog of -1 is a recording replayed.
+    static QString liveText(qsizetype backlog, qint64 lagNs);
     // Made when first shown or asked for: hidden, Look closer costs nothing, not even at
     // start-up (its views cost a tenth of the time to the first frame).
     CloserViews* closerViews();
@@ -83,7 +85,8 @@ protected:
 
 private:
     void buildToolbar();
-    void fitLessonPicker();
+    void fitToolbar(); // the picker to its titles, the labels that change to their widest
+
     void showPickedTitle();
     void buildMenus();
     void fitNarration();

@@ -67,7 +67,6 @@ void MainWindow::buildToolbar()
         m_lessonPicker->addItem(QStringLiteral("%1 · %2").arg(number, lesson.title), lesson.name);
     }
     m_lessonPicker->addItem(tr("Free play: an empty experiment"), QStringLiteral("experiment"));
-    fitLessonPicker();
     showPickedTitle();
     connect(m_lessonPicker, &QComboBox::activated, this, [this](int index) {
         const QString name = m_lessonPicker->itemData(index).toString();
@@ -115,8 +114,6 @@ void MainWindow::buildToolbar()
         QSettings().setValue(QStringLiteral("speed"), index);
     });
     bar->addWidget(m_speed);
-    m_speedLabel->setMinimumWidth(
-        m_speedLabel->fontMetrics().horizontalAdvance(QStringLiteral("instant ")));
     bar->addWidget(m_speedLabel);
     bar->addSeparator();
     m_live->setAccessibleName(tr("Live indicator"));
@@ -131,6 +128,7 @@ void MainWindow::buildToolbar()
     bar->addSeparator();
     // New host is the stage's, on the toolbar: the stage's room is for hosts.
     bar->addWidget(m_stage->newHostButton());
+    fitToolbar();
 
     // The projector's keys: → and PageDown (what a presenter's remote sends) step, ← and
     // PageUp step back, R resets. Space steps too, unless the focus is on a button: then

@@ -12,10 +12,12 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QKeyEvent>
+#include <QLabel>
 #include <QSettings>
 #include <QSplitter>
 #include <QStyle>
 #include <QStyleOptionComboBox>
+#include <QTextDocumentFragment>
 
 #include <algorithm>
 
@@ -83,8 +85,24 @@ void MainWindow::fitNarration()
         m_pictureColumn->setSizes(sizes);
 }
 
-void MainWindow::fitLessonPicker()
+void MainWindow::fitToolbar()
 {
+    // The labels that change as the lesson runs are as wide as their widest text from the
+    // start: the picker before them gives up that room once, and Step, Back and Reset never
+    // move under the presenter's pointer (they moved 150 px left whenever the picture fell
+    // behind, and the next click on Step landed on Reset).
+    const auto reserve = [](QLabel* label, const QStringList& widest) {
+        int most = 0;
+        for (const QString& text : widest)
+            most = std::max(most, label->fontMetrics().horizontalAdvance(text));
+        label->setMinimumWidth(most + label->contentsMargins().left() +
+                               label->contentsMargins().right());
+    };
+    reserve(m_speedLabel, {QStringLiteral("instant ")});
+    const auto plain = [](const QString& html) {
+        return QTextDocumentFragment::fromHtml(html).toPlainText();
+    };
+    reserve(m_live, {plain(liveText(99, 9'900'000'000)), plain(liveText(-1, 0))});
     // Never wider than its longest title needs: the toolbar's spare room beyond that stays
     // with the toolbar.
     int widest = 0;
@@ -117,7 +135,7 @@ void MainWindow::setZoom(double zoom)
     QApplication::setFont(font); // menus, dialogs, tooltips and call forms
     // Every pane at once, now: narration, code, console, toolbar, stage and Look closer.
     setFontSize(this, font.pointSizeF());
-    fitLessonPicker();
+    fitToolbar();
     QSettings().setValue(QStringLiteral("zoom"), m_zoom);
 }
 

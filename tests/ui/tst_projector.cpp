@@ -42,6 +42,7 @@ private Q_SLOTS:
     void nothingMovesFromAnEarlierMoment();
     void lookCloserLeavesTheStageItsRoom();
     void aWrappedLineIsMarkedAsContinued();
+    void theToolbarStaysPutWhileThePictureFallsBehind();
 };
 
 void TestProjector::initTestCase()
@@ -559,6 +560,45 @@ void TestProjector::aWrappedLineIsMarkedAsContinued()
         QVERIFY2(inkInGutter(wrapped.position() + wrapped.layout()->lineAt(row).textStart()) > 0,
                  qPrintable(QStringLiteral("row %1 of line 2 is unmarked").arg(row + 1)));
     QVERIFY(inkInGutter(wrapped.next().position()) > 0); // "3"
+}
+
+void TestProjector::theToolbarStaysPutWhileThePictureFallsBehind()
+{
+    // A presenter clicks Step again and again. When the picture fell behind, the indicator's
+    // "live" became "2 event(s), 0.0 s behind", the picker gave up the room, and Step, Back
+    // and Reset moved 150 px left: the next click on Step landed on Reset.
+    for (const QSize size : {QSize(1280, 720), QSize(1920, 1080)}) {
+        Workbench bench;
+        MainWindow window(bench);
+        window.setZoom(1.0);
+        window.resize(size);
+        QVERIFY(window.openLesson(QStringLiteral("04")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QToolBar* bar = window.findChild<QToolBar*>();
+        QVERIFY(bar);
+        const auto places = [&] {
+            QList<QRect> out;
+            for (QAction* action : {window.stepAction(), window.stepBackAction()})
+                if (QWidget* button = bar->widgetForAction(action))
+                    out << QRect(button->mapTo(&window, QPoint(0, 0)), button->size());
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(window.liveIndicator()->text(), MainWindow::liveText(0, 0),
+                                  kWaitMs);
+        const QList<QRect> live = places();
+        QCOMPARE(live.size(), 2);
+        for (const QString& text : {MainWindow::liveText(12, 3'400'000'000),
+                                    MainWindow::liveText(-1, 0), MainWindow::liveText(0, 0)}) {
+            window.liveIndicator()->setText(text);
+            // The toolbar's layout passes, had the label asked for more room.
+            for (int pass = 0; pass < 3; ++pass) {
+                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+                QCoreApplication::processEvents();
+            }
+            QCOMPARE(places(), live);
+        }
+    }
 }
 
 QTEST_MAIN(TestProjector)
