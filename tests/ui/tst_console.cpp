@@ -9,7 +9,6 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
-#include <QTemporaryDir>
 
 using namespace sockbench;
 using namespace sockbench::uitest;
@@ -81,40 +80,29 @@ void TestConsole::aStepBackRetellsARaceAsItWasTold()
     // accept() times out while the client's recv() still waits, and the recv() times out
     // later, before any other step begins. Going back to that moment, the console says
     // what it said then, in the order it said it - not in the order the steps began.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("race.py"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("import socket\n"
-               "\n"
-               "# --- client ---\n"
-               "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-               "u.bind(('127.0.0.1', 0))\n"
-               "u.settimeout(2.0)\n"
-               "\n"
-               "# --- server ---\n"
-               "srv = socket.socket()\n"
-               "srv.bind(('127.0.0.1', 0))\n"
-               "srv.listen()\n"
-               "srv.settimeout(1.0)\n"
-               "# expect: TimeoutError\n"
-               "srv.accept()\n"
-               "\n"
-               "# --- client ---\n"
-               "# expect: TimeoutError\n"
-               "u.recv(1)\n"
-               "u.close()\n");
-    file.close();
-    Workbench bench;
-    MainWindow window(bench);
-    window.setZoom(1.0);
-    window.resize(1280, 720);
-    window.session().presenter().setSpeed(0);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QString error;
-    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    ScriptWindow f;
+    const QString problem =
+        f.open(QStringLiteral("race.py"), "import socket\n"
+                                          "\n"
+                                          "# --- client ---\n"
+                                          "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                                          "u.bind(('127.0.0.1', 0))\n"
+                                          "u.settimeout(2.0)\n"
+                                          "\n"
+                                          "# --- server ---\n"
+                                          "srv = socket.socket()\n"
+                                          "srv.bind(('127.0.0.1', 0))\n"
+                                          "srv.listen()\n"
+                                          "srv.settimeout(1.0)\n"
+                                          "# expect: TimeoutError\n"
+                                          "srv.accept()\n"
+                                          "\n"
+                                          "# --- client ---\n"
+                                          "# expect: TimeoutError\n"
+                                          "u.recv(1)\n"
+                                          "u.close()\n");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    MainWindow& window = f.window;
     auto& runner = window.session().runner();
     const auto sourceOf = [&](int step) { return runner.steps()[size_t(step)].source; };
     // Forward to the recv(), then until both calls have ended.

@@ -12,7 +12,6 @@
 
 #include <QFontInfo>
 #include <QSettings>
-#include <QTemporaryDir>
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -43,12 +42,9 @@ void TestLegible::aLongValueNeverWidensTheWindow()
     // A value with no space in it (a bytes repr, a long name, a URL in a comment) is told in
     // the narration and on the card. At 1280x720 it wraps there: it never widens the
     // window past the projector's edge.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("longvalues.py"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(
+    ScriptWindow f;
+    const QString problem = f.open(
+        QStringLiteral("longvalues.py"),
         "import socket\n"
         "# See https://docs.python.org/3/library/socket.html#socket.socket.sendall_and_more\n"
         "data = b'x' * 400\n"
@@ -58,16 +54,8 @@ void TestLegible::aLongValueNeverWidensTheWindow()
         "got = b.recv(400)\n"
         "a.close()\n"
         "b.close()\n");
-    file.close();
-    Workbench bench;
-    MainWindow window(bench);
-    window.setZoom(1.0);
-    window.resize(1280, 720);
-    window.session().presenter().setSpeed(0);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QString error;
-    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    MainWindow& window = f.window;
     auto& runner = window.session().runner();
     int steps = 0;
     while (!runner.isFinished() && steps < 20) {

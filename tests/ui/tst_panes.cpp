@@ -8,7 +8,6 @@
 
 #include <QPlainTextEdit>
 #include <QSettings>
-#include <QTemporaryDir>
 #include <QTextDocumentFragment>
 
 using namespace sockbench;
@@ -33,33 +32,22 @@ void TestPanes::everyPaneNamesASocketByTheProgramsDescriptor()
     // The program prints its descriptors; the card of each socket and the C pane of each
     // statement must give the same numbers (socketpair()'s ends too: their close() once
     // said close(-1)), and once closed, -1 as the program's fileno() says.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("numbers.py"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("import socket\n"
-               "srv = socket.socket()\n"
-               "srv.bind(('127.0.0.1', 0))\n"
-               "left, right = socket.socketpair()\n"
-               "print(srv.fileno(), left.fileno(), right.fileno())\n"
-               "left.close()\n"
-               "right.close()\n"
-               "srv.close()\n"
-               "try:\n"
-               "    srv.getsockname()\n"
-               "except OSError as e:\n"
-               "    print('after close:', e.errno)\n");
-    file.close();
-    Workbench bench;
-    MainWindow window(bench);
-    window.setZoom(1.0);
-    window.resize(1280, 720);
-    window.session().presenter().setSpeed(0);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QString error;
-    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    ScriptWindow f;
+    const QString problem =
+        f.open(QStringLiteral("numbers.py"), "import socket\n"
+                                             "srv = socket.socket()\n"
+                                             "srv.bind(('127.0.0.1', 0))\n"
+                                             "left, right = socket.socketpair()\n"
+                                             "print(srv.fileno(), left.fileno(), right.fileno())\n"
+                                             "left.close()\n"
+                                             "right.close()\n"
+                                             "srv.close()\n"
+                                             "try:\n"
+                                             "    srv.getsockname()\n"
+                                             "except OSError as e:\n"
+                                             "    print('after close:', e.errno)\n");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    MainWindow& window = f.window;
     auto& runner = window.session().runner();
     // What each pane said after each line ran: the C pane, and every card's title and
     // latest result.
@@ -117,26 +105,14 @@ void TestPanes::theCPaneSpeaksOfTheLineThatJustRanWhileItWaits()
 {
     // "Just ran" names the newest step, also while it is still running; the C pane beside
     // it speaks of the same line (a blocked accept(), as called), never of the line before.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("waits.py"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("import socket\n"
-               "srv = socket.socket()\n"
-               "srv.bind(('127.0.0.1', 0))\n"
-               "srv.listen()\n"
-               "conn, _ = srv.accept()\n");
-    file.close();
-    Workbench bench;
-    MainWindow window(bench);
-    window.setZoom(1.0);
-    window.resize(1280, 720);
-    window.session().presenter().setSpeed(0);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QString error;
-    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    ScriptWindow f;
+    const QString problem = f.open(QStringLiteral("waits.py"), "import socket\n"
+                                                               "srv = socket.socket()\n"
+                                                               "srv.bind(('127.0.0.1', 0))\n"
+                                                               "srv.listen()\n"
+                                                               "conn, _ = srv.accept()\n");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    MainWindow& window = f.window;
     auto& runner = window.session().runner();
     QSignalSpy blocked(&runner, &program::Runner::stepBlocked);
     while (runner.stepCount() < 5) {
@@ -159,24 +135,13 @@ void TestPanes::aLongResultIsCutBeforeTheCountOfCalls()
 {
     // "Just ran" tells what a line bound and how many socket calls it made. A long value is
     // cut with an ellipsis; the count of calls after it is never cut mid-word.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("long.py"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("import socket\n"
-               "a, b = socket.socketpair()\n"
-               "a.sendall(b'x' * 400)\n"
-               "got = b.recv(400)\n");
-    file.close();
-    Workbench bench;
-    MainWindow window(bench);
-    window.resize(1280, 720);
-    window.session().presenter().setSpeed(0);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QString error;
-    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    ScriptWindow f;
+    const QString problem = f.open(QStringLiteral("long.py"), "import socket\n"
+                                                              "a, b = socket.socketpair()\n"
+                                                              "a.sendall(b'x' * 400)\n"
+                                                              "got = b.recv(400)\n");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    MainWindow& window = f.window;
     auto& runner = window.session().runner();
     while (!runner.isFinished()) {
         QTRY_VERIFY_WITH_TIMEOUT(

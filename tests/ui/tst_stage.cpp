@@ -506,29 +506,20 @@ void TestStage::anErrorRaisedAgainIsAFaultAfterAll()
     // An except clause that cleans up and raises the error again: while the clause runs,
     // the program has gone on from it; once `raise` ends the thread with it, the error
     // was a fault after all, in red with what to try.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("again.py"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("import socket\n"
-               "first = socket.socket()\n"
-               "first.bind(('127.0.0.1', 0))\n"
-               "port = first.getsockname()[1]\n"
-               "second = socket.socket()\n"
-               "try:\n"
-               "    second.bind(('127.0.0.1', port))\n"
-               "except OSError:\n"
-               "    print('taken, giving up')\n"
-               "    raise\n");
-    file.close();
-    Workbench bench;
-    MainWindow window(bench);
-    window.resize(1280, 720);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QString error;
-    QVERIFY2(window.session().loadFiles({path}, &error), qPrintable(error));
+    ScriptWindow f;
+    const QString problem =
+        f.open(QStringLiteral("again.py"), "import socket\n"
+                                           "first = socket.socket()\n"
+                                           "first.bind(('127.0.0.1', 0))\n"
+                                           "port = first.getsockname()[1]\n"
+                                           "second = socket.socket()\n"
+                                           "try:\n"
+                                           "    second.bind(('127.0.0.1', port))\n"
+                                           "except OSError:\n"
+                                           "    print('taken, giving up')\n"
+                                           "    raise\n");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    MainWindow& window = f.window;
     auto& runner = window.session().runner();
     const auto card = [&]() -> SocketCard* {
         // The program's host holds its two sockets; "second" is the one made second.

@@ -22,6 +22,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QToolButton>
 #include <QtTest>
@@ -233,6 +234,33 @@ inline bool showLesson(MainWindow& window, const QString& lesson, QSize size = {
                [&] { return window.session().runner().mode() == program::Runner::Mode::Idle; },
                kWaitMs);
 }
+
+// The student's own program, written to a file of its own and opened in a window at the
+// projector's size (1280x720, zoom 1), the picture following at once. open() says what went
+// wrong, or nothing.
+struct ScriptWindow {
+    QTemporaryDir dir;
+    Workbench bench;
+    MainWindow window{bench};
+    QString open(const QString& name, const QByteArray& text)
+    {
+        if (!dir.isValid())
+            return QStringLiteral("no temporary directory");
+        const QString path = dir.filePath(name);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+            return QStringLiteral("could not write ") + path;
+        file.close();
+        window.setZoom(1.0);
+        window.resize(1280, 720);
+        window.session().presenter().setSpeed(0);
+        window.show();
+        if (!QTest::qWaitForWindowExposed(&window))
+            return QStringLiteral("the window was never shown");
+        QString error;
+        return window.session().loadFiles({path}, &error) ? QString() : error;
+    }
+};
 
 // A window in free play, the picture following at once, as the stage tests click it.
 struct ExperimentWindow {
