@@ -509,28 +509,35 @@ void TestWindow::aBackgroundStatementsThreadIsNamedAsAReaderWould()
 void TestWindow::twoProgramsRunSideBySide()
 {
     // A server and a client in two files, as the course runs them in two terminals: each
-    // program is a host, the code view has a tab for each, and each host shows its thread.
+    // program is a host, the code view has a tab for each, each host shows its thread, and
+    // played, the client gets its echo. The port is one the kernel has just found free
+    // (the course's 50007 may be taken on the machine that runs the tests).
+    const QByteArray port = QByteArray::number(freeLoopbackPort());
+    QVERIFY(port.toInt() > 0);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const auto write = [&](const QString& name, const QByteArray& text) {
         QFile file(dir.filePath(name));
         return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
     };
-    QVERIFY(write(QStringLiteral("echoserver.py"),
-                  "import socket\n"
-                  "with socket.create_server(('127.0.0.1', 50007)) as s:\n"
-                  "    conn, addr = s.accept()\n"
-                  "    with conn:\n"
-                  "        while True:\n"
-                  "            data = conn.recv(1024)\n"
-                  "            if not data:\n"
-                  "                break\n"
-                  "            conn.sendall(data)\n"));
-    QVERIFY(write(QStringLiteral("echoclient.py"),
-                  "import socket\n"
-                  "with socket.create_connection(('127.0.0.1', 50007)) as s:\n"
-                  "    s.sendall(b'Hello, world')\n"
-                  "    print('Received', repr(s.recv(1024)))\n"));
+    QVERIFY(write(QStringLiteral("echoserver.py"), "import socket\n"
+                                                   "with socket.create_server(('127.0.0.1', " +
+                                                       port +
+                                                       ")) as s:\n"
+                                                       "    conn, addr = s.accept()\n"
+                                                       "    with conn:\n"
+                                                       "        while True:\n"
+                                                       "            data = conn.recv(1024)\n"
+                                                       "            if not data:\n"
+                                                       "                break\n"
+                                                       "            conn.sendall(data)\n"));
+    QVERIFY(
+        write(QStringLiteral("echoclient.py"), "import socket\n"
+                                               "with socket.create_connection(('127.0.0.1', " +
+                                                   port +
+                                                   ")) as s:\n"
+                                                   "    s.sendall(b'Hello, world')\n"
+                                                   "    print('Received', repr(s.recv(1024)))\n"));
     Workbench bench;
     MainWindow window(bench);
     window.show();
@@ -561,6 +568,16 @@ void TestWindow::twoProgramsRunSideBySide()
         QTest::qWait(300); // the stage lays its hosts out
         window.grab().save(QString::fromLocal8Bit(shot) + QStringLiteral("/two-programs.png"));
     }
+    // Played to the end, the two talk: the client prints the echo.
+    auto& runner = window.session().runner();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() == program::Runner::Mode::Idle, kWaitMs);
+    runner.setPlayInterval(0);
+    runner.play();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
+    QCOMPARE(runner.failures(), 0);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        window.console()->toPlainText().contains(QStringLiteral("Received b'Hello, world'")),
+        qPrintable(window.console()->toPlainText()), kWaitMs);
 }
 
 QTEST_MAIN(TestWindow)

@@ -29,6 +29,11 @@
 
 #include <functional>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace sockbench::uitest {
 
 constexpr int kWaitMs = 30000; // a bound, not a pause: each wait ends when its condition holds
@@ -233,6 +238,25 @@ inline bool showLesson(MainWindow& window, const QString& lesson, QSize size = {
            QTest::qWaitFor(
                [&] { return window.session().runner().mode() == program::Runner::Mode::Idle; },
                kWaitMs);
+}
+
+// A TCP port on 127.0.0.1 the kernel has just found free (bound to port 0, then closed),
+// for two programs that must agree on one before either runs. 0 if none was found.
+inline int freeLoopbackPort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+        port = ntohs(address.sin_port);
+    ::close(fd);
+    return port;
 }
 
 // The student's own program, written to a file of its own and opened in a window at the
