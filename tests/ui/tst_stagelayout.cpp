@@ -332,6 +332,31 @@ void TestStageLayout::finishedHostsFoldToGiveTheCrowdItsRoom()
     const double scale = cards.first()->font().pointSizeF() / stage->font().pointSizeF();
     QVERIFY2(scale >= 0.9 - 1e-6, qPrintable(QString::number(scale)));
 
+    // A folded host's "+" is New socket: clicked, it offers the kinds of socket, and the one picked
+    // appears on that host, which unfolds to show it.
+    HostWidget* first = stage->host(QStringLiteral("first"));
+    QToolButton* plus = first->newSocketButton();
+    QCOMPARE(plus->text(), QStringLiteral("+"));
+    QStringList offered;
+    QTimer::singleShot(0, [&] {
+        if (auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget())) {
+            for (QAction* action : menu->actions())
+                if (!action->isSeparator())
+                    offered << action->text();
+            menu->close();
+            for (QAction* action : menu->actions())
+                if (action->text().startsWith(QStringLiteral("TCP over IPv4")))
+                    action->trigger();
+        }
+    });
+    QTest::mouseClick(plus, Qt::LeftButton);
+    QVERIFY2(offered.size() >= 4, qPrintable(offered.join(QLatin1String(" | "))));
+    QTRY_VERIFY_WITH_TIMEOUT(!folded(QStringLiteral("first")), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(first->cards().cbegin(), first->cards().cend(),
+                                         [](const SocketCard* card) { return card->isVisible(); }),
+                             kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(whatIsOutOfView(stage), QString(), kWaitMs);
+
     window.resize(1920, 1080);
     QTRY_VERIFY_WITH_TIMEOUT(!folded(QStringLiteral("first")) &&
                                  !folded(QStringLiteral("second")) &&
