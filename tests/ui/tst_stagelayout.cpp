@@ -352,9 +352,12 @@ void TestStageLayout::finishedHostsFoldToGiveTheCrowdItsRoom()
     QTest::mouseClick(plus, Qt::LeftButton);
     QVERIFY2(offered.size() >= 4, qPrintable(offered.join(QLatin1String(" | "))));
     QTRY_VERIFY_WITH_TIMEOUT(!folded(QStringLiteral("first")), kWaitMs);
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(first->cards().cbegin(), first->cards().cend(),
-                                         [](const SocketCard* card) { return card->isVisible(); }),
-                             kWaitMs);
+    const auto shown = [&] {
+        const QList<SocketCard*> onFirst = first->cards(); // a new list at every call
+        return std::any_of(onFirst.cbegin(), onFirst.cend(),
+                           [](const SocketCard* card) { return card->isVisible(); });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(shown(), kWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(whatIsOutOfView(stage), QString(), kWaitMs);
 
     window.resize(1920, 1080);
