@@ -13,6 +13,7 @@ class TestWireOverlay : public QObject {
 private Q_SLOTS:
     void cardsStackedAtTheEdgeLoopOnTheSideWithRoom();
     void aWireRunsUnderTheCardsOnItsWay();
+    void aWireRunsUnderEveryCardItCrosses();
     void neighboursAreJoinedByAWireLongEnoughToSee();
 };
 
@@ -107,6 +108,45 @@ void TestWireOverlay::aWireRunsUnderTheCardsOnItsWay()
     QCOMPARE(under(), 0);
     const auto [left, right] = beside();
     QVERIFY(left > 0 && right > 0);
+}
+
+void TestWireOverlay::aWireRunsUnderEveryCardItCrosses()
+{
+    // Lesson 09 at 1280x720, step 67: the crowded listener at the left, six queued clients
+    // in two columns. A wire to the right-hand column crosses two cards of the left-hand
+    // one on its way, and runs under both: no dotted line over their text.
+    QWidget stage;
+    stage.resize(820, 520);
+    const QRect listener(20, 256, 220, 90);
+    const QRect upper(304, 226, 248, 85);
+    const QRect lower(304, 319, 248, 85);
+    const QRect farUpper(560, 226, 248, 85);
+    const QRect farLower(560, 319, 248, 85);
+    const std::vector<std::pair<SocketId, QRect>> cards{{SocketId{1}, listener},
+                                                        {SocketId{2}, upper},
+                                                        {SocketId{3}, lower},
+                                                        {SocketId{4}, farUpper},
+                                                        {SocketId{5}, farLower}};
+    WireOverlay overlay(
+        [&](SocketId id) {
+            for (const auto& [card, rect] : cards)
+                if (card == id)
+                    return rect;
+            return QRect();
+        },
+        &stage);
+    overlay.setGeometry(stage.rect());
+    overlay.setCards([&] { return cards; });
+    overlay.setWires(
+        {{SocketId{4}, SocketId{1}, false, true}, {SocketId{5}, SocketId{1}, false, true}});
+    const QImage image = overlay.grab().toImage();
+    for (const QRect& between : {upper, lower})
+        QCOMPARE(wirePixels(image, between.left(), between.right() + 1, between.top(),
+                            between.bottom() + 1),
+                 0);
+    // Both wires still reach their far cards.
+    for (const QRect& end : {farUpper, farLower})
+        QVERIFY(wirePixels(image, end.left() - 8, end.left() + 1, end.top(), end.bottom()) > 0);
 }
 
 void TestWireOverlay::neighboursAreJoinedByAWireLongEnoughToSee()

@@ -222,11 +222,15 @@ void WireOverlay::paintEvent(QPaintEvent* event)
                  : wire.datagram ? Qt::DashLine
                                  : Qt::SolidLine,
                  Qt::RoundCap);
+        // save() and restore(), not setClipping(false): a clip region set again after
+        // setClipping(false) was not applied when it held more than one card (lesson 09's
+        // queued wires struck through the clients they crossed).
+        p.save();
         p.setPen(pen);
         if (!wire.under.isEmpty())
             p.setClipRegion(QRegion(rect()) - wire.under);
         p.drawPath(wire.path);
-        p.setClipping(false);
+        p.restore();
     }
 
     const qint64 now = m_clock.elapsed();
