@@ -17,6 +17,7 @@
 #include <QAbstractItemView>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
@@ -121,7 +122,25 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     auto* codeColumn = new QSplitter(Qt::Vertical, m_columns);
     codeColumn->setObjectName(QStringLiteral("codeColumn"));
     codeColumn->addWidget(m_codeView);
-    codeColumn->addWidget(m_console);
+    // The output, under a title that says what it holds, and the choice to add every
+    // statement's outcome to it.
+    auto* output = new QWidget(codeColumn);
+    auto* outputLayout = new QVBoxLayout(output);
+    outputLayout->setContentsMargins(0, 0, 0, 0);
+    outputLayout->setSpacing(2);
+    auto* outputTitle = new QHBoxLayout;
+    outputTitle->setContentsMargins(4, 0, 4, 0);
+    outputTitle->addWidget(new QLabel(tr("<b>Output</b> — what the program printed"), output), 1);
+    auto* every = new QCheckBox(tr("Every statement"), output);
+    every->setObjectName(QStringLiteral("everyStatement"));
+    every->setToolTip(tr("Show each statement's outcome too, as `sockbench run` prints it"));
+    every->setChecked(m_console->everyStatement());
+    connect(every, &QCheckBox::toggled, m_console, &Console::setEveryStatement);
+    connect(m_console, &Console::everyStatementChanged, every, &QCheckBox::setChecked);
+    outputTitle->addWidget(every);
+    outputLayout->addLayout(outputTitle);
+    outputLayout->addWidget(m_console, 1);
+    codeColumn->addWidget(output);
     codeColumn->setStretchFactor(0, 3);
     codeColumn->setStretchFactor(1, 1);
     codeColumn->setChildrenCollapsible(false);

@@ -191,6 +191,12 @@ void MainWindow::buildMenus()
     connect(closer, &QAction::toggled, this,
             [](bool shown) { QSettings().setValue(QStringLiteral("lookCloser"), shown); });
     view->addAction(closer);
+    QAction* every = view->addAction(tr("Every statement in the output"));
+    every->setObjectName(QStringLiteral("everyStatementAction"));
+    every->setCheckable(true);
+    every->setChecked(m_console->everyStatement());
+    connect(every, &QAction::toggled, m_console, &Console::setEveryStatement);
+    connect(m_console, &Console::everyStatementChanged, every, &QAction::setChecked);
     view->addSeparator();
     view->addAction(tr("Zoom in"), QKeySequence::ZoomIn, this, [this] { setZoom(m_zoom * 1.15); })
         ->setObjectName(QStringLiteral("zoomIn"));

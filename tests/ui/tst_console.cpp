@@ -1,14 +1,16 @@
-// The console at the projector: what the program printed, and each statement's outcome,
-// stay in view whatever the student does with the pane.
+// The console at the projector: what the program printed stays in view, and so does each
+// statement's outcome when asked for, whatever the student does with the pane.
 
 #include "windowdriver.h"
 
 #include "lesson/console.h"
 #include "presentation/presenter.h"
 
+#include <QCheckBox>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
+#include <QTextDocument>
 
 using namespace sockbench;
 using namespace sockbench::uitest;
@@ -18,6 +20,8 @@ class TestConsole : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void theConsoleShowsItsNewestLine();
+    void whatTheProgramPrintedIsInViewWhenTheNarrationPointsAtIt();
+    void aStatementThatWentWellIsNotColouredAsAnError();
     void aStepBackRetellsARaceAsItWasTold();
 };
 
@@ -35,6 +39,7 @@ void TestConsole::theConsoleShowsItsNewestLine()
     MainWindow window(bench);
     window.setZoom(1.0);
     window.resize(1280, 720);
+    window.console()->setEveryStatement(true); // the statements are what fills it
     QVERIFY(window.openLesson(QStringLiteral("05")));
     window.session().presenter().setSpeed(0);
     window.show();
@@ -72,6 +77,101 @@ void TestConsole::theConsoleShowsItsNewestLine()
     }
     QVERIFY(runner.isFinished());
     QVERIFY2(scrolledBack && madeSmaller, "the console never filled: the test shows nothing");
+}
+
+void TestConsole::whatTheProgramPrintedIsInViewWhenTheNarrationPointsAtIt()
+{
+    // Lesson 05 asks, at bind(('127.0.0.1', 1)): "the lines printed above say where the
+    // administrator's ports end and who you run as". With every statement's line between
+    // them, those prints had scrolled out of the pane long before. The output holds what
+    // the program printed (and its errors), so all of it is in view there; every statement
+    // is there on request, each line in its own colour.
+    Workbench bench;
+    MainWindow window(bench);
+    window.setZoom(1.0);
+    window.resize(1280, 720);
+    Console* console = window.console();
+    console->setEveryStatement(false);
+    QVERIFY(window.openLesson(QStringLiteral("05")));
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    const auto settled = [&] {
+        return (runner.mode() == program::Runner::Mode::Idle && window.stepAction()->isEnabled()) ||
+               runner.isFinished();
+    };
+    // On to the privileged bind().
+    while (runner.stepCount() == 0 ||
+           !runner.steps().back().source.contains(QLatin1String("bind(('127.0.0.1', 1))"))) {
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), kWaitMs);
+        QVERIFY(!runner.isFinished());
+        QTest::keyClick(&window, Qt::Key_Right);
+        QTRY_VERIFY_WITH_TIMEOUT(runner.stepCount() > 0, kWaitMs);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(settled(), kWaitMs);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QStringList printed;
+    for (const auto& step : runner.steps())
+        for (const QString& l : step.output.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            printed << l;
+    QVERIFY2(printed.size() >= 2, "the lesson printed nothing: the test shows nothing");
+    QVERIFY2(console->transcript().size() > printed.size() + 4,
+             "too few statements to have pushed the prints away: the test shows nothing");
+    const QRect view = console->viewport()->rect();
+    for (const QString& l : printed) {
+        const QTextCursor found = console->document()->find(l);
+        QVERIFY2(!found.isNull(), qPrintable(l + QLatin1String(" is not in the output")));
+        QVERIFY2(view.contains(console->cursorRect(found)),
+                 qPrintable(l + QLatin1String(" is out of view")));
+    }
+    // Every statement, on request, and back.
+    console->setEveryStatement(true);
+    QVERIFY(window.findChild<QCheckBox*>(QStringLiteral("everyStatement"))->isChecked());
+    QVERIFY(!console->document()->find(QStringLiteral("import socket")).isNull());
+    console->setEveryStatement(false);
+    QVERIFY(console->document()->find(QStringLiteral("import socket")).isNull());
+}
+
+void TestConsole::aStatementThatWentWellIsNotColouredAsAnError()
+{
+    // Lesson 07: bind() refused with EADDRINUSE (expected, in amber), then statements that
+    // went well. Each came out in the amber of the error before it, and the whole
+    // transcript read as failures.
+    Workbench bench;
+    MainWindow window(bench);
+    window.resize(1280, 720);
+    Console* console = window.console();
+    console->setEveryStatement(true);
+    QVERIFY(window.openLesson(QStringLiteral("07")));
+    window.session().presenter().setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& runner = window.session().runner();
+    for (int steps = 0; !runner.isFinished() && steps < 100; ++steps) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (runner.mode() == program::Runner::Mode::Idle && window.stepAction()->isEnabled()) ||
+                runner.isFinished(),
+            kWaitMs);
+        if (!runner.isFinished())
+            QTest::keyClick(&window, Qt::Key_Right);
+    }
+    QVERIFY(runner.isFinished());
+    int plainAfterAnError = 0;
+    bool afterError = false;
+    for (const auto& step : runner.steps()) {
+        if (step.kind != program::StepRecord::Kind::Ok) {
+            afterError = true;
+            continue;
+        }
+        const QTextCursor found = console->document()->find(
+            QStringLiteral("%1  %2").arg(step.line, 4).arg(step.source.section('\n', 0, 0)));
+        QVERIFY2(!found.isNull(), qPrintable(step.source + QLatin1String(" is not shown")));
+        QCOMPARE(found.charFormat().foreground().color(), console->palette().text().color());
+        plainAfterAnError += afterError ? 1 : 0;
+    }
+    QVERIFY2(plainAfterAnError > 2,
+             "no statement went well after an error: the test shows nothing");
 }
 
 void TestConsole::aStepBackRetellsARaceAsItWasTold()

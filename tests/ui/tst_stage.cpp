@@ -167,7 +167,7 @@ void TestStage::tcpExchangeByClicking()
     runner.play();
     QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), kWaitMs);
     QCOMPARE(runner.failures(), 0);
-    QVERIFY(f.window.console()->toPlainText().contains(QStringLiteral("b'hello\\r\\n'")));
+    QVERIFY(f.window.console()->transcript().join('\n').contains(QStringLiteral("b'hello\\r\\n'")));
 }
 
 void TestStage::udpByClicking()

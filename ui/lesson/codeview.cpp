@@ -111,6 +111,8 @@ CodeView::CodeView(Session& session, QWidget* parent)
     // point of it, never to be scrolled to.
     m_c->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_c->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    m_c->setCenterOnScroll(true); // see showC(): a whole line at the top
+
     // Read-only text does not trap Tab: the keyboard goes on to the stage's buttons.
     m_script->setTabChangesFocus(true);
     m_c->setTabChangesFocus(true);
@@ -420,9 +422,21 @@ void CodeView::showC(const QString& text)
     // The call and what it returned come last: when the pane is too short for all of it,
     // they are what stays in view (the heading only repeats the Python line). Once laid
     // out at the pane's width: wrapped lines decide how far the end is.
+    // And the first line in view is a line's beginning, never the tail of one wrapped above
+    // it ("AF_INET, .sin_port = htons(0) };" alone at the top): the pane may scroll a little
+    // past its end for that (centerOnScroll), leaving room below.
     m_c->moveCursor(QTextCursor::End);
-    QTimer::singleShot(
-        0, m_c, [c = m_c] { c->verticalScrollBar()->setValue(c->verticalScrollBar()->maximum()); });
+    QTimer::singleShot(0, m_c, [c = m_c] {
+        QScrollBar* bar = c->verticalScrollBar();
+        int total = 0;
+        for (QTextBlock b = c->document()->firstBlock(); b.isValid(); b = b.next())
+            total += std::max(1, b.layout()->lineCount());
+        const int end = std::max(0, total - bar->pageStep());
+        int top = 0;
+        for (QTextBlock b = c->document()->firstBlock(); b.isValid() && top < end; b = b.next())
+            top += std::max(1, b.layout()->lineCount());
+        bar->setValue(std::min(top, bar->maximum()));
+    });
 }
 
 void CodeView::toggleEditing()

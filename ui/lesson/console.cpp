@@ -6,7 +6,12 @@
 #include "net/errnoexplainer.h"
 #include "session.h"
 
+#include <QContextMenuEvent>
+#include <QFileInfo>
+#include <QMenu>
 #include <QScrollBar>
+#include <QSettings>
+#include <QTextBlock>
 
 namespace sockbench {
 
@@ -49,8 +54,9 @@ Console::Console(Session& session, QWidget* parent)
     // Monospace by family only: the size follows the window's zoom.
     setStyleSheet(QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }").arg(monoFamily()));
     setMaximumBlockCount(5000); // a long session cannot grow it without end
-    setAccessibleName(tr("Console: the transcript and print() output"));
-    setPlaceholderText(tr("Each statement's outcome and every print() appear here."));
+    setAccessibleName(tr("Output: what the program printed"));
+    setPlaceholderText(tr("What the program prints appears here."));
+    m_everyStatement = QSettings().value(QStringLiteral("console/everyStatement"), false).toBool();
     auto& runner = session.runner();
     connect(&runner, &program::Runner::stepIssued, this, [this](int index) {
         if (index == 0)
@@ -80,32 +86,71 @@ Console::Console(Session& session, QWidget* parent)
         const QString name = program >= 0 && program < programs.size()
                                  ? programs[program].lesson.fileName
                                  : tr("the program");
-        line(tr("— %1 %2 —").arg(name, how), QStringLiteral("#6b7280"));
+        // The script's name, not where it was read from (":/lessons/..." means nothing).
+        line(tr("— %1 %2 —").arg(QFileInfo(name).fileName(), how), QStringLiteral("#6b7280"));
     });
     // A recording replays: the statements its events have finished so far, as recorded.
-    connect(&session.replayer(), &Replayer::moved, this, [this] {
-        const Replayer& replay = m_session.replayer();
-        clear();
-        m_transcript.clear();
-        line(tr("— a recording: what its statements did, up to the event shown —"),
-             QStringLiteral("#6b7280"));
-        for (const auto* st : replay.statementsShown()) {
-            const bool failed = st->outcome != QLatin1String("ok");
-            const QString text = QStringLiteral("%1 %2  %3  -> %4")
-                                     .arg(st->actor, -8)
-                                     .arg(st->line, 4)
-                                     .arg(st->source, st->value);
-            m_transcript << text;
-            line(text, failed ? QStringLiteral("#92400e") : QString());
-        }
-    });
+    connect(&session.replayer(), &Replayer::moved, this, &Console::showReplay);
     connect(&runner, &program::Runner::resetDone, this, [this] {
         if (m_session.replayer().isActive())
             return; // the old lesson's sockets closed; the console shows the recording
+        // Said after a run only: a lesson just opened has had nothing to reset.
+        const bool ran = !m_transcript.isEmpty();
         m_transcript.clear();
         m_told.clear();
-        line(tr("— reset: every socket the lesson opened is closed —"), QStringLiteral("#6b7280"));
+        if (ran)
+            line(tr("— reset: every socket the lesson opened is closed —"),
+                 QStringLiteral("#6b7280"));
     });
+}
+
+void Console::setEveryStatement(bool shown)
+{
+    if (shown == m_everyStatement)
+        return;
+    m_everyStatement = shown;
+    QSettings().setValue(QStringLiteral("console/everyStatement"), shown);
+    retell();
+    Q_EMIT everyStatementChanged(shown);
+}
+
+void Console::retell()
+{
+    if (m_session.replayer().isActive())
+        showReplay();
+    else
+        showSteps();
+}
+
+void Console::contextMenuEvent(QContextMenuEvent* event)
+{
+    QMenu* menu = createStandardContextMenu();
+    menu->addSeparator();
+    QAction* every = menu->addAction(tr("Show every statement"));
+    every->setCheckable(true);
+    every->setChecked(m_everyStatement);
+    connect(every, &QAction::toggled, this, &Console::setEveryStatement);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(event->globalPos());
+}
+
+void Console::showReplay()
+{
+    const Replayer& replay = m_session.replayer();
+    clear();
+    m_transcript.clear();
+    line(tr("— a recording: what its statements did, up to the event shown —"),
+         QStringLiteral("#6b7280"));
+    for (const auto* st : replay.statementsShown()) {
+        const bool failed = st->outcome != QLatin1String("ok");
+        const QString text = QStringLiteral("%1 %2  %3  -> %4")
+                                 .arg(st->actor, -8)
+                                 .arg(st->line, 4)
+                                 .arg(st->source, st->value);
+        m_transcript << text;
+        if (failed || m_everyStatement)
+            line(text, failed ? QStringLiteral("#92400e") : QString());
+    }
 }
 
 void Console::showStep(const StepRecord& r)
@@ -146,10 +191,14 @@ void Console::showStep(const StepRecord& r)
                              .arg(r.line, 4)
                              .arg(r.source.section(QLatin1Char('\n'), 0, 0), outcome);
     m_transcript << text;
+    // A statement that did what it said is the narration's "Just ran" and its card's news;
+    // an error is what python3 would print (or what the lesson expected of it).
+    if (!m_everyStatement && r.kind == StepRecord::Kind::Ok)
+        return;
     line(text, color);
     if (const QString why = explanationOf(r, m_session.workbench());
         !why.isEmpty() && !r.error.isEmpty())
-        line(QStringLiteral("%1        %2").arg(QString(), -8).arg(why), QStringLiteral("#6b7280"));
+        line(QStringLiteral("   ") + why, QStringLiteral("#6b7280"));
     // An uncaught exception: Python's whole traceback, as python3 prints it.
     if (r.kind == StepRecord::Kind::Failed && !r.traceback.isEmpty())
         for (const QString& l : r.traceback.trimmed().split(QLatin1Char('\n')))
@@ -214,6 +263,8 @@ void Console::showSteps()
 
 void Console::showBlocked(const StepRecord& r)
 {
+    if (!m_everyStatement)
+        return; // its card says so, with the time it has waited
     // The thread says what it waits in, while it still does (a step that ended since, at
     // the moment stepped back to, waited in its call).
     QString state;
@@ -234,17 +285,27 @@ void Console::showPrinted(const QString& actor, const QString& text)
     QString printed = text;
     if (printed.endsWith(QLatin1Char('\n')))
         printed.chop(1); // print()'s own newline
+    // As a terminal shows it, with whose print() it was in grey before it.
     for (const QString& l : printed.split(QLatin1Char('\n')))
-        line(QStringLiteral("%1 print %2").arg(actor, -8).arg(l), QStringLiteral("#1d4ed8"));
+        line(l, {}, QStringLiteral("%1 ").arg(actor, -8));
 }
 
-void Console::line(const QString& text, const QString& color)
+void Console::line(const QString& text, const QString& color, const QString& who)
 {
-    if (color.isEmpty())
-        appendPlainText(text);
-    else
-        appendHtml(QStringLiteral("<span style='white-space:pre;color:%1'>%2</span>")
-                       .arg(color, text.toHtmlEscaped()));
+    // Each line in its own colour, the plain ones in the text's: a line appended after a
+    // coloured one took that colour, and a whole transcript read as errors.
+    QTextCharFormat format;
+    format.setForeground(color.isEmpty() ? palette().text() : QBrush(QColor(color)));
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::End);
+    if (!document()->isEmpty())
+        cursor.insertBlock(QTextBlockFormat(), format);
+    if (!who.isEmpty()) {
+        QTextCharFormat grey = format;
+        grey.setForeground(QColor(0x6b, 0x72, 0x80));
+        cursor.insertText(who, grey);
+    }
+    cursor.insertText(text, format);
     // The newest line is in view, as in a terminal, even when the console was scrolled
     // or laid out smaller since the last one (QPlainTextEdit follows only from its end).
     moveCursor(QTextCursor::End);
