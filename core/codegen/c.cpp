@@ -43,6 +43,17 @@ QString cString(const QByteArray& bytes, qint64 fullSize)
     return out;
 }
 
+// The bytes the program passed to a send, as far as the trace kept them (the C shows the
+// first few): the argument, whether the kernel took them, refused them or is still waiting.
+QByteArray askedToSend(const Event& e)
+{
+    const CallArgs& args = e.request.args;
+    if (args.repeat <= 1 || args.payload.isEmpty())
+        return args.payload;
+    const qsizetype copies = 48 / args.payload.size() + 1;
+    return args.payload.repeated(std::min<qsizetype>(copies, args.repeat));
+}
+
 QString family(AddressFamily f)
 {
     return familyName(f);
@@ -154,7 +165,7 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
     case CallKind::Send:
     case CallKind::SendAll: {
         QString text = QStringLiteral("send(%1, %2, %3, MSG_NOSIGNAL);")
-                           .arg(fd, cString(e.payload, e.requestedBytes))
+                           .arg(fd, cString(askedToSend(e), e.requestedBytes))
                            .arg(e.requestedBytes);
         if (e.request.kind == CallKind::SendAll)
             text.prepend(
@@ -165,7 +176,7 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
         return sockaddrSetup(QStringLiteral("to"), a.host, a.port, socket.family) +
                QStringLiteral(
                    "sendto(%1, %2, %3, MSG_NOSIGNAL, (struct sockaddr *)&to, sizeof to);")
-                   .arg(fd, cString(e.payload, e.requestedBytes))
+                   .arg(fd, cString(askedToSend(e), e.requestedBytes))
                    .arg(e.requestedBytes) +
                returned(e, count);
     case CallKind::Recv:

@@ -27,6 +27,11 @@ Event callEvent(EventKind kind, SocketId socket, CallId id, const QString& actor
     event.actor = actor;
     event.lane = laneOf(call.kind);
     event.request = call;
+    // What the program asked to send, known from the start: a send still blocked says how
+    // much it waits to hand over (fillPayload says how much moved, once it has ended).
+    if (call.kind == CallKind::Send || call.kind == CallKind::SendAll ||
+        call.kind == CallKind::SendTo)
+        event.requestedBytes = call.args.payloadLength();
     return event;
 }
 

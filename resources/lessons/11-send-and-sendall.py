@@ -31,20 +31,21 @@ client.setblocking(False)
 big = client.send(b'x' * 16777216)
 print('send() took', big, 'bytes of 16777216')
 assert big < 16777216
-# The buffers are full now. A blocking sendall() of 100000 more bytes has to wait until
-# the server reads and makes room. It runs in the background, so that you can watch the
+# The buffers are full now. A blocking sendall() of 1000000 more bytes has to wait until
+# the server reads and makes room: a moment later the kernel may find room for a little
+# more, but not for a million bytes. It runs in the background, so that you can watch the
 # client block in sendall() while the server reads.
 client.setblocking(True)
 # background
-client.sendall(b'y' * 100000)
+client.sendall(b'y' * 1000000)
 
 # --- server ---
 # Reading makes room, and the blocked sendall() goes on. The server wants every byte the
-# client sent: the 5 of hello, what send() took, and the 100000.
+# client sent: the 5 of hello, what send() took, and the 1000000.
 # A loop of recv() calls would get them in pieces whose sizes depend on timing. The flag
 # MSG_WAITALL asks one recv() to wait until it has all it asked for (or the end comes).
-data = conn.recv(5 + big + 100000, socket.MSG_WAITALL)
-assert len(data) == 5 + big + 100000
+data = conn.recv(5 + big + 1000000, socket.MSG_WAITALL)
+assert len(data) == 5 + big + 1000000
 print('the server read', len(data), 'bytes')
 
 # --- client ---

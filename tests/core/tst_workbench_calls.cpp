@@ -2,6 +2,7 @@
 // course meets, with the kernel's own errno. Answers that differ between kernels and their
 // settings are compared with the kernel's own, in tst_workbench_kernel.
 
+#include "codegen/c.h"
 #include "testsupport.h"
 
 #include <QTemporaryDir>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void udpSendToRecvFrom();
     void recvIntoAndRecvFromInto();
     void sendAllSendsEverything();
+    void theCOfASendShowsTheBytesItWasGiven();
     void repeatedPayloadIsSentWithoutBuildingIt();
     void recvTimeout();
     void nonBlockingRecvIsEAGAIN();
@@ -426,6 +428,40 @@ void TestWorkbenchCalls::sendAllSendsEverything()
         got += block.result.count;
     }
     QCOMPARE(got, 3 * 1024 * 1024);
+}
+
+void TestWorkbenchCalls::theCOfASendShowsTheBytesItWasGiven()
+{
+    // The C pane shows send() with the bytes the program passed, whatever became of them:
+    // refused (lesson 14, after shutdown(SHUT_WR): it read send(5, "", 8) with EPIPE) or
+    // still blocked (lesson 11's sendall(): send(5, "", 0), blocked).
+    Workbench bench;
+    const Connected c = connectedPair(bench);
+    const auto facts = [](SocketId) { return codegen::c::SocketFacts{5, AddressFamily::Inet4}; };
+    EXPECT_OK(RUN(bench, c.client, calls::shutdown(SHUT_WR)));
+    const Event refused = RUN(bench, c.client, calls::send("one more"));
+    EXPECT_ERRNO(refused, "EPIPE");
+    const QString refusedC = codegen::c::render(refused, facts);
+    QVERIFY2(refusedC.contains(QLatin1String("send(5, \"one more\", 8, MSG_NOSIGNAL);")),
+             qPrintable(refusedC));
+
+    // Nobody reads: 64 MiB cannot all fit in the kernel's buffers, and sendall() waits.
+    const Connected d = connectedPair(bench);
+    const qint64 total = 64 * 1024 * 1024;
+    const CallId call =
+        bench.submit(d.client, calls::sendAll(QByteArray("z"), total), QStringLiteral("test")).call;
+    std::optional<Event> blocked;
+    QVERIFY(waitUntil([&] {
+        for (const Event& e : bench.trace().events())
+            if (e.call == call && e.kind == EventKind::CallBlocked)
+                blocked = e;
+        return blocked.has_value();
+    }));
+    const QString blockedC = codegen::c::render(*blocked, facts);
+    QVERIFY2(blockedC.contains(QLatin1String("send(5, \"zzzz")) &&
+                 blockedC.contains(QStringLiteral("%1 bytes in all */, %1,").arg(total)),
+             qPrintable(blockedC));
+    EXPECT_OK(RUN(bench, d.server, calls::close())); // the sendall() ends, with an error
 }
 
 void TestWorkbenchCalls::repeatedPayloadIsSentWithoutBuildingIt()

@@ -197,6 +197,36 @@ for n in range(5):
         self.assertGreaterEqual(int(took.group(1)), min(counts) * 0.9, counts)
         self.assertLessEqual(int(took.group(1)), max(counts) * 1.1, counts)
 
+    def test_11_the_background_sendall_waits_for_the_server(self):
+        # Lesson 11 shows the client blocked in sendall() until the server reads. In a class
+        # the steps are seconds apart, and a moment after the full buffers the kernel finds
+        # room for a few hundred KB more: a sendall() of 100000 bytes went through at once
+        # and the picture contradicted the narration. python3 waits a step's time after the
+        # non-blocking send, then the lesson's sendall() must still be waiting a second on.
+        lesson = Lesson("11")
+        size = re.search(r"client\.sendall\(b'y' \* (\d+)\)", lesson.text)
+        self.assertTrue(size, "lesson 11 no longer sends b'y' * N in the background")
+        r = experiment('''
+import threading, time
+server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen(1)
+client = socket.socket(); client.connect(server.getsockname())
+conn, addr = server.accept()
+client.send(b'hello')
+client.setblocking(False)
+big = client.send(b'x' * 16777216)
+time.sleep(1.0)
+client.setblocking(True)
+t = threading.Thread(target=client.sendall, args=(b'y' * %s,))
+t.start()
+t.join(1.0)
+value('waiting', t.is_alive())
+data = conn.recv(5 + big + %s, socket.MSG_WAITALL)
+t.join()
+value('read all', len(data) == 5 + big + %s)
+''' % ((size.group(1),) * 3))
+        self.assertEqual(r["waiting"], "True", "the sendall() did not wait for the server")
+        self.assertEqual(r["read all"], "True")
+
     def test_14_shut_rd_reads_end_at_once_yet_later_bytes_arrive(self):
         r = experiment("""
 server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen(1)
