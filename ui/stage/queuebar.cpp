@@ -24,6 +24,15 @@ QueueBar::QueueBar(const QString& label, Kind kind, QWidget* parent)
     setAccessibleName(label);
 }
 
+void QueueBar::setLabel(const QString& label)
+{
+    if (label == m_label)
+        return;
+    m_label = label;
+    updateGeometry();
+    update();
+}
+
 QString QueueBar::text() const
 {
     if (m_value < 0)

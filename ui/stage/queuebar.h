@@ -18,6 +18,8 @@ public:
     void setValue(qint64 value, qint64 capacity = 0);
     qint64 value() const { return m_value; }
     QString text() const;
+    // What the number is ("recv-q", or for UDP "next datagram": the kernel's count there).
+    void setLabel(const QString& label);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;

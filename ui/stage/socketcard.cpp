@@ -310,9 +310,13 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
         m_recvQueue->setValue(view.kernel.recvQueue);
         m_sendQueue->setValue(view.kernel.sendQueue);
     }
-    if (view.type == SocketType::Datagram)
-        m_recvQueue->setToolTip(tr("The size of the next datagram waiting for recv() (for UDP the "
-                                   "kernel reports the next one only)"));
+    // For UDP the kernel's number (SIOCINQ) is the size of the next datagram only: two of
+    // 5 bytes waiting read "5 B". It says so on the card, not "recv-q".
+    if (view.type == SocketType::Datagram) {
+        m_recvQueue->setLabel(tr("next datagram"));
+        m_recvQueue->setToolTip(tr("The size of the next datagram waiting for recv(): for UDP "
+                                   "the kernel reports the next one only, not how many wait"));
+    }
 
     if (view.lastFailed) {
         // An error the lesson set out to show, or the program was ready for, in the kernel's
