@@ -339,6 +339,12 @@ void Runner::Impl::pump()
 bool Runner::Impl::pausedHere(const Next& next)
 {
     // Play stops before a "# pause" line once; pressing Play again goes on from there.
+    // A line in a loop is paused at on its first turn only: its question has been asked,
+    // and its answer is on the screen by the second.
+    if (std::any_of(steps.cbegin(), steps.cend(), [&](const StepRecord& r) {
+            return r.program == next.program && r.line == next.line;
+        }))
+        return true;
     if (pausedAtLine == next.line && pausedAtStep == steps.size())
         return true;
     pausedAtLine = next.line;

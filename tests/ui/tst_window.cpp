@@ -36,6 +36,7 @@ private Q_SLOTS:
     void stepBackAndReset();
     void theCodeKeepsThePredictionForLater();
     void theNarrationAsksWhereTheAnswerIsHidden();
+    void aLoopAsksItsQuestionOnce();
     void aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere();
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
@@ -211,6 +212,50 @@ void TestWindow::theNarrationAsksWhereTheAnswerIsHidden()
     QTRY_VERIFY_WITH_TIMEOUT(window.lessonPanel()->narration().contains(QStringLiteral("Watch")),
                              kWaitMs);
     QVERIFY(!window.lessonPanel()->narration().contains(QStringLiteral("Predict")));
+}
+
+void TestWindow::aLoopAsksItsQuestionOnce()
+{
+    // Lesson 09 asks "how many get in before one is left in SYN_SENT?" at its crowd loop.
+    // On the loop's second turn six clients are ESTABLISHED on the screen: the question is
+    // not asked again, and Play does not stop there again.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("backlog-and-accept-queue")));
+    window.session().presenter().setSpeed(0);
+    auto& runner = window.session().runner();
+    const program::Lesson& lesson = runner.lesson();
+    const int loop =
+        int(lesson.source.split(QLatin1Char('\n')).indexOf(QStringLiteral("for n in range(10):"))) +
+        1;
+    QVERIFY(loop > 0);
+    QVERIFY(lesson.notes.value(loop).pause && lesson.notes.value(loop).asks());
+    const auto turnsTaken = [&] {
+        return std::count_if(runner.steps().cbegin(), runner.steps().cend(),
+                             [&](const program::StepRecord& r) { return r.line == loop; });
+    };
+    const auto atLoop = [&](qsizetype turns) {
+        return [&, turns] {
+            const auto next = runner.next();
+            return next && next->line == loop && turnsTaken() == turns;
+        };
+    };
+    QVERIFY(stepUntil(runner, atLoop(0), 120));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.lessonPanel()->narration().contains(QStringLiteral("Predict first")), kWaitMs);
+    QVERIFY(stepUntil(runner, atLoop(1), 20));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.lessonPanel()->narration().contains(QStringLiteral("Predict")),
+                             kWaitMs);
+    QVERIFY2(!window.lessonPanel()->narration().contains(QStringLiteral("SYN_SENT")),
+             qPrintable(window.lessonPanel()->narration()));
+    // Played from here, it stops at no later turn of the loop.
+    QList<int> pausedAt;
+    connect(&runner, &program::Runner::pausedAt, this, [&](int line) { pausedAt << line; });
+    runner.setPlayInterval(0);
+    runner.play();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.mode() != program::Runner::Mode::Playing, 60000);
+    QVERIFY2(!pausedAt.contains(loop), "Play stopped at the loop again");
+    QVERIFY2(turnsTaken() > 2, "the loop did not turn again: the test shows nothing");
 }
 
 void TestWindow::aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere()

@@ -187,17 +187,22 @@ void LessonPanel::refresh()
         text = describe::wrappable(lesson.summary);
     // The code hides a statement's `# expect:` answer until it has run once (CodeView):
     // the narration asks for the prediction at the same moment.
+    const bool ranBefore = std::any_of(
+        runner.steps().cbegin(), runner.steps().cend(), [&](const program::StepRecord& r) {
+            return r.program == next->program && r.line == next->line;
+        });
     const bool hiddenAnswer =
-        !notes.expect.isEmpty() && !m_session.replayer().isActive() &&
-        std::none_of(runner.steps().cbegin(), runner.steps().cend(),
-                     [&](const program::StepRecord& r) {
-                         return r.program == next->program && r.line == next->line;
-                     });
+        !notes.expect.isEmpty() && !m_session.replayer().isActive() && !ranBefore;
+    // A loop comes back to a line whose note asked a question: the answer is on the screen
+    // by now, and asking again would read as a new question (lesson 09's crowd loop). The
+    // note was said on the first turn.
+    if (ranBefore && notes.pause && notes.asks())
+        text.clear();
     if (hiddenAnswer && text.isEmpty())
         text = tr("What will it do? Predict it, then step.");
     // A pause asks a question, or stops Play where something is worth watching.
     const bool asks = hiddenAnswer || notes.asks();
-    if (notes.pause || hiddenAnswer)
+    if ((notes.pause && !ranBefore) || hiddenAnswer)
         text = QStringLiteral("<span style='background:#fef3c7'>&nbsp;%1&nbsp;</span> ")
                    .arg(asks ? tr("Predict first") : tr("Watch")) +
                text;
