@@ -38,6 +38,10 @@ struct KernelSnapshot {
     qint32 sendQueue = -1;   // bytes sent and not yet acknowledged (SIOCOUTQ)
     qint32 acceptQueue = -1; // listener: connections completed and waiting for accept()
     qint32 backlog = -1;     // listener: the accept queue's limit
+    // AF_UNIX stream or seqpacket: the peer will send no more (it closed, or shut down its
+    // writing). TCP says the same with CLOSE_WAIT; AF_UNIX has no states, and poll()'s
+    // POLLRDHUP is the kernel's word for it.
+    bool peerDone = false;
     friend bool operator==(const KernelSnapshot&, const KernelSnapshot&) = default;
 };
 

@@ -11,6 +11,7 @@
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -156,6 +157,10 @@ public:
             // (768 for a 19-byte send). Neither is shown as bytes waiting.
             if (tcp && ::ioctl(fd, SIOCOUTQ, &value) == 0)
                 s.sendQueue = sendQueueBytes(s.tcpState, value);
+            if (family == AddressFamily::Unix && isConnectionOriented(type)) {
+                pollfd p{fd, POLLRDHUP, 0};
+                s.peerDone = ::poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+            }
         }
         return s;
     }

@@ -58,6 +58,7 @@ class TestWorkbenchKernel : public QObject {
 private Q_SLOTS:
     void connectEndsWhereABlockingConnectWould();
     void reuseAddrAfterTimeWait();
+    void unixPeerThatClosedIsSeen();
     void listenBeforeBind();
     void acceptWithoutListen();
     void shutdownBadHowAndUnconnected();
@@ -128,6 +129,31 @@ void TestWorkbenchKernel::connectEndsWhereABlockingConnectWould()
                 return;
         }
     }
+}
+
+void TestWorkbenchKernel::unixPeerThatClosedIsSeen()
+{
+    // AF_UNIX has no CLOSE_WAIT: whether the peer is done sending is poll()'s POLLRDHUP
+    // (lesson 18's conn said "connected" after its client had closed). The oracle: a pair
+    // of this process, one end closed, the other polled.
+    int pair[2];
+    QVERIFY(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+    ::close(pair[0]);
+    pollfd p{pair[1], POLLRDHUP, 0};
+    const bool expected = ::poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+    ::close(pair[1]);
+
+    Workbench bench;
+    const QString name =
+        QLatin1Char('\0') + QStringLiteral("sockbench-peerdone-%1").arg(::getpid());
+    const Connected c = connectedPair(bench, AddressFamily::Unix, name);
+    QVERIFY(c.server.isValid());
+    QVERIFY(!RUN(bench, c.server, calls::getsockname()).kernel.peerDone);
+    EXPECT_OK(RUN(bench, c.client, calls::close()));
+    QVERIFY2(waitUntil([&] {
+                 return RUN(bench, c.server, calls::getsockname()).kernel.peerDone == expected;
+             }),
+             expected ? "the workbench never saw the peer close" : "the kernel says otherwise");
 }
 
 void TestWorkbenchKernel::reuseAddrAfterTimeWait()

@@ -89,6 +89,12 @@ Badge badgeFor(const SocketView& v)
                 QObject::tr("The peer has finished sending: its FIN arrived, so the kernel is in "
                             "CLOSE_WAIT. recv() returns b'' once the bytes before the FIN are "
                             "read. This end can still send until it closes.")};
+    if (v.state == TeachingState::Connected && v.family == AddressFamily::Unix && v.kernel.valid &&
+        v.kernel.peerDone)
+        return {QObject::tr("peer finished"), stateColor(TeachingState::WriteShut),
+                QObject::tr("The peer has finished sending: it closed, or shut down its writing. "
+                            "recv() returns b'' once the bytes before that are read. AF_UNIX "
+                            "sends no FIN: the kernel holds both ends and knows at once.")};
     return {teachingStateName(v.state), stateColor(v.state), {}};
 }
 
