@@ -121,10 +121,16 @@ void TestLegible::aLongExplanationWidensItsCardNotShrinksEveryCard()
         QVERIFY2(card->detail() != SocketCard::Detail::Minimal, qPrintable(card->title()));
         QCOMPARE(card->font().pointSizeF(), type);
     }
-    // The card with the explanation is the widest on the stage.
+    // The card with the explanation is as wide as any on the stage: never the narrow one.
+    // (Since closed cards lost their rows of "—", all three hosts fit side by side at an
+    // equal width, and none needs to give it more.)
     for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
         if (card != failed && card->isVisible())
-            QVERIFY2(card->width() < failed->width(), qPrintable(card->title()));
+            QVERIFY2(card->width() <= failed->width(),
+                     qPrintable(QStringLiteral("%1 is %2 px, the explanation's card %3 px")
+                                    .arg(card->title())
+                                    .arg(card->width())
+                                    .arg(failed->width())));
 }
 
 void TestLegible::codeIsTheSameMonospaceEverywhere()

@@ -3,6 +3,8 @@
 #include "presentation/describe.h"
 
 #include <QPainter>
+
+#include <algorithm>
 #include <QPainterPath>
 #include <QVariantAnimation>
 
@@ -126,7 +128,11 @@ void QueueBar::paintEvent(QPaintEvent*)
 
     const QString value = valueText();
     const int valueWidth = this->valueWidth(fm);
-    const QRectF bar(labelWidth, 3, std::max(10, width() - labelWidth - valueWidth - kValueGap),
+    // No longer than about 30 characters: on a card across the whole stage (one socket on
+    // its host) a 640 px bar for a few bytes was a stripe across the room, its value far
+    // away at the other end.
+    const int room = width() - labelWidth - valueWidth - kValueGap;
+    const QRectF bar(labelWidth, 3, std::clamp(room, 10, fm.averageCharWidth() * 30),
                      height() - 6);
     QPainterPath frame;
     frame.addRoundedRect(bar, 3, 3);

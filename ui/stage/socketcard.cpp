@@ -354,15 +354,16 @@ QString SocketCard::shape() const
 {
     // What decides which rows show and how they wrap, not the numbers in them.
     const SocketView& v = m_view;
-    return QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8|%9")
-        .arg(int(v.state))
-        .arg(int(v.kernel.tcpState))
-        .arg(v.lastFailed)
-        .arg(v.isBlocked())
-        .arg(v.kernel.recvQueue > 0)
-        .arg(v.kernel.sendQueue > 0)
-        .arg(v.kernel.acceptQueue >= 0)
-        .arg(m_title->text(), m_last->text());
+    return QStringLiteral("%1|%2|%3|%4|%5|%6%7|%8|")
+               .arg(int(v.state))
+               .arg(int(v.kernel.tcpState))
+               .arg(v.lastFailed)
+               .arg(v.isBlocked())
+               .arg(v.kernel.recvQueue > 0)
+               .arg(v.kernel.sendQueue > 0)
+               .arg(v.kernel.sendQueue >= 0)
+               .arg(v.kernel.acceptQueue >= 0) +
+           m_title->text() + QLatin1Char('|') + m_last->text();
 }
 
 bool SocketCard::isGone() const
@@ -388,7 +389,10 @@ void SocketCard::updateRows()
     // A closed socket, when room is short, is its name and state: the kernel has let it go.
     const bool folded = !full && view.state == TeachingState::Closed;
     const bool stream = isConnectionOriented(view.type);
-    const bool listening = view.kernel.acceptQueue >= 0;
+    // An AF_UNIX listener has no accept queue the kernel reports, and no byte queues either.
+    const bool listening = view.kernel.acceptQueue >= 0 || view.state == TeachingState::Listening;
+    // A closed socket's queues are gone with it: no rows of "—".
+    const bool queues = !folded && !listening && view.state != TeachingState::Closed;
     // The port's label (two lines on a narrow card) only where there is room for it.
     m_local->setText(
         tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel, !full)));
@@ -396,9 +400,11 @@ void SocketCard::updateRows()
         tr("<b>peer</b>&nbsp; %1").arg(addressLine(view.peer, m_peerChosenByKernel, !full)));
     m_local->setVisible(!folded && (!minimal || view.local.isValid()));
     m_peer->setVisible(!folded && (view.peer.isValid() || (stream && !minimal)));
-    m_acceptQueue->setVisible(!folded && listening);
-    m_recvQueue->setVisible(!folded && !listening && (!minimal || view.kernel.recvQueue > 0));
-    m_sendQueue->setVisible(!folded && !listening && stream &&
+    m_acceptQueue->setVisible(!folded && view.kernel.acceptQueue >= 0);
+    m_recvQueue->setVisible(queues && (!minimal || view.kernel.recvQueue > 0));
+    // Where the kernel counts no bytes sent and waiting (no connection yet; AF_UNIX, where
+    // its number is memory) there is no send-q row: not "recv-q 0 B" beside "send-q —".
+    m_sendQueue->setVisible(queues && stream && view.kernel.sendQueue >= 0 &&
                             (!minimal || view.kernel.sendQueue > 0));
     m_last->setVisible((!folded && !minimal) || view.lastFailed);
     m_meaning->setVisible(!m_meaningText.isEmpty());

@@ -157,6 +157,7 @@ void StageWidget::fit()
     // The last level with every card's type at its size and every host unfolded.
     constexpr int kLastWholeType = 2;
     int index = std::clamp(m_appliedLevel, 0, last);
+    const int startLevel = index;
     int tallest = tryLevel(index);
     if (tallest > room.height()) {
         while (tallest > room.height() && index < last) {
@@ -245,6 +246,20 @@ void StageWidget::fit()
         for (const Try t : {Try{fitted, true}, Try{fitted + 1, true}, Try{fitted, false}}) {
             if (t.level > kLastWholeType)
                 continue;
+            if (t.level > fitted && fitted < startLevel) {
+                // The stage has just found room for a fuller level (a larger window, cards
+                // that lost rows). It goes back to the less full one to stay as it was only
+                // if the fuller arrangement would move something: a host alone on the stage
+                // that widens where it stands (its cards in two columns) takes the room, and
+                // so does an arrangement with the same columns and every host in its own.
+                const int h = arrange(fitted, false);
+                if (h <= room.height() && m_row->movedLastTime() == 0 &&
+                    (hosts.size() == 1 || m_row->columnsFor(room.width()) == m_keptColumns)) {
+                    tallest = h;
+                    keptFits = true;
+                    break;
+                }
+            }
             if (const int h = arrange(t.level, true);
                 h <= room.height() && (!t.whole || m_row->movedLastTime() == 0)) {
                 tallest = h;
