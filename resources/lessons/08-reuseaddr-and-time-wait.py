@@ -22,8 +22,8 @@ client.connect(('127.0.0.1', port))
 # --- server ---
 conn, addr = server.accept()
 # The server closes first: its kernel sends a FIN ("no more data from me"), and its side
-# of the connection goes through FIN_WAIT on its way to TIME_WAIT: look at the card after close(), the kernel keeps the connection even
-# though the socket is gone.
+# of the connection goes through FIN_WAIT on its way to TIME_WAIT. Look at the card after
+# close(): the kernel keeps the connection even though the socket is gone.
 conn.close()
 server.close()
 

@@ -38,6 +38,8 @@ private Q_SLOTS:
     void everyHostAndWireIsInViewAtEveryStep();
     void zoomReachesEveryPaneAtOnce();
     void aCardNeverStatesTwoThingsAtOnce();
+    void aUnixConnectionsEndSeesItsPeerFinish();
+    void aConnectionTheKernelKeepsAfterCloseStaysWired();
     void aWholeExchangeFromTheKeyboard();
     void nothingMovesFromAnEarlierMoment();
     void lookCloserLeavesTheStageItsRoom();
@@ -354,6 +356,76 @@ QString tabTo(QWidget* window, QWidget* target)
 }
 
 } // namespace
+
+void TestProjector::aUnixConnectionsEndSeesItsPeerFinish()
+{
+    // Lesson 18: the client closes, and the server's conn is about to read b''. Over TCP
+    // its card says "peer finished" (CLOSE_WAIT); over AF_UNIX it said "connected".
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(showLesson(window, QStringLiteral("unix-domain"), QSize(1280, 720)));
+    auto& runner = window.session().runner();
+    QVERIFY(stepUntil(
+        runner,
+        [&] {
+            return !runner.steps().empty() &&
+                   runner.steps().back().source == QLatin1String("client.close()");
+        },
+        40));
+    SocketCard* conn = nullptr;
+    for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
+        if (card->title().startsWith(QLatin1String("conn ")))
+            conn = card;
+    QVERIFY(conn);
+    QTRY_COMPARE_WITH_TIMEOUT(conn->stateText(), QStringLiteral("peer finished"), kWaitMs);
+}
+
+void TestProjector::aConnectionTheKernelKeepsAfterCloseStaysWired()
+{
+    // Lesson 08: the server's conn closes first. Its card says "closed" and its kernel
+    // FIN_WAIT2, the client's "peer finished" and CLOSE_WAIT: the kernel still holds the
+    // connection, and a wire (the kernel's, drawn apart) still joins the two ends. Without
+    // it, the client's peer address pointed at nothing on the stage.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(showLesson(window, QStringLiteral("reuseaddr-and-time-wait"), QSize(1280, 720)));
+    auto& runner = window.session().runner();
+    QVERIFY(stepUntil(
+        runner,
+        [&] {
+            return !runner.steps().empty() &&
+                   runner.steps().back().source == QLatin1String("server.close()");
+        },
+        40));
+    SocketCard* conn = nullptr;
+    SocketCard* client = nullptr;
+    for (SocketCard* card : window.stage()->findChildren<SocketCard*>()) {
+        if (card->title().startsWith(QLatin1String("conn ")))
+            conn = card;
+        if (card->title().startsWith(QLatin1String("client ")))
+            client = card;
+    }
+    QVERIFY(conn && client);
+    QTRY_COMPARE_WITH_TIMEOUT(client->kernelStateText(), QStringLiteral("CLOSE_WAIT"), kWaitMs);
+    auto* overlay = window.stage()->findChild<WireOverlay*>();
+    QVERIFY(overlay);
+    const auto joined = [&] {
+        return std::any_of(overlay->wires().cbegin(), overlay->wires().cend(), [&](const auto& w) {
+            return w.lingering && ((w.a == client->socketId() && w.b == conn->socketId()) ||
+                                   (w.b == client->socketId() && w.a == conn->socketId()));
+        });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(joined(), kWaitMs);
+    // The client reads b'' and closes: the connection is gone, and so is the wire.
+    QVERIFY(stepUntil(
+        runner,
+        [&] {
+            return !runner.steps().empty() &&
+                   runner.steps().back().source == QLatin1String("client.close()");
+        },
+        10));
+    QTRY_VERIFY_WITH_TIMEOUT(!joined(), kWaitMs);
+}
 
 void TestProjector::aWholeExchangeFromTheKeyboard()
 {

@@ -193,14 +193,47 @@ void StageWidget::addSocket(SocketId socket)
         m_frame->start();
 }
 
+QString StageWidget::shownName(SocketId socket)
+{
+    const QString name = m_nameOf ? m_nameOf(socket) : QString();
+    const QString was = m_nameShown.value(socket);
+    if (name != was) {
+        // Its group changed: the others in the old and the new one are numbered again.
+        QList<SocketId> regroup;
+        if (!was.isEmpty()) {
+            QList<SocketId>& old = m_byName[was];
+            old.removeOne(socket);
+            regroup << old;
+            if (old.isEmpty())
+                m_byName.remove(was);
+        }
+        m_nameShown.insert(socket, name);
+        if (!name.isEmpty()) {
+            QList<SocketId>& group = m_byName[name];
+            regroup << group;
+            group.insert(std::lower_bound(group.begin(), group.end(), socket,
+                                          [](SocketId a, SocketId b) { return a.value < b.value; }),
+                         socket);
+        }
+        for (const SocketId other : std::as_const(regroup)) {
+            SocketCard* card = m_cards.value(other);
+            const SocketView* view = m_model.socket(other);
+            if (card && view && other != socket)
+                showCard(card, *view);
+        }
+    }
+    const QList<SocketId> group = m_byName.value(name);
+    return group.size() > 1 ? QStringLiteral("%1 #%2").arg(name).arg(group.indexOf(socket) + 1)
+                            : name;
+}
+
 void StageWidget::showCard(SocketCard* card, const SocketView& view)
 {
     const SocketId peer = m_model.peerOf(view.id);
     const SocketView* other = peer.isValid() ? m_model.socket(peer) : nullptr;
-    card->display(view, m_nameOf ? m_nameOf(view.id) : QString(),
-                  other && other->local == view.peer && other->localChosenByKernel,
-                  view.lastFailed && m_handledOf ? m_handledOf(view.lastCallId)
-                                                 : SocketCard::Handled::No);
+    card->display(
+        view, shownName(view.id), other && other->local == view.peer && other->localChosenByKernel,
+        view.lastFailed && m_handledOf ? m_handledOf(view.lastCallId) : SocketCard::Handled::No);
 }
 
 void StageWidget::updateSocket(SocketId socket)
@@ -316,6 +349,29 @@ void StageWidget::updateWires()
         if (view && peer.isValid() && id < peer && peers.value(peer) == id)
             wires.push_back({id, peer, view->type == SocketType::Datagram});
     }
+    // A closed end whose connection the kernel still holds (it closed first: FIN_WAIT1,
+    // FIN_WAIT2, CLOSING), joined to the open end that has not closed yet: lesson 08's
+    // point that close() does not end the connection at once.
+    QHash<QString, SocketId> lingering;
+    const auto ends = [](const Endpoint& local, const Endpoint& peer) {
+        return local.unmapped().toString() + QLatin1Char('|') + peer.unmapped().toString();
+    };
+    for (const SocketId id : m_model.sockets())
+        if (const SocketView* view = m_model.socket(id);
+            view && view->state == TeachingState::Closed && view->isTcp() &&
+            view->local.isValid() && view->peer.isValid() &&
+            (view->kernel.tcpState == TcpState::FinWait1 ||
+             view->kernel.tcpState == TcpState::FinWait2 ||
+             view->kernel.tcpState == TcpState::Closing))
+            lingering.insert(ends(view->local, view->peer), id);
+    if (!lingering.isEmpty())
+        for (const SocketId id : m_model.sockets())
+            if (const SocketView* view = m_model.socket(id);
+                view && view->state != TeachingState::Closed && view->isTcp() &&
+                view->local.isValid() && view->peer.isValid())
+                if (const SocketId closed = lingering.value(ends(view->peer, view->local));
+                    closed.isValid() && !peers.contains(id))
+                    wires.push_back({id, closed, false, false, true});
     const QHash<SocketId, SocketId> queued = m_model.waitingInQueues();
     for (auto it = queued.cbegin(); it != queued.cend(); ++it)
         wires.push_back({it.key(), it.value(), false, true});
@@ -332,6 +388,8 @@ void StageWidget::clear()
         card->deleteLater();
     }
     m_cards.clear();
+    m_byName.clear();
+    m_nameShown.clear();
     for (HostWidget* host : std::as_const(m_hosts)) {
         m_row->removeWidget(host);
         host->hide();

@@ -90,6 +90,11 @@ private:
     // Cards to show again at the next frame: however many events arrive in between, a
     // card is laid out once a frame.
     QSet<SocketId> m_dirty;
+    // Sockets by the name their card shows, in the order they were made: two sockets a
+    // variable named in turn ("conn" in a loop) are "conn #1" and "conn #2".
+    QHash<QString, QList<SocketId>> m_byName;
+    QHash<SocketId, QString> m_nameShown;
+    QString shownName(SocketId socket);
     SocketId m_acted;    // the socket the newest call acted on, to scroll into view
     SocketId m_followed; // the one scrolled into view last: again after a refit
     int m_followTries = 0;

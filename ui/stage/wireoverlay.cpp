@@ -55,8 +55,8 @@ const std::vector<WireOverlay::Drawn>& WireOverlay::drawn()
             if (id != wire.a && id != wire.b && rect.intersects(bounds) &&
                 path.intersects(QRectF(rect)))
                 under += rect;
-        m_drawn.push_back(
-            Drawn{std::move(path), bounds, wire.datagram, wire.queued, std::move(under)});
+        m_drawn.push_back(Drawn{std::move(path), bounds, wire.datagram, wire.queued, wire.lingering,
+                                std::move(under)});
     }
     m_drawnValid = true;
     return m_drawn;
@@ -222,6 +222,8 @@ void WireOverlay::paintEvent(QPaintEvent* event)
                  : wire.datagram ? Qt::DashLine
                                  : Qt::SolidLine,
                  Qt::RoundCap);
+        if (wire.lingering)
+            pen = QPen(QColor(0x64, 0x74, 0x8b, 190), 3, Qt::DashDotLine, Qt::RoundCap);
         // save() and restore(), not setClipping(false): a clip region set again after
         // setClipping(false) was not applied when it held more than one card (lesson 09's
         // queued wires struck through the clients they crossed).

@@ -27,6 +27,10 @@ public:
         SocketId b;
         bool datagram = false;
         bool queued = false; // a connection waiting in b's accept queue (b listens)
+        // b is closed, and the kernel still holds its end of the connection (FIN_WAIT2
+        // against a's CLOSE_WAIT): drawn thin and grey, the kernel's and no longer the
+        // program's.
+        bool lingering = false;
     };
     // Where a socket's card is, in this widget's coordinates (null rect: not shown).
     using Locate = std::function<QRect(SocketId)>;
@@ -86,6 +90,7 @@ private:
         QRect bounds;
         bool datagram = false;
         bool queued = false;
+        bool lingering = false;
         QRegion under; // the cards it passes under (not its own two): left out
     };
     const std::vector<Drawn>& drawn();
