@@ -40,6 +40,7 @@ private Q_SLOTS:
     void aCardNeverStatesTwoThingsAtOnce();
     void aUnixConnectionsEndSeesItsPeerFinish();
     void aConnectionTheKernelKeepsAfterCloseStaysWired();
+    void socketsThatShareANameAreNumbered();
     void aWholeExchangeFromTheKeyboard();
     void nothingMovesFromAnEarlierMoment();
     void lookCloserLeavesTheStageItsRoom();
@@ -425,6 +426,37 @@ void TestProjector::aConnectionTheKernelKeepsAfterCloseStaysWired()
         },
         10));
     QTRY_VERIFY_WITH_TIMEOUT(!joined(), kWaitMs);
+}
+
+void TestProjector::socketsThatShareANameAreNumbered()
+{
+    // Lesson 04's server accepts three clients into one variable, conn: three cards with
+    // one title could not be told apart. They are conn #1, #2 and #3, in the order made.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(showLesson(window, QStringLiteral("many-clients"), QSize(1280, 720)));
+    auto& runner = window.session().runner();
+    const auto conns = [&] {
+        QList<SocketCard*> found;
+        for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
+            if (card->title().startsWith(QLatin1String("conn")))
+                found << card;
+        std::sort(found.begin(), found.end(), [](SocketCard* a, SocketCard* b) {
+            return a->socketId().value < b->socketId().value;
+        });
+        return found;
+    };
+    QVERIFY(stepUntil(
+        runner, [&] { return conns().size() == 3; }, 80));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.stage()->isSettling(), kWaitMs);
+    const QList<SocketCard*> three = conns();
+    for (int i = 0; i < 3; ++i)
+        QVERIFY2(three[i]->title().startsWith(QStringLiteral("conn #%1 ").arg(i + 1)),
+                 qPrintable(three[i]->title()));
+    // A name held by one socket stays plain.
+    for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
+        if (card->title().startsWith(QLatin1String("server ")))
+            QVERIFY(!card->title().contains(QLatin1Char('#')));
 }
 
 void TestProjector::aWholeExchangeFromTheKeyboard()
