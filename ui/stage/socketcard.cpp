@@ -111,10 +111,12 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     blockedLayout->setContentsMargins(0, 0, 0, 0);
     m_blocked->setTextFormat(Qt::RichText);
     m_blocked->setWordWrap(true);
-    blockedLayout->addWidget(m_blocked, 1);
+    blockedLayout->addWidget(m_blocked);
     // The seconds follow "for": on its line when the words wrap on a narrow card
-    // ("blocked / in accept() for 1.3 s"), not beside "blocked".
+    // ("blocked / in accept() for 1.3 s"), not beside "blocked", and right after it, not
+    // across the card at its far edge. The room left goes before Interrupt.
     blockedLayout->addWidget(m_elapsed, 0, Qt::AlignBottom);
+    blockedLayout->addStretch(1);
     m_interrupt->setToolTip(
         tr("Stop the blocked call now (the workbench wakes the waiting thread)"));
     m_interrupt->setAccessibleName(tr("Interrupt the blocked call"));
