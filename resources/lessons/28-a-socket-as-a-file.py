@@ -26,8 +26,8 @@ conn, addr = server.accept()
 reader = conn.makefile('r', encoding='utf-8')
 answered = []
 # pause
-# Predict: how many recv() calls does this loop make for three lines? Watch the server's
-# card on each pass.
+# Predict: how many recv() calls does this loop make for three lines? Watch the C pane on
+# each pass: it shows the system calls the line made, or that it made none.
 for line in reader:
     conn.sendall(line.upper().encode('utf-8'))
     answered.append(line)

@@ -6,6 +6,7 @@
 #include "scriptedit.h"
 #include "session.h"
 
+#include <QAbstractTextDocumentLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -428,13 +429,20 @@ void CodeView::showC(const QString& text)
     m_c->moveCursor(QTextCursor::End);
     QTimer::singleShot(0, m_c, [c = m_c] {
         QScrollBar* bar = c->verticalScrollBar();
+        // Each block laid out first (blockBoundingRect does): one not laid out yet has no
+        // lines, and a wrapped call would count as one.
+        QAbstractTextDocumentLayout* layout = c->document()->documentLayout();
+        const auto lines = [layout](const QTextBlock& b) {
+            layout->blockBoundingRect(b);
+            return std::max(1, b.layout()->lineCount());
+        };
         int total = 0;
         for (QTextBlock b = c->document()->firstBlock(); b.isValid(); b = b.next())
-            total += std::max(1, b.layout()->lineCount());
+            total += lines(b);
         const int end = std::max(0, total - bar->pageStep());
         int top = 0;
         for (QTextBlock b = c->document()->firstBlock(); b.isValid() && top < end; b = b.next())
-            top += std::max(1, b.layout()->lineCount());
+            top += lines(b);
         bar->setValue(std::min(top, bar->maximum()));
     });
 }
