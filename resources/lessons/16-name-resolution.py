@@ -20,7 +20,7 @@ assert sockaddr == ('127.0.0.1', 80)
 # AI_CANONNAME, and then only in the first entry (the host's canonical name).
 assert canonname == ''
 named = socket.getaddrinfo('localhost', 80, socket.AF_INET, socket.SOCK_STREAM, 0,
-                           socket.AI_CANONNAME)
+    socket.AI_CANONNAME)
 print('canonical name:', named[0][3])
 assert named[0][3] != ''
 # The port may be None: the entries then carry port 0, for a program that only wants the

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void theCodeKeepsThePredictionForLater();
     void theNarrationAsksWhereTheAnswerIsHidden();
     void aLoopAsksItsQuestionOnce();
+    void theNextStatementIsReadWhole();
     void aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere();
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
@@ -256,6 +257,29 @@ void TestWindow::aLoopAsksItsQuestionOnce()
     QTRY_VERIFY_WITH_TIMEOUT(runner.mode() != program::Runner::Mode::Playing, 60000);
     QVERIFY2(!pausedAt.contains(loop), "Play stopped at the loop again");
     QVERIFY2(turnsTaken() > 2, "the loop did not turn again: the test shows nothing");
+}
+
+void TestWindow::theNextStatementIsReadWhole()
+{
+    // Lesson 16's getaddrinfo() with AI_CANONNAME goes on over two lines: "Next" read
+    // "getaddrinfo('localhost', 80, socket.AF_INET, socket.SOCK_STREAM, 0," and stopped.
+    Workbench bench;
+    MainWindow window(bench);
+    QVERIFY(window.openLesson(QStringLiteral("name-resolution")));
+    window.session().presenter().setSpeed(0);
+    auto& runner = window.session().runner();
+    QVERIFY(stepUntil(
+        runner,
+        [&] {
+            const auto next = runner.next();
+            return next && runner.lesson()
+                               .source.section(QLatin1Char('\n'), next->line - 1, next->line - 1)
+                               .startsWith(QLatin1String("named = socket.getaddrinfo("));
+        },
+        40));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.lessonPanel()->narration().contains(QStringLiteral("0, socket.AI_CANONNAME)")),
+        kWaitMs);
 }
 
 void TestWindow::aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere()

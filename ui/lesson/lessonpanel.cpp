@@ -11,6 +11,46 @@
 
 namespace sockbench {
 
+namespace {
+
+// The statement that begins at `line` (1-based), whole: a call whose arguments go on over
+// several lines reads "getaddrinfo('localhost', 80, ..., 0, socket.AI_CANONNAME)", not
+// "getaddrinfo('localhost', 80, ..., 0," with the rest cut off. Lines joined while a
+// bracket is open (strings skipped), at most a few.
+QString statementAt(const QString& source, int line)
+{
+    const QStringList lines = source.split(QLatin1Char('\n'));
+    QStringList parts;
+    int depth = 0;
+    for (int i = line - 1; i >= 0 && i < lines.size() && parts.size() < 6; ++i) {
+        const QString text = lines[i].trimmed();
+        parts << text;
+        QChar quote;
+        for (qsizetype k = 0; k < text.size(); ++k) {
+            const QChar c = text[k];
+            if (!quote.isNull()) {
+                if (c == QLatin1Char('\\'))
+                    ++k;
+                else if (c == quote)
+                    quote = QChar();
+            } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+                quote = c;
+            } else if (c == QLatin1Char('#')) {
+                break;
+            } else if (c == QLatin1Char('(') || c == QLatin1Char('[') || c == QLatin1Char('{')) {
+                ++depth;
+            } else if (c == QLatin1Char(')') || c == QLatin1Char(']') || c == QLatin1Char('}')) {
+                --depth;
+            }
+        }
+        if (depth <= 0 && !text.endsWith(QLatin1Char('\\')))
+            break;
+    }
+    return parts.join(QLatin1Char(' '));
+}
+
+} // namespace
+
 LessonPanel::LessonPanel(Session& session, QWidget* parent)
     : QFrame(parent)
     , m_session(session)
@@ -206,8 +246,7 @@ void LessonPanel::refresh()
         text = QStringLiteral("<span style='background:#fef3c7'>&nbsp;%1&nbsp;</span> ")
                    .arg(asks ? tr("Predict first") : tr("Watch")) +
                text;
-    const QString source =
-        at.source.section(QLatin1Char('\n'), next->line - 1, next->line - 1).trimmed();
+    const QString source = statementAt(at.source, next->line);
     const QString host = m_session.hostOf(next->program, next->actor);
     const QString who =
         next->thread.isEmpty() || next->thread == next->actor
