@@ -90,6 +90,16 @@ std::optional<Explanation> explain(ErrorDomain domain, int number, const Situati
         e->tryThis = QStringLiteral("Bind the receiving socket first, and send to the port it "
                                     "is bound to (its getsockname()[1]). The socket is still "
                                     "usable: call again.");
+    } else if (situation.unixPath && call == CallKind::Bind && number == EADDRINUSE) {
+        e->meaning = QStringLiteral(
+            "A file already exists at this path: bind() makes the socket's file there, and "
+            "will not take over one that is already there, even one left behind by a socket "
+            "that has since closed.");
+        e->causes = QStringLiteral("An earlier bind() to the same path (this run's or a "
+                                   "previous one's) whose file nobody removed.");
+        e->tryThis = QStringLiteral("Remove the file first (os.unlink(path)) when nothing "
+                                    "listens there any more, or use the abstract namespace: a "
+                                    "name that starts with '\\0' leaves no file.");
     } else if (call == CallKind::Accept && number == EINVAL) {
         e->meaning = QStringLiteral("accept() takes connections from a listening socket, and "
                                     "this one is not listening: listen() was never called on "

@@ -31,6 +31,7 @@ struct Situation {
     CallKind call = CallKind::Socket;
     bool listening = false; // the call was made on a listening socket
     bool datagram = false;  // on a datagram (UDP) socket: no connection, no reset
+    bool unixPath = false;  // on an AF_UNIX socket: a path, not an address and a port
 };
 // The explanation that fits the failed call: the error's own, unless the situation says
 // more (send() on a listener gets "you sent on the listener", whatever errno this kernel

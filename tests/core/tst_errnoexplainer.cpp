@@ -170,6 +170,7 @@ private Q_SLOTS:
     void successIsNotExplained();
     void provokedErrorsAreExplained();
     void theExplanationFitsTheCallThatFailed();
+    void aTakenUnixPathIsAFileNotAPort();
     void timeoutAndInterruptAreExplained();
 };
 
@@ -499,6 +500,35 @@ void TestErrnoExplainer::theExplanationFitsTheCallThatFailed()
                                      {CallKind::Connect})
                  ->meaning,
              errnoexplainer::explain(heard.result)->meaning);
+}
+
+void TestErrnoExplainer::aTakenUnixPathIsAFileNotAPort()
+{
+    // Lesson 18 binds a path that an earlier socket left behind: the card said "another
+    // socket already holds this address and port", where the lesson's point is that no
+    // socket does and there is no port - the file is in the way.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("left-behind.sock"));
+    Workbench bench;
+    const SocketId first = makeSocket(bench, AddressFamily::Unix);
+    EXPECT_OK(RUN(bench, first, calls::bind(path, 0)));
+    EXPECT_OK(RUN(bench, first, calls::close()));
+    const SocketId second = makeSocket(bench, AddressFamily::Unix);
+    const Event taken = RUN(bench, second, calls::bind(path, 0));
+    QCOMPARE(taken.result.outcome, Outcome::Error);
+    if (taken.result.errorNumber != EADDRINUSE)
+        QSKIP("this kernel answers another errno for a path left behind");
+    const auto onPath = errnoexplainer::explain(taken.result.errorDomain, taken.result.errorNumber,
+                                                {CallKind::Bind, false, false, true});
+    QVERIFY2(onPath->meaning.contains(QStringLiteral("file")) &&
+                 !onPath->meaning.contains(QStringLiteral("port")),
+             qPrintable(onPath->meaning));
+    QVERIFY(onPath->tryThis.contains(QStringLiteral("os.unlink")));
+    // Over IP, the same errno keeps its own words: an address and a port.
+    QVERIFY(errnoexplainer::explain(taken.result.errorDomain, taken.result.errorNumber,
+                                    {CallKind::Bind})
+                ->meaning.contains(QStringLiteral("port")));
 }
 
 QTEST_GUILESS_MAIN(TestErrnoExplainer)

@@ -129,8 +129,10 @@ void TestStageLayout::wiresFollowTheirCards()
     };
     const auto everyWireTouchesItsCards = [&] {
         const QImage wires = overlay->grab().toImage();
+        // A closed end's leftover connection (lingering) is drawn only where no card is in
+        // its way: it is not one of the wires that must reach their cards.
         for (const WireOverlay::Wire& wire : overlay->wires())
-            if (!touches(wires, wire.a) || !touches(wires, wire.b))
+            if (!wire.lingering && (!touches(wires, wire.a) || !touches(wires, wire.b)))
                 return false;
         return !overlay->wires().empty();
     };

@@ -35,8 +35,10 @@ QString explanationOf(const StepRecord& r, const Workbench& bench)
     for (const Event& e : bench.trace().events(last > 512 ? last - 512 : 0))
         if (e.kind == EventKind::CallFinished && !e.result.ok() && r.calls.contains(e.call)) {
             situation.call = e.request.kind;
-            if (const auto socket = bench.socket(e.socket))
+            if (const auto socket = bench.socket(e.socket)) {
                 situation.datagram = socket->type == SocketType::Datagram;
+                situation.unixPath = socket->family == AddressFamily::Unix;
+            }
         }
     const auto e = errnoexplainer::explain(known->domain, known->number, situation);
     return e ? e->meaning : QString();
@@ -87,7 +89,10 @@ Console::Console(Session& session, QWidget* parent)
                                  ? programs[program].lesson.fileName
                                  : tr("the program");
         // The script's name, not where it was read from (":/lessons/..." means nothing).
-        line(tr("— %1 %2 —").arg(QFileInfo(name).fileName(), how), QStringLiteral("#6b7280"));
+        // "exited with 0 —" in one piece: a narrow pane wraps before it, not before "—".
+        QString said = how;
+        said.replace(QLatin1Char(' '), QChar::Nbsp);
+        line(tr("— %1 %2\u00a0—").arg(QFileInfo(name).fileName(), said), QStringLiteral("#6b7280"));
     });
     // A recording replays: the statements its events have finished so far, as recorded.
     connect(&session.replayer(), &Replayer::moved, this, &Console::showReplay);

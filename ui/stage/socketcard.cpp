@@ -445,10 +445,10 @@ void SocketCard::showExplanation(const SocketView& view)
         // outcome ("timeout", "invalid") of a call that failed without one.
         // In the words that fit the call that failed, on the socket it failed on.
         if (const auto known = errnocatalog::lookup(view.lastErrorName))
-            explanation =
-                errnoexplainer::explain(known->domain, known->number,
-                                        {view.lastKind, view.state == TeachingState::Listening,
-                                         view.type == SocketType::Datagram});
+            explanation = errnoexplainer::explain(
+                known->domain, known->number,
+                {view.lastKind, view.state == TeachingState::Listening,
+                 view.type == SocketType::Datagram, view.family == AddressFamily::Unix});
         else if (view.lastErrorName == outcomeName(Outcome::Timeout))
             explanation = errnoexplainer::explain(CallResult::timedOut());
         else if (view.lastErrorName == outcomeName(Outcome::Invalid))

@@ -55,6 +55,11 @@ const std::vector<WireOverlay::Drawn>& WireOverlay::drawn()
             if (id != wire.a && id != wire.b && rect.intersects(bounds) &&
                 path.intersects(QRectF(rect)))
                 under += rect;
+        // The kernel's leftover connection is a hint, not the picture: run under another
+        // card it would come out of that card's far side as if joined to it (lesson 04:
+        // conn #2's FIN_WAIT2 to bob, under alice). Then the peer address says it alone.
+        if (wire.lingering && !under.isEmpty())
+            continue;
         m_drawn.push_back(Drawn{std::move(path), bounds, wire.datagram, wire.queued, wire.lingering,
                                 std::move(under)});
     }
