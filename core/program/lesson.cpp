@@ -42,6 +42,66 @@ bool LineNotes::asks() const
     });
 }
 
+namespace {
+
+// How many brackets the line leaves open (negative: closes more than it opens), outside
+// strings and comments.
+int openBrackets(const QString& line)
+{
+    int open = 0;
+    QChar quote;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (!quote.isNull()) {
+            if (c == QLatin1Char('\\'))
+                ++i;
+            else if (c == quote)
+                quote = QChar();
+        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+        } else if (c == QLatin1Char('#')) {
+            break;
+        } else if (c == QLatin1Char('(') || c == QLatin1Char('[') || c == QLatin1Char('{')) {
+            ++open;
+        } else if (c == QLatin1Char(')') || c == QLatin1Char(']') || c == QLatin1Char('}')) {
+            --open;
+        }
+    }
+    return open;
+}
+
+bool opensOrCloses(const QString& before, const QString& after)
+{
+    const auto ends = [&](char c) { return before.endsWith(QLatin1Char(c)); };
+    const auto starts = [&](char c) { return after.startsWith(QLatin1Char(c)); };
+    return ends('(') || ends('[') || ends('{') || starts(')') || starts(']') || starts('}');
+}
+
+} // namespace
+
+QString statementAt(const QString& source, int line)
+{
+    if (line <= 0)
+        return {};
+    const QStringList lines = source.split(QLatin1Char('\n'));
+    if (line > lines.size())
+        return {};
+    QString text = lines[line - 1].trimmed();
+    int open = openBrackets(text);
+    bool continued = text.endsWith(QLatin1Char('\\'));
+    for (int next = line; (open > 0 || continued) && next < lines.size() && next < line + 8;
+         ++next) {
+        if (continued)
+            text.chop(1);
+        text = text.trimmed();
+        const QString more = lines[next].trimmed();
+        text += opensOrCloses(text, more) ? more : QLatin1Char(' ') + more;
+        open += openBrackets(more);
+        continued = more.endsWith(QLatin1Char('\\'));
+    }
+    return text;
+}
+
 QString LoadError::format() const
 {
     return QStringLiteral("%1:%2:%3: %4").arg(fileName).arg(line).arg(column).arg(message);

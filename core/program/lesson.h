@@ -58,6 +58,11 @@ struct LoadError {
     QString format() const;
 };
 
+// The statement that begins on `line` (1-based), on one line: a call whose arguments run on
+// over the next lines (open brackets, or a backslash at the end) is told whole,
+// "getaddrinfo('localhost', 80, socket.AF_INET, 0)". Strings and comments are skipped.
+QString statementAt(const QString& source, int line);
+
 // Reads a program: its syntax (compile()), its comments and directives. Runs python3 once
 // (a few tens of milliseconds); call it off the UI thread where that matters.
 std::variant<Lesson, LoadError> describe(const QString& source, const QString& fileName,

@@ -40,55 +40,6 @@ qint64 threadCpuMs(qint64 pid, qint64 tid)
     return ticks * 1000 / perSecond;
 }
 
-// How many brackets the line leaves open (negative: closes more than it opens), outside
-// strings and comments.
-int openBrackets(const QString& line)
-{
-    int open = 0;
-    QChar quote;
-    for (qsizetype i = 0; i < line.size(); ++i) {
-        const QChar c = line[i];
-        if (!quote.isNull()) {
-            if (c == QLatin1Char('\\'))
-                ++i;
-            else if (c == quote)
-                quote = QChar();
-        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
-            quote = c;
-        } else if (c == QLatin1Char('#')) {
-            break;
-        } else if (c == QLatin1Char('(') || c == QLatin1Char('[') || c == QLatin1Char('{')) {
-            ++open;
-        } else if (c == QLatin1Char(')') || c == QLatin1Char(']') || c == QLatin1Char('}')) {
-            --open;
-        }
-    }
-    return open;
-}
-
-// The statement that begins on the line, on one line: a call whose arguments run on to
-// the next lines is told whole ("getaddrinfo('localhost', 80, socket.AF_INET, 0)").
-QString lineText(const QString& source, int line)
-{
-    if (line <= 0)
-        return {};
-    const QStringList lines = source.split(QLatin1Char('\n'));
-    if (line > lines.size())
-        return {};
-    QString text = lines[line - 1].trimmed();
-    int open = openBrackets(text);
-    for (int next = line; open > 0 && next < lines.size() && next < line + 8; ++next) {
-        const QString more = lines[next].trimmed();
-        text += (text.endsWith(QLatin1Char('(')) || text.endsWith(QLatin1Char('[')) ||
-                 text.endsWith(QLatin1Char('{')) || more.startsWith(QLatin1Char(')')) ||
-                 more.startsWith(QLatin1Char(']')) || more.startsWith(QLatin1Char('}')))
-                    ? more
-                    : QLatin1Char(' ') + more;
-        open += openBrackets(more);
-    }
-    return text;
-}
-
 } // namespace
 
 void Runner::Impl::restartClock(int program, Thread& t)
@@ -179,6 +130,15 @@ std::optional<Runner::Next> Runner::Impl::nextThread() const
     }
     if (!best)
         return std::nullopt;
+    // A call that ends by itself (a timeout) is waited out before a later section of the
+    // storyboard goes: the script's order, not the pace of stepping, says what comes
+    // next (lesson 25's recv() times out before the reader starts, at any pace). Not
+    // accept(): a later section is where its client comes from (lesson 15's receiver).
+    for (const auto& [key, t] : threads)
+        if (t.view.state == ThreadView::State::Blocked && t.home >= 0 && t.home < best->home &&
+            t.view.program == best->view.program && hasTimeout.value(t.blockedOn, false) &&
+            !t.view.call.startsWith(QLatin1String("accept")))
+            return std::nullopt;
     return Next{best->view.program, best->view.tid, best->view.name, best->view.actor,
                 best->view.line};
 }
@@ -225,7 +185,7 @@ void Runner::Impl::grant(const Next& next)
     s.thread = th.view.name;
     s.actor = th.view.actor;
     s.line = th.view.line;
-    s.source = lineText(programs[next.program].lesson.source, s.line);
+    s.source = statementAt(programs[next.program].lesson.source, s.line);
     steps.push_back(s);
     th.step = s.index;
     th.interrupted = false;

@@ -117,6 +117,66 @@ private Q_SLOTS:
         QVERIFY(!runner.next().has_value()); // its only thread waits in select()
     }
 
+    void aTimeoutIsWaitedOutBeforeALaterSection()
+    {
+        // The script's order, not the pace of stepping, says what comes next: a call that
+        // will end by itself (its timeout) ends, and its section goes on, before a later
+        // section starts (lesson 25's recv() before the reader). Played at full speed,
+        // the later section would otherwise be let in while the call waits.
+        Workbench workbench;
+        Runner runner(workbench);
+        runner.load({describeOrFail(QStringLiteral("import socket\n"
+                                                   "# --- waiter ---\n"
+                                                   "lonely = socket.socket(socket.AF_INET, "
+                                                   "socket.SOCK_DGRAM)\n"
+                                                   "lonely.bind(('127.0.0.1', 0))\n"
+                                                   "lonely.settimeout(0.3)\n"
+                                                   "try:\n"
+                                                   "    lonely.recvfrom(10)\n"
+                                                   "except socket.timeout:\n"
+                                                   "    pass\n"
+                                                   "after = 1\n"
+                                                   "# --- other ---\n"
+                                                   "x = 2\n"))});
+        QSignalSpy finished(&runner, &Runner::finished);
+        QVERIFY(QTest::qWaitFor([&] { return runner.next().has_value(); }, kWaitMs));
+        runner.play();
+        QVERIFY(finished.wait(kWaitMs));
+        QList<int> lines;
+        QStringList shown;
+        for (const StepRecord& s : runner.steps()) {
+            lines << s.line;
+            shown << QString::number(s.line);
+        }
+        QVERIFY2(lines.indexOf(10) >= 0 && lines.indexOf(10) < lines.indexOf(12),
+                 qPrintable(shown.join(QLatin1Char(' '))));
+    }
+
+    void anAcceptWithATimeoutLetsALaterSectionIn()
+    {
+        // accept() waits for a client, and a later section is where clients come from
+        // (lesson 15's receiver stops after three quiet seconds): its timeout does not
+        // hold the storyboard, or the sender would never be let in before it expires.
+        Workbench workbench;
+        Runner runner(workbench);
+        runner.load({describeOrFail(QStringLiteral("import socket\n"
+                                                   "# --- receiver ---\n"
+                                                   "ss = socket.socket()\n"
+                                                   "ss.bind(('127.0.0.1', 0))\n"
+                                                   "ss.listen(1)\n"
+                                                   "port = ss.getsockname()[1]\n"
+                                                   "ss.settimeout(30)\n"
+                                                   "conn, addr = ss.accept()\n"
+                                                   "# --- sender ---\n"
+                                                   "c = socket.socket()\n"
+                                                   "c.connect(('127.0.0.1', port))\n"))});
+        QSignalSpy finished(&runner, &Runner::finished);
+        QVERIFY(QTest::qWaitFor([&] { return runner.next().has_value(); }, kWaitMs));
+        runner.play();
+        QVERIFY(finished.wait(kWaitMs));
+        QVERIFY(finished.at(0).at(0).toBool()); // the accept() returned: no timeout raised
+    }
+
     void aSocketKeepsItsFirstModuleLevelName()
     {
         // The stage names a card after the program's variable. A loop variable passing over

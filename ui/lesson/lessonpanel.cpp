@@ -1,6 +1,7 @@
 #include "lessonpanel.h"
 
 #include "presentation/describe.h"
+#include "program/lesson.h"
 #include "session.h"
 #include "theme.h"
 
@@ -10,46 +11,6 @@
 #include <algorithm>
 
 namespace sockbench {
-
-namespace {
-
-// The statement that begins at `line` (1-based), whole: a call whose arguments go on over
-// several lines reads "getaddrinfo('localhost', 80, ..., 0, socket.AI_CANONNAME)", not
-// "getaddrinfo('localhost', 80, ..., 0," with the rest cut off. Lines joined while a
-// bracket is open (strings skipped), at most a few.
-QString statementAt(const QString& source, int line)
-{
-    const QStringList lines = source.split(QLatin1Char('\n'));
-    QStringList parts;
-    int depth = 0;
-    for (int i = line - 1; i >= 0 && i < lines.size() && parts.size() < 6; ++i) {
-        const QString text = lines[i].trimmed();
-        parts << text;
-        QChar quote;
-        for (qsizetype k = 0; k < text.size(); ++k) {
-            const QChar c = text[k];
-            if (!quote.isNull()) {
-                if (c == QLatin1Char('\\'))
-                    ++k;
-                else if (c == quote)
-                    quote = QChar();
-            } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
-                quote = c;
-            } else if (c == QLatin1Char('#')) {
-                break;
-            } else if (c == QLatin1Char('(') || c == QLatin1Char('[') || c == QLatin1Char('{')) {
-                ++depth;
-            } else if (c == QLatin1Char(')') || c == QLatin1Char(']') || c == QLatin1Char('}')) {
-                --depth;
-            }
-        }
-        if (depth <= 0 && !text.endsWith(QLatin1Char('\\')))
-            break;
-    }
-    return parts.join(QLatin1Char(' '));
-}
-
-} // namespace
 
 LessonPanel::LessonPanel(Session& session, QWidget* parent)
     : QFrame(parent)
@@ -211,9 +172,24 @@ void LessonPanel::refresh()
         return;
     }
     if (!next) {
+        // A call that has to end first (it waits for the kernel, or for its timeout): say
+        // which, rather than leave the last "Next" standing while nothing can go.
+        const QList<program::ThreadView> live = runner.threads();
+        const auto blocked =
+            std::find_if(live.cbegin(), live.cend(), [](const program::ThreadView& t) {
+                return t.state == program::ThreadView::State::Blocked;
+            });
+        const QString waiting =
+            blocked == live.cend()
+                ? tr("Every thread is waiting: nothing can step now.")
+                : tr("<b>Waiting</b> — %1 is blocked in <code>%2</code> at line %3. The next "
+                     "step comes when it returns.")
+                      .arg(describe::wrappable(m_session.hostOf(blocked->program, blocked->actor)),
+                           describe::wrappable(blocked->call))
+                      .arg(blocked->line);
         m_narration->setText(runner.atEnd() && count > 0 ? tr("The program has ended.")
                              : count == 0                ? describe::wrappable(lesson.summary)
-                                          : tr("Every thread is waiting: nothing can step now."));
+                                                         : waiting);
         m_next->setText(before);
         return;
     }
@@ -246,7 +222,7 @@ void LessonPanel::refresh()
         text = QStringLiteral("<span style='background:#fef3c7'>&nbsp;%1&nbsp;</span> ")
                    .arg(asks ? tr("Predict first") : tr("Watch")) +
                text;
-    const QString source = statementAt(at.source, next->line);
+    const QString source = program::statementAt(at.source, next->line);
     const QString host = m_session.hostOf(next->program, next->actor);
     const QString who =
         next->thread.isEmpty() || next->thread == next->actor
