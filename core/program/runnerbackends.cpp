@@ -95,14 +95,17 @@ void Runner::Impl::startBackends()
         ProgramHost* raw = host.get();
         host->bridge = std::make_unique<CallBridge>(
             workbench, *host->process, [raw](qint64 tid) { return raw->actorOf(tid); });
-        host->process->setFrameHandler([raw](Channel::Frame& frame) {
+        // The bridge's own handler: it answers "not mine" once the bridge is gone, where
+        // raw->bridge would be a null pointer on the reader thread.
+        host->process->setFrameHandler([raw, bridged = host->bridge->frameHandler()](
+                                           Channel::Frame& frame) {
             const QString t = frame.message.value(QStringLiteral("t")).toString();
             if (t == QLatin1String("thread")) {
                 std::lock_guard lock(raw->mutex);
                 raw->actors.insert(qint64(frame.message.value(QStringLiteral("tid")).toDouble()),
                                    frame.message.value(QStringLiteral("actor")).toString());
             }
-            return raw->bridge->handleFrame(frame);
+            return bridged(frame);
         });
         // A send() of megabytes is a socket call from its first byte on: the thread is not
         // busy computing, and nothing after it may start before it is seen to run.

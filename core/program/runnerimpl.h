@@ -41,6 +41,16 @@ inline constexpr qint64 kQuietMs = 4;
 // One program's backend, its bridge, and what the scheduler knows of its threads.
 class ProgramHost {
 public:
+    // The bridge goes first (no completion reaches the process after it), then the process,
+    // whose end joins its reader thread: only then the actors the reader fills. Members
+    // alone would go in the reverse order, actors first, under a reader still running
+    // (a crash while a session file replaced the run).
+    ~ProgramHost()
+    {
+        bridge.reset();
+        process.reset();
+    }
+
     std::unique_ptr<BackendProcess> process;
     std::unique_ptr<CallBridge> bridge;
     std::mutex mutex; // guards actors (read by the bridge on the reader thread)
