@@ -264,15 +264,18 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
                returned(e, QStringLiteral("0, %1 entries in res").arg(r.addrInfo.size()));
     case CallKind::GetHostByName:
         return QStringLiteral("struct hostent *h = gethostbyname(\"%1\");").arg(a.host) +
-               returned(e, r.text);
+               returned(e, QStringLiteral("h, h->h_addr_list[0] = %1").arg(r.text));
     case CallKind::GetHostByAddr:
         return QStringLiteral("struct in_addr ip;\ninet_pton(AF_INET, \"%1\", &ip);\n"
                               "struct hostent *h = gethostbyaddr(&ip, sizeof ip, AF_INET);")
                    .arg(a.host) +
-               returned(e, r.hostEntry.name);
+               returned(e, QStringLiteral("h, h->h_name = %1")
+                               .arg(cString(r.hostEntry.name.toUtf8(),
+                                            r.hostEntry.name.toUtf8().size())));
     case CallKind::GetHostName:
         return QStringLiteral("char name[256];\ngethostname(name, sizeof name);") +
-               returned(e, codegen::strRepr(r.text));
+               returned(e, QStringLiteral("0, name = %1")
+                               .arg(cString(r.text.toUtf8(), r.text.toUtf8().size())));
     }
     return {};
 }

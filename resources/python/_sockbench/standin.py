@@ -419,13 +419,12 @@ class socket:
         if raw is not None:
             if level == _real.SOL_SOCKET and optname == _real.SO_LINGER and len(raw) >= 8:
                 fields["value"], fields["linger"] = _struct.unpack("ii", raw[:8])
-            elif len(raw) == 4:
-                fields["value"] = _struct.unpack("i", raw)[0]
             elif not raw:
                 raise OSError(_errno.EINVAL, _os.strerror(_errno.EINVAL))
             else:
-                # A struct value (ip_mreq, timeval, ...), or a short one the kernel judges:
-                # its bytes go to setsockopt() as they are, as CPython passes them.
+                # Bytes go to setsockopt() as they are, as CPython passes them: a struct
+                # (ip_mreq, timeval, ...), an in_addr (IP_MULTICAST_IF's four bytes are an
+                # address, not the number 16777343), or a short one the kernel judges.
                 blob = raw
         reply, _b, _f = self._call("setsockopt", blob, **fields)
         _raise_for(reply)
