@@ -225,6 +225,22 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
         m_stage->setThreads(threads, hostOf);
     };
     connect(&runner, &program::Runner::threadsChanged, this, showThreads);
+    // The button of the call the next statement makes, lit on its socket's card.
+    const auto showNext = [this] {
+        const auto& live = m_session->runner();
+        const auto next = live.next();
+        const auto& programs = live.programs();
+        if (m_session->replayer().isActive() || !next || next->line <= 0 || next->program < 0 ||
+            next->program >= programs.size()) {
+            m_stage->showNextStatement({}, {});
+            return;
+        }
+        m_stage->showNextStatement(
+            m_session->hostOf(next->program, next->actor),
+            program::statementAt(programs[next->program].lesson.source, next->line));
+    };
+    connect(&runner, &program::Runner::threadsChanged, this, showNext);
+    connect(&runner, &program::Runner::stepFinished, this, showNext);
     connect(&runner, &program::Runner::resetDone, this, showThreads);
     // After a load the stage is drawn afresh (Session::resetStage): its threads with it.
     connect(m_session, &Session::loaded, this, showThreads);

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void theSecondsFollowTheBlockedCallOnANarrowCard();
     void anErrorTheProgramIsReadyForIsNoFault();
     void anErrorRaisedAgainIsAFaultAfterAll();
+    void theNextStatementsCallIsLitOnItsCard();
 };
 
 void TestStage::initTestCase()
@@ -403,13 +404,13 @@ void TestStage::aFullAcceptQueueShowsEveryPlaceOnANarrowCard()
     const QColor filled(0x7c, 0x3a, 0xed);
     // The places, as runs of the filled colour along the bar's middle row, once the fill
     // has glided in.
-    const auto places = [&] {
+    const auto places = [&](const QColor& colour) {
         const QImage image = bar.grab().toImage();
         const int y = image.height() / 2;
         QList<int> runs;
         int run = 0;
         for (int x = 0; x < image.width(); ++x) {
-            if (image.pixelColor(x, y) == filled) {
+            if (image.pixelColor(x, y) == colour) {
                 ++run;
             } else if (run > 0) {
                 runs << run;
@@ -420,10 +421,18 @@ void TestStage::aFullAcceptQueueShowsEveryPlaceOnANarrowCard()
             runs << run;
         return runs;
     };
-    QTRY_COMPARE_WITH_TIMEOUT(places().size(), qsizetype(5), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(places(filled).size(), qsizetype(5), kWaitMs);
     const int character = bar.fontMetrics().averageCharWidth();
-    for (const int width : places()) // a character, give or take the pixel rounding takes
+    for (const int width : places(filled)) // a character, give or take the pixel rounding
         QVERIFY2(width >= character - 1, qPrintable(QString::number(width)));
+    const QColor beyond(0xd9, 0x77, 0x06);
+    QVERIFY(places(beyond).isEmpty());
+    // Linux admits one connection more than the backlog: "6, backlog 5" beside six places,
+    // the sixth in amber, not five full ones that say nothing of the sixth.
+    bar.setValue(6, 5);
+    bar.resize(bar.minimumSizeHint());
+    QTRY_COMPARE_WITH_TIMEOUT(places(beyond).size(), qsizetype(1), kWaitMs);
+    QCOMPARE(places(filled).size(), qsizetype(5));
 }
 
 void TestStage::theSecondsFollowTheBlockedCallOnANarrowCard()
@@ -508,15 +517,16 @@ void TestStage::anErrorRaisedAgainIsAFaultAfterAll()
     // was a fault after all, in red with what to try.
     ScriptWindow f;
     const QString problem =
+        // getpeername() of a socket never connected: ENOTCONN wherever POSIX holds, not
+        // a choice a kernel could make otherwise (as a second bind() of a port could).
         f.open(QStringLiteral("again.py"), "import socket\n"
                                            "first = socket.socket()\n"
                                            "first.bind(('127.0.0.1', 0))\n"
-                                           "port = first.getsockname()[1]\n"
                                            "second = socket.socket()\n"
                                            "try:\n"
-                                           "    second.bind(('127.0.0.1', port))\n"
+                                           "    second.getpeername()\n"
                                            "except OSError:\n"
-                                           "    print('taken, giving up')\n"
+                                           "    print('no peer, giving up')\n"
                                            "    raise\n");
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     MainWindow& window = f.window;
@@ -548,6 +558,43 @@ void TestStage::anErrorRaisedAgainIsAFaultAfterAll()
     QVERIFY(!card()->lastResultText().contains(QStringLiteral("goes on")));
     QTRY_VERIFY_WITH_TIMEOUT(card()->findChild<QLabel*>(QStringLiteral("errnoTry"))->isVisible(),
                              kWaitMs);
+}
+
+void TestStage::theNextStatementsCallIsLitOnItsCard()
+{
+    // Lesson 18's "Next — named.close()" beside a compact card that offered listen only:
+    // the call the script makes next is a button on its socket's card, lit, at any size
+    // but the smallest, and only while it is next.
+    ScriptWindow f;
+    const QString problem = f.open(QStringLiteral("next.py"), "import socket\n"
+                                                              "named = socket.socket()\n"
+                                                              "named.bind(('127.0.0.1', 0))\n"
+                                                              "x = 1\n"
+                                                              "named.close()\n");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    MainWindow& window = f.window;
+    auto& runner = window.session().runner();
+    QVERIFY(stepUntil(
+        runner, [&] { return runner.next() && runner.next()->line == 4; }, 10));
+    window.session().presenter().catchUp();
+    const auto named = [&]() -> SocketCard* {
+        for (HostWidget* host : window.stage()->hosts())
+            for (SocketCard* c : host->cards())
+                if (c->title().startsWith(QStringLiteral("named")))
+                    return c;
+        return nullptr;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(named(), kWaitMs);
+    SocketCard* card = named();
+    QToolButton* close = card->callButton(CallKind::Close);
+    QTRY_COMPARE_WITH_TIMEOUT(card->stateText(), QStringLiteral("bound"), kWaitMs);
+    QVERIFY(!close->property("suggested").toBool()); // x = 1 is next: nothing to light
+    QVERIFY(stepUntil(
+        runner, [&] { return runner.next() && runner.next()->line == 5; }, 10));
+    QTRY_VERIFY_WITH_TIMEOUT(close->property("suggested").toBool(), kWaitMs);
+    card->setDetail(SocketCard::Detail::Compact);
+    QVERIFY(close->isVisibleTo(card));
+    QVERIFY(!card->callButton(CallKind::Accept)->isVisibleTo(card));
 }
 
 QTEST_MAIN(TestStage)

@@ -57,8 +57,13 @@ QList<CallKind> suggestedCalls(const SocketView& s)
     case TeachingState::Listening:
         return {CallKind::Accept};
     case TeachingState::Connected:
-        return stream ? QList<CallKind>{CallKind::Send, CallKind::Recv}
-                      : QList<CallKind>{CallKind::Send, CallKind::Recv};
+        // The peer has finished (its FIN came, or an AF_UNIX peer closed): what is left is
+        // reading the rest, b'' at the end, and closing this end too.
+        if (stream && s.isTcp() && s.kernel.valid && s.kernel.tcpState == TcpState::Close)
+            return {CallKind::Close}; // broken: reset, or gone from under it
+        if (stream && (s.kernel.peerDone || s.kernel.tcpState == TcpState::CloseWait))
+            return {CallKind::Recv, CallKind::Close};
+        return {CallKind::Send, CallKind::Recv};
     case TeachingState::WriteShut:
         return {CallKind::Recv, CallKind::Close};
     case TeachingState::ReadShut:

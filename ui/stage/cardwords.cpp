@@ -55,8 +55,10 @@ QString addressLine(const Endpoint& e, bool kernelChosen, bool bare)
     QString text = e.toString().toHtmlEscaped();
     if (e.family() == AddressFamily::Unix || bare)
         return text;
+    // The IANA class names a range of numbers, not a registration: "registered range,
+    // chosen by the kernel" does not read as a contradiction, "registered port" did.
     const QString label =
-        kernelChosen ? QObject::tr("%1 port, chosen by the kernel") : QObject::tr("%1 port");
+        kernelChosen ? QObject::tr("%1 range, chosen by the kernel") : QObject::tr("%1 range");
     return text + QStringLiteral(" <span style='color:#6b7280'>%1</span>")
                       .arg(label.arg(portClassName(e.portClass())));
 }

@@ -4,9 +4,9 @@
 
 #include <QPainter>
 
-#include <algorithm>
 #include <QPainterPath>
 #include <QVariantAnimation>
+#include <algorithm>
 
 namespace sockbench {
 
@@ -132,18 +132,22 @@ void QueueBar::paintEvent(QPaintEvent*)
     // its host) a 640 px bar for a few bytes was a stripe across the room, its value far
     // away at the other end.
     const int room = width() - labelWidth - valueWidth - kValueGap;
-    const QRectF bar(labelWidth, 3, std::clamp(room, 10, fm.averageCharWidth() * 30),
-                     height() - 6);
+    const QRectF bar(labelWidth, 3, std::clamp(room, 10, fm.averageCharWidth() * 30), height() - 6);
     QPainterPath frame;
     frame.addRoundedRect(bar, 3, 3);
     p.fillPath(frame, QColor(0xe8, 0xea, 0xee));
-    if (m_kind == Kind::Slots && m_capacity > 0 && m_capacity <= kMostPlaces) {
-        // One cell per place in the accept queue.
-        const double cell = bar.width() / double(m_capacity);
-        for (qint64 i = 0; i < m_capacity; ++i) {
+    const qint64 places = std::max(m_capacity, m_value);
+    if (m_kind == Kind::Slots && m_capacity > 0 && places <= kMostPlaces) {
+        // One cell per place in the accept queue, and one more for the connection Linux
+        // admits beyond the backlog, in amber: six boxes beside "6, backlog 5", not five.
+        // (In the same room: the bar is no wider for it, the stage's fit stays as it was.)
+        const double cell = bar.width() / double(places);
+        for (qint64 i = 0; i < places; ++i) {
             const QRectF r(bar.left() + i * cell + 1, bar.top() + 1, cell - 2, bar.height() - 2);
             const bool filled = i < qint64(m_shown * double(m_capacity) + 0.5);
-            p.fillRect(r, filled ? QColor(0x7c, 0x3a, 0xed) : QColor(0xd4, 0xd7, 0xde));
+            p.fillRect(r, !filled           ? QColor(0xd4, 0xd7, 0xde)
+                          : i >= m_capacity ? QColor(0xd9, 0x77, 0x06)
+                                            : QColor(0x7c, 0x3a, 0xed));
         }
     } else if (m_shown > 0) {
         QRectF fill = bar;

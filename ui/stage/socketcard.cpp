@@ -343,20 +343,57 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
     }
     showExplanation(view);
 
-    const QList<CallKind> suggested = suggestedCalls(view);
-    for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it)
-        setSuggested(it.value(), suggested.contains(it.key()));
+    markSuggested();
     updateRows();
     if (stateChanged && isVisible())
         m_pulseAnimation->start();
     update();
 }
 
+void SocketCard::markSuggested()
+{
+    QList<CallKind> suggested = suggestedCalls(m_view);
+    if (m_nextCall && m_view.state != TeachingState::Closed)
+        suggested << *m_nextCall;
+    for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it)
+        setSuggested(it.value(), suggested.contains(it.key()));
+}
+
+void SocketCard::setNextCall(std::optional<CallKind> kind)
+{
+    // One button stands for a call's variants: sendall() is Send, recv_into() is Recv.
+    if (kind) {
+        switch (*kind) {
+        case CallKind::SendAll:
+            kind = CallKind::Send;
+            break;
+        case CallKind::ConnectEx:
+            kind = CallKind::Connect;
+            break;
+        case CallKind::RecvInto:
+            kind = CallKind::Recv;
+            break;
+        case CallKind::RecvFromInto:
+            kind = CallKind::RecvFrom;
+            break;
+        default:
+            break;
+        }
+        if (!m_buttons.contains(*kind))
+            kind.reset();
+    }
+    if (kind == m_nextCall)
+        return;
+    m_nextCall = kind;
+    markSuggested();
+    updateRows();
+}
+
 QString SocketCard::shape() const
 {
     // What decides which rows show and how they wrap, not the numbers in them.
     const SocketView& v = m_view;
-    return QStringLiteral("%1|%2|%3|%4|%5|%6%7|%8|")
+    return QStringLiteral("%1|%2|%3|%4|%5|%6%7|%8|%9|")
                .arg(int(v.state))
                .arg(int(v.kernel.tcpState))
                .arg(v.lastFailed)
@@ -364,7 +401,8 @@ QString SocketCard::shape() const
                .arg(v.kernel.recvQueue > 0)
                .arg(v.kernel.sendQueue > 0)
                .arg(v.kernel.sendQueue >= 0)
-               .arg(v.kernel.acceptQueue >= 0) +
+               .arg(v.kernel.acceptQueue >= 0)
+               .arg(m_nextCall ? int(*m_nextCall) : -1) +
            m_title->text() + QLatin1Char('|') + m_last->text();
 }
 
@@ -394,7 +432,13 @@ void SocketCard::updateRows()
     // An AF_UNIX listener has no accept queue the kernel reports, and no byte queues either.
     const bool listening = view.kernel.acceptQueue >= 0 || view.state == TeachingState::Listening;
     // A closed socket's queues are gone with it: no rows of "—".
-    const bool queues = !folded && !listening && view.state != TeachingState::Closed;
+    // Nor has a stream socket that never connected: no connection, no bytes ("recv-q 0 B"
+    // on a socket just made said nothing).
+    const bool unconnected =
+        stream && view.kernel.recvQueue <= 0 &&
+        (view.state == TeachingState::Created || view.state == TeachingState::Bound);
+    const bool queues =
+        !folded && !listening && !unconnected && view.state != TeachingState::Closed;
     // The port's label (two lines on a narrow card) only where there is room for it.
     m_local->setText(
         tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel, !full)));
@@ -424,8 +468,11 @@ void SocketCard::updateRows()
         const bool datagramOnly = kind == CallKind::SendTo || kind == CallKind::RecvFrom;
         // A program outside the workbench takes no calls from here.
         const bool applies = !view.outside && (stream ? !datagramOnly : !streamOnly);
+        // A closed socket shows no row of calls at any size: they would all fail (EBADF),
+        // which More still lets a student try.
         const bool shown = applies && !folded &&
-                           (full || (!minimal && it.value()->property("suggested").toBool()));
+                           ((full && view.state != TeachingState::Closed) ||
+                            (!minimal && it.value()->property("suggested").toBool()));
         it.value()->setVisible(shown);
         m_menuCalls.value(kind)->setVisible(applies && !shown);
         anyButton = anyButton || shown;

@@ -6,6 +6,7 @@
 #include <QHash>
 
 #include <functional>
+#include <optional>
 
 class QAction;
 class QLabel;
@@ -48,6 +49,10 @@ public:
     void display(const SocketView& view, const QString& name, bool peerChosenByKernel = false,
                  Handled handled = Handled::No);
     QString title() const;
+    // The call the script's next statement makes on this socket (`named.close()`): its
+    // button shows, lit, at every detail but Minimal, so the class sees what comes.
+    void setNextCall(std::optional<CallKind> kind);
+    std::optional<CallKind> nextCall() const { return m_nextCall; }
     QToolButton* callButton(CallKind kind) const { return m_buttons.value(kind); }
     QPushButton* interruptButton() const { return m_interrupt; }
     QToolButton* moreButton() const { return m_more; } // its menu holds every other call
@@ -85,7 +90,8 @@ protected:
 
 private:
     QToolButton* addCallButton(CallKind kind, const QString& tooltip, QWidget* row);
-    void updateRows(); // which rows and buttons show, for the view and the detail
+    void updateRows();    // which rows and buttons show, for the view and the detail
+    void markSuggested(); // the state's suggested calls, and the script's next one
     void showExplanation(const SocketView& view);
     void elideExplanation();
 
@@ -119,6 +125,7 @@ private:
     QToolButton* m_more;
     Detail m_detail = Detail::Full;
     bool m_peerChosenByKernel = false;
+    std::optional<CallKind> m_nextCall;
     Handled m_handled = Handled::No; // the last call's error
     double m_pulse = 0;
     QVariantAnimation* m_pulseAnimation;

@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QEvent>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QTimer>
 #include <QToolButton>
@@ -338,6 +339,46 @@ void StageWidget::refreshNames()
             showCard(it.value(), *view);
 }
 
+void StageWidget::showNextStatement(const QString& host, const QString& statement)
+{
+    // The first `name.call(` whose name is a socket on the stage and whose call is one a
+    // socket takes: "assert conn.recv(100) == b'...'" is conn's recv.
+    static const QRegularExpression call(
+        QStringLiteral("\\b([A-Za-z_][A-Za-z0-9_]*)\\.([a-z_]+)\\s*\\("));
+    SocketId target;
+    std::optional<CallKind> kind;
+    for (auto it = call.globalMatch(statement); it.hasNext() && !target.isValid();) {
+        const QRegularExpressionMatch m = it.next();
+        const auto named = callKindFromName(m.captured(2));
+        if (!named || isModuleCall(*named))
+            continue;
+        // The newest open socket of that name, on the statement's own host if it has one
+        // there (two hosts may each have a "conn"), else anywhere (a thread's calls land on
+        // the card of the host that made the socket).
+        const QList<SocketId> group = m_byName.value(m.captured(1));
+        for (const bool sameHost : {true, false}) {
+            for (auto at = group.crbegin(); at != group.crend() && !target.isValid(); ++at) {
+                const SocketView* view = m_model.socket(*at);
+                if (view && view->state != TeachingState::Closed &&
+                    (!sameHost || view->actor == host))
+                    target = *at;
+            }
+            if (target.isValid())
+                break;
+        }
+        kind = named;
+    }
+    if (target != m_nextCallOn)
+        if (SocketCard* was = m_cards.value(std::exchange(m_nextCallOn, target)))
+            was->setNextCall(std::nullopt);
+    if (SocketCard* card = m_cards.value(target)) {
+        const QString before = card->shape();
+        card->setNextCall(kind);
+        if (card->shape() != before && !m_frame->isActive())
+            m_frame->start(); // its button row changed: the stage fits again
+    }
+}
+
 void StageWidget::updateWires()
 {
     std::vector<WireOverlay::Wire> wires;
@@ -382,6 +423,7 @@ void StageWidget::clear()
 {
     m_dirty.clear();
     m_acted = {};
+    m_nextCallOn = {};
     // Hidden and out of the layout at once; deleted once control is back in the loop.
     for (SocketCard* card : std::as_const(m_cards)) {
         card->hide();

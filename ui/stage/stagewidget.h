@@ -46,6 +46,10 @@ public:
     QToolButton* newHostButton() const { return m_newHost; }
     // Shows every card's name again (the lesson's variables may have changed).
     void refreshNames();
+    // The statement the script runs next, on the host that runs it: the socket call it
+    // makes (`named.close()`, `conn, addr = server.accept()`) lights that button on the
+    // card of the socket the variable names. "" for none.
+    void showNextStatement(const QString& host, const QString& statement);
     // The program's threads, each on the host that shows it (hostOf gives its name; a host
     // not on the stage yet is added). Hosts without a thread in the list show none.
     void setThreads(const QList<program::ThreadView>& threads,
@@ -95,8 +99,9 @@ private:
     QHash<QString, QList<SocketId>> m_byName;
     QHash<SocketId, QString> m_nameShown;
     QString shownName(SocketId socket);
-    SocketId m_acted;    // the socket the newest call acted on, to scroll into view
-    SocketId m_followed; // the one scrolled into view last: again after a refit
+    SocketId m_nextCallOn; // the card whose button the next statement lights
+    SocketId m_acted;      // the socket the newest call acted on, to scroll into view
+    SocketId m_followed;   // the one scrolled into view last: again after a refit
     int m_followTries = 0;
     // Frames left in which the followed card is scrolled into view again should the layout,
     // settling one pass at a time, still move it; and the scroll position those frames
