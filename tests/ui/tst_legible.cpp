@@ -28,6 +28,7 @@ private Q_SLOTS:
     void aLongExplanationWidensItsCardNotShrinksEveryCard();
     void codeIsTheSameMonospaceEverywhere();
     void aLongLineOfCodeBreaksBetweenItsParts();
+    void aForcedBreakKeepsATokenWhole();
 };
 
 void TestLegible::initTestCase()
@@ -189,7 +190,27 @@ void TestLegible::aLongLineOfCodeBreaksBetweenItsParts()
     QVERIFY(breaksSeen > 0); // the widths tried do wrap it
     // A part longer than any reader's word still breaks, so that it never widens a pane.
     const QString repr = describe::wrappable(QStringLiteral("b'") + QString(200, u'x') + u'\'');
-    QVERIFY(repr.count(QChar(0x200B)) >= 200 / 20);
+    for (const QString& piece : repr.split(QChar(0x200B)))
+        QVERIFY2(piece.size() <= 32, qPrintable(piece));
+}
+
+void TestLegible::aForcedBreakKeepsATokenWhole()
+{
+    // Lesson 28's long repr broke 'utf-8' as "utf-" / "8", a byte as "\x" / "00", and a
+    // count as "41" / "61". Where a long run must break, it breaks beside a token, not in it.
+    const QStringList runs = {
+        QStringLiteral("f.write(text.encode('utf-8'),errors='strict',newline=None)"),
+        QStringLiteral("b'\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00'"),
+        QStringLiteral("sent=4161,4161,4161,4161,4161,4161,4161,4161,4161,4161"),
+    };
+    for (const QString& run : runs) {
+        const QString shown = describe::wrappable(run);
+        QVERIFY(shown.contains(QChar(0x200B))); // long enough to break at all
+        for (const QString& token :
+             {QStringLiteral("utf-8"), QStringLiteral("\\x00"), QStringLiteral("4161")})
+            if (run.contains(token))
+                QCOMPARE(shown.count(token), run.count(token));
+    }
 }
 
 QTEST_MAIN(TestLegible)

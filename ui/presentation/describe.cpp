@@ -22,9 +22,29 @@ QString wrappable(const QString& plain)
     const auto endRun = [&](qsizetype end) {
         const QStringView run = QStringView(plain).mid(start, end - start);
         const bool longRun = run.size() > kLongestKept;
+        // A forced break keeps a token whole where it can (a word, a number, 'utf-8', an
+        // escape such as \x00), waiting up to kSlack characters for a better place.
+        const auto splitsAToken = [&](qsizetype i) {
+            const QChar a = run[i - 1];
+            const QChar b = run[i];
+            if (b.isLowSurrogate() || (a.isLetterOrNumber() && b.isLetterOrNumber()))
+                return true;
+            if ((a == QLatin1Char('-') && b.isLetterOrNumber()) ||
+                (a.isLetterOrNumber() && b == QLatin1Char('-')))
+                return true;
+            for (qsizetype k = 1; k <= 3 && i - k >= 0; ++k)
+                if (run[i - k] == QLatin1Char('\\'))
+                    return k < 2 || run[i - k + 1] == QLatin1Char('x');
+            return false;
+        };
+        constexpr qsizetype kSlack = 12;
         qsizetype since = 0;
         for (qsizetype i = 0; i < run.size(); ++i, ++since) {
-            if (longRun && since >= kPiece && !run[i].isLowSurrogate()) {
+            const bool due = longRun && since >= kPiece && i > 0;
+            const bool escape = longRun && since >= 4 && run[i] == QLatin1Char('\\');
+            if ((due && (!splitsAToken(i) || since >= kPiece + kSlack) &&
+                 !run[i].isLowSurrogate()) ||
+                escape) {
                 out += QChar(0x200B); // ZERO WIDTH SPACE: a break, and nothing drawn
                 since = 0;
             }
