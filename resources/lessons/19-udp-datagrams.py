@@ -19,7 +19,8 @@ client.sendto(b'world', ('127.0.0.1', port))
 
 # --- server ---
 # pause
-# Two datagrams of 5 bytes wait. What does recvfrom(1024) return?
+# Two datagrams of 5 bytes wait, and there is room for 1024. Does recvfrom(1024) return
+# one or both? It returns a pair: what is its second part?
 data, sender = server.recvfrom(1024)
 assert data == b'hello'
 # The kernel gave the client a port when it first sent; the datagram carries it. (The

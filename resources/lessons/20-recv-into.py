@@ -22,7 +22,8 @@ conn, addr = server.accept()
 # One buffer of 16 bytes, made once. bytearray is bytes you can change in place.
 buffer = bytearray(16)
 # pause
-# Up to len(buffer) bytes land in the buffer. How many does recv_into() say it wrote?
+# Up to len(buffer) bytes land in the buffer; the card's recv-q says how many wait. What
+# does recv_into() return, and what is left in the buffer's other bytes?
 count = conn.recv_into(buffer)
 assert count == 8
 assert buffer[:count] == b'abcdefgh'
