@@ -230,6 +230,10 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
         const auto& live = m_session->runner();
         const auto next = live.next();
         const auto& programs = live.programs();
+        // A statement of the script comes next: the stage lights its call alone. Free play
+        // (a click is the next line) lights what each socket's state suggests.
+        if (next)
+            m_stage->setScripted(next->line > 0);
         if (m_session->replayer().isActive() || !next || next->line <= 0 || next->program < 0 ||
             next->program >= programs.size()) {
             m_stage->showNextStatement({}, {});

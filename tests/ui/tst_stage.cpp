@@ -592,6 +592,9 @@ void TestStage::theNextStatementsCallIsLitOnItsCard()
     QVERIFY(stepUntil(
         runner, [&] { return runner.next() && runner.next()->line == 5; }, 10));
     QTRY_VERIFY_WITH_TIMEOUT(close->property("suggested").toBool(), kWaitMs);
+    // Only the next call is lit while a script is followed: not listen, which a bound
+    // socket's state suggests in free play.
+    QVERIFY(!card->callButton(CallKind::Listen)->property("suggested").toBool());
     card->setDetail(SocketCard::Detail::Compact);
     QVERIFY(close->isVisibleTo(card));
     QVERIFY(!card->callButton(CallKind::Accept)->isVisibleTo(card));

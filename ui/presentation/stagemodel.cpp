@@ -65,6 +65,8 @@ QList<CallKind> suggestedCalls(const SocketView& s)
             return {CallKind::Recv, CallKind::Close};
         return {CallKind::Send, CallKind::Recv};
     case TeachingState::WriteShut:
+        if (s.isTcp() && s.kernel.valid && s.kernel.tcpState == TcpState::Close)
+            return {CallKind::Close}; // finished: both FINs went
         return {CallKind::Recv, CallKind::Close};
     case TeachingState::ReadShut:
         return {CallKind::Send, CallKind::Close};

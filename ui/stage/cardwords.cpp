@@ -86,6 +86,15 @@ Badge badgeFor(const SocketView& v)
         return {QObject::tr("broken"), QColor(0xb9, 0x1c, 0x1c),
                 QObject::tr("The connection is gone: the peer closed or reset it. Nothing more "
                             "can be sent; close() is all that is left to do.")};
+    const bool halfShut = v.state == TeachingState::WriteShut ||
+                          v.state == TeachingState::ReadShut || v.state == TeachingState::BothShut;
+    if (halfShut && tcp && k == TcpState::Close)
+        // After shutdown() the FINs of both sides went and were acknowledged: "write-shut"
+        // beside "kernel CLOSE" read as half open and closed at once (lesson 28).
+        return {QObject::tr("finished"), stateColor(TeachingState::Closed),
+                QObject::tr("The connection is over: both sides have sent their FIN and each "
+                            "was acknowledged. Nothing more can be sent or received; close() "
+                            "is all that is left to do.")};
     if (v.state == TeachingState::Connected && tcp && k == TcpState::CloseWait)
         return {QObject::tr("peer finished"), stateColor(TeachingState::WriteShut),
                 QObject::tr("The peer has finished sending: its FIN arrived, so the kernel is in "

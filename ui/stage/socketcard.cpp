@@ -352,11 +352,20 @@ void SocketCard::display(const SocketView& view, const QString& name, bool peerC
 
 void SocketCard::markSuggested()
 {
-    QList<CallKind> suggested = suggestedCalls(m_view);
+    QList<CallKind> suggested = m_scripted ? QList<CallKind>() : suggestedCalls(m_view);
     if (m_nextCall && m_view.state != TeachingState::Closed)
         suggested << *m_nextCall;
     for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it)
         setSuggested(it.value(), suggested.contains(it.key()));
+}
+
+void SocketCard::setScripted(bool scripted)
+{
+    if (scripted == m_scripted)
+        return;
+    m_scripted = scripted;
+    markSuggested();
+    updateRows();
 }
 
 void SocketCard::setNextCall(std::optional<CallKind> kind)

@@ -53,6 +53,10 @@ public:
     // button shows, lit, at every detail but Minimal, so the class sees what comes.
     void setNextCall(std::optional<CallKind> kind);
     std::optional<CallKind> nextCall() const { return m_nextCall; }
+    // Following a script (a lesson, an opened program): only the next statement's call is
+    // lit, not every call the state suggests, which lit "accept" beside "Next — close()".
+    // In free play the state's suggestions are the guide.
+    void setScripted(bool scripted);
     QToolButton* callButton(CallKind kind) const { return m_buttons.value(kind); }
     QPushButton* interruptButton() const { return m_interrupt; }
     QToolButton* moreButton() const { return m_more; } // its menu holds every other call
@@ -126,6 +130,7 @@ private:
     Detail m_detail = Detail::Full;
     bool m_peerChosenByKernel = false;
     std::optional<CallKind> m_nextCall;
+    bool m_scripted = false;
     Handled m_handled = Handled::No; // the last call's error
     double m_pulse = 0;
     QVariantAnimation* m_pulseAnimation;

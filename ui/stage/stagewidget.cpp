@@ -181,6 +181,7 @@ void StageWidget::addSocket(SocketId socket)
     const LayoutHold hold({m_row, host->layout()});
     auto* card = new SocketCard(socket, m_clock, host);
     card->setProperty("acceptedFrom", view->acceptedFrom.value);
+    card->setScripted(m_scripted);
     connect(card, &SocketCard::callRequested, this, &StageWidget::callRequested);
     connect(card, &SocketCard::interruptRequested, this, &StageWidget::interruptRequested);
     SocketCard* listener = m_cards.value(view->acceptedFrom);
@@ -337,6 +338,17 @@ void StageWidget::refreshNames()
     for (auto it = m_cards.cbegin(); it != m_cards.cend(); ++it)
         if (const SocketView* view = m_model.socket(it.key()))
             showCard(it.value(), *view);
+}
+
+void StageWidget::setScripted(bool scripted)
+{
+    if (scripted == m_scripted)
+        return;
+    m_scripted = scripted;
+    for (SocketCard* card : std::as_const(m_cards))
+        card->setScripted(scripted);
+    if (!m_frame->isActive())
+        m_frame->start(); // fewer or more buttons: the stage fits again
 }
 
 void StageWidget::showNextStatement(const QString& host, const QString& statement)

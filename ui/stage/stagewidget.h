@@ -50,6 +50,8 @@ public:
     // makes (`named.close()`, `conn, addr = server.accept()`) lights that button on the
     // card of the socket the variable names. "" for none.
     void showNextStatement(const QString& host, const QString& statement);
+    // A script is being followed (SocketCard::setScripted), or free play.
+    void setScripted(bool scripted);
     // The program's threads, each on the host that shows it (hostOf gives its name; a host
     // not on the stage yet is added). Hosts without a thread in the list show none.
     void setThreads(const QList<program::ThreadView>& threads,
@@ -100,8 +102,9 @@ private:
     QHash<SocketId, QString> m_nameShown;
     QString shownName(SocketId socket);
     SocketId m_nextCallOn; // the card whose button the next statement lights
-    SocketId m_acted;      // the socket the newest call acted on, to scroll into view
-    SocketId m_followed;   // the one scrolled into view last: again after a refit
+    bool m_scripted = false;
+    SocketId m_acted;    // the socket the newest call acted on, to scroll into view
+    SocketId m_followed; // the one scrolled into view last: again after a refit
     int m_followTries = 0;
     // Frames left in which the followed card is scrolled into view again should the layout,
     // settling one pass at a time, still move it; and the scroll position those frames
