@@ -81,10 +81,11 @@ std::optional<Explanation> explain(ErrorDomain domain, int number, const Situati
                          .arg(sends ? QStringLiteral("send") : QStringLiteral("receive"));
     } else if (situation.datagram && number == ECONNREFUSED) {
         e->meaning = QStringLiteral(
-            "Connection refused, on a socket with no connection: an earlier datagram reached "
-            "a machine where no socket was bound to its port, and that machine answered with "
-            "an ICMP \"port unreachable\" message. The kernel keeps that answer for this "
-            "socket and reports it on its next call.");
+            "Connection refused, on a datagram socket: UDP has no connection to refuse. An "
+            "earlier datagram reached a machine where no socket was bound to its port, and "
+            "that machine answered with an ICMP \"port unreachable\" message. A UDP socket "
+            "given a peer by connect() hears that answer: the kernel keeps it and reports it "
+            "on the socket's next call.");
         e->causes = QStringLiteral("Sending to a port where nothing receives yet: the "
                                    "receiver was not started, or it is bound to another port.");
         e->tryThis = QStringLiteral("Bind the receiving socket first, and send to the port it "
@@ -100,6 +101,15 @@ std::optional<Explanation> explain(ErrorDomain domain, int number, const Situati
         e->tryThis = QStringLiteral("Remove the file first (os.unlink(path)) when nothing "
                                     "listens there any more, or use the abstract namespace: a "
                                     "name that starts with '\\0' leaves no file.");
+    } else if (call == CallKind::Listen && number == EADDRINUSE) {
+        e->meaning = QStringLiteral(
+            "Another socket already listens on this address and port. bind() let this socket "
+            "have them too (SO_REUSEADDR, on both, while neither listened), but only one "
+            "socket may listen on an address and port at a time.");
+        e->causes = QStringLiteral("Two sockets bound to the same address and port with "
+                                   "SO_REUSEADDR, and listen() on the second.");
+        e->tryThis = QStringLiteral("Listen on one of them only, or bind the other to a port "
+                                    "of its own (port 0: the kernel picks a free one).");
     } else if (call == CallKind::Accept && number == EINVAL) {
         e->meaning = QStringLiteral("accept() takes connections from a listening socket, and "
                                     "this one is not listening: listen() was never called on "

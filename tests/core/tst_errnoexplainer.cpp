@@ -171,6 +171,7 @@ private Q_SLOTS:
     void provokedErrorsAreExplained();
     void theExplanationFitsTheCallThatFailed();
     void aTakenUnixPathIsAFileNotAPort();
+    void aSecondListenerIsRefusedInWordsOfListen();
     void timeoutAndInterruptAreExplained();
 };
 
@@ -529,6 +530,29 @@ void TestErrnoExplainer::aTakenUnixPathIsAFileNotAPort()
     QVERIFY(errnoexplainer::explain(taken.result.errorDomain, taken.result.errorNumber,
                                     {CallKind::Bind})
                 ->meaning.contains(QStringLiteral("port")));
+}
+
+void TestErrnoExplainer::aSecondListenerIsRefusedInWordsOfListen()
+{
+    // Lesson 07: two sockets share a port with SO_REUSEADDR, and the second listen() is
+    // refused. The card explained it as bind()'s refusal ("the kernel will not give them to
+    // a second socket"), beside a card that had just been given them.
+    Workbench bench;
+    const SocketId a = makeSocket(bench, AddressFamily::Inet4);
+    const SocketId b = makeSocket(bench, AddressFamily::Inet4);
+    for (const SocketId s : {a, b})
+        EXPECT_OK(RUN(bench, s, calls::setsockopt(SocketOption::ReuseAddr, 1)));
+    const Event bound = RUN(bench, a, calls::bind(QStringLiteral("127.0.0.1"), 0));
+    EXPECT_OK(bound);
+    EXPECT_OK(RUN(bench, b, calls::bind(QStringLiteral("127.0.0.1"), bound.localAddress.port())));
+    EXPECT_OK(RUN(bench, a, calls::listen(1)));
+    const Event refused = RUN(bench, b, calls::listen(1));
+    if (refused.result.outcome != Outcome::Error || refused.result.errorNumber != EADDRINUSE)
+        QSKIP("this kernel lets a second socket listen on a shared port");
+    const auto words = errnoexplainer::explain(refused.result.errorDomain,
+                                               refused.result.errorNumber, {CallKind::Listen});
+    QVERIFY2(words->meaning.contains(QStringLiteral("listen")), qPrintable(words->meaning));
+    QVERIFY2(!words->meaning.contains(QStringLiteral("will not give")), qPrintable(words->meaning));
 }
 
 QTEST_GUILESS_MAIN(TestErrnoExplainer)
