@@ -76,7 +76,7 @@ QString sockaddrSetup(const QString& var, const QString& host, qint64 port, Addr
                               "memcpy(%1.sun_path, \"%2%3\", %4);%5\n")
             .arg(var, abstract ? QStringLiteral("\\0") : QString(), abstract ? host.mid(1) : host)
             .arg(host.toUtf8().size() + (abstract ? 0 : 1))
-            .arg(abstract ? QStringLiteral("  /* abstract: leading NUL */") : QString());
+            .arg(abstract ? QStringLiteral("\n/* abstract: leading NUL */") : QString());
     }
     default:
         break;
@@ -95,24 +95,26 @@ QString sockaddrSetup(const QString& var, const QString& host, qint64 port, Addr
                        .arg(host, var));
 }
 
+// What the call returned, as a comment on a line of its own: after the call on the same
+// line, a narrow pane broke "/*" into "/" and "*", which no longer read as a comment.
 QString returned(const Event& e, const QString& success)
 {
     if (e.kind == EventKind::CallBlocked)
-        return QStringLiteral("  /* blocked: it has not returned yet */");
+        return QStringLiteral("\n/* blocked: it has not returned yet */");
     const CallResult& r = e.result;
     switch (r.outcome) {
     case Outcome::Ok:
-        return QStringLiteral("  /* returns %1 */").arg(success);
+        return QStringLiteral("\n/* returns %1 */").arg(success);
     case Outcome::Error:
         if (r.errorDomain == ErrorDomain::Errno)
-            return QStringLiteral("  /* returns -1, errno = %1 */").arg(r.errorName());
-        return QStringLiteral("  /* fails: %1 */").arg(r.errorName());
+            return QStringLiteral("\n/* returns -1, errno = %1 */").arg(r.errorName());
+        return QStringLiteral("\n/* fails: %1 */").arg(r.errorName());
     case Outcome::Timeout:
-        return QStringLiteral("  /* poll() timed out first: Python raises socket.timeout */");
+        return QStringLiteral("\n/* poll() timed out first: Python raises socket.timeout */");
     case Outcome::Interrupted:
-        return QStringLiteral("  /* interrupted by the workbench */");
+        return QStringLiteral("\n/* interrupted by the workbench */");
     case Outcome::Invalid:
-        return QStringLiteral("  /* never called: %1 */").arg(r.message);
+        return QStringLiteral("\n/* never called: %1 */").arg(r.message);
     }
     return {};
 }
@@ -150,7 +152,7 @@ QString render(const Event& e, const std::function<SocketFacts(SocketId)>& facts
         QString text =
             setup + QStringLiteral("%1(%2, (struct sockaddr *)&addr, sizeof addr);").arg(fn, fd);
         if (e.request.kind == CallKind::ConnectEx)
-            return text + QStringLiteral("  /* connect_ex() returns errno: %1 */").arg(r.count);
+            return text + QStringLiteral("\n/* connect_ex() returns errno: %1 */").arg(r.count);
         return text + returned(e, QStringLiteral("0"));
     }
     case CallKind::Listen:
