@@ -42,7 +42,7 @@ assert (not data) == (len(data) == 0)
 # The end stays the end: every recv() after it returns b'' at once.
 again = conn.recv(1024)
 assert again == b''
-# The client's FIN arrived and this side has not closed yet: the kernel calls that state
-# CLOSE_WAIT, waiting for this program to close its end too.
+# Until this close() the kernel holds this end in CLOSE_WAIT: the client's FIN arrived,
+# and the kernel waits for this program to close its end too.
 conn.close()
 server.close()

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void theNarrationAsksWhereTheAnswerIsHidden();
     void aLoopAsksItsQuestionOnce();
     void theNextStatementIsReadWhole();
+    void theEndOfAWithBlockIsSaidAsSuch();
     void aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere();
     void zoomIsRemembered();
     void everyControlHasATooltipAndAName();
@@ -280,6 +281,33 @@ void TestWindow::theNextStatementIsReadWhole()
     QTRY_VERIFY_WITH_TIMEOUT(
         window.lessonPanel()->narration().contains(QStringLiteral("0, socket.AI_CANONNAME)")),
         kWaitMs);
+}
+
+void TestWindow::theEndOfAWithBlockIsSaidAsSuch()
+{
+    // Python reports a with statement's line again as its block ends. Lesson 23 said
+    // "Just ran with socket.socket(...) as t: → t = <socket [closed]>", a socket made
+    // closed; lesson 05's "Next — line 19: with open(...)" read as the file opened again.
+    ScriptWindow f;
+    const QString problem = f.open(QStringLiteral("with.py"), "import socket\n"
+                                                              "with socket.socket() as t:\n"
+                                                              "    x = 1\n"
+                                                              "y = 2\n");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    auto& runner = f.window.session().runner();
+    QVERIFY(stepUntil(
+        runner, [&] { return runner.next() && runner.next()->line == 2; }, 5));
+    QVERIFY(!f.window.lessonPanel()->narration().contains(QStringLiteral("block ends")));
+    QVERIFY(stepUntil(
+        runner, [&] { return runner.next() && runner.next()->line == 2 && runner.stepCount() > 2; },
+        5));
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        f.window.lessonPanel()->narration().contains(QStringLiteral("with block ends")),
+        qPrintable(f.window.lessonPanel()->narration()), kWaitMs);
+    runner.step();
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        f.window.lessonPanel()->justRan().contains(QStringLiteral("with block ended")),
+        qPrintable(f.window.lessonPanel()->justRan()), kWaitMs);
 }
 
 void TestWindow::aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere()

@@ -6,11 +6,32 @@
 #include "theme.h"
 
 #include <QLabel>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 #include <algorithm>
 
 namespace sockbench {
+
+namespace {
+
+// Python reports a `with` statement's line a second time as its block ends, when the
+// object's __exit__() runs (a socket or a file closes): the thread's step before was in
+// the block, below the header. Said so, "with socket.socket() as t: → t = <socket
+// [closed]>" read as a socket made closed, and "Next — line 19: with open(...)" as the
+// file opened again.
+bool leavesWithBlock(const std::vector<program::StepRecord>& steps, size_t before, int program,
+                     qint64 tid, int line, const QString& source)
+{
+    if (!source.startsWith(QLatin1String("with ")))
+        return false;
+    for (size_t i = std::min(before, steps.size()); i-- > 0;)
+        if (steps[i].program == program && steps[i].tid == tid)
+            return steps[i].line > line;
+    return false;
+}
+
+} // namespace
 
 LessonPanel::LessonPanel(Session& session, QWidget* parent)
     : QFrame(parent)
@@ -127,6 +148,8 @@ void LessonPanel::refresh()
     QString before;
     if (count > 0) {
         const program::StepRecord& last = runner.steps().back();
+        const bool leftBlock = leavesWithBlock(runner.steps(), runner.steps().size() - 1,
+                                               last.program, last.tid, last.line, last.source);
         QString how;
         if (!last.settled)
             how = tr("still running");
@@ -134,12 +157,19 @@ void LessonPanel::refresh()
             how = QStringLiteral("→ ") + last.error;
         else if (!last.reason.isEmpty())
             how = last.reason;
+        else if (leftBlock)
+            how = tr("the with block ended: __exit__() ran");
         else if (!last.changes.isEmpty())
             how = QStringLiteral("→ ") + last.changes.join(QStringLiteral(", "));
         // A long value is cut, with an ellipsis, before the count of calls: the count is
         // never the part cut off.
-        if (how.size() > 140)
-            how = how.left(139) + QChar(0x2026);
+        // Cut after a space or comma, never inside a number or a word: "('127.0.0.1',
+        // 6041…" read as port 6041 where it was 60412.
+        if (how.size() > 140) {
+            const qsizetype at =
+                how.lastIndexOf(QRegularExpression(QStringLiteral("[\\s,(]")), 139);
+            how = how.left(at > 90 ? at + 1 : 139).trimmed() + QChar(0x2026);
+        }
         if (!last.calls.isEmpty())
             how += last.calls.size() == 1 ? tr(" (1 socket call)")
                                           : tr(" (%1 socket calls)").arg(last.calls.size());
@@ -149,7 +179,7 @@ void LessonPanel::refresh()
                 ? host
                 : QStringLiteral("%1, %2").arg(host, describe::threadName(last.thread));
         const auto note = lesson.notes.constFind(last.line);
-        QString said = last.program == 0 && note != lesson.notes.cend()
+        QString said = last.program == 0 && note != lesson.notes.cend() && !leftBlock
                            ? describe::wrappable(note->narration.join(QLatin1Char(' ')))
                            : QString();
         // A question under its own answer reads as asked after it: it was asked before.
@@ -223,6 +253,10 @@ void LessonPanel::refresh()
                    .arg(asks ? tr("Predict first") : tr("Watch")) +
                text;
     const QString source = program::statementAt(at.source, next->line);
+    if (leavesWithBlock(runner.steps(), runner.steps().size(), next->program, next->tid, next->line,
+                        source))
+        text = tr("The with block ends: Python comes back to its first line to run "
+                  "__exit__(), which closes the socket or file it opened.");
     const QString host = m_session.hostOf(next->program, next->actor);
     const QString who =
         next->thread.isEmpty() || next->thread == next->actor

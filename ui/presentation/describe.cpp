@@ -49,7 +49,9 @@ QString wrappable(const QString& plain)
                 since = 0;
             }
             out += run[i];
-            if (longRun && endsAPart(run[i]) && i + 1 < run.size() && since > 0) {
+            const bool closingTag =
+                run[i] == QLatin1Char('/') && i > 0 && run[i - 1] == QLatin1Char('<');
+            if (longRun && endsAPart(run[i]) && !closingTag && i + 1 < run.size() && since > 0) {
                 out += QChar(0x200B);
                 since = -1;
             }
@@ -86,8 +88,9 @@ QString bytes(const QByteArray& sample, qint64 size, int maxChars)
 {
     if (size <= maxChars && sample.size() <= maxChars)
         return codegen::bytesRepr(sample);
+    // "(105 B)" kept on one line: "(105" over "B)" read as two things.
     return codegen::bytesRepr(sample.left(maxChars)) +
-           QStringLiteral("… (%1)").arg(byteCount(size));
+           QStringLiteral("… (%1)").arg(byteCount(size).replace(QLatin1Char(' '), QChar(0xA0)));
 }
 
 QString call(const Event& event)
@@ -179,11 +182,17 @@ QString result(const Event& event)
         return QStringLiteral("%1 sent").arg(byteCount(r.count));
     case CallKind::Recv:
     case CallKind::RecvFrom:
-    case CallKind::RecvInto:
-    case CallKind::RecvFromInto:
         if (event.payloadSize == 0)
             return QStringLiteral("b'' — the peer has closed");
         return bytes(event.payload, event.payloadSize);
+    case CallKind::RecvInto:
+    case CallKind::RecvFromInto:
+        // recv_into() returns a count, not bytes: the bytes are in the buffer.
+        if (event.payloadSize == 0)
+            return QStringLiteral("0 — the peer has closed");
+        return QStringLiteral("%1, the buffer now starts %2")
+            .arg(event.payloadSize)
+            .arg(bytes(event.payload, event.payloadSize));
     case CallKind::ConnectEx:
     case CallKind::GetSockOpt:
         return QString::number(r.count);
