@@ -112,16 +112,21 @@ void TestStageLayout::wiresFollowTheirCards()
     StageWidget* stage = window.stage();
     WireOverlay* overlay = stage->overlay();
     QWidget* canvas = stage->widget();
-    // Some wire pixel within a few pixels of the middle of the card's left or right side.
+    // Some wire pixel within a few pixels of the middle of one of the card's sides (a wire
+    // that would pass under another card arrives at its top or bottom instead).
     const auto touches = [&](const QImage& wires, SocketId end) {
         SocketCard* card = stage->card(end);
         if (!card || !card->isVisible())
             return false;
         const QRect r(card->mapTo(canvas, QPoint(0, 0)), card->size());
-        for (const int x : {r.left(), r.right()})
+        const QPoint middles[] = {{r.left(), r.center().y()},
+                                  {r.right(), r.center().y()},
+                                  {r.center().x(), r.top()},
+                                  {r.center().x(), r.bottom()}};
+        for (const QPoint& middle : middles)
             for (int dx = -3; dx <= 3; ++dx)
                 for (int dy = -3; dy <= 3; ++dy) {
-                    const QPoint at(x + dx, r.center().y() + dy);
+                    const QPoint at = middle + QPoint(dx, dy);
                     if (wires.rect().contains(at) && qAlpha(wires.pixel(at)) > 100)
                         return true;
                 }

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void aWireRunsUnderTheCardsOnItsWay();
     void aWireRunsUnderEveryCardItCrosses();
     void neighboursAreJoinedByAWireLongEnoughToSee();
+    void aWireGoesAroundACardRatherThanUnderIt();
 };
 
 namespace {
@@ -144,9 +145,47 @@ void TestWireOverlay::aWireRunsUnderEveryCardItCrosses()
         QCOMPARE(wirePixels(image, between.left(), between.right() + 1, between.top(),
                             between.bottom() + 1),
                  0);
-    // Both wires still reach their far cards.
-    for (const QRect& end : {farUpper, farLower})
-        QVERIFY(wirePixels(image, end.left() - 8, end.left() + 1, end.top(), end.bottom()) > 0);
+    // Both wires still reach their far cards, at the middle of a side: the left one, or,
+    // where that way runs under the cards between, the top or the bottom.
+    for (const QRect& end : {farUpper, farLower}) {
+        const QPoint c = end.center();
+        QVERIFY(wirePixels(image, end.left() - 8, end.left() + 1, c.y() - 6, c.y() + 6) +
+                    wirePixels(image, c.x() - 6, c.x() + 6, end.top() - 8, end.top() + 1) +
+                    wirePixels(image, c.x() - 6, c.x() + 6, end.bottom(), end.bottom() + 9) >
+                0);
+    }
+}
+
+void TestWireOverlay::aWireGoesAroundACardRatherThanUnderIt()
+{
+    // Lesson 29 at 1920x1080: the server's conn #2 at the left, bob at the right, alice in
+    // the same row between them. A wire straight across ran under alice and came out of her
+    // other side, as if alice were joined to bob. With room below the row, it goes around.
+    QWidget stage;
+    stage.resize(900, 400);
+    const QRect conn(20, 60, 200, 90);
+    const QRect alice(340, 40, 200, 110);
+    const QRect bob(660, 60, 200, 90);
+    const std::vector<std::pair<SocketId, QRect>> cards{
+        {SocketId{1}, conn}, {SocketId{2}, alice}, {SocketId{3}, bob}};
+    WireOverlay overlay(
+        [&](SocketId id) {
+            for (const auto& [card, rect] : cards)
+                if (card == id)
+                    return rect;
+            return QRect();
+        },
+        &stage);
+    overlay.setGeometry(stage.rect());
+    overlay.setCards([&] { return cards; });
+    overlay.setWires({{SocketId{1}, SocketId{3}, false}});
+    const QImage image = overlay.grab().toImage();
+    // Nothing under alice (it would be clipped) and nothing either side of her at her
+    // height: the wire is not a stub in and a stub out.
+    QCOMPARE(wirePixels(image, conn.right() + 4, alice.left(), alice.top(), alice.bottom()), 0);
+    QCOMPARE(wirePixels(image, alice.right() + 1, bob.left() - 4, alice.top(), alice.bottom()), 0);
+    // It passes below the row instead, from one card to the other.
+    QVERIFY(wirePixels(image, alice.left(), alice.right(), alice.bottom() + 1, image.height()) > 0);
 }
 
 void TestWireOverlay::neighboursAreJoinedByAWireLongEnoughToSee()

@@ -7,6 +7,7 @@
 #include <QPainterPath>
 
 #include <algorithm>
+#include <array>
 
 namespace sockbench {
 
@@ -48,7 +49,7 @@ const std::vector<WireOverlay::Drawn>& WireOverlay::drawn()
         const QRect b = m_locate(wire.b);
         if (a.isNull() || b.isNull())
             continue;
-        QPainterPath path = pathBetween(a, b);
+        QPainterPath path = routeBetween(a, b, cards);
         const QRect bounds = path.controlPointRect().toAlignedRect();
         QRegion under;
         for (const auto& [id, rect] : cards)
@@ -168,6 +169,90 @@ QPainterPath WireOverlay::pathBetween(const QRect& a, const QRect& b) const
     return path;
 }
 
+namespace {
+
+// How many of the cards (not a or b) a path runs under, and how long it is, from points
+// along it: a card's edge grazed by a few pixels does not count.
+std::pair<int, double> crossings(const QPainterPath& path, const QRect& a, const QRect& b,
+                                 const std::vector<std::pair<SocketId, QRect>>& cards)
+{
+    constexpr int kSamples = 40;
+    std::vector<QPointF> points;
+    points.reserve(kSamples + 1);
+    double length = 0;
+    for (int i = 0; i <= kSamples; ++i) {
+        points.push_back(path.pointAtPercent(double(i) / kSamples));
+        if (i > 0)
+            length += QLineF(points[size_t(i) - 1], points[size_t(i)]).length();
+    }
+    int under = 0;
+    for (const auto& [id, rect] : cards) {
+        if (rect == a || rect == b)
+            continue;
+        const QRectF inside = QRectF(rect).adjusted(4, 4, -4, -4);
+        if (std::any_of(points.begin(), points.end(),
+                        [&](const QPointF& p) { return inside.contains(p); }))
+            ++under;
+    }
+    // Nor back across its own two cards, whose text it would strike through: between its
+    // ends, a point inside either counts as one card more.
+    for (const QRect& own : {a, b}) {
+        const QRectF inside = QRectF(own).adjusted(6, 6, -6, -6);
+        if (std::any_of(points.begin() + 2, points.end() - 2,
+                        [&](const QPointF& p) { return inside.contains(p); }))
+            ++under;
+    }
+    return {under, length};
+}
+
+} // namespace
+
+QPainterPath WireOverlay::routeBetween(const QRect& a, const QRect& b,
+                                       const std::vector<std::pair<SocketId, QRect>>& cards) const
+{
+    QPainterPath usual = pathBetween(a, b);
+    if (b.isNull() || cards.empty() || cards.size() > kFewCards)
+        return usual;
+    const auto [usualUnder, usualLength] = crossings(usual, a, b, cards);
+    if (usualUnder == 0)
+        return usual;
+    // From the middle of each side of one card to the middle of each side of the other,
+    // leaving and arriving square to the side: lesson 09's wires to a second column of
+    // clients ran under the first and showed as stubs; lesson 29's to bob under alice,
+    // as if alice were joined to bob.
+    struct Side {
+        QPointF at;
+        QPointF out;
+    };
+    const auto sides = [](const QRect& r) {
+        return std::array<Side, 4>{Side{QPointF(r.right(), r.center().y()), QPointF(1, 0)},
+                                   Side{QPointF(r.left(), r.center().y()), QPointF(-1, 0)},
+                                   Side{QPointF(r.center().x(), r.top()), QPointF(0, -1)},
+                                   Side{QPointF(r.center().x(), r.bottom()), QPointF(0, 1)}};
+    };
+    const QRectF room = QRectF(rect()).adjusted(2, 2, -2, -2);
+    QPainterPath best = usual;
+    int bestUnder = usualUnder;
+    double bestLength = usualLength;
+    for (const Side& from : sides(a)) {
+        for (const Side& to : sides(b)) {
+            const double reach = std::clamp(QLineF(from.at, to.at).length() * 0.45, 30.0, 180.0);
+            QPainterPath path(from.at);
+            path.cubicTo(from.at + from.out * reach, to.at + to.out * reach, to.at);
+            if (!room.contains(path.controlPointRect()) && !room.contains(path.boundingRect()))
+                continue; // it would leave the stage: cut off, two stubs
+            const auto [under, length] = crossings(path, a, b, cards);
+            if (under < bestUnder ||
+                (under == bestUnder && under < usualUnder && length < bestLength)) {
+                best = std::move(path);
+                bestUnder = under;
+                bestLength = length;
+            }
+        }
+    }
+    return best;
+}
+
 QPainterPath WireOverlay::loopPast(const QRect& a, const QRect& b, const QRect& left,
                                    const QRect& right) const
 {
@@ -245,6 +330,10 @@ void WireOverlay::paintEvent(QPaintEvent* event)
     font.setBold(true);
     p.setFont(font);
     const QFontMetrics fm(font);
+    // The cards a chip's track must keep out from under, as the wires do (once a frame).
+    std::vector<std::pair<SocketId, QRect>> flightCards;
+    if (!m_flights.empty() && m_cards)
+        flightCards = m_cards();
     for (const Flight& f : m_flights) {
         const QRect a = m_locate(f.from);
         const QRect b = f.to.isValid() ? m_locate(f.to) : QRect();
@@ -252,7 +341,7 @@ void WireOverlay::paintEvent(QPaintEvent* event)
             continue;
         const double t = std::clamp(double(now - f.startMs) / f.durationMs, 0.0, 1.0);
         const double eased = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) * (-2 * t + 2) / 2;
-        const QPainterPath path = pathBetween(a, b);
+        const QPainterPath path = routeBetween(a, b, flightCards);
         const QPointF at = path.pointAtPercent(eased);
         // A segment between sockets no longer wired (a FIN or RST after close()) travels a
         // thin track of its own: nothing floats.

@@ -78,6 +78,10 @@ private:
     void tick();
     QPointF anchor(const QRect& card, const QRect& towards) const;
     QPainterPath pathBetween(const QRect& a, const QRect& b) const;
+    // pathBetween(), or, where that passes under other cards (it would seem to come out of
+    // them, joined), the path between two of the cards' sides that passes under the fewest.
+    QPainterPath routeBetween(const QRect& a, const QRect& b,
+                              const std::vector<std::pair<SocketId, QRect>>& cards) const;
     // Side by side, closer than this: the wire loops past the pair, not across the gap.
     static constexpr int kCloseGap = 40;
     QPainterPath loopPast(const QRect& a, const QRect& b, const QRect& left,
