@@ -130,7 +130,7 @@ MainWindow::MainWindow(Workbench& workbench, QWidget* parent)
     outputLayout->setSpacing(2);
     auto* outputTitle = new QHBoxLayout;
     outputTitle->setContentsMargins(4, 0, 4, 0);
-    outputTitle->addWidget(new QLabel(tr("<b>Output</b> — what the program printed"), output), 1);
+    outputTitle->addWidget(new QLabel(tr("<b>Output</b> — what it printed, and its errors"), output), 1);
     auto* every = new QCheckBox(tr("Every statement"), output);
     every->setObjectName(QStringLiteral("everyStatement"));
     every->setToolTip(tr("Show each statement's outcome too, as `sockbench run` prints it"));

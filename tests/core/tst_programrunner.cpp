@@ -115,6 +115,13 @@ private Q_SLOTS:
             kWaitMs));
         QVERIFY(!runner.steps().back().settled);
         QVERIFY(!runner.next().has_value()); // its only thread waits in select()
+        // And says so: waiting in select(), not "running" (lesson 29's server, one thread
+        // for every client, looked busy while it waited).
+        const QList<ThreadView> threads = runner.threads();
+        QVERIFY(std::any_of(threads.cbegin(), threads.cend(), [](const ThreadView& t) {
+            return t.state == ThreadView::State::Sleeping &&
+                   t.call == QLatin1String("select.select()");
+        }));
     }
 
     void aTimeoutIsWaitedOutBeforeALaterSection()

@@ -56,7 +56,7 @@ Console::Console(Session& session, QWidget* parent)
     // Monospace by family only: the size follows the window's zoom.
     setStyleSheet(QStringLiteral("QPlainTextEdit { font-family: \"%1\"; }").arg(monoFamily()));
     setMaximumBlockCount(5000); // a long session cannot grow it without end
-    setAccessibleName(tr("Output: what the program printed"));
+    setAccessibleName(tr("Output: what the program printed, and its errors, explained"));
     setPlaceholderText(tr("What the program prints appears here."));
     m_everyStatement = QSettings().value(QStringLiteral("console/everyStatement"), false).toBool();
     auto& runner = session.runner();

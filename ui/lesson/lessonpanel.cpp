@@ -207,14 +207,17 @@ void LessonPanel::refresh()
         const QList<program::ThreadView> live = runner.threads();
         const auto blocked =
             std::find_if(live.cbegin(), live.cend(), [](const program::ThreadView& t) {
-                return t.state == program::ThreadView::State::Blocked;
+                return t.state == program::ThreadView::State::Blocked ||
+                       t.state == program::ThreadView::State::Sleeping;
             });
         const QString waiting =
             blocked == live.cend()
                 ? tr("Every thread is waiting: nothing can step now.")
-                : tr("<b>Waiting</b> — %1 is blocked in <code>%2</code> at line %3. The next "
-                     "step comes when it returns.")
+                : tr("<b>Waiting</b> — %1 is %2 <code>%3</code> at line %4. The next step "
+                     "comes when it returns.")
                       .arg(describe::wrappable(m_session.hostOf(blocked->program, blocked->actor)),
+                           blocked->state == program::ThreadView::State::Blocked ? tr("blocked in")
+                                                                                 : tr("waiting in"),
                            describe::wrappable(blocked->call))
                       .arg(blocked->line);
         m_narration->setText(runner.atEnd() && count > 0 ? tr("The program has ended.")

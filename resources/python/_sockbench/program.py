@@ -11,6 +11,7 @@ import builtins
 import errno
 import linecache
 import os
+import select
 import sys
 import threading
 import time
@@ -557,17 +558,31 @@ class Program:
             finally:
                 program.send({"t": "resume", "tid": tid})
 
+        def select_(rlist, wlist, xlist, timeout=None):
+            # A thread in select() waits where the workbench sees no socket call: said so,
+            # it is "waiting in select.select()" on its host, not "running" (lesson 29).
+            if not hasattr(threading.current_thread(), "_sockbench_actor"):
+                return _original_select(rlist, wlist, xlist, timeout)
+            tid = threading.get_ident()
+            program.send({"t": "wait", "tid": tid, "what": "select.select()"})
+            try:
+                return _original_select(rlist, wlist, xlist, timeout)
+            finally:
+                program.send({"t": "resume", "tid": tid})
+
         threading.Thread.start = start
         threading.Thread._bootstrap_inner = bootstrap_inner
         threading.Thread.join = join
         threading.excepthook = excepthook
         time.sleep = sleep
+        select.select = select_
 
 
 _original_start = threading.Thread.start
 _original_bootstrap_inner = threading.Thread._bootstrap_inner
 _original_join = threading.Thread.join
 _original_sleep = time.sleep
+_original_select = select.select
 
 
 def run(dispatcher, load):
