@@ -62,6 +62,10 @@ void TestPanes::everyPaneNamesASocketByTheProgramsDescriptor()
         if (!runner.steps().empty()) {
             const int line = runner.steps().back().line;
             cPane[line] = window.codeView()->cCode()->toPlainText();
+            // The pane's title names the line: its heading in the pane may be scrolled away.
+            QVERIFY2(
+                window.codeView()->cTitle()->text().contains(QStringLiteral("line %1,").arg(line)),
+                qPrintable(window.codeView()->cTitle()->text()));
             for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
                 cards[line] << card->title().replace(QChar(0xa0), QLatin1Char(' ')) +
                                    QStringLiteral(": ") + card->lastResultText();

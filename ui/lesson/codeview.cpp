@@ -158,7 +158,9 @@ CodeView::CodeView(Session& session, QWidget* parent)
     auto* right = new QWidget(split);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->addWidget(new QLabel(tr("<b>C</b> — the calls of the line that just ran"), right));
+    m_cTitle = new QLabel(right);
+    setCLine(0);
+    rightLayout->addWidget(m_cTitle);
     rightLayout->addWidget(m_c, 1);
     split->addWidget(left);
     split->addWidget(right);
@@ -216,6 +218,7 @@ CodeView::CodeView(Session& session, QWidget* parent)
     });
     connect(&runner, &program::Runner::resetDone, this, [this] {
         m_c->clear();
+        setCLine(0);
         m_fds.clear();
         highlight();
     });
@@ -292,6 +295,7 @@ void CodeView::showReplayed()
     }
     m_script->setExtraSelections(selections);
     m_c->clear();
+    setCLine(st ? st->line : 0);
     if (!st)
         return;
     QStringList blocks{QStringLiteral("/* line %1: %2 */").arg(st->line).arg(st->source)};
@@ -365,17 +369,25 @@ void CodeView::showLine(int line)
     m_script->ensureCursorVisible();
 }
 
+void CodeView::setCLine(int line)
+{
+    m_cTitle->setText(line > 0 ? tr("<b>C</b> — the calls of line %1, which just ran").arg(line)
+                               : tr("<b>C</b> — the calls of the line that just ran"));
+}
+
 void CodeView::showLatestC()
 {
     const auto& steps = m_session.runner().steps();
-    if (steps.empty())
+    if (steps.empty()) {
         m_c->clear();
-    else
+        setCLine(0);
+    } else
         showC(steps.back());
 }
 
 void CodeView::showC(const program::StepRecord& outcome)
 {
+    setCLine(outcome.line);
     const QString heading = QStringLiteral("/* line %1: %2 */")
                                 .arg(outcome.line)
                                 .arg(outcome.source.section(QLatin1Char('\n'), 0, 0));

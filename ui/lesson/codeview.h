@@ -27,6 +27,7 @@ public:
 
     QPlainTextEdit* script() const;
     QPlainTextEdit* cCode() const { return m_c; }
+    QLabel* cTitle() const { return m_cTitle; }
     QString problem() const;
     void refresh();
 
@@ -49,6 +50,10 @@ private:
     QTabBar* m_programs;
     ScriptEdit* m_script;
     QPlainTextEdit* m_c;
+    // "C — the calls of line 52": the Python line stays named when the pane, too short
+    // for all of a line's calls, shows their end (the heading in it scrolled away).
+    QLabel* m_cTitle = nullptr;
+    void setCLine(int line);
     QPushButton* m_edit;
     QLabel* m_problem;
     QHash<SocketId, qint64> m_fds;
