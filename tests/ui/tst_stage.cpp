@@ -12,6 +12,10 @@
 #include <QSettings>
 #include <QTemporaryDir>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace sockbench;
 using namespace sockbench::uitest;
 
@@ -32,6 +36,7 @@ private Q_SLOTS:
     void anErrorTheProgramIsReadyForIsNoFault();
     void anErrorRaisedAgainIsAFaultAfterAll();
     void theNextStatementsCallIsLitOnItsCard();
+    void aRefusedConnectsPortIsShownLetGo();
 };
 
 void TestStage::initTestCase()
@@ -598,6 +603,59 @@ void TestStage::theNextStatementsCallIsLitOnItsCard()
     card->setDetail(SocketCard::Detail::Compact);
     QVERIFY(close->isVisibleTo(card));
     QVERIFY(!card->callButton(CallKind::Accept)->isVisibleTo(card));
+    // At the smallest, it is a button in the title row, beside More.
+    card->setDetail(SocketCard::Detail::Minimal);
+    QVERIFY(!close->isVisibleTo(card));
+    auto* inTitle = card->findChild<QToolButton*>(QStringLiteral("nextCall"));
+    QVERIFY(inTitle && inTitle->isVisibleTo(card));
+    QCOMPARE(inTitle->text(), QStringLiteral("close"));
+}
+
+void TestStage::aRefusedConnectsPortIsShownLetGo()
+{
+    // Lesson 10: after connect_ex() -> 111 the card said "created" beside "local
+    // 0.0.0.0:52162, chosen by the kernel", as if the socket held that port. Linux lets it
+    // go (getsockname() still says it): the card says so where the kernel really did.
+    ScriptWindow f;
+    const QString problem =
+        f.open(QStringLiteral("refused.py"), "import socket\n"
+                                             "placeholder = socket.socket()\n"
+                                             "placeholder.bind(('127.0.0.1', 0))\n"
+                                             "port = placeholder.getsockname()[1]\n"
+                                             "quiet = socket.socket()\n"
+                                             "result = quiet.connect_ex(('127.0.0.1', port))\n"
+                                             "x = 1\n");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    MainWindow& window = f.window;
+    auto& runner = window.session().runner();
+    QVERIFY(stepUntil(
+        runner, [&] { return runner.next() && runner.next()->line == 7; }, 10));
+    window.session().presenter().catchUp();
+    const auto quietCard = [&]() -> SocketCard* {
+        for (SocketCard* c : window.stage()->findChildren<SocketCard*>())
+            if (c->title().startsWith(QStringLiteral("quiet")))
+                return c;
+        return nullptr;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(
+        quietCard() && window.session().model().socket(quietCard()->socketId())->local.port() != 0,
+        kWaitMs);
+    SocketCard* quiet = quietCard();
+    const quint16 port = window.session().model().socket(quiet->socketId())->local.port();
+    QVERIFY(port != 0);
+    // The machine says whether the port was let go: another socket may bind it, or not.
+    const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(probe >= 0);
+    sockaddr_in any{};
+    any.sin_family = AF_INET;
+    any.sin_port = htons(port);
+    const bool free = ::bind(probe, reinterpret_cast<sockaddr*>(&any), sizeof any) == 0;
+    ::close(probe);
+    if (!free)
+        QSKIP("this kernel keeps a failed connect()'s port");
+    const QLabel* local = quiet->findChild<QLabel*>(QStringLiteral("local"));
+    QVERIFY(local);
+    QVERIFY2(local->text().contains(QStringLiteral("let it go")), qPrintable(local->text()));
 }
 
 QTEST_MAIN(TestStage)

@@ -439,6 +439,16 @@ void StageModel::finished(const Event& event)
     if (kind != CallKind::Bind && view.family != AddressFamily::Unix && view.local.isValid() &&
         view.local.port() != 0 && (!localBefore.isValid() || localBefore.port() == 0))
         view.localChosenByKernel = true;
+    // Linux releases the port a failed connect() picked (the socket goes back to CLOSE and
+    // out of the bind table) while getsockname() goes on reporting it.
+    const bool refused = (kind == CallKind::Connect && !r.ok()) ||
+                         (kind == CallKind::ConnectEx && r.ok() && r.count != 0);
+    if (refused && view.isTcp() && view.state == TeachingState::Created &&
+        view.localChosenByKernel && view.kernel.valid && view.kernel.tcpState == TcpState::Close)
+        view.localLetGo = true;
+    else if (kind == CallKind::Bind ||
+             ((kind == CallKind::Connect || kind == CallKind::ConnectEx) && !refused))
+        view.localLetGo = false;
 
     if (r.ok()) {
         switch (kind) {

@@ -37,7 +37,10 @@ struct SocketView {
     Endpoint local;
     Endpoint peer;
     bool localChosenByKernel = false; // port 0 at bind(), or connect()/sendto() unbound
-    bool listened = false;            // listen() succeeded on it once (it may be closed now)
+    // A TCP connect() that failed on a socket never bound: getsockname() still says the
+    // port it was given, but the kernel has let it go (another socket may bind it now).
+    bool localLetGo = false;
+    bool listened = false; // listen() succeeded on it once (it may be closed now)
     TeachingState state = TeachingState::Created;
     KernelSnapshot kernel;
     // A call waiting in the kernel right now.

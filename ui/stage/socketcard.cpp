@@ -54,6 +54,7 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     , m_meaning(new QLabel(this))
     , m_try(new QLabel(this))
     , m_more(new QToolButton(this))
+    , m_nextInTitle(new QToolButton(this))
     , m_pulseAnimation(new QVariantAnimation(this))
 {
     setObjectName(QStringLiteral("socketCard"));
@@ -78,7 +79,15 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
     auto* titleRow = new QHBoxLayout;
     titleRow->setContentsMargins(0, 0, 0, 0);
     titleRow->addWidget(m_title, 1);
+    titleRow->addWidget(m_nextInTitle, 0, Qt::AlignTop);
     titleRow->addWidget(m_more, 0, Qt::AlignTop);
+    m_nextInTitle->setObjectName(QStringLiteral("nextCall"));
+    m_nextInTitle->hide();
+    setSuggested(m_nextInTitle, true);
+    connect(m_nextInTitle, &QToolButton::clicked, this, [this] {
+        if (m_nextCall)
+            Q_EMIT callRequested(m_id, *m_nextCall, m_nextInTitle);
+    });
     layout->addLayout(titleRow);
     auto* states = new QHBoxLayout;
     states->setContentsMargins(0, 0, 0, 0);
@@ -95,6 +104,7 @@ SocketCard::SocketCard(SocketId id, std::function<qint64()> clockNs, QWidget* pa
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
         label->setWordWrap(true);
     }
+    m_local->setObjectName(QStringLiteral("local"));
     m_local->setToolTip(tr("This socket's own address (getsockname)"));
     m_peer->setToolTip(tr("The address at the other end (getpeername)"));
     layout->addWidget(m_local);
@@ -450,7 +460,11 @@ void SocketCard::updateRows()
         !folded && !listening && !unconnected && view.state != TeachingState::Closed;
     // The port's label (two lines on a narrow card) only where there is room for it.
     m_local->setText(
-        tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel, !full)));
+        view.localLetGo && view.local.isValid()
+            ? tr("<b>local</b> %1 <span style='color:#6b7280'>the failed connect()'s port: "
+                 "the kernel has let it go</span>")
+                  .arg(view.local.toString().toHtmlEscaped())
+            : tr("<b>local</b> %1").arg(addressLine(view.local, view.localChosenByKernel, !full)));
     m_peer->setText(
         tr("<b>peer</b>&nbsp; %1").arg(addressLine(view.peer, m_peerChosenByKernel, !full)));
     m_local->setVisible(!folded && (!minimal || view.local.isValid()));
@@ -487,6 +501,14 @@ void SocketCard::updateRows()
         anyButton = anyButton || shown;
     }
     m_more->setVisible(!view.outside);
+    const bool nextInTitle =
+        minimal && m_nextCall && !view.outside && view.state != TeachingState::Closed;
+    if (nextInTitle) {
+        m_nextInTitle->setText(callName(*m_nextCall));
+        m_nextInTitle->setToolTip(tr("The call the script's next statement makes on this socket"));
+        m_nextInTitle->setAccessibleName(callName(*m_nextCall) + tr(" on this socket"));
+    }
+    m_nextInTitle->setVisible(nextInTitle);
     m_buttonRow->setVisible(anyButton);
     m_buttonRow->layout()->invalidate(); // its height for a width is cached
     m_buttonRow->updateGeometry();

@@ -127,6 +127,9 @@ private:
     QHash<CallKind, QAction*> m_menuCalls; // the same calls in More, for a compact card
     QWidget* m_buttonRow = nullptr;
     QToolButton* m_more;
+    // The next statement's call on a Minimal card, in its title row: no button row to
+    // make taller, and the class still sees what comes.
+    QToolButton* m_nextInTitle;
     Detail m_detail = Detail::Full;
     bool m_peerChosenByKernel = false;
     std::optional<CallKind> m_nextCall;
