@@ -352,6 +352,22 @@ void TestWindow::aQuestionsAnswerStaysOutOfSightUntilTheProgramGetsThere()
         window.lessonPanel()->justRan().contains(QStringLiteral("Asked before it ran:")), kWaitMs);
     QVERIFY(window.lessonPanel()->justRan().contains(QStringLiteral("How many come back?")));
 
+    // Lesson 25 answers its question in words, no assert between: "Nothing. ... recv()
+    // blocks until the timeout ends it" stays hidden until recv() has run.
+    QVERIFY(window.openLesson(QStringLiteral("recv-before-the-request")));
+    window.session().presenter().setSpeed(0);
+    auto& words = window.session().runner();
+    const int asked = int(words.lesson()
+                              .source.split(QLatin1Char('\n'))
+                              .indexOf(QStringLiteral("data = s.recv(1024)"))) +
+                      1;
+    QVERIFY(asked > 0 && words.lesson().notes.value(asked).asks());
+    QTRY_VERIFY_WITH_TIMEOUT(words.mode() == program::Runner::Mode::Idle && words.next(), kWaitMs);
+    QVERIFY(!shown().contains(QStringLiteral("Neither side moves")));
+    QVERIFY(stepUntil(
+        words, [&] { return words.next() && words.next()->line > asked; }, 40));
+    QTRY_VERIFY_WITH_TIMEOUT(shown().contains(QStringLiteral("Neither side moves")), kWaitMs);
+
     // Lesson 09 asks at a for loop how many clients get in: the loop's first pass is not
     // the answer. It stays hidden through every pass, until the program leaves the loop.
     QVERIFY(window.openLesson(QStringLiteral("backlog-and-accept-queue")));

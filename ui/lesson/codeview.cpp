@@ -44,7 +44,8 @@ QTextEdit::ExtraSelection lineLit(const QTextBlock& block, const QColor& color)
 //   back?") is answered by the `assert`s right after its statement (after the whole of
 //   it: a loop's body is part of the question) and the comments between them: those read
 //   "…" until the program gets there (`next`, the line about to run, or a line that ran).
-//   The comments before the next statement of another kind are that statement's own.
+//   The comments before the next statement of another kind are that statement's own,
+//   unless no assert comes first: then they are the answer, in words.
 void hideAnswers(QStringList& lines, const program::Lesson& lesson, const QSet<int>& ran, int next)
 {
     static const QRegularExpression expect(QStringLiteral("^(\\s*)#\\s*expect\\s*:.*$"));
@@ -75,6 +76,16 @@ void hideAnswers(QStringList& lines, const program::Lesson& lesson, const QSet<i
         // Once the program reaches the first answer, every answer is shown.
         if (after == lesson.statementLines.cend() || *after == next || ran.contains(*after))
             continue;
+        // No assert under the question: the comments right after it say what happened
+        // (lesson 25's "Nothing. ... recv() blocks until the timeout ends it"), until the
+        // program gets past it.
+        if (*after <= lines.size() &&
+            !lines[*after - 1].trimmed().startsWith(QLatin1String("assert "))) {
+            for (int line = shownTo + 1; line < *after; ++line)
+                if (isComment(line))
+                    hide(line, QStringLiteral("# …"));
+            continue;
+        }
         for (auto statement = after; statement != lesson.statementLines.cend(); ++statement) {
             if (*statement > lines.size() ||
                 !lines[*statement - 1].trimmed().startsWith(QLatin1String("assert ")))
