@@ -196,18 +196,20 @@ void TestLegible::aLongLineOfCodeBreaksBetweenItsParts()
 
 void TestLegible::aForcedBreakKeepsATokenWhole()
 {
-    // Lesson 28's long repr broke 'utf-8' as "utf-" / "8", a byte as "\x" / "00", and a
-    // count as "41" / "61". Where a long run must break, it breaks beside a token, not in it.
+    // Lesson 28's long repr broke 'utf-8' as "utf-" / "8", a byte as "\x" / "00", a count as
+    // "41" / "61", and a port from its address ("[::1]:" / "57974"). Where a long run must break,
+    // it breaks beside a token, not in it.
     const QStringList runs = {
         QStringLiteral("f.write(text.encode('utf-8'),errors='strict',newline=None)"),
         QStringLiteral("b'\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00'"),
         QStringLiteral("sent=4161,4161,4161,4161,4161,4161,4161,4161,4161,4161"),
+        QStringLiteral("accept()→new_socket,peer=[::1]:4161,local=[::1]:4161,family=AF_INET6"),
     };
     for (const QString& run : runs) {
         const QString shown = describe::wrappable(run);
         QVERIFY(shown.contains(QChar(0x200B))); // long enough to break at all
-        for (const QString& token :
-             {QStringLiteral("utf-8"), QStringLiteral("\\x00"), QStringLiteral("4161")})
+        for (const QString& token : {QStringLiteral("utf-8"), QStringLiteral("\\x00"),
+                                     QStringLiteral("4161"), QStringLiteral("]:4161")})
             if (run.contains(token))
                 QCOMPARE(shown.count(token), run.count(token));
     }

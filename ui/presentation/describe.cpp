@@ -51,7 +51,11 @@ QString wrappable(const QString& plain)
             out += run[i];
             const bool closingTag =
                 run[i] == QLatin1Char('/') && i > 0 && run[i - 1] == QLatin1Char('<');
-            if (longRun && endsAPart(run[i]) && !closingTag && i + 1 < run.size() && since > 0) {
+            // "[::1]:57974": the port stays with its address.
+            const bool port =
+                run[i] == QLatin1Char(':') && i + 1 < run.size() && run[i + 1].isDigit();
+            if (longRun && endsAPart(run[i]) && !closingTag && !port && i + 1 < run.size() &&
+                since > 0) {
                 out += QChar(0x200B);
                 since = -1;
             }
