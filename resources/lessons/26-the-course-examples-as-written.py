@@ -23,9 +23,10 @@ with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
     # The web server waits for a request; the client waits for a page. Watch the card's
     # blocked timer.
     data = s.recv(1024)
-# Not the page: b''. After 10 seconds without a request this web server gave up and
-# closed the connection (a real web server gives up too, after a time limit of its own), and an empty read means the
-# other side has closed. The course shows a page here; it cannot come without a request.
+# Not the page: b''. After 10 seconds without a request this web server gave up and closed
+# the connection (a real one gives up too, after a time limit of its own), and an empty
+# read means the other side has closed. The course shows a page here; it cannot come
+# without a request.
 assert data == b''
 # pause
 # The with block has ended, and it closed s on the way out. The course calls recv(10) on
