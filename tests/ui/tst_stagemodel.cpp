@@ -17,6 +17,7 @@ private Q_SLOTS:
     void peersInOnePassAreWhatPeerOfSaysOfEach();
     void aRefusedConnectKeepsThePortTheKernelChose();
     void aConnectionWaitsInTheQueueUntilAccepted();
+    void aClientClosedInTheQueueStillWaitsThere();
     void manyAcceptedSocketsEachKeepTheirListener();
 };
 
@@ -237,6 +238,29 @@ void TestStageModel::aConnectionWaitsInTheQueueUntilAccepted()
     for (const Event& e : second.trace().events())
         again.apply(e);
     QCOMPARE(again.waitingInQueues(), (QHash<SocketId, SocketId>{{late, next}}));
+}
+
+void TestStageModel::aClientClosedInTheQueueStillWaitsThere()
+{
+    // Lesson 09's end: six clients close while nobody accepts. Their connections still sit
+    // in the listener's queue ("6, backlog 5"), each client end kept by its kernel in
+    // FIN_WAIT: each is drawn to the queue, not left joined to nothing.
+    Workbench bench;
+    StageModel model;
+    const Connected c = connectedPair(bench);
+    QVERIFY(c.client.isValid());
+    const SocketId waiting = queuedClient(bench, c);
+    QVERIFY(waiting.isValid());
+    EXPECT_OK(RUN(bench, waiting, calls::close()));
+    for (const Event& e : bench.trace().events())
+        model.apply(e);
+    const SocketView* view = model.socket(waiting);
+    QVERIFY(view && view->state == TeachingState::Closed);
+    const TcpState k = view->kernel.tcpState;
+    if (!view->kernel.valid ||
+        (k != TcpState::FinWait1 && k != TcpState::FinWait2 && k != TcpState::Closing))
+        QSKIP("this kernel let the closed client's end go at once");
+    QCOMPARE(model.waitingInQueues(), (QHash<SocketId, SocketId>{{waiting, c.listener}}));
 }
 
 void TestStageModel::manyAcceptedSocketsEachKeepTheirListener()

@@ -229,15 +229,22 @@ QHash<SocketId, SocketId> StageModel::waitingInQueues() const
     if (listeners.isEmpty())
         return out;
     for (const SocketView& s : m_sockets) {
+        // A client closed while its connection still waits in the queue: its kernel keeps
+        // its end (FIN_WAIT1/2, CLOSING) and the listener's queue still counts it (lesson
+        // 09's six closed clients beside "6, backlog 5").
+        const TcpState k = s.kernel.tcpState;
+        const bool closedButQueued =
+            s.state == TeachingState::Closed && s.kernel.valid &&
+            (k == TcpState::FinWait1 || k == TcpState::FinWait2 || k == TcpState::Closing);
         if (!isConnectionOriented(s.type) || s.acceptedFrom.isValid() || s.pairedWith.isValid() ||
-            s.state == TeachingState::Closed || s.state == TeachingState::Listening ||
-            !s.peer.isValid() || !s.local.isValid() || s.family == AddressFamily::Unix ||
-            accepted.contains(ends(s.local, s.peer)))
+            (s.state == TeachingState::Closed && !closedButQueued) ||
+            s.state == TeachingState::Listening || !s.peer.isValid() || !s.local.isValid() ||
+            s.family == AddressFamily::Unix || accepted.contains(ends(s.local, s.peer)))
             continue;
         // The handshake is done (connect() returned, or the kernel says so), and the kernel
         // has not dropped the connection since (a reset leaves it in CLOSE).
-        if (s.kernel.valid ? s.kernel.tcpState != TcpState::Established
-                           : s.state != TeachingState::Connected)
+        if (!closedButQueued &&
+            (s.kernel.valid ? k != TcpState::Established : s.state != TeachingState::Connected))
             continue;
         // The listener the client reached: its exact address first, then a wildcard one.
         // An IPv4 listener never takes an IPv6 client; a dual-stack IPv6 one takes both.
