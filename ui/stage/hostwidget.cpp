@@ -333,4 +333,18 @@ void HostWidget::paintEvent(QPaintEvent*)
     paintPanel(this, QColor(0xfb, 0xfc, 0xfd), QColor(0xcb, 0xd5, 0xe1), 14);
 }
 
+QList<QRect> HostWidget::writtenRects() const
+{
+    QList<QRect> out;
+    for (const QLabel* label : {m_title, m_threads, m_status})
+        if (label->isVisible() && !label->text().isEmpty()) {
+            // The words only, not the width the layout gives the label.
+            const QRect words(
+                label->mapTo(this, QPoint(0, 0)),
+                QSize(std::min(label->width(), label->sizeHint().width()), label->height()));
+            out << words;
+        }
+    return out;
+}
+
 } // namespace sockbench

@@ -36,6 +36,9 @@ public:
     // started), one compact row each: name, state, line, the call it is blocked in.
     void setThreads(const QList<program::ThreadView>& threads);
     QString threadsText() const; // the rows as plain text, one a line
+    // Where its name, its threads and its status are written, in its own coordinates:
+    // a wire keeps out from under them as from under a card.
+    QList<QRect> writtenRects() const;
     // Every thread of the host has finished and every socket on it is gone: it may fold.
     bool canFold() const;
     // Folded, the host is its name and where its threads ended, with its sockets summed up

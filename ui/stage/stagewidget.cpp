@@ -97,6 +97,15 @@ StageWidget::StageWidget(StageModel& model, Presenter& presenter, std::function<
         for (auto it = m_cards.cbegin(); it != m_cards.cend(); ++it)
             if (const QRect at = cardRect(it.key()); !at.isNull())
                 shown.emplace_back(it.key(), at);
+        // A host's name and threads, too: a wire across them struck the words through
+        // (lesson 09's route round the crowd, over "second · finished").
+        // (Within the overlay's limit: past it, it would weave under nothing at all.)
+        for (const HostWidget* host : std::as_const(m_hosts))
+            if (host->isVisible())
+                for (const QRect& words : host->writtenRects())
+                    if (shown.size() < WireOverlay::kFewCards)
+                        shown.emplace_back(SocketId{},
+                                           words.translated(host->mapTo(m_canvas, QPoint(0, 0))));
         return shown;
     });
 
