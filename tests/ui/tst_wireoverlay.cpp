@@ -16,6 +16,7 @@ private Q_SLOTS:
     void aWireRunsUnderEveryCardItCrosses();
     void neighboursAreJoinedByAWireLongEnoughToSee();
     void aWireGoesAroundACardRatherThanUnderIt();
+    void aWireToTheFarColumnRunsAlongTheGapBetweenRows();
 };
 
 namespace {
@@ -234,6 +235,47 @@ void TestWireOverlay::neighboursAreJoinedByAWireLongEnoughToSee()
     QVERIFY2(wirePixels(risen, left.right() - 60, right.left() + 60, 0, left.top() - 1) > 0,
              "no wire above the pair");
     QCOMPARE(wirePixels(risen, below.left(), below.right() + 1, below.top(), below.bottom()), 0);
+}
+
+void TestWireOverlay::aWireToTheFarColumnRunsAlongTheGapBetweenRows()
+{
+    // Lesson 09 at 1920x1080: the crowd's clients in a grid filling their host, the
+    // listener to the left. No curve from side to side clears the near column, and there is
+    // no room to loop above or below: the wires to the far column showed as stubs between
+    // the columns. They run along the gap between the near column's rows instead.
+    QWidget stage;
+    stage.resize(820, 196);
+    const QRect listener(20, 60, 220, 90);
+    const QRect upper(304, 6, 248, 85);
+    const QRect lower(304, 100, 248, 85);
+    const QRect farUpper(560, 6, 248, 85);
+    const QRect farLower(560, 100, 248, 85);
+    const std::vector<std::pair<SocketId, QRect>> cards{{SocketId{1}, listener},
+                                                        {SocketId{2}, upper},
+                                                        {SocketId{3}, lower},
+                                                        {SocketId{4}, farUpper},
+                                                        {SocketId{5}, farLower}};
+    WireOverlay overlay(
+        [&](SocketId id) {
+            for (const auto& [card, rect] : cards)
+                if (card == id)
+                    return rect;
+            return QRect();
+        },
+        &stage);
+    overlay.setGeometry(stage.rect());
+    overlay.setCards([&] { return cards; });
+    overlay.setWires({{SocketId{4}, SocketId{1}, false, true}});
+    const QImage image = overlay.grab().toImage();
+    // Along the row gap, the whole width of the near column, in view.
+    QVERIFY(wirePixels(image, upper.left(), upper.right() + 1, upper.bottom() + 1, lower.top()) >
+            upper.width());
+    // Under neither near card, and into the far card's bottom.
+    for (const QRect& near : {upper, lower})
+        QCOMPARE(wirePixels(image, near.left(), near.right() + 1, near.top(), near.bottom() + 1),
+                 0);
+    QVERIFY(wirePixels(image, farUpper.center().x() - 6, farUpper.center().x() + 6,
+                       farUpper.bottom() + 1, lower.top()) > 0);
 }
 
 QTEST_MAIN(TestWireOverlay)

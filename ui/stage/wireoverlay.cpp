@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace sockbench {
 
@@ -250,6 +251,70 @@ QPainterPath WireOverlay::routeBetween(const QRect& a, const QRect& b,
             }
         }
     }
+    if (bestUnder == 0)
+        return best;
+    // Cards in a grid (lesson 09's crowd): no side-to-side curve clears the ones between,
+    // but the gap between two rows does. Along the gap above or below one end, then a
+    // short step into that end's top or bottom.
+    const auto viaGap = [&](const QRect& from, const QRect& into) -> std::optional<QPainterPath> {
+        std::optional<QPainterPath> chosen;
+        int chosenUnder = bestUnder;
+        for (const bool above : {true, false}) {
+            // The nearest card edge across the gap, among cards in the same column.
+            double across = above ? into.top() - 24.0 : into.bottom() + 24.0;
+            for (const auto& [id, rect] : cards) {
+                if (rect == into || rect.right() < into.left() || rect.left() > into.right())
+                    continue;
+                if (above && rect.bottom() < into.top())
+                    across = std::max(across, double(rect.bottom()));
+                else if (!above && rect.top() > into.bottom())
+                    across = std::min(across, double(rect.top()));
+            }
+            const double edge = above ? into.top() : into.bottom();
+            const QPointF gap(into.center().x(), (edge + across) / 2);
+            const QPointF entry(into.center().x(), edge);
+            const bool rightward = gap.x() > from.center().x();
+            const double dir = rightward ? 1 : -1;
+            const QPointF start(rightward ? from.right() : from.left(), from.center().y());
+            // Out to the middle of the gap between this card's column and the next, down
+            // (or up) it to the row gap's height, along the row gap, into the card: square
+            // turns with round corners, as a wire laid along the gaps.
+            double next = start.x() + dir * 48;
+            for (const auto& [id, rect] : cards) {
+                if (rect == from)
+                    continue;
+                if (rightward && rect.left() > from.right())
+                    next = std::min(next, double(rect.left()));
+                else if (!rightward && rect.right() < from.left())
+                    next = std::max(next, double(rect.right()));
+            }
+            const double x1 = (start.x() + next) / 2;
+            const double rise = gap.y() - start.y();
+            const double r = std::min(8.0, qAbs(rise) / 2);
+            const double sy = rise >= 0 ? 1 : -1;
+            QPainterPath path(start);
+            path.lineTo(x1 - dir * r, start.y());
+            path.quadTo(x1, start.y(), x1, start.y() + sy * r);
+            path.lineTo(x1, gap.y() - sy * r);
+            path.quadTo(x1, gap.y(), x1 + dir * r, gap.y());
+            path.lineTo(gap.x(), gap.y());
+            path.lineTo(entry);
+            if (!room.contains(path.boundingRect()))
+                continue;
+            const auto [under, length] = crossings(path, from, into, cards);
+            if (under < chosenUnder) {
+                chosen = path;
+                chosenUnder = under;
+            }
+        }
+        return chosen;
+    };
+    if (auto intoB = viaGap(a, b); intoB && crossings(*intoB, a, b, cards).first < bestUnder) {
+        best = *intoB;
+        bestUnder = crossings(best, a, b, cards).first;
+    }
+    if (auto intoA = viaGap(b, a); intoA && crossings(*intoA, a, b, cards).first < bestUnder)
+        best = intoA->toReversed();
     return best;
 }
 
