@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
 
 namespace sockbench {
 
@@ -256,9 +255,8 @@ QPainterPath WireOverlay::routeBetween(const QRect& a, const QRect& b,
     // Cards in a grid (lesson 09's crowd): no side-to-side curve clears the ones between,
     // but the gap between two rows does. Along the gap above or below one end, then a
     // short step into that end's top or bottom.
-    const auto viaGap = [&](const QRect& from, const QRect& into) -> std::optional<QPainterPath> {
-        std::optional<QPainterPath> chosen;
-        int chosenUnder = bestUnder;
+    // It takes the place of the best so far when it runs under fewer cards.
+    const auto viaGap = [&](const QRect& from, const QRect& into, bool reversed) {
         for (const bool above : {true, false}) {
             // The nearest card edge across the gap, among cards in the same column.
             double across = above ? into.top() - 24.0 : into.bottom() + 24.0;
@@ -301,20 +299,15 @@ QPainterPath WireOverlay::routeBetween(const QRect& a, const QRect& b,
             path.lineTo(entry);
             if (!room.contains(path.boundingRect()))
                 continue;
-            const auto [under, length] = crossings(path, from, into, cards);
-            if (under < chosenUnder) {
-                chosen = path;
-                chosenUnder = under;
+            const int under = crossings(path, from, into, cards).first;
+            if (under < bestUnder) {
+                best = reversed ? path.toReversed() : path;
+                bestUnder = under;
             }
         }
-        return chosen;
     };
-    if (auto intoB = viaGap(a, b); intoB && crossings(*intoB, a, b, cards).first < bestUnder) {
-        best = *intoB;
-        bestUnder = crossings(best, a, b, cards).first;
-    }
-    if (auto intoA = viaGap(b, a); intoA && crossings(*intoA, a, b, cards).first < bestUnder)
-        best = intoA->toReversed();
+    viaGap(a, b, false);
+    viaGap(b, a, true);
     return best;
 }
 
