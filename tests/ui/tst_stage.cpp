@@ -19,6 +19,19 @@
 using namespace sockbench;
 using namespace sockbench::uitest;
 
+namespace {
+
+// The card whose title starts with the name (a socket's variable), on any host.
+SocketCard* cardTitled(MainWindow& window, const QString& name)
+{
+    for (SocketCard* card : window.stage()->findChildren<SocketCard*>())
+        if (card->title().startsWith(name))
+            return card;
+    return nullptr;
+}
+
+} // namespace
+
 class TestStage : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -582,13 +595,7 @@ void TestStage::theNextStatementsCallIsLitOnItsCard()
     QVERIFY(stepUntil(
         runner, [&] { return runner.next() && runner.next()->line == 4; }, 10));
     window.session().presenter().catchUp();
-    const auto named = [&]() -> SocketCard* {
-        for (HostWidget* host : window.stage()->hosts())
-            for (SocketCard* c : host->cards())
-                if (c->title().startsWith(QStringLiteral("named")))
-                    return c;
-        return nullptr;
-    };
+    const auto named = [&] { return cardTitled(window, QStringLiteral("named")); };
     QTRY_VERIFY_WITH_TIMEOUT(named(), kWaitMs);
     SocketCard* card = named();
     QToolButton* close = card->callButton(CallKind::Close);
@@ -631,12 +638,7 @@ void TestStage::aRefusedConnectsPortIsShownLetGo()
     QVERIFY(stepUntil(
         runner, [&] { return runner.next() && runner.next()->line == 7; }, 10));
     window.session().presenter().catchUp();
-    const auto quietCard = [&]() -> SocketCard* {
-        for (SocketCard* c : window.stage()->findChildren<SocketCard*>())
-            if (c->title().startsWith(QStringLiteral("quiet")))
-                return c;
-        return nullptr;
-    };
+    const auto quietCard = [&] { return cardTitled(window, QStringLiteral("quiet")); };
     QTRY_VERIFY_WITH_TIMEOUT(
         quietCard() && window.session().model().socket(quietCard()->socketId())->local.port() != 0,
         kWaitMs);

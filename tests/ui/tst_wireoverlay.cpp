@@ -32,6 +32,19 @@ int wirePixels(const QImage& image, int left, int right, int top, int bottom)
     return count;
 }
 
+using Cards = std::vector<std::pair<SocketId, QRect>>;
+
+// Finds a wire's end among the cards, by id.
+WireOverlay::Locate locateIn(const Cards& cards)
+{
+    return [&cards](SocketId id) {
+        for (const auto& [card, rect] : cards)
+            if (card == id)
+                return rect;
+        return QRect();
+    };
+}
+
 } // namespace
 
 void TestWireOverlay::cardsStackedAtTheEdgeLoopOnTheSideWithRoom()
@@ -124,19 +137,12 @@ void TestWireOverlay::aWireRunsUnderEveryCardItCrosses()
     const QRect lower(304, 319, 248, 85);
     const QRect farUpper(560, 226, 248, 85);
     const QRect farLower(560, 319, 248, 85);
-    const std::vector<std::pair<SocketId, QRect>> cards{{SocketId{1}, listener},
-                                                        {SocketId{2}, upper},
-                                                        {SocketId{3}, lower},
-                                                        {SocketId{4}, farUpper},
-                                                        {SocketId{5}, farLower}};
-    WireOverlay overlay(
-        [&](SocketId id) {
-            for (const auto& [card, rect] : cards)
-                if (card == id)
-                    return rect;
-            return QRect();
-        },
-        &stage);
+    const Cards cards{{SocketId{1}, listener},
+                      {SocketId{2}, upper},
+                      {SocketId{3}, lower},
+                      {SocketId{4}, farUpper},
+                      {SocketId{5}, farLower}};
+    WireOverlay overlay(locateIn(cards), &stage);
     overlay.setGeometry(stage.rect());
     overlay.setCards([&] { return cards; });
     overlay.setWires(
@@ -167,16 +173,8 @@ void TestWireOverlay::aWireGoesAroundACardRatherThanUnderIt()
     const QRect conn(20, 60, 200, 90);
     const QRect alice(340, 40, 200, 110);
     const QRect bob(660, 60, 200, 90);
-    const std::vector<std::pair<SocketId, QRect>> cards{
-        {SocketId{1}, conn}, {SocketId{2}, alice}, {SocketId{3}, bob}};
-    WireOverlay overlay(
-        [&](SocketId id) {
-            for (const auto& [card, rect] : cards)
-                if (card == id)
-                    return rect;
-            return QRect();
-        },
-        &stage);
+    const Cards cards{{SocketId{1}, conn}, {SocketId{2}, alice}, {SocketId{3}, bob}};
+    WireOverlay overlay(locateIn(cards), &stage);
     overlay.setGeometry(stage.rect());
     overlay.setCards([&] { return cards; });
     overlay.setWires({{SocketId{1}, SocketId{3}, false}});
@@ -250,19 +248,12 @@ void TestWireOverlay::aWireToTheFarColumnRunsAlongTheGapBetweenRows()
     const QRect lower(304, 100, 248, 85);
     const QRect farUpper(560, 6, 248, 85);
     const QRect farLower(560, 100, 248, 85);
-    const std::vector<std::pair<SocketId, QRect>> cards{{SocketId{1}, listener},
-                                                        {SocketId{2}, upper},
-                                                        {SocketId{3}, lower},
-                                                        {SocketId{4}, farUpper},
-                                                        {SocketId{5}, farLower}};
-    WireOverlay overlay(
-        [&](SocketId id) {
-            for (const auto& [card, rect] : cards)
-                if (card == id)
-                    return rect;
-            return QRect();
-        },
-        &stage);
+    const Cards cards{{SocketId{1}, listener},
+                      {SocketId{2}, upper},
+                      {SocketId{3}, lower},
+                      {SocketId{4}, farUpper},
+                      {SocketId{5}, farLower}};
+    WireOverlay overlay(locateIn(cards), &stage);
     overlay.setGeometry(stage.rect());
     overlay.setCards([&] { return cards; });
     overlay.setWires({{SocketId{4}, SocketId{1}, false, true}});
